@@ -1,0 +1,399 @@
+//! From valid rows to per-fiscal-year tallies. Rows are classified as they
+//! stream in (rules), buffered as compact columns, and every chunk is
+//! counted with polars group-bys, so memory stays bounded by the chunk size
+//! however many records the inputs hold.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use polars::prelude::{col, len, Column, DataFrame, IntoLazy};
+
+use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
+use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
+use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
+
+/// Rows counted per polars chunk: big enough to amortise a query, small
+/// enough that ten million records never sit in memory at once.
+const CHUNK_ROWS: usize = 1 << 20;
+
+/// The matrix row of an information leak (注2③), after the duration bins.
+pub const INFO_LEAK_ROW: usize = DURATION_BINS.len();
+/// The equipment index of "unknown", after the equipment codes.
+pub const EQUIPMENT_UNKNOWN: usize = EQUIPMENT.len();
+
+/// Counts of one fiscal year's reports within the quarterly duty.
+#[derive(Debug, Clone)]
+pub struct YearTally {
+    pub detailed_reports: u64,
+    pub simple_reports: u64,
+    pub detailed_carriers: BTreeSet<u32>,
+    pub simple_carriers: BTreeSet<u32>,
+    /// Detailed reports by duration bin (plus the info-leak row) and user bin.
+    pub matrix: [[u64; USER_BINS.len()]; DURATION_BINS.len() + 1],
+    pub causes: [u64; CAUSES.len()],
+    pub equipment: [u64; EQUIPMENT.len() + 1],
+    /// (report, service) pairs of detailed reports, per service code.
+    pub services: [u64; SERVICES.len()],
+    pub outside_duty: u64,
+}
+
+impl Default for YearTally {
+    fn default() -> Self {
+        YearTally {
+            detailed_reports: 0,
+            simple_reports: 0,
+            detailed_carriers: BTreeSet::new(),
+            simple_carriers: BTreeSet::new(),
+            matrix: [[0; USER_BINS.len()]; DURATION_BINS.len() + 1],
+            causes: [0; CAUSES.len()],
+            equipment: [0; EQUIPMENT.len() + 1],
+            services: [0; SERVICES.len()],
+            outside_duty: 0,
+        }
+    }
+}
+
+/// One report that met a major-accident threshold.
+#[derive(Debug, Clone)]
+pub struct MajorReport {
+    pub accident_id: String,
+    pub incident_id: String,
+    pub carrier: String,
+    pub started_at: Minute,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    pub services: u32,
+    pub class: Option<u8>,
+    pub cell: (usize, usize),
+    pub summary: String,
+}
+
+/// A major accident: every major report sharing an `accident_id`.
+#[derive(Debug, Clone)]
+pub struct Accident {
+    pub number: usize,
+    pub accident_id: String,
+    pub started_at: Minute,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    pub class: Option<u8>,
+    /// Carriers of all the accident's reports, major or not.
+    pub carriers: Vec<String>,
+    pub services: u32,
+    pub summary: String,
+    /// Matrix cells (duration bin, user bin) of its major reports.
+    pub cells: Vec<(usize, usize)>,
+}
+
+/// Where each row of one input file went, for the year asked.
+#[derive(Debug, Clone, Default)]
+pub struct FileAccount {
+    pub path: String,
+    pub read: u64,
+    pub counted: u64,
+    pub other_years: u64,
+    pub outside_duty: u64,
+    pub rejected: u64,
+}
+
+/// A report of the year asked that is outside the quarterly duty.
+#[derive(Debug, Clone)]
+pub struct OutsideDuty {
+    pub file: String,
+    pub line: u64,
+    pub incident_id: String,
+}
+
+#[derive(Debug)]
+pub struct Aggregate {
+    pub year: i32,
+    pub years: BTreeMap<i32, YearTally>,
+    /// Major accidents per fiscal year, numbered by start.
+    pub majors: BTreeMap<i32, Vec<Accident>>,
+    pub accounts: Vec<FileAccount>,
+    pub outside_duty: Vec<OutsideDuty>,
+    pub read: ReadReport,
+}
+
+impl Aggregate {
+    pub fn tally(&self, fy: i32) -> Option<&YearTally> {
+        self.years.get(&fy)
+    }
+    pub fn accidents(&self, fy: i32) -> &[Accident] {
+        self.majors.get(&fy).map_or(&[], Vec::as_slice)
+    }
+    /// Carriers of the year's major accidents, over all their reports.
+    pub fn major_carriers(&self, fy: i32) -> usize {
+        self.accidents(fy).iter().flat_map(|a| a.carriers.iter()).collect::<BTreeSet<_>>().len()
+    }
+}
+
+/// Compact columns of the rows waiting to be counted.
+#[derive(Default)]
+struct Chunk {
+    fy: Vec<i32>,
+    detailed: Vec<bool>,
+    dbin: Vec<u32>,
+    ubin: Vec<u32>,
+    cause: Vec<u32>,
+    equipment: Vec<u32>,
+    services: Vec<u32>,
+    carrier: Vec<u32>,
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        self.fy.len()
+    }
+
+    fn take_frame(&mut self) -> Result<DataFrame> {
+        let c = std::mem::take(self);
+        let height = c.fy.len();
+        Ok(DataFrame::new(
+            height,
+            vec![
+                Column::new("fy".into(), c.fy),
+                Column::new("detailed".into(), c.detailed),
+                Column::new("dbin".into(), c.dbin),
+                Column::new("ubin".into(), c.ubin),
+                Column::new("cause".into(), c.cause),
+                Column::new("equipment".into(), c.equipment),
+                Column::new("services".into(), c.services),
+                Column::new("carrier".into(), c.carrier),
+            ],
+        )?)
+    }
+}
+
+/// Counting state while rows stream in.
+struct Counter {
+    year: i32,
+    chunk: Chunk,
+    years: BTreeMap<i32, YearTally>,
+    carriers: HashMap<String, u32>,
+    major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
+    /// (fiscal year, accident id) → carriers of reports naming an accident
+    /// other than themselves, such as a wholesale receiver's report.
+    linked: HashMap<(i32, String), BTreeSet<String>>,
+    accounts: Vec<FileAccount>,
+    outside_duty: Vec<OutsideDuty>,
+    files: Vec<String>,
+    error: Option<anyhow::Error>,
+}
+
+impl Counter {
+    fn add(&mut self, row: &Row) {
+        let fy = row.started_at.fiscal_year();
+        let account = &mut self.accounts[row.file];
+        let in_duty = rules::within_duty(row.duration_min, row.affected_users, row.info_leak());
+        match (fy == self.year, in_duty) {
+            (false, _) => account.other_years += 1,
+            (true, true) => account.counted += 1,
+            (true, false) => account.outside_duty += 1,
+        }
+        if !in_duty {
+            self.years.entry(fy).or_default().outside_duty += 1;
+            if fy == self.year {
+                self.outside_duty.push(OutsideDuty {
+                    file: self.files[row.file].clone(),
+                    line: row.line,
+                    incident_id: row.incident_id.to_string(),
+                });
+            }
+            return;
+        }
+        let dbin = if row.info_leak() {
+            INFO_LEAK_ROW
+        } else {
+            rules::bin_of(DURATION_BINS, row.duration_min)
+        };
+        let ubin = rules::bin_of(USER_BINS, row.affected_users);
+        let next_id = self.carriers.len() as u32;
+        let carrier = match self.carriers.get(row.carrier) {
+            Some(&id) => id,
+            None => {
+                self.carriers.insert(row.carrier.to_string(), next_id);
+                next_id
+            }
+        };
+        if row.accident_id != row.incident_id {
+            self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
+        }
+        if let Some(rules) = rules::major_rules(fy) {
+            if let Major::Yes(class) =
+                rules.judge(row.services, row.duration_min, row.affected_users, row.critical_facility())
+            {
+                self.major_reports.entry((fy, row.accident_id.to_string())).or_default().push(MajorReport {
+                    accident_id: row.accident_id.to_string(),
+                    incident_id: row.incident_id.to_string(),
+                    carrier: row.carrier.to_string(),
+                    started_at: row.started_at,
+                    duration_min: row.duration_min,
+                    affected_users: row.affected_users,
+                    services: row.services,
+                    class,
+                    cell: (dbin, ubin),
+                    summary: row.summary.to_string(),
+                });
+            }
+        }
+        let c = &mut self.chunk;
+        c.fy.push(fy);
+        c.detailed.push(row.detailed);
+        c.dbin.push(dbin as u32);
+        c.ubin.push(ubin as u32);
+        c.cause.push(row.cause as u32);
+        c.equipment.push(row.equipment.unwrap_or(EQUIPMENT_UNKNOWN) as u32);
+        c.services.push(row.services);
+        c.carrier.push(carrier);
+        if c.len() >= CHUNK_ROWS && self.error.is_none() {
+            if let Err(e) = self.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Count the buffered rows with polars and fold them into the tallies.
+    fn flush(&mut self) -> Result<()> {
+        if self.chunk.len() == 0 {
+            return Ok(());
+        }
+        let df = self.chunk.take_frame()?;
+        let by_cell = df
+            .clone()
+            .lazy()
+            .group_by([col("fy"), col("detailed"), col("dbin"), col("ubin"), col("cause"), col("equipment")])
+            .agg([len().alias("n")])
+            .collect()
+            .map_err(|e| anyhow::anyhow!("counting reports by cell, cause and equipment: {e}"))?;
+        let by_services = df
+            .clone()
+            .lazy()
+            .filter(col("detailed"))
+            .group_by([col("fy"), col("services")])
+            .agg([len().alias("n")])
+            .collect()
+            .map_err(|e| anyhow::anyhow!("counting services: {e}"))?;
+        let by_carrier = df
+            .lazy()
+            .group_by([col("fy"), col("detailed"), col("carrier")])
+            .agg([len().alias("n")])
+            .collect()
+            .map_err(|e| anyhow::anyhow!("counting carriers: {e}"))?;
+
+        let (fy, detailed, n) = (by_cell.column("fy")?.i32()?, by_cell.column("detailed")?.bool()?, by_cell.column("n")?.idx()?);
+        let dbin = by_cell.column("dbin")?.u32()?;
+        let ubin = by_cell.column("ubin")?.u32()?;
+        let cause = by_cell.column("cause")?.u32()?;
+        let equipment = by_cell.column("equipment")?.u32()?;
+        for i in 0..by_cell.height() {
+            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
+            let n = u64::from(n.get(i).unwrap_or_default());
+            if !detailed.get(i).unwrap_or_default() {
+                t.simple_reports += n;
+                continue;
+            }
+            t.detailed_reports += n;
+            t.matrix[dbin.get(i).unwrap_or_default() as usize][ubin.get(i).unwrap_or_default() as usize] += n;
+            t.causes[cause.get(i).unwrap_or_default() as usize] += n;
+            t.equipment[equipment.get(i).unwrap_or_default() as usize] += n;
+        }
+
+        let (fy, services, n) = (by_services.column("fy")?.i32()?, by_services.column("services")?.u32()?, by_services.column("n")?.idx()?);
+        for i in 0..by_services.height() {
+            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
+            let mask = services.get(i).unwrap_or_default();
+            let n = u64::from(n.get(i).unwrap_or_default());
+            for (bit, count) in t.services.iter_mut().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    *count += n;
+                }
+            }
+        }
+
+        let (fy, detailed, carrier) =
+            (by_carrier.column("fy")?.i32()?, by_carrier.column("detailed")?.bool()?, by_carrier.column("carrier")?.u32()?);
+        for i in 0..by_carrier.height() {
+            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
+            let set = if detailed.get(i).unwrap_or_default() { &mut t.detailed_carriers } else { &mut t.simple_carriers };
+            set.insert(carrier.get(i).unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    /// Group major reports into accidents numbered by start within each year.
+    fn accidents(&mut self) -> BTreeMap<i32, Vec<Accident>> {
+        let mut by_year: BTreeMap<i32, Vec<Accident>> = BTreeMap::new();
+        for ((fy, accident_id), reports) in std::mem::take(&mut self.major_reports) {
+            let mut carriers: BTreeSet<String> = reports.iter().map(|r| r.carrier.clone()).collect();
+            if let Some(linked) = self.linked.get(&(fy, accident_id.clone())) {
+                carriers.extend(linked.iter().cloned());
+            }
+            let first = reports.iter().min_by_key(|r| (r.started_at, r.incident_id.clone())).cloned();
+            let Some(first) = first else { continue };
+            let summary = reports.iter().map(|r| r.summary.as_str()).find(|s| !s.is_empty()).unwrap_or("").to_string();
+            let mut cells: Vec<(usize, usize)> = reports.iter().map(|r| r.cell).collect();
+            cells.sort();
+            cells.dedup();
+            by_year.entry(fy).or_default().push(Accident {
+                number: 0,
+                accident_id,
+                started_at: first.started_at,
+                duration_min: reports.iter().map(|r| r.duration_min).max().unwrap_or(0),
+                affected_users: reports.iter().map(|r| r.affected_users).max().unwrap_or(0),
+                class: reports.iter().filter_map(|r| r.class).min(),
+                // The provider's carrier first, as the edition names it.
+                carriers: std::iter::once(first.carrier.clone())
+                    .chain(carriers.into_iter().filter(|c| *c != first.carrier))
+                    .collect(),
+                services: reports.iter().fold(0, |m, r| m | r.services),
+                summary,
+                cells,
+            });
+        }
+        for list in by_year.values_mut() {
+            list.sort_by(|a, b| (a.started_at, &a.accident_id).cmp(&(b.started_at, &b.accident_id)));
+            for (i, a) in list.iter_mut().enumerate() {
+                a.number = i + 1;
+            }
+        }
+        by_year
+    }
+}
+
+/// Read `files` and tally every fiscal year they hold; `year` is the year
+/// the run reports on (it decides the per-file accounting).
+pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Aggregate> {
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut counter = Counter {
+        year,
+        chunk: Chunk::default(),
+        years: BTreeMap::new(),
+        carriers: HashMap::new(),
+        major_reports: BTreeMap::new(),
+        linked: HashMap::new(),
+        accounts: names.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
+        outside_duty: Vec::new(),
+        files: names,
+        error: None,
+    };
+    let read = records::read_files(files, opts, |row| counter.add(row))?;
+    if let Some(e) = counter.error.take() {
+        return Err(e);
+    }
+    counter.flush()?;
+    for (account, file) in counter.accounts.iter_mut().zip(&read.files) {
+        account.read = file.rows;
+        account.rejected = file.rejected;
+    }
+    let majors = counter.accidents();
+    Ok(Aggregate {
+        year,
+        years: counter.years,
+        majors,
+        accounts: counter.accounts,
+        outside_duty: counter.outside_duty,
+        read,
+    })
+}

@@ -1,0 +1,503 @@
+//! Figures in the tidy `table,row,column,value` form (figures.md): built
+//! from the tallies, rounded 四捨五入 on exact ratios, compared with a
+//! published file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::aggregate::{Aggregate, YearTally, EQUIPMENT_UNKNOWN, INFO_LEAK_ROW};
+use crate::rules::{self, DURATION_BINS, USER_BINS};
+use crate::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
+
+/// One figure's value, kept exact so that a comparison can round it to
+/// whatever precision the published figure has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    /// A percentage `100 * num / den`, written with `decimals` decimals.
+    Share { num: u64, den: u64, decimals: u32 },
+    Text(String),
+}
+
+impl Value {
+    /// The share rounded half away from zero to `decimals`, scaled by
+    /// 10^decimals: 6118/6612 at 1 decimal is 925.
+    pub fn share_scaled(num: u64, den: u64, decimals: u32) -> i64 {
+        let scale = 100 * 10u128.pow(decimals);
+        ((2 * u128::from(num) * scale + u128::from(den)) / (2 * u128::from(den))) as i64
+    }
+
+    /// The text of this value at `decimals` decimals.
+    fn share_text(num: u64, den: u64, decimals: u32) -> String {
+        let scaled = Value::share_scaled(num, den, decimals);
+        if decimals == 0 {
+            scaled.to_string()
+        } else {
+            let p = 10i64.pow(decimals);
+            format!("{}.{:0width$}", scaled / p, scaled % p, width = decimals as usize)
+        }
+    }
+
+    /// Render at the precision of `published` (for a comparison).
+    pub fn text_like(&self, published: &str) -> String {
+        match self {
+            Value::Share { num, den, .. } => {
+                let decimals = published.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+                Value::share_text(*num, *den, decimals)
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Share { num, den, decimals } => f.write_str(&Value::share_text(*num, *den, *decimals)),
+            Value::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    pub value: Value,
+}
+
+/// Every figure of one year, in the order they were computed.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub list: Vec<Figure>,
+}
+
+impl Figures {
+    fn push(&mut self, table: &str, row: impl Into<String>, column: &str, value: Value) {
+        self.list.push(Figure { table: table.into(), row: row.into(), column: column.into(), value });
+    }
+
+    pub fn get(&self, table: &str, row: &str, column: &str) -> Option<&Value> {
+        self.list.iter().find(|f| f.table == table && f.row == row && f.column == column).map(|f| &f.value)
+    }
+
+    pub fn int(&self, table: &str, row: &str, column: &str) -> Option<i64> {
+        match self.get(table, row, column) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn write_csv(&self, out: impl Write) -> Result<()> {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        w.write_record(["table", "row", "column", "value"])?;
+        for f in &self.list {
+            w.write_record([&f.table, &f.row, &f.column, &f.value.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// Shares in these tables are printed as whole percents, and their
+/// `share_delta` is the difference of those whole percents.
+const WHOLE_PERCENT: u32 = 0;
+/// The matrix prints one decimal.
+const MATRIX_DECIMALS: u32 = 1;
+
+fn share(num: u64, den: u64, decimals: u32) -> Option<Value> {
+    (den > 0).then_some(Value::Share { num, den, decimals })
+}
+
+/// Push count, share and (with a previous year) share_delta of one row.
+fn breakdown_row(
+    figs: &mut Figures,
+    table: &str,
+    row: &str,
+    this: (u64, u64),
+    prev: Option<(u64, u64)>,
+) {
+    figs.push(table, row, "count", Value::Int(this.0 as i64));
+    if let Some(s) = share(this.0, this.1, WHOLE_PERCENT) {
+        figs.push(table, row, "share", s);
+        if let Some((p, pd)) = prev.filter(|(_, pd)| *pd > 0) {
+            let delta = Value::share_scaled(this.0, this.1, WHOLE_PERCENT) - Value::share_scaled(p, pd, WHOLE_PERCENT);
+            figs.push(table, row, "share_delta", Value::Int(delta));
+        }
+    }
+}
+
+/// The counts each breakdown is made of, for one year.
+struct Counts<'a> {
+    tally: &'a YearTally,
+}
+
+impl Counts<'_> {
+    fn matrix_col(&self, ubin: usize) -> u64 {
+        (0..DURATION_BINS.len()).map(|d| self.tally.matrix[d][ubin]).sum()
+    }
+    fn matrix_row(&self, dbin: usize) -> u64 {
+        self.tally.matrix[dbin].iter().sum()
+    }
+    fn users_at_least(&self, lower: u64) -> u64 {
+        (0..USER_BINS.len()).filter(|&u| USER_BINS[u].lower >= lower).map(|u| self.matrix_col(u)).sum()
+    }
+    fn duration_at_least(&self, lower: u64) -> u64 {
+        (0..DURATION_BINS.len()).filter(|&d| DURATION_BINS[d].lower >= lower).map(|d| self.matrix_row(d)).sum()
+    }
+    fn service_group(&self, group: &str, sub: Option<&str>) -> u64 {
+        SERVICES
+            .iter()
+            .zip(self.tally.services)
+            .filter(|(s, _)| s.group == group && sub.map_or(true, |sub| s.sub == sub))
+            .map(|(_, n)| n)
+            .sum()
+    }
+    fn service_total(&self) -> u64 {
+        self.tally.services.iter().sum()
+    }
+    fn cause_group(&self, group: &str) -> u64 {
+        CAUSES.iter().zip(self.tally.causes).filter(|(c, _)| c.group == group).map(|(_, n)| n).sum()
+    }
+    fn equipment_code(&self, code: &str) -> u64 {
+        taxonomy::equipment(code).map_or(0, |(i, _)| self.tally.equipment[i])
+    }
+    fn equipment_group(&self, group: &str) -> u64 {
+        EQUIPMENT.iter().filter(|e| e.group == group).map(|e| self.equipment_code(e.code)).sum()
+    }
+    fn equipment_known(&self) -> u64 {
+        self.tally.equipment[..EQUIPMENT_UNKNOWN].iter().sum()
+    }
+}
+
+/// Compute every figure of `agg.year`, with deltas when the previous
+/// fiscal year's records are present.
+pub fn compute(agg: &Aggregate, year: i32) -> Figures {
+    let empty = YearTally::default();
+    let this = Counts { tally: agg.tally(year).unwrap_or(&empty) };
+    let prev = agg.tally(year - 1).map(|tally| Counts { tally });
+    let mut figs = Figures::default();
+
+    summary(&mut figs, agg, year, &this);
+    headline(&mut figs, agg, year, &this, prev.as_ref());
+    matrix(&mut figs, agg, year, &this);
+    majors(&mut figs, agg, year);
+    services(&mut figs, &this, prev.as_ref());
+    causes(&mut figs, &this, prev.as_ref());
+    equipment(&mut figs, &this, prev.as_ref());
+    for (&fy, _) in agg.years.range(..=year) {
+        if rules::major_rules(fy).is_some() {
+            figs.push("major_trend", fy.to_string(), "count", Value::Int(agg.accidents(fy).len() as i64));
+        }
+    }
+    if year == agg.year {
+        rows(&mut figs, agg);
+    }
+    figs
+}
+
+fn summary(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
+    let t = this.tally;
+    let rows = [
+        ("major", agg.major_carriers(year) as u64, agg.accidents(year).len() as u64),
+        ("detailed", t.detailed_carriers.len() as u64, t.detailed_reports),
+        ("simple", t.simple_carriers.len() as u64, t.simple_reports),
+    ];
+    for (row, carriers, reports) in rows {
+        figs.push("summary", row, "carriers", Value::Int(carriers as i64));
+        figs.push("summary", row, "reports", Value::Int(reports as i64));
+    }
+}
+
+fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>) {
+    type Measure = fn(&Counts) -> u64;
+    let rows: [(&str, Measure, bool); 4] = [
+        ("total", |c| c.tally.detailed_reports, true),
+        ("users_lt500", |c| c.matrix_col(0), true),
+        ("users_ge30k", |c| c.users_at_least(rules::DUTY_MIN_USERS), true),
+        ("duration_ge2h", |c| c.duration_at_least(rules::DUTY_MIN_DURATION), true),
+    ];
+    for (row, measure, with_share) in rows {
+        let n = measure(this);
+        figs.push("headline", row, "count", Value::Int(n as i64));
+        if let Some(p) = prev {
+            figs.push("headline", row, "count_delta", Value::Int(n as i64 - measure(p) as i64));
+        }
+        if with_share {
+            if let Some(s) = share(n, this.tally.detailed_reports, WHOLE_PERCENT) {
+                figs.push("headline", row, "share", s);
+                if let Some(p) = prev.filter(|p| p.tally.detailed_reports > 0) {
+                    let d = Value::share_scaled(n, this.tally.detailed_reports, WHOLE_PERCENT)
+                        - Value::share_scaled(measure(p), p.tally.detailed_reports, WHOLE_PERCENT);
+                    figs.push("headline", row, "share_delta", Value::Int(d));
+                }
+            }
+        }
+    }
+    let majors = agg.accidents(year).len() as i64;
+    figs.push("headline", "major", "count", Value::Int(majors));
+    if prev.is_some() {
+        figs.push("headline", "major", "count_delta", Value::Int(majors - agg.accidents(year - 1).len() as i64));
+    }
+}
+
+fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
+    let t = this.tally;
+    let total = t.detailed_reports;
+    for (d, dbin) in DURATION_BINS.iter().enumerate() {
+        for (u, ubin) in USER_BINS.iter().enumerate() {
+            if !rules::cell_outside_duty(d, u) {
+                figs.push("matrix", dbin.code, ubin.code, Value::Int(t.matrix[d][u] as i64));
+            }
+        }
+        figs.push("matrix", dbin.code, "total", Value::Int(this.matrix_row(d) as i64));
+    }
+    figs.push("matrix", "info_leak", "total", Value::Int(this.matrix_row(INFO_LEAK_ROW) as i64));
+    for (u, ubin) in USER_BINS.iter().enumerate() {
+        figs.push("matrix", "total", ubin.code, Value::Int(this.matrix_col(u) as i64));
+    }
+    figs.push("matrix", "total", "total", Value::Int(total as i64));
+
+    let rows = DURATION_BINS.iter().map(|b| b.code).chain(["info_leak"]).enumerate();
+    for (d, code) in rows {
+        if let Some(s) = share(this.matrix_row(d), total, MATRIX_DECIMALS) {
+            figs.push("matrix_share", code, "total", s);
+        }
+    }
+    for (u, ubin) in USER_BINS.iter().enumerate() {
+        if let Some(s) = share(this.matrix_col(u), total, MATRIX_DECIMALS) {
+            figs.push("matrix_share", "total", ubin.code, s);
+        }
+    }
+    if let Some(s) = share(total, total, MATRIX_DECIMALS) {
+        figs.push("matrix_share", "total", "total", s);
+    }
+
+    let mut marks: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for a in agg.accidents(year) {
+        for &cell in &a.cells {
+            marks.entry(cell).or_default().push(a.number);
+        }
+    }
+    for ((d, u), numbers) in marks {
+        let row = DURATION_BINS.get(d).map_or("info_leak", |b| b.code);
+        let text = numbers.iter().map(usize::to_string).collect::<Vec<_>>().join(";");
+        figs.push("matrix_major", row, USER_BINS[u].code, Value::Text(text));
+    }
+}
+
+fn majors(figs: &mut Figures, agg: &Aggregate, year: i32) {
+    for a in agg.accidents(year) {
+        let row = a.number.to_string();
+        figs.push("major", &row, "started_at", Value::Text(a.started_at.to_string()));
+        figs.push("major", &row, "duration_min", Value::Int(a.duration_min as i64));
+        figs.push("major", &row, "affected_users", Value::Int(a.affected_users as i64));
+        figs.push("major", &row, "class", Value::Text(a.class.map_or(String::new(), |c| c.to_string())));
+        figs.push("major", &row, "carrier", Value::Text(a.carriers.join("・")));
+    }
+}
+
+fn services(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
+    let total = |c: &Counts| c.service_total();
+    for g in SERVICE_GROUPS {
+        let of = |c: &Counts| (c.service_group(g.code, None), total(c));
+        breakdown_row(figs, "service", g.code, of(this), prev.map(of));
+    }
+    breakdown_row(figs, "service", "total", (total(this), total(this)), prev.map(|p| (total(p), total(p))));
+    for g in SERVICE_GROUPS {
+        let table = format!("service_{}", g.code);
+        for sub in taxonomy::service_subs(g.code) {
+            let of = |c: &Counts| (c.service_group(g.code, Some(sub.code)), c.service_group(g.code, None));
+            breakdown_row(figs, &table, sub.code, of(this), prev.map(of));
+        }
+    }
+}
+
+fn causes(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
+    let total = |c: &Counts| c.tally.causes.iter().sum::<u64>();
+    for g in CAUSE_GROUPS {
+        let of = |c: &Counts| (c.cause_group(g.code), total(c));
+        breakdown_row(figs, "cause", g.code, of(this), prev.map(of));
+    }
+    breakdown_row(figs, "cause", "total", (total(this), total(this)), prev.map(|p| (total(p), total(p))));
+}
+
+fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
+    let known = |c: &Counts| c.equipment_known();
+    for g in EQUIPMENT_GROUPS {
+        let of = |c: &Counts| (c.equipment_group(g.code), known(c));
+        breakdown_row(figs, "equipment", g.code, of(this), prev.map(of));
+    }
+    breakdown_row(figs, "equipment", "known", (known(this), known(this)), prev.map(|p| (known(p), known(p))));
+    figs.push("equipment", "unknown", "count", Value::Int(this.tally.equipment[EQUIPMENT_UNKNOWN] as i64));
+    for g in EQUIPMENT_GROUPS {
+        let table = format!("equipment_{}", g.code);
+        for e in EQUIPMENT.iter().filter(|e| e.group == g.code) {
+            let of = |c: &Counts| (c.equipment_code(e.code), c.equipment_group(g.code));
+            breakdown_row(figs, &table, e.code, of(this), prev.map(of));
+        }
+    }
+}
+
+/// Where every row read went (table `rows`): per file and in total.
+fn rows(figs: &mut Figures, agg: &Aggregate) {
+    let mut total = crate::aggregate::FileAccount::default();
+    for a in &agg.accounts {
+        push_account(figs, &a.path, a);
+        total.read += a.read;
+        total.counted += a.counted;
+        total.other_years += a.other_years;
+        total.outside_duty += a.outside_duty;
+        total.rejected += a.rejected;
+    }
+    push_account(figs, "total", &total);
+}
+
+fn push_account(figs: &mut Figures, row: &str, a: &crate::aggregate::FileAccount) {
+    for (column, n) in [
+        ("read", a.read),
+        ("counted", a.counted),
+        ("other_years", a.other_years),
+        ("outside_duty", a.outside_duty),
+        ("rejected", a.rejected),
+    ] {
+        figs.push("rows", row, column, Value::Int(n as i64));
+    }
+}
+
+/// One published figure and what the tool made of it.
+#[derive(Debug, Clone)]
+pub struct Mismatch {
+    pub key: String,
+    pub published: String,
+    /// `None` when the tool did not compute that key.
+    pub computed: Option<String>,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.computed {
+            Some(c) => write!(f, "{}: published {}, computed {}", self.key, self.published, c),
+            None => write!(f, "{}: published {}, computed missing", self.key, self.published),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub total: usize,
+    pub mismatches: Vec<Mismatch>,
+}
+
+impl Comparison {
+    pub fn matched(&self) -> usize {
+        self.total - self.mismatches.len()
+    }
+}
+
+/// A published file's figures, in file order, with their line numbers.
+pub fn read_published(path: &Path) -> Result<Vec<(u64, [String; 4])>> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    if headers.iter().collect::<Vec<_>>() != ["table", "row", "column", "value"] {
+        bail!("{}:1: expected the header table,row,column,value", path.display());
+    }
+    let mut out = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.with_context(|| format!("reading {}", path.display()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != 4 {
+            bail!("{}:{line}: expected 4 fields, found {}", path.display(), rec.len());
+        }
+        out.push((line, [0, 1, 2, 3].map(|i| rec[i].trim().to_string())));
+    }
+    Ok(out)
+}
+
+/// Compare per figures.md: by key; shares at the published precision;
+/// signs `+`/`＋` and `-`/`－` alike.
+pub fn compare(computed: &Figures, published: &[(u64, [String; 4])]) -> Comparison {
+    let mut mismatches = Vec::new();
+    for (_, [table, row, column, value]) in published {
+        let key = format!("{table},{row},{column}");
+        let wanted = normalise_sign(value);
+        let got = computed.get(table, row, column).map(|v| v.text_like(&wanted));
+        let same = match (&got, computed.get(table, row, column)) {
+            (Some(g), Some(Value::Text(_))) => *g == wanted,
+            (Some(g), Some(_)) => numbers_equal(g, &wanted),
+            _ => false,
+        };
+        if !same {
+            mismatches.push(Mismatch { key, published: value.clone(), computed: got });
+        }
+    }
+    Comparison { total: published.len(), mismatches }
+}
+
+fn normalise_sign(s: &str) -> String {
+    s.replace('＋', "+").replace('－', "-")
+}
+
+fn numbers_equal(a: &str, b: &str) -> bool {
+    let clean = |s: &str| s.trim_start_matches('+').to_string();
+    match (clean(a).parse::<f64>(), clean(b).parse::<f64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_away_from_zero_on_exact_ratios() {
+        assert_eq!(Value::share_scaled(6118, 6612, 0), 93);
+        assert_eq!(Value::share_scaled(6118, 6612, 1), 925);
+        assert_eq!(Value::share_scaled(1, 8, 1), 13); // 12.5 -> 13
+        assert_eq!(Value::share_scaled(1, 200, 0), 1); // 0.5 -> 1
+        assert_eq!(Value::share_scaled(3325, 6612, 1), 503);
+        let v = Value::Share { num: 1521, den: 6612, decimals: 1 };
+        assert_eq!(v.to_string(), "23.0");
+        assert_eq!(v.text_like("23"), "23");
+        assert_eq!(Value::Share { num: 6612, den: 6612, decimals: 1 }.to_string(), "100.0");
+    }
+
+    #[test]
+    fn compares_at_the_published_precision() {
+        let mut figs = Figures::default();
+        figs.push("headline", "users_lt500", "share", Value::Share { num: 6118, den: 6612, decimals: 0 });
+        figs.push("headline", "users_lt500", "share_delta", Value::Int(-1));
+        figs.push("major", "1", "started_at", Value::Text("2020-04-30T14:07".into()));
+        let published = |rows: &[[&str; 4]]| -> Vec<(u64, [String; 4])> {
+            rows.iter().enumerate().map(|(i, r)| (i as u64 + 2, r.map(String::from))).collect()
+        };
+        let ok = compare(
+            &figs,
+            &published(&[
+                ["headline", "users_lt500", "share", "93"],
+                ["headline", "users_lt500", "share", "92.5"],
+                ["headline", "users_lt500", "share_delta", "－1"],
+                ["major", "1", "started_at", "2020-04-30T14:07"],
+            ]),
+        );
+        assert_eq!(ok.matched(), 4, "{:?}", ok.mismatches);
+        let bad = compare(
+            &figs,
+            &published(&[
+                ["headline", "users_lt500", "share", "92"],
+                ["headline", "total", "count", "6612"],
+                ["major", "1", "started_at", "2020-04-30 14:07"],
+            ]),
+        );
+        assert_eq!(bad.matched(), 0);
+        assert_eq!(bad.mismatches[0].to_string(), "headline,users_lt500,share: published 92, computed 93");
+        assert_eq!(bad.mismatches[1].to_string(), "headline,total,count: published 6612, computed missing");
+    }
+}

@@ -1,0 +1,240 @@
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use jiko::aggregate::{self, Aggregate};
+use jiko::figures::{self, Figures};
+use jiko::output::write_atomic;
+use jiko::records::{self, Encoding, ReadOptions};
+use jiko::{generate, render, rules, taxonomy, wareki};
+
+#[derive(Parser)]
+#[command(name = "jiko", version, about = "Telecom outage records to MIC's yearly 電気通信サービスの事故発生状況 statistics")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Aggregate one fiscal year: figures.csv, Japanese tables, optional check.
+    Aggregate(AggregateArgs),
+    /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
+    Generate {
+        /// Folder of published figure files (fy2019.csv, fy2020.csv, fy2020-major-accidents.csv).
+        #[arg(long, default_value = "data/published")]
+        published: PathBuf,
+        /// Folder to write fy2019.csv and fy2020.csv into.
+        #[arg(long, default_value = "data/incidents")]
+        out: PathBuf,
+        #[arg(long, default_value_t = generate::DEFAULT_SEED)]
+        seed: u64,
+    },
+}
+
+#[derive(clap::Args)]
+struct AggregateArgs {
+    /// Fiscal year: 2020, R2, 令和2, 令和2年度, 令和元年, H30.
+    #[arg(long)]
+    year: String,
+    /// Incident files or folders (every *.csv below). Default: data/incidents.
+    #[arg(long, num_args = 1..)]
+    input: Vec<PathBuf>,
+    /// Output folder. Default: output/fyYYYY.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Compare with a published figures file; exit 1 on any difference.
+    #[arg(long)]
+    check: Option<PathBuf>,
+    /// Write invalid rows to rejects.csv instead of failing.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Force the input encoding (utf-8 or cp932) instead of detecting it.
+    #[arg(long)]
+    encoding: Option<Encoding>,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Aggregate(args) => run_aggregate(args),
+        Command::Generate { published, out, seed } => generate::generate(&published, &out, seed).map(|written| {
+            for p in written {
+                eprintln!("wrote {}", p.display());
+            }
+            true
+        }),
+    };
+    match result {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Shows bytes read on a terminal while the inputs are read.
+struct Progress {
+    done: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(files: &[PathBuf], counter: Arc<AtomicU64>) -> Progress {
+        let done = Arc::new(AtomicBool::new(false));
+        let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+        let handle = (std::io::stderr().is_terminal()).then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    let read = counter.load(Ordering::Relaxed);
+                    let pct = if total > 0 { 100 * read / total } else { 100 };
+                    eprint!("\rreading {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r\x1b[K");
+            })
+        });
+        Progress { done, handle }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn run_aggregate(args: AggregateArgs) -> Result<bool> {
+    let year = wareki::parse_fiscal_year(&args.year)?;
+    let inputs = if args.input.is_empty() { vec![PathBuf::from("data/incidents")] } else { args.input.clone() };
+    let files = records::expand_inputs(&inputs)?;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
+    let counter = Arc::new(AtomicU64::new(0));
+    let opts = ReadOptions { encoding: args.encoding, progress: Some(counter.clone()) };
+    let agg = {
+        let _progress = Progress::start(&files, counter);
+        aggregate::aggregate(&files, year, &opts)?
+    };
+
+    if !agg.read.errors.is_empty() && !args.skip_invalid {
+        for e in &agg.read.errors {
+            eprintln!("{e}");
+        }
+        eprintln!(
+            "error: {} invalid value(s) in {} row(s); nothing was written. Fix them, or pass --skip-invalid to set those rows aside in rejects.csv",
+            agg.read.errors.len(),
+            agg.read.rejected.len()
+        );
+        return Ok(false);
+    }
+
+    let figs = figures::compute(&agg, year);
+    let prev = agg.tally(year - 1).map(|_| figures::compute(&agg, year - 1));
+    write_outputs(&out, &agg, year, &figs, prev.as_ref(), &files)?;
+    print_summary(&agg, year, &out);
+
+    match &args.check {
+        Some(path) => check(&figs, path),
+        None => Ok(true),
+    }
+}
+
+fn footer(agg: &Aggregate, year: i32, files: &[PathBuf]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "jiko {} で作成。重大な事故の基準: {}。入力: {}",
+        env!("CARGO_PKG_VERSION"),
+        rules::major_rules(year).map_or("なし", |r| r.id),
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+    )];
+    // The shipped reconstruction marks every record's provenance.
+    if agg.read.files.iter().any(|f| f.extra_columns.iter().any(|c| c == "provenance")) {
+        lines.push(taxonomy::label::RECONSTRUCTION.to_string());
+    }
+    lines
+}
+
+fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, files: &[PathBuf]) -> Result<()> {
+    let mut buf = Vec::new();
+    figs.write_csv(&mut buf)?;
+    write_atomic(&out.join("figures.csv"), &buf)?;
+    let tables = render::tables(agg, year, figs, prev);
+    for t in &tables {
+        write_atomic(&out.join("tables").join(format!("{}.csv", t.name)), &t.to_csv())?;
+    }
+    let md = render::markdown(year, &tables, &footer(agg, year, files));
+    write_atomic(&out.join("tables.md"), md.as_bytes())?;
+
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(["file", "line", "incident_id"])?;
+    for o in &agg.outside_duty {
+        w.write_record([o.file.as_str(), &o.line.to_string(), &o.incident_id])?;
+    }
+    write_atomic(&out.join("outside_duty.csv"), &w.into_inner().context("buffer")?)?;
+
+    let rejects = out.join("rejects.csv");
+    if agg.read.rejected.is_empty() {
+        if rejects.exists() {
+            std::fs::remove_file(&rejects).with_context(|| format!("removing stale {}", rejects.display()))?;
+        }
+    } else {
+        let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        w.write_record(["file", "line", "reason", "fields…"])?;
+        for r in &agg.read.rejected {
+            let mut rec = vec![agg.accounts[r.file].path.clone(), r.line.to_string(), r.reason.clone()];
+            rec.extend(r.fields.iter().cloned());
+            w.write_record(&rec)?;
+        }
+        write_atomic(&rejects, &w.into_inner().context("buffer")?)?;
+    }
+    Ok(())
+}
+
+fn print_summary(agg: &Aggregate, year: i32, out: &Path) {
+    let t: (u64, u64, u64, u64, u64) = agg.accounts.iter().fold((0, 0, 0, 0, 0), |s, a| {
+        (s.0 + a.read, s.1 + a.counted, s.2 + a.other_years, s.3 + a.outside_duty, s.4 + a.rejected)
+    });
+    eprintln!("{} ({year}) from {} file(s):", wareki::fiscal_year_label(year), agg.accounts.len());
+    for a in &agg.accounts {
+        eprintln!(
+            "  {}: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
+            a.path, a.read, a.counted, a.other_years, a.outside_duty, a.rejected
+        );
+    }
+    eprintln!(
+        "  total: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
+        t.0, t.1, t.2, t.3, t.4
+    );
+    if !agg.outside_duty.is_empty() {
+        let ids: Vec<&str> = agg.outside_duty.iter().take(5).map(|o| o.incident_id.as_str()).collect();
+        eprintln!(
+            "  outside the duty (四半期報告対象外): {}{} (all in {})",
+            ids.join(", "),
+            if agg.outside_duty.len() > 5 { ", …" } else { "" },
+            out.join("outside_duty.csv").display()
+        );
+    }
+    for f in agg.read.files.iter().filter(|f| !f.extra_columns.is_empty()) {
+        eprintln!("  note: {} has columns jiko ignores: {}", f.path, f.extra_columns.join(", "));
+    }
+    eprintln!("  wrote {}", out.display());
+}
+
+fn check(figs: &Figures, path: &Path) -> Result<bool> {
+    let published = figures::read_published(path)?;
+    let result = figures::compare(figs, &published);
+    for m in &result.mismatches {
+        println!("{m}");
+    }
+    println!("{}/{} figures match", result.matched(), result.total);
+    Ok(result.mismatches.is_empty())
+}

@@ -1,0 +1,667 @@
+//! Reading incident records: files and folders, encodings, header aliases,
+//! and validation with errors that name file, line, column and value.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::rules;
+use crate::taxonomy::{self, CAUSES, EQUIPMENT, SERVICES};
+
+/// The columns of the contract: name, Japanese alias, required.
+pub const COLUMNS: &[(&str, &str, bool)] = &[
+    ("incident_id", "報告番号", true),
+    ("carrier", "事業者名", true),
+    ("report_form", "報告様式", true),
+    ("started_at", "発生日時", true),
+    ("duration_min", "継続時間（分）", true),
+    ("affected_users", "影響利用者数", true),
+    ("services", "役務", true),
+    ("cause", "発生要因", true),
+    ("equipment", "故障設備", false),
+    ("facility", "重要設備", false),
+    ("kind", "事故種別", false),
+    ("wholesale", "卸役務", false),
+    ("accident_id", "事故番号", false),
+    ("region", "影響地域", false),
+    ("summary", "障害内容", false),
+];
+
+const COL_ID: usize = 0;
+const COL_CARRIER: usize = 1;
+const COL_FORM: usize = 2;
+const COL_STARTED: usize = 3;
+const COL_DURATION: usize = 4;
+const COL_USERS: usize = 5;
+const COL_SERVICES: usize = 6;
+const COL_CAUSE: usize = 7;
+const COL_EQUIPMENT: usize = 8;
+const COL_FACILITY: usize = 9;
+const COL_KIND: usize = 10;
+const COL_WHOLESALE: usize = 11;
+const COL_ACCIDENT: usize = 12;
+const COL_REGION: usize = 13;
+const COL_SUMMARY: usize = 14;
+
+pub const FORMS: &[&str] = &["detailed", "simple"];
+pub const FACILITIES: &[&str] = &["none", "satellite", "submarine_cable", "other_critical"];
+pub const KINDS: &[&str] = &["outage", "non_telecom_facility", "info_leak"];
+pub const WHOLESALE: &[&str] = &["none", "provider", "receiver"];
+
+/// A minute in JST, as written in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Minute {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl Minute {
+    pub fn fiscal_year(&self) -> i32 {
+        rules::fiscal_year(self.year, self.month)
+    }
+
+    pub fn parse(s: &str) -> Option<Minute> {
+        let b = s.trim().as_bytes();
+        if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        let m = Minute {
+            year: num(0..4)? as i32,
+            month: num(5..7)?,
+            day: num(8..10)?,
+            hour: num(11..13)?,
+            minute: num(14..16)?,
+        };
+        let leap = m.year % 4 == 0 && (m.year % 100 != 0 || m.year % 400 == 0);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let ok = (1..=12).contains(&m.month)
+            && m.day >= 1
+            && m.day <= days[(m.month - 1) as usize]
+            && m.hour < 24
+            && m.minute < 60;
+        ok.then_some(m)
+    }
+}
+
+impl fmt::Display for Minute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
+    }
+}
+
+/// One valid report. Text fields borrow from the reader's buffer.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    pub file: usize,
+    pub line: u64,
+    pub incident_id: &'a str,
+    pub carrier: &'a str,
+    pub detailed: bool,
+    pub started_at: Minute,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    /// Bit mask over `taxonomy::SERVICES`.
+    pub services: u32,
+    pub cause: usize,
+    /// Index into `taxonomy::EQUIPMENT`; `None` when unknown.
+    pub equipment: Option<usize>,
+    pub facility: usize,
+    pub kind: usize,
+    pub wholesale: usize,
+    pub accident_id: &'a str,
+    pub region: &'a str,
+    pub summary: &'a str,
+}
+
+impl Row<'_> {
+    pub fn info_leak(&self) -> bool {
+        KINDS[self.kind] == "info_leak"
+    }
+    pub fn critical_facility(&self) -> bool {
+        FACILITIES[self.facility] != "none"
+    }
+}
+
+/// A problem with one value, located for a person to fix.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message)
+    }
+}
+
+/// Which bytes a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    ShiftJis,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "utf8" => Ok(Encoding::Utf8),
+            "shiftjis" | "sjis" | "cp932" | "windows31j" => Ok(Encoding::ShiftJis),
+            _ => bail!("unknown encoding {s:?}: use utf-8 or cp932"),
+        }
+    }
+}
+
+/// `*.csv` files of the given files and folders (folders walked, sorted).
+pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found).with_context(|| format!("reading folder {}", p.display()))?;
+            found.sort();
+            if found.is_empty() {
+                bail!("no *.csv file in {}", p.display());
+            }
+            files.extend(found);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            bail!("{}: no such file or folder", p.display());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Guess a file's encoding from its first bytes: a UTF-8 BOM or valid UTF-8
+/// means UTF-8, anything else is taken as Shift_JIS/CP932 (Excel in Japan).
+pub fn sniff_encoding(head: &[u8]) -> Encoding {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Encoding::Utf8;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Encoding::Utf8,
+        // A multi-byte character cut by the sample's end is still UTF-8.
+        Err(e) if e.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::ShiftJis,
+    }
+}
+
+/// What reading one file found, for the run's accounting.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub path: String,
+    pub rows: u64,
+    pub rejected: u64,
+    pub extra_columns: Vec<String>,
+}
+
+/// A row that failed validation, with its raw fields for a rejects file.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub file: usize,
+    pub line: u64,
+    pub fields: Vec<String>,
+    pub reason: String,
+}
+
+/// Everything a read found besides the valid rows.
+#[derive(Debug, Default)]
+pub struct ReadReport {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<RowError>,
+    pub rejected: Vec<Rejected>,
+    /// The header of each file, for writing its rejects unchanged.
+    pub headers: Vec<Vec<String>>,
+}
+
+impl ReadReport {
+    pub fn rows(&self) -> u64 {
+        self.files.iter().map(|f| f.rows).sum()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub encoding: Option<Encoding>,
+    /// Byte counter for a progress display, advanced as files are read.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// Read every file, calling `sink` with each valid row. Invalid rows are
+/// listed in the report with every error they have; nothing is dropped
+/// silently. Ids are checked for uniqueness across all files.
+pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&Row)) -> Result<ReadReport> {
+    let mut report = ReadReport::default();
+    let mut ids = IdSet::default();
+    for (index, path) in files.iter().enumerate() {
+        read_file(index, path, opts, &mut report, &mut ids, &mut sink)?;
+    }
+    if !ids.collisions.is_empty() {
+        // Hashes met twice: find the real duplicates and both their places.
+        let dups = ids.resolve(files, opts)?;
+        for d in dups {
+            report.errors.push(d);
+        }
+    }
+    Ok(report)
+}
+
+/// Ids seen so far, as 64-bit hashes, so that ten million ids stay small;
+/// a repeated hash is confirmed by a second look at the files.
+#[derive(Default)]
+struct IdSet {
+    seen: std::collections::HashSet<u64>,
+    collisions: std::collections::HashSet<u64>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
+impl IdSet {
+    fn insert(&mut self, id: &str) {
+        let h = id_hash(id);
+        if !self.seen.insert(h) {
+            self.collisions.insert(h);
+        }
+    }
+
+    fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
+        let mut first: HashMap<String, (String, u64)> = HashMap::new();
+        let mut errors = Vec::new();
+        for path in files {
+            let (headers, mut reader) = open_csv(path, opts)?;
+            let Some(col) = headers.iter().position(|h| canonical_column(h) == Some(COL_ID)) else {
+                continue;
+            };
+            let mut rec = csv::StringRecord::new();
+            while read_record(&mut reader, &mut rec, path)? {
+                let id = rec.get(col).unwrap_or("").trim();
+                if id.is_empty() || !self.collisions.contains(&id_hash(id)) {
+                    continue;
+                }
+                let line = rec.position().map_or(0, |p| p.line());
+                let here = (path.display().to_string(), line);
+                match first.get(id) {
+                    Some((f, l)) => errors.push(RowError {
+                        file: here.0,
+                        line: here.1,
+                        column: COLUMNS[COL_ID].0.into(),
+                        value: id.into(),
+                        message: format!("duplicate incident_id, first at {f}:{l}"),
+                    }),
+                    None => {
+                        first.insert(id.to_string(), here);
+                    }
+                }
+            }
+        }
+        Ok(errors)
+    }
+}
+
+fn canonical_column(header: &str) -> Option<usize> {
+    let h = header.trim().trim_start_matches('\u{feff}');
+    COLUMNS.iter().position(|(name, alias, _)| h.eq_ignore_ascii_case(name) || h == *alias)
+}
+
+type CsvReader = csv::Reader<Box<dyn Read>>;
+
+fn open_csv(path: &Path, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)> {
+    let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let encoding = match opts.encoding {
+        Some(e) => e,
+        None => {
+            let mut head = vec![0u8; 64 * 1024];
+            let n = read_up_to(&mut file, &mut head)?;
+            std::io::Seek::rewind(&mut file)?;
+            sniff_encoding(&head[..n])
+        }
+    };
+    let counted: Box<dyn Read> = match &opts.progress {
+        Some(counter) => Box::new(CountingReader { inner: file, counter: counter.clone() }),
+        None => Box::new(file),
+    };
+    let decoded: Box<dyn Read> = Box::new(BufReader::with_capacity(
+        1 << 16,
+        encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(match encoding {
+                Encoding::Utf8 => Some(encoding_rs::UTF_8),
+                Encoding::ShiftJis => Some(encoding_rs::SHIFT_JIS),
+            })
+            .bom_override(true)
+            .utf8_passthru(true)
+            .build(counted),
+    ));
+    let mut reader = csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 16).from_reader(decoded);
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: reading the header row", path.display()))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    Ok((headers, reader))
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        let k = file.read(&mut buf[n..])?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    Ok(n)
+}
+
+struct CountingReader<R> {
+    inner: R,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn read_record(reader: &mut CsvReader, rec: &mut csv::StringRecord, path: &Path) -> Result<bool> {
+    reader.read_record(rec).map_err(|e| match e.kind() {
+        csv::ErrorKind::Utf8 { pos, err } => anyhow::anyhow!(
+            "{}:{}: field {} is not valid text in the detected encoding ({err}); pass --encoding cp932 or utf-8",
+            path.display(),
+            pos.as_ref().map_or(0, |p| p.line()),
+            err.field() + 1
+        ),
+        _ => anyhow::anyhow!("{}: {e}", path.display()),
+    })
+}
+
+fn read_file(
+    index: usize,
+    path: &Path,
+    opts: &ReadOptions,
+    report: &mut ReadReport,
+    ids: &mut IdSet,
+    sink: &mut impl FnMut(&Row),
+) -> Result<()> {
+    let name = path.display().to_string();
+    let (headers, mut reader) = open_csv(path, opts)?;
+    let mut columns = [usize::MAX; COLUMNS.len()];
+    let mut extra = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        match canonical_column(h) {
+            Some(c) if columns[c] != usize::MAX => {
+                bail!("{name}:1: column {h:?} appears twice in the header")
+            }
+            Some(c) => columns[c] = i,
+            None => extra.push(h.clone()),
+        }
+    }
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .zip(columns)
+        .filter(|((_, _, required), at)| *required && *at == usize::MAX)
+        .map(|((name, alias, _), _)| if headers.iter().any(|h| h.chars().any(|c| !c.is_ascii())) { *alias } else { *name })
+        .collect();
+    if !missing.is_empty() {
+        bail!("{name}:1: the header lacks required column(s) {}; found {}", missing.join(", "), headers.join(","));
+    }
+    let mut file_report = FileReport { path: name.clone(), extra_columns: extra, ..Default::default() };
+    let mut rec = csv::StringRecord::new();
+    let mut problems = Vec::new();
+    while read_record(&mut reader, &mut rec, path)? {
+        let line = rec.position().map_or(0, |p| p.line());
+        file_report.rows += 1;
+        problems.clear();
+        let row = validate(index, line, &rec, &columns, &mut problems);
+        match row {
+            Some(row) if problems.is_empty() => {
+                ids.insert(row.incident_id);
+                sink(&row);
+            }
+            _ => {
+                file_report.rejected += 1;
+                let reason = problems.iter().map(|(c, _, m)| format!("{c}: {m}")).collect::<Vec<_>>().join("; ");
+                report.rejected.push(Rejected { file: index, line, fields: rec.iter().map(String::from).collect(), reason });
+                report.errors.extend(problems.drain(..).map(|(column, value, message)| RowError {
+                    file: name.clone(),
+                    line,
+                    column,
+                    value,
+                    message,
+                }));
+            }
+        }
+    }
+    report.files.push(file_report);
+    report.headers.push(headers);
+    Ok(())
+}
+
+type Problem = (String, String, String);
+
+/// Parse one record; every problem found is pushed, not only the first.
+fn validate<'a>(
+    file: usize,
+    line: u64,
+    rec: &'a csv::StringRecord,
+    columns: &[usize; COLUMNS.len()],
+    problems: &mut Vec<Problem>,
+) -> Option<Row<'a>> {
+    let get = |c: usize| -> &'a str {
+        if columns[c] == usize::MAX {
+            ""
+        } else {
+            rec.get(columns[c]).unwrap_or("").trim()
+        }
+    };
+    let mut fail = |c: usize, value: &str, message: String| {
+        problems.push((COLUMNS[c].0.to_string(), value.to_string(), message));
+    };
+    let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'a str> {
+        let v = get(c);
+        if v.is_empty() {
+            fail(c, v, "required value is empty".into());
+            None
+        } else {
+            Some(v)
+        }
+    };
+    let incident_id = required(COL_ID, &mut fail);
+    let carrier = required(COL_CARRIER, &mut fail);
+    let form = required(COL_FORM, &mut fail).and_then(|v| code_of(COL_FORM, v, FORMS, &mut fail));
+    let started_at = required(COL_STARTED, &mut fail).and_then(|v| {
+        let m = Minute::parse(v);
+        if m.is_none() {
+            fail(COL_STARTED, v, "not a date and time as YYYY-MM-DD HH:MM (JST)".into());
+        }
+        m
+    });
+    let duration_min = required(COL_DURATION, &mut fail).and_then(|v| number(COL_DURATION, v, &mut fail));
+    let affected_users = required(COL_USERS, &mut fail).and_then(|v| number(COL_USERS, v, &mut fail));
+    let services = required(COL_SERVICES, &mut fail).and_then(|v| {
+        let mut mask = 0u32;
+        let mut ok = true;
+        for code in v.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            match taxonomy::service(code) {
+                Some((i, _)) => mask |= 1 << i,
+                None => {
+                    ok = false;
+                    fail(COL_SERVICES, code, unknown_code(code, SERVICES.iter().map(|s| s.code)));
+                }
+            }
+        }
+        if mask == 0 && ok {
+            fail(COL_SERVICES, v, "no service code".into());
+        }
+        (ok && mask != 0).then_some(mask)
+    });
+    let cause = required(COL_CAUSE, &mut fail).and_then(|v| match taxonomy::cause(v) {
+        Some((i, _)) => Some(i),
+        None => {
+            fail(COL_CAUSE, v, unknown_code(v, CAUSES.iter().map(|c| c.code)));
+            None
+        }
+    });
+    let equipment_text = get(COL_EQUIPMENT);
+    let equipment = if equipment_text.is_empty() {
+        Some(None)
+    } else {
+        match taxonomy::equipment(equipment_text) {
+            Some((i, _)) => Some(Some(i)),
+            None => {
+                fail(COL_EQUIPMENT, equipment_text, unknown_code(equipment_text, EQUIPMENT.iter().map(|c| c.code)));
+                None
+            }
+        }
+    };
+    let optional = |c: usize, codes: &[&str], fail: &mut dyn FnMut(usize, &str, String)| {
+        let v = get(c);
+        if v.is_empty() {
+            Some(0)
+        } else {
+            code_of(c, v, codes, fail)
+        }
+    };
+    let facility = optional(COL_FACILITY, FACILITIES, &mut fail);
+    let kind = optional(COL_KIND, KINDS, &mut fail);
+    let wholesale = optional(COL_WHOLESALE, WHOLESALE, &mut fail);
+    if let (Some(1), Some(eq)) = (form, equipment) {
+        if !rules::simple_form_allows(eq) {
+            fail(
+                COL_EQUIPMENT,
+                equipment_text,
+                format!("the simple form (簡易な様式) is allowed only for {}", taxonomy::SIMPLE_FORM_EQUIPMENT.join(", ")),
+            );
+        }
+    }
+    let accident_id = match get(COL_ACCIDENT) {
+        "" => incident_id?,
+        a => a,
+    };
+    Some(Row {
+        file,
+        line,
+        incident_id: incident_id?,
+        carrier: carrier?,
+        detailed: form? == 0,
+        started_at: started_at?,
+        duration_min: duration_min?,
+        affected_users: affected_users?,
+        services: services?,
+        cause: cause?,
+        equipment: equipment?,
+        facility: facility?,
+        kind: kind?,
+        wholesale: wholesale?,
+        accident_id,
+        region: get(COL_REGION),
+        summary: get(COL_SUMMARY),
+    })
+}
+
+fn code_of(c: usize, v: &str, codes: &[&str], fail: &mut dyn FnMut(usize, &str, String)) -> Option<usize> {
+    let found = codes.iter().position(|k| *k == v);
+    if found.is_none() {
+        fail(c, v, unknown_code(v, codes.iter().copied()));
+    }
+    found
+}
+
+fn unknown_code<'a>(value: &str, codes: impl Iterator<Item = &'a str> + Clone) -> String {
+    match taxonomy::nearest(value, codes.clone()) {
+        Some(near) => format!("unknown code; did you mean `{near}`?"),
+        None => format!("unknown code; valid codes: {}", codes.collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// A whole number >= 0; thousands separators (`166,803`) are accepted.
+fn number(c: usize, v: &str, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u64> {
+    let plain: String = v.chars().filter(|&ch| ch != ',').collect();
+    let grouped_ok = !v.contains(',') || v.split(',').skip(1).all(|g| g.len() == 3);
+    match plain.parse::<u64>() {
+        Ok(n) if grouped_ok => Some(n),
+        _ if plain.parse::<i64>().is_ok_and(|n| n < 0) => {
+            fail(c, v, "must not be negative".into());
+            None
+        }
+        _ => {
+            fail(c, v, "not a whole number".into());
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_parse_and_check_the_calendar() {
+        let m = Minute::parse("2021-03-31 23:59").unwrap();
+        assert_eq!(m.fiscal_year(), 2020);
+        assert_eq!(Minute::parse("2021-04-01T00:00").unwrap().fiscal_year(), 2021);
+        assert_eq!(m.to_string(), "2021-03-31T23:59");
+        assert!(Minute::parse("2021-02-29 10:00").is_none());
+        assert!(Minute::parse("2020-02-29 10:00").is_some());
+        assert!(Minute::parse("2020-04-31 10:00").is_none());
+        assert!(Minute::parse("2020-04-01 24:00").is_none());
+        assert!(Minute::parse("2020/04/01 10:00").is_none());
+    }
+
+    #[test]
+    fn numbers() {
+        let mut errs = Vec::new();
+        let mut fail = |_: usize, v: &str, m: String| errs.push((v.to_string(), m));
+        assert_eq!(number(0, "166,803", &mut fail), Some(166_803));
+        assert_eq!(number(0, "0", &mut fail), Some(0));
+        assert_eq!(number(0, "-5", &mut fail), None);
+        assert_eq!(number(0, "1,23", &mut fail), None);
+        assert_eq!(number(0, "12.5", &mut fail), None);
+        assert_eq!(errs.len(), 3);
+        assert_eq!(errs[0].1, "must not be negative");
+    }
+
+    #[test]
+    fn sniffs_encodings() {
+        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFincident_id"), Encoding::Utf8);
+        assert_eq!(sniff_encoding("報告番号".as_bytes()), Encoding::Utf8);
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("報告番号,事業者名");
+        assert_eq!(sniff_encoding(&sjis), Encoding::ShiftJis);
+        // A sample that ends inside a character is still UTF-8.
+        let cut = &"報告".as_bytes()[..4];
+        assert_eq!(sniff_encoding(cut), Encoding::Utf8);
+    }
+}

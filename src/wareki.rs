@@ -1,0 +1,76 @@
+//! Fiscal years in the Western calendar and in 和暦 (Japanese eras).
+
+use anyhow::{bail, Result};
+
+/// Era name, its one-letter romanisation, and the Western year of its year 1.
+const ERAS: &[(&str, &str, i32)] = &[("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926)];
+
+/// `2020`, `FY2020`, `R2`, `令和2`, `令和2年度`, `令和元年`, `H30`, `平成30年度`.
+pub fn parse_fiscal_year(text: &str) -> Result<i32> {
+    let s = text.trim();
+    let s = s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).unwrap_or(s);
+    let s = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")).unwrap_or(s);
+    if let Ok(y) = s.parse::<i32>() {
+        if (1900..=2200).contains(&y) {
+            return Ok(y);
+        }
+    }
+    for (name, letter, first) in ERAS {
+        let rest = s
+            .strip_prefix(name)
+            .or_else(|| s.strip_prefix(letter))
+            .or_else(|| s.strip_prefix(&letter.to_ascii_lowercase()));
+        if let Some(rest) = rest {
+            let n = if rest == "元" { Some(1) } else { to_ascii_digits(rest).parse::<i32>().ok() };
+            if let Some(n) = n.filter(|n| *n >= 1) {
+                return Ok(first + n - 1);
+            }
+        }
+    }
+    bail!("cannot read {text:?} as a fiscal year: use 2020, R2, 令和2, 令和2年度, 令和元年 or H30")
+}
+
+/// Full-width digits (令和２年度) as ASCII.
+fn to_ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `令和2年度`, `令和元年度`, `平成20年度`.
+pub fn fiscal_year_label(fy: i32) -> String {
+    match ERAS.iter().find(|(_, _, first)| fy >= *first) {
+        Some((name, _, first)) if fy == *first => format!("{name}元年度"),
+        Some((name, _, first)) => format!("{name}{}年度", fy - first + 1),
+        None => format!("{fy}年度"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_spelling() {
+        for s in ["2020", "R2", "r2", "令和2", "令和2年度", "令和２年度", "FY2020"] {
+            assert_eq!(parse_fiscal_year(s).unwrap(), 2020, "{s}");
+        }
+        assert_eq!(parse_fiscal_year("令和元年").unwrap(), 2019);
+        assert_eq!(parse_fiscal_year("令和元年度").unwrap(), 2019);
+        assert_eq!(parse_fiscal_year("H30").unwrap(), 2018);
+        assert_eq!(parse_fiscal_year("平成20年度").unwrap(), 2008);
+        assert!(parse_fiscal_year("R0").is_err());
+        assert!(parse_fiscal_year("next year").is_err());
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(fiscal_year_label(2020), "令和2年度");
+        assert_eq!(fiscal_year_label(2019), "令和元年度");
+        assert_eq!(fiscal_year_label(2018), "平成30年度");
+        assert_eq!(fiscal_year_label(2008), "平成20年度");
+    }
+}
