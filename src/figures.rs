@@ -460,7 +460,8 @@ mod tests {
     fn rounds_half_away_from_zero_on_exact_ratios() {
         assert_eq!(Value::share_scaled(6118, 6612, 0), 93);
         assert_eq!(Value::share_scaled(6118, 6612, 1), 925);
-        assert_eq!(Value::share_scaled(1, 8, 1), 13); // 12.5 -> 13
+        assert_eq!(Value::share_scaled(1, 8, 0), 13); // 12.5 -> 13
+        assert_eq!(Value::share_scaled(1, 16, 1), 63); // 6.25 -> 6.3
         assert_eq!(Value::share_scaled(1, 200, 0), 1); // 0.5 -> 1
         assert_eq!(Value::share_scaled(3325, 6612, 1), 503);
         let v = Value::Share { num: 1521, den: 6612, decimals: 1 };

@@ -445,6 +445,14 @@ fn read_file(
         let line = rec.position().map_or(0, |p| p.line());
         file_report.rows += 1;
         problems.clear();
+        if rec.len() != headers.len() {
+            // A stray comma or a cut line: never drop or shift fields silently.
+            problems.push((
+                "(row)".into(),
+                format!("{} fields", rec.len()),
+                format!("the header has {} columns; quote values that contain commas", headers.len()),
+            ));
+        }
         let row = validate(index, line, &rec, &columns, &mut problems);
         match row {
             Some(row) if problems.is_empty() => {

@@ -134,7 +134,7 @@ fn summary(this: &Figures, prev: Option<&Figures>) -> Table {
                 None => now,
             }
         };
-        t.rows.push(vec![name.to_string(), cell("carriers", "者"), cell("reports", "件")]);
+        t.rows.push(vec![name.to_string(), cell("carriers", "社"), cell("reports", "件")]);
     }
     if prev.is_some() {
         t.notes.push("※ 括弧内は前年度の値。".into());
@@ -159,7 +159,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
         t.rows.push(vec![
             a.number.to_string(),
             a.carriers.join("・"),
-            format!("{}年{}月{}日 {}:{:02}", m.year, m.month, m.day, m.hour, m.minute),
+            format!("{}年{}月{}日 {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute),
             duration_text(a.duration_min),
             thousands(a.affected_users as i64),
             a.summary.clone(),

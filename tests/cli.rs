@@ -1,0 +1,195 @@
+//! End to end: the real binary on the shipped data, as a user runs it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn jiko(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiko"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run jiko")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jiko-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// figures.csv as key → value.
+fn figures(dir: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(dir.join("figures.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit_once(','))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn fy2020_reproduces_every_published_figure() {
+    let out = tmp("fy2020");
+    let o = jiko(&["aggregate", "--year", "2020", "--out", out.to_str().unwrap(), "--check", "data/published/fy2020.csv"]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{text}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(text.lines().last(), Some("144/144 figures match"), "{text}");
+    for table in ["summary", "major", "matrix", "service", "cause", "equipment", "major_trend"] {
+        assert!(out.join("tables").join(format!("{table}.csv")).is_file(), "{table}");
+    }
+    let md = std::fs::read_to_string(out.join("tables.md")).unwrap();
+    assert!(md.contains("3,325件 (50.3%)"), "{md}");
+    assert!(md.contains("再構成"), "the reconstruction notice is in the footer");
+}
+
+#[test]
+fn fy2019_reproduces_what_the_fy2020_edition_tells() {
+    let out = tmp("fy2019");
+    let o = jiko(&["aggregate", "--year", "令和元年度", "--out", out.to_str().unwrap(), "--check", "data/published/fy2019.csv"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert_eq!(stdout(&o).lines().last(), Some("30/30 figures match"));
+}
+
+#[test]
+fn japanese_year_spellings_give_the_same_figures() {
+    let a = tmp("r2");
+    let b = tmp("2020");
+    assert!(jiko(&["aggregate", "--year", "R2", "--out", a.to_str().unwrap()]).status.success());
+    assert!(jiko(&["aggregate", "--year", "2020", "--out", b.to_str().unwrap()]).status.success());
+    assert_eq!(figures(&a), figures(&b));
+}
+
+#[test]
+fn every_row_read_is_accounted_for() {
+    let out = tmp("rows");
+    assert!(jiko(&["aggregate", "--year", "2020", "--out", out.to_str().unwrap()]).status.success());
+    let f = figures(&out);
+    let get = |c: &str| f[&format!("rows,total,{c}")].parse::<u64>().unwrap();
+    assert_eq!(get("read"), get("counted") + get("other_years") + get("outside_duty") + get("rejected"));
+    assert_eq!(get("counted"), 6612 + 55001, "counted = detailed + simple reports in the duty");
+    assert_eq!(get("outside_duty"), 12);
+}
+
+#[test]
+fn a_mismatch_is_named_and_fails() {
+    let dir = tmp("mismatch");
+    let published = dir.join("pub.csv");
+    std::fs::write(&published, "table,row,column,value\nheadline,total,count,6613\nmatrix,nowhere,total,1\nsummary,major,reports,4\n").unwrap();
+    let o = jiko(&["aggregate", "--year", "2020", "--out", dir.join("o").to_str().unwrap(), "--check", published.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("headline,total,count: published 6613, computed 6612"), "{text}");
+    assert!(text.contains("matrix,nowhere,total: published 1, computed missing"), "{text}");
+    assert_eq!(text.lines().last(), Some("1/3 figures match"));
+}
+
+#[test]
+fn regenerating_the_reconstruction_is_byte_identical() {
+    let out = tmp("generate");
+    let o = jiko(&["generate", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["fy2019.csv", "fy2020.csv"] {
+        let made = std::fs::read(out.join(name)).unwrap();
+        let shipped = std::fs::read(root.join("data/incidents").join(name)).unwrap();
+        assert!(made == shipped, "{name} differs from the shipped file");
+    }
+}
+
+/// Edit one shipped record across a duration bin boundary (299 → 300
+/// minutes) and check that exactly one count moves.
+#[test]
+fn a_record_crossing_a_bin_boundary_moves_exactly_one_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("data/incidents/fy2020.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.len() > 6 && f[2] == "detailed" && f[4].parse::<u64>().is_ok_and(|d| (120..300).contains(&d)) && f[5].parse::<u64>().is_ok_and(|u| u < 500)
+        })
+        .expect("a detailed 2h-5h record under 500 users");
+    let before = tmp("edit-before");
+    let after = tmp("edit-after");
+    std::fs::write(before.join("fy2020.csv"), lines.join("\n") + "\n").unwrap();
+    let mut f: Vec<String> = lines[at].split(',').map(String::from).collect();
+    f[4] = "300".into();
+    lines[at] = f.join(",");
+    std::fs::write(after.join("fy2020.csv"), lines.join("\n") + "\n").unwrap();
+    for dir in [&before, &after] {
+        let o = jiko(&["aggregate", "--year", "2020", "--input", dir.join("fy2020.csv").to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+        assert!(o.status.success());
+    }
+    let (a, b) = (figures(&before.join("out")), figures(&after.join("out")));
+    let changed: Vec<(&String, i64)> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .filter(|(k, _)| !k.starts_with("matrix_share") && !k.starts_with("rows,"))
+        .map(|(k, v)| (k, b[k].parse::<i64>().unwrap() - v.parse::<i64>().unwrap()))
+        .collect();
+    let expected = [
+        ("matrix,2h-5h,lt500", -1),
+        ("matrix,2h-5h,total", -1),
+        ("matrix,5h-12h,lt500", 1),
+        ("matrix,5h-12h,total", 1),
+    ];
+    assert_eq!(changed.len(), expected.len(), "{changed:?}");
+    for (key, delta) in expected {
+        assert!(changed.iter().any(|(k, d)| k.as_str() == key && *d == delta), "{key} {delta}: {changed:?}");
+    }
+}
+
+#[test]
+fn bad_rows_name_file_line_column_and_value() {
+    let dir = tmp("bad");
+    let file = dir.join("bad.csv");
+    std::fs::write(
+        &file,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment\n\
+         a1,X社,detailed,2020-05-01 10:00,130,100,ftth_acces,natural_failure,\n\
+         a2,X社,detailed,2020-05-01 10:00,-5,100,ftth,natural_failure,\n\
+         a3,X社,simple,2020-13-01 10:00,130,100,ftth,natural_failure,wdm\n\
+         a4,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\n",
+    )
+    .unwrap();
+    let o = jiko(&["aggregate", "--year", "2020", "--input", file.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let name = file.display().to_string();
+    assert!(err.contains(&format!("{name}:2: column services: \"ftth_acces\": unknown code; did you mean `ftth`?")), "{err}");
+    assert!(err.contains(&format!("{name}:3: column duration_min: \"-5\": must not be negative")), "{err}");
+    assert!(err.contains(&format!("{name}:4: column started_at")), "{err}");
+    assert!(err.contains(&format!("{name}:4: column equipment: \"wdm\": the simple form")), "{err}");
+    assert!(!dir.join("o").exists(), "a failed run writes nothing");
+
+    let o = jiko(&["aggregate", "--year", "2020", "--input", file.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap(), "--skip-invalid"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = figures(&dir.join("o"));
+    assert_eq!(f["rows,total,read"], "4");
+    assert_eq!(f["rows,total,rejected"], "3");
+    assert_eq!(f["summary,detailed,reports"], "1");
+    let rejects = std::fs::read_to_string(dir.join("o/rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 4, "{rejects}");
+}
+
+#[test]
+fn a_duplicate_id_names_both_places() {
+    let dir = tmp("dup");
+    let row = "d1,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\n";
+    let header = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment\n";
+    std::fs::write(dir.join("a.csv"), format!("{header}{row}")).unwrap();
+    std::fs::write(dir.join("b.csv"), format!("{header}x9,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\n{row}")).unwrap();
+    let o = jiko(&["aggregate", "--year", "2020", "--input", dir.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let a = dir.join("a.csv").display().to_string();
+    let b = dir.join("b.csv").display().to_string();
+    assert!(err.contains(&format!("{b}:3: column incident_id: \"d1\": duplicate incident_id, first at {a}:2")), "{err}");
+}
