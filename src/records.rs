@@ -277,13 +277,38 @@ pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&R
 /// a repeated hash is confirmed by a second look at the files.
 #[derive(Default)]
 struct IdSet {
-    seen: std::collections::HashSet<u64>,
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<PreHashed>>,
     collisions: std::collections::HashSet<u64>,
 }
 
+/// FNV-1a, then a 64-bit finaliser: fast on short ids; a collision only
+/// costs a second look at the files, never a wrong answer.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// The set's keys are hashes already: use them as they are.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl IdSet {
