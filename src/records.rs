@@ -358,7 +358,7 @@ fn canonical_column(header: &str) -> Option<usize> {
     COLUMNS.iter().position(|(name, alias, _)| h.eq_ignore_ascii_case(name) || h == *alias)
 }
 
-type CsvReader = csv::Reader<Box<dyn Read>>;
+type CsvReader = csv::Reader<Box<dyn Read + Send>>;
 
 fn open_csv(path: &Path, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)> {
     let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -371,11 +371,11 @@ fn open_csv(path: &Path, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)>
             sniff_encoding(&head[..n])
         }
     };
-    let counted: Box<dyn Read> = match &opts.progress {
+    let counted: Box<dyn Read + Send> = match &opts.progress {
         Some(counter) => Box::new(CountingReader { inner: file, counter: counter.clone() }),
         None => Box::new(file),
     };
-    let decoded: Box<dyn Read> = Box::new(BufReader::with_capacity(
+    let decoded: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(
         1 << 16,
         encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(match encoding {
@@ -442,7 +442,7 @@ fn read_file(
     sink: &mut impl FnMut(&Row),
 ) -> Result<()> {
     let name = path.display().to_string();
-    let (headers, mut reader) = open_csv(path, opts)?;
+    let (headers, reader) = open_csv(path, opts)?;
     let mut columns = [usize::MAX; COLUMNS.len()];
     let mut extra = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -464,9 +464,8 @@ fn read_file(
         bail!("{name}:1: the header lacks required column(s) {}; found {}", missing.join(", "), headers.join(","));
     }
     let mut file_report = FileReport { path: name.clone(), extra_columns: extra, ..Default::default() };
-    let mut rec = csv::StringRecord::new();
     let mut problems = Vec::new();
-    while read_record(&mut reader, &mut rec, path)? {
+    let mut process = |rec: &csv::StringRecord| {
         let line = rec.position().map_or(0, |p| p.line());
         file_report.rows += 1;
         problems.clear();
@@ -478,7 +477,7 @@ fn read_file(
                 format!("the header has {} columns; quote values that contain commas", headers.len()),
             ));
         }
-        let row = validate(index, line, &rec, &columns, &mut problems);
+        let row = validate(index, line, rec, &columns, &mut problems);
         match row {
             Some(row) if problems.is_empty() => {
                 ids.insert(row.incident_id);
@@ -497,13 +496,57 @@ fn read_file(
                 }));
             }
         }
-    }
+    };
+    parse_in_background(reader, path, |batch| batch.iter().for_each(&mut process))?;
     report.files.push(file_report);
     report.headers.push(headers);
     Ok(())
 }
 
 type Problem = (String, String, String);
+
+/// Records per batch handed from the parsing thread to the validating one.
+const BATCH: usize = 4096;
+
+/// Split CSV parsing (one thread) from validation and counting (the
+/// caller's), so that both cores work on one large file. Batches are
+/// recycled to avoid allocating a record per row.
+fn parse_in_background(
+    mut reader: CsvReader,
+    path: &Path,
+    mut consume: impl FnMut(&[csv::StringRecord]),
+) -> Result<()> {
+    use std::sync::mpsc::{channel, sync_channel};
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = sync_channel::<Result<Vec<csv::StringRecord>>>(4);
+        let (empty_tx, empty_rx) = channel::<Vec<csv::StringRecord>>();
+        scope.spawn(move || loop {
+            let mut batch = empty_rx.try_recv().unwrap_or_default();
+            batch.resize_with(BATCH, csv::StringRecord::new);
+            let mut n = 0;
+            while n < BATCH {
+                match read_record(&mut reader, &mut batch[n], path) {
+                    Ok(true) => n += 1,
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = full_tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            batch.truncate(n);
+            if n == 0 || full_tx.send(Ok(batch)).is_err() || n < BATCH {
+                return;
+            }
+        });
+        for batch in full_rx {
+            let batch = batch?;
+            consume(&batch);
+            let _ = empty_tx.send(batch);
+        }
+        Ok(())
+    })
+}
 
 /// Parse one record; every problem found is pushed, not only the first.
 fn validate<'a>(
