@@ -97,6 +97,20 @@ pub struct FileAccount {
     pub rejected: u64,
 }
 
+impl FileAccount {
+    /// The accounts of several files added up, named `path`.
+    pub fn sum<'a>(path: &str, accounts: impl IntoIterator<Item = &'a FileAccount>) -> FileAccount {
+        accounts.into_iter().fold(FileAccount { path: path.to_string(), ..Default::default() }, |t, a| FileAccount {
+            path: t.path,
+            read: t.read + a.read,
+            counted: t.counted + a.counted,
+            other_years: t.other_years + a.other_years,
+            outside_duty: t.outside_duty + a.outside_duty,
+            rejected: t.rejected + a.rejected,
+        })
+    }
+}
+
 /// A report of the year asked that is outside the quarterly duty.
 #[derive(Debug, Clone)]
 pub struct OutsideDuty {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::aggregate::{Aggregate, YearTally, EQUIPMENT_UNKNOWN, INFO_LEAK_ROW};
+use crate::aggregate::{Aggregate, FileAccount, YearTally, EQUIPMENT_UNKNOWN, INFO_LEAK_ROW};
 use crate::rules::{self, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
 
@@ -95,7 +95,7 @@ impl Figures {
     }
 
     pub fn write_csv(&self, out: impl Write) -> Result<()> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        let mut w = crate::output::csv_writer(out);
         w.write_record(["table", "row", "column", "value"])?;
         for f in &self.list {
             w.write_record([&f.table, &f.row, &f.column, &f.value.to_string()])?;
@@ -115,15 +115,19 @@ fn share(num: u64, den: u64, decimals: u32) -> Option<Value> {
     (den > 0).then_some(Value::Share { num, den, decimals })
 }
 
-/// Push count, share and (with a previous year) share_delta of one row.
-fn breakdown_row(
+/// Push count, (optionally) count_delta, share and share_delta of one row.
+fn measured_row(
     figs: &mut Figures,
     table: &str,
     row: &str,
     this: (u64, u64),
     prev: Option<(u64, u64)>,
+    with_count_delta: bool,
 ) {
     figs.push(table, row, "count", Value::Int(this.0 as i64));
+    if let Some((p, _)) = prev.filter(|_| with_count_delta) {
+        figs.push(table, row, "count_delta", Value::Int(this.0 as i64 - p as i64));
+    }
     if let Some(s) = share(this.0, this.1, WHOLE_PERCENT) {
         figs.push(table, row, "share", s);
         if let Some((p, pd)) = prev.filter(|(_, pd)| *pd > 0) {
@@ -131,6 +135,11 @@ fn breakdown_row(
             figs.push(table, row, "share_delta", Value::Int(delta));
         }
     }
+}
+
+/// A breakdown row (service, cause, equipment): no count_delta, as published.
+fn breakdown_row(figs: &mut Figures, table: &str, row: &str, this: (u64, u64), prev: Option<(u64, u64)>) {
+    measured_row(figs, table, row, this, prev, false);
 }
 
 /// The counts each breakdown is made of, for one year.
@@ -217,28 +226,15 @@ fn summary(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
 
 fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>) {
     type Measure = fn(&Counts) -> u64;
-    let rows: [(&str, Measure, bool); 4] = [
-        ("total", |c| c.tally.detailed_reports, true),
-        ("users_lt500", |c| c.matrix_col(0), true),
-        ("users_ge30k", |c| c.users_at_least(rules::DUTY_MIN_USERS), true),
-        ("duration_ge2h", |c| c.duration_at_least(rules::DUTY_MIN_DURATION), true),
+    let rows: [(&str, Measure); 4] = [
+        ("total", |c| c.tally.detailed_reports),
+        ("users_lt500", |c| c.matrix_col(0)),
+        ("users_ge30k", |c| c.users_at_least(rules::DUTY_MIN_USERS)),
+        ("duration_ge2h", |c| c.duration_at_least(rules::DUTY_MIN_DURATION)),
     ];
-    for (row, measure, with_share) in rows {
-        let n = measure(this);
-        figs.push("headline", row, "count", Value::Int(n as i64));
-        if let Some(p) = prev {
-            figs.push("headline", row, "count_delta", Value::Int(n as i64 - measure(p) as i64));
-        }
-        if with_share {
-            if let Some(s) = share(n, this.tally.detailed_reports, WHOLE_PERCENT) {
-                figs.push("headline", row, "share", s);
-                if let Some(p) = prev.filter(|p| p.tally.detailed_reports > 0) {
-                    let d = Value::share_scaled(n, this.tally.detailed_reports, WHOLE_PERCENT)
-                        - Value::share_scaled(measure(p), p.tally.detailed_reports, WHOLE_PERCENT);
-                    figs.push("headline", row, "share_delta", Value::Int(d));
-                }
-            }
-        }
+    for (row, measure) in rows {
+        let of = |c: &Counts| (measure(c), c.tally.detailed_reports);
+        measured_row(figs, "headline", row, of(this), prev.map(of), true);
     }
     let majors = agg.accidents(year).len() as i64;
     figs.push("headline", "major", "count", Value::Int(majors));
@@ -347,19 +343,13 @@ fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
 
 /// Where every row read went (table `rows`): per file and in total.
 fn rows(figs: &mut Figures, agg: &Aggregate) {
-    let mut total = crate::aggregate::FileAccount::default();
     for a in &agg.accounts {
         push_account(figs, &a.path, a);
-        total.read += a.read;
-        total.counted += a.counted;
-        total.other_years += a.other_years;
-        total.outside_duty += a.outside_duty;
-        total.rejected += a.rejected;
     }
-    push_account(figs, "total", &total);
+    push_account(figs, "total", &FileAccount::sum("total", &agg.accounts));
 }
 
-fn push_account(figs: &mut Figures, row: &str, a: &crate::aggregate::FileAccount) {
+fn push_account(figs: &mut Figures, row: &str, a: &FileAccount) {
     for (column, n) in [
         ("read", a.read),
         ("counted", a.counted),

@@ -840,7 +840,7 @@ const HEADER: &[&str] = &[
 fn write_records(path: &Path, recs: &[Rec]) -> Result<()> {
     let mut buf = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut buf);
+        let mut w = crate::output::csv_writer(&mut buf);
         w.write_record(HEADER)?;
         for r in recs {
             let started = r.started_at.to_string().replace('T', " ");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-use jiko::aggregate::{self, Aggregate};
+use jiko::aggregate::{self, Aggregate, FileAccount};
 use jiko::figures::{self, Figures};
 use jiko::output::write_atomic;
 use jiko::records::{self, Encoding, ReadOptions};
@@ -174,7 +174,7 @@ fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: O
     let md = render::markdown(year, &tables, &footer(agg, year, files));
     write_atomic(&out.join("tables.md"), md.as_bytes())?;
 
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = jiko::output::csv_writer(Vec::new());
     w.write_record(["file", "line", "incident_id"])?;
     for o in &agg.outside_duty {
         w.write_record([o.file.as_str(), &o.line.to_string(), &o.incident_id])?;
@@ -187,7 +187,7 @@ fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: O
             std::fs::remove_file(&rejects).with_context(|| format!("removing stale {}", rejects.display()))?;
         }
     } else {
-        let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut w = jiko::output::csv_writer(Vec::new());
         w.write_record(["file", "line", "reason", "fields…"])?;
         for r in &agg.read.rejected {
             let mut rec = vec![agg.accounts[r.file].path.clone(), r.line.to_string(), r.reason.clone()];
@@ -200,20 +200,14 @@ fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: O
 }
 
 fn print_summary(agg: &Aggregate, year: i32, out: &Path) {
-    let t: (u64, u64, u64, u64, u64) = agg.accounts.iter().fold((0, 0, 0, 0, 0), |s, a| {
-        (s.0 + a.read, s.1 + a.counted, s.2 + a.other_years, s.3 + a.outside_duty, s.4 + a.rejected)
-    });
     eprintln!("{} ({year}) from {} file(s):", wareki::fiscal_year_label(year), agg.accounts.len());
-    for a in &agg.accounts {
+    let total = FileAccount::sum("total", &agg.accounts);
+    for a in agg.accounts.iter().chain([&total]) {
         eprintln!(
             "  {}: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
             a.path, a.read, a.counted, a.other_years, a.outside_duty, a.rejected
         );
     }
-    eprintln!(
-        "  total: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
-        t.0, t.1, t.2, t.3, t.4
-    );
     if !agg.outside_duty.is_empty() {
         let ids: Vec<&str> = agg.outside_duty.iter().take(5).map(|o| o.incident_id.as_str()).collect();
         eprintln!(

@@ -30,7 +30,7 @@ impl Table {
     }
 
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut w = crate::output::csv_writer(Vec::new());
         // A CSV row per printed row; csv only fails on I/O, and this is memory.
         let _ = w.write_record(&self.header);
         for r in &self.rows {
