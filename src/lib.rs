@@ -4,10 +4,12 @@
 //! The pipeline reads in file order: `records` (parse, validate) → `rules`
 //! (bins, duty, major thresholds by fiscal year) → `aggregate` (polars) →
 //! `figures` (tidy figures, rounding, deltas, comparison) → `render`
-//! (Japanese tables, Markdown). `generate` builds the shipped
+//! (Japanese tables, Markdown) and `charts` (PNG, with `text` placing
+//! Japanese glyphs). `generate` builds the shipped
 //! reconstruction; `taxonomy` holds every code and label.
 
 pub mod aggregate;
+pub mod charts;
 pub mod figures;
 pub mod generate;
 pub mod output;
@@ -15,4 +17,5 @@ pub mod records;
 pub mod render;
 pub mod rules;
 pub mod taxonomy;
+pub mod text;
 pub mod wareki;

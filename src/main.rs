@@ -10,7 +10,7 @@ use jiko::aggregate::{self, Aggregate, FileAccount};
 use jiko::figures::{self, Figures};
 use jiko::output::write_atomic;
 use jiko::records::{self, Encoding, ReadOptions};
-use jiko::{generate, render, rules, taxonomy, wareki};
+use jiko::{charts, generate, render, rules, taxonomy, wareki};
 
 #[derive(Parser)]
 #[command(name = "jiko", version, about = "Telecom outage records to MIC's yearly 電気通信サービスの事故発生状況 statistics")]
@@ -23,6 +23,15 @@ struct Cli {
 enum Command {
     /// Aggregate one fiscal year: figures.csv, Japanese tables, optional check.
     Aggregate(AggregateArgs),
+    /// Redraw charts of one fiscal year into output/fyYYYY/charts.
+    Chart {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Only these charts (major_trend, major_service, matrix, service,
+        /// service_voice, service_data, cause, equipment).
+        #[arg(long, num_args = 1..)]
+        only: Vec<String>,
+    },
     /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
     Generate {
         /// Folder of published figure files (fy2019.csv, fy2020.csv, fy2020-major-accidents.csv).
@@ -36,8 +45,9 @@ enum Command {
     },
 }
 
+/// Which records, which year, where to write.
 #[derive(clap::Args)]
-struct AggregateArgs {
+struct InputArgs {
     /// Fiscal year: 2020, R2, 令和2, 令和2年度, 令和元年, H30.
     #[arg(long)]
     year: String,
@@ -47,21 +57,34 @@ struct AggregateArgs {
     /// Output folder. Default: output/fyYYYY.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Force the input encoding (utf-8 or cp932) instead of detecting it.
+    #[arg(long)]
+    encoding: Option<Encoding>,
+    /// Published major-accident series for the trend chart's other years.
+    #[arg(long, default_value = "data/published/major_trend.csv")]
+    trend: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct AggregateArgs {
+    #[command(flatten)]
+    input: InputArgs,
     /// Compare with a published figures file; exit 1 on any difference.
     #[arg(long)]
     check: Option<PathBuf>,
     /// Write invalid rows to rejects.csv instead of failing.
     #[arg(long)]
     skip_invalid: bool,
-    /// Force the input encoding (utf-8 or cp932) instead of detecting it.
+    /// Do not draw the PNG charts.
     #[arg(long)]
-    encoding: Option<Encoding>,
+    no_charts: bool,
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Aggregate(args) => run_aggregate(args),
+        Command::Chart { input, only } => run_chart(input, only),
         Command::Generate { published, out, seed } => generate::generate(&published, &out, seed).map(|written| {
             for p in written {
                 eprintln!("wrote {}", p.display());
@@ -114,7 +137,15 @@ impl Drop for Progress {
     }
 }
 
-fn run_aggregate(args: AggregateArgs) -> Result<bool> {
+/// The records of a run, read and counted, with the year and output folder.
+struct Loaded {
+    year: i32,
+    out: PathBuf,
+    files: Vec<PathBuf>,
+    agg: Aggregate,
+}
+
+fn load(args: &InputArgs) -> Result<Loaded> {
     let year = wareki::parse_fiscal_year(&args.year)?;
     let inputs = if args.input.is_empty() { vec![PathBuf::from("data/incidents")] } else { args.input.clone() };
     let files = records::expand_inputs(&inputs)?;
@@ -125,28 +156,62 @@ fn run_aggregate(args: AggregateArgs) -> Result<bool> {
         let _progress = Progress::start(&files, counter);
         aggregate::aggregate(&files, year, &opts)?
     };
+    Ok(Loaded { year, out, files, agg })
+}
 
-    if !agg.read.errors.is_empty() && !args.skip_invalid {
-        for e in &agg.read.errors {
-            eprintln!("{e}");
-        }
-        eprintln!(
-            "error: {} invalid value(s) in {} row(s); nothing was written. Fix them, or pass --skip-invalid to set those rows aside in rejects.csv",
-            agg.read.errors.len(),
-            agg.read.rejected.len()
-        );
+/// The year's figures and, when its records are there, the previous year's.
+fn figures_of(agg: &Aggregate, year: i32) -> (Figures, Option<Figures>) {
+    (figures::compute(agg, year), agg.tally(year - 1).map(|_| figures::compute(agg, year - 1)))
+}
+
+fn print_errors(agg: &Aggregate) {
+    for e in &agg.read.errors {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "error: {} invalid value(s) in {} row(s); nothing was written. Fix them, or pass --skip-invalid to set those rows aside in rejects.csv",
+        agg.read.errors.len(),
+        agg.read.rejected.len()
+    );
+}
+
+fn draw_charts(l: &Loaded, trend: &Path, this: &Figures, prev: Option<&Figures>, only: &[String]) -> Result<()> {
+    let series = charts::read_trend(trend)?;
+    let models = charts::models(&l.agg, l.year, this, prev, &series);
+    for p in charts::write(&models, only, &l.out.join("charts"))? {
+        eprintln!("  drew {}", p.display());
+    }
+    Ok(())
+}
+
+fn run_aggregate(args: AggregateArgs) -> Result<bool> {
+    let l = load(&args.input)?;
+    if !l.agg.read.errors.is_empty() && !args.skip_invalid {
+        print_errors(&l.agg);
         return Ok(false);
     }
-
-    let figs = figures::compute(&agg, year);
-    let prev = agg.tally(year - 1).map(|_| figures::compute(&agg, year - 1));
-    write_outputs(&out, &agg, year, &figs, prev.as_ref(), &files)?;
-    print_summary(&agg, year, &out);
+    let (figs, prev) = figures_of(&l.agg, l.year);
+    write_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), &l.files)?;
+    if !args.no_charts {
+        draw_charts(&l, &args.input.trend, &figs, prev.as_ref(), &[])?;
+    }
+    print_summary(&l.agg, l.year, &l.out);
 
     match &args.check {
         Some(path) => check(&figs, path),
         None => Ok(true),
     }
+}
+
+fn run_chart(input: InputArgs, only: Vec<String>) -> Result<bool> {
+    let l = load(&input)?;
+    if !l.agg.read.errors.is_empty() {
+        print_errors(&l.agg);
+        return Ok(false);
+    }
+    let (figs, prev) = figures_of(&l.agg, l.year);
+    draw_charts(&l, &input.trend, &figs, prev.as_ref(), &only)?;
+    Ok(true)
 }
 
 fn footer(agg: &Aggregate, year: i32, files: &[PathBuf]) -> Vec<String> {
