@@ -114,6 +114,8 @@ const TREND_NOTES: &[(i32, &str, &str)] = &[
     (2019, "注7", "注7 令和元年度からLPWAの区分を追加"),
 ];
 const FIRST_TREND_YEAR: i32 = 2008;
+/// What the numbers on a share bar are.
+const SHARE_AXIS: &str = "割合（%）と件数（件）";
 
 /// Models of every chart for `year`. `trend_file` is the published
 /// major-accident series, used for years the records do not cover.
@@ -150,8 +152,7 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
     charts.push(trend_model(agg, year, this, trend));
     charts.push(major_service_model(agg, year));
     charts.push(matrix_model(this));
-    let mut service = shares("service", groups(SERVICE_GROUPS));
-    service.title = label::SERVICES.to_string();
+    let service = shares("service", groups(SERVICE_GROUPS));
     charts.push(share_chart("service", vec![service], "※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上"));
     for g in ["voice", "data"] {
         let subs: Vec<_> = taxonomy::service_subs(g).iter().enumerate().map(|(i, s)| (s.code, s.label, i)).collect();
@@ -176,7 +177,7 @@ fn share_chart(name: &'static str, panels: Vec<Panel>, note: &str) -> Chart {
     Chart {
         name,
         title: taxonomy::table_title(name).to_string(),
-        axis: format!("{}（%）", label::SHARE),
+        axis: SHARE_AXIS.to_string(),
         body: Body::Shares(panels),
         notes: (!note.is_empty()).then(|| note.to_string()).into_iter().collect(),
     }
@@ -260,7 +261,7 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
     Chart {
         name: "major_service",
         title: "重大な事故のサービス別の内訳".to_string(),
-        axis: format!("{}（%）", label::SHARE),
+        axis: SHARE_AXIS.to_string(),
         body: Body::Shares(vec![Panel { title: String::new(), bars }]),
         notes: vec!["※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上".to_string()],
     }
@@ -424,7 +425,11 @@ pub fn draw(chart: &Chart, fonts: &Fonts) -> Result<Vec<u8>> {
     c.text(&chart.title, (WIDTH as f32 / 2.0, 40.0), TITLE_PX, Weight::Bold, Anchor::Center, INK)?;
     let bottom = match &chart.body {
         Body::Trend(bars) => draw_trend(&mut c, bars, &chart.axis)?,
-        Body::Shares(panels) => draw_shares(&mut c, panels)?,
+        Body::Shares(panels) => {
+            // The unit of the values on the segments.
+            c.text(&chart.axis, (WIDTH as f32 - 60.0, 76.0), SMALL_PX, Weight::Regular, Anchor::Right, MUTED)?;
+            draw_shares(&mut c, panels)?
+        }
         Body::Matrix { rows, columns, cells } => draw_matrix(&mut c, rows, columns, cells)?,
     };
     let mut y = bottom + 30.0;
