@@ -626,22 +626,19 @@ pub fn read_trend(path: &Path) -> Result<Vec<(i32, u64)>> {
         .collect()
 }
 
-/// Draw the charts named in `only` (all when empty) into `dir`.
-pub fn write(charts: &[Chart], only: &[String], dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+/// Draw the charts named in `only` (all when empty): file name and PNG.
+pub fn render(charts: &[Chart], only: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
     for name in only {
         if !CHART_NAMES.contains(&name.as_str()) {
             bail!("unknown chart {name:?}: choose from {}", CHART_NAMES.join(", "));
         }
     }
     let fonts = Fonts::load()?;
-    let mut written = Vec::new();
-    for chart in charts.iter().filter(|c| only.is_empty() || only.iter().any(|o| o == c.name)) {
-        let png = draw(chart, &fonts)?;
-        let path = dir.join(format!("{}.png", chart.name));
-        crate::output::write_atomic(&path, &png)?;
-        written.push(path);
-    }
-    Ok(written)
+    charts
+        .iter()
+        .filter(|c| only.is_empty() || only.iter().any(|o| o == c.name))
+        .map(|c| Ok((format!("{}.png", c.name), draw(c, &fonts)?)))
+        .collect()
 }
 
 #[cfg(test)]

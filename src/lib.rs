@@ -19,3 +19,4 @@ pub mod rules;
 pub mod taxonomy;
 pub mod text;
 pub mod wareki;
+pub mod workbook;

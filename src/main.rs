@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use jiko::aggregate::{self, Aggregate, FileAccount};
 use jiko::figures::{self, Figures};
-use jiko::output::write_atomic;
+use jiko::output::Outputs;
 use jiko::records::{self, Encoding, ReadOptions};
 use jiko::{charts, generate, render, rules, taxonomy, wareki};
 
@@ -31,6 +31,15 @@ enum Command {
         /// service_voice, service_data, cause, equipment).
         #[arg(long, num_args = 1..)]
         only: Vec<String>,
+    },
+    /// Check incident files without aggregating; exit 1 on any invalid row.
+    Validate {
+        /// Files or folders (every *.csv and *.xlsx below). Default: data/incidents.
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        encoding: Option<Encoding>,
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
     Generate {
@@ -60,6 +69,9 @@ struct InputArgs {
     /// Force the input encoding (utf-8 or cp932) instead of detecting it.
     #[arg(long)]
     encoding: Option<Encoding>,
+    /// Worksheet to read from .xlsx inputs (default: the first sheet).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Published major-accident series for the trend chart's other years.
     #[arg(long, default_value = "data/published/major_trend.csv")]
     trend: PathBuf,
@@ -85,6 +97,7 @@ fn main() {
     let result = match cli.command {
         Command::Aggregate(args) => run_aggregate(args),
         Command::Chart { input, only } => run_chart(input, only),
+        Command::Validate { paths, encoding, sheet } => run_validate(paths, encoding, sheet),
         Command::Generate { published, out, seed } => generate::generate(&published, &out, seed).map(|written| {
             for p in written {
                 eprintln!("wrote {}", p.display());
@@ -151,7 +164,7 @@ fn load(args: &InputArgs) -> Result<Loaded> {
     let files = records::expand_inputs(&inputs)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     let counter = Arc::new(AtomicU64::new(0));
-    let opts = ReadOptions { encoding: args.encoding, progress: Some(counter.clone()) };
+    let opts = ReadOptions { encoding: args.encoding, sheet: args.sheet.clone(), progress: Some(counter.clone()) };
     let agg = {
         let _progress = Progress::start(&files, counter);
         aggregate::aggregate(&files, year, &opts)?
@@ -168,38 +181,79 @@ fn print_errors(agg: &Aggregate) {
     for e in &agg.read.errors {
         eprintln!("{e}");
     }
+    let hint = if agg.read.fatal() {
+        "duplicate incident_ids must be resolved by hand (--skip-invalid cannot choose between them)"
+    } else {
+        "fix them, or pass --skip-invalid to set those rows aside in rejects.csv"
+    };
     eprintln!(
-        "error: {} invalid value(s) in {} row(s); nothing was written. Fix them, or pass --skip-invalid to set those rows aside in rejects.csv",
+        "error: {} problem(s), {} invalid row(s); nothing was written: {hint}",
         agg.read.errors.len(),
         agg.read.rejected.len()
     );
 }
 
-fn draw_charts(l: &Loaded, trend: &Path, this: &Figures, prev: Option<&Figures>, only: &[String]) -> Result<()> {
+fn add_charts(o: &mut Outputs, l: &Loaded, trend: &Path, this: &Figures, prev: Option<&Figures>, only: &[String]) -> Result<()> {
     let series = charts::read_trend(trend)?;
     let models = charts::models(&l.agg, l.year, this, prev, &series);
-    for p in charts::write(&models, only, &l.out.join("charts"))? {
-        eprintln!("  drew {}", p.display());
+    for (name, png) in charts::render(&models, only)? {
+        o.add(l.out.join("charts").join(name), png);
     }
     Ok(())
 }
 
 fn run_aggregate(args: AggregateArgs) -> Result<bool> {
     let l = load(&args.input)?;
-    if !l.agg.read.errors.is_empty() && !args.skip_invalid {
+    if !l.agg.read.errors.is_empty() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_errors(&l.agg);
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
-    write_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), &l.files)?;
+    let mut outputs = make_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), &l.files)?;
     if !args.no_charts {
-        draw_charts(&l, &args.input.trend, &figs, prev.as_ref(), &[])?;
+        add_charts(&mut outputs, &l, &args.input.trend, &figs, prev.as_ref(), &[])?;
     }
+    outputs.commit()?;
     print_summary(&l.agg, l.year, &l.out);
 
     match &args.check {
         Some(path) => check(&figs, path),
         None => Ok(true),
+    }
+}
+
+fn run_validate(paths: Vec<PathBuf>, encoding: Option<Encoding>, sheet: Option<String>) -> Result<bool> {
+    let paths = if paths.is_empty() { vec![PathBuf::from("data/incidents")] } else { paths };
+    let files = records::expand_inputs(&paths)?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let opts = ReadOptions { encoding, sheet, progress: Some(counter.clone()) };
+    let report = {
+        let _progress = Progress::start(&files, counter);
+        records::read_files(&files, &opts, |_| {})?
+    };
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    for f in &report.files {
+        eprintln!("{}: {} rows, {} valid, {} invalid", f.path, f.rows, f.rows - f.rejected, f.rejected);
+    }
+    print_ignored_columns(&report);
+    if report.errors.is_empty() {
+        eprintln!("all {} rows valid", report.rows());
+        Ok(true)
+    } else {
+        eprintln!("error: {} invalid value(s) in {} row(s)", report.errors.len(), report.rejected.len());
+        Ok(false)
+    }
+}
+
+/// Columns jiko ignores, said once for all files.
+fn print_ignored_columns(report: &records::ReadReport) {
+    let mut columns: Vec<&str> = report.files.iter().flat_map(|f| f.extra_columns.iter().map(String::as_str)).collect();
+    columns.sort();
+    columns.dedup();
+    if !columns.is_empty() {
+        eprintln!("  note: columns jiko ignores (kept out of the figures): {}", columns.join(", "));
     }
 }
 
@@ -210,7 +264,12 @@ fn run_chart(input: InputArgs, only: Vec<String>) -> Result<bool> {
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
-    draw_charts(&l, &input.trend, &figs, prev.as_ref(), &only)?;
+    let mut outputs = Outputs::default();
+    add_charts(&mut outputs, &l, &input.trend, &figs, prev.as_ref(), &only)?;
+    for p in outputs.paths() {
+        eprintln!("  drew {}", p.display());
+    }
+    outputs.commit()?;
     Ok(true)
 }
 
@@ -228,30 +287,31 @@ fn footer(agg: &Aggregate, year: i32, files: &[PathBuf]) -> Vec<String> {
     lines
 }
 
-fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, files: &[PathBuf]) -> Result<()> {
+/// Every file of the year's result, in memory.
+fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, files: &[PathBuf]) -> Result<Outputs> {
+    let mut o = Outputs::default();
     let mut buf = Vec::new();
     figs.write_csv(&mut buf)?;
-    write_atomic(&out.join("figures.csv"), &buf)?;
+    o.add(out.join("figures.csv"), buf);
     let tables = render::tables(agg, year, figs, prev);
     for t in &tables {
-        write_atomic(&out.join("tables").join(format!("{}.csv", t.name)), &t.to_csv())?;
+        o.add(out.join("tables").join(format!("{}.csv", t.name)), t.to_csv());
     }
     let md = render::markdown(year, &tables, &footer(agg, year, files));
-    write_atomic(&out.join("tables.md"), md.as_bytes())?;
+    o.add(out.join("tables.md"), md.into_bytes());
 
     let mut w = jiko::output::csv_writer(Vec::new());
     w.write_record(["file", "line", "incident_id"])?;
-    for o in &agg.outside_duty {
-        w.write_record([o.file.as_str(), &o.line.to_string(), &o.incident_id])?;
+    for d in &agg.outside_duty {
+        w.write_record([d.file.as_str(), &d.line.to_string(), &d.incident_id])?;
     }
-    write_atomic(&out.join("outside_duty.csv"), &w.into_inner().context("buffer")?)?;
+    o.add(out.join("outside_duty.csv"), w.into_inner().context("buffer")?);
 
     let rejects = out.join("rejects.csv");
     if agg.read.rejected.is_empty() {
-        if rejects.exists() {
-            std::fs::remove_file(&rejects).with_context(|| format!("removing stale {}", rejects.display()))?;
-        }
+        o.remove(rejects);
     } else {
+        // The rejected rows' fields unchanged, after where they were and why.
         let mut w = jiko::output::csv_writer(Vec::new());
         w.write_record(["file", "line", "reason", "fields…"])?;
         for r in &agg.read.rejected {
@@ -259,9 +319,9 @@ fn write_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: O
             rec.extend(r.fields.iter().cloned());
             w.write_record(&rec)?;
         }
-        write_atomic(&rejects, &w.into_inner().context("buffer")?)?;
+        o.add(rejects, w.into_inner().context("buffer")?);
     }
-    Ok(())
+    Ok(o)
 }
 
 fn print_summary(agg: &Aggregate, year: i32, out: &Path) {
@@ -282,9 +342,7 @@ fn print_summary(agg: &Aggregate, year: i32, out: &Path) {
             out.join("outside_duty.csv").display()
         );
     }
-    for f in agg.read.files.iter().filter(|f| !f.extra_columns.is_empty()) {
-        eprintln!("  note: {} has columns jiko ignores: {}", f.path, f.extra_columns.join(", "));
-    }
+    print_ignored_columns(&agg.read);
     eprintln!("  wrote {}", out.display());
 }
 

@@ -1,5 +1,6 @@
-//! Writing results: every file goes to a temporary name beside its target
-//! and is renamed into place, so a failed run never leaves half a report.
+//! Writing results: a run makes every file in memory first and writes only
+//! when all of them are made; each goes to a temporary name beside its
+//! target and is renamed into place. A failed run leaves no half report.
 
 use std::path::Path;
 
@@ -20,4 +21,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// byte-identical wherever they are made.
 pub fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::Any(b'\n')).from_writer(out)
+}
+
+/// The files of one run, made before any is written.
+#[derive(Default)]
+pub struct Outputs {
+    files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    stale: Vec<std::path::PathBuf>,
+}
+
+impl Outputs {
+    pub fn add(&mut self, path: std::path::PathBuf, bytes: Vec<u8>) {
+        self.files.push((path, bytes));
+    }
+
+    /// A file a previous run may have left that this run does not make.
+    pub fn remove(&mut self, path: std::path::PathBuf) {
+        self.stale.push(path);
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(p, _)| p.as_path())
+    }
+
+    pub fn commit(self) -> Result<()> {
+        for (path, bytes) in &self.files {
+            write_atomic(path, bytes)?;
+        }
+        for path in self.stale.iter().filter(|p| p.exists()) {
+            std::fs::remove_file(path).with_context(|| format!("removing stale {}", path.display()))?;
+        }
+        Ok(())
+    }
 }

@@ -136,15 +136,23 @@ impl Row<'_> {
 #[derive(Debug, Clone)]
 pub struct RowError {
     pub file: String,
+    /// The worksheet of an Excel workbook; `line` is then its row number.
+    pub sheet: Option<String>,
     pub line: u64,
     pub column: String,
     pub value: String,
     pub message: String,
+    /// Not a bad value of one row but a conflict between rows (a duplicate
+    /// id): `--skip-invalid` cannot set it aside.
+    pub fatal: bool,
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message)
+        match &self.sheet {
+            Some(sheet) => write!(f, "{}: sheet {sheet}, row {}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message),
+            None => write!(f, "{}:{}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message),
+        }
     }
 }
 
@@ -166,7 +174,8 @@ impl std::str::FromStr for Encoding {
     }
 }
 
-/// `*.csv` files of the given files and folders (folders walked, sorted).
+/// `*.csv` and `*.xlsx` files of the given files and folders (folders
+/// walked, sorted).
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for p in paths {
@@ -175,7 +184,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             walk(p, &mut found).with_context(|| format!("reading folder {}", p.display()))?;
             found.sort();
             if found.is_empty() {
-                bail!("no *.csv file in {}", p.display());
+                bail!("no *.csv or *.xlsx file in {}", p.display());
             }
             files.extend(found);
         } else if p.is_file() {
@@ -192,7 +201,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("xlsx")) {
             out.push(path);
         }
     }
@@ -242,6 +251,11 @@ pub struct ReadReport {
 }
 
 impl ReadReport {
+    /// Errors that no `--skip-invalid` can set aside.
+    pub fn fatal(&self) -> bool {
+        self.errors.iter().any(|e| e.fatal)
+    }
+
     pub fn rows(&self) -> u64 {
         self.files.iter().map(|f| f.rows).sum()
     }
@@ -250,6 +264,8 @@ impl ReadReport {
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     pub encoding: Option<Encoding>,
+    /// The worksheet to read from Excel workbooks (default: the first).
+    pub sheet: Option<String>,
     /// Byte counter for a progress display, advanced as files are read.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
@@ -320,34 +336,41 @@ impl IdSet {
     }
 
     fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
-        let mut first: HashMap<String, (String, u64)> = HashMap::new();
+        let mut first: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();
         for path in files {
-            let (headers, mut reader) = open_csv(path, opts)?;
-            let Some(col) = headers.iter().position(|h| canonical_column(h) == Some(COL_ID)) else {
+            let opened = open(path, opts)?;
+            let Some(col) = opened.headers.iter().position(|h| canonical_column(h) == Some(COL_ID)) else {
                 continue;
             };
-            let mut rec = csv::StringRecord::new();
-            while read_record(&mut reader, &mut rec, path)? {
-                let id = rec.get(col).unwrap_or("").trim();
-                if id.is_empty() || !self.collisions.contains(&id_hash(id)) {
-                    continue;
-                }
-                let line = rec.position().map_or(0, |p| p.line());
-                let here = (path.display().to_string(), line);
-                match first.get(id) {
-                    Some((f, l)) => errors.push(RowError {
-                        file: here.0,
-                        line: here.1,
-                        column: COLUMNS[COL_ID].0.into(),
-                        value: id.into(),
-                        message: format!("duplicate incident_id, first at {f}:{l}"),
-                    }),
-                    None => {
-                        first.insert(id.to_string(), here);
+            let sheet = opened.sheet.clone();
+            opened.source.each_batch(path, |batch| {
+                for rec in batch {
+                    let id = rec.get(col).unwrap_or("").trim();
+                    if id.is_empty() || !self.collisions.contains(&id_hash(id)) {
+                        continue;
+                    }
+                    let line = rec.position().map_or(0, |p| p.line());
+                    let here = match &sheet {
+                        Some(s) => format!("{}: sheet {s}, row {line}", path.display()),
+                        None => format!("{}:{line}", path.display()),
+                    };
+                    match first.get(id) {
+                        Some(at) => errors.push(RowError {
+                            file: path.display().to_string(),
+                            sheet: sheet.clone(),
+                            line,
+                            column: COLUMNS[COL_ID].0.into(),
+                            value: id.into(),
+                            message: format!("duplicate incident_id, first at {at}"),
+                            fatal: true,
+                        }),
+                        None => {
+                            first.insert(id.to_string(), here);
+                        }
                     }
                 }
-            }
+            })?;
         }
         Ok(errors)
     }
@@ -360,17 +383,72 @@ fn canonical_column(header: &str) -> Option<usize> {
 
 type CsvReader = csv::Reader<Box<dyn Read + Send>>;
 
-fn open_csv(path: &Path, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)> {
-    let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+/// One input opened: its header and where its records come from.
+struct Opened {
+    headers: Vec<String>,
+    sheet: Option<String>,
+    source: Source,
+}
+
+enum Source {
+    Csv(CsvReader),
+    /// An Excel sheet, read whole (workbooks are small), positions set to
+    /// the sheet's row numbers.
+    Sheet(Vec<csv::StringRecord>),
+}
+
+impl Source {
+    fn each_batch(self, path: &Path, mut f: impl FnMut(&[csv::StringRecord])) -> Result<()> {
+        match self {
+            Source::Csv(reader) => parse_in_background(reader, path, f),
+            Source::Sheet(records) => {
+                f(&records);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn is_workbook(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
+    if is_workbook(path) {
+        let (sheet, headers, records) = crate::workbook::read_sheet(path, opts.sheet.as_deref())?;
+        if let Some(counter) = &opts.progress {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            counter.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+        }
+        return Ok(Opened { headers, sheet: Some(sheet), source: Source::Sheet(records) });
+    }
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let (headers, reader) = open_csv(Box::new(file), &path.display().to_string(), opts)?;
+    Ok(Opened { headers, sheet: None, source: Source::Csv(reader) })
+}
+
+/// Read an in-memory CSV (the fuzz target's entry), validating every row.
+pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row)) -> Result<ReadReport> {
+    let (headers, reader) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
+    let mut report = ReadReport::default();
+    let mut ids = IdSet::default();
+    let opened = Opened { headers, sheet: None, source: Source::Csv(reader) };
+    check_rows(0, Path::new(name), opened, &mut report, &mut ids, &mut sink)?;
+    Ok(report)
+}
+
+/// Wrap raw bytes: sniff (or take) the encoding, decode to UTF-8, parse.
+fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)> {
     let encoding = match opts.encoding {
         Some(e) => e,
         None => {
             let mut head = vec![0u8; 64 * 1024];
-            let n = read_up_to(&mut file, &mut head)?;
-            std::io::Seek::rewind(&mut file)?;
+            let n = read_up_to(&mut raw, &mut head)?;
+            raw.rewind()?;
             sniff_encoding(&head[..n])
         }
     };
+    let file = raw;
     let counted: Box<dyn Read + Send> = match &opts.progress {
         Some(counter) => Box::new(CountingReader { inner: file, counter: counter.clone() }),
         None => Box::new(file),
@@ -386,17 +464,26 @@ fn open_csv(path: &Path, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)>
             .utf8_passthru(true)
             .build(counted),
     ));
-    let mut reader = csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 16).from_reader(decoded);
+    // Records end at LF: the csv crate's CRLF mode miscounts line numbers,
+    // and a CR left at the end of the last field is trimmed like any space.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_reader(decoded);
     let headers = reader
         .headers()
-        .with_context(|| format!("{}: reading the header row", path.display()))?
+        .with_context(|| format!("{name}: reading the header row"))?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
     Ok((headers, reader))
 }
 
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> Result<usize> {
+trait ReadSeek: Read + std::io::Seek + Send {}
+impl<T: Read + std::io::Seek + Send> ReadSeek for T {}
+
+fn read_up_to(file: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         let k = file.read(&mut buf[n..])?;
@@ -441,28 +528,51 @@ fn read_file(
     ids: &mut IdSet,
     sink: &mut impl FnMut(&Row),
 ) -> Result<()> {
-    let name = path.display().to_string();
-    let (headers, reader) = open_csv(path, opts)?;
+    let opened = open(path, opts)?;
+    check_rows(index, path, opened, report, ids, sink)
+}
+
+/// Map a header to the contract's columns; unknown names are extra.
+fn map_header(place: &str, headers: &[String]) -> Result<([usize; COLUMNS.len()], Vec<String>)> {
     let mut columns = [usize::MAX; COLUMNS.len()];
     let mut extra = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         match canonical_column(h) {
-            Some(c) if columns[c] != usize::MAX => {
-                bail!("{name}:1: column {h:?} appears twice in the header")
-            }
+            Some(c) if columns[c] != usize::MAX => bail!("{place}: column {h:?} appears twice in the header"),
             Some(c) => columns[c] = i,
             None => extra.push(h.clone()),
         }
     }
+    let japanese = headers.iter().any(|h| h.chars().any(|c| !c.is_ascii()));
     let missing: Vec<&str> = COLUMNS
         .iter()
         .zip(columns)
         .filter(|((_, _, required), at)| *required && *at == usize::MAX)
-        .map(|((name, alias, _), _)| if headers.iter().any(|h| h.chars().any(|c| !c.is_ascii())) { *alias } else { *name })
+        .map(|((name, alias, _), _)| if japanese { *alias } else { *name })
         .collect();
     if !missing.is_empty() {
-        bail!("{name}:1: the header lacks required column(s) {}; found {}", missing.join(", "), headers.join(","));
+        bail!("{place}: the header lacks required column(s) {}; found {}", missing.join(", "), headers.join(","));
     }
+    Ok((columns, extra))
+}
+
+/// Validate every record of one opened input, passing valid rows to `sink`
+/// and listing every problem of the others.
+fn check_rows(
+    index: usize,
+    path: &Path,
+    opened: Opened,
+    report: &mut ReadReport,
+    ids: &mut IdSet,
+    sink: &mut impl FnMut(&Row),
+) -> Result<()> {
+    let name = path.display().to_string();
+    let Opened { headers, sheet, source } = opened;
+    let place = match &sheet {
+        Some(s) => format!("{name}: sheet {s}, row 1"),
+        None => format!("{name}:1"),
+    };
+    let (columns, extra) = map_header(&place, &headers)?;
     let mut file_report = FileReport { path: name.clone(), extra_columns: extra, ..Default::default() };
     let mut problems = Vec::new();
     let mut process = |rec: &csv::StringRecord| {
@@ -477,6 +587,11 @@ fn read_file(
                 format!("the header has {} columns; quote values that contain commas", headers.len()),
             ));
         }
+        for (i, value) in rec.iter().enumerate().filter(|(_, v)| v.contains('\u{FFFD}')) {
+            // Bytes the detected (or forced) encoding could not decode.
+            let column = headers.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
+            problems.push((column, value.to_string(), "holds bytes that are not valid in the file's encoding (UTF-8 or CP932); check --encoding".into()));
+        }
         let row = validate(index, line, rec, &columns, &mut problems);
         match row {
             Some(row) if problems.is_empty() => {
@@ -486,18 +601,21 @@ fn read_file(
             _ => {
                 file_report.rejected += 1;
                 let reason = problems.iter().map(|(c, _, m)| format!("{c}: {m}")).collect::<Vec<_>>().join("; ");
-                report.rejected.push(Rejected { file: index, line, fields: rec.iter().map(String::from).collect(), reason });
+                let fields = rec.iter().map(|f| f.strip_suffix('\r').unwrap_or(f).to_string()).collect();
+                report.rejected.push(Rejected { file: index, line, fields, reason });
                 report.errors.extend(problems.drain(..).map(|(column, value, message)| RowError {
                     file: name.clone(),
+                    sheet: sheet.clone(),
                     line,
                     column,
                     value,
                     message,
+                    fatal: false,
                 }));
             }
         }
     };
-    parse_in_background(reader, path, |batch| batch.iter().for_each(&mut process))?;
+    source.each_batch(path, |batch| batch.iter().for_each(&mut process))?;
     report.files.push(file_report);
     report.headers.push(headers);
     Ok(())

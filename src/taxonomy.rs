@@ -251,10 +251,11 @@ pub fn group_label(groups: &[Group], code: &str) -> &'static str {
 /// The nearest valid code to a misspelled one, for "did you mean".
 pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let value = value.trim().to_ascii_lowercase();
-    // A code the value starts with (`ftth_acces`) beats any edit distance.
+    // A code the value starts with (`ftth_acces`), or a code containing the
+    // value (`leak` in `info_leak`), beats any edit distance.
     let mut best: Option<(usize, &str)> = None;
     for c in codes {
-        let score = if value.starts_with(c) || (value.len() >= 3 && c.starts_with(&value)) {
+        let score = if value.starts_with(c) || (value.len() >= 3 && c.contains(value.as_str())) {
             0
         } else {
             let d = edit_distance(&value, c);
