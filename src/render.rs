@@ -7,6 +7,64 @@ use crate::rules::{self, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
 use crate::wareki;
 
+/// One printed cell: its text, and for a number its value and an Excel
+/// number format that shows the same text (`#,##0"件 (50.3%)"`), so that a
+/// workbook keeps numbers as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num { value: f64, text: String, format: String },
+}
+
+impl Cell {
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(t) | Cell::Num { text: t, .. } => t,
+        }
+    }
+
+    fn label(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// A count followed by fixed text: `6,612件`, `4社 (5社)`, `5 <3>`.
+    fn count(n: i64, suffix: &str) -> Cell {
+        Cell::Num { value: n as f64, text: format!("{}{suffix}", thousands(n)), format: format!("#,##0{}", quoted(suffix)) }
+    }
+
+    /// A share as printed (`25`, `50.3`) with its % sign.
+    fn percent(printed: &str) -> Cell {
+        match printed.parse::<f64>() {
+            Ok(v) => {
+                let decimals = printed.split_once('.').map_or(0, |(_, f)| f.len());
+                let pattern = if decimals == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(decimals)) };
+                Cell::Num { value: v, text: format!("{printed}%"), format: format!("{pattern}\"%\"") }
+            }
+            Err(_) => Cell::Text(format!("{printed}%")),
+        }
+    }
+
+    /// A signed difference: `+311件`, `-1ポイント`, `±0ポイント`.
+    fn delta(n: i64, unit: &str) -> Cell {
+        Cell::Num {
+            value: n as f64,
+            text: signed(n, unit),
+            format: format!("+#,##0{u};-#,##0{u};{z}", u = quoted(unit), z = quoted(&format!("±0{unit}"))),
+        }
+    }
+}
+
+/// Text as an Excel number-format literal.
+fn quoted(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("\"{}\"", s.replace('"', ""))
+    }
+}
+
+const MISSING: &str = "－";
+
 /// One table as printed: a title, a header row, body rows, notes.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -14,7 +72,7 @@ pub struct Table {
     pub name: String,
     pub title: String,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
 }
 
@@ -34,7 +92,7 @@ impl Table {
         // A CSV row per printed row; csv only fails on I/O, and this is memory.
         let _ = w.write_record(&self.header);
         for r in &self.rows {
-            let _ = w.write_record(r);
+            let _ = w.write_record(r.iter().map(Cell::text));
         }
         w.into_inner().unwrap_or_default()
     }
@@ -45,7 +103,7 @@ impl Table {
         out += &format!("| {} |\n", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
         out += &format!("|{}\n", "---|".repeat(self.header.len()));
         for r in &self.rows {
-            out += &format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "));
+            out += &format!("| {} |\n", r.iter().map(|c| esc(c.text())).collect::<Vec<_>>().join(" | "));
         }
         for n in &self.notes {
             out += &format!("\n{n}\n");
@@ -90,11 +148,16 @@ pub fn duration_text(minutes: u64) -> String {
 }
 
 fn value_text(v: Option<&Value>) -> String {
-    v.map_or_else(|| "－".to_string(), |v| v.to_string())
+    v.map_or_else(|| MISSING.to_string(), |v| v.to_string())
 }
 
 fn int_text(f: &Figures, t: &str, r: &str, c: &str) -> String {
-    f.int(t, r, c).map_or_else(|| "－".to_string(), thousands)
+    f.int(t, r, c).map_or_else(|| MISSING.to_string(), thousands)
+}
+
+/// A figure's count with a suffix, or a dash when it was not computed.
+fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
+    f.int(t, r, c).map_or_else(|| Cell::label(MISSING), |n| Cell::count(n, suffix))
 }
 
 /// Every table of the year, in the edition's order.
@@ -127,14 +190,11 @@ pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
 fn summary(this: &Figures, prev: Option<&Figures>) -> Table {
     let mut t = Table::new("summary", &["区分", label::CARRIERS, label::REPORTS]);
     for (row, name) in [("major", label::MAJOR), ("detailed", label::DETAILED), ("simple", label::SIMPLE)] {
-        let cell = |column: &str, unit: &str| {
-            let now = format!("{}{unit}", int_text(this, "summary", row, column));
-            match prev.and_then(|p| p.int("summary", row, column)) {
-                Some(p) => format!("{now} ({}{unit})", thousands(p)),
-                None => now,
-            }
+        let cell = |column: &str, unit: &str| match prev.and_then(|p| p.int("summary", row, column)) {
+            Some(p) => count_cell(this, "summary", row, column, &format!("{unit} ({}{unit})", thousands(p))),
+            None => count_cell(this, "summary", row, column, unit),
         };
-        t.rows.push(vec![name.to_string(), cell("carriers", "社"), cell("reports", "件")]);
+        t.rows.push(vec![Cell::label(name), cell("carriers", "社"), cell("reports", "件")]);
     }
     if prev.is_some() {
         t.notes.push("※ 括弧内は前年度の値。".into());
@@ -157,14 +217,14 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
             .map(|(_, s)| s.label)
             .collect();
         t.rows.push(vec![
-            a.number.to_string(),
-            a.carriers.join("・"),
-            format!("{}年{}月{}日 {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute),
-            duration_text(a.duration_min),
-            thousands(a.affected_users as i64),
-            a.summary.clone(),
-            services.join("・"),
-            a.class.map_or(String::new(), |c| taxonomy::CLASS_KANJI[usize::from(c)].to_string()),
+            Cell::count(a.number as i64, ""),
+            Cell::label(a.carriers.join("・")),
+            Cell::label(format!("{}年{}月{}日 {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute)),
+            Cell::label(duration_text(a.duration_min)),
+            Cell::count(a.affected_users as i64, ""),
+            Cell::label(a.summary.clone()),
+            Cell::label(services.join("・")),
+            Cell::label(a.class.map_or(String::new(), |c| taxonomy::CLASS_KANJI[usize::from(c)].to_string())),
         ]);
     }
     if let Some(r) = rules::major_rules(year) {
@@ -180,39 +240,32 @@ fn matrix(f: &Figures) -> Table {
     header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
     header.push(label::TOTAL);
     let mut t = Table::new("matrix", &header);
-    let total_cell = |row: &str, column: &str, share_row: &str, share_col: &str| {
-        format!(
-            "{}件 ({}%)",
-            int_text(f, "matrix", row, column),
-            value_text(f.get("matrix_share", share_row, share_col))
-        )
+    let total_cell = |row: &str, column: &str| {
+        count_cell(f, "matrix", row, column, &format!("件 ({}%)", value_text(f.get("matrix_share", row, column))))
     };
     let mut body_rows: Vec<&str> = DURATION_BINS.iter().map(|b| b.code).collect();
     if f.int("matrix", "info_leak", "total").unwrap_or(0) > 0 {
         body_rows.push("info_leak");
     }
     for (d, code) in body_rows.iter().enumerate() {
-        let mut row = vec![taxonomy::bin_label(code).to_string()];
+        let mut row = vec![Cell::label(taxonomy::bin_label(code))];
         for (u, ub) in USER_BINS.iter().enumerate() {
             let cell = if *code == "info_leak" {
-                String::new()
+                Cell::label("")
             } else if rules::cell_outside_duty(d, u) {
-                label::OUTSIDE_DUTY.to_string()
+                Cell::label(label::OUTSIDE_DUTY)
             } else {
-                let n = int_text(f, "matrix", code, ub.code);
-                match f.get("matrix_major", code, ub.code) {
-                    Some(v) => format!("{n} <{}>", v.to_string().replace(';', ">, <")),
-                    None => n,
-                }
+                let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
+                count_cell(f, "matrix", code, ub.code, marks.as_deref().unwrap_or(""))
             };
             row.push(cell);
         }
-        row.push(total_cell(code, "total", code, "total"));
+        row.push(total_cell(code, "total"));
         t.rows.push(row);
     }
-    let mut total = vec![label::TOTAL.to_string()];
-    total.extend(USER_BINS.iter().map(|b| total_cell("total", b.code, "total", b.code)));
-    total.push(total_cell("total", "total", "total", "total"));
+    let mut total = vec![Cell::label(label::TOTAL)];
+    total.extend(USER_BINS.iter().map(|b| total_cell("total", b.code)));
+    total.push(total_cell("total", "total"));
     t.rows.push(total);
     t.notes.push("※ <n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
     t.notes.push(format!(
@@ -226,7 +279,8 @@ fn major_trend(f: &Figures) -> Table {
     let mut t = Table::new("major_trend", &[label::FISCAL_YEAR, label::COUNT]);
     for fig in f.list.iter().filter(|x| x.table == "major_trend") {
         let fy: i32 = fig.row.parse().unwrap_or_default();
-        t.rows.push(vec![wareki::fiscal_year_label(fy), format!("{}件", fig.value)]);
+        let n = fig.value.to_string().parse().unwrap_or_default();
+        t.rows.push(vec![Cell::label(wareki::fiscal_year_label(fy)), Cell::count(n, "件")]);
     }
     t
 }
@@ -235,13 +289,9 @@ fn major_trend(f: &Figures) -> Table {
 fn breakdown<'a>(f: &Figures, table: &str, rows: impl Iterator<Item = (&'a str, &'a str)>) -> Table {
     let mut t = Table::new(table, &["区分", label::COUNT, label::SHARE, label::YOY]);
     for (code, name) in rows {
-        let delta = f.int(table, code, "share_delta").map_or_else(|| "－".to_string(), |d| signed(d, "ポイント"));
-        t.rows.push(vec![
-            name.to_string(),
-            format!("{}件", int_text(f, table, code, "count")),
-            format!("{}%", value_text(f.get(table, code, "share"))),
-            delta,
-        ]);
+        let delta = f.int(table, code, "share_delta").map_or_else(|| Cell::label(MISSING), |d| Cell::delta(d, "ポイント"));
+        let share = f.get(table, code, "share").map_or_else(|| Cell::label(MISSING), |v| Cell::percent(&v.to_string()));
+        t.rows.push(vec![Cell::label(name), count_cell(f, table, code, "count", "件"), share, delta]);
     }
     t
 }
