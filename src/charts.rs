@@ -108,7 +108,7 @@ pub struct Chart {
 }
 
 /// The rule changes the trend chart marks (the edition's notes 5–7).
-const TREND_NOTES: &[(i32, &str, &str)] = &[
+pub const TREND_NOTES: &[(i32, &str, &str)] = &[
     (2008, "注5", "注5 平成20年度から品質の低下も重大な事故の対象"),
     (2015, "注6", "注6 平成27年度から役務区分別の基準"),
     (2019, "注7", "注7 令和元年度からLPWAの区分を追加"),
@@ -149,7 +149,7 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         list.iter().enumerate().map(|(i, g)| (g.code, g.label, i)).collect()
     };
     let mut charts = Vec::new();
-    charts.push(trend_model(agg, year, this, trend));
+    charts.push(trend_model(year, this, trend));
     charts.push(major_service_model(agg, year));
     charts.push(matrix_model(this));
     let service = shares("service", groups(SERVICE_GROUPS));
@@ -183,14 +183,24 @@ fn share_chart(name: &'static str, panels: Vec<Panel>, note: &str) -> Chart {
     }
 }
 
-fn trend_model(agg: &Aggregate, year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
-    let from_records: BTreeMap<i32, u64> = this
-        .list
+/// Major accidents per fiscal year counted from the records.
+pub fn trend_from_records(this: &Figures) -> BTreeMap<i32, u64> {
+    this.list
         .iter()
         .filter(|f| f.table == "major_trend")
         .filter_map(|f| Some((f.row.parse().ok()?, f.value.to_string().parse().ok()?)))
-        .collect();
-    let _ = agg;
+        .collect()
+}
+
+/// Every known year: the records' count, else the published one.
+pub fn known_trend(this: &Figures, published: &[(i32, u64)]) -> BTreeMap<i32, u64> {
+    let mut known: BTreeMap<i32, u64> = published.iter().copied().collect();
+    known.extend(trend_from_records(this));
+    known
+}
+
+fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
+    let from_records = trend_from_records(this);
     let bars = (FIRST_TREND_YEAR..=year)
         .map(|fy| {
             let (count, source) = match (from_records.get(&fy), published.iter().find(|(y, _)| *y == fy)) {

@@ -10,7 +10,7 @@ use jiko::aggregate::{self, Aggregate, FileAccount};
 use jiko::figures::{self, Figures};
 use jiko::output::Outputs;
 use jiko::records::{self, Encoding, ReadOptions};
-use jiko::{charts, generate, render, rules, taxonomy, wareki};
+use jiko::{charts, generate, render, report, rules, sentences, taxonomy, wareki};
 
 #[derive(Parser)]
 #[command(name = "jiko", version, about = "Telecom outage records to MIC's yearly 電気通信サービスの事故発生状況 statistics")]
@@ -154,7 +154,6 @@ impl Drop for Progress {
 struct Loaded {
     year: i32,
     out: PathBuf,
-    files: Vec<PathBuf>,
     agg: Aggregate,
 }
 
@@ -169,7 +168,7 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         let _progress = Progress::start(&files, counter);
         aggregate::aggregate(&files, year, &opts)?
     };
-    Ok(Loaded { year, out, files, agg })
+    Ok(Loaded { year, out, agg })
 }
 
 /// The year's figures and, when its records are there, the previous year's.
@@ -193,13 +192,20 @@ fn print_errors(agg: &Aggregate) {
     );
 }
 
-fn add_charts(o: &mut Outputs, l: &Loaded, trend: &Path, this: &Figures, prev: Option<&Figures>, only: &[String]) -> Result<()> {
+/// What the documents need beyond the tables: the charts drawn (none with
+/// --no-charts) and the major-accident series.
+struct ReportParts {
+    charts: Vec<(String, Vec<u8>)>,
+    trend: std::collections::BTreeMap<i32, u64>,
+}
+
+fn report_parts(l: &Loaded, trend: &Path, this: &Figures, prev: Option<&Figures>, only: Option<&[String]>) -> Result<ReportParts> {
     let series = charts::read_trend(trend)?;
-    let models = charts::models(&l.agg, l.year, this, prev, &series);
-    for (name, png) in charts::render(&models, only)? {
-        o.add(l.out.join("charts").join(name), png);
-    }
-    Ok(())
+    let drawn = match only {
+        Some(only) => charts::render(&charts::models(&l.agg, l.year, this, prev, &series), only)?,
+        None => Vec::new(),
+    };
+    Ok(ReportParts { charts: drawn, trend: charts::known_trend(this, &series) })
 }
 
 fn run_aggregate(args: AggregateArgs) -> Result<bool> {
@@ -209,10 +215,9 @@ fn run_aggregate(args: AggregateArgs) -> Result<bool> {
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
-    let mut outputs = make_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), &l.files)?;
-    if !args.no_charts {
-        add_charts(&mut outputs, &l, &args.input.trend, &figs, prev.as_ref(), &[])?;
-    }
+    let all: &[String] = &[];
+    let parts = report_parts(&l, &args.input.trend, &figs, prev.as_ref(), (!args.no_charts).then_some(all))?;
+    let outputs = make_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), Some(&parts))?;
     outputs.commit()?;
     print_summary(&l.agg, l.year, &l.out);
 
@@ -264,8 +269,11 @@ fn run_chart(input: InputArgs, only: Vec<String>) -> Result<bool> {
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
+    let parts = report_parts(&l, &input.trend, &figs, prev.as_ref(), Some(&only))?;
     let mut outputs = Outputs::default();
-    add_charts(&mut outputs, &l, &input.trend, &figs, prev.as_ref(), &only)?;
+    for (name, png) in parts.charts {
+        outputs.add(l.out.join("charts").join(name), png);
+    }
     for p in outputs.paths() {
         eprintln!("  drew {}", p.display());
     }
@@ -273,13 +281,12 @@ fn run_chart(input: InputArgs, only: Vec<String>) -> Result<bool> {
     Ok(true)
 }
 
-fn footer(agg: &Aggregate, year: i32, files: &[PathBuf]) -> Vec<String> {
-    let mut lines = vec![format!(
-        "jiko {} で作成。重大な事故の基準: {}。入力: {}",
-        env!("CARGO_PKG_VERSION"),
-        rules::major_rules(year).map_or("なし", |r| r.id),
-        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
-    )];
+/// Provenance for every document: version, rules, inputs with SHA-256,
+/// and the reconstruction notice for the shipped data.
+fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
+    let rules = rules::major_rules(year).map_or("なし".to_string(), |r| format!("{}（{}年度から）", r.id, r.first_fy));
+    let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {rules}。", env!("CARGO_PKG_VERSION"))];
+    lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
     // The shipped reconstruction marks every record's provenance.
     if agg.read.files.iter().any(|f| f.extra_columns.iter().any(|c| c == "provenance")) {
         lines.push(taxonomy::label::RECONSTRUCTION.to_string());
@@ -288,7 +295,7 @@ fn footer(agg: &Aggregate, year: i32, files: &[PathBuf]) -> Vec<String> {
 }
 
 /// Every file of the year's result, in memory.
-fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, files: &[PathBuf]) -> Result<Outputs> {
+fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, report: Option<&ReportParts>) -> Result<Outputs> {
     let mut o = Outputs::default();
     let mut buf = Vec::new();
     figs.write_csv(&mut buf)?;
@@ -297,8 +304,27 @@ fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Op
     for t in &tables {
         o.add(out.join("tables").join(format!("{}.csv", t.name)), t.to_csv());
     }
-    let md = render::markdown(year, &tables, &footer(agg, year, files));
+    let footer = footer(agg, year);
+    let md = render::markdown(year, &tables, &footer);
     o.add(out.join("tables.md"), md.into_bytes());
+    o.add(out.join("figures.json"), report::figures_json(year, figs).into_bytes());
+    if let Some(parts) = report {
+        for (name, png) in &parts.charts {
+            o.add(out.join("charts").join(name), png.clone());
+        }
+        let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
+        let doc = report::Report {
+            year,
+            tables: &tables,
+            sentences: &sentences,
+            charts: &parts.charts,
+            footnotes: report::footnotes(year),
+            footer,
+        };
+        o.add(out.join("report.md"), doc.markdown().into_bytes());
+        o.add(out.join("report.html"), doc.html().into_bytes());
+        o.add(out.join("report.xlsx"), doc.xlsx(figs)?);
+    }
 
     let mut w = jiko::output::csv_writer(Vec::new());
     w.write_record(["file", "line", "incident_id"])?;

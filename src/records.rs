@@ -226,6 +226,8 @@ pub fn sniff_encoding(head: &[u8]) -> Encoding {
 #[derive(Debug, Clone, Default)]
 pub struct FileReport {
     pub path: String,
+    /// SHA-256 of the file's bytes, for the report footer.
+    pub sha256: String,
     pub rows: u64,
     pub rejected: u64,
     pub extra_columns: Vec<String>,
@@ -339,7 +341,7 @@ impl IdSet {
         let mut first: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();
         for path in files {
-            let opened = open(path, opts)?;
+            let opened = open(path, &ReadOptions { progress: None, ..opts.clone() })?;
             let Some(col) = opened.headers.iter().position(|h| canonical_column(h) == Some(COL_ID)) else {
                 continue;
             };
@@ -386,6 +388,8 @@ type CsvReader = csv::Reader<Box<dyn Read + Send>>;
 /// One input opened: its header and where its records come from.
 struct Opened {
     headers: Vec<String>,
+    /// The SHA-256 of the file's bytes, filled in once they are all read.
+    digest: Digest,
     sheet: Option<String>,
     source: Source,
 }
@@ -416,29 +420,31 @@ fn is_workbook(path: &Path) -> bool {
 fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     if is_workbook(path) {
         let (sheet, headers, records) = crate::workbook::read_sheet(path, opts.sheet.as_deref())?;
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         if let Some(counter) = &opts.progress {
-            let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            counter.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+            counter.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
         }
-        return Ok(Opened { headers, sheet: Some(sheet), source: Source::Sheet(records) });
+        let digest = Digest::default();
+        *digest.lock().unwrap_or_else(|e| e.into_inner()) = sha256_hex(&bytes);
+        return Ok(Opened { headers, digest, sheet: Some(sheet), source: Source::Sheet(records) });
     }
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let (headers, reader) = open_csv(Box::new(file), &path.display().to_string(), opts)?;
-    Ok(Opened { headers, sheet: None, source: Source::Csv(reader) })
+    let (headers, reader, digest) = open_csv(Box::new(file), &path.display().to_string(), opts)?;
+    Ok(Opened { headers, digest, sheet: None, source: Source::Csv(reader) })
 }
 
 /// Read an in-memory CSV (the fuzz target's entry), validating every row.
 pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row)) -> Result<ReadReport> {
-    let (headers, reader) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
+    let (headers, reader, digest) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
     let mut report = ReadReport::default();
     let mut ids = IdSet::default();
-    let opened = Opened { headers, sheet: None, source: Source::Csv(reader) };
+    let opened = Opened { headers, digest, sheet: None, source: Source::Csv(reader) };
     check_rows(0, Path::new(name), opened, &mut report, &mut ids, &mut sink)?;
     Ok(report)
 }
 
 /// Wrap raw bytes: sniff (or take) the encoding, decode to UTF-8, parse.
-fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader)> {
+fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader, Digest)> {
     let encoding = match opts.encoding {
         Some(e) => e,
         None => {
@@ -448,11 +454,13 @@ fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Resul
             sniff_encoding(&head[..n])
         }
     };
-    let file = raw;
-    let counted: Box<dyn Read + Send> = match &opts.progress {
-        Some(counter) => Box::new(CountingReader { inner: file, counter: counter.clone() }),
-        None => Box::new(file),
-    };
+    let digest = Digest::default();
+    let counted: Box<dyn Read + Send> = Box::new(Tap {
+        inner: raw,
+        counter: opts.progress.clone(),
+        hasher: Some(sha2::Sha256::default()),
+        digest: digest.clone(),
+    });
     let decoded: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(
         1 << 16,
         encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -477,7 +485,7 @@ fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Resul
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    Ok((headers, reader))
+    Ok((headers, reader, digest))
 }
 
 trait ReadSeek: Read + std::io::Seek + Send {}
@@ -495,15 +503,43 @@ fn read_up_to(file: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
     Ok(n)
 }
 
-struct CountingReader<R> {
-    inner: R,
-    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+/// Where a file's SHA-256 lands once its last byte is read.
+type Digest = std::sync::Arc<std::sync::Mutex<String>>;
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(bytes))
 }
 
-impl<R: Read> Read for CountingReader<R> {
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Counts bytes for the progress display and hashes them for the report
+/// footer, as the parser reads them: no second pass over large files.
+struct Tap<R> {
+    inner: R,
+    counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    hasher: Option<sha2::Sha256>,
+    digest: Digest,
+}
+
+impl<R: Read> Read for Tap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
         let n = self.inner.read(buf)?;
-        self.counter.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        match (&mut self.hasher, n) {
+            (Some(h), 0) if !buf.is_empty() => {
+                let done = std::mem::take(h);
+                self.hasher = None;
+                *self.digest.lock().unwrap_or_else(|e| e.into_inner()) = hex(&done.finalize());
+            }
+            (Some(h), _) => h.update(&buf[..n]),
+            (None, _) => {}
+        }
         Ok(n)
     }
 }
@@ -567,7 +603,7 @@ fn check_rows(
     sink: &mut impl FnMut(&Row),
 ) -> Result<()> {
     let name = path.display().to_string();
-    let Opened { headers, sheet, source } = opened;
+    let Opened { headers, digest, sheet, source } = opened;
     let place = match &sheet {
         Some(s) => format!("{name}: sheet {s}, row 1"),
         None => format!("{name}:1"),
@@ -616,6 +652,7 @@ fn check_rows(
         }
     };
     source.each_batch(path, |batch| batch.iter().for_each(&mut process))?;
+    file_report.sha256 = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
     report.files.push(file_report);
     report.headers.push(headers);
     Ok(())
@@ -846,6 +883,14 @@ mod tests {
         assert_eq!(number(0, "12.5", &mut fail), None);
         assert_eq!(errs.len(), 3);
         assert_eq!(errs[0].1, "must not be negative");
+    }
+
+    #[test]
+    fn files_are_hashed_while_read() {
+        let text = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\nx,A,detailed,2020-05-01 10:00,130,1,ftth,unknown\n";
+        let report = read_csv_bytes("t.csv", text.as_bytes(), &ReadOptions::default(), |_| {}).unwrap();
+        assert_eq!(report.files[0].sha256, sha256_hex(text.as_bytes()));
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

@@ -221,6 +221,18 @@ pub fn table_title(name: &str) -> &'static str {
     TABLE_TITLES.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t)
 }
 
+/// Shorter names the edition's sentences use for some services.
+pub const SENTENCE_LABELS: &[(&str, &str)] = &[("email_paid", "インターネット関連サービス（メール）")];
+
+pub fn sentence_label(code: &str) -> &'static str {
+    SENTENCE_LABELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .or_else(|| service(code).map(|(_, s)| s.label))
+        .unwrap_or("")
+}
+
 /// Kanji numerals for service classes, as the major-accident list prints them.
 pub const CLASS_KANJI: &[&str] = &["", "一", "二", "三", "四", "五"];
 

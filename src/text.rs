@@ -7,7 +7,7 @@
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use anyhow::{bail, Result};
 
-const REGULAR: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Regular-jis0208.otf"));
+pub const REGULAR: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Regular-jis0208.otf"));
 const BOLD: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Bold-jis0208.otf"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,378 @@
+//! The yearly report as documents: Markdown, one self-contained HTML page,
+//! an Excel workbook, and figures.json, all from the same figures, tables,
+//! sentences and charts.
+
+use anyhow::{Context, Result};
+use base64::Engine;
+
+use crate::figures::{Figures, Value};
+use crate::render::{Cell, Table};
+use crate::rules;
+use crate::sentences::Sentences;
+use crate::taxonomy::{self, label};
+use crate::wareki;
+
+/// Everything a document shows.
+pub struct Report<'a> {
+    pub year: i32,
+    pub tables: &'a [Table],
+    pub sentences: &'a Sentences,
+    /// Chart file name (`cause.png`) and PNG bytes; empty with --no-charts.
+    pub charts: &'a [(String, Vec<u8>)],
+    pub footnotes: Vec<String>,
+    pub footer: Vec<String>,
+}
+
+/// What a section holds, in the edition's order.
+enum Part {
+    Sentences(&'static str),
+    Table(&'static str),
+    Chart(&'static str),
+}
+
+const SECTIONS: &[(&str, &[Part])] = &[
+    ("1 報告の概要", &[Part::Table("summary")]),
+    ("重大な事故発生件数の年度ごとの推移", &[Part::Chart("major_trend")]),
+    (
+        "2 重大な事故",
+        &[Part::Sentences("2 重大な事故"), Part::Table("major"), Part::Chart("major_service")],
+    ),
+    ("3 事故全体の状況", &[]),
+    (
+        "(1) 影響利用者数及び継続時間",
+        &[Part::Sentences("3 (1) 影響利用者数及び継続時間"), Part::Table("matrix"), Part::Chart("matrix")],
+    ),
+    (
+        "(2) サービス別の内訳",
+        &[
+            Part::Sentences("3 (2) サービス別の内訳"),
+            Part::Table("service"),
+            Part::Chart("service"),
+            Part::Table("service_voice"),
+            Part::Chart("service_voice"),
+            Part::Table("service_data"),
+            Part::Chart("service_data"),
+            Part::Table("service_other"),
+        ],
+    ),
+    (
+        "(3) 発生要因別の内訳",
+        &[Part::Sentences("3 (3) 発生要因別の内訳"), Part::Table("cause"), Part::Chart("cause")],
+    ),
+    (
+        "(4) 故障設備別の内訳",
+        &[
+            Part::Sentences("3 (4) 故障設備別の内訳"),
+            Part::Table("equipment"),
+            Part::Chart("equipment"),
+            Part::Table("equipment_switching"),
+            Part::Table("equipment_server"),
+            Part::Table("equipment_line"),
+            Part::Table("equipment_other"),
+        ],
+    ),
+];
+
+/// The notes that depend on the year: the thresholds in force (注1), the
+/// reporting duty (注2), the simple form (注3), service counting (注4) and
+/// the trend's rule changes (注5–注7).
+pub fn footnotes(year: i32) -> Vec<String> {
+    let mut out = Vec::new();
+    match rules::major_rules(year) {
+        Some(r) => {
+            out.push(format!("注1 重大な事故（{}年度に適用される基準。継続時間及び影響利用者数）:", wareki::fiscal_year_label(year).trim_end_matches("年度")));
+            out.extend(r.notes.iter().map(|n| format!("  {n}")));
+            if r.facility_min_duration.is_some() {
+                out.push("  衛星、海底ケーブルその他これに準ずる重要な電気通信設備の故障により、当該設備を利用する全ての通信の疎通が2時間以上不能となる事故".into());
+            }
+        }
+        None => out.push("注1 この年度には重大な事故の基準が適用されていない。".into()),
+    }
+    out.push(format!(
+        "注2 四半期報告の対象は、継続時間{}時間以上又は影響利用者数{}万以上の事故、及び通信の秘密の漏えい。それ以外は{}。",
+        rules::DUTY_MIN_DURATION / 60,
+        rules::DUTY_MIN_USERS / 10_000,
+        label::OUTSIDE_DUTY
+    ));
+    let simple: Vec<&str> = taxonomy::SIMPLE_FORM_EQUIPMENT
+        .iter()
+        .filter_map(|c| taxonomy::equipment(c).map(|(_, e)| e.label))
+        .collect();
+    out.push(format!("注3 簡易な様式は、故障設備が{}の事故の報告に用いられる。", simple.join("、")));
+    out.push("注4 ※ 1件の事故で複数のサービスに影響があった場合は、それぞれのサービスで計上。故障設備別の内訳は故障設備が明確な事故件数に占める割合。".into());
+    for (fy, _, text) in crate::charts::TREND_NOTES.iter().filter(|(fy, _, _)| *fy <= year) {
+        let _ = fy;
+        out.push(text.to_string());
+    }
+    out
+}
+
+fn title(year: i32) -> String {
+    format!("電気通信サービスの事故発生状況（{}）", wareki::fiscal_year_label(year))
+}
+
+impl Report<'_> {
+    fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    fn chart(&self, name: &str) -> Option<&(String, Vec<u8>)> {
+        self.charts.iter().find(|(n, _)| n.trim_end_matches(".png") == name)
+    }
+
+    fn sentences(&self, section: &str) -> &[String] {
+        self.sentences.sections.iter().find(|(s, _)| *s == section).map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// `report.md`; charts are linked as `charts/NAME.png` beside it.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", title(self.year));
+        for (heading, parts) in SECTIONS {
+            out += &format!("## {heading}\n\n");
+            for part in *parts {
+                match part {
+                    Part::Sentences(s) => {
+                        for line in self.sentences(s) {
+                            out += &format!("{line}\n\n");
+                        }
+                    }
+                    Part::Table(t) => {
+                        if let Some(t) = self.table(t) {
+                            out += &t.to_markdown();
+                            out.push('\n');
+                        }
+                    }
+                    Part::Chart(c) => {
+                        if let Some((file, _)) = self.chart(c) {
+                            out += &format!("![{}](charts/{file})\n\n", chart_alt(c));
+                        }
+                    }
+                }
+            }
+        }
+        out += "## 注\n\n";
+        for n in &self.footnotes {
+            out += &format!("{}\n\n", n.trim_start());
+        }
+        out += "---\n\n";
+        for line in &self.footer {
+            out += &format!("{line}\n\n");
+        }
+        out
+    }
+
+    /// `report.html`: one file, charts as data URIs, no network access,
+    /// readable on a phone and printable to A4.
+    pub fn html(&self) -> String {
+        let mut body = format!("<h1>{}</h1>\n", esc(&title(self.year)));
+        for (heading, parts) in SECTIONS {
+            let level = if heading.starts_with('(') { "h3" } else { "h2" };
+            body += &format!("<section>\n<{level}>{}</{level}>\n", esc(heading));
+            for part in *parts {
+                match part {
+                    Part::Sentences(s) => {
+                        let lines = self.sentences(s);
+                        if !lines.is_empty() {
+                            body += "<ul class=\"bullets\">\n";
+                            for line in lines {
+                                let text = line.trim_start_matches('・').trim_start();
+                                body += &format!("<li>{}</li>\n", esc(text));
+                            }
+                            body += "</ul>\n";
+                        }
+                    }
+                    Part::Table(t) => {
+                        if let Some(t) = self.table(t) {
+                            body += &html_table(t);
+                        }
+                    }
+                    Part::Chart(c) => {
+                        if let Some((_, png)) = self.chart(c) {
+                            let data = base64::engine::general_purpose::STANDARD.encode(png);
+                            body += &format!(
+                                "<figure><img id=\"chart-{c}\" class=\"chart\" alt=\"{}\" src=\"data:image/png;base64,{data}\"></figure>\n",
+                                esc(chart_alt(c))
+                            );
+                        }
+                    }
+                }
+            }
+            body += "</section>\n";
+        }
+        body += "<section class=\"notes\">\n<h2>注</h2>\n";
+        for n in &self.footnotes {
+            body += &format!("<p>{}</p>\n", esc(n.trim_start()));
+        }
+        body += "</section>\n<footer>\n";
+        for line in &self.footer {
+            body += &format!("<p>{}</p>\n", esc(line));
+        }
+        body += "</footer>\n";
+        // The Japanese font travels inside the page, so it reads the same
+        // on a machine with no Japanese fonts, offline.
+        let font = base64::engine::general_purpose::STANDARD.encode(crate::text::REGULAR);
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>@font-face{{font-family:'Jiko Sans';src:url(data:font/otf;base64,{font}) format('opentype')}}\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+            esc(&title(self.year))
+        )
+    }
+
+    /// `report.xlsx`: a sheet per table with numbers as numbers (shown as
+    /// printed through number formats), and a sheet of every figure.
+    pub fn xlsx(&self, figures: &Figures) -> Result<Vec<u8>> {
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        // A fixed creation date keeps the workbook byte-identical per run.
+        let created = ExcelDateTime::from_ymd(2000, 1, 1).context("date")?;
+        book.set_properties(&DocProperties::new().set_title(title(self.year)).set_creation_datetime(&created));
+        let bold = Format::new().set_bold();
+        let heading = Format::new().set_bold().set_font_size(14);
+        for t in self.tables {
+            let sheet = book.add_worksheet();
+            sheet.set_name(&t.name).context("sheet name")?;
+            sheet.write_string_with_format(0, 0, &t.title, &heading)?;
+            for (c, h) in t.header.iter().enumerate() {
+                sheet.write_string_with_format(2, c as u16, h, &bold)?;
+            }
+            for (r, row) in t.rows.iter().enumerate() {
+                let r = r as u32 + 3;
+                for (c, cell) in row.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Text(s) if s.is_empty() => {}
+                        Cell::Text(s) => {
+                            sheet.write_string(r, c, s)?;
+                        }
+                        Cell::Num { value, format, .. } => {
+                            sheet.write_number_with_format(r, c, *value, &Format::new().set_num_format(format))?;
+                        }
+                    }
+                }
+            }
+            let mut at = t.rows.len() as u32 + 4;
+            for n in &t.notes {
+                sheet.write_string(at, 0, n)?;
+                at += 1;
+            }
+            sheet.set_column_width(0, 28)?;
+            for c in 1..t.header.len() as u16 {
+                sheet.set_column_width(c, 18)?;
+            }
+        }
+        let sheet = book.add_worksheet();
+        sheet.set_name("figures").context("sheet name")?;
+        for (c, h) in ["table", "row", "column", "value"].iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, f) in figures.list.iter().enumerate() {
+            let r = i as u32 + 1;
+            sheet.write_string(r, 0, &f.table)?;
+            sheet.write_string(r, 1, &f.row)?;
+            sheet.write_string(r, 2, &f.column)?;
+            match json_value(&f.value) {
+                serde_json::Value::Number(n) => {
+                    sheet.write_number(r, 3, n.as_f64().unwrap_or_default())?;
+                }
+                other => {
+                    sheet.write_string(r, 3, other.as_str().unwrap_or_default())?;
+                }
+            }
+        }
+        let sheet = book.add_worksheet();
+        sheet.set_name("notes").context("sheet name")?;
+        for (i, line) in self.footnotes.iter().chain(&self.footer).enumerate() {
+            sheet.write_string(i as u32, 0, line.trim_start())?;
+        }
+        Ok(book.save_to_buffer()?)
+    }
+}
+
+fn chart_alt(name: &str) -> &'static str {
+    match name {
+        "major_service" => "重大な事故のサービス別の内訳",
+        other => taxonomy::table_title(other),
+    }
+}
+
+const CSS: &str = "
+body{font-family:'Jiko Sans','Noto Sans CJK JP','Noto Sans JP','Hiragino Sans','Yu Gothic',Meiryo,sans-serif;max-width:1100px;margin:0 auto;padding:12px;color:#222;line-height:1.6}
+h1{font-size:1.5em}h2{border-bottom:2px solid #0072b2;padding-bottom:2px;margin-top:1.6em}h3{margin-top:1.2em}
+.scroll{overflow-x:auto;margin:0.8em 0}
+table{border-collapse:collapse;font-size:0.9em}
+th,td{border:1px solid #999;padding:4px 8px;text-align:right;white-space:nowrap}
+th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
+td.outside{background:#d0d0d0;color:#555;text-align:center}
+td.text{text-align:left}td.long{white-space:normal;min-width:12em}
+.major{color:#d55e00;font-weight:bold}
+caption{font-weight:bold;text-align:left;padding:4px 0}
+.tnote{font-size:0.85em;color:#555;margin:2px 0}
+figure{margin:0.8em 0}img.chart{width:100%;height:auto;display:block}
+ul.bullets li{margin:0.3em 0}
+.notes p,footer p{font-size:0.85em;color:#444;margin:0.3em 0}
+footer{border-top:1px solid #999;margin-top:2em;padding-top:0.5em}
+@page{size:A4;margin:15mm}
+@media print{body{max-width:none;padding:0;font-size:10pt}.scroll{overflow:visible}section{break-inside:auto}figure,table{break-inside:avoid}th,td{white-space:normal}}
+";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn html_table(t: &Table) -> String {
+    let mut out = format!("<div class=\"scroll\"><table id=\"table-{}\">\n<caption>{}</caption>\n<thead><tr>", t.name, esc(&t.title));
+    for h in &t.header {
+        out += &format!("<th>{}</th>", esc(h));
+    }
+    out += "</tr></thead>\n<tbody>\n";
+    for row in &t.rows {
+        out += "<tr>";
+        for (i, cell) in row.iter().enumerate() {
+            let text = cell.text();
+            let (class, html) = match cell {
+                _ if text == label::OUTSIDE_DUTY => (" class=\"outside\"", esc(text)),
+                Cell::Num { .. } if text.contains('<') => {
+                    // `5 <3>`: the count, then the major-accident marks.
+                    let (n, marks) = text.split_once(' ').unwrap_or((text, ""));
+                    ("", format!("{} <span class=\"major\">{}</span>", esc(n), esc(marks)))
+                }
+                Cell::Text(_) if i > 0 && text.chars().count() > 12 => (" class=\"text long\"", esc(text)),
+                Cell::Text(_) if i > 0 => (" class=\"text\"", esc(text)),
+                _ => ("", esc(text)),
+            };
+            let tag = if i == 0 { "th" } else { "td" };
+            out += &format!("<{tag}{class}>{html}</{tag}>");
+        }
+        out += "</tr>\n";
+    }
+    out += "</tbody></table></div>\n";
+    for n in &t.notes {
+        out += &format!("<p class=\"tnote\">{}</p>\n", esc(n));
+    }
+    out
+}
+
+/// A figure's value for JSON: numbers as numbers (shares as printed).
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Int(n) => serde_json::Value::from(*n),
+        Value::Share { .. } => v.to_string().parse::<f64>().map_or(serde_json::Value::Null, serde_json::Value::from),
+        Value::Text(s) => serde_json::Value::from(s.clone()),
+    }
+}
+
+/// `figures.json`: the figures of figures.csv for programs.
+pub fn figures_json(year: i32, figures: &Figures) -> String {
+    let list: Vec<serde_json::Value> = figures
+        .list
+        .iter()
+        .map(|f| serde_json::json!({"table": f.table, "row": f.row, "column": f.column, "value": json_value(&f.value)}))
+        .collect();
+    let doc = serde_json::json!({
+        "fiscal_year": year,
+        "label": wareki::fiscal_year_label(year),
+        "figures": list,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
