@@ -162,7 +162,7 @@ fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
 
 /// Every table of the year, in the edition's order.
 pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>) -> Vec<Table> {
-    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this), major_trend(this)];
+    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::major_rules(year)), major_trend(this)];
     out.push(breakdown(this, "service", SERVICE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
     for g in SERVICE_GROUPS {
         let table = format!("service_{}", g.code);
@@ -234,7 +234,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
     t
 }
 
-fn matrix(f: &Figures) -> Table {
+fn matrix(f: &Figures, rules: Option<&rules::MajorRules>) -> Table {
     let corner = format!("{}＼{}", label::DURATION, label::USERS);
     let mut header: Vec<&str> = vec![&corner];
     header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
@@ -255,8 +255,9 @@ fn matrix(f: &Figures) -> Table {
             } else if rules::cell_outside_duty(d, u) {
                 Cell::label(label::OUTSIDE_DUTY)
             } else {
+                let threshold = if rules.is_some_and(|r| r.cell_meets_a_threshold(d, u)) { "※" } else { "" };
                 let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
-                count_cell(f, "matrix", code, ub.code, marks.as_deref().unwrap_or(""))
+                count_cell(f, "matrix", code, ub.code, &format!("{threshold}{}", marks.as_deref().unwrap_or("")))
             };
             row.push(cell);
         }
@@ -267,7 +268,10 @@ fn matrix(f: &Figures) -> Table {
     total.extend(USER_BINS.iter().map(|b| total_cell("total", b.code)));
     total.push(total_cell("total", "total"));
     t.rows.push(total);
-    t.notes.push("※ <n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
+    t.notes.push("<n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
+    if let Some(r) = rules {
+        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", r.id));
+    }
     t.notes.push(format!(
         "※ {}: 継続時間2時間未満かつ影響利用者数3万人未満の事故は四半期報告の対象外。",
         label::OUTSIDE_DUTY

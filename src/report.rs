@@ -303,7 +303,7 @@ th,td{border:1px solid #999;padding:4px 8px;text-align:right;white-space:nowrap}
 th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
 td.outside{background:#d0d0d0;color:#555;text-align:center}
 td.text{text-align:left}td.long{white-space:normal;min-width:12em}
-.major{color:#d55e00;font-weight:bold}
+.major{color:#d55e00;font-weight:bold}td.threshold{background:#fff6e5}
 caption{font-weight:bold;text-align:left;padding:4px 0}
 .tnote{font-size:0.85em;color:#555;margin:2px 0}
 figure{margin:0.8em 0}img.chart{width:100%;height:auto;display:block}
@@ -330,10 +330,12 @@ fn html_table(t: &Table) -> String {
             let text = cell.text();
             let (class, html) = match cell {
                 _ if text == label::OUTSIDE_DUTY => (" class=\"outside\"", esc(text)),
-                Cell::Num { .. } if text.contains('<') => {
-                    // `5 <3>`: the count, then the major-accident marks.
+                Cell::Num { .. } if text.contains('<') || text.contains('※') => {
+                    // `5※ <3>`: the count, the threshold mark, the majors.
                     let (n, marks) = text.split_once(' ').unwrap_or((text, ""));
-                    ("", format!("{} <span class=\"major\">{}</span>", esc(n), esc(marks)))
+                    let (n, threshold) = n.split_once('※').map_or((n, ""), |(n, _)| (n, "※"));
+                    let marks = if marks.is_empty() { String::new() } else { format!(" <span class=\"major\">{}</span>", esc(marks)) };
+                    (" class=\"threshold\"", format!("{}<sup>{threshold}</sup>{marks}", esc(n)))
                 }
                 Cell::Text(_) if i > 0 && text.chars().count() > 12 => (" class=\"text long\"", esc(text)),
                 Cell::Text(_) if i > 0 => (" class=\"text\"", esc(text)),

@@ -182,6 +182,15 @@ impl MajorRules {
     }
 }
 
+impl MajorRules {
+    /// Every report in the matrix cell meets some class's threshold, given
+    /// a service of that class (the cells the edition marks ※).
+    pub fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
+        let (d, u) = (DURATION_BINS[duration_bin].lower, USER_BINS[users_bin].lower);
+        self.classes.iter().flat_map(|c| c.iter()).any(|t| d >= t.min_duration && u >= t.min_users)
+    }
+}
+
 /// A simple-form report must name one of these (incidents.md).
 pub fn simple_form_allows(equipment: Option<usize>) -> bool {
     equipment.is_some_and(|i| taxonomy::SIMPLE_FORM_EQUIPMENT.contains(&taxonomy::EQUIPMENT[i].code))
@@ -284,6 +293,16 @@ mod tests {
         // The lowest class met wins.
         assert_eq!(judge(2020, &["ftth", "analog_phone"], 120, 30_000), Major::Yes(Some(1)));
         assert_eq!(judge(2020, &["internet_free", "ftth"], 120, 30_000), Major::Yes(Some(5)));
+    }
+
+    #[test]
+    fn threshold_cells() {
+        let r = major_rules(2020).unwrap();
+        assert!(r.cell_meets_a_threshold(2, 3), "1h-1h30m × 30k-100k meets class 1");
+        assert!(!r.cell_meets_a_threshold(1, 5), "under 1 h nothing is major");
+        assert!(!r.cell_meets_a_threshold(7, 2), "under 30,000 users nothing is major");
+        let old = major_rules(2014).unwrap();
+        assert!(!old.cell_meets_a_threshold(2, 5) && old.cell_meets_a_threshold(4, 3));
     }
 
     #[test]
