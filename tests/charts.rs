@@ -1,24 +1,16 @@
 //! Charts: the data each one shows comes from the computed figures, every
 //! chart is drawn for FY2020, and drawing is reproducible.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-use jiko::aggregate::{self, Aggregate};
+use common::{jiko, root};
+use jiko::aggregate::Aggregate;
 use jiko::charts::{self, Body, Chart, Source};
-use jiko::figures::{self, Figures};
-use jiko::records::{self, ReadOptions};
+use jiko::figures::Figures;
 use jiko::text::Fonts;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn fy2020() -> (Aggregate, Figures, Figures, Vec<Chart>) {
-    let files = records::expand_inputs(&[root().join("data/incidents")]).unwrap();
-    let agg = aggregate::aggregate(&files, 2020, &ReadOptions::default()).unwrap();
-    let this = figures::compute(&agg, 2020);
-    let prev = figures::compute(&agg, 2019);
+    let (agg, this, prev) = common::fy2020();
     let trend = charts::read_trend(&root().join("data/published/major_trend.csv")).unwrap();
     let models = charts::models(&agg, 2020, &this, Some(&prev), &trend);
     (agg, this, prev, models)
@@ -117,10 +109,6 @@ fn a_label_without_a_glyph_is_an_error_naming_it() {
     c.title = "𠮷野家の内訳".to_string();
     let err = charts::draw(&c, &Fonts::load().unwrap()).unwrap_err().to_string();
     assert!(err.contains("cause.png") && err.contains("𠮷 (U+20BB7)"), "{err}");
-}
-
-fn jiko(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_jiko")).args(args).current_dir(root()).output().unwrap()
 }
 
 #[test]

@@ -1,37 +1,10 @@
 //! End to end: the real binary on the shipped data, as a user runs it.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn jiko(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiko"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run jiko")
-}
+use std::path::Path;
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jiko-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// figures.csv as key → value.
-fn figures(dir: &Path) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(dir.join("figures.csv")).unwrap();
-    text.lines()
-        .skip(1)
-        .filter_map(|l| l.rsplit_once(','))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+use common::{figures_csv as figures, jiko, stdout, tmp};
 
 #[test]
 fn fy2020_reproduces_every_published_figure() {

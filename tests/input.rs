@@ -1,37 +1,18 @@
 //! Real-world input: encodings, shapes, Excel, broken files, accounting.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{figures_csv, jiko, root, tmp};
 use jiko::aggregate;
 use jiko::generate::Rng;
 use jiko::records::ReadOptions;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn jiko(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiko")).args(args).current_dir(root()).output().expect("run jiko")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jiko-input-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// figures.csv without the per-file `rows` table, as key → value.
+/// figures.csv without the per-file `rows` table.
 fn figures(dir: &Path) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(dir.join("figures.csv")).unwrap();
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    r.records()
-        .map(|x| x.unwrap())
-        .filter(|x| &x[0] != "rows")
-        .map(|x| (format!("{},{},{}", &x[0], &x[1], &x[2]), x[3].to_string()))
-        .collect()
+    figures_csv(dir).into_iter().filter(|(k, _)| !k.starts_with("rows,")).collect()
 }
 
 /// A sample of the shipped FY2019/FY2020 records (with the real majors),

@@ -2,25 +2,15 @@
 //! reader sees it (headless Chromium), the workbook's typed numbers, and
 //! reproducibility.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use jiko::aggregate::{self, Aggregate};
+use common::{fy2020, jiko, root, stderr, tmp};
 use jiko::figures::{self, Figures};
-use jiko::records::{self, ReadOptions};
 use jiko::sentences;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fy2020() -> (Aggregate, Figures, Figures) {
-    let files = records::expand_inputs(&[root().join("data/incidents")]).unwrap();
-    let agg = aggregate::aggregate(&files, 2020, &ReadOptions::default()).unwrap();
-    let (this, prev) = (figures::compute(&agg, 2020), figures::compute(&agg, 2019));
-    (agg, this, prev)
-}
 
 /// The edition's sentences, in order (the fixture is a copy of
 /// data/published/fy2020-sentences.md).
@@ -80,18 +70,8 @@ fn without_the_previous_year_no_change_is_claimed() {
 }
 
 fn aggregate_into(out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_jiko"))
-        .args(["aggregate", "--year", "2020", "--out", out.to_str().unwrap()])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jiko-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    let o = jiko(&["aggregate", "--year", "2020", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use jiko::aggregate::{self, Aggregate};
+use jiko::figures::{self, Figures};
+use jiko::records::{self, ReadOptions};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the real binary from the project folder.
+pub fn jiko(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiko")).args(args).current_dir(root()).output().expect("run jiko")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh, empty folder of this test process.
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jiko-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// figures.csv of an output folder as `table,row,column` → value.
+pub fn figures_csv(dir: &Path) -> BTreeMap<String, String> {
+    let mut r = csv::Reader::from_path(dir.join("figures.csv")).unwrap();
+    r.records().map(|x| x.unwrap()).map(|x| (format!("{},{},{}", &x[0], &x[1], &x[2]), x[3].to_string())).collect()
+}
+
+/// The shipped records counted for FY2020, with FY2020's and FY2019's figures.
+pub fn fy2020() -> (Aggregate, Figures, Figures) {
+    let files = records::expand_inputs(&[root().join("data/incidents")]).unwrap();
+    let agg = aggregate::aggregate(&files, 2020, &ReadOptions::default()).unwrap();
+    let (this, prev) = (figures::compute(&agg, 2020), figures::compute(&agg, 2019));
+    (agg, this, prev)
+}
