@@ -27,8 +27,9 @@ pub const EQUIPMENT_UNKNOWN: usize = EQUIPMENT.len();
 pub struct YearTally {
     pub detailed_reports: u64,
     pub simple_reports: u64,
-    pub detailed_carriers: BTreeSet<u32>,
-    pub simple_carriers: BTreeSet<u32>,
+    /// Carriers by the hash of their name (distinct counts only).
+    pub detailed_carriers: BTreeSet<u64>,
+    pub simple_carriers: BTreeSet<u64>,
     /// Detailed reports by duration bin (plus the info-leak row) and user bin.
     pub matrix: [[u64; USER_BINS.len()]; DURATION_BINS.len() + 1],
     pub causes: [u64; CAUSES.len()],
@@ -36,6 +37,31 @@ pub struct YearTally {
     /// (report, service) pairs of detailed reports, per service code.
     pub services: [u64; SERVICES.len()],
     pub outside_duty: u64,
+}
+
+impl YearTally {
+    /// Add another worker's counts of the same year.
+    fn merge(&mut self, o: YearTally) {
+        self.detailed_reports += o.detailed_reports;
+        self.simple_reports += o.simple_reports;
+        self.detailed_carriers.extend(o.detailed_carriers);
+        self.simple_carriers.extend(o.simple_carriers);
+        for (row, orow) in self.matrix.iter_mut().zip(o.matrix) {
+            for (c, oc) in row.iter_mut().zip(orow) {
+                *c += oc;
+            }
+        }
+        for (c, oc) in self.causes.iter_mut().zip(o.causes) {
+            *c += oc;
+        }
+        for (c, oc) in self.equipment.iter_mut().zip(o.equipment) {
+            *c += oc;
+        }
+        for (c, oc) in self.services.iter_mut().zip(o.services) {
+            *c += oc;
+        }
+        self.outside_duty += o.outside_duty;
+    }
 }
 
 impl Default for YearTally {
@@ -114,6 +140,7 @@ impl FileAccount {
 /// A report of the year asked that is outside the quarterly duty.
 #[derive(Debug, Clone)]
 pub struct OutsideDuty {
+    pub file_index: usize,
     pub file: String,
     pub line: u64,
     pub incident_id: String,
@@ -153,7 +180,7 @@ struct Chunk {
     cause: Vec<u32>,
     equipment: Vec<u32>,
     services: Vec<u32>,
-    carrier: Vec<u32>,
+    carrier: Vec<u64>,
 }
 
 impl Chunk {
@@ -180,12 +207,12 @@ impl Chunk {
     }
 }
 
-/// Counting state while rows stream in.
+/// One worker's counting state while rows stream in; workers' counters
+/// are merged at the end (every count is a sum or a set union).
 struct Counter {
     year: i32,
     chunk: Chunk,
     years: BTreeMap<i32, YearTally>,
-    carriers: HashMap<String, u32>,
     major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
     /// (fiscal year, accident id) → carriers of reports naming an accident
     /// other than themselves, such as a wholesale receiver's report.
@@ -210,6 +237,7 @@ impl Counter {
             self.years.entry(fy).or_default().outside_duty += 1;
             if fy == self.year {
                 self.outside_duty.push(OutsideDuty {
+                    file_index: row.file,
                     file: self.files[row.file].clone(),
                     line: row.line,
                     incident_id: row.incident_id.to_string(),
@@ -223,14 +251,8 @@ impl Counter {
             rules::bin_of(DURATION_BINS, row.duration_min)
         };
         let ubin = rules::bin_of(USER_BINS, row.affected_users);
-        let next_id = self.carriers.len() as u32;
-        let carrier = match self.carriers.get(row.carrier) {
-            Some(&id) => id,
-            None => {
-                self.carriers.insert(row.carrier.to_string(), next_id);
-                next_id
-            }
-        };
+        // A 64-bit hash names the carrier without a table shared by workers.
+        let carrier = records::id_hash(row.carrier);
         if row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
@@ -327,7 +349,7 @@ impl Counter {
         }
 
         let (fy, detailed, carrier) =
-            (by_carrier.column("fy")?.i32()?, by_carrier.column("detailed")?.bool()?, by_carrier.column("carrier")?.u32()?);
+            (by_carrier.column("fy")?.i32()?, by_carrier.column("detailed")?.bool()?, by_carrier.column("carrier")?.u64()?);
         for i in 0..by_carrier.height() {
             let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
             let set = if detailed.get(i).unwrap_or_default() { &mut t.detailed_carriers } else { &mut t.simple_carriers };
@@ -336,10 +358,32 @@ impl Counter {
         Ok(())
     }
 
+    /// Fold another worker's counter into this one.
+    fn merge(&mut self, other: Counter) {
+        for (fy, t) in other.years {
+            self.years.entry(fy).or_default().merge(t);
+        }
+        for (k, v) in other.major_reports {
+            self.major_reports.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.linked {
+            self.linked.entry(k).or_default().extend(v);
+        }
+        for (a, o) in self.accounts.iter_mut().zip(other.accounts) {
+            a.counted += o.counted;
+            a.other_years += o.other_years;
+            a.outside_duty += o.outside_duty;
+        }
+        self.outside_duty.extend(other.outside_duty);
+        self.error = self.error.take().or(other.error);
+    }
+
     /// Group major reports into accidents numbered by start within each year.
     fn accidents(&mut self) -> BTreeMap<i32, Vec<Accident>> {
         let mut by_year: BTreeMap<i32, Vec<Accident>> = BTreeMap::new();
-        for ((fy, accident_id), reports) in std::mem::take(&mut self.major_reports) {
+        for ((fy, accident_id), mut reports) in std::mem::take(&mut self.major_reports) {
+            // Workers met the reports in no set order.
+            reports.sort_by(|a, b| (a.started_at, &a.incident_id).cmp(&(b.started_at, &b.incident_id)));
             let mut carriers: BTreeSet<String> = reports.iter().map(|r| r.carrier.clone()).collect();
             if let Some(linked) = self.linked.get(&(fy, accident_id.clone())) {
                 carriers.extend(linked.iter().cloned());
@@ -380,27 +424,36 @@ impl Counter {
 /// the run reports on (it decides the per-file accounting).
 pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Aggregate> {
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-    let mut counter = Counter {
+    let new_counter = || Counter {
         year,
         chunk: Chunk::default(),
         years: BTreeMap::new(),
-        carriers: HashMap::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),
         accounts: names.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
         outside_duty: Vec::new(),
-        files: names,
+        files: names.clone(),
         error: None,
     };
-    let read = records::read_files(files, opts, |row| counter.add(row))?;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut counters: Vec<Counter> = (0..workers).map(|_| new_counter()).collect();
+    let read = {
+        let mut sinks: Vec<_> = counters.iter_mut().map(|c| move |row: &Row| c.add(row)).collect();
+        records::read_files_in_parallel(files, opts, &mut sinks)?
+    };
+    let mut counter = new_counter();
+    for mut c in counters {
+        c.flush()?;
+        counter.merge(c);
+    }
     if let Some(e) = counter.error.take() {
         return Err(e);
     }
-    counter.flush()?;
     for (account, file) in counter.accounts.iter_mut().zip(&read.files) {
         account.read = file.rows;
         account.rejected = file.rejected;
     }
+    counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     let majors = counter.accidents();
     Ok(Aggregate {
         year,

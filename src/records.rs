@@ -275,33 +275,40 @@ pub struct ReadOptions {
 /// Read every file, calling `sink` with each valid row. Invalid rows are
 /// listed in the report with every error they have; nothing is dropped
 /// silently. Ids are checked for uniqueness across all files.
-pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&Row)) -> Result<ReadReport> {
+pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
+    read_files_in_parallel(files, opts, std::slice::from_mut(&mut sink))
+}
+
+/// Read every file with one validating worker per sink (one thread parses
+/// each CSV, the workers validate its batches): rows reach the sinks in no
+/// set order, so sinks must count in a way order does not change. Errors
+/// and rejected rows are reported in file and line order.
+pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
     let mut report = ReadReport::default();
     let mut ids = IdSet::default();
     for (index, path) in files.iter().enumerate() {
-        read_file(index, path, opts, &mut report, &mut ids, &mut sink)?;
+        let opened = open(path, opts)?;
+        check_rows(index, path, opened, &mut report, &mut ids, sinks)?;
     }
-    if !ids.collisions.is_empty() {
+    if ids.find_collisions() {
         // Hashes met twice: find the real duplicates and both their places.
         let dups = ids.resolve(files, opts)?;
-        for d in dups {
-            report.errors.push(d);
-        }
+        report.errors.extend(dups);
     }
     Ok(report)
 }
 
-/// Ids seen so far, as 64-bit hashes, so that ten million ids stay small;
-/// a repeated hash is confirmed by a second look at the files.
+/// Ids seen so far, as 64-bit hashes, so that ten million ids stay small
+/// (8 bytes each); a repeated hash is confirmed by a second look at the files.
 #[derive(Default)]
 struct IdSet {
-    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<PreHashed>>,
+    hashes: Vec<u64>,
     collisions: std::collections::HashSet<u64>,
 }
 
 /// FNV-1a, then a 64-bit finaliser: fast on short ids; a collision only
 /// costs a second look at the files, never a wrong answer.
-fn id_hash(id: &str) -> u64 {
+pub fn id_hash(id: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
@@ -311,30 +318,17 @@ fn id_hash(id: &str) -> u64 {
     h ^ (h >> 33)
 }
 
-/// The set's keys are hashes already: use them as they are.
-#[derive(Default)]
-struct PreHashed(u64);
-
-impl std::hash::Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 impl IdSet {
-    fn insert(&mut self, id: &str) {
-        let h = id_hash(id);
-        if !self.seen.insert(h) {
-            self.collisions.insert(h);
+    /// Sort the hashes (cheaper than a hash set at this size) and keep
+    /// those seen more than once; true when there are any.
+    fn find_collisions(&mut self) -> bool {
+        self.hashes.sort_unstable();
+        for w in self.hashes.windows(2) {
+            if w[0] == w[1] {
+                self.collisions.insert(w[0]);
+            }
         }
+        !self.collisions.is_empty()
     }
 
     fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
@@ -346,7 +340,7 @@ impl IdSet {
                 continue;
             };
             let sheet = opened.sheet.clone();
-            opened.source.each_batch(path, |batch| {
+            let mut sink = |batch: &[csv::StringRecord]| {
                 for rec in batch {
                     let id = rec.get(col).unwrap_or("").trim();
                     if id.is_empty() || !self.collisions.contains(&id_hash(id)) {
@@ -372,7 +366,16 @@ impl IdSet {
                         }
                     }
                 }
-            })?;
+            };
+            match opened.source {
+                Source::Csv(reader) => parse_in_background(reader, path, 1, |batches| {
+                    for batch in batches {
+                        sink(&batch?);
+                    }
+                    Ok(())
+                })?,
+                Source::Sheet(records) => sink(&records),
+            }
         }
         Ok(errors)
     }
@@ -401,18 +404,6 @@ enum Source {
     Sheet(Vec<csv::StringRecord>),
 }
 
-impl Source {
-    fn each_batch(self, path: &Path, mut f: impl FnMut(&[csv::StringRecord])) -> Result<()> {
-        match self {
-            Source::Csv(reader) => parse_in_background(reader, path, f),
-            Source::Sheet(records) => {
-                f(&records);
-                Ok(())
-            }
-        }
-    }
-}
-
 fn is_workbook(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
@@ -434,12 +425,12 @@ fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
 }
 
 /// Read an in-memory CSV (the fuzz target's entry), validating every row.
-pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row)) -> Result<ReadReport> {
+pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
     let (headers, reader, digest) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
     let mut report = ReadReport::default();
     let mut ids = IdSet::default();
     let opened = Opened { headers, digest, sheet: None, source: Source::Csv(reader) };
-    check_rows(0, Path::new(name), opened, &mut report, &mut ids, &mut sink)?;
+    check_rows(0, Path::new(name), opened, &mut report, &mut ids, std::slice::from_mut(&mut sink))?;
     Ok(report)
 }
 
@@ -556,18 +547,6 @@ fn read_record(reader: &mut CsvReader, rec: &mut csv::StringRecord, path: &Path)
     })
 }
 
-fn read_file(
-    index: usize,
-    path: &Path,
-    opts: &ReadOptions,
-    report: &mut ReadReport,
-    ids: &mut IdSet,
-    sink: &mut impl FnMut(&Row),
-) -> Result<()> {
-    let opened = open(path, opts)?;
-    check_rows(index, path, opened, report, ids, sink)
-}
-
 /// Map a header to the contract's columns; unknown names are extra.
 fn map_header(place: &str, headers: &[String]) -> Result<([usize; COLUMNS.len()], Vec<String>)> {
     let mut columns = [usize::MAX; COLUMNS.len()];
@@ -592,56 +571,54 @@ fn map_header(place: &str, headers: &[String]) -> Result<([usize; COLUMNS.len()]
     Ok((columns, extra))
 }
 
-/// Validate every record of one opened input, passing valid rows to `sink`
-/// and listing every problem of the others.
-fn check_rows(
+/// What one worker found in one file.
+#[derive(Default)]
+struct Partial {
+    rows: u64,
+    errors: Vec<RowError>,
+    rejected: Vec<Rejected>,
+    hashes: Vec<u64>,
+}
+
+/// What every row of one input is checked against.
+struct Checker<'a> {
     index: usize,
-    path: &Path,
-    opened: Opened,
-    report: &mut ReadReport,
-    ids: &mut IdSet,
-    sink: &mut impl FnMut(&Row),
-) -> Result<()> {
-    let name = path.display().to_string();
-    let Opened { headers, digest, sheet, source } = opened;
-    let place = match &sheet {
-        Some(s) => format!("{name}: sheet {s}, row 1"),
-        None => format!("{name}:1"),
-    };
-    let (columns, extra) = map_header(&place, &headers)?;
-    let mut file_report = FileReport { path: name.clone(), extra_columns: extra, ..Default::default() };
-    let mut problems = Vec::new();
-    let mut process = |rec: &csv::StringRecord| {
+    name: &'a str,
+    sheet: &'a Option<String>,
+    headers: &'a [String],
+    columns: [usize; COLUMNS.len()],
+}
+
+impl Checker<'_> {
+    fn check(&self, rec: &csv::StringRecord, part: &mut Partial, problems: &mut Vec<Problem>, sink: &mut impl FnMut(&Row)) {
         let line = rec.position().map_or(0, |p| p.line());
-        file_report.rows += 1;
+        part.rows += 1;
         problems.clear();
-        if rec.len() != headers.len() {
+        if rec.len() != self.headers.len() {
             // A stray comma or a cut line: never drop or shift fields silently.
             problems.push((
                 "(row)".into(),
                 format!("{} fields", rec.len()),
-                format!("the header has {} columns; quote values that contain commas", headers.len()),
+                format!("the header has {} columns; quote values that contain commas", self.headers.len()),
             ));
         }
         for (i, value) in rec.iter().enumerate().filter(|(_, v)| v.contains('\u{FFFD}')) {
             // Bytes the detected (or forced) encoding could not decode.
-            let column = headers.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
+            let column = self.headers.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
             problems.push((column, value.to_string(), "holds bytes that are not valid in the file's encoding (UTF-8 or CP932); check --encoding".into()));
         }
-        let row = validate(index, line, rec, &columns, &mut problems);
-        match row {
+        match validate(self.index, line, rec, &self.columns, problems) {
             Some(row) if problems.is_empty() => {
-                ids.insert(row.incident_id);
+                part.hashes.push(id_hash(row.incident_id));
                 sink(&row);
             }
             _ => {
-                file_report.rejected += 1;
                 let reason = problems.iter().map(|(c, _, m)| format!("{c}: {m}")).collect::<Vec<_>>().join("; ");
                 let fields = rec.iter().map(|f| f.strip_suffix('\r').unwrap_or(f).to_string()).collect();
-                report.rejected.push(Rejected { file: index, line, fields, reason });
-                report.errors.extend(problems.drain(..).map(|(column, value, message)| RowError {
-                    file: name.clone(),
-                    sheet: sheet.clone(),
+                part.rejected.push(Rejected { file: self.index, line, fields, reason });
+                part.errors.extend(problems.drain(..).map(|(column, value, message)| RowError {
+                    file: self.name.to_string(),
+                    sheet: self.sheet.clone(),
                     line,
                     column,
                     value,
@@ -650,8 +627,75 @@ fn check_rows(
                 }));
             }
         }
+    }
+}
+
+/// Validate every record of one opened input, each sink's worker taking
+/// batches as the parser makes them; valid rows go to the sinks, every
+/// problem of the others is listed.
+fn check_rows<S: FnMut(&Row) + Send>(
+    index: usize,
+    path: &Path,
+    opened: Opened,
+    report: &mut ReadReport,
+    ids: &mut IdSet,
+    sinks: &mut [S],
+) -> Result<()> {
+    let name = path.display().to_string();
+    let Opened { headers, digest, sheet, source } = opened;
+    let place = match &sheet {
+        Some(s) => format!("{name}: sheet {s}, row 1"),
+        None => format!("{name}:1"),
     };
-    source.each_batch(path, |batch| batch.iter().for_each(&mut process))?;
+    let (columns, extra) = map_header(&place, &headers)?;
+    let checker = Checker { index, name: &name, sheet: &sheet, headers: &headers, columns };
+    let parts: Vec<Partial> = match source {
+        Source::Sheet(records) => {
+            let mut part = Partial::default();
+            let mut problems = Vec::new();
+            let sink = sinks.first_mut().context("no sink")?;
+            for rec in &records {
+                checker.check(rec, &mut part, &mut problems, sink);
+            }
+            vec![part]
+        }
+        Source::Csv(reader) => parse_in_background(reader, path, sinks.len(), |batches| {
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = sinks
+                    .iter_mut()
+                    .map(|sink| {
+                        let checker = &checker;
+                        let batches = batches.clone();
+                        scope.spawn(move || -> Result<Partial> {
+                            let mut part = Partial::default();
+                            let mut problems = Vec::new();
+                            for batch in batches {
+                                for rec in batch?.iter() {
+                                    checker.check(rec, &mut part, &mut problems, sink);
+                                }
+                            }
+                            Ok(part)
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().map_err(|_| anyhow::anyhow!("a validating worker panicked"))?).collect()
+            })
+        })?,
+    };
+    let mut file_report = FileReport { path: name.clone(), extra_columns: extra, ..Default::default() };
+    let (mut errors, mut rejected) = (Vec::new(), Vec::new());
+    for part in parts {
+        file_report.rows += part.rows;
+        file_report.rejected += part.rejected.len() as u64;
+        errors.extend(part.errors);
+        rejected.extend(part.rejected);
+        ids.hashes.extend(part.hashes);
+    }
+    // Workers took batches in no set order: report in line order.
+    errors.sort_by_key(|e| e.line);
+    rejected.sort_by_key(|r| r.line);
+    report.errors.extend(errors);
+    report.rejected.extend(rejected);
     file_report.sha256 = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
     report.files.push(file_report);
     report.headers.push(headers);
@@ -660,27 +704,62 @@ fn check_rows(
 
 type Problem = (String, String, String);
 
-/// Records per batch handed from the parsing thread to the validating one.
+/// Records per batch handed from the parsing thread to the validating ones.
 const BATCH: usize = 4096;
 
-/// Split CSV parsing (one thread) from validation and counting (the
-/// caller's), so that both cores work on one large file. Batches are
-/// recycled to avoid allocating a record per row.
-fn parse_in_background(
+/// Batches of parsed records, shared by the workers that validate them;
+/// each worker iterates over its clone and takes whatever batch is next.
+#[derive(Clone)]
+struct Batches<'a> {
+    full: &'a std::sync::Mutex<std::sync::mpsc::Receiver<Result<Recycled>>>,
+}
+
+/// A batch that goes back to the parser for reuse when dropped, so no
+/// record is allocated per row.
+struct Recycled {
+    records: Vec<csv::StringRecord>,
+    back: std::sync::mpsc::Sender<Vec<csv::StringRecord>>,
+}
+
+impl std::ops::Deref for Recycled {
+    type Target = [csv::StringRecord];
+    fn deref(&self) -> &[csv::StringRecord] {
+        &self.records
+    }
+}
+
+impl Drop for Recycled {
+    fn drop(&mut self) {
+        let _ = self.back.send(std::mem::take(&mut self.records));
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Result<Recycled>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.full.lock().ok()?.recv().ok()
+    }
+}
+
+/// Parse CSV on its own thread while `consume` (with its workers) validates
+/// and counts, so that every core works on one large file.
+fn parse_in_background<T>(
     mut reader: CsvReader,
     path: &Path,
-    mut consume: impl FnMut(&[csv::StringRecord]),
-) -> Result<()> {
+    workers: usize,
+    consume: impl FnOnce(Batches) -> Result<T>,
+) -> Result<T> {
     use std::sync::mpsc::{channel, sync_channel};
+    let (full_tx, full_rx) = sync_channel::<Result<Recycled>>(2 * workers + 2);
+    let full = std::sync::Mutex::new(full_rx);
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = sync_channel::<Result<Vec<csv::StringRecord>>>(4);
         let (empty_tx, empty_rx) = channel::<Vec<csv::StringRecord>>();
         scope.spawn(move || loop {
-            let mut batch = empty_rx.try_recv().unwrap_or_default();
-            batch.resize_with(BATCH, csv::StringRecord::new);
+            let mut records = empty_rx.try_recv().unwrap_or_default();
+            records.resize_with(BATCH, csv::StringRecord::new);
             let mut n = 0;
             while n < BATCH {
-                match read_record(&mut reader, &mut batch[n], path) {
+                match read_record(&mut reader, &mut records[n], path) {
                     Ok(true) => n += 1,
                     Ok(false) => break,
                     Err(e) => {
@@ -689,17 +768,16 @@ fn parse_in_background(
                     }
                 }
             }
-            batch.truncate(n);
+            records.truncate(n);
+            let batch = Recycled { records, back: empty_tx.clone() };
             if n == 0 || full_tx.send(Ok(batch)).is_err() || n < BATCH {
                 return;
             }
         });
-        for batch in full_rx {
-            let batch = batch?;
-            consume(&batch);
-            let _ = empty_tx.send(batch);
-        }
-        Ok(())
+        let result = consume(Batches { full: &full });
+        // Stop the parser if the workers stopped early.
+        drop(full.lock().map(|mut rx| std::mem::replace(&mut *rx, channel().1)));
+        result
     })
 }
 
