@@ -234,7 +234,9 @@ fn run_validate(paths: Vec<PathBuf>, encoding: Option<Encoding>, sheet: Option<S
     let opts = ReadOptions { encoding, sheet, progress: Some(counter.clone()) };
     let report = {
         let _progress = Progress::start(&files, counter);
-        records::read_files(&files, &opts, |_| {})?
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let mut sinks: Vec<_> = (0..workers).map(|_| |_: &records::Row| {}).collect();
+        records::read_files_in_parallel(&files, &opts, &mut sinks)?
     };
     for e in &report.errors {
         eprintln!("{e}");
@@ -247,7 +249,8 @@ fn run_validate(paths: Vec<PathBuf>, encoding: Option<Encoding>, sheet: Option<S
         eprintln!("all {} rows valid", report.rows());
         Ok(true)
     } else {
-        eprintln!("error: {} invalid value(s) in {} row(s)", report.errors.len(), report.rejected.len());
+        let duplicates = report.errors.iter().filter(|e| e.fatal).count();
+        eprintln!("error: {} invalid row(s), {duplicates} duplicate incident_id(s)", report.rejected.len());
         Ok(false)
     }
 }
