@@ -391,6 +391,8 @@ type CsvReader = csv::Reader<Box<dyn Read + Send>>;
 /// One input opened: its header and where its records come from.
 struct Opened {
     headers: Vec<String>,
+    /// Decoded from CP932, where undecodable bytes become U+FFFD.
+    transcoded: bool,
     /// The SHA-256 of the file's bytes, filled in once they are all read.
     digest: Digest,
     sheet: Option<String>,
@@ -417,25 +419,25 @@ fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
         }
         let digest = Digest::default();
         *digest.lock().unwrap_or_else(|e| e.into_inner()) = sha256_hex(&bytes);
-        return Ok(Opened { headers, digest, sheet: Some(sheet), source: Source::Sheet(records) });
+        return Ok(Opened { headers, transcoded: false, digest, sheet: Some(sheet), source: Source::Sheet(records) });
     }
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let (headers, reader, digest) = open_csv(Box::new(file), &path.display().to_string(), opts)?;
-    Ok(Opened { headers, digest, sheet: None, source: Source::Csv(reader) })
+    let (headers, reader, digest, transcoded) = open_csv(Box::new(file), &path.display().to_string(), opts)?;
+    Ok(Opened { headers, transcoded, digest, sheet: None, source: Source::Csv(reader) })
 }
 
 /// Read an in-memory CSV (the fuzz target's entry), validating every row.
 pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
-    let (headers, reader, digest) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
+    let (headers, reader, digest, transcoded) = open_csv(Box::new(std::io::Cursor::new(bytes.to_vec())), name, opts)?;
     let mut report = ReadReport::default();
     let mut ids = IdSet::default();
-    let opened = Opened { headers, digest, sheet: None, source: Source::Csv(reader) };
+    let opened = Opened { headers, transcoded, digest, sheet: None, source: Source::Csv(reader) };
     check_rows(0, Path::new(name), opened, &mut report, &mut ids, std::slice::from_mut(&mut sink))?;
     Ok(report)
 }
 
 /// Wrap raw bytes: sniff (or take) the encoding, decode to UTF-8, parse.
-fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader, Digest)> {
+fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Result<(Vec<String>, CsvReader, Digest, bool)> {
     let encoding = match opts.encoding {
         Some(e) => e,
         None => {
@@ -476,7 +478,7 @@ fn open_csv(mut raw: Box<dyn ReadSeek>, name: &str, opts: &ReadOptions) -> Resul
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    Ok((headers, reader, digest))
+    Ok((headers, reader, digest, encoding == Encoding::ShiftJis))
 }
 
 trait ReadSeek: Read + std::io::Seek + Send {}
@@ -587,6 +589,7 @@ struct Checker<'a> {
     sheet: &'a Option<String>,
     headers: &'a [String],
     columns: [usize; COLUMNS.len()],
+    transcoded: bool,
 }
 
 impl Checker<'_> {
@@ -602,7 +605,8 @@ impl Checker<'_> {
                 format!("the header has {} columns; quote values that contain commas", self.headers.len()),
             ));
         }
-        for (i, value) in rec.iter().enumerate().filter(|(_, v)| v.contains('\u{FFFD}')) {
+        let replaced = |v: &&str| self.transcoded && v.contains('\u{FFFD}');
+        for (i, value) in rec.iter().enumerate().filter(|(_, v)| replaced(v)) {
             // Bytes the detected (or forced) encoding could not decode.
             let column = self.headers.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
             problems.push((column, value.to_string(), "holds bytes that are not valid in the file's encoding (UTF-8 or CP932); check --encoding".into()));
@@ -642,13 +646,13 @@ fn check_rows<S: FnMut(&Row) + Send>(
     sinks: &mut [S],
 ) -> Result<()> {
     let name = path.display().to_string();
-    let Opened { headers, digest, sheet, source } = opened;
+    let Opened { headers, transcoded, digest, sheet, source } = opened;
     let place = match &sheet {
         Some(s) => format!("{name}: sheet {s}, row 1"),
         None => format!("{name}:1"),
     };
     let (columns, extra) = map_header(&place, &headers)?;
-    let checker = Checker { index, name: &name, sheet: &sheet, headers: &headers, columns };
+    let checker = Checker { index, name: &name, sheet: &sheet, headers: &headers, columns, transcoded };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {
             let mut part = Partial::default();
@@ -918,6 +922,10 @@ fn unknown_code<'a>(value: &str, codes: impl Iterator<Item = &'a str> + Clone) -
 
 /// A whole number >= 0; thousands separators (`166,803`) are accepted.
 fn number(c: usize, v: &str, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u64> {
+    // The common case, plain digits, without allocating.
+    if !v.is_empty() && v.len() <= 19 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse().ok();
+    }
     let plain: String = v.chars().filter(|&ch| ch != ',').collect();
     let grouped_ok = !v.contains(',') || v.split(',').skip(1).all(|g| g.len() == 3);
     match plain.parse::<u64>() {
