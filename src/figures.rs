@@ -185,8 +185,9 @@ impl Counts<'_> {
     }
 }
 
-/// Compute every figure of `agg.year`, with deltas when the previous
-/// fiscal year's records are present.
+/// Compute every figure of `year`, with deltas when the previous fiscal
+/// year's records are present (table `rows` only for the year the run
+/// accounted for).
 pub fn compute(agg: &Aggregate, year: i32) -> Figures {
     let empty = YearTally::default();
     let this = Counts { tally: agg.tally(year).unwrap_or(&empty) };

@@ -498,14 +498,14 @@ fn carrier_name(rank: usize) -> String {
 
 /// Zipf-like carrier ranks for `n` reports over `carriers` carriers, each
 /// carrier at least once.
-fn carrier_ranks(rng: &mut Rng, n: usize, carriers: usize, skip: &[usize]) -> Vec<usize> {
-    let pool: Vec<usize> = (0..carriers + skip.len()).filter(|r| !skip.contains(r)).take(carriers).collect();
+fn carrier_ranks(rng: &mut Rng, n: usize, carriers: usize) -> Vec<usize> {
+    let pool: Vec<usize> = (0..carriers).collect();
     let weights: Vec<u32> = (0..pool.len()).map(|i| (100_000.0 / (i as f64 + 1.0).powf(1.1)) as u32 + 1).collect();
     let mut ranks: Vec<usize> = pool.clone();
     while ranks.len() < n {
         ranks.push(pool[rng.weighted(&weights)]);
     }
-    ranks.truncate(n.max(0));
+    ranks.truncate(n);
     rng.shuffle(&mut ranks);
     ranks
 }
@@ -728,7 +728,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
 
     // Carriers: the real major carriers plus synthetic ones, each reporting.
     let synthetic = p.need("summary", "detailed", "carriers")? as usize - real_carriers.len();
-    let ranks = carrier_ranks(&mut rng, open.len(), synthetic, &[]);
+    let ranks = carrier_ranks(&mut rng, open.len(), synthetic);
     for (&i, rank) in open.iter().zip(ranks) {
         recs[i].carrier = carrier_name(rank);
     }
@@ -749,7 +749,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
     // Simple-form reports: base stations, remote units and DSLAMs.
     let simple = p.need("summary", "simple", "reports")? as usize;
     let simple_carriers = p.need("summary", "simple", "carriers")? as usize;
-    let ranks = carrier_ranks(&mut rng, simple, simple_carriers, &[]);
+    let ranks = carrier_ranks(&mut rng, simple, simple_carriers);
     let kinds: Vec<u32> = plan::SIMPLE.iter().map(|(_, w, _)| *w).collect();
     let cause_w: Vec<u32> = plan::SIMPLE_CAUSES.iter().map(|(_, w)| *w).collect();
     for rank in ranks {
