@@ -168,6 +168,14 @@ fn load(args: &InputArgs) -> Result<Loaded> {
         let _progress = Progress::start(&files, counter);
         aggregate::aggregate(&files, year, &opts)?
     };
+    if !agg.years.contains_key(&year) && agg.read.errors.is_empty() {
+        let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
+        anyhow::bail!(
+            "the inputs hold no report of {} ({year}); they hold {}. Nothing was written",
+            wareki::fiscal_year_label(year),
+            if held.is_empty() { "none".to_string() } else { held.join(", ") }
+        );
+    }
     Ok(Loaded { year, out, agg })
 }
 

@@ -166,3 +166,13 @@ fn a_duplicate_id_names_both_places() {
     let b = dir.join("b.csv").display().to_string();
     assert!(err.contains(&format!("{b}:3: column incident_id: \"d1\": duplicate incident_id, first at {a}:2")), "{err}");
 }
+
+#[test]
+fn a_year_the_inputs_do_not_hold_is_an_error_not_an_empty_report() {
+    let out = tmp("empty-year");
+    let o = jiko(&["aggregate", "--year", "R3", "--out", out.join("o").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no report of 令和3年度 (2021); they hold 令和元年度 (2019), 令和2年度 (2020)"), "{err}");
+    assert!(!out.join("o").exists());
+}
