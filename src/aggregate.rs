@@ -124,16 +124,22 @@ pub struct FileAccount {
 }
 
 impl FileAccount {
+    /// Add another account's counts to this one (its path aside).
+    fn add(&mut self, a: &FileAccount) {
+        self.read += a.read;
+        self.counted += a.counted;
+        self.other_years += a.other_years;
+        self.outside_duty += a.outside_duty;
+        self.rejected += a.rejected;
+    }
+
     /// The accounts of several files added up, named `path`.
     pub fn sum<'a>(path: &str, accounts: impl IntoIterator<Item = &'a FileAccount>) -> FileAccount {
-        accounts.into_iter().fold(FileAccount { path: path.to_string(), ..Default::default() }, |t, a| FileAccount {
-            path: t.path,
-            read: t.read + a.read,
-            counted: t.counted + a.counted,
-            other_years: t.other_years + a.other_years,
-            outside_duty: t.outside_duty + a.outside_duty,
-            rejected: t.rejected + a.rejected,
-        })
+        let mut total = FileAccount { path: path.to_string(), ..Default::default() };
+        for a in accounts {
+            total.add(a);
+        }
+        total
     }
 }
 
@@ -369,10 +375,8 @@ impl Counter {
         for (k, v) in other.linked {
             self.linked.entry(k).or_default().extend(v);
         }
-        for (a, o) in self.accounts.iter_mut().zip(other.accounts) {
-            a.counted += o.counted;
-            a.other_years += o.other_years;
-            a.outside_duty += o.outside_duty;
+        for (a, o) in self.accounts.iter_mut().zip(&other.accounts) {
+            a.add(o);
         }
         self.outside_duty.extend(other.outside_duty);
         self.error = self.error.take().or(other.error);
@@ -435,8 +439,7 @@ pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Agg
         files: names.clone(),
         error: None,
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut counters: Vec<Counter> = (0..workers).map(|_| new_counter()).collect();
+    let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
     let read = {
         let mut sinks: Vec<_> = counters.iter_mut().map(|c| move |row: &Row| c.add(row)).collect();
         records::read_files_in_parallel(files, opts, &mut sinks)?

@@ -150,6 +150,14 @@ impl Drop for Progress {
     }
 }
 
+/// The files to read: those given, or the shipped data.
+fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    match paths {
+        [] => records::expand_inputs(&[PathBuf::from("data/incidents")]),
+        given => records::expand_inputs(given),
+    }
+}
+
 /// The records of a run, read and counted, with the year and output folder.
 struct Loaded {
     year: i32,
@@ -159,8 +167,7 @@ struct Loaded {
 
 fn load(args: &InputArgs) -> Result<Loaded> {
     let year = wareki::parse_fiscal_year(&args.year)?;
-    let inputs = if args.input.is_empty() { vec![PathBuf::from("data/incidents")] } else { args.input.clone() };
-    let files = records::expand_inputs(&inputs)?;
+    let files = input_files(&args.input)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     let counter = Arc::new(AtomicU64::new(0));
     let opts = ReadOptions { encoding: args.encoding, sheet: args.sheet.clone(), progress: Some(counter.clone()) };
@@ -225,7 +232,7 @@ fn run_aggregate(args: AggregateArgs) -> Result<bool> {
     let (figs, prev) = figures_of(&l.agg, l.year);
     let all: &[String] = &[];
     let parts = report_parts(&l, &args.input.trend, &figs, prev.as_ref(), (!args.no_charts).then_some(all))?;
-    let outputs = make_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), Some(&parts))?;
+    let outputs = make_outputs(&l.out, &l.agg, l.year, &figs, prev.as_ref(), &parts)?;
     outputs.commit()?;
     print_summary(&l.agg, l.year, &l.out);
 
@@ -236,14 +243,12 @@ fn run_aggregate(args: AggregateArgs) -> Result<bool> {
 }
 
 fn run_validate(paths: Vec<PathBuf>, encoding: Option<Encoding>, sheet: Option<String>) -> Result<bool> {
-    let paths = if paths.is_empty() { vec![PathBuf::from("data/incidents")] } else { paths };
-    let files = records::expand_inputs(&paths)?;
+    let files = input_files(&paths)?;
     let counter = Arc::new(AtomicU64::new(0));
     let opts = ReadOptions { encoding, sheet, progress: Some(counter.clone()) };
     let report = {
         let _progress = Progress::start(&files, counter);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let mut sinks: Vec<_> = (0..workers).map(|_| |_: &records::Row| {}).collect();
+        let mut sinks: Vec<_> = (0..records::worker_count()).map(|_| |_: &records::Row| {}).collect();
         records::read_files_in_parallel(&files, &opts, &mut sinks)?
     };
     for e in &report.errors {
@@ -306,7 +311,7 @@ fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
 }
 
 /// Every file of the year's result, in memory.
-fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, report: Option<&ReportParts>) -> Result<Outputs> {
+fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Option<&Figures>, parts: &ReportParts) -> Result<Outputs> {
     let mut o = Outputs::default();
     let mut buf = Vec::new();
     figs.write_csv(&mut buf)?;
@@ -319,23 +324,21 @@ fn make_outputs(out: &Path, agg: &Aggregate, year: i32, figs: &Figures, prev: Op
     let md = render::markdown(year, &tables, &footer);
     o.add(out.join("tables.md"), md.into_bytes());
     o.add(out.join("figures.json"), report::figures_json(year, figs).into_bytes());
-    if let Some(parts) = report {
-        for (name, png) in &parts.charts {
-            o.add(out.join("charts").join(name), png.clone());
-        }
-        let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
-        let doc = report::Report {
-            year,
-            tables: &tables,
-            sentences: &sentences,
-            charts: &parts.charts,
-            footnotes: report::footnotes(year),
-            footer,
-        };
-        o.add(out.join("report.md"), doc.markdown().into_bytes());
-        o.add(out.join("report.html"), doc.html().into_bytes());
-        o.add(out.join("report.xlsx"), doc.xlsx(figs)?);
+    for (name, png) in &parts.charts {
+        o.add(out.join("charts").join(name), png.clone());
     }
+    let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
+    let doc = report::Report {
+        year,
+        tables: &tables,
+        sentences: &sentences,
+        charts: &parts.charts,
+        footnotes: report::footnotes(year),
+        footer,
+    };
+    o.add(out.join("report.md"), doc.markdown().into_bytes());
+    o.add(out.join("report.html"), doc.html().into_bytes());
+    o.add(out.join("report.xlsx"), doc.xlsx(figs)?);
 
     let mut w = jiko::output::csv_writer(Vec::new());
     w.write_record(["file", "line", "incident_id"])?;

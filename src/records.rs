@@ -147,13 +147,24 @@ pub struct RowError {
     pub fatal: bool,
 }
 
+/// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
+pub fn place(file: &str, sheet: Option<&str>, line: u64) -> String {
+    match sheet {
+        Some(sheet) => format!("{file}: sheet {sheet}, row {line}"),
+        None => format!("{file}:{line}"),
+    }
+}
+
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.sheet {
-            Some(sheet) => write!(f, "{}: sheet {sheet}, row {}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message),
-            None => write!(f, "{}:{}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.message),
-        }
+        let at = place(&self.file, self.sheet.as_deref(), self.line);
+        write!(f, "{at}: column {}: {:?}: {}", self.column, self.value, self.message)
     }
+}
+
+/// Validating workers to run: one per core, at most four.
+pub fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
 }
 
 /// Which bytes a file holds.
@@ -347,10 +358,7 @@ impl IdSet {
                         continue;
                     }
                     let line = rec.position().map_or(0, |p| p.line());
-                    let here = match &sheet {
-                        Some(s) => format!("{}: sheet {s}, row {line}", path.display()),
-                        None => format!("{}:{line}", path.display()),
-                    };
+                    let here = place(&path.display().to_string(), sheet.as_deref(), line);
                     match first.get(id) {
                         Some(at) => errors.push(RowError {
                             file: path.display().to_string(),
@@ -647,11 +655,7 @@ fn check_rows<S: FnMut(&Row) + Send>(
 ) -> Result<()> {
     let name = path.display().to_string();
     let Opened { headers, transcoded, digest, sheet, source } = opened;
-    let place = match &sheet {
-        Some(s) => format!("{name}: sheet {s}, row 1"),
-        None => format!("{name}:1"),
-    };
-    let (columns, extra) = map_header(&place, &headers)?;
+    let (columns, extra) = map_header(&place(&name, sheet.as_deref(), 1), &headers)?;
     let checker = Checker { index, name: &name, sheet: &sheet, headers: &headers, columns, transcoded };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {

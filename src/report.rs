@@ -100,10 +100,7 @@ pub fn footnotes(year: i32) -> Vec<String> {
         .collect();
     out.push(format!("注3 簡易な様式は、故障設備が{}の事故の報告に用いられる。", simple.join("、")));
     out.push("注4 ※ 1件の事故で複数のサービスに影響があった場合は、それぞれのサービスで計上。故障設備別の内訳は故障設備が明確な事故件数に占める割合。".into());
-    for (fy, _, text) in crate::charts::TREND_NOTES.iter().filter(|(fy, _, _)| *fy <= year) {
-        let _ = fy;
-        out.push(text.to_string());
-    }
+    out.extend(crate::charts::TREND_NOTES.iter().filter(|(fy, _, _)| *fy <= year).map(|(_, _, text)| text.to_string()));
     out
 }
 
