@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use polars::prelude::{col, len, Column, DataFrame, IntoLazy};
 
+use crate::carriers::{CarrierMap, CarrierNames};
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
@@ -155,6 +156,8 @@ pub struct OutsideDuty {
 #[derive(Debug)]
 pub struct Aggregate {
     pub year: i32,
+    /// Carriers' printed names and merged spellings.
+    pub carriers: CarrierNames,
     pub years: BTreeMap<i32, YearTally>,
     /// Major accidents per fiscal year, numbered by start.
     pub majors: BTreeMap<i32, Vec<Accident>>,
@@ -227,6 +230,10 @@ struct Counter {
     outside_duty: Vec<OutsideDuty>,
     files: Vec<String>,
     error: Option<anyhow::Error>,
+    map: std::sync::Arc<CarrierMap>,
+    /// Spelling → (carrier key, times met): few distinct spellings, so
+    /// each is normalized once per worker.
+    spellings: HashMap<String, (u64, u64)>,
 }
 
 impl Counter {
@@ -257,8 +264,9 @@ impl Counter {
             rules::bin_of(DURATION_BINS, row.duration_min)
         };
         let ubin = rules::bin_of(USER_BINS, row.affected_users);
-        // A 64-bit hash names the carrier without a table shared by workers.
-        let carrier = records::id_hash(row.carrier);
+        // A 64-bit hash of the carrier's key names it without a table
+        // shared by workers.
+        let carrier = self.carrier_key(row.carrier);
         if row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
@@ -294,6 +302,16 @@ impl Counter {
                 self.error = Some(e);
             }
         }
+    }
+
+    fn carrier_key(&mut self, spelling: &str) -> u64 {
+        if let Some((k, n)) = self.spellings.get_mut(spelling) {
+            *n += 1;
+            return *k;
+        }
+        let (k, _) = self.map.key(spelling);
+        self.spellings.insert(spelling.to_string(), (k, 1));
+        k
     }
 
     /// Count the buffered rows with polars and fold them into the tallies.
@@ -380,6 +398,9 @@ impl Counter {
         }
         self.outside_duty.extend(other.outside_duty);
         self.error = self.error.take().or(other.error);
+        for (spelling, (k, n)) in other.spellings {
+            self.spellings.entry(spelling).or_insert((k, 0)).1 += n;
+        }
     }
 
     /// Group major reports into accidents numbered by start within each year.
@@ -427,7 +448,13 @@ impl Counter {
 /// Read `files` and tally every fiscal year they hold; `year` is the year
 /// the run reports on (it decides the per-file accounting).
 pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Aggregate> {
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    aggregate_with(files, year, opts, &CarrierMap::default())
+}
+
+/// `aggregate`, with carriers' spellings mapped by a user's file.
+pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+    let map = std::sync::Arc::new(map.clone());
+    let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let new_counter = || Counter {
         year,
         chunk: Chunk::default(),
@@ -438,6 +465,8 @@ pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Agg
         outside_duty: Vec::new(),
         files: names.clone(),
         error: None,
+        map: map.clone(),
+        spellings: HashMap::new(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
     let read = {
@@ -457,9 +486,25 @@ pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Agg
         account.rejected = file.rejected;
     }
     counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
-    let majors = counter.accidents();
+    let mut carriers = CarrierNames::default();
+    for (spelling, (k, n)) in &counter.spellings {
+        carriers.add(*k, spelling, *n, map.key(spelling).1);
+    }
+    let mut majors = counter.accidents();
+    // Accidents name each carrier by its printed spelling.
+    for a in majors.values_mut().flatten() {
+        let mut names: Vec<String> = Vec::new();
+        for c in &a.carriers {
+            let shown = carriers.display(map.key(c).0).unwrap_or(c).to_string();
+            if !names.contains(&shown) {
+                names.push(shown);
+            }
+        }
+        a.carriers = names;
+    }
     Ok(Aggregate {
         year,
+        carriers,
         years: counter.years,
         majors,
         accounts: counter.accounts,

@@ -620,11 +620,21 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
 }
 
 /// The published major-accident series (`major_trend.csv`), if present.
+/// The published major-accident series built into the binary (its source
+/// is data/published/major_trend.csv), so a run from any folder draws the
+/// same chart.
+pub fn builtin_trend() -> Result<Vec<(i32, u64)>> {
+    const TEXT: &str = include_str!("../data/published/major_trend.csv");
+    let rows = crate::figures::parse_published("data/published/major_trend.csv (built in)", TEXT.as_bytes())?;
+    trend_rows(Path::new("data/published/major_trend.csv"), rows)
+}
+
 pub fn read_trend(path: &Path) -> Result<Vec<(i32, u64)>> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
     let rows = crate::figures::read_published(path)?;
+    trend_rows(path, rows)
+}
+
+fn trend_rows(path: &Path, rows: Vec<(u64, [String; 4])>) -> Result<Vec<(i32, u64)>> {
     rows.into_iter()
         .filter(|(_, [t, _, c, _])| t == "major_trend" && c == "count")
         .map(|(line, [_, r, _, v])| {

@@ -94,13 +94,14 @@ impl Figures {
         }
     }
 
-    pub fn write_csv(&self, out: impl Write) -> Result<()> {
-        let mut w = crate::output::csv_writer(out);
-        w.write_record(["table", "row", "column", "value"])?;
+    /// figures.csv: for programs and CI, so no BOM; cells guarded.
+    pub fn write_csv(&self, mut out: impl Write) -> Result<()> {
+        let mut w = crate::output::CsvOut::for_programs();
+        w.row(["table", "row", "column", "value"]);
         for f in &self.list {
-            w.write_record([&f.table, &f.row, &f.column, &f.value.to_string()])?;
+            w.row([f.table.as_str(), &f.row, &f.column, &f.value.to_string()]);
         }
-        w.flush()?;
+        out.write_all(&w.finish())?;
         Ok(())
     }
 }
@@ -394,17 +395,24 @@ impl Comparison {
 
 /// A published file's figures, in file order, with their line numbers.
 pub fn read_published(path: &Path) -> Result<Vec<(u64, [String; 4])>> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
-    let headers = reader.headers()?.clone();
+    let bytes = std::fs::read(path).with_context(|| format!("opening {}", path.display()))?;
+    parse_published(&path.display().to_string(), &bytes)
+}
+
+/// A published figures file's rows (`table,row,column,value`) with lines.
+pub fn parse_published(name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers = reader.headers().with_context(|| format!("reading {name}"))?.clone();
     if headers.iter().collect::<Vec<_>>() != ["table", "row", "column", "value"] {
-        bail!("{}:1: expected the header table,row,column,value", path.display());
+        bail!("{name}:1: expected the header table,row,column,value");
     }
     let mut out = Vec::new();
     for rec in reader.records() {
-        let rec = rec.with_context(|| format!("reading {}", path.display()))?;
+        let rec = rec.with_context(|| format!("reading {name}"))?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() != 4 {
-            bail!("{}:{line}: expected 4 fields, found {}", path.display(), rec.len());
+            bail!("{name}:{line}: expected 4 fields, found {}", rec.len());
         }
         out.push((line, [0, 1, 2, 3].map(|i| rec[i].trim().to_string())));
     }

@@ -904,3 +904,28 @@ mod tests {
         assert_eq!(r.next_u64(), 0x910A_2DEC_8902_5CC1);
     }
 }
+
+/// `jiko generate`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Folder of published figure files (fy2019.csv, fy2020.csv,
+    /// fy2020-major-accidents.csv). Default: the project's data/published.
+    #[arg(long)]
+    pub published: Option<std::path::PathBuf>,
+    /// Folder to write fy2019.csv and fy2020.csv into. Default: the
+    /// project's data/incidents.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+pub fn run(args: Args) -> Result<bool> {
+    let root = crate::cmd::project_dir();
+    let published = args.published.unwrap_or_else(|| root.join("data/published"));
+    let out = args.out.unwrap_or_else(|| root.join("data/incidents"));
+    for p in generate(&published, &out, args.seed)? {
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(true)
+}

@@ -9,7 +9,9 @@
 //! reconstruction; `taxonomy` holds every code and label.
 
 pub mod aggregate;
+pub mod carriers;
 pub mod charts;
+pub mod cmd;
 pub mod figures;
 pub mod generate;
 pub mod output;
@@ -21,4 +23,10 @@ pub mod sentences;
 pub mod taxonomy;
 pub mod text;
 pub mod wareki;
-pub mod workbook;
+
+
+/// The project folder jiko was built from: defaults (the shipped records,
+/// `output/`) are found there whatever the current folder is.
+pub fn project_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

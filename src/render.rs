@@ -87,26 +87,26 @@ impl Table {
         }
     }
 
+    /// The table for people: a CSV with a BOM, so Excel reads it as UTF-8.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = crate::output::csv_writer(Vec::new());
-        // A CSV row per printed row; csv only fails on I/O, and this is memory.
-        let _ = w.write_record(&self.header);
+        let mut w = crate::output::CsvOut::for_people();
+        w.row(&self.header);
         for r in &self.rows {
-            let _ = w.write_record(r.iter().map(Cell::text));
+            w.row(r.iter().map(Cell::text));
         }
-        w.into_inner().unwrap_or_default()
+        w.finish()
     }
 
     pub fn to_markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;");
-        let mut out = format!("### {}\n\n", self.title);
-        out += &format!("| {} |\n", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
+        use crate::output::{md_cell, md_text};
+        let mut out = format!("### {}\n\n", md_text(&self.title));
+        out += &format!("| {} |\n", self.header.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
         out += &format!("|{}\n", "---|".repeat(self.header.len()));
         for r in &self.rows {
-            out += &format!("| {} |\n", r.iter().map(|c| esc(c.text())).collect::<Vec<_>>().join(" | "));
+            out += &format!("| {} |\n", r.iter().map(|c| md_cell(c.text())).collect::<Vec<_>>().join(" | "));
         }
         for n in &self.notes {
-            out += &format!("\n{n}\n");
+            out += &format!("\n{}\n", md_text(n));
         }
         out
     }
@@ -312,7 +312,7 @@ pub fn markdown(year: i32, tables: &[Table], footer: &[String]) -> String {
     }
     out += "---\n\n";
     for line in footer {
-        out += &format!("{line}\n\n");
+        out += &format!("{}\n\n", crate::output::md_text(line));
     }
     out
 }

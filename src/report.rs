@@ -5,6 +5,7 @@
 use anyhow::{Context, Result};
 use base64::Engine;
 
+use crate::output::md_text;
 use crate::figures::{Figures, Value};
 use crate::render::{Cell, Table};
 use crate::rules;
@@ -130,7 +131,7 @@ impl Report<'_> {
                 match part {
                     Part::Sentences(s) => {
                         for line in self.sentences(s) {
-                            out += &format!("{line}\n\n");
+                            out += &format!("{}\n\n", md_text(line));
                         }
                     }
                     Part::Table(t) => {
@@ -149,11 +150,11 @@ impl Report<'_> {
         }
         out += "## 注\n\n";
         for n in &self.footnotes {
-            out += &format!("{}\n\n", n.trim_start());
+            out += &format!("{}\n\n", md_text(n.trim_start()));
         }
         out += "---\n\n";
         for line in &self.footer {
-            out += &format!("{line}\n\n");
+            out += &format!("{}\n\n", md_text(line));
         }
         out
     }

@@ -17,6 +17,8 @@ macro_rules! services {
         pub const SERVICES: &[Service] = &[
             $(Service { code: $code, group: $group, sub: $sub, class: $class, label: $label }),*
         ];
+        /// The services as codes with labels, for reading input.
+        pub const SERVICE_CODES: &[Coded] = &[$(Coded { code: $code, group: $group, label: $label }),*];
     };
 }
 
@@ -145,6 +147,64 @@ pub const EQUIPMENT_GROUPS: &[Group] = &[
     group("line", "伝送路設備"),
     group("other", "その他"),
 ];
+
+/// The report forms (報告様式), in index order (0 detailed, 1 simple).
+pub const FORMS: &[Coded] = &[coded("detailed", "", "詳細な様式"), coded("simple", "", "簡易な様式")];
+
+/// Critical facilities whose whole traffic was down (注1②); `none` first.
+pub const FACILITIES: &[Coded] = &[
+    coded("none", "", "なし"),
+    coded("satellite", "", "衛星"),
+    coded("submarine_cable", "", "海底ケーブル"),
+    coded("other_critical", "", "その他の重要設備"),
+];
+
+/// Kinds of incident (注2 ①②③); `outage` first.
+pub const KINDS: &[Coded] = &[
+    coded("outage", "", "電気通信設備の故障"),
+    coded("non_telecom_facility", "", "電気通信設備以外の設備の故障"),
+    coded("info_leak", "", "通信の秘密の漏えい"),
+];
+
+/// Wholesale roles (卸役務); `none` first.
+pub const WHOLESALE: &[Coded] = &[coded("none", "", "なし"), coded("provider", "", "卸元"), coded("receiver", "", "卸先")];
+
+/// Other spellings each coded column accepts besides code and label
+/// (docs/incidents.md, "Accepted spellings"): column, code, spellings.
+pub const ALIASES: &[(&str, &[(&str, &[&str])])] = &[
+    ("report_form", &[("detailed", &["詳細", "詳細様式"]), ("simple", &["簡易", "簡易様式"])]),
+    (
+        "services",
+        &[
+            ("ip_phone_0abj", &["0AB-J IP電話", "0ABJ"]),
+            ("ip_phone_050", &["050 IP電話", "050"]),
+            ("mobile_voice", &["携帯電話", "携帯音声"]),
+            ("mobile_data", &["携帯電話（データ通信）", "携帯データ"]),
+            ("isp", &["ISP", "インターネット接続"]),
+            ("email_paid", &["インターネット関連サービス（メール）", "電子メール", "メール"]),
+            ("internet_free", &["無料インターネット関連サービス"]),
+            ("leased_line", &["専用線"]),
+        ],
+    ),
+    (
+        "cause",
+        &[
+            ("software_bug", &["ソフトウェアバグ", "ソフトウェア障害"]),
+            ("config_error", &["設定ミス"]),
+            ("third_party", &["第三者要因"]),
+            ("congestion", &["輻輳", "異常トラヒック"]),
+            ("unknown", &["不明"]),
+        ],
+    ),
+    ("equipment", &[("base_station", &["基地局"]), ("power_supply", &["電源"])]),
+    ("facility", &[("none", &["-", "無し", "該当なし"]), ("satellite", &["衛星設備"])]),
+    ("kind", &[("outage", &["停止", "品質低下"]), ("info_leak", &["漏えい", "漏洩", "通信の秘密の漏洩"])]),
+    ("wholesale", &[("none", &["-", "無し"]), ("provider", &["卸提供"]), ("receiver", &["卸受け"])]),
+];
+
+pub fn aliases(column: &str) -> &'static [(&'static str, &'static [&'static str])] {
+    ALIASES.iter().find(|(c, _)| *c == column).map_or(&[], |(_, a)| a)
+}
 
 /// Equipment a simple-form (簡易な様式) report may name.
 pub const SIMPLE_FORM_EQUIPMENT: &[&str] = &["base_station", "remote_accommodation", "dslam"];
@@ -283,7 +343,7 @@ pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<
     best.map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

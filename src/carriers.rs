@@ -1,0 +1,124 @@
+//! Carriers counted once however their name is spelled: by the key of
+//! `records::normalize::carrier_key`, and by a user's `--carriers` file for
+//! what no rule can know. Reports print each carrier's most frequent
+//! spelling, and the merged spellings are listed in a note.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::records::id_hash;
+use crate::records::normalize::carrier_key;
+
+/// Spellings a user maps to one carrier (`--carriers FILE`: a CSV with the
+/// columns `spelling,carrier`).
+#[derive(Debug, Default, Clone)]
+pub struct CarrierMap {
+    /// key of a spelling → the carrier's name as the file writes it.
+    to: HashMap<String, String>,
+}
+
+impl CarrierMap {
+    pub fn read(path: &Path) -> Result<CarrierMap> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+        if header.len() < 2 {
+            bail!("{}:1: expected the columns spelling,carrier", path.display());
+        }
+        let mut to = HashMap::new();
+        for rec in r.records() {
+            let rec = rec.with_context(|| format!("reading {}", path.display()))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let (Some(spelling), Some(name)) = (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) else {
+                bail!("{}:{line}: expected two fields, spelling and carrier", path.display());
+            };
+            if spelling.is_empty() || name.is_empty() {
+                bail!("{}:{line}: spelling and carrier must both be given", path.display());
+            }
+            to.insert(carrier_key(spelling), name.to_string());
+            to.insert(carrier_key(name), name.to_string());
+        }
+        Ok(CarrierMap { to })
+    }
+
+    /// The hash carriers are counted by, and the name a map gives it.
+    pub fn key(&self, raw: &str) -> (u64, Option<&str>) {
+        let k = carrier_key(raw);
+        match self.to.get(&k) {
+            Some(name) => (id_hash(&carrier_key(name)), Some(name.as_str())),
+            None => (id_hash(&k), None),
+        }
+    }
+}
+
+/// Each carrier's spellings with how often each was met.
+#[derive(Debug, Default, Clone)]
+pub struct CarrierNames {
+    spellings: BTreeMap<u64, BTreeMap<String, u64>>,
+    mapped: BTreeMap<u64, String>,
+}
+
+impl CarrierNames {
+    pub fn add(&mut self, key: u64, spelling: &str, n: u64, mapped: Option<&str>) {
+        *self.spellings.entry(key).or_default().entry(spelling.to_string()).or_default() += n;
+        if let Some(m) = mapped {
+            self.mapped.entry(key).or_insert_with(|| m.to_string());
+        }
+    }
+
+    pub fn merge(&mut self, other: CarrierNames) {
+        for (k, s) in other.spellings {
+            let mine = self.spellings.entry(k).or_default();
+            for (spelling, n) in s {
+                *mine.entry(spelling).or_default() += n;
+            }
+        }
+        for (k, m) in other.mapped {
+            self.mapped.entry(k).or_insert(m);
+        }
+    }
+
+    /// The name printed for a carrier: the mapped name, else its most
+    /// frequent spelling (the first in text order on a tie).
+    pub fn display(&self, key: u64) -> Option<&str> {
+        if let Some(m) = self.mapped.get(&key) {
+            return Some(m);
+        }
+        let s = self.spellings.get(&key)?;
+        s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(name, _)| name.as_str())
+    }
+
+    /// Carriers met under more than one spelling: the printed name and
+    /// every spelling merged into it.
+    pub fn merged(&self) -> Vec<(String, Vec<String>)> {
+        self.spellings
+            .iter()
+            .filter(|(k, s)| s.len() > 1 || self.mapped.get(k).is_some_and(|m| s.keys().any(|x| x != m)))
+            .filter_map(|(k, s)| Some((self.display(*k)?.to_string(), s.keys().cloned().collect())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_frequent_spelling_is_printed() {
+        let map = CarrierMap::default();
+        let mut names = CarrierNames::default();
+        for (s, n) in [("KDDI株式会社", 3), ("ＫＤＤＩ株式会社", 1), ("KDDI㈱", 1)] {
+            let (k, m) = map.key(s);
+            names.add(k, s, n, m);
+        }
+        let (k, _) = map.key("KDDI株式会社");
+        assert_eq!(names.display(k), Some("KDDI株式会社"));
+        let merged = names.merged();
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].1.len(), 3);
+    }
+}

@@ -1,0 +1,208 @@
+//! `jiko aggregate`: one fiscal year from records to every output.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{load, must_exist, print_failure, InputArgs, Loaded};
+use crate::aggregate::{Aggregate, FileAccount};
+use crate::figures::{self, Figures};
+use crate::output::{CommitMode, CsvOut, Outputs};
+use crate::{charts, render, report, rules, sentences, taxonomy, wareki};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Compare with a published figures file; exit 1 on any difference.
+    #[arg(long)]
+    pub check: Option<PathBuf>,
+    /// Write invalid rows to rejects.csv instead of failing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Do not draw the PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+pub fn run(args: Args) -> Result<bool> {
+    // Everything named on the command line is read before any output.
+    let published = match &args.check {
+        Some(path) => {
+            must_exist(path, "--check")?;
+            Some(figures::read_published(path)?)
+        }
+        None => None,
+    };
+    let trend = trend_series(args.input.trend.as_ref())?;
+    let l = load(&args.input, args.skip_invalid)?;
+    if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
+        print_failure(&l.agg.read);
+        return Ok(false);
+    }
+    let (figs, prev) = figures_of(&l.agg, l.year);
+    let parts = report_parts(&l, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
+    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts)?;
+    outputs.commit(CommitMode { force: args.input.force, update: false })?;
+    print_summary(&l);
+    match published {
+        Some(published) => {
+            let result = figures::compare(&figs, &published);
+            for m in &result.mismatches {
+                println!("{m}");
+            }
+            println!("{}/{} figures match", result.matched(), result.total);
+            Ok(result.mismatches.is_empty())
+        }
+        None => Ok(true),
+    }
+}
+
+/// The published major-accident series: the one built in, or `--trend`.
+pub fn trend_series(path: Option<&PathBuf>) -> Result<Vec<(i32, u64)>> {
+    match path {
+        Some(p) => {
+            must_exist(p, "--trend")?;
+            charts::read_trend(p)
+        }
+        None => charts::builtin_trend(),
+    }
+}
+
+/// The year's figures and, when its records are there, the previous year's.
+pub fn figures_of(agg: &Aggregate, year: i32) -> (Figures, Option<Figures>) {
+    (figures::compute(agg, year), agg.tally(year - 1).map(|_| figures::compute(agg, year - 1)))
+}
+
+/// What the documents need beyond the tables: the charts drawn (none with
+/// --no-charts) and the major-accident series.
+pub struct ReportParts {
+    pub charts: Vec<(String, Vec<u8>)>,
+    pub trend: BTreeMap<i32, u64>,
+}
+
+pub fn report_parts(l: &Loaded, series: &[(i32, u64)], this: &Figures, prev: Option<&Figures>, only: Option<&[String]>) -> Result<ReportParts> {
+    let drawn = match only {
+        Some(only) => charts::render(&charts::models(&l.agg, l.year, this, prev, series), only)?,
+        None => Vec::new(),
+    };
+    Ok(ReportParts { charts: drawn, trend: charts::known_trend(this, series) })
+}
+
+/// Provenance for every document: version, rules, inputs with SHA-256,
+/// merged carrier spellings, and the reconstruction notice for the
+/// shipped data.
+pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
+    let rules = rules::major_rules(year).map_or("なし".to_string(), |r| format!("{}（{}年度から）", r.id, r.first_fy));
+    let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {rules}。", env!("CARGO_PKG_VERSION"))];
+    lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
+    for (name, spellings) in agg.carriers.merged() {
+        lines.push(format!("事業者名の表記を統合: {name} ← {}", spellings.join("、")));
+    }
+    // The shipped reconstruction marks every record's provenance.
+    if agg.read.files.iter().any(|f| f.extra_columns.iter().any(|c| c == "provenance")) {
+        lines.push(taxonomy::label::RECONSTRUCTION.to_string());
+    }
+    lines
+}
+
+/// Every file of the year's result, in memory.
+fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &ReportParts) -> Result<Outputs> {
+    let (agg, year) = (&l.agg, l.year);
+    let mut o = Outputs::new(&l.out);
+    let mut buf = Vec::new();
+    figs.write_csv(&mut buf)?;
+    o.add("figures.csv", buf);
+    let tables = render::tables(agg, year, figs, prev);
+    for t in &tables {
+        o.add(format!("tables/{}.csv", t.name), t.to_csv());
+    }
+    let footer = footer(agg, year);
+    o.add("tables.md", render::markdown(year, &tables, &footer).into_bytes());
+    o.add("figures.json", report::figures_json(year, figs).into_bytes());
+    for (name, png) in &parts.charts {
+        o.add(format!("charts/{name}"), png.clone());
+    }
+    let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
+    let doc = report::Report {
+        year,
+        tables: &tables,
+        sentences: &sentences,
+        charts: &parts.charts,
+        footnotes: report::footnotes(year),
+        footer,
+    };
+    o.add("report.md", doc.markdown().into_bytes());
+    o.add("report.html", doc.html().into_bytes());
+    o.add("report.xlsx", doc.xlsx(figs)?);
+
+    let mut w = CsvOut::for_people();
+    w.row(["file", "line", "incident_id"]);
+    for d in &agg.outside_duty {
+        w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id]);
+    }
+    o.add("outside_duty.csv", w.finish());
+    for (name, bytes) in rejects(agg) {
+        o.add(name, bytes);
+    }
+    Ok(o)
+}
+
+/// Columns rejects files put before the input's own.
+pub const REJECT_COLUMNS: &[&str] = &["reason", "source_file", "source_line"];
+
+/// Rejected rows with the input's own header, so a person fixes them in a
+/// spreadsheet and feeds the file back (the added columns are ignored on
+/// reading). Inputs with different headers get a file each.
+fn rejects(agg: &Aggregate) -> Vec<(String, Vec<u8>)> {
+    let mut by_header: Vec<(&Vec<String>, CsvOut)> = Vec::new();
+    for r in &agg.read.rejected {
+        let header = &agg.read.files[r.file].header;
+        let at = match by_header.iter().position(|(h, _)| *h == header) {
+            Some(i) => i,
+            None => {
+                let mut w = CsvOut::for_people();
+                w.row(REJECT_COLUMNS.iter().map(|c| c.to_string()).chain(header.iter().cloned()));
+                by_header.push((header, w));
+                by_header.len() - 1
+            }
+        };
+        let lines = if r.end_line > r.line { format!("{}-{}", r.line, r.end_line) } else { r.line.to_string() };
+        let head = [r.reason.clone(), agg.accounts[r.file].path.clone(), lines];
+        by_header[at].1.row(head.into_iter().chain(r.fields.iter().cloned()));
+    }
+    by_header
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, w))| (if i == 0 { "rejects.csv".to_string() } else { format!("rejects-{}.csv", i + 1) }, w.finish()))
+        .collect()
+}
+
+fn print_summary(l: &Loaded) {
+    let (agg, year) = (&l.agg, l.year);
+    eprintln!("{} ({year}) from {} file(s):", wareki::fiscal_year_label(year), agg.accounts.len());
+    let total = FileAccount::sum("total", &agg.accounts);
+    for a in agg.accounts.iter().chain([&total]) {
+        eprintln!(
+            "  {}: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
+            a.path, a.read, a.counted, a.other_years, a.outside_duty, a.rejected
+        );
+    }
+    if !agg.outside_duty.is_empty() {
+        let ids: Vec<&str> = agg.outside_duty.iter().take(5).map(|o| o.incident_id.as_str()).collect();
+        eprintln!(
+            "  outside the duty (四半期報告対象外): {}{} (all in {})",
+            ids.join(", "),
+            if agg.outside_duty.len() > 5 { ", …" } else { "" },
+            l.out.join("outside_duty.csv").display()
+        );
+    }
+    for (name, spellings) in agg.carriers.merged() {
+        eprintln!("  note: carrier spellings counted as one, printed as {name}: {}", spellings.join(", "));
+    }
+    if !agg.read.rejected.is_empty() {
+        eprintln!("  {} invalid row(s) set aside in {}", agg.read.rejected.len(), l.out.join("rejects.csv").display());
+    }
+    eprintln!("  wrote {}", l.out.display());
+}

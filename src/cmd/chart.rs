@@ -1,0 +1,40 @@
+//! `jiko chart`: redraw some or all charts of a year into its output
+//! folder. The report documents keep the charts they were made with; run
+//! `jiko aggregate` to refresh those (the command says so).
+
+use anyhow::Result;
+
+use super::aggregate::{figures_of, report_parts, trend_series};
+use super::{load, print_failure, InputArgs};
+use crate::output::{CommitMode, Outputs};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only these charts (major_trend, major_service, matrix, service,
+    /// service_voice, service_data, cause, equipment).
+    #[arg(long, num_args = 1..)]
+    pub only: Vec<String>,
+}
+
+pub fn run(args: Args) -> Result<bool> {
+    let trend = trend_series(args.input.trend.as_ref())?;
+    let l = load(&args.input, false)?;
+    if !l.agg.read.is_clean() {
+        print_failure(&l.agg.read);
+        return Ok(false);
+    }
+    let (figs, prev) = figures_of(&l.agg, l.year);
+    let parts = report_parts(&l, &trend, &figs, prev.as_ref(), Some(&args.only))?;
+    let mut outputs = Outputs::new(&l.out);
+    for (name, png) in parts.charts {
+        outputs.add(format!("charts/{name}"), png);
+    }
+    for p in outputs.paths() {
+        eprintln!("  drew {}", p.display());
+    }
+    outputs.commit(CommitMode { force: args.input.force, update: true })?;
+    eprintln!("  note: report.html and report.xlsx keep the charts they were made with; `jiko aggregate` remakes them");
+    Ok(true)
+}

@@ -1,0 +1,203 @@
+//! The commands, one module each: the orchestration of a run, from its
+//! arguments to its outputs. `main.rs` only parses and dispatches.
+
+pub mod aggregate;
+pub mod chart;
+pub mod validate;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::aggregate::Aggregate;
+use crate::carriers::CarrierMap;
+use crate::records::{self, Encoding, ReadOptions, ReadReport};
+use crate::wareki;
+
+pub use crate::project_dir;
+
+/// How inputs are read, shared by the commands that read them.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// Force the input encoding (utf-8 or cp932) instead of detecting it.
+    #[arg(long)]
+    pub encoding: Option<Encoding>,
+    /// Worksheet to read from workbooks (default: the first sheet).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// The header's row number, when it is not found in the first 10 rows.
+    #[arg(long)]
+    pub header_row: Option<u64>,
+}
+
+impl ReadArgs {
+    pub fn options(&self, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
+        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress }
+    }
+}
+
+/// Which records, which year, where to write.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Fiscal year: 2020, R2, 令和2, 令和2年度, 令和元年, H30.
+    #[arg(long)]
+    pub year: String,
+    /// Incident files or folders. Default: the shipped data/incidents.
+    #[arg(long, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Output folder. Default: output/fyYYYY of the project.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Published major-accident series for the trend's other years
+    /// (default: the one built in, from data/published/major_trend.csv).
+    #[arg(long)]
+    pub trend: Option<PathBuf>,
+    /// Carrier spellings to count as one (CSV: spelling,carrier).
+    #[arg(long)]
+    pub carriers: Option<PathBuf>,
+    /// Write into a folder that holds files jiko did not write, replacing
+    /// any of them that jiko writes too.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Shows bytes read on a terminal while the inputs are read.
+pub struct Progress {
+    done: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    pub fn start(files: &[PathBuf], counter: Arc<AtomicU64>) -> Progress {
+        let done = Arc::new(AtomicBool::new(false));
+        let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+        let handle = (std::io::stderr().is_terminal()).then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    let read = counter.load(Ordering::Relaxed).min(total);
+                    let pct = if total > 0 { 100 * read / total } else { 100 };
+                    eprint!("\rreading {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r\x1b[K");
+            })
+        });
+        Progress { done, handle }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The files to read: those given, or the shipped data. Notes on what was
+/// skipped are printed.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let inputs = match paths {
+        [] => records::expand_inputs(&[project_dir().join("data/incidents")])?,
+        given => records::expand_inputs(given)?,
+    };
+    for n in &inputs.notes {
+        eprintln!("  note: {n}");
+    }
+    Ok(inputs.files)
+}
+
+/// The records of a run, read and counted, with the year and output folder.
+pub struct Loaded {
+    pub year: i32,
+    pub out: PathBuf,
+    pub agg: Aggregate,
+}
+
+/// Check what the command line names before any reading: every file must
+/// be there, so no option is ignored in silence.
+pub fn must_exist(path: &Path, what: &str) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => anyhow::bail!("{what} {}: not a regular file", path.display()),
+        Err(e) => anyhow::bail!("{what} {}: {e}", path.display()),
+    }
+}
+
+pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
+    let year = wareki::parse_fiscal_year(&args.year)?;
+    let map = match &args.carriers {
+        Some(p) => CarrierMap::read(p)?,
+        None => CarrierMap::default(),
+    };
+    let files = input_files(&args.input)?;
+    let out = args.out.clone().unwrap_or_else(|| project_dir().join(format!("output/fy{year}")));
+    let counter = Arc::new(AtomicU64::new(0));
+    let opts = ReadOptions { keep_rejected, ..args.read.options(Some(counter.clone())) };
+    let agg = {
+        let _progress = Progress::start(&files, counter);
+        crate::aggregate::aggregate_with(&files, year, &opts, &map)?
+    };
+    print_notes(&agg.read);
+    let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
+    if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
+        let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
+        if !agg.read.is_clean() {
+            print_errors(&agg.read);
+        }
+        anyhow::bail!(
+            "the inputs hold no {}report of {} ({year}); they hold {}. Nothing was written",
+            if agg.read.is_clean() { "" } else { "valid " },
+            wareki::fiscal_year_label(year),
+            if held.is_empty() { "none".to_string() } else { held.join(", ") }
+        );
+    }
+    Ok(Loaded { year, out, agg })
+}
+
+/// Notes of the read: files skipped, title rows, separators.
+pub fn print_notes(report: &ReadReport) {
+    for n in &report.notes {
+        eprintln!("  note: {n}");
+    }
+    let columns = report.ignored_columns();
+    if !columns.is_empty() {
+        eprintln!("  note: columns jiko ignores (kept out of the figures): {}", columns.join(", "));
+    }
+}
+
+/// Every listed error, then how many were not listed.
+pub fn print_errors(report: &ReadReport) {
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    let unlisted = report.unlisted();
+    if unlisted > 0 {
+        eprintln!(
+            "… and {unlisted} more problem(s) not listed (the first {} of each file are)",
+            records::ERRORS_PER_FILE
+        );
+    }
+}
+
+/// The summary line after the errors of a failed read.
+pub fn print_failure(report: &ReadReport) {
+    print_errors(report);
+    let hint = if report.fatal() {
+        "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)"
+    } else {
+        "fix them, or pass --skip-invalid to set those rows aside in rejects.csv"
+    };
+    eprintln!(
+        "error: {} problem(s), {} invalid row(s); nothing was written: {hint}",
+        report.problems(),
+        report.rejected_rows()
+    );
+}

@@ -1,0 +1,294 @@
+//! All or nothing: a run stages its files in a fresh folder beside `--out`
+//! (unpredictable name, created exclusively, files created new, so no
+//! planted link is followed), carries the user's own files over as hard
+//! links, and swaps the staged folder into place in one step (Linux
+//! `renameat2(RENAME_EXCHANGE)`). Whatever fails before the swap, the old
+//! folder is untouched; a folder left by a killed run is removed by the
+//! next one. A lock beside `--out` keeps a second run off the same folder.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use super::{fault, manifest};
+
+/// The manifest's name inside the output folder.
+pub const MANIFEST: &str = ".jiko-manifest";
+/// Marks staging folders beside the output: `.NAME.jiko-stage-RANDOM`.
+pub const STAGE_MARK: &str = ".jiko-stage-";
+/// The lock beside the output: `.NAME.jiko-lock`.
+pub const LOCK_SUFFIX: &str = ".jiko-lock";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommitMode {
+    /// Replace files jiko did not write, in a folder it did not make.
+    pub force: bool,
+    /// Keep jiko's earlier files that this run does not make (a redraw of
+    /// some charts keeps the report); otherwise they are removed.
+    pub update: bool,
+}
+
+pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -> Result<()> {
+    let name = out
+        .file_name()
+        .filter(|n| *n != "." && *n != "..")
+        .with_context(|| format!("{}: the output folder needs a name (give e.g. --out ./report)", out.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let _lock = lock(&parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
+    clean_leftovers(&parent, &name)?;
+
+    let existing = Existing::read(out)?;
+    let mut manifest_files = files;
+    // What the user keeps in the folder, carried over unchanged.
+    let mut carried: Vec<PathBuf> = Vec::new();
+    for rel in &existing.files {
+        let ours = existing.manifest.as_ref().is_some_and(|m| m.contains(rel));
+        if manifest_files.contains_key(rel) {
+            if !ours && !mode.force {
+                bail!(
+                    "{}: jiko did not write this file and would replace it; move it away, choose another --out, or pass --force",
+                    out.join(rel).display()
+                );
+            }
+        } else if !ours {
+            carried.push(rel.clone());
+        } else if mode.update {
+            let bytes = std::fs::read(out.join(rel)).with_context(|| format!("reading {}", out.join(rel).display()))?;
+            manifest_files.insert(rel.clone(), bytes);
+        }
+    }
+    if existing.manifest.is_none() && !existing.files.is_empty() && !mode.force {
+        bail!(
+            "{}: the folder holds files jiko did not write ({}{}); choose an empty or new --out, or pass --force to write beside them",
+            out.display(),
+            existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", "),
+            if existing.files.len() > 3 { ", …" } else { "" }
+        );
+    }
+
+    let stage = create_stage(&parent, &name)?;
+    let staged = (|| -> Result<()> {
+        for (rel, bytes) in &manifest_files {
+            write_new(&stage.join(rel), bytes)?;
+            fault::point();
+        }
+        for rel in &carried {
+            carry(&out.join(rel), &stage.join(rel))?;
+        }
+        write_new(&stage.join(MANIFEST), &manifest::render(&manifest_files))?;
+        sync_dir(&stage)?;
+        fault::point();
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        let _ = std::fs::remove_dir_all(&stage);
+        return Err(e.context(format!("nothing was changed in {}", out.display())));
+    }
+    swap(&stage, out, existing.present)?;
+    fault::point();
+    // The stage now holds the old folder.
+    if existing.present {
+        remove(&stage)?;
+    }
+    sync_dir(&parent)?;
+    Ok(())
+}
+
+/// What the output folder holds now.
+struct Existing {
+    present: bool,
+    /// Every file below it, relative, the manifest itself aside.
+    files: Vec<PathBuf>,
+    manifest: Option<BTreeSet<PathBuf>>,
+}
+
+impl Existing {
+    fn read(out: &Path) -> Result<Existing> {
+        let meta = match std::fs::symlink_metadata(out) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing { present: false, files: Vec::new(), manifest: None }),
+            Err(e) => return Err(e).with_context(|| format!("looking at {}", out.display())),
+        };
+        if meta.file_type().is_symlink() {
+            bail!("{}: the output folder is a symbolic link; give the folder it points to", out.display());
+        }
+        if !meta.is_dir() {
+            bail!("{}: not a folder", out.display());
+        }
+        let mut files = Vec::new();
+        list(out, Path::new(""), &mut files)?;
+        files.retain(|f| f != Path::new(MANIFEST));
+        let manifest_path = out.join(MANIFEST);
+        let manifest = manifest_path.exists().then(|| manifest::read(&manifest_path)).transpose()?.map(|v| v.into_iter().collect());
+        Ok(Existing { present: true, files, manifest })
+    }
+}
+
+/// Files below `dir` (links listed as files, not followed).
+fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        let r = rel.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            list(&entry.path(), &r, out)?;
+        } else {
+            out.push(r);
+        }
+    }
+    Ok(())
+}
+
+/// Hold the output's lock for the run; a second run is refused, not queued.
+fn lock(path: &Path, out: &Path) -> Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+    }
+    let f = o.open(path).with_context(|| format!("opening the lock {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "{}: another jiko run is writing this folder (lock {}); wait for it to finish",
+            out.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+    }
+}
+
+/// Staging folders of runs that were killed (the lock is ours, so no live
+/// run owns them).
+fn clean_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let prefix = format!(".{name}{STAGE_MARK}");
+    for entry in std::fs::read_dir(parent).with_context(|| format!("reading {}", parent.display()))? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            remove(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Remove a folder, or only the link if it is one.
+fn remove(path: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+    .with_context(|| format!("removing {}", path.display()))
+}
+
+fn random_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u32(std::process::id());
+    format!("{:016x}", h.finish())
+}
+
+fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
+    for _ in 0..8 {
+        let stage = parent.join(format!(".{name}{STAGE_MARK}{}", random_suffix()));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o755);
+        }
+        match b.create(&stage) {
+            Ok(()) => return Ok(stage),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("creating {}", stage.display())),
+        }
+    }
+    bail!("could not create a staging folder in {}", parent.display())
+}
+
+/// A new file (never an existing one or a link), written and synced.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let write = || -> std::io::Result<()> {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+        for chunk in bytes.chunks(1 << 20) {
+            fault::write(chunk.len())?;
+            f.write_all(chunk)?;
+        }
+        f.sync_all()
+    };
+    write().with_context(|| format!("writing {}", path.display()))
+}
+
+/// A user's file into the staged folder: a hard link (same file, nothing
+/// copied), or a copy where links cannot be made.
+fn carry(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    if std::fs::symlink_metadata(from)?.file_type().is_symlink() {
+        #[cfg(unix)]
+        {
+            let target = std::fs::read_link(from)?;
+            std::os::unix::fs::symlink(target, to).with_context(|| format!("keeping the link {}", from.display()))?;
+            return Ok(());
+        }
+    }
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).with_context(|| format!("keeping {}", from.display()))?;
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("syncing {}", dir.display()))?;
+    Ok(())
+}
+
+/// Put the staged folder at `out`; the old folder ends up at `stage`.
+fn swap(stage: &Path, out: &Path, present: bool) -> Result<()> {
+    if !present {
+        return std::fs::rename(stage, out).with_context(|| format!("moving {} to {}", stage.display(), out.display()));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let a = CString::new(stage.as_os_str().as_bytes())?;
+        let b = CString::new(out.as_os_str().as_bytes())?;
+        // SAFETY: two valid NUL-terminated paths; the call only renames.
+        let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = std::io::Error::last_os_error();
+        // Filesystems without the exchange fall back to two renames.
+        if err.raw_os_error() != Some(libc::EINVAL) && err.raw_os_error() != Some(libc::ENOSYS) {
+            return Err(err).with_context(|| format!("swapping {} into {}", stage.display(), out.display()));
+        }
+    }
+    // Two renames: the old folder goes to a name the next run cleans up.
+    let old = stage.with_file_name(format!("{}-old", stage.file_name().unwrap_or_default().to_string_lossy()));
+    std::fs::rename(out, &old).with_context(|| format!("moving {} aside", out.display()))?;
+    if let Err(e) = std::fs::rename(stage, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e).with_context(|| format!("moving {} to {}", stage.display(), out.display()));
+    }
+    std::fs::rename(&old, stage).with_context(|| format!("moving {} back", old.display()))?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! The manifest: the files a run wrote, so the next run knows which files
+//! in the folder are jiko's to replace or remove, and which are the user's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// First line of a manifest; what follows is `sha256  path` a file.
+const HEAD: &str = "# jiko manifest: files written by jiko (do not edit)";
+
+pub fn render(files: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<u8> {
+    let mut out = format!("{HEAD}\n");
+    for (path, bytes) in files {
+        out += &format!("{}  {}\n", crate::records::sha256_hex(bytes), portable(path));
+    }
+    out.into_bytes()
+}
+
+/// A relative path with `/` on every platform.
+pub fn portable(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// The files a manifest lists (relative paths).
+pub fn read(path: &Path) -> Result<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(HEAD) {
+        bail!("{}: not a jiko manifest", path.display());
+    }
+    let mut files = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let Some((_, rel)) = line.split_once("  ") else {
+            bail!("{}:{}: not a manifest line", path.display(), i + 2);
+        };
+        let rel = PathBuf::from(rel);
+        // Only plain relative paths: a manifest cannot point outside.
+        if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            bail!("{}:{}: {rel:?} is not a path inside the folder", path.display(), i + 2);
+        }
+        files.push(rel);
+    }
+    Ok(files)
+}

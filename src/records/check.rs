@@ -1,0 +1,256 @@
+//! One record checked against the contract: a valid `Row`, or every
+//! problem it has, each naming the column as the file names it.
+
+use super::dates::{Minute, ACCEPTED_FORMS};
+use super::decode::Record;
+use super::header::{col, Layout};
+use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
+use super::Row;
+use crate::{rules, taxonomy};
+
+/// A spreadsheet cell's limit: what aggregate writes to report.xlsx must
+/// fit, so a longer value is refused when it is read.
+pub const CELL_CHARS: usize = 32_767;
+/// Characters of a value quoted in a message.
+const SHOWN_CHARS: usize = 80;
+/// Unknown codes listed for one cell; more are counted.
+const LISTED_CODES: usize = 3;
+
+/// One problem of a row: the column as the file names it, the value, why.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// A value for a message: long ones cut, with their length said.
+pub fn shown(v: &str) -> String {
+    let n = v.chars().count();
+    if n <= SHOWN_CHARS {
+        v.to_string()
+    } else {
+        format!("{}… ({n} characters)", v.chars().take(SHOWN_CHARS).collect::<String>())
+    }
+}
+
+pub struct Checker<'a> {
+    pub file: usize,
+    pub layout: &'a Layout,
+}
+
+impl<'a> Checker<'a> {
+    fn fail(&self, problems: &mut Vec<Problem>, column: &str, value: &str, message: impl Into<String>) {
+        problems.push(Problem { column: column.to_string(), value: shown(value), message: message.into() });
+    }
+
+    /// Problems with the record's shape and text, before its values.
+    fn shape(&self, rec: &Record, problems: &mut Vec<Problem>) {
+        let header = &self.layout.header;
+        if rec.len() != header.len() {
+            // A stray comma or a cut line: never drop or shift fields silently.
+            self.fail(
+                problems,
+                "(row)",
+                &format!("{} fields", rec.len()),
+                format!("the header has {} columns; quote values that contain commas", header.len()),
+            );
+        }
+        let name = |i: usize| header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
+        if let Some((i, q)) = &rec.quoting {
+            self.fail(problems, &name(*i), rec.get(*i).unwrap_or_default(), q.clone());
+        }
+        if let (Some(d), true) = (self.layout.delimiter, rec.end_line > rec.line && header.len() > 2) {
+            // A line inside a quoted value with a whole record's separators
+            // is a record swallowed by a stray quote.
+            let d = char::from(d);
+            for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
+                if v.lines().skip(1).any(|l| l.matches(d).count() + 1 >= header.len()) {
+                    self.fail(
+                        problems,
+                        &name(i),
+                        v,
+                        format!(
+                            "the quoted value from line {} to line {} holds a line with a whole record's fields: a quote is probably missing or stray",
+                            rec.line, rec.end_line
+                        ),
+                    );
+                }
+            }
+        }
+        for (i, bytes) in &rec.undecodable {
+            self.fail(problems, &name(*i), bytes, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)");
+        }
+        if let Some(i) = rec.oversized {
+            self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), format!("longer than {CELL_CHARS} characters, the most a spreadsheet cell holds"));
+        }
+        for (i, v) in rec.iter().enumerate() {
+            if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.chars().count() > CELL_CHARS {
+                self.fail(problems, &name(i), v, format!("longer than {CELL_CHARS} characters, the most a spreadsheet cell holds"));
+            }
+            if v.contains('\u{FFFD}') {
+                self.fail(problems, &name(i), v, "holds U+FFFD, the mark of text already damaged by a wrong conversion");
+            }
+        }
+    }
+
+    /// Check one record; every problem found is pushed, not only the first.
+    pub fn check<'r>(&self, rec: &'r Record, problems: &mut Vec<Problem>) -> Option<Row<'r>> {
+        problems.clear();
+        self.shape(rec, problems);
+        let l = self.layout;
+        let get = |c: usize| -> &'r str {
+            match l.at[c] {
+                usize::MAX => "",
+                i => rec.get(i).unwrap_or("").trim(),
+            }
+        };
+        let v = vocabularies();
+        let mut p = Vec::new();
+        let mut fail = |c: usize, value: &str, message: String| p.push((c, value.to_string(), message));
+        let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'r str> {
+            let v = get(c);
+            if v.is_empty() {
+                fail(c, v, "required value is empty".into());
+                None
+            } else {
+                Some(v)
+            }
+        };
+        let code = |c: usize, voc: &Vocabulary, v: &str, fail: &mut dyn FnMut(usize, &str, String)| {
+            let found = voc.find(v);
+            if found.is_none() {
+                fail(c, v, voc.unknown(v));
+            }
+            found
+        };
+        let optional = |c: usize, voc: &Vocabulary, fail: &mut dyn FnMut(usize, &str, String)| match get(c) {
+            "" => Some(0),
+            v => code(c, voc, v, fail),
+        };
+
+        let incident_id = required(col::ID, &mut fail);
+        let carrier = required(col::CARRIER, &mut fail);
+        let form = required(col::FORM, &mut fail).and_then(|x| code(col::FORM, &v.forms, x, &mut fail));
+        let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
+            let m = Minute::parse(x);
+            if m.is_none() {
+                fail(c, x, format!("not a date and time; accepted: {ACCEPTED_FORMS}"));
+            }
+            m
+        };
+        let started_at = required(col::STARTED, &mut fail).and_then(|x| date(col::STARTED, x, &mut fail));
+        let ended_at = match get(col::ENDED) {
+            "" => Some(None),
+            x => date(col::ENDED, x, &mut fail).map(Some),
+        };
+        let duration_min = match (get(col::DURATION), l.has(col::DURATION)) {
+            // 復旧日時 stands in for an absent or empty duration.
+            ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
+                (Some(s), Some(Some(e))) if e >= s => Some((e.ordinal() - s.ordinal()) as u64),
+                (Some(_), Some(Some(_))) => {
+                    fail(col::ENDED, get(col::ENDED), "before the start (発生日時)".into());
+                    None
+                }
+                _ => None,
+            },
+            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(x).and_then(|n| values::within(n, MAX_MINUTES, "minutes")) {
+                Ok(n) => Some(n),
+                Err(m) => {
+                    fail(col::DURATION, x, m);
+                    None
+                }
+            }),
+        };
+        if let (Some(s), Some(Some(e))) = (started_at, ended_at) {
+            if e < s && !get(col::DURATION).is_empty() {
+                fail(col::ENDED, get(col::ENDED), "before the start (発生日時)".into());
+            }
+        }
+        let affected_users = required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, "users")) {
+            Ok(n) => Some(n),
+            Err(m) => {
+                fail(col::USERS, x, m);
+                None
+            }
+        });
+        let services = required(col::SERVICES, &mut fail).and_then(|x| services(x, &v.services, &mut fail));
+        let cause = required(col::CAUSE, &mut fail).and_then(|x| code(col::CAUSE, &v.causes, x, &mut fail));
+        let equipment_text = get(col::EQUIPMENT);
+        let equipment = match equipment_text {
+            "" => Some(None),
+            x => code(col::EQUIPMENT, &v.equipment, x, &mut fail).map(Some),
+        };
+        let facility = optional(col::FACILITY, &v.facilities, &mut fail);
+        let kind = optional(col::KIND, &v.kinds, &mut fail);
+        let wholesale = optional(col::WHOLESALE, &v.wholesale, &mut fail);
+        if let (Some(1), Some(eq)) = (form, equipment) {
+            if !rules::simple_form_allows(eq) {
+                fail(
+                    col::EQUIPMENT,
+                    equipment_text,
+                    format!("the simple form (簡易な様式) is allowed only for {}", taxonomy::SIMPLE_FORM_EQUIPMENT.join(", ")),
+                );
+            }
+        }
+        let accident_id = match get(col::ACCIDENT) {
+            "" => incident_id,
+            a => Some(a),
+        };
+        for (c, value, message) in p {
+            problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
+        }
+        if !problems.is_empty() {
+            return None;
+        }
+        Some(Row {
+            file: self.file,
+            line: rec.line,
+            incident_id: incident_id?,
+            carrier: carrier?,
+            detailed: form? == 0,
+            started_at: started_at?,
+            duration_min: duration_min?,
+            affected_users: affected_users?,
+            services: services?,
+            cause: cause?,
+            equipment: equipment?,
+            facility: facility?,
+            kind: kind?,
+            wholesale: wholesale?,
+            accident_id: accident_id?,
+            region: get(col::REGION),
+            summary: get(col::SUMMARY),
+        })
+    }
+}
+
+/// A cell of services: codes or labels separated by `;`, `、`, `，` or a
+/// line break, as a bit mask over `taxonomy::SERVICES`.
+fn services(v: &str, voc: &Vocabulary, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
+    let mut mask = 0u32;
+    let mut unknown = 0usize;
+    let mut take = |piece: &str, fail: &mut dyn FnMut(usize, &str, String)| match voc.find(piece) {
+        Some(i) => mask |= 1 << i,
+        None => {
+            unknown += 1;
+            if unknown <= LISTED_CODES {
+                fail(col::SERVICES, piece, voc.unknown(piece));
+            }
+        }
+    };
+    // Canonical cells split on `;` alone; others after normalization.
+    if v.is_ascii() {
+        v.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
+    } else {
+        let n = super::normalize::nfkc(v);
+        n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
+    }
+    if unknown > LISTED_CODES {
+        fail(col::SERVICES, v, format!("{} more unknown codes in this cell", unknown - LISTED_CODES));
+    }
+    if mask == 0 && unknown == 0 {
+        fail(col::SERVICES, v, "no service code".into());
+    }
+    (unknown == 0 && mask != 0).then_some(mask)
+}

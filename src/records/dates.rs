@@ -1,0 +1,240 @@
+//! Dates and times as offices write them: `2024-04-18 09:05`, `2024/4/18
+//! 9:05`, `2024年4月18日 9時5分`, 和暦 (`令和6年4月1日 9:05`, `R6.4.1 9:05`,
+//! 元年), optional seconds and day of the week. Day-first or month-first
+//! forms (`4/1/2024`) are ambiguous and refused.
+
+use std::fmt;
+
+use super::normalize::nfkc;
+use crate::rules;
+
+/// A minute in JST, as written in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Minute {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+/// What the error for an unreadable date lists.
+pub const ACCEPTED_FORMS: &str =
+    "YYYY-MM-DD HH:MM, YYYY/M/D H:MM, YYYY年M月D日 H時M分, 令和6年4月1日 9:05, R6.4.1 9:05 (seconds allowed, JST)";
+
+/// Eras for 和暦 dates: name, letter, Western year of its year 1.
+const ERAS: &[(&str, char, i32)] = &[("令和", 'R', 2019), ("平成", 'H', 1989), ("昭和", 'S', 1926)];
+
+impl Minute {
+    pub fn fiscal_year(&self) -> i32 {
+        rules::fiscal_year(self.year, self.month)
+    }
+
+    /// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast.
+    fn parse_canonical(b: &[u8]) -> Option<Minute> {
+        if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        Minute { year: num(0..4)? as i32, month: num(5..7)?, day: num(8..10)?, hour: num(11..13)?, minute: num(14..16)? }.checked()
+    }
+
+    /// Any accepted form; `None` when the text is not one of them or names
+    /// no such day or time.
+    pub fn parse(s: &str) -> Option<Minute> {
+        let t = s.trim();
+        if let Some(m) = Minute::parse_canonical(t.as_bytes()) {
+            return Some(m);
+        }
+        parse_written(&nfkc(t))
+    }
+
+    fn checked(self) -> Option<Minute> {
+        let ok = (1..=12).contains(&self.month)
+            && self.day >= 1
+            && self.day <= days_in_month(self.year, self.month)
+            && self.hour < 24
+            && self.minute < 60;
+        ok.then_some(self)
+    }
+
+    /// Minutes since 1970-01-01 00:00 of the same clock (JST throughout).
+    pub fn ordinal(&self) -> i64 {
+        days_from_civil(self.year, self.month, self.day) * 1440 + i64::from(self.hour * 60 + self.minute)
+    }
+}
+
+impl fmt::Display for Minute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
+    }
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(month.clamp(1, 12) - 1) as usize]
+}
+
+/// Days since 1970-01-01 (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A run of digits, or of other characters, in NFKC text.
+#[derive(Debug, PartialEq)]
+enum Tok<'a> {
+    Num(&'a str),
+    Sep(&'a str),
+}
+
+fn tokens(s: &str) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut digit = None;
+    for (i, c) in s.char_indices() {
+        let d = c.is_ascii_digit();
+        if digit.is_some_and(|prev| prev != d) {
+            out.push(if digit == Some(true) { Tok::Num(&s[start..i]) } else { Tok::Sep(&s[start..i]) });
+            start = i;
+        }
+        digit = Some(d);
+    }
+    if let Some(d) = digit {
+        out.push(if d { Tok::Num(&s[start..]) } else { Tok::Sep(&s[start..]) });
+    }
+    out
+}
+
+/// Everything but the canonical form, already NFKC.
+fn parse_written(s: &str) -> Option<Minute> {
+    // A day of the week in brackets, as notices write it: `4月1日(月)`.
+    let mut text = s.to_string();
+    for wd in ["(月)", "(火)", "(水)", "(木)", "(金)", "(土)", "(日)", "(祝)"] {
+        text = text.replace(wd, " ");
+    }
+    // 和暦: the era and its year, 元年 as 1.
+    let (era_first, rest) = match ERAS.iter().find_map(|(name, letter, first)| {
+        text.strip_prefix(name)
+            .or_else(|| text.strip_prefix(*letter))
+            .or_else(|| text.strip_prefix(letter.to_ascii_lowercase()))
+            .map(|r| (*first, r.trim_start()))
+    }) {
+        Some((first, r)) => (Some(first), r.replacen('元', "1", 1)),
+        None => (None, text.clone()),
+    };
+    let toks = tokens(&rest);
+    let nums: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Num(n) = t { Some(*n) } else { None }).collect();
+    let seps: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Sep(x) = t { Some(x.trim()) } else { None }).collect();
+    if !matches!(toks.first(), Some(Tok::Num(_))) || !(4..=6).contains(&nums.len()) {
+        return None;
+    }
+    let year: i32 = match era_first {
+        Some(first) if nums[0].len() <= 2 => first + nums[0].parse::<i32>().ok()? - 1,
+        None if nums[0].len() == 4 => nums[0].parse().ok()?,
+        _ => return None,
+    };
+    if nums[1..].iter().any(|n| n.len() > 2) {
+        return None;
+    }
+    // Separators between the numbers: date, date, date|time, time, then
+    // what ends the minute (and the seconds).
+    let date_form = match (seps.first().copied()?, seps.get(1).copied()?) {
+        ("-", "-") | ("/", "/") | (".", ".") => "",
+        ("年", "月") => "日",
+        _ => return None,
+    };
+    let between = seps.get(2).copied()?;
+    let between_ok = match date_form {
+        "日" => between == "日" || between.is_empty(),
+        _ => between.is_empty() || between == "T",
+    };
+    // The whitespace between date and time is trimmed away in `seps`.
+    if !between_ok && !(date_form == "日" && between == "日") {
+        return None;
+    }
+    // `9時` alone is 9:00.
+    if nums.len() == 4 {
+        let n = |i: usize| nums[i].parse::<u32>().ok();
+        return (seps.get(3) == Some(&"時") && seps.len() == 4)
+            .then(|| Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: 0 }.checked())
+            .flatten();
+    }
+    let (hour_sep, tail) = (seps.get(3).copied()?, &seps[4..]);
+    let time_ok = match (hour_sep, nums.len(), tail) {
+        (":", 5, []) | ("時", 5, ["分"]) | ("時", 5, []) => true,
+        (":", 6, [":"]) | ("時", 6, ["分", "秒"]) | ("時", 6, ["分"]) => true,
+        _ => false,
+    };
+    if !time_ok {
+        return None;
+    }
+    let n = |i: usize| nums[i].parse::<u32>().ok();
+    Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: n(4)? }.checked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<String> {
+        Minute::parse(s).map(|m| m.to_string())
+    }
+
+    #[test]
+    fn canonical_and_calendar() {
+        let m = Minute::parse("2021-03-31 23:59").unwrap();
+        assert_eq!(m.fiscal_year(), 2020);
+        assert_eq!(Minute::parse("2021-04-01T00:00").unwrap().fiscal_year(), 2021);
+        assert!(Minute::parse("2021-02-29 10:00").is_none());
+        assert!(Minute::parse("2020-02-29 10:00").is_some());
+        assert!(Minute::parse("2020-04-31 10:00").is_none());
+        assert!(Minute::parse("2020-04-01 24:00").is_none());
+    }
+
+    #[test]
+    fn office_forms() {
+        let want = Some("2024-04-18T09:05".to_string());
+        for s in [
+            "2024/4/18 9:05",
+            "2024/04/18 09:05:00",
+            "2024-04-18 9:05",
+            "2024-4-18 9:05",
+            "2024年4月18日 9時5分",
+            "2024年4月18日 9:05",
+            "2024年4月18日(木) 9時05分",
+            "２０２４／４／１８　９：０５",
+            "令和6年4月18日 9:05",
+            "R6.4.18 9:05",
+            "r6/4/18 9:05",
+            "令和６年４月１８日（木）９時０５分",
+        ] {
+            assert_eq!(p(s), want, "{s}");
+        }
+        assert_eq!(p("令和元年5月1日 0:00").as_deref(), Some("2019-05-01T00:00"));
+        assert_eq!(p("平成31年4月30日 23:59").as_deref(), Some("2019-04-30T23:59"));
+        assert_eq!(p("2024年4月18日 9時").as_deref(), Some("2024-04-18T09:00"));
+    }
+
+    #[test]
+    fn ambiguous_or_incomplete_forms_are_refused() {
+        for s in ["4/1/2024 9:05", "1/4/2024 9:05", "2024/4/18", "24/4/18 9:05", "2024/4-18 9:05", "2024/13/1 9:05", "R6.2.30 9:05", "約2024/4/1 9:00"] {
+            assert_eq!(p(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn ordinals_count_minutes() {
+        let a = Minute::parse("2020-02-28 23:00").unwrap();
+        let b = Minute::parse("2020-03-01 01:30").unwrap();
+        assert_eq!(b.ordinal() - a.ordinal(), 24 * 60 + 150);
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+}

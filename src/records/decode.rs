@@ -1,0 +1,254 @@
+//! Which encoding a file is in, decided over the whole file, and the
+//! decoding of each record's fields. A byte the encoding cannot decode is a
+//! row error naming its column; no replacement character is ever made.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use super::parse::ByteRecord;
+
+/// Which bytes a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    ShiftJis,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::ShiftJis => "CP932 (Shift_JIS)",
+        }
+    }
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "utf8" => Ok(Encoding::Utf8),
+            "shiftjis" | "sjis" | "cp932" | "windows31j" => Ok(Encoding::ShiftJis),
+            _ => bail!("unknown encoding {s:?}: use utf-8 or cp932"),
+        }
+    }
+}
+
+/// Bytes of text looked at once non-ASCII text is met.
+const SAMPLE: usize = 64 * 1024;
+
+/// Decide a file's encoding from its text, not from its first bytes only:
+/// a BOM means UTF-8; otherwise the first 64 KiB that hold non-ASCII bytes,
+/// wherever in the file they are, must be valid UTF-8 for UTF-8, else the
+/// file is CP932 (Excel in Japan). An ASCII-only file is UTF-8.
+pub fn sniff(path: &Path) -> Result<Encoding> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    sniff_reader(file).with_context(|| format!("reading {}", path.display()))
+}
+
+pub fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {
+    let mut buf = vec![0u8; SAMPLE];
+    let mut first = true;
+    loop {
+        let n = read_up_to(&mut r, &mut buf)?;
+        let chunk = &buf[..n];
+        if first && chunk.starts_with(b"\xEF\xBB\xBF") {
+            return Ok(Encoding::Utf8);
+        }
+        first = false;
+        if let Some(at) = chunk.iter().position(|b| !b.is_ascii()) {
+            // Take a full sample from the first non-ASCII byte on.
+            let mut sample = chunk[at..].to_vec();
+            let mut more = vec![0u8; at];
+            let k = read_up_to(&mut r, &mut more)?;
+            sample.extend_from_slice(&more[..k]);
+            return Ok(match std::str::from_utf8(&sample) {
+                Ok(_) => Encoding::Utf8,
+                // A character cut by the sample's end is still UTF-8.
+                Err(e) if e.error_len().is_none() => Encoding::Utf8,
+                Err(_) => Encoding::ShiftJis,
+            });
+        }
+        if n < buf.len() {
+            return Ok(Encoding::Utf8);
+        }
+    }
+}
+
+pub fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// A record's fields as text.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    pub line: u64,
+    pub end_line: u64,
+    text: String,
+    ends: Vec<usize>,
+    /// Fields that could not be decoded: (index, the bytes shown with
+    /// `\xNN` for the bad ones).
+    pub undecodable: Vec<(usize, String)>,
+    pub extra_fields: usize,
+    pub oversized: Option<usize>,
+    pub quoting: Option<(usize, String)>,
+}
+
+impl Record {
+    pub fn len(&self) -> usize {
+        self.ends.len() + self.extra_fields
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).filter_map(|i| self.get(i))
+    }
+
+    /// A record made from text (a workbook's cells).
+    pub fn from_fields<'a>(line: u64, fields: impl IntoIterator<Item = &'a str>) -> Record {
+        let mut r = Record { line, end_line: line, ..Default::default() };
+        for f in fields {
+            r.text.push_str(f);
+            r.ends.push(r.text.len());
+        }
+        r
+    }
+
+    /// Decode `raw` into this record, reusing its buffers.
+    pub fn decode_from(&mut self, raw: &ByteRecord, encoding: Encoding) {
+        self.line = raw.line;
+        self.end_line = raw.end_line;
+        self.extra_fields = raw.extra_fields;
+        self.oversized = raw.oversized;
+        self.quoting = raw.quoting.clone();
+        self.text.clear();
+        self.ends.clear();
+        self.undecodable.clear();
+        // The common case: the whole record is valid UTF-8 at once.
+        if encoding == Encoding::Utf8 {
+            if let Ok(s) = std::str::from_utf8(&raw.bytes) {
+                self.text.push_str(s);
+                self.ends.extend_from_slice(&raw.ends);
+                return;
+            }
+        }
+        for (i, field) in raw.fields().enumerate() {
+            match decode_field(field, encoding) {
+                Some(s) => self.text.push_str(&s),
+                None => {
+                    // The value is kept visible, its bad bytes as `\xNN`.
+                    let shown = escaped(field, encoding);
+                    self.text.push_str(&shown);
+                    self.undecodable.push((i, shown));
+                }
+            }
+            self.ends.push(self.text.len());
+        }
+    }
+}
+
+fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<std::borrow::Cow<'_, str>> {
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes).ok().map(std::borrow::Cow::Borrowed),
+        Encoding::ShiftJis => encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes),
+    }
+}
+
+/// The field's text with every byte that does not decode shown as `\xNN`
+/// (linear in the field's length: fields may be long).
+pub fn escaped(bytes: &[u8], encoding: Encoding) -> String {
+    let mut out = String::new();
+    let bad = |out: &mut String, b: &[u8]| b.iter().for_each(|b| out.push_str(&format!("\\x{b:02X}")));
+    match encoding {
+        Encoding::Utf8 => {
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                match std::str::from_utf8(rest) {
+                    Ok(s) => {
+                        out.push_str(s);
+                        break;
+                    }
+                    Err(e) => {
+                        let valid = e.valid_up_to();
+                        out.push_str(std::str::from_utf8(&rest[..valid]).unwrap_or_default());
+                        let n = e.error_len().unwrap_or(rest.len() - valid);
+                        bad(&mut out, &rest[valid..valid + n]);
+                        rest = &rest[valid + n..];
+                    }
+                }
+            }
+        }
+        Encoding::ShiftJis => {
+            let mut i = 0;
+            while i < bytes.len() {
+                let lead = matches!(bytes[i], 0x81..=0x9F | 0xE0..=0xFC);
+                let piece = &bytes[i..(i + if lead { 2 } else { 1 }).min(bytes.len())];
+                match decode_field(piece, encoding) {
+                    Some(s) => {
+                        out.push_str(&s);
+                        i += piece.len();
+                    }
+                    None => {
+                        bad(&mut out, &bytes[i..i + 1]);
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_whole_file() {
+        assert_eq!(sniff_reader(&b"\xEF\xBB\xBFincident_id"[..]).unwrap(), Encoding::Utf8);
+        assert_eq!(sniff_reader("報告番号".as_bytes()).unwrap(), Encoding::Utf8);
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("報告番号,事業者名");
+        assert_eq!(sniff_reader(&sjis[..]).unwrap(), Encoding::ShiftJis);
+        // ASCII for the first 200 KiB, then CP932: still CP932.
+        let mut late = vec![b'a'; 200 * 1024];
+        late.extend_from_slice(&sjis);
+        assert_eq!(sniff_reader(&late[..]).unwrap(), Encoding::ShiftJis);
+        // A sample that ends inside a character is still UTF-8.
+        assert_eq!(sniff_reader(&"報告".as_bytes()[..4]).unwrap(), Encoding::Utf8);
+        assert_eq!(sniff_reader(&b"plain,ascii\n"[..]).unwrap(), Encoding::Utf8);
+    }
+
+    #[test]
+    fn bad_bytes_are_shown_not_replaced() {
+        assert_eq!(escaped(b"ab\xFFc", Encoding::Utf8), "ab\\xFFc");
+        let mut raw = ByteRecord::default();
+        let mut p = super::super::parse::Parser::new(&b"ok,b\xFFd\n"[..], b',');
+        p.next_record(&mut raw).unwrap();
+        let mut r = Record::default();
+        r.decode_from(&raw, Encoding::Utf8);
+        assert_eq!(r.get(0), Some("ok"));
+        assert_eq!(r.get(1), Some("b\\xFFd"));
+        assert_eq!(r.undecodable, vec![(1, "b\\xFFd".to_string())]);
+        assert!(!r.iter().any(|f| f.contains('\u{FFFD}')));
+    }
+}

@@ -1,0 +1,225 @@
+//! The columns of the input contract, and finding them in a file's header:
+//! by English name, Japanese name or alias after NFKC normalization, on the
+//! first of the file's first rows that looks like a header.
+
+use anyhow::{bail, Result};
+
+use super::normalize::match_key;
+
+/// When a column must be there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+    /// Required unless the named column is there instead.
+    RequiredUnless(&'static str),
+}
+
+/// One column: contract name, the Japanese name messages and templates use,
+/// other accepted header spellings, and whether it must be there.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub japanese: &'static str,
+    pub aliases: &'static [&'static str],
+    pub need: Need,
+}
+
+const fn column(name: &'static str, japanese: &'static str, aliases: &'static [&'static str], need: Need) -> Column {
+    Column { name, japanese, aliases, need }
+}
+
+use Need::*;
+
+/// The contract's columns (docs/incidents.md), in its order.
+pub const COLUMNS: &[Column] = &[
+    column("incident_id", "報告番号", &["報告ID"], Required),
+    column("carrier", "事業者名", &["事業者", "電気通信事業者", "電気通信事業者名"], Required),
+    column("report_form", "報告様式", &["様式"], Required),
+    column("started_at", "発生日時", &["発生日", "発生時刻", "障害発生日時"], Required),
+    column("duration_min", "継続時間（分）", &["継続時間", "継続時間(分)", "停止時間（分）"], RequiredUnless("ended_at")),
+    column("affected_users", "影響利用者数", &["影響利用者数（人）", "利用者数"], Required),
+    column("services", "役務", &["電気通信役務", "サービス", "影響役務"], Required),
+    column("cause", "発生要因", &["原因", "発生原因", "要因"], Required),
+    column("equipment", "故障設備", &["設備"], Optional),
+    column("facility", "重要設備", &[], Optional),
+    column("kind", "事故種別", &["種別"], Optional),
+    column("wholesale", "卸役務", &["卸"], Optional),
+    column("accident_id", "事故番号", &["事故ID"], Optional),
+    column("region", "影響地域", &["地域"], Optional),
+    column("summary", "障害内容", &["主な障害内容", "概要", "事故の概要"], Optional),
+    column("ended_at", "復旧日時", &["復旧日", "回復日時", "終了日時"], Optional),
+];
+
+/// Index of each column in `COLUMNS`, for code that reads a row.
+pub mod col {
+    pub const ID: usize = 0;
+    pub const CARRIER: usize = 1;
+    pub const FORM: usize = 2;
+    pub const STARTED: usize = 3;
+    pub const DURATION: usize = 4;
+    pub const USERS: usize = 5;
+    pub const SERVICES: usize = 6;
+    pub const CAUSE: usize = 7;
+    pub const EQUIPMENT: usize = 8;
+    pub const FACILITY: usize = 9;
+    pub const KIND: usize = 10;
+    pub const WHOLESALE: usize = 11;
+    pub const ACCIDENT: usize = 12;
+    pub const REGION: usize = 13;
+    pub const SUMMARY: usize = 14;
+    pub const ENDED: usize = 15;
+}
+
+pub const NCOLS: usize = 16;
+const _: () = assert!(COLUMNS.len() == NCOLS);
+
+/// The contract column a header cell names, if any.
+pub fn canonical_column(header: &str) -> Option<usize> {
+    let key = match_key(header);
+    if key.is_empty() {
+        return None;
+    }
+    COLUMNS.iter().position(|c| {
+        match_key(c.name) == key || match_key(c.japanese) == key || c.aliases.iter().any(|a| match_key(a) == key)
+    })
+}
+
+/// Where each contract column is in a file (`usize::MAX` when absent), and
+/// the file's own name for it, for messages in the user's words.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub at: [usize; NCOLS],
+    pub names: Vec<String>,
+    /// The header's cells as written.
+    pub header: Vec<String>,
+    pub extra: Vec<String>,
+    /// The CSV separator (none for a workbook): a line inside a quoted
+    /// field with a whole record's separators is a record swallowed by a
+    /// stray quote.
+    pub delimiter: Option<u8>,
+}
+
+impl Layout {
+    pub fn has(&self, c: usize) -> bool {
+        self.at[c] != usize::MAX
+    }
+
+    /// The column's name as the file writes it, or the contract's.
+    pub fn name(&self, c: usize) -> &str {
+        match self.at[c] {
+            usize::MAX => COLUMNS[c].name,
+            i => self.header.get(i).map_or(COLUMNS[c].name, String::as_str),
+        }
+    }
+}
+
+/// Map a header row to the contract's columns.
+pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
+    let mut at = [usize::MAX; NCOLS];
+    let mut extra = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        match canonical_column(h) {
+            Some(c) if at[c] != usize::MAX => {
+                bail!("{place}: columns {:?} and {h:?} both name {} ({})", header[at[c]], COLUMNS[c].name, COLUMNS[c].japanese)
+            }
+            Some(c) => at[c] = i,
+            None if h.trim().is_empty() => {}
+            None => extra.push(h.clone()),
+        }
+    }
+    let japanese = header.iter().any(|h| h.chars().any(|c| !c.is_ascii()));
+    let missing: Vec<&Column> = COLUMNS
+        .iter()
+        .zip(at)
+        .filter(|(c, i)| {
+            *i == usize::MAX
+                && match c.need {
+                    Required => true,
+                    Optional => false,
+                    RequiredUnless(other) => COLUMNS.iter().zip(at).all(|(o, j)| o.name != other || j == usize::MAX),
+                }
+        })
+        .map(|(c, _)| c)
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|c| if japanese { c.japanese } else { c.name }).collect();
+        let hints: Vec<String> = missing
+            .iter()
+            .filter_map(|c| {
+                let near = nearest_header(c, &extra)?;
+                Some(format!("{near:?} for {} ({})", c.name, c.japanese))
+            })
+            .collect();
+        let hint = if hints.is_empty() { String::new() } else { format!("; did you mean {}?", hints.join(", ")) };
+        bail!("{place}: the header lacks required column(s) {}{hint}; found {}", names.join(", "), header.join(","));
+    }
+    let names = (0..NCOLS).map(|c| if at[c] == usize::MAX { COLUMNS[c].name.to_string() } else { header[at[c]].clone() }).collect();
+    Ok(Layout { at, names, header: header.to_vec(), extra, delimiter: None })
+}
+
+/// The header cell most like a missing column's English or Japanese name.
+fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
+    let names = [c.name, c.japanese];
+    candidates
+        .iter()
+        .filter(|h| h.chars().count() <= 64)
+        .filter_map(|h| {
+            let k = match_key(h);
+            names
+                .iter()
+                .map(|n| crate::taxonomy::edit_distance(&k, &match_key(n)))
+                .min()
+                .filter(|d| *d <= (k.chars().count() / 3).max(2))
+                .map(|d| (d, h.as_str()))
+        })
+        .min()
+        .map(|(_, h)| h)
+}
+
+/// How many cells of a row name contract columns: a header names several.
+pub fn known_columns(cells: &[String]) -> usize {
+    let mut seen = [false; NCOLS];
+    for c in cells.iter().filter_map(|h| canonical_column(h)) {
+        seen[c] = true;
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
+/// Rows within which the header is looked for.
+pub const HEADER_SEARCH_ROWS: usize = 10;
+/// Cells a row must name to be taken for the header.
+pub const HEADER_MIN_KNOWN: usize = 3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_after_normalization() {
+        assert_eq!(canonical_column("継続時間(分)"), Some(col::DURATION));
+        assert_eq!(canonical_column(" 継続時間（分） "), Some(col::DURATION));
+        assert_eq!(canonical_column("Incident_ID"), Some(col::ID));
+        assert_eq!(canonical_column("\u{feff}報告番号"), Some(col::ID));
+        assert_eq!(canonical_column("ｻｰﾋﾞｽ"), Some(col::SERVICES));
+        assert_eq!(canonical_column("memo"), None);
+    }
+
+    #[test]
+    fn a_missing_column_names_the_nearest_header() {
+        let h: Vec<String> = ["incident_id", "carrier", "report_form", "started_at", "duration_min", "affected_users", "services", "caus"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let e = map_header("f.csv:1", &h).unwrap_err().to_string();
+        assert!(e.contains("lacks required column(s) cause; did you mean \"caus\" for cause (発生要因)?"), "{e}");
+        // 復旧日時 stands in for the duration.
+        let h: Vec<String> = ["報告番号", "事業者名", "報告様式", "発生日時", "復旧日時", "影響利用者数", "役務", "発生要因"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let l = map_header("f.csv:1", &h).unwrap();
+        assert!(!l.has(col::DURATION) && l.has(col::ENDED));
+        assert_eq!(l.name(col::SERVICES), "役務");
+    }
+}

@@ -1,0 +1,105 @@
+//! The files a run reads: those named, and below the folders named, the
+//! regular files with a known extension. Nothing that could hang or loop
+//! is opened: FIFOs and devices are skipped, links to folders are not
+//! followed; Excel's `~$` lock files and hidden files are skipped with a note.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// Extensions read as CSV (separator found from the header).
+const CSV_EXTENSIONS: &[&str] = &["csv", "tsv"];
+/// Extensions read as workbooks (calamine).
+const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+pub fn is_workbook(path: &Path) -> bool {
+    extension(path).is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.as_str()))
+}
+
+fn is_readable_kind(path: &Path) -> bool {
+    extension(path).is_some_and(|e| CSV_EXTENSIONS.contains(&e.as_str()) || WORKBOOK_EXTENSIONS.contains(&e.as_str()))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The files to read, and what was passed over.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<PathBuf>,
+    pub notes: Vec<String>,
+}
+
+/// The files of the given files and folders (folders walked, in name order).
+pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!("{}: no such file or folder", p.display()))?;
+        if meta.is_dir() {
+            let before = inputs.files.len();
+            walk(p, &mut inputs).with_context(|| format!("reading folder {}", p.display()))?;
+            inputs.files[before..].sort();
+            if inputs.files.len() == before {
+                bail!("no incident file (.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods) in {}", p.display());
+            }
+        } else if !meta.is_file() {
+            bail!("{}: not a regular file (a FIFO, device or socket cannot be read as incidents)", p.display());
+        } else if file_name(p).starts_with("~$") {
+            bail!("{}: an Excel lock file (Excel writes it while the workbook is open), not a workbook", p.display());
+        } else if !is_readable_kind(p) {
+            bail!(
+                "{}: jiko reads .csv and .tsv text and .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, not {}",
+                p.display(),
+                extension(p).map_or("a file without an extension".to_string(), |e| format!(".{e}"))
+            );
+        } else {
+            inputs.files.push(p.clone());
+        }
+    }
+    Ok(inputs)
+}
+
+fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = file_name(&path);
+        // The entry itself, links not followed.
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() && is_readable_kind(&path) && !name.starts_with('.') && !name.starts_with("~$") => {
+                    inputs.files.push(path);
+                }
+                Ok(m) if m.is_dir() => inputs.notes.push(format!("{}: a link to a folder, not followed", path.display())),
+                Ok(m) if !m.is_file() && is_readable_kind(&path) => {
+                    inputs.notes.push(format!("{}: a link to something that is not a regular file, skipped", path.display()))
+                }
+                Err(_) if is_readable_kind(&path) => inputs.notes.push(format!("{}: a broken link, skipped", path.display())),
+                _ => {}
+            }
+        } else if kind.is_dir() {
+            if name.starts_with('.') {
+                continue;
+            }
+            walk(&path, inputs)?;
+        } else if !is_readable_kind(&path) {
+            continue;
+        } else if name.starts_with("~$") {
+            inputs.notes.push(format!("{}: an Excel lock file, skipped", path.display()));
+        } else if name.starts_with('.') {
+            inputs.notes.push(format!("{}: a hidden file, skipped", path.display()));
+        } else if !kind.is_file() {
+            inputs.notes.push(format!("{}: not a regular file (FIFO, device or socket), skipped", path.display()));
+        } else {
+            inputs.files.push(path);
+        }
+    }
+    Ok(())
+}

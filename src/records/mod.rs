@@ -1,0 +1,269 @@
+//! Reading incident records: files and folders (`inputs`), encodings
+//! (`decode`), CSV bytes (`parse`) and workbooks (`workbook`), the header
+//! (`header`), values as people write them (`values`, `dates`), the check of
+//! each row (`check`), and one worker per core over each file (`parallel`).
+//! Every row read is valid, rejected with located errors, or blank spacing:
+//! none is dropped in silence.
+
+mod check;
+pub mod dates;
+pub mod decode;
+pub mod header;
+mod ids;
+pub mod inputs;
+pub mod normalize;
+mod open;
+mod parallel;
+pub mod parse;
+pub mod values;
+pub mod workbook;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+pub use check::{shown, Problem, CELL_CHARS};
+pub use dates::Minute;
+pub use decode::Encoding;
+pub use header::{canonical_column, Column, COLUMNS};
+pub use ids::id_hash;
+pub use inputs::{expand_inputs, Inputs};
+
+/// One valid report. Text fields borrow from the reader's buffer.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    pub file: usize,
+    pub line: u64,
+    pub incident_id: &'a str,
+    pub carrier: &'a str,
+    pub detailed: bool,
+    pub started_at: Minute,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    /// Bit mask over `taxonomy::SERVICES`.
+    pub services: u32,
+    pub cause: usize,
+    /// Index into `taxonomy::EQUIPMENT`; `None` when unknown.
+    pub equipment: Option<usize>,
+    /// Indexes into `taxonomy::FACILITIES`, `KINDS`, `WHOLESALE`.
+    pub facility: usize,
+    pub kind: usize,
+    pub wholesale: usize,
+    pub accident_id: &'a str,
+    pub region: &'a str,
+    pub summary: &'a str,
+}
+
+impl Row<'_> {
+    pub fn info_leak(&self) -> bool {
+        crate::taxonomy::KINDS[self.kind].code == "info_leak"
+    }
+    pub fn critical_facility(&self) -> bool {
+        crate::taxonomy::FACILITIES[self.facility].code != "none"
+    }
+}
+
+/// A problem with one value, located for a person to fix.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub file: String,
+    /// The worksheet of a workbook; `line` is then its row number.
+    pub sheet: Option<String>,
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+    /// Not a bad value of one row but something no `--skip-invalid` can set
+    /// aside: a duplicate id, or a quote left open to the file's end.
+    pub fatal: bool,
+}
+
+/// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
+pub fn place(file: &str, sheet: Option<&str>, line: u64) -> String {
+    match sheet {
+        Some(sheet) => format!("{file}: sheet {sheet}, row {line}"),
+        None => format!("{file}:{line}"),
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = place(&self.file, self.sheet.as_deref(), self.line);
+        write!(f, "{at}: column {}: {:?}: {}", self.column, self.value, self.message)
+    }
+}
+
+/// Validating workers to run: one per core, at most four.
+pub fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
+
+/// Errors listed in full per file, and per run; more are counted.
+pub const ERRORS_PER_FILE: usize = 100;
+pub const ERRORS_PER_RUN: usize = 1_000;
+
+/// What reading one file found, for the run's accounting.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub path: String,
+    /// SHA-256 of the file's bytes, for the report footer.
+    pub sha256: String,
+    /// Records read (blank spacing rows aside).
+    pub rows: u64,
+    pub rejected: u64,
+    /// Problems found in the file, listed or not.
+    pub problems: u64,
+    pub extra_columns: Vec<String>,
+    /// The header row as the file writes it (for rejects.csv).
+    pub header: Vec<String>,
+    pub encoding: Option<Encoding>,
+}
+
+/// A row that failed validation, with its fields for a rejects file.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub file: usize,
+    pub line: u64,
+    pub end_line: u64,
+    pub fields: Vec<String>,
+    pub reason: String,
+}
+
+/// Everything a read found besides the valid rows.
+#[derive(Debug, Default)]
+pub struct ReadReport {
+    pub files: Vec<FileReport>,
+    /// The first errors of each file (`ERRORS_PER_FILE`) and of the run.
+    pub errors: Vec<RowError>,
+    /// Rejected rows with their fields, kept only when asked for.
+    pub rejected: Vec<Rejected>,
+    /// Things a person should know that are not errors: files skipped,
+    /// title rows above the header, the separator used.
+    pub notes: Vec<String>,
+    /// Something no `--skip-invalid` can set aside.
+    pub fatal: bool,
+}
+
+impl ReadReport {
+    /// Errors that no `--skip-invalid` can set aside.
+    pub fn fatal(&self) -> bool {
+        self.fatal || self.errors.iter().any(|e| e.fatal)
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.files.iter().map(|f| f.rows).sum()
+    }
+
+    pub fn rejected_rows(&self) -> u64 {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    pub fn problems(&self) -> u64 {
+        self.files.iter().map(|f| f.problems).sum::<u64>() + self.errors.iter().filter(|e| e.fatal).count() as u64
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.problems() == 0 && !self.fatal()
+    }
+
+    /// Problems found but not listed in `errors`.
+    pub fn unlisted(&self) -> u64 {
+        self.problems().saturating_sub(self.errors.len() as u64)
+    }
+
+    /// Columns jiko ignores, each once for all files.
+    pub fn ignored_columns(&self) -> Vec<&str> {
+        let mut columns: Vec<&str> = self.files.iter().flat_map(|f| f.extra_columns.iter().map(String::as_str)).collect();
+        columns.sort();
+        columns.dedup();
+        columns
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub encoding: Option<Encoding>,
+    /// The worksheet to read from workbooks (default: the first).
+    pub sheet: Option<String>,
+    /// The header's row number (1-based), instead of finding it.
+    pub header_row: Option<u64>,
+    /// Keep rejected rows' fields (for rejects.csv).
+    pub keep_rejected: bool,
+    /// Byte counter for a progress display, advanced as files are read.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// Read every file, calling `sink` with each valid row.
+pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
+    read_files_in_parallel(files, opts, std::slice::from_mut(&mut sink))
+}
+
+/// Read every file with one validating worker per sink: rows reach the
+/// sinks in no set order, so sinks must count in a way order does not
+/// change. Errors and rejected rows are reported in file and line order.
+/// Ids are checked for uniqueness across all files.
+pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
+    let mut report = ReadReport::default();
+    let mut ids = ids::IdSet::default();
+    for (index, path) in files.iter().enumerate() {
+        let opened = open::open(path, opts)?;
+        parallel::check_file(index, opened, opts, &mut report, &mut ids, sinks)?;
+    }
+    if ids.find_collisions() {
+        // Hashes met twice: find the real duplicates and both their places.
+        let dups = ids.resolve(files, opts)?;
+        report.errors.extend(dups);
+    }
+    cap_run_errors(&mut report);
+    Ok(report)
+}
+
+/// Keep the run's list of errors to `ERRORS_PER_RUN` (fatal ones first).
+fn cap_run_errors(report: &mut ReadReport) {
+    if report.errors.len() > ERRORS_PER_RUN {
+        report.errors.sort_by_key(|e| !e.fatal);
+        report.errors.truncate(ERRORS_PER_RUN);
+    }
+}
+
+/// Read an in-memory CSV (the fuzz target's and tests' entry).
+pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
+    let opened = open::open_bytes(name, bytes.to_vec(), opts)?;
+    let mut report = ReadReport::default();
+    let mut ids = ids::IdSet::default();
+    parallel::check_file(0, opened, opts, &mut report, &mut ids, std::slice::from_mut(&mut sink))?;
+    Ok(report)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A path as messages and outputs print it: as given, but relative to the
+/// project for the shipped files, so outputs do not depend on where the
+/// project is checked out.
+pub fn display(path: &Path) -> String {
+    match path.strip_prefix(crate::project_dir()) {
+        Ok(rel) if path.is_absolute() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_hashed_while_read() {
+        let text = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\nx,A,detailed,2020-05-01 10:00,130,1,ftth,unknown\n";
+        let report = read_csv_bytes("t.csv", text.as_bytes(), &ReadOptions::default(), |_| {}).unwrap();
+        assert_eq!(report.files[0].sha256, sha256_hex(text.as_bytes()));
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

@@ -1,0 +1,64 @@
+//! One spelling for what a person may type several ways: NFKC (full-width
+//! digits and letters, half-width kana, both bracket widths), trimmed;
+//! keys for matching also drop spaces and ASCII case.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, trimmed. ASCII text is already NFKC, so it is only trimmed.
+pub fn nfkc(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if t.is_ascii() {
+        Cow::Borrowed(t)
+    } else {
+        let n: String = t.nfkc().collect();
+        Cow::Owned(n.trim().to_string())
+    }
+}
+
+/// The key codes, labels and header names are matched by: NFKC, no spaces,
+/// ASCII lower case, no BOM.
+pub fn match_key(s: &str) -> String {
+    nfkc(s.trim_start_matches('\u{feff}')).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Company-form words and their short spellings; after NFKC, `㈱` is `(株)`.
+/// A short form counts as its word in the same position only, so
+/// `(株)KDDI` = `株式会社KDDI`, but `KDDI株式会社` stays apart.
+pub const COMPANY_FORMS: &[(&str, &str)] = &[("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社")];
+
+/// The key carriers are counted by (docs/incidents.md, "Carriers").
+pub fn carrier_key(s: &str) -> String {
+    let mut k: String = match_key(s);
+    for (short, long) in COMPANY_FORMS {
+        if k.contains(short) {
+            k = k.replace(short, long);
+        }
+    }
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_variants_are_one_value() {
+        assert_eq!(nfkc(" １５０００００ "), "1500000");
+        assert_eq!(nfkc("継続時間（分）"), "継続時間(分)");
+        assert_eq!(nfkc("ｻｰﾋﾞｽ"), "サービス");
+        assert_eq!(match_key("ＦＴＴＨ"), "ftth");
+    }
+
+    #[test]
+    fn carriers_are_counted_once() {
+        let k = carrier_key("KDDI株式会社");
+        assert_eq!(carrier_key("ＫＤＤＩ株式会社"), k);
+        assert_eq!(carrier_key("KDDI 株式会社"), k);
+        assert_eq!(carrier_key("KDDI(株)"), k);
+        assert_eq!(carrier_key("KDDI㈱"), k);
+        assert_eq!(carrier_key("㈱NTTドコモ"), carrier_key("株式会社NTTドコモ"));
+        assert_ne!(carrier_key("株式会社KDDI"), k, "the company word's place is part of the name");
+    }
+}

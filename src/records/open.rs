@@ -1,0 +1,259 @@
+//! One input opened: its encoding, separator and header found, and where
+//! its records come from. Bytes are hashed (SHA-256, for the report footer)
+//! and counted (progress) as the parser reads them: no second pass.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{bail, Context, Result};
+
+use super::decode::{self, Encoding, Record};
+use super::header::{self, Layout, HEADER_MIN_KNOWN, HEADER_SEARCH_ROWS};
+use super::parse::{ByteRecord, ParseError, Parser, UnclosedQuote};
+use super::{place, ReadOptions};
+
+/// Where a file's SHA-256 lands once its last byte is read.
+pub type Digest = Arc<Mutex<String>>;
+
+pub type CsvParser = Parser<Box<dyn Read + Send>>;
+
+pub enum Source {
+    /// A CSV being parsed, with the records read past the header while
+    /// looking for it.
+    Csv { parser: CsvParser, pending: Vec<ByteRecord>, unclosed: Option<UnclosedQuote> },
+    /// A worksheet, read whole, blank rows left out.
+    Sheet(Vec<Record>),
+}
+
+pub struct Opened {
+    pub name: String,
+    pub sheet: Option<String>,
+    pub encoding: Encoding,
+    pub layout: Layout,
+    pub digest: Digest,
+    pub source: Source,
+    pub notes: Vec<String>,
+}
+
+/// Separators tried, in order, when no header is found with a comma.
+const SEPARATORS: &[(u8, &str)] = &[(b',', "comma"), (b'\t', "tab"), (b';', "semicolon")];
+
+pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
+    let name = super::display(path);
+    if super::inputs::is_workbook(path) {
+        return open_workbook(path, &name, opts);
+    }
+    let encoding = match opts.encoding {
+        Some(e) => e,
+        None => decode::sniff(path)?,
+    };
+    let path = path.to_path_buf();
+    let source = move || -> Result<Box<dyn Read + Send>> {
+        Ok(Box::new(std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?))
+    };
+    open_csv(&name, encoding, &source, opts)
+}
+
+pub fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened> {
+    let encoding = match opts.encoding {
+        Some(e) => e,
+        None => decode::sniff_reader(&bytes[..])?,
+    };
+    let bytes = Arc::new(bytes);
+    let source = move || -> Result<Box<dyn Read + Send>> { Ok(Box::new(std::io::Cursor::new(SharedBytes(bytes.clone())))) };
+    open_csv(name, encoding, &source, opts)
+}
+
+struct SharedBytes(Arc<Vec<u8>>);
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The header among the first rows: the forced row, or the first naming
+/// enough contract columns. Returns its index in `rows`.
+fn find_header(rows: &[Record], forced: Option<u64>) -> Option<usize> {
+    match forced {
+        Some(line) => rows.iter().position(|r| r.line == line),
+        None => rows.iter().position(|r| {
+            let cells: Vec<String> = r.iter().map(str::to_string).collect();
+            header::known_columns(&cells) >= HEADER_MIN_KNOWN
+        }),
+    }
+}
+
+fn cells(r: &Record) -> Vec<String> {
+    r.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect()
+}
+
+/// Title rows above the header, named in a note.
+fn title_note(name: &str, sheet: Option<&str>, skipped: &[Record]) -> Option<String> {
+    (!skipped.is_empty()).then(|| {
+        let rows: Vec<String> = skipped.iter().map(|r| format!("{} ({})", r.line, super::shown(&r.iter().collect::<Vec<_>>().join(" ").trim().to_string()))).collect();
+        format!("{}: rows above the header skipped as titles: {}", place(name, sheet, skipped[0].line), rows.join(", "))
+    })
+}
+
+fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn Read + Send>>, opts: &ReadOptions) -> Result<Opened> {
+    let mut first_try = None;
+    let counted_before = opts.progress.as_ref().map(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+    for (i, (separator, separator_name)) in SEPARATORS.iter().enumerate() {
+        // Each try reads the file anew: progress counts the last one.
+        if let (Some(c), Some(n)) = (&opts.progress, counted_before) {
+            c.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
+        let digest = Digest::default();
+        let tap: Box<dyn Read + Send> = Box::new(Tap {
+            inner: source()?,
+            counter: opts.progress.clone(),
+            hasher: Some(sha2::Sha256::default()),
+            digest: digest.clone(),
+        });
+        let mut parser = Parser::new(tap, *separator);
+        // The first rows, raw and decoded, to find the header in.
+        let mut raw = Vec::new();
+        let mut rows = Vec::new();
+        let mut unclosed = None;
+        let limit = opts.header_row.map_or(HEADER_SEARCH_ROWS as u64, |n| n.max(1));
+        loop {
+            let mut rec = ByteRecord::default();
+            match parser.next_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(ParseError::UnclosedQuote(u)) => {
+                    // Reported with the rows' errors, once the header is known.
+                    unclosed = Some(u);
+                    break;
+                }
+                Err(ParseError::Io(e)) => return Err(e).with_context(|| format!("reading {name}")),
+            }
+            if rec.is_blank() {
+                continue;
+            }
+            let mut text = Record::default();
+            text.decode_from(&rec, encoding);
+            let line = rec.line;
+            raw.push(rec);
+            rows.push(text);
+            if rows.len() >= HEADER_SEARCH_ROWS && line >= limit {
+                break;
+            }
+        }
+        let found = find_header(&rows, opts.header_row);
+        let Some(at) = found else {
+            first_try.get_or_insert((rows, raw, parser, digest));
+            continue;
+        };
+        let header = cells(&rows[at]);
+        let mut layout = header::map_header(&place(name, None, rows[at].line), &header)?;
+        layout.delimiter = Some(*separator);
+        let mut notes: Vec<String> = title_note(name, None, &rows[..at]).into_iter().collect();
+        if i > 0 {
+            notes.push(format!("{name}: read as {separator_name}-separated (no header was found with commas)"));
+        }
+        let pending = raw.split_off(at + 1);
+        return Ok(Opened {
+            name: name.to_string(),
+            sheet: None,
+            encoding,
+            layout,
+            digest,
+            source: Source::Csv { parser, pending, unclosed },
+            notes,
+        });
+    }
+    // No separator gave a header: report the comma reading's first row.
+    let (rows, _, _, _) = first_try.context("no separator tried")?;
+    match (opts.header_row, rows.first()) {
+        (Some(n), _) => bail!("{}: --header-row {n}: the file has no such row", place(name, None, n)),
+        (None, None) => bail!("{name}: the file holds no rows (no header)"),
+        (None, Some(first)) => {
+            header::map_header(&place(name, None, first.line), &cells(first))?;
+            bail!("{}: no header row found in the first {HEADER_SEARCH_ROWS} rows", place(name, None, first.line))
+        }
+    }
+}
+
+fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> {
+    let (sheet, mut rows) = super::workbook::read_sheet(path, opts.sheet.as_deref())?;
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if let Some(counter) = &opts.progress {
+        counter.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+    let digest = Digest::new(Mutex::new(super::sha256_hex(&bytes)));
+    let search = &rows[..rows.len().min(opts.header_row.map_or(HEADER_SEARCH_ROWS, |_| rows.len()))];
+    let at = match find_header(search, opts.header_row) {
+        Some(at) => at,
+        None => match (opts.header_row, rows.first()) {
+            (Some(n), _) => bail!("{}: --header-row {n}: the sheet has no such row with values", place(name, Some(&sheet), n)),
+            (None, None) => bail!("{name}: sheet {sheet} is empty"),
+            (None, Some(_)) => 0,
+        },
+    };
+    let header = cells(&rows[at]);
+    let layout = header::map_header(&place(name, Some(&sheet), rows[at].line), &header)?;
+    let notes = title_note(name, Some(&sheet), &rows[..at]).into_iter().collect();
+    let data = rows.split_off(at + 1);
+    Ok(Opened { name: name.to_string(), sheet: Some(sheet), encoding: Encoding::Utf8, layout, digest, source: Source::Sheet(data), notes })
+}
+
+/// Counts bytes for the progress display and hashes them for the footer.
+struct Tap<R> {
+    inner: R,
+    counter: Option<Arc<std::sync::atomic::AtomicU64>>,
+    hasher: Option<sha2::Sha256>,
+    digest: Digest,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        match (&mut self.hasher, n) {
+            (Some(h), 0) if !buf.is_empty() => {
+                let done = std::mem::take(h);
+                self.hasher = None;
+                *self.digest.lock().unwrap_or_else(|e| e.into_inner()) = super::hex(&done.finalize());
+            }
+            (Some(h), _) => h.update(&buf[..n]),
+            (None, _) => {}
+        }
+        Ok(n)
+    }
+}
+
+impl Opened {
+    /// Every record after the header, decoded, in file order, on this
+    /// thread (the second look for duplicate ids).
+    pub fn each_record(self, mut f: impl FnMut(&Record)) -> Result<()> {
+        let mut text = Record::default();
+        match self.source {
+            Source::Sheet(rows) => rows.iter().for_each(f),
+            Source::Csv { mut parser, pending, .. } => {
+                for raw in &pending {
+                    text.decode_from(raw, self.encoding);
+                    f(&text);
+                }
+                let mut raw = ByteRecord::default();
+                loop {
+                    match parser.next_record(&mut raw) {
+                        Ok(true) if raw.is_blank() => {}
+                        Ok(true) => {
+                            text.decode_from(&raw, self.encoding);
+                            f(&text);
+                        }
+                        Ok(false) => break,
+                        // The first pass reported what stops a file.
+                        Err(_) => break,
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,327 @@
+//! CSV records as bytes, with the lines they span. Our own parser rather
+//! than the csv crate's: it must say where a quote opened when the file ends
+//! inside it, notice records swallowed by a stray quote, and bound what one
+//! field or record may hold, none of which the csv crate reports.
+
+use std::io::Read;
+
+/// Bytes one field may hold before the rest is dropped and the field
+/// reported: a little over 32,767 characters of 4 bytes, a spreadsheet
+/// cell's limit, so every over-long value is still seen as over-long.
+pub const FIELD_BYTES: usize = 32_767 * 4 + 4;
+/// Fields one record may hold; more are counted, not stored.
+pub const MAX_FIELDS: usize = 1_000;
+
+/// One record as read: the unescaped bytes of its fields back to back.
+#[derive(Debug, Default, Clone)]
+pub struct ByteRecord {
+    /// The line it starts on and the line it ends on (1-based).
+    pub line: u64,
+    pub end_line: u64,
+    pub bytes: Vec<u8>,
+    /// End offset of each field in `bytes`.
+    pub ends: Vec<usize>,
+    /// Fields beyond `MAX_FIELDS`, counted only.
+    pub extra_fields: usize,
+    /// A field whose bytes went past `FIELD_BYTES` (its index).
+    pub oversized: Option<usize>,
+    /// Something wrong with the record's quoting, for a row error: the
+    /// field's index and what is wrong.
+    pub quoting: Option<(usize, String)>,
+}
+
+impl ByteRecord {
+    pub fn len(&self) -> usize {
+        self.ends.len() + self.extra_fields
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn field(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.bytes[start..end])
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.ends.len()).filter_map(|i| self.field(i))
+    }
+
+    /// Every field empty or blank: spacing (a blank line, `,,,,` as Excel
+    /// writes below a table), not a record.
+    pub fn is_blank(&self) -> bool {
+        self.extra_fields == 0 && self.quoting.is_none() && self.bytes.iter().all(|b| b.is_ascii_whitespace())
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.extra_fields = 0;
+        self.oversized = None;
+        self.quoting = None;
+    }
+
+    fn push_byte(&mut self, b: u8, field_start: usize) {
+        if self.bytes.len() - field_start < FIELD_BYTES {
+            self.bytes.push(b);
+        } else {
+            self.oversized.get_or_insert(self.ends.len());
+        }
+    }
+
+    fn push_slice(&mut self, s: &[u8], field_start: usize) {
+        let room = FIELD_BYTES.saturating_sub(self.bytes.len() - field_start);
+        if s.len() > room {
+            self.oversized.get_or_insert(self.ends.len());
+        }
+        self.bytes.extend_from_slice(&s[..s.len().min(room)]);
+    }
+
+    fn end_field(&mut self, field_start: usize) {
+        if self.ends.len() < MAX_FIELDS {
+            self.ends.push(self.bytes.len());
+        } else {
+            self.bytes.truncate(field_start);
+            self.extra_fields += 1;
+        }
+    }
+}
+
+/// The file ended inside a quoted field: every later row would be lost in
+/// it, so the file cannot be read.
+#[derive(Debug, Clone)]
+pub struct UnclosedQuote {
+    pub line: u64,
+}
+
+#[derive(Debug)]
+pub enum ParseError {
+    UnclosedQuote(UnclosedQuote),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ParseError {
+    fn from(e: std::io::Error) -> Self {
+        ParseError::Io(e)
+    }
+}
+
+/// Reads records from bytes: fields split at `delimiter`, records at LF,
+/// CRLF or a lone CR, `"` quoting with `""` for a quote inside.
+pub struct Parser<R> {
+    src: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    /// The line the next byte is on.
+    line: u64,
+    delimiter: u8,
+}
+
+impl<R: Read> Parser<R> {
+    pub fn new(src: R, delimiter: u8) -> Parser<R> {
+        Parser { src, buf: vec![0; 1 << 16], pos: 0, len: 0, eof: false, line: 1, delimiter }
+    }
+
+    /// The next byte without taking it; `None` at the end of the input.
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        if self.pos == self.len {
+            if self.eof {
+                return Ok(None);
+            }
+            self.pos = 0;
+            self.len = loop {
+                match self.src.read(&mut self.buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            };
+            if self.len == 0 {
+                self.eof = true;
+                return Ok(None);
+            }
+        }
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    /// After a CR: take the LF of a CRLF.
+    fn line_break(&mut self, b: u8) -> std::io::Result<()> {
+        self.line += 1;
+        if b == b'\r' && self.peek()? == Some(b'\n') {
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    /// Read the next record into `rec`; false at the end of the input.
+    pub fn next_record(&mut self, rec: &mut ByteRecord) -> Result<bool, ParseError> {
+        rec.clear();
+        if self.peek()?.is_none() {
+            return Ok(false);
+        }
+        rec.line = self.line;
+        loop {
+            let field_start = rec.bytes.len();
+            let ended = if self.peek()? == Some(b'"') {
+                self.pos += 1;
+                self.quoted(rec, field_start)?
+            } else {
+                self.unquoted(rec, field_start)?
+            };
+            rec.end_field(field_start);
+            if ended {
+                rec.end_line = self.line - 1;
+                return Ok(true);
+            }
+        }
+    }
+
+    /// An unquoted field: up to a delimiter (false) or the record's end (true).
+    fn unquoted(&mut self, rec: &mut ByteRecord, field_start: usize) -> Result<bool, ParseError> {
+        loop {
+            let Some(_) = self.peek()? else {
+                self.line += 1;
+                return Ok(true);
+            };
+            let window = &self.buf[self.pos..self.len];
+            match memchr::memchr3(self.delimiter, b'\n', b'\r', window) {
+                None => {
+                    rec.push_slice(window, field_start);
+                    self.pos = self.len;
+                }
+                Some(i) => {
+                    let b = window[i];
+                    rec.push_slice(&window[..i], field_start);
+                    self.pos += i + 1;
+                    if b == self.delimiter {
+                        return Ok(false);
+                    }
+                    self.line_break(b)?;
+                    return Ok(true);
+                }
+            }
+        }
+    }
+
+    /// A quoted field, its opening quote taken.
+    fn quoted(&mut self, rec: &mut ByteRecord, field_start: usize) -> Result<bool, ParseError> {
+        let opened = self.line;
+        loop {
+            let Some(_) = self.peek()? else {
+                return Err(ParseError::UnclosedQuote(UnclosedQuote { line: opened }));
+            };
+            let window = &self.buf[self.pos..self.len];
+            let Some(i) = memchr::memchr3(b'"', b'\n', b'\r', window) else {
+                rec.push_slice(window, field_start);
+                self.pos = self.len;
+                continue;
+            };
+            let b = window[i];
+            rec.push_slice(&window[..i], field_start);
+            self.pos += i + 1;
+            match b {
+                b'"' => match self.peek()? {
+                    Some(b'"') => {
+                        self.pos += 1;
+                        rec.push_byte(b'"', field_start);
+                    }
+                    Some(d) if d == self.delimiter => {
+                        self.pos += 1;
+                        return Ok(false);
+                    }
+                    Some(b'\n' | b'\r') => {
+                        self.pos += 1;
+                        let b = self.buf[self.pos - 1];
+                        self.line_break(b)?;
+                        return Ok(true);
+                    }
+                    None => {
+                        self.line += 1;
+                        return Ok(true);
+                    }
+                    Some(other) => {
+                        // `"ab"c`: keep the text, but the row is in doubt.
+                        let field = rec.ends.len();
+                        rec.quoting.get_or_insert_with(|| {
+                            let what = if other.is_ascii() { format!("{:?}", char::from(other)) } else { "text".to_string() };
+                            (field, format!("{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray"))
+                        });
+                        let ended = self.unquoted(rec, field_start)?;
+                        return Ok(ended);
+                    }
+                },
+                _ => {
+                    rec.push_byte(b, field_start);
+                    if b == b'\r' && self.peek()? == Some(b'\n') {
+                        self.pos += 1;
+                        rec.push_byte(b'\n', field_start);
+                    }
+                    self.line += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &[u8]) -> Result<Vec<(u64, u64, Vec<String>)>, ParseError> {
+        let mut p = Parser::new(text, b',');
+        let mut out = Vec::new();
+        let mut rec = ByteRecord::default();
+        while p.next_record(&mut rec)? {
+            out.push((rec.line, rec.end_line, rec.fields().map(|f| String::from_utf8_lossy(f).into_owned()).collect()));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn fields_quotes_and_line_ends() {
+        let r = all(b"a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\n\r\nlast,,").unwrap();
+        assert_eq!(r[0], (1, 1, vec!["a".into(), "b".into(), "c".into()]));
+        assert_eq!(r[1], (2, 3, vec!["x,1".into(), "say \"hi\"".into(), "two\nlines".into()]));
+        assert_eq!(r[2], (4, 4, vec!["".into()]));
+        assert_eq!(r[3], (5, 5, vec!["last".into(), "".into(), "".into()]));
+        // A lone CR ends a line too.
+        let r = all(b"a\rb\r\nc").unwrap();
+        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_quote_left_open_names_its_line() {
+        match all(b"a,b,c\nx,\"open,c\nmore\nrows\n") {
+            Err(ParseError::UnclosedQuote(u)) => assert_eq!(u.line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_flagged() {
+        let mut rec = ByteRecord::default();
+        let mut p = Parser::new(&b"\"ab\"c,d\n"[..], b',');
+        assert!(p.next_record(&mut rec).unwrap());
+        assert!(rec.quoting.is_some());
+        assert_eq!(rec.field(0), Some(&b"abc"[..]));
+    }
+
+    #[test]
+    fn fields_and_records_are_bounded() {
+        let long = vec![b'x'; FIELD_BYTES + 10];
+        let mut p = Parser::new(&long[..], b',');
+        let mut rec = ByteRecord::default();
+        assert!(p.next_record(&mut rec).unwrap());
+        assert_eq!(rec.oversized, Some(0));
+        assert_eq!(rec.bytes.len(), FIELD_BYTES);
+        let commas = vec![b','; MAX_FIELDS * 3];
+        let mut p = Parser::new(&commas[..], b',');
+        assert!(p.next_record(&mut rec).unwrap());
+        assert_eq!(rec.len(), MAX_FIELDS * 3 + 1);
+        assert_eq!(rec.ends.len(), MAX_FIELDS);
+    }
+}

@@ -1,0 +1,284 @@
+//! Values as people write them: counts and durations with digits of either
+//! width, thousands separators, units and 万; codes by code, Japanese label
+//! or documented alias. Each parser says why a value is refused.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::normalize::{match_key, nfkc};
+use crate::taxonomy::{self, Coded};
+
+/// Plausible ranges (docs/incidents.md): more users than this is not a
+/// count of Japanese users, more minutes than ten years not an outage.
+pub const MAX_USERS: u64 = 500_000_000;
+pub const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
+
+/// Units a count may carry (`3,000人`).
+pub const COUNT_UNITS: &[&str] = &["人", "回線", "契約", "件", "ユーザ", "ユーザー", "ID", "アカウント", "社", "通", "台", "局"];
+/// Words that make a count approximate: refused, since the edition counts
+/// what was reported.
+pub const APPROXIMATE: &[&str] = &["約", "およそ", "概ね", "おおよそ", "推定", "程度", "以上", "超", "未満", "前後", "強", "弱", "~"];
+
+/// A whole number of users or of something counted, or why not.
+pub fn count(v: &str) -> Result<u64, String> {
+    // The common case, plain digits, without allocating.
+    if let Some(n) = plain_digits(v) {
+        return Ok(n);
+    }
+    let t = nfkc(v);
+    if APPROXIMATE.iter().any(|w| t.contains(w)) {
+        return Err("an approximate count (約, 以上, …): write the number the carrier reported, e.g. 30000".into());
+    }
+    let t = COUNT_UNITS.iter().find_map(|u| t.strip_suffix(u)).unwrap_or(&t).trim();
+    kanji_scaled(t)
+}
+
+/// A duration in minutes: `120`, `120分`, `2:05`, `2時間5分`, `1日3時間`.
+pub fn minutes(v: &str) -> Result<u64, String> {
+    if let Some(n) = plain_digits(v) {
+        return Ok(n);
+    }
+    let t = nfkc(v);
+    if APPROXIMATE.iter().any(|w| t.contains(w)) {
+        return Err("an approximate duration (約, 以上, …): write the minutes reported".into());
+    }
+    let t = t.trim();
+    if let Some((h, m)) = t.split_once(':') {
+        let (h, m) = (grouped(h.trim())?, grouped(m.trim())?);
+        if m >= 60 || m.to_string().len() > 2 {
+            return Err("not a duration as H:MM".into());
+        }
+        return h.checked_mul(60).and_then(|x| x.checked_add(m)).ok_or_else(too_large);
+    }
+    // Days, hours and minutes, each optional, in that order.
+    let mut rest = t;
+    let mut total: u64 = 0;
+    let mut any = false;
+    for (unit, scale) in [("日", 1440u64), ("時間", 60), ("分", 1)] {
+        if let Some((n, after)) = rest.split_once(unit) {
+            let n = grouped(n.trim())?;
+            total = n.checked_mul(scale).and_then(|x| x.checked_add(total)).ok_or_else(too_large)?;
+            rest = after.trim_start_matches('間').trim();
+            any = true;
+        }
+    }
+    if any {
+        return if rest.is_empty() { Ok(total) } else { Err(format!("{rest:?} after the duration")) };
+    }
+    grouped(t)
+}
+
+fn too_large() -> String {
+    "too large a number".into()
+}
+
+fn plain_digits(v: &str) -> Option<u64> {
+    (!v.is_empty() && v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse().ok()).flatten()
+}
+
+/// Digits with optional thousands separators (`166,803`), nothing else.
+fn grouped(t: &str) -> Result<u64, String> {
+    if t.starts_with('+') || t.starts_with('-') {
+        return Err(if t.starts_with('-') { "must not be negative".into() } else { "a plain number, without a sign".into() });
+    }
+    let ok_groups = !t.contains(',') || {
+        let mut parts = t.split(',');
+        let first = parts.next().unwrap_or("");
+        (1..=3).contains(&first.len()) && parts.all(|g| g.len() == 3)
+    };
+    let digits: String = t.chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || !ok_groups {
+        return Err("not a whole number".into());
+    }
+    if digits.len() > 18 {
+        return Err(too_large());
+    }
+    digits.parse().map_err(|_| "not a whole number".into())
+}
+
+/// `35万1266`, `1億2000万`, `3万`: 万 and 億 as the multipliers they are.
+fn kanji_scaled(t: &str) -> Result<u64, String> {
+    if !t.contains(['万', '億']) {
+        return grouped(t);
+    }
+    let mut total: u64 = 0;
+    let mut rest = t;
+    for (unit, scale) in [("億", 100_000_000u64), ("万", 10_000)] {
+        if let Some((n, after)) = rest.split_once(unit) {
+            let n = grouped(n.trim())?;
+            total = n.checked_mul(scale).and_then(|x| x.checked_add(total)).ok_or_else(too_large)?;
+            rest = after.trim();
+        }
+    }
+    if !rest.is_empty() {
+        let n = grouped(rest)?;
+        if n >= 10_000 {
+            return Err("not a whole number".into());
+        }
+        total += n;
+    }
+    Ok(total)
+}
+
+/// A number checked against its plausible range.
+pub fn within(n: u64, max: u64, what: &str) -> Result<u64, String> {
+    if n > max {
+        Err(format!("{n} {what} is outside the plausible range 0–{}", crate::render::thousands(max as i64)))
+    } else {
+        Ok(n)
+    }
+}
+
+/// Every spelling a coded column accepts, by match key.
+pub struct Vocabulary {
+    pub codes: &'static [Coded],
+    by_key: HashMap<String, usize>,
+    /// Spellings that two codes claim (the taxonomy's test keeps it empty).
+    pub collisions: Vec<String>,
+}
+
+impl Vocabulary {
+    fn new(codes: &'static [Coded], aliases: &[(&str, &[&str])]) -> Vocabulary {
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut collisions = Vec::new();
+        let mut add = |spelling: &str, i: usize| {
+            if let Some(j) = by_key.insert(match_key(spelling), i) {
+                if j != i {
+                    collisions.push(spelling.to_string());
+                }
+            }
+        };
+        for (i, c) in codes.iter().enumerate() {
+            add(c.code, i);
+            add(c.label, i);
+        }
+        let mut orphans = Vec::new();
+        for (code, names) in aliases {
+            match codes.iter().position(|c| c.code == *code) {
+                Some(i) => names.iter().for_each(|n| add(n, i)),
+                None => orphans.push(format!("alias of unknown code {code}")),
+            }
+        }
+        collisions.extend(orphans);
+        Vocabulary { codes, by_key, collisions }
+    }
+
+    /// The code's index: the code itself first (no allocation), then any
+    /// spelling after normalization.
+    pub fn find(&self, v: &str) -> Option<usize> {
+        self.codes.iter().position(|c| c.code == v).or_else(|| self.by_key.get(&match_key(v)).copied())
+    }
+
+    /// Every accepted spelling, for checks that no two codes share one.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_key.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// "unknown code" with the nearest code or label, for short values only
+    /// (a long value gets no search: it is not a typo).
+    pub fn unknown(&self, value: &str) -> String {
+        let codes = self.codes.iter().map(|c| c.code);
+        // Labels are Japanese: a value in ASCII is compared with codes only.
+        let labels = || (!value.is_ascii()).then(|| taxonomy::nearest(value, self.codes.iter().map(|c| c.label))).flatten();
+        let near = (value.chars().count() <= 64).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
+        match near {
+            Some(near) => format!("unknown code; did you mean `{near}`?"),
+            None => format!("unknown code; valid codes: {}", codes.collect::<Vec<_>>().join(", ")),
+        }
+    }
+}
+
+/// The vocabularies of the coded columns.
+pub struct Vocabularies {
+    pub forms: Vocabulary,
+    pub services: Vocabulary,
+    pub causes: Vocabulary,
+    pub equipment: Vocabulary,
+    pub facilities: Vocabulary,
+    pub kinds: Vocabulary,
+    pub wholesale: Vocabulary,
+}
+
+pub fn vocabularies() -> &'static Vocabularies {
+    static V: OnceLock<Vocabularies> = OnceLock::new();
+    V.get_or_init(|| {
+        let v = |codes, column| Vocabulary::new(codes, taxonomy::aliases(column));
+        Vocabularies {
+            forms: v(taxonomy::FORMS, "report_form"),
+            services: v(taxonomy::SERVICE_CODES, "services"),
+            causes: v(taxonomy::CAUSES, "cause"),
+            equipment: v(taxonomy::EQUIPMENT, "equipment"),
+            facilities: v(taxonomy::FACILITIES, "facility"),
+            kinds: v(taxonomy::KINDS, "kind"),
+            wholesale: v(taxonomy::WHOLESALE, "wholesale"),
+        }
+    })
+}
+
+/// Separators between several services in one cell, after NFKC (which
+/// makes `，` and `；` ASCII).
+pub const SERVICE_SEPARATORS: &[char] = &[';', '、', ',', '\n', '\r'];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts() {
+        assert_eq!(count("166,803"), Ok(166_803));
+        assert_eq!(count("１５０００００"), Ok(1_500_000));
+        assert_eq!(count("3,000人"), Ok(3000));
+        assert_eq!(count("135,000回線"), Ok(135_000));
+        assert_eq!(count("35万1266通"), Ok(351_266));
+        assert_eq!(count("3万"), Ok(30_000));
+        assert!(count("約3万").unwrap_err().contains("approximate"));
+        assert!(count("-5").unwrap_err().contains("negative"));
+        assert!(count("+200").unwrap_err().contains("sign"));
+        assert!(count("12.5").is_err());
+        assert!(count("1,23").is_err());
+        assert!(count("18446744073709551615").is_err());
+        assert!(within(600_000_000, MAX_USERS, "users").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(minutes("120"), Ok(120));
+        assert_eq!(minutes("１２０分"), Ok(120));
+        assert_eq!(minutes("2:05"), Ok(125));
+        assert_eq!(minutes("2時間5分"), Ok(125));
+        assert_eq!(minutes("81時間32分"), Ok(81 * 60 + 32));
+        assert_eq!(minutes("2時間"), Ok(120));
+        assert_eq!(minutes("1日3時間"), Ok(1620));
+        assert_eq!(minutes("1,440"), Ok(1440));
+        assert!(minutes("2:75").is_err());
+        assert!(minutes("約2時間").is_err());
+        assert!(minutes("2時間半").is_err());
+    }
+
+    #[test]
+    fn codes_by_label_and_alias() {
+        let v = vocabularies();
+        assert_eq!(v.forms.find("詳細な様式"), Some(0));
+        assert_eq!(v.forms.find("簡易"), Some(1));
+        assert_eq!(v.causes.find("作業ミス").map(|i| v.causes.codes[i].code), Some("work_error"));
+        assert_eq!(v.equipment.find("無線基地局").map(|i| v.equipment.codes[i].code), Some("base_station"));
+        let s = v.services.find("インターネット関連サービス（有料）（電子メール）").map(|i| v.services.codes[i].code);
+        assert_eq!(s, Some("email_paid"));
+        assert_eq!(v.services.find("ＦＴＴＨ").map(|i| v.services.codes[i].code), Some("ftth"));
+        assert_eq!(v.services.find("IP電話(0AB-J)").map(|i| v.services.codes[i].code), Some("ip_phone_0abj"));
+        assert!(v.services.unknown("ftth_acces").contains("did you mean `ftth`"));
+        assert!(!v.services.unknown(&"zz;".repeat(10_000)).contains("did you mean"));
+    }
+
+    #[test]
+    fn no_spelling_names_two_codes() {
+        let v = vocabularies();
+        for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
+            assert!(voc.collisions.is_empty(), "{:?}", voc.collisions);
+            // Every spelling is found again as itself.
+            for (k, i) in voc.keys() {
+                assert_eq!(voc.find(k), Some(i), "{k}");
+            }
+        }
+    }
+}
