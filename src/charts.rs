@@ -187,7 +187,7 @@ fn share_chart(name: &'static str, panels: Vec<Panel>, note: &str) -> Chart {
 pub fn trend_from_records(this: &Figures) -> BTreeMap<i32, u64> {
     this.list
         .iter()
-        .filter(|f| f.table == "major_trend")
+        .filter(|f| f.table == "major_trend" && f.column == "count")
         .filter_map(|f| Some((f.row.parse().ok()?, f.value.to_string().parse().ok()?)))
         .collect()
 }

@@ -94,6 +94,18 @@ impl Figures {
         }
     }
 
+    /// The published major-accident counts of the years up to `year` that
+    /// the records do not hold, as `major_trend,FY,published` (never as
+    /// `count`, which is computed).
+    pub fn add_published_trend(&mut self, series: &[(i32, u64)], year: i32) {
+        let from_records: Vec<String> = self.list.iter().filter(|f| f.table == "major_trend").map(|f| f.row.clone()).collect();
+        for (fy, n) in series.iter().filter(|(fy, _)| *fy <= year) {
+            if !from_records.contains(&fy.to_string()) {
+                self.push("major_trend", fy.to_string(), "published", Value::Int(*n as i64));
+            }
+        }
+    }
+
     /// figures.csv: for programs and CI, so no BOM; cells guarded.
     pub fn write_csv(&self, mut out: impl Write) -> Result<()> {
         let mut w = crate::output::CsvOut::for_programs();

@@ -279,12 +279,21 @@ fn matrix(f: &Figures, rules: Option<&rules::MajorRules>) -> Table {
     t
 }
 
+/// Majors per fiscal year: from the records, or (marked) published.
 fn major_trend(f: &Figures) -> Table {
-    let mut t = Table::new("major_trend", &[label::FISCAL_YEAR, label::COUNT]);
-    for fig in f.list.iter().filter(|x| x.table == "major_trend") {
-        let fy: i32 = fig.row.parse().unwrap_or_default();
-        let n = fig.value.to_string().parse().unwrap_or_default();
-        t.rows.push(vec![Cell::label(wareki::fiscal_year_label(fy)), Cell::count(n, "件")]);
+    let mut t = Table::new("major_trend", &[label::FISCAL_YEAR, label::COUNT, label::SOURCE]);
+    let mut years: Vec<(i32, i64, &str)> = f
+        .list
+        .iter()
+        .filter(|x| x.table == "major_trend")
+        .map(|x| {
+            let source = if x.column == "count" { label::FROM_RECORDS } else { label::PUBLISHED };
+            (x.row.parse().unwrap_or_default(), x.value.to_string().parse().unwrap_or_default(), source)
+        })
+        .collect();
+    years.sort();
+    for (fy, n, source) in years {
+        t.rows.push(vec![Cell::label(wareki::fiscal_year_label(fy)), Cell::count(n, "件"), Cell::label(source)]);
     }
     t
 }

@@ -233,6 +233,9 @@ pub mod label {
     pub const CLASS: &str = "役務区分";
     pub const SERVICES: &str = "役務";
     pub const FISCAL_YEAR: &str = "年度";
+    pub const SOURCE: &str = "出典";
+    pub const FROM_RECORDS: &str = "記録から集計";
+    pub const PUBLISHED: &str = "公表値";
     pub const RECONSTRUCTION: &str = "注意: 同梱の事故データは総務省の公表値から再構成したものです（個票は公表されていません）。FY2020の重大な事故4件は公表どおりの実データ、それ以外の記録は合成データです。";
 }
 

@@ -22,8 +22,8 @@ pub fn parse_fiscal_year(text: &str) -> Result<i32> {
             .or_else(|| s.strip_prefix(&letter.to_ascii_lowercase()));
         if let Some(rest) = rest {
             let n = if rest == "元" { Some(1) } else { to_ascii_digits(rest).parse::<i32>().ok() };
-            if let Some(n) = n.filter(|n| *n >= 1) {
-                return Ok(first + n - 1);
+            if let Some(y) = n.filter(|n| *n >= 1).and_then(|n| first.checked_add(n - 1)).filter(|y| (1900..=2200).contains(y)) {
+                return Ok(y);
             }
         }
     }

@@ -41,8 +41,9 @@ pub fn run(args: Args) -> Result<bool> {
         print_failure(&l.agg.read);
         return Ok(false);
     }
-    let (figs, prev) = figures_of(&l.agg, l.year);
+    let (mut figs, prev) = figures_of(&l.agg, l.year);
     let parts = report_parts(&l, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
+    figs.add_published_trend(&trend, l.year);
     let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts)?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
     print_summary(&l);

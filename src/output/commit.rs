@@ -47,6 +47,14 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
     clean_leftovers(&parent, &name)?;
 
     let existing = Existing::read(out)?;
+    if existing.manifest.is_none() && !existing.files.is_empty() && !mode.force {
+        bail!(
+            "{}: the folder holds files jiko did not write ({}{}); choose an empty or new --out, or pass --force to write beside them",
+            out.display(),
+            existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", "),
+            if existing.files.len() > 3 { ", …" } else { "" }
+        );
+    }
     let mut manifest_files = files;
     // What the user keeps in the folder, carried over unchanged.
     let mut carried: Vec<PathBuf> = Vec::new();
@@ -65,14 +73,6 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
             let bytes = std::fs::read(out.join(rel)).with_context(|| format!("reading {}", out.join(rel).display()))?;
             manifest_files.insert(rel.clone(), bytes);
         }
-    }
-    if existing.manifest.is_none() && !existing.files.is_empty() && !mode.force {
-        bail!(
-            "{}: the folder holds files jiko did not write ({}{}); choose an empty or new --out, or pass --force to write beside them",
-            out.display(),
-            existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", "),
-            if existing.files.len() > 3 { ", …" } else { "" }
-        );
     }
 
     let stage = create_stage(&parent, &name)?;
