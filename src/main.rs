@@ -21,6 +21,8 @@ enum Command {
     Chart(cmd::chart::Args),
     /// Check incident files without aggregating; exit 1 on any invalid row.
     Validate(cmd::validate::Args),
+    /// Write an input workbook to fill in (Japanese header, dropdowns, explanations).
+    Template(cmd::template::Args),
     /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
     Generate(generate::Args),
 }
@@ -37,6 +39,7 @@ fn main() {
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Chart(args) => cmd::chart::run(args),
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Template(args) => cmd::template::run(args),
         Command::Generate(args) => generate::run(args),
     };
     match result {

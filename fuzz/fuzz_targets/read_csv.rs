@@ -1,5 +1,6 @@
 //! The record reader must never panic, whatever bytes a file holds: every
-//! row is either valid or a located error, and rows are all accounted for.
+//! record is valid, rejected with a located error, or the read fails with a
+//! located fatal error (an unclosed quote); no valid row holds U+FFFD.
 #![no_main]
 
 use jiko::records::{read_csv_bytes, ReadOptions};
@@ -7,10 +8,18 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut valid = 0u64;
-    if let Ok(report) = read_csv_bytes("fuzz.csv", data, &ReadOptions::default(), |_| valid += 1) {
-        let rows: u64 = report.files.iter().map(|f| f.rows).sum();
-        let rejected: u64 = report.files.iter().map(|f| f.rejected).sum();
-        assert_eq!(rows, valid + rejected, "every row is valid or rejected");
-        assert_eq!(rejected as usize, report.rejected.len());
+    let mut replaced = false;
+    let opts = ReadOptions { keep_rejected: true, ..Default::default() };
+    if let Ok(report) = read_csv_bytes("fuzz.csv", data, &opts, |r| {
+        valid += 1;
+        replaced |= [r.incident_id, r.carrier, r.region, r.summary, r.accident_id].iter().any(|f| f.contains('\u{FFFD}'));
+    }) {
+        assert!(!replaced, "a valid row holds U+FFFD");
+        assert_eq!(report.rows(), valid + report.rejected_rows(), "every row is valid or rejected");
+        assert_eq!(report.rejected_rows() as usize, report.rejected.len());
+        assert!(report.errors.iter().all(|e| e.line > 0), "every error is located");
+        if report.rows() > valid {
+            assert!(!report.errors.is_empty(), "a rejected row has its error");
+        }
     }
 });

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod chart;
+pub mod template;
 pub mod validate;
 
 use std::io::IsTerminal;

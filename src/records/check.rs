@@ -49,12 +49,11 @@ impl<'a> Checker<'a> {
         let header = &self.layout.header;
         if rec.len() != header.len() {
             // A stray comma or a cut line: never drop or shift fields silently.
-            self.fail(
-                problems,
-                "(row)",
-                &format!("{} fields", rec.len()),
-                format!("the header has {} columns; quote values that contain commas", header.len()),
-            );
+            let hint = match self.layout.delimiter {
+                Some(_) => "quote values that contain commas",
+                None => "a value stands right of the header's last column",
+            };
+            self.fail(problems, "(row)", &format!("{} fields", rec.len()), format!("the header has {} columns; {hint}", header.len()));
         }
         let name = |i: usize| header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
         if let Some((i, q)) = &rec.quoting {

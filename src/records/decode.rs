@@ -134,6 +134,14 @@ impl Record {
         r
     }
 
+    /// Empty fields up to `n`: a worksheet row ends at its last value, but
+    /// its empty cells up to the header's width are fields all the same.
+    pub fn pad_to(&mut self, n: usize) {
+        while self.ends.len() < n {
+            self.ends.push(self.text.len());
+        }
+    }
+
     /// Decode `raw` into this record, reusing its buffers.
     pub fn decode_from(&mut self, raw: &ByteRecord, encoding: Encoding) {
         self.line = raw.line;

@@ -23,32 +23,34 @@ pub struct Column {
     pub japanese: &'static str,
     pub aliases: &'static [&'static str],
     pub need: Need,
+    /// What to write, for the template's explanation sheet.
+    pub meaning: &'static str,
 }
 
-const fn column(name: &'static str, japanese: &'static str, aliases: &'static [&'static str], need: Need) -> Column {
-    Column { name, japanese, aliases, need }
+const fn column(name: &'static str, japanese: &'static str, aliases: &'static [&'static str], need: Need, meaning: &'static str) -> Column {
+    Column { name, japanese, aliases, need, meaning }
 }
 
 use Need::*;
 
 /// The contract's columns (docs/incidents.md), in its order.
 pub const COLUMNS: &[Column] = &[
-    column("incident_id", "報告番号", &["報告ID"], Required),
-    column("carrier", "事業者名", &["事業者", "電気通信事業者", "電気通信事業者名"], Required),
-    column("report_form", "報告様式", &["様式"], Required),
-    column("started_at", "発生日時", &["発生日", "発生時刻", "障害発生日時"], Required),
-    column("duration_min", "継続時間（分）", &["継続時間", "継続時間(分)", "停止時間（分）"], RequiredUnless("ended_at")),
-    column("affected_users", "影響利用者数", &["影響利用者数（人）", "利用者数"], Required),
-    column("services", "役務", &["電気通信役務", "サービス", "影響役務"], Required),
-    column("cause", "発生要因", &["原因", "発生原因", "要因"], Required),
-    column("equipment", "故障設備", &["設備"], Optional),
-    column("facility", "重要設備", &[], Optional),
-    column("kind", "事故種別", &["種別"], Optional),
-    column("wholesale", "卸役務", &["卸"], Optional),
-    column("accident_id", "事故番号", &["事故ID"], Optional),
-    column("region", "影響地域", &["地域"], Optional),
-    column("summary", "障害内容", &["主な障害内容", "概要", "事故の概要"], Optional),
-    column("ended_at", "復旧日時", &["復旧日", "回復日時", "終了日時"], Optional),
+    column("incident_id", "報告番号", &["報告ID"], Required, "報告ごとに一意の番号。全ファイルを通じて重複不可。"),
+    column("carrier", "事業者名", &["事業者", "電気通信事業者", "電気通信事業者名"], Required, "報告した電気通信事業者の名称。全角・半角や（株）／株式会社の違いは同じ事業者として数える。"),
+    column("report_form", "報告様式", &["様式"], Required, "詳細な様式 又は 簡易な様式（詳細／簡易でも可）。簡易な様式は故障設備が無線基地局、局設置遠隔収容装置・き線点遠隔収容装置、デジタル加入者回線アクセス多重化装置の場合のみ。"),
+    column("started_at", "発生日時", &["発生日", "発生時刻", "障害発生日時"], Required, "発生日時（日本時間）。2024/4/18 9:05、2024年4月18日 9時5分、令和6年4月18日 9:05、R6.4.18 9:05 など。4/18/2024 のような月日先頭の形は不可。"),
+    column("duration_min", "継続時間（分）", &["継続時間", "継続時間(分)", "停止時間（分）"], RequiredUnless("ended_at"), "継続時間（分）。120、120分、2:00、2時間 など。複数の段階がある場合は最も長い段階。空欄なら復旧日時から計算。"),
+    column("affected_users", "影響利用者数", &["影響利用者数（人）", "利用者数"], Required, "影響利用者数。166,803、3,000人、35万1266 など。約3万 のような概数は不可。地域が複数なら合計。"),
+    column("services", "役務", &["電気通信役務", "サービス", "影響役務"], Required, "影響した電気通信役務。複数は「、」「;」又は改行で区切る。ラベル（FTTHアクセスサービス 等）又はコード。"),
+    column("cause", "発生要因", &["原因", "発生原因", "要因"], Required, "主たる発生要因（1つ）。"),
+    column("equipment", "故障設備", &["設備"], Optional, "故障設備。不明なら空欄。"),
+    column("facility", "重要設備", &[], Optional, "全ての通信が停止した重要設備（注1②）。該当しなければ空欄。"),
+    column("kind", "事故種別", &["種別"], Optional, "事故の種別（注2 ①②③）。空欄は電気通信設備の故障。"),
+    column("wholesale", "卸役務", &["卸"], Optional, "卸役務での立場（卸元／卸先）。該当しなければ空欄。"),
+    column("accident_id", "事故番号", &["事故ID"], Optional, "同じ事故を報告した複数の報告（卸元と卸先など）に共通の番号。空欄なら報告番号。"),
+    column("region", "影響地域", &["地域"], Optional, "影響地域。"),
+    column("summary", "障害内容", &["主な障害内容", "概要", "事故の概要"], Optional, "主な障害内容。重大な事故の一覧に表示。"),
+    column("ended_at", "復旧日時", &["復旧日", "回復日時", "終了日時"], Optional, "復旧日時。継続時間が空欄のときに継続時間を計算する。両方あれば継続時間が優先。"),
 ];
 
 /// Index of each column in `COLUMNS`, for code that reads a row.

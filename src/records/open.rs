@@ -195,7 +195,8 @@ fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> 
     let header = cells(&rows[at]);
     let layout = header::map_header(&place(name, Some(&sheet), rows[at].line), &header)?;
     let notes = title_note(name, Some(&sheet), &rows[..at]).into_iter().collect();
-    let data = rows.split_off(at + 1);
+    let mut data = rows.split_off(at + 1);
+    data.iter_mut().for_each(|r| r.pad_to(header.len()));
     Ok(Opened { name: name.to_string(), sheet: Some(sheet), encoding: Encoding::Utf8, layout, digest, source: Source::Sheet(data), notes })
 }
 

@@ -1,0 +1,134 @@
+//! `jiko template`: an input workbook to fill in: the Japanese header,
+//! dropdown lists of the labels of every coded column, date and number
+//! formats, and a sheet that explains each column. Everything it holds
+//! comes from the contract's tables (`records::COLUMNS`, `taxonomy`).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
+
+use crate::records::header::Need;
+use crate::records::COLUMNS;
+use crate::taxonomy::{self, Coded};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Where to write the workbook.
+    #[arg(long, default_value = "incidents.xlsx")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Rows that get the dropdowns and formats.
+const ROWS: u32 = 10_000;
+pub const DATA_SHEET: &str = "事故一覧";
+pub const HELP_SHEET: &str = "説明";
+pub const LIST_SHEET: &str = "選択肢";
+
+/// The coded columns and their vocabularies; services take several values,
+/// so their list only suggests.
+fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
+    match column {
+        "report_form" => Some((taxonomy::FORMS, true)),
+        "services" => Some((taxonomy::SERVICE_CODES, false)),
+        "cause" => Some((taxonomy::CAUSES, true)),
+        "equipment" => Some((taxonomy::EQUIPMENT, true)),
+        "facility" => Some((taxonomy::FACILITIES, true)),
+        "kind" => Some((taxonomy::KINDS, true)),
+        "wholesale" => Some((taxonomy::WHOLESALE, true)),
+        _ => None,
+    }
+}
+
+pub fn run(args: Args) -> Result<bool> {
+    if args.out.exists() && !args.force {
+        bail!("{}: already exists; choose another --out or pass --force", args.out.display());
+    }
+    let bytes = workbook()?;
+    crate::output::write_atomic(&args.out, &bytes)?;
+    eprintln!("wrote {} (sheets {DATA_SHEET}, {HELP_SHEET}, {LIST_SHEET})", args.out.display());
+    Ok(true)
+}
+
+pub fn workbook() -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let head = Format::new().set_bold().set_background_color("#EEF3F8");
+    let date = Format::new().set_num_format("yyyy/mm/dd hh:mm");
+    let number = Format::new().set_num_format("#,##0");
+    let text = Format::new().set_num_format("@");
+    let columns: Vec<_> = COLUMNS.iter().collect();
+
+    let data = book.add_worksheet();
+    data.set_name(DATA_SHEET)?;
+    data.set_freeze_panes(1, 0)?;
+    for (i, c) in columns.iter().enumerate() {
+        let col = i as u16;
+        data.write_string_with_format(0, col, c.japanese, &head)?;
+        data.set_column_width(col, if matches!(c.name, "summary" | "services") { 40 } else { 18 })?;
+        let format = match c.name {
+            "started_at" | "ended_at" => &date,
+            "duration_min" | "affected_users" => &number,
+            _ => &text,
+        };
+        data.set_column_format(col, format)?;
+        if let Some((codes, strict)) = coded(c.name) {
+            let letter = crate::records::workbook::column_letters(list_column(c.name) as u32);
+            let range = format!("='{LIST_SHEET}'!${letter}$2:${letter}${}", codes.len() + 1);
+            let mut v = DataValidation::new()
+                .allow_list_formula(Formula::new(range))
+                .set_input_title(c.japanese)?
+                .set_input_message(&short(c.meaning))?;
+            if !strict {
+                v = v.set_error_style(DataValidationErrorStyle::Information);
+            }
+            data.add_data_validation(1, col, ROWS, col, &v)?;
+        }
+    }
+
+    let help = book.add_worksheet();
+    help.set_name(HELP_SHEET)?;
+    for (i, h) in ["列名", "英語名", "必須", "書き方", "受け付ける値"].iter().enumerate() {
+        help.write_string_with_format(0, i as u16, *h, &head)?;
+    }
+    help.set_column_width(3, 80)?;
+    help.set_column_width(4, 60)?;
+    for (r, c) in columns.iter().enumerate() {
+        let r = r as u32 + 1;
+        let need = match c.need {
+            Need::Required => "必須".to_string(),
+            Need::Optional => "任意".to_string(),
+            Need::RequiredUnless(other) => format!("必須（{}があれば不要）", COLUMNS.iter().find(|o| o.name == other).map_or(other, |o| o.japanese)),
+        };
+        let values = coded(c.name).map_or(String::new(), |(codes, _)| format!("「{LIST_SHEET}」シートの一覧（{}件）", codes.len()));
+        for (i, v) in [c.japanese, c.name, &need, c.meaning, &values].iter().enumerate() {
+            help.write_string(r, i as u16, *v)?;
+        }
+    }
+
+    let lists = book.add_worksheet();
+    lists.set_name(LIST_SHEET)?;
+    for c in COLUMNS {
+        if let Some((codes, _)) = coded(c.name) {
+            let col = list_column(c.name);
+            lists.write_string_with_format(0, col, c.japanese, &head)?;
+            lists.set_column_width(col, 36)?;
+            for (r, code) in codes.iter().enumerate() {
+                lists.write_string(r as u32 + 1, col, code.label)?;
+            }
+        }
+    }
+    book.save_to_buffer().context("making the template workbook")
+}
+
+/// The list sheet's column for a coded column.
+fn list_column(name: &str) -> u16 {
+    COLUMNS.iter().filter(|c| coded(c.name).is_some()).position(|c| c.name == name).unwrap_or(0) as u16
+}
+
+/// Excel's input messages hold 255 characters at most.
+fn short(s: &str) -> String {
+    s.chars().take(250).collect()
+}
