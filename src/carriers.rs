@@ -27,17 +27,17 @@ impl CarrierMap {
             .with_context(|| format!("opening {}", path.display()))?;
         let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
         if header.len() < 2 {
-            bail!("{}:1: expected the columns spelling,carrier", path.display());
+            bail!(crate::say!("{p}:1: expected the columns spelling,carrier", "{p}:1: 列 spelling,carrier が必要です", p = path.display()));
         }
         let mut to = HashMap::new();
         for rec in r.records() {
             let rec = rec.with_context(|| format!("reading {}", path.display()))?;
             let line = rec.position().map_or(0, |p| p.line());
             let (Some(spelling), Some(name)) = (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) else {
-                bail!("{}:{line}: expected two fields, spelling and carrier", path.display());
+                bail!(crate::say!("{p}:{line}: expected two fields, spelling and carrier", "{p}:{line}: 表記と事業者名の2項目が必要です", p = path.display(), line = line));
             };
             if spelling.is_empty() || name.is_empty() {
-                bail!("{}:{line}: spelling and carrier must both be given", path.display());
+                bail!(crate::say!("{p}:{line}: spelling and carrier must both be given", "{p}:{line}: 表記と事業者名の両方が必要です", p = path.display(), line = line));
             }
             to.insert(carrier_key(spelling), name.to_string());
             to.insert(carrier_key(name), name.to_string());

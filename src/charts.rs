@@ -650,7 +650,7 @@ fn trend_rows(path: &Path, rows: Vec<(u64, [String; 4])>) -> Result<Vec<(i32, u6
 pub fn render(charts: &[Chart], only: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
     for name in only {
         if !CHART_NAMES.contains(&name.as_str()) {
-            bail!("unknown chart {name:?}: choose from {}", CHART_NAMES.join(", "));
+            bail!(crate::say!("unknown chart {name:?}: choose from {list}", "図 {name:?} はありません。次から選んでください: {list}", name = name, list = CHART_NAMES.join(", ")));
         }
     }
     let fonts = Fonts::load()?;

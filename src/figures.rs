@@ -387,8 +387,8 @@ pub struct Mismatch {
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.computed {
-            Some(c) => write!(f, "{}: published {}, computed {}", self.key, self.published, c),
-            None => write!(f, "{}: published {}, computed missing", self.key, self.published),
+            Some(c) => write!(f, "{}", crate::say!("{k}: published {p}, computed {c}", "{k}: 公表値 {p}、計算値 {c}", k = self.key, p = self.published, c = c)),
+            None => write!(f, "{}", crate::say!("{k}: published {p}, computed missing", "{k}: 公表値 {p}、計算値なし", k = self.key, p = self.published)),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod charts;
 pub mod cmd;
 pub mod figures;
 pub mod generate;
+pub mod lang;
 pub mod output;
 pub mod records;
 pub mod render;

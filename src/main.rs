@@ -11,6 +11,9 @@ use jiko::generate;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of messages (default: Japanese when the locale is).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<jiko::lang::Lang>,
 }
 
 #[derive(Subcommand)]
@@ -35,6 +38,7 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    jiko::lang::set(cli.lang);
     let result = match cli.command {
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Chart(args) => cmd::chart::run(args),
@@ -46,7 +50,7 @@ fn main() {
         Ok(true) => {}
         Ok(false) => std::process::exit(1),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", jiko::say!("error: {e:#}", "エラー: {e:#}", e = e));
             std::process::exit(2);
         }
     }

@@ -27,7 +27,11 @@ pub fn parse_fiscal_year(text: &str) -> Result<i32> {
             }
         }
     }
-    bail!("cannot read {text:?} as a fiscal year: use 2020, R2, 令和2, 令和2年度, 令和元年 or H30")
+    bail!(crate::say!(
+        "cannot read {text:?} as a fiscal year: use 2020, R2, 令和2, 令和2年度, 令和元年 or H30",
+        "{text:?} を年度として読めません。2020、R2、令和2、令和2年度、令和元年、H30 のように書いてください",
+        text = text
+    ))
 }
 
 /// Full-width digits (令和２年度) as ASCII.

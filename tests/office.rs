@@ -359,3 +359,24 @@ fn the_template_explains_itself_and_is_read_back_when_filled() {
     assert_eq!(f["summary,detailed,reports"], "1");
     assert_eq!(f["matrix,2h-5h,total"], "1", "130 minutes from the filled template");
 }
+
+#[test]
+fn messages_are_in_japanese_with_lang_ja_or_a_japanese_locale() {
+    let bad = root().join("tests/broken/misspelled_service.csv");
+    let o = jiko(&["--lang", "ja", "validate", bad.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains(":3: 列 services: \"ftth_acces\": 不明なコードです。`ftth` ではありませんか？"), "{err}");
+    assert!(err.contains("2行（正しい1行、不正1行）"), "{err}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiko"))
+        .args(["aggregate", "--year", "R9"])
+        .env("LANG", "ja_JP.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(err.contains("エラー: 入力に令和9年度（2027）の報告がありません"), "{err}");
+    // English stays the default elsewhere.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiko")).args(["aggregate", "--year", "R9"]).env("LANG", "C.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES").output().unwrap();
+    assert!(stderr(&o).contains("error: the inputs hold no report"), "{}", stderr(&o));
+}

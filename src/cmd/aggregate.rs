@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<bool> {
             for m in &result.mismatches {
                 println!("{m}");
             }
-            println!("{}/{} figures match", result.matched(), result.total);
+            println!("{}", crate::say!("{m}/{t} figures match", "{m}/{t} 件の数値が一致", m = result.matched(), t = result.total));
             Ok(result.mismatches.is_empty())
         }
         None => Ok(true),
@@ -182,28 +182,53 @@ fn rejects(agg: &Aggregate) -> Vec<(String, Vec<u8>)> {
 
 fn print_summary(l: &Loaded) {
     let (agg, year) = (&l.agg, l.year);
-    eprintln!("{} ({year}) from {} file(s):", wareki::fiscal_year_label(year), agg.accounts.len());
-    let total = FileAccount::sum("total", &agg.accounts);
+    let label = wareki::fiscal_year_label(year);
+    let n = agg.accounts.len();
+    eprintln!("{}", crate::say!("{label} ({year}) from {n} file(s):", "{label}（{year}）、{n}ファイルから:", label = label, year = year, n = n));
+    let total = FileAccount::sum(&crate::say!("total", "合計"), &agg.accounts);
     for a in agg.accounts.iter().chain([&total]) {
         eprintln!(
-            "  {}: {} read = {} counted + {} other fiscal years + {} outside the reporting duty + {} rejected",
-            a.path, a.read, a.counted, a.other_years, a.outside_duty, a.rejected
+            "{}",
+            crate::say!(
+                "  {p}: {r} read = {c} counted + {o} other fiscal years + {d} outside the reporting duty + {x} rejected",
+                "  {p}: 読んだ{r}行 = 集計{c} + 他年度{o} + 報告対象外{d} + 不正{x}",
+                p = a.path,
+                r = a.read,
+                c = a.counted,
+                o = a.other_years,
+                d = a.outside_duty,
+                x = a.rejected
+            )
         );
     }
     if !agg.outside_duty.is_empty() {
         let ids: Vec<&str> = agg.outside_duty.iter().take(5).map(|o| o.incident_id.as_str()).collect();
+        let (ids, more, file) = (ids.join(", "), if agg.outside_duty.len() > 5 { ", …" } else { "" }, l.out.join("outside_duty.csv"));
         eprintln!(
-            "  outside the duty (四半期報告対象外): {}{} (all in {})",
-            ids.join(", "),
-            if agg.outside_duty.len() > 5 { ", …" } else { "" },
-            l.out.join("outside_duty.csv").display()
+            "{}",
+            crate::say!(
+                "  outside the duty (四半期報告対象外): {ids}{more} (all in {file})",
+                "  四半期報告対象外: {ids}{more}（一覧は {file}）",
+                ids = ids,
+                more = more,
+                file = file.display()
+            )
         );
     }
     for (name, spellings) in agg.carriers.merged() {
-        eprintln!("  note: carrier spellings counted as one, printed as {name}: {}", spellings.join(", "));
+        eprintln!(
+            "{}",
+            crate::say!(
+                "  note: carrier spellings counted as one, printed as {name}: {list}",
+                "  注: 同じ事業者として数えた表記（{name} と表示）: {list}",
+                name = name,
+                list = spellings.join(", ")
+            )
+        );
     }
     if !agg.read.rejected.is_empty() {
-        eprintln!("  {} invalid row(s) set aside in {}", agg.read.rejected.len(), l.out.join("rejects.csv").display());
+        let (n, file) = (agg.read.rejected.len(), l.out.join("rejects.csv"));
+        eprintln!("{}", crate::say!("  {n} invalid row(s) set aside in {file}", "  不正な{n}行を {file} に分けました", n = n, file = file.display()));
     }
-    eprintln!("  wrote {}", l.out.display());
+    eprintln!("{}", crate::say!("  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
 }

@@ -32,9 +32,15 @@ pub fn run(args: Args) -> Result<bool> {
         outputs.add(format!("charts/{name}"), png);
     }
     for p in outputs.paths() {
-        eprintln!("  drew {}", p.display());
+        eprintln!("{}", crate::say!("  drew {p}", "  {p} を描きました", p = p.display()));
     }
     outputs.commit(CommitMode { force: args.input.force, update: true })?;
-    eprintln!("  note: report.html and report.xlsx keep the charts they were made with; `jiko aggregate` remakes them");
+    eprintln!(
+        "{}",
+        crate::say!(
+            "  note: report.html and report.xlsx keep the charts they were made with; `jiko aggregate` remakes them",
+            "  注: report.html と report.xlsx の図は作成時のままです。`jiko aggregate` で作り直せます"
+        )
+    );
     Ok(true)
 }

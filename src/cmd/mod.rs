@@ -110,7 +110,7 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         given => records::expand_inputs(given)?,
     };
     for n in &inputs.notes {
-        eprintln!("  note: {n}");
+        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
     Ok(inputs.files)
 }
@@ -127,7 +127,7 @@ pub struct Loaded {
 pub fn must_exist(path: &Path, what: &str) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => anyhow::bail!("{what} {}: not a regular file", path.display()),
+        Ok(_) => anyhow::bail!(crate::say!("{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
         Err(e) => anyhow::bail!("{what} {}: {e}", path.display()),
     }
 }
@@ -153,12 +153,24 @@ pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
         if !agg.read.is_clean() {
             print_errors(&agg.read);
         }
-        anyhow::bail!(
-            "the inputs hold no {}report of {} ({year}); they hold {}. Nothing was written",
-            if agg.read.is_clean() { "" } else { "valid " },
-            wareki::fiscal_year_label(year),
-            if held.is_empty() { "none".to_string() } else { held.join(", ") }
-        );
+        let (label, held) = (wareki::fiscal_year_label(year), if held.is_empty() { crate::say!("none", "なし") } else { held.join(", ") });
+        anyhow::bail!(if agg.read.is_clean() {
+            crate::say!(
+                "the inputs hold no report of {label} ({year}); they hold {held}. Nothing was written",
+                "入力に{label}（{year}）の報告がありません。入力にあるのは {held}。何も書き出していません",
+                label = label,
+                year = year,
+                held = held
+            )
+        } else {
+            crate::say!(
+                "the inputs hold no valid report of {label} ({year}); they hold {held}. Nothing was written",
+                "入力に{label}（{year}）の正しい報告がありません。入力にあるのは {held}。何も書き出していません",
+                label = label,
+                year = year,
+                held = held
+            )
+        });
     }
     Ok(Loaded { year, out, agg })
 }
@@ -166,11 +178,11 @@ pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
 /// Notes of the read: files skipped, title rows, separators.
 pub fn print_notes(report: &ReadReport) {
     for n in &report.notes {
-        eprintln!("  note: {n}");
+        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
     let columns = report.ignored_columns();
     if !columns.is_empty() {
-        eprintln!("  note: columns jiko ignores (kept out of the figures): {}", columns.join(", "));
+        eprintln!("{}", crate::say!("  note: columns jiko ignores (kept out of the figures): {c}", "  注: 集計に使わない列: {c}", c = columns.join(", ")));
     }
 }
 
@@ -182,8 +194,13 @@ pub fn print_errors(report: &ReadReport) {
     let unlisted = report.unlisted();
     if unlisted > 0 {
         eprintln!(
-            "… and {unlisted} more problem(s) not listed (the first {} of each file are)",
-            records::ERRORS_PER_FILE
+            "{}",
+            crate::say!(
+                "… and {unlisted} more problem(s) not listed (the first {n} of each file are)",
+                "… ほかに{unlisted}件の問題があります（各ファイル最初の{n}件を表示）",
+                unlisted = unlisted,
+                n = records::ERRORS_PER_FILE
+            )
         );
     }
 }
@@ -192,13 +209,21 @@ pub fn print_errors(report: &ReadReport) {
 pub fn print_failure(report: &ReadReport) {
     print_errors(report);
     let hint = if report.fatal() {
-        "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)"
+        crate::say!(
+            "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)",
+            "重複した報告番号と閉じていない引用符は手で直してください（--skip-invalid では除けません）"
+        )
     } else {
-        "fix them, or pass --skip-invalid to set those rows aside in rejects.csv"
+        crate::say!("fix them, or pass --skip-invalid to set those rows aside in rejects.csv", "直すか、--skip-invalid でそれらの行を rejects.csv に分けてください")
     };
     eprintln!(
-        "error: {} problem(s), {} invalid row(s); nothing was written: {hint}",
-        report.problems(),
-        report.rejected_rows()
+        "{}",
+        crate::say!(
+            "error: {p} problem(s), {r} invalid row(s); nothing was written: {hint}",
+            "エラー: 問題{p}件、不正な行{r}行。何も書き出していません: {hint}",
+            p = report.problems(),
+            r = report.rejected_rows(),
+            hint = hint
+        )
     );
 }

@@ -45,11 +45,14 @@ fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
 
 pub fn run(args: Args) -> Result<bool> {
     if args.out.exists() && !args.force {
-        bail!("{}: already exists; choose another --out or pass --force", args.out.display());
+        bail!(crate::say!("{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
     }
     let bytes = workbook()?;
     crate::output::write_atomic(&args.out, &bytes)?;
-    eprintln!("wrote {} (sheets {DATA_SHEET}, {HELP_SHEET}, {LIST_SHEET})", args.out.display());
+    eprintln!(
+        "{}",
+        crate::say!("wrote {p} (sheets {a}, {b}, {c})", "{p} を書き出しました（シート {a}、{b}、{c}）", p = args.out.display(), a = DATA_SHEET, b = HELP_SHEET, c = LIST_SHEET)
+    );
     Ok(true)
 }
 

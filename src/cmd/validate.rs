@@ -28,18 +28,26 @@ pub fn run(args: Args) -> Result<bool> {
     };
     print_errors(&report);
     for f in &report.files {
-        eprintln!("{}: {} rows, {} valid, {} invalid", f.path, f.rows, f.rows - f.rejected, f.rejected);
+        eprintln!(
+            "{}",
+            crate::say!("{p}: {n} rows, {v} valid, {x} invalid", "{p}: {n}行（正しい{v}行、不正{x}行）", p = f.path, n = f.rows, v = f.rows - f.rejected, x = f.rejected)
+        );
     }
     print_notes(&report);
     if report.is_clean() {
-        eprintln!("all {} rows valid", report.rows());
+        eprintln!("{}", crate::say!("all {n} rows valid", "{n}行すべて正しい", n = report.rows()));
         Ok(true)
     } else {
         let fatal = report.errors.iter().filter(|e| e.fatal).count();
         eprintln!(
-            "error: {} invalid row(s), {} problem(s), {fatal} that --skip-invalid cannot set aside (duplicate ids, unclosed quotes)",
-            report.rejected_rows(),
-            report.problems()
+            "{}",
+            crate::say!(
+                "error: {r} invalid row(s), {p} problem(s), {fatal} that --skip-invalid cannot set aside (duplicate ids, unclosed quotes)",
+                "エラー: 不正な行{r}行、問題{p}件、うち--skip-invalidで除けないもの{fatal}件（重複した報告番号、閉じていない引用符）",
+                r = report.rejected_rows(),
+                p = report.problems(),
+                fatal = fatal
+            )
         );
         Ok(false)
     }

@@ -35,25 +35,28 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
     let name = out
         .file_name()
         .filter(|n| *n != "." && *n != "..")
-        .with_context(|| format!("{}: the output folder needs a name (give e.g. --out ./report)", out.display()))?
+        .with_context(|| crate::say!("{p}: the output folder needs a name (give e.g. --out ./report)", "{p}: 出力フォルダに名前が必要です（例: --out ./report）", p = out.display()))?
         .to_string_lossy()
         .into_owned();
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing("creating", "作成", &parent))?;
     let _lock = lock(&parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
     clean_leftovers(&parent, &name)?;
 
     let existing = Existing::read(out)?;
     if existing.manifest.is_none() && !existing.files.is_empty() && !mode.force {
-        bail!(
-            "{}: the folder holds files jiko did not write ({}{}); choose an empty or new --out, or pass --force to write beside them",
-            out.display(),
-            existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", "),
-            if existing.files.len() > 3 { ", …" } else { "" }
-        );
+        let some = existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", ");
+        let more = if existing.files.len() > 3 { ", …" } else { "" };
+        bail!(crate::say!(
+            "{p}: the folder holds files jiko did not write ({some}{more}); choose an empty or new --out, or pass --force to write beside them",
+            "{p}: jiko が書いていないファイルがあるフォルダです（{some}{more}）。空か新しい --out を選ぶか、横に書くなら --force を付けてください",
+            p = out.display(),
+            some = some,
+            more = more
+        ));
     }
     let mut manifest_files = files;
     // What the user keeps in the folder, carried over unchanged.
@@ -62,15 +65,16 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
         let ours = existing.manifest.as_ref().is_some_and(|m| m.contains(rel));
         if manifest_files.contains_key(rel) {
             if !ours && !mode.force {
-                bail!(
-                    "{}: jiko did not write this file and would replace it; move it away, choose another --out, or pass --force",
-                    out.join(rel).display()
-                );
+                bail!(crate::say!(
+                    "{p}: jiko did not write this file and would replace it; move it away, choose another --out, or pass --force",
+                    "{p}: jiko が書いていないファイルを置き換えることになります。移動するか、別の --out を選ぶか、--force を付けてください",
+                    p = out.join(rel).display()
+                ));
             }
         } else if !ours {
             carried.push(rel.clone());
         } else if mode.update {
-            let bytes = std::fs::read(out.join(rel)).with_context(|| format!("reading {}", out.join(rel).display()))?;
+            let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing("reading", "読み込み", &out.join(rel)))?;
             manifest_files.insert(rel.clone(), bytes);
         }
     }
@@ -91,7 +95,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
     })();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&stage);
-        return Err(e.context(format!("nothing was changed in {}", out.display())));
+        return Err(e.context(crate::say!("nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
     }
     swap(&stage, out, existing.present)?;
     fault::point();
@@ -116,13 +120,17 @@ impl Existing {
         let meta = match std::fs::symlink_metadata(out) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing { present: false, files: Vec::new(), manifest: None }),
-            Err(e) => return Err(e).with_context(|| format!("looking at {}", out.display())),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing("looking at", "確認", &out)),
         };
         if meta.file_type().is_symlink() {
-            bail!("{}: the output folder is a symbolic link; give the folder it points to", out.display());
+            bail!(crate::say!(
+                "{p}: the output folder is a symbolic link; give the folder it points to",
+                "{p}: 出力フォルダがシンボリックリンクです。リンク先のフォルダを指定してください",
+                p = out.display()
+            ));
         }
         if !meta.is_dir() {
-            bail!("{}: not a folder", out.display());
+            bail!(crate::say!("{p}: not a folder", "{p}: フォルダではありません", p = out.display()));
         }
         let mut files = Vec::new();
         list(out, Path::new(""), &mut files)?;
@@ -135,7 +143,7 @@ impl Existing {
 
 /// Files below `dir` (links listed as files, not followed).
 fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+    for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing("reading", "読み込み", &dir))? {
         let entry = entry?;
         let r = rel.join(entry.file_name());
         if entry.file_type()?.is_dir() {
@@ -156,15 +164,16 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
     }
-    let f = o.open(path).with_context(|| format!("opening the lock {}", path.display()))?;
+    let f = o.open(path).with_context(|| crate::lang::doing("opening the lock", "ロックを開く", &path))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "{}: another jiko run is writing this folder (lock {}); wait for it to finish",
-            out.display(),
-            path.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(crate::say!(
+            "{p}: another jiko run is writing this folder (lock {lock}); wait for it to finish",
+            "{p}: 別の jiko がこのフォルダに書き込み中です（ロック {lock}）。終わるまで待ってください",
+            p = out.display(),
+            lock = path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing("locking", "ロック", &path)),
     }
 }
 
@@ -172,7 +181,7 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
 /// run owns them).
 fn clean_leftovers(parent: &Path, name: &str) -> Result<()> {
     let prefix = format!(".{name}{STAGE_MARK}");
-    for entry in std::fs::read_dir(parent).with_context(|| format!("reading {}", parent.display()))? {
+    for entry in std::fs::read_dir(parent).with_context(|| crate::lang::doing("reading", "読み込み", &parent))? {
         let entry = entry?;
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             remove(&entry.path())?;
@@ -189,7 +198,7 @@ fn remove(path: &Path) -> Result<()> {
     } else {
         std::fs::remove_file(path)
     }
-    .with_context(|| format!("removing {}", path.display()))
+    .with_context(|| crate::lang::doing("removing", "削除", &path))
 }
 
 fn random_suffix() -> String {
@@ -212,16 +221,16 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
         match b.create(&stage) {
             Ok(()) => return Ok(stage),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("creating {}", stage.display())),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &stage)),
         }
     }
-    bail!("could not create a staging folder in {}", parent.display())
+    bail!(crate::say!("could not create a staging folder in {p}", "{p} に作業用フォルダを作れませんでした", p = parent.display()))
 }
 
 /// A new file (never an existing one or a link), written and synced.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir))?;
     }
     let write = || -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
@@ -231,32 +240,32 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         f.sync_all()
     };
-    write().with_context(|| format!("writing {}", path.display()))
+    write().with_context(|| crate::lang::doing("writing", "書き込み", &path))
 }
 
 /// A user's file into the staged folder: a hard link (same file, nothing
 /// copied), or a copy where links cannot be made.
 fn carry(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir))?;
     }
     if std::fs::symlink_metadata(from)?.file_type().is_symlink() {
         #[cfg(unix)]
         {
             let target = std::fs::read_link(from)?;
-            std::os::unix::fs::symlink(target, to).with_context(|| format!("keeping the link {}", from.display()))?;
+            std::os::unix::fs::symlink(target, to).with_context(|| crate::lang::doing("keeping the link", "リンクの保持", &from))?;
             return Ok(());
         }
     }
     if std::fs::hard_link(from, to).is_err() {
-        std::fs::copy(from, to).with_context(|| format!("keeping {}", from.display()))?;
+        std::fs::copy(from, to).with_context(|| crate::lang::doing("keeping", "保持", &from))?;
     }
     Ok(())
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("syncing {}", dir.display()))?;
+    File::open(dir).and_then(|d| d.sync_all()).with_context(|| crate::lang::doing("syncing", "同期", &dir))?;
     Ok(())
 }
 

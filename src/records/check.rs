@@ -1,7 +1,7 @@
 //! One record checked against the contract: a valid `Row`, or every
 //! problem it has, each naming the column as the file names it.
 
-use super::dates::{Minute, ACCEPTED_FORMS};
+use super::dates::{accepted_forms, Minute};
 use super::decode::Record;
 use super::header::{col, Layout};
 use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
@@ -15,6 +15,18 @@ pub const CELL_CHARS: usize = 32_767;
 const SHOWN_CHARS: usize = 80;
 /// Unknown codes listed for one cell; more are counted.
 const LISTED_CODES: usize = 3;
+
+fn too_long() -> String {
+    crate::say!(
+        "longer than {n} characters, the most a spreadsheet cell holds",
+        "{n}文字（表計算ソフトの1セルの上限）を超えています",
+        n = CELL_CHARS
+    )
+}
+
+fn before_start() -> String {
+    crate::say!("before the start (発生日時)", "発生日時より前です")
+}
 
 /// One problem of a row: the column as the file names it, the value, why.
 #[derive(Debug, Clone)]
@@ -49,11 +61,12 @@ impl<'a> Checker<'a> {
         let header = &self.layout.header;
         if rec.len() != header.len() {
             // A stray comma or a cut line: never drop or shift fields silently.
-            let hint = match self.layout.delimiter {
-                Some(_) => "quote values that contain commas",
-                None => "a value stands right of the header's last column",
+            let (n, width) = (rec.len(), header.len());
+            let message = match self.layout.delimiter {
+                Some(_) => crate::say!("the header has {width} columns; quote values that contain commas", "見出しは{width}列です。カンマを含む値は引用符で囲んでください", width = width),
+                None => crate::say!("the header has {width} columns; a value stands right of the header's last column", "見出しは{width}列です。見出しの最後の列より右に値があります", width = width),
             };
-            self.fail(problems, "(row)", &format!("{} fields", rec.len()), format!("the header has {} columns; {hint}", header.len()));
+            self.fail(problems, &super::row_column(), &crate::say!("{n} fields", "{n}項目", n = n), message);
         }
         let name = |i: usize| header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
         if let Some((i, q)) = &rec.quoting {
@@ -69,26 +82,28 @@ impl<'a> Checker<'a> {
                         problems,
                         &name(i),
                         v,
-                        format!(
-                            "the quoted value from line {} to line {} holds a line with a whole record's fields: a quote is probably missing or stray",
-                            rec.line, rec.end_line
+                        crate::say!(
+                            "the quoted value from line {a} to line {b} holds a line with a whole record's fields: a quote is probably missing or stray",
+                            "{a}行目から{b}行目までの引用符内の値に、1件分の項目がそろった行があります。引用符の閉じ忘れか余分な引用符と思われます",
+                            a = rec.line,
+                            b = rec.end_line
                         ),
                     );
                 }
             }
         }
         for (i, bytes) in &rec.undecodable {
-            self.fail(problems, &name(*i), bytes, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)");
+            self.fail(problems, &name(*i), bytes, crate::say!("holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
         }
         if let Some(i) = rec.oversized {
-            self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), format!("longer than {CELL_CHARS} characters, the most a spreadsheet cell holds"));
+            self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long());
         }
         for (i, v) in rec.iter().enumerate() {
             if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.chars().count() > CELL_CHARS {
-                self.fail(problems, &name(i), v, format!("longer than {CELL_CHARS} characters, the most a spreadsheet cell holds"));
+                self.fail(problems, &name(i), v, too_long());
             }
             if v.contains('\u{FFFD}') {
-                self.fail(problems, &name(i), v, "holds U+FFFD, the mark of text already damaged by a wrong conversion");
+                self.fail(problems, &name(i), v, crate::say!("holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
             }
         }
     }
@@ -110,7 +125,7 @@ impl<'a> Checker<'a> {
         let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'r str> {
             let v = get(c);
             if v.is_empty() {
-                fail(c, v, "required value is empty".into());
+                fail(c, v, crate::say!("required value is empty", "必須の値が空です"));
                 None
             } else {
                 Some(v)
@@ -134,7 +149,7 @@ impl<'a> Checker<'a> {
         let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let m = Minute::parse(x);
             if m.is_none() {
-                fail(c, x, format!("not a date and time; accepted: {ACCEPTED_FORMS}"));
+                fail(c, x, crate::say!("not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms()));
             }
             m
         };
@@ -148,12 +163,12 @@ impl<'a> Checker<'a> {
             ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
                 (Some(s), Some(Some(e))) if e >= s => Some((e.ordinal() - s.ordinal()) as u64),
                 (Some(_), Some(Some(_))) => {
-                    fail(col::ENDED, get(col::ENDED), "before the start (発生日時)".into());
+                    fail(col::ENDED, get(col::ENDED), before_start());
                     None
                 }
                 _ => None,
             },
-            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(x).and_then(|n| values::within(n, MAX_MINUTES, "minutes")) {
+            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(x).and_then(|n| values::within(n, MAX_MINUTES, &crate::say!("minutes", "継続時間（分）"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
                     fail(col::DURATION, x, m);
@@ -163,10 +178,10 @@ impl<'a> Checker<'a> {
         };
         if let (Some(s), Some(Some(e))) = (started_at, ended_at) {
             if e < s && !get(col::DURATION).is_empty() {
-                fail(col::ENDED, get(col::ENDED), "before the start (発生日時)".into());
+                fail(col::ENDED, get(col::ENDED), before_start());
             }
         }
-        let affected_users = required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, "users")) {
+        let affected_users = required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
             Ok(n) => Some(n),
             Err(m) => {
                 fail(col::USERS, x, m);
@@ -188,7 +203,11 @@ impl<'a> Checker<'a> {
                 fail(
                     col::EQUIPMENT,
                     equipment_text,
-                    format!("the simple form (簡易な様式) is allowed only for {}", taxonomy::SIMPLE_FORM_EQUIPMENT.join(", ")),
+                    crate::say!(
+                        "the simple form (簡易な様式) is allowed only for {list}",
+                        "簡易な様式は故障設備が {list} の場合に限られます",
+                        list = taxonomy::SIMPLE_FORM_EQUIPMENT.join(", ")
+                    ),
                 );
             }
         }
@@ -246,10 +265,10 @@ fn services(v: &str, voc: &Vocabulary, fail: &mut dyn FnMut(usize, &str, String)
         n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
     }
     if unknown > LISTED_CODES {
-        fail(col::SERVICES, v, format!("{} more unknown codes in this cell", unknown - LISTED_CODES));
+        fail(col::SERVICES, v, crate::say!("{n} more unknown codes in this cell", "このセルにはほかに{n}個の不明なコードがあります", n = unknown - LISTED_CODES));
     }
     if mask == 0 && unknown == 0 {
-        fail(col::SERVICES, v, "no service code".into());
+        fail(col::SERVICES, v, crate::say!("no service code", "役務がありません"));
     }
     (unknown == 0 && mask != 0).then_some(mask)
 }

@@ -19,8 +19,10 @@ pub struct Minute {
 }
 
 /// What the error for an unreadable date lists.
-pub const ACCEPTED_FORMS: &str =
-    "YYYY-MM-DD HH:MM, YYYY/M/D H:MM, YYYY年M月D日 H時M分, 令和6年4月1日 9:05, R6.4.1 9:05 (seconds allowed, JST)";
+pub fn accepted_forms() -> String {
+    let forms = "YYYY-MM-DD HH:MM, YYYY/M/D H:MM, YYYY年M月D日 H時M分, 令和6年4月1日 9:05, R6.4.1 9:05";
+    crate::say!("{forms} (seconds allowed, JST)", "{forms}（秒は省略可、日本時間）", forms = forms)
+}
 
 /// Eras for 和暦 dates: name, letter, Western year of its year 1.
 const ERAS: &[(&str, char, i32)] = &[("令和", 'R', 2019), ("平成", 'H', 1989), ("昭和", 'S', 1926)];

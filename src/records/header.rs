@@ -123,7 +123,15 @@ pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
     for (i, h) in header.iter().enumerate() {
         match canonical_column(h) {
             Some(c) if at[c] != usize::MAX => {
-                bail!("{place}: columns {:?} and {h:?} both name {} ({})", header[at[c]], COLUMNS[c].name, COLUMNS[c].japanese)
+                bail!(crate::say!(
+                    "{place}: columns {a:?} and {b:?} both name {name} ({ja})",
+                    "{place}: 列 {a:?} と {b:?} がどちらも {ja}（{name}）です",
+                    place = place,
+                    a = header[at[c]],
+                    b = h,
+                    name = COLUMNS[c].name,
+                    ja = COLUMNS[c].japanese
+                ))
             }
             Some(c) => at[c] = i,
             None if h.trim().is_empty() => {}
@@ -150,11 +158,22 @@ pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
             .iter()
             .filter_map(|c| {
                 let near = nearest_header(c, &extra)?;
-                Some(format!("{near:?} for {} ({})", c.name, c.japanese))
+                Some(crate::say!("{near:?} for {name} ({ja})", "{ja}（{name}）のつもりで {near:?}", near = near, name = c.name, ja = c.japanese))
             })
             .collect();
-        let hint = if hints.is_empty() { String::new() } else { format!("; did you mean {}?", hints.join(", ")) };
-        bail!("{place}: the header lacks required column(s) {}{hint}; found {}", names.join(", "), header.join(","));
+        let hint = if hints.is_empty() {
+            String::new()
+        } else {
+            crate::say!("; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
+        };
+        bail!(crate::say!(
+            "{place}: the header lacks required column(s) {names}{hint}; found {found}",
+            "{place}: 見出しに必須の列 {names} がありません{hint}。見出し: {found}",
+            place = place,
+            names = names.join(", "),
+            hint = hint,
+            found = header.join(",")
+        ));
     }
     let names = (0..NCOLS).map(|c| if at[c] == usize::MAX { COLUMNS[c].name.to_string() } else { header[at[c]].clone() }).collect();
     Ok(Layout { at, names, header: header.to_vec(), extra, delimiter: None })

@@ -71,7 +71,7 @@ impl IdSet {
                         line: rec.line,
                         column: column_name.clone(),
                         value: raw.to_string(),
-                        message: format!("duplicate {}, first at {at}", COLUMNS[col::ID].name),
+                        message: crate::say!("duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
                         fatal: true,
                     }),
                     None => {

@@ -39,24 +39,38 @@ pub struct Inputs {
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!("{}: no such file or folder", p.display()))?;
+        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(crate::say!("{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
         if meta.is_dir() {
             let before = inputs.files.len();
             walk(p, &mut inputs).with_context(|| format!("reading folder {}", p.display()))?;
             inputs.files[before..].sort();
             if inputs.files.len() == before {
-                bail!("no incident file (.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods) in {}", p.display());
+                bail!(crate::say!(
+                    "no incident file (.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods) in {p}",
+                    "{p} に事故のファイル（.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods）がありません",
+                    p = p.display()
+                ));
             }
         } else if !meta.is_file() {
-            bail!("{}: not a regular file (a FIFO, device or socket cannot be read as incidents)", p.display());
+            bail!(crate::say!(
+                "{p}: not a regular file (a FIFO, device or socket cannot be read as incidents)",
+                "{p}: 通常のファイルではありません（FIFO、デバイス、ソケットは読めません）",
+                p = p.display()
+            ));
         } else if file_name(p).starts_with("~$") {
-            bail!("{}: an Excel lock file (Excel writes it while the workbook is open), not a workbook", p.display());
+            bail!(crate::say!(
+                "{p}: an Excel lock file (Excel writes it while the workbook is open), not a workbook",
+                "{p}: Excel のロックファイル（ブックを開いている間に Excel が作るもの）で、ブックではありません",
+                p = p.display()
+            ));
         } else if !is_readable_kind(p) {
-            bail!(
-                "{}: jiko reads .csv and .tsv text and .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, not {}",
-                p.display(),
-                extension(p).map_or("a file without an extension".to_string(), |e| format!(".{e}"))
-            );
+            let kind = extension(p).map_or(crate::say!("a file without an extension", "拡張子のないファイル"), |e| format!(".{e}"));
+            bail!(crate::say!(
+                "{p}: jiko reads .csv and .tsv text and .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, not {kind}",
+                "{p}: jiko が読めるのは .csv、.tsv のテキストと .xlsx、.xlsm、.xlsb、.xls、.ods のブックで、{kind} は読めません",
+                p = p.display(),
+                kind = kind
+            ));
         } else {
             inputs.files.push(p.clone());
         }
@@ -77,11 +91,19 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
                 Ok(m) if m.is_file() && is_readable_kind(&path) && !name.starts_with('.') && !name.starts_with("~$") => {
                     inputs.files.push(path);
                 }
-                Ok(m) if m.is_dir() => inputs.notes.push(format!("{}: a link to a folder, not followed", path.display())),
-                Ok(m) if !m.is_file() && is_readable_kind(&path) => {
-                    inputs.notes.push(format!("{}: a link to something that is not a regular file, skipped", path.display()))
+                Ok(m) if m.is_dir() => inputs.notes.push(crate::say!(
+                    "{p}: a link to a folder, not followed",
+                    "{p}: フォルダへのリンクはたどりません",
+                    p = path.display()
+                )),
+                Ok(m) if !m.is_file() && is_readable_kind(&path) => inputs.notes.push(crate::say!(
+                    "{p}: a link to something that is not a regular file, skipped",
+                    "{p}: 通常のファイルでないものへのリンクのため読み飛ばしました",
+                    p = path.display()
+                )),
+                Err(_) if is_readable_kind(&path) => {
+                    inputs.notes.push(crate::say!("{p}: a broken link, skipped", "{p}: 切れたリンクのため読み飛ばしました", p = path.display()))
                 }
-                Err(_) if is_readable_kind(&path) => inputs.notes.push(format!("{}: a broken link, skipped", path.display())),
                 _ => {}
             }
         } else if kind.is_dir() {
@@ -92,11 +114,15 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
         } else if !is_readable_kind(&path) {
             continue;
         } else if name.starts_with("~$") {
-            inputs.notes.push(format!("{}: an Excel lock file, skipped", path.display()));
+            inputs.notes.push(crate::say!("{p}: an Excel lock file, skipped", "{p}: Excel のロックファイルのため読み飛ばしました", p = path.display()));
         } else if name.starts_with('.') {
-            inputs.notes.push(format!("{}: a hidden file, skipped", path.display()));
+            inputs.notes.push(crate::say!("{p}: a hidden file, skipped", "{p}: 隠しファイルのため読み飛ばしました", p = path.display()));
         } else if !kind.is_file() {
-            inputs.notes.push(format!("{}: not a regular file (FIFO, device or socket), skipped", path.display()));
+            inputs.notes.push(crate::say!(
+                "{p}: not a regular file (FIFO, device or socket), skipped",
+                "{p}: 通常のファイルでない（FIFO、デバイス、ソケット）ため読み飛ばしました",
+                p = path.display()
+            ));
         } else {
             inputs.files.push(path);
         }

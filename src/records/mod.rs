@@ -82,7 +82,7 @@ pub struct RowError {
 /// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
 pub fn place(file: &str, sheet: Option<&str>, line: u64) -> String {
     match sheet {
-        Some(sheet) => format!("{file}: sheet {sheet}, row {line}"),
+        Some(sheet) => crate::say!("{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
         None => format!("{file}:{line}"),
     }
 }
@@ -90,7 +90,8 @@ pub fn place(file: &str, sheet: Option<&str>, line: u64) -> String {
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = place(&self.file, self.sheet.as_deref(), self.line);
-        write!(f, "{at}: column {}: {:?}: {}", self.column, self.value, self.message)
+        let column = crate::say!("column", "列");
+        write!(f, "{at}: {column} {}: {:?}: {}", self.column, self.value, self.message)
     }
 }
 
@@ -245,14 +246,20 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A path as messages and outputs print it: as given, but relative to the
-/// project for the shipped files, so outputs do not depend on where the
-/// project is checked out.
+/// A path as messages and outputs print it: as given, but the shipped
+/// data (the project's `data/`) as `data/…`, so the reference outputs do
+/// not depend on where the project is checked out.
 pub fn display(path: &Path) -> String {
-    match path.strip_prefix(crate::project_dir()) {
-        Ok(rel) if path.is_absolute() => rel.display().to_string(),
+    let root = crate::project_dir();
+    match path.strip_prefix(&root) {
+        Ok(rel) if path.is_absolute() && rel.starts_with("data") => rel.display().to_string(),
         _ => path.display().to_string(),
     }
+}
+
+/// The column of a problem that is the whole row's (a field count, quoting).
+pub fn row_column() -> String {
+    crate::say!("(row)", "（行）")
 }
 
 #[cfg(test)]

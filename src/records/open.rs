@@ -92,7 +92,12 @@ fn cells(r: &Record) -> Vec<String> {
 fn title_note(name: &str, sheet: Option<&str>, skipped: &[Record]) -> Option<String> {
     (!skipped.is_empty()).then(|| {
         let rows: Vec<String> = skipped.iter().map(|r| format!("{} ({})", r.line, super::shown(&r.iter().collect::<Vec<_>>().join(" ").trim().to_string()))).collect();
-        format!("{}: rows above the header skipped as titles: {}", place(name, sheet, skipped[0].line), rows.join(", "))
+        crate::say!(
+            "{at}: rows above the header skipped as titles: {rows}",
+            "{at}: 見出しより上の行を表題として読み飛ばしました: {rows}",
+            at = place(name, sheet, skipped[0].line),
+            rows = rows.join(", ")
+        )
     })
 }
 
@@ -151,7 +156,12 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
         layout.delimiter = Some(*separator);
         let mut notes: Vec<String> = title_note(name, None, &rows[..at]).into_iter().collect();
         if i > 0 {
-            notes.push(format!("{name}: read as {separator_name}-separated (no header was found with commas)"));
+            notes.push(crate::say!(
+                "{name}: read as {sep}-separated (no header was found with commas)",
+                "{name}: カンマ区切りでは見出しが見つからないため、{sep}区切りとして読みました",
+                name = name,
+                sep = separator_name
+            ));
         }
         let pending = raw.split_off(at + 1);
         return Ok(Opened {
@@ -167,11 +177,16 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
     // No separator gave a header: report the comma reading's first row.
     let (rows, _, _, _) = first_try.context("no separator tried")?;
     match (opts.header_row, rows.first()) {
-        (Some(n), _) => bail!("{}: --header-row {n}: the file has no such row", place(name, None, n)),
-        (None, None) => bail!("{name}: the file holds no rows (no header)"),
+        (Some(n), _) => bail!(crate::say!("{at}: --header-row {n}: the file has no such row", "{at}: --header-row {n}: その行がありません", at = place(name, None, n), n = n)),
+        (None, None) => bail!(crate::say!("{name}: the file holds no rows (no header)", "{name}: 行がありません（見出しもありません）", name = name)),
         (None, Some(first)) => {
             header::map_header(&place(name, None, first.line), &cells(first))?;
-            bail!("{}: no header row found in the first {HEADER_SEARCH_ROWS} rows", place(name, None, first.line))
+            bail!(crate::say!(
+                "{at}: no header row found in the first {n} rows",
+                "{at}: 最初の{n}行に見出しが見つかりません",
+                at = place(name, None, first.line),
+                n = HEADER_SEARCH_ROWS
+            ))
         }
     }
 }
@@ -187,8 +202,13 @@ fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> 
     let at = match find_header(search, opts.header_row) {
         Some(at) => at,
         None => match (opts.header_row, rows.first()) {
-            (Some(n), _) => bail!("{}: --header-row {n}: the sheet has no such row with values", place(name, Some(&sheet), n)),
-            (None, None) => bail!("{name}: sheet {sheet} is empty"),
+            (Some(n), _) => bail!(crate::say!(
+                "{at}: --header-row {n}: the sheet has no such row with values",
+                "{at}: --header-row {n}: 値のあるその行がありません",
+                at = place(name, Some(&sheet), n),
+                n = n
+            )),
+            (None, None) => bail!(crate::say!("{name}: sheet {sheet} is empty", "{name}: シート {sheet} は空です", name = name, sheet = sheet)),
             (None, Some(_)) => 0,
         },
     };

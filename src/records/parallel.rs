@@ -113,9 +113,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                                         part.fatal = true;
                                         part.errors.push(fc.error(
                                             u.line,
-                                            "(row)".into(),
+                                            super::row_column(),
                                             "\"".into(),
-                                            "a quote opened here is never closed: every later row would be lost in it".into(),
+                                            crate::say!("a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
                                             true,
                                         ));
                                     }

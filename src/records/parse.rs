@@ -247,8 +247,14 @@ impl<R: Read> Parser<R> {
                         // `"ab"c`: keep the text, but the row is in doubt.
                         let field = rec.ends.len();
                         rec.quoting.get_or_insert_with(|| {
-                            let what = if other.is_ascii() { format!("{:?}", char::from(other)) } else { "text".to_string() };
-                            (field, format!("{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray"))
+                            let what = if other.is_ascii() { format!("{:?}", char::from(other)) } else { crate::say!("text", "文字") };
+                            let message = crate::say!(
+                                "{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray",
+                                "{opened}行目で始まる値の閉じ引用符の後に{what}が続きます。引用符が足りないか余分です",
+                                what = what,
+                                opened = opened
+                            );
+                            (field, message)
                         });
                         let ended = self.unquoted(rec, field_start)?;
                         return Ok(ended);

@@ -27,7 +27,10 @@ pub fn count(v: &str) -> Result<u64, String> {
     }
     let t = nfkc(v);
     if APPROXIMATE.iter().any(|w| t.contains(w)) {
-        return Err("an approximate count (約, 以上, …): write the number the carrier reported, e.g. 30000".into());
+        return Err(crate::say!(
+            "an approximate count (約, 以上, …): write the number the carrier reported, e.g. 30000",
+            "概数（約、以上 など）です。事業者が報告した数（例: 30000）を書いてください"
+        ));
     }
     let t = COUNT_UNITS.iter().find_map(|u| t.strip_suffix(u)).unwrap_or(&t).trim();
     kanji_scaled(t)
@@ -40,13 +43,13 @@ pub fn minutes(v: &str) -> Result<u64, String> {
     }
     let t = nfkc(v);
     if APPROXIMATE.iter().any(|w| t.contains(w)) {
-        return Err("an approximate duration (約, 以上, …): write the minutes reported".into());
+        return Err(crate::say!("an approximate duration (約, 以上, …): write the minutes reported", "概数（約、以上 など）です。報告された分数を書いてください"));
     }
     let t = t.trim();
     if let Some((h, m)) = t.split_once(':') {
         let (h, m) = (grouped(h.trim())?, grouped(m.trim())?);
         if m >= 60 || m.to_string().len() > 2 {
-            return Err("not a duration as H:MM".into());
+            return Err(crate::say!("not a duration as H:MM", "H:MM の形の時間として読めません"));
         }
         return h.checked_mul(60).and_then(|x| x.checked_add(m)).ok_or_else(too_large);
     }
@@ -63,13 +66,17 @@ pub fn minutes(v: &str) -> Result<u64, String> {
         }
     }
     if any {
-        return if rest.is_empty() { Ok(total) } else { Err(format!("{rest:?} after the duration")) };
+        return if rest.is_empty() { Ok(total) } else { Err(crate::say!("{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
     }
     grouped(t)
 }
 
 fn too_large() -> String {
-    "too large a number".into()
+    crate::say!("too large a number", "大きすぎる数です")
+}
+
+fn not_whole() -> String {
+    crate::say!("not a whole number", "整数として読めません")
 }
 
 fn plain_digits(v: &str) -> Option<u64> {
@@ -79,7 +86,11 @@ fn plain_digits(v: &str) -> Option<u64> {
 /// Digits with optional thousands separators (`166,803`), nothing else.
 fn grouped(t: &str) -> Result<u64, String> {
     if t.starts_with('+') || t.starts_with('-') {
-        return Err(if t.starts_with('-') { "must not be negative".into() } else { "a plain number, without a sign".into() });
+        return Err(if t.starts_with('-') {
+            crate::say!("must not be negative", "負の数は使えません")
+        } else {
+            crate::say!("a plain number, without a sign", "符号を付けない数で書いてください")
+        });
     }
     let ok_groups = !t.contains(',') || {
         let mut parts = t.split(',');
@@ -88,12 +99,12 @@ fn grouped(t: &str) -> Result<u64, String> {
     };
     let digits: String = t.chars().filter(|&c| c != ',').collect();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || !ok_groups {
-        return Err("not a whole number".into());
+        return Err(not_whole());
     }
     if digits.len() > 18 {
         return Err(too_large());
     }
-    digits.parse().map_err(|_| "not a whole number".into())
+    digits.parse().map_err(|_| not_whole())
 }
 
 /// `35万1266`, `1億2000万`, `3万`: 万 and 億 as the multipliers they are.
@@ -113,7 +124,7 @@ fn kanji_scaled(t: &str) -> Result<u64, String> {
     if !rest.is_empty() {
         let n = grouped(rest)?;
         if n >= 10_000 {
-            return Err("not a whole number".into());
+            return Err(not_whole());
         }
         total += n;
     }
@@ -123,7 +134,8 @@ fn kanji_scaled(t: &str) -> Result<u64, String> {
 /// A number checked against its plausible range.
 pub fn within(n: u64, max: u64, what: &str) -> Result<u64, String> {
     if n > max {
-        Err(format!("{n} {what} is outside the plausible range 0–{}", crate::render::thousands(max as i64)))
+        let max = crate::render::thousands(max as i64);
+        Err(crate::say!("{n} {what} is outside the plausible range 0–{max}", "{n}は{what}としてあり得る範囲（0～{max}）の外です", n = n, what = what, max = max))
     } else {
         Ok(n)
     }
@@ -182,8 +194,11 @@ impl Vocabulary {
         let labels = || (!value.is_ascii()).then(|| taxonomy::nearest(value, self.codes.iter().map(|c| c.label))).flatten();
         let near = (value.chars().count() <= 64).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
         match near {
-            Some(near) => format!("unknown code; did you mean `{near}`?"),
-            None => format!("unknown code; valid codes: {}", codes.collect::<Vec<_>>().join(", ")),
+            Some(near) => crate::say!("unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
+            None => {
+                let list = codes.collect::<Vec<_>>().join(", ");
+                crate::say!("unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
+            }
         }
     }
 }

@@ -20,8 +20,10 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Recor
             .iter()
             .find(|n| *n == s)
             .cloned()
-            .with_context(|| format!("{}: no sheet {s:?}; the sheets are {}", path.display(), names.join(", ")))?,
-        None => names.first().cloned().with_context(|| format!("{}: the workbook has no sheet", path.display()))?,
+            .with_context(|| {
+                crate::say!("{p}: no sheet {s:?}; the sheets are {list}", "{p}: シート {s:?} がありません。シート: {list}", p = path.display(), s = s, list = names.join(", "))
+            })?,
+        None => names.first().cloned().with_context(|| crate::say!("{p}: the workbook has no sheet", "{p}: ブックにシートがありません", p = path.display()))?,
     };
     let at = |e: &dyn std::fmt::Display| format!("{}: reading sheet {name}: {e}", path.display());
     let mut rows = SparseRows::new(path, &name);
@@ -61,7 +63,7 @@ struct SparseRows {
 
 impl SparseRows {
     fn new(path: &Path, sheet: &str) -> SparseRows {
-        SparseRows { where_: format!("{}: sheet {sheet}", path.display()), rows: Default::default() }
+        SparseRows { where_: crate::say!("{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default() }
     }
 
     fn add(&mut self, row: u32, col: u32, text: String) -> Result<()> {
@@ -69,12 +71,13 @@ impl SparseRows {
             return Ok(());
         }
         if col as usize >= MAX_FIELDS {
-            bail!(
-                "{}, cell {}{}: a value beyond the first {MAX_FIELDS} columns; an incident list is narrower (delete stray cells)",
-                self.where_,
-                column_letters(col),
-                row + 1
-            );
+            bail!(crate::say!(
+                "{at}, cell {cell}: a value beyond the first {n} columns; an incident list is narrower (delete stray cells)",
+                "{at}、セル {cell}: 先頭{n}列より右に値があります。事故一覧の幅を超えています（不要なセルを削除してください）",
+                at = self.where_,
+                cell = format!("{}{}", column_letters(col), row + 1),
+                n = MAX_FIELDS
+            ));
         }
         self.rows.entry(row).or_default().push((col, text));
         Ok(())
