@@ -333,8 +333,13 @@ pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<
         let score = if value.starts_with(c) || (value.len() >= 3 && c.contains(value.as_str())) {
             0
         } else {
+            let limit = (c.len() / 3).max(2);
+            // Lengths further apart than the limit cannot be within it.
+            if value.chars().count().abs_diff(c.chars().count()) > limit {
+                continue;
+            }
             let d = edit_distance(&value, c);
-            if d > (c.len() / 3).max(2) {
+            if d > limit {
                 continue;
             }
             d
@@ -349,13 +354,14 @@ pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }

@@ -380,3 +380,48 @@ fn messages_are_in_japanese_with_lang_ja_or_a_japanese_locale() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiko")).args(["aggregate", "--year", "R9"]).env("LANG", "C.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES").output().unwrap();
     assert!(stderr(&o).contains("error: the inputs hold no report"), "{}", stderr(&o));
 }
+
+/// A minimal OpenDocument spreadsheet (as LibreOffice saves one) with one
+/// sheet of text cells.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    z.start_file("META-INF/manifest.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    let mut body = String::new();
+    for r in rows {
+        body += "<table:table-row>";
+        for c in r.iter() {
+            body += &format!("<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>");
+        }
+        body += "</table:table-row>";
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="事故">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    z.start_file("content.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_opendocument_spreadsheet_is_read() {
+    let dir = tmp("ods");
+    let path = dir.join("list.ods");
+    std::fs::write(
+        &path,
+        ods(&[
+            &["報告番号", "事業者名", "報告様式", "発生日時", "継続時間（分）", "影響利用者数", "役務", "発生要因"],
+            &["o1", "A社", "詳細", "2020/5/1 10:00", "130", "100", "FTTH", "作業ミス"],
+            &["o2", "A社", "詳細", "2020/5/1 10:00", "130", "100", "fth", "作業ミス"],
+        ]),
+    )
+    .unwrap();
+    let o = jiko(&["validate", path.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("list.ods: sheet 事故, row 3: column 役務: \"fth\": unknown code; did you mean `ftth`?"), "{err}");
+}

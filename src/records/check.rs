@@ -109,7 +109,9 @@ impl<'a> Checker<'a> {
     }
 
     /// Check one record; every problem found is pushed, not only the first.
-    pub fn check<'r>(&self, rec: &'r Record, problems: &mut Vec<Problem>) -> Option<Row<'r>> {
+    /// Without `detail` the problems are only counted, so the costly part of
+    /// their messages (the nearest code) is left out.
+    pub fn check<'r>(&self, rec: &'r Record, problems: &mut Vec<Problem>, detail: bool) -> Option<Row<'r>> {
         problems.clear();
         self.shape(rec, problems);
         let l = self.layout;
@@ -134,7 +136,7 @@ impl<'a> Checker<'a> {
         let code = |c: usize, voc: &Vocabulary, v: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let found = voc.find(v);
             if found.is_none() {
-                fail(c, v, voc.unknown(v));
+                fail(c, v, if detail { voc.unknown(v) } else { String::new() });
             }
             found
         };
@@ -188,7 +190,7 @@ impl<'a> Checker<'a> {
                 None
             }
         });
-        let services = required(col::SERVICES, &mut fail).and_then(|x| services(x, &v.services, &mut fail));
+        let services = required(col::SERVICES, &mut fail).and_then(|x| services(x, &v.services, detail, &mut fail));
         let cause = required(col::CAUSE, &mut fail).and_then(|x| code(col::CAUSE, &v.causes, x, &mut fail));
         let equipment_text = get(col::EQUIPMENT);
         let equipment = match equipment_text {
@@ -245,7 +247,7 @@ impl<'a> Checker<'a> {
 
 /// A cell of services: codes or labels separated by `;`, `、`, `，` or a
 /// line break, as a bit mask over `taxonomy::SERVICES`.
-fn services(v: &str, voc: &Vocabulary, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
+fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
     let mut mask = 0u32;
     let mut unknown = 0usize;
     let mut take = |piece: &str, fail: &mut dyn FnMut(usize, &str, String)| match voc.find(piece) {
@@ -253,7 +255,7 @@ fn services(v: &str, voc: &Vocabulary, fail: &mut dyn FnMut(usize, &str, String)
         None => {
             unknown += 1;
             if unknown <= LISTED_CODES {
-                fail(col::SERVICES, piece, voc.unknown(piece));
+                fail(col::SERVICES, piece, if detail { voc.unknown(piece) } else { String::new() });
             }
         }
     };

@@ -40,7 +40,9 @@ struct FileCheck<'a> {
 impl FileCheck<'_> {
     fn record(&self, rec: &Record, part: &mut Partial, problems: &mut Vec<Problem>, sink: &mut impl FnMut(&Row)) {
         part.rows += 1;
-        match self.checker.check(rec, problems) {
+        // Messages are needed while errors are still listed, or for rejects.
+        let detail = self.keep_rejected || part.errors.len() < ERRORS_PER_FILE;
+        match self.checker.check(rec, problems, detail) {
             Some(row) => {
                 part.hashes.push(id_key_hash(row.incident_id));
                 sink(&row);

@@ -192,7 +192,7 @@ impl Vocabulary {
         let codes = self.codes.iter().map(|c| c.code);
         // Labels are Japanese: a value in ASCII is compared with codes only.
         let labels = || (!value.is_ascii()).then(|| taxonomy::nearest(value, self.codes.iter().map(|c| c.label))).flatten();
-        let near = (value.chars().count() <= 64).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
+        let near = (value.chars().count() <= 40).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
         match near {
             Some(near) => crate::say!("unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
             None => {
