@@ -360,6 +360,23 @@ fn only_jikos_own_files_are_replaced_or_removed() {
     assert!(!out.join("rejects.csv").exists());
     assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 
+    // A folder where jiko writes a file (a write error): nothing changes.
+    let before = snapshot(&out);
+    std::fs::create_dir_all(out.join("report.xlsx.d")).unwrap();
+    std::fs::remove_file(out.join("report.xlsx")).ok();
+    std::fs::rename(out.join("report.xlsx.d"), out.join("report.xlsx")).unwrap();
+    std::fs::write(out.join("report.xlsx/keep.txt"), "mine").unwrap();
+    let o = aggregate(&input, &out, &["--no-charts", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(out.join("report.xlsx/keep.txt")).unwrap(), "mine");
+    assert!(leftovers(&out).is_empty());
+    let mut after = snapshot(&out);
+    after.remove(Path::new("report.xlsx/keep.txt"));
+    let mut before = before;
+    before.remove(Path::new("report.xlsx"));
+    assert_eq!(after, before, "every other file as it was");
+
     // A folder jiko did not make is refused while it holds anything.
     let theirs = dir.join("theirs");
     std::fs::create_dir_all(&theirs).unwrap();

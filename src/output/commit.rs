@@ -141,16 +141,22 @@ impl Existing {
     }
 }
 
-/// Files below `dir` (links listed as files, not followed).
+/// Files below `dir` (links listed as files, not followed), and empty
+/// folders, which are the user's too.
 fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut any = false;
     for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing("reading", "読み込み", &dir))? {
         let entry = entry?;
+        any = true;
         let r = rel.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             list(&entry.path(), &r, out)?;
         } else {
             out.push(r);
         }
+    }
+    if !any && !rel.as_os_str().is_empty() {
+        out.push(rel.to_path_buf());
     }
     Ok(())
 }
@@ -249,7 +255,11 @@ fn carry(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir))?;
     }
-    if std::fs::symlink_metadata(from)?.file_type().is_symlink() {
+    let meta = std::fs::symlink_metadata(from)?;
+    if meta.is_dir() {
+        return std::fs::create_dir_all(to).with_context(|| crate::lang::doing("keeping", "保持", from));
+    }
+    if meta.file_type().is_symlink() {
         #[cfg(unix)]
         {
             let target = std::fs::read_link(from)?;
