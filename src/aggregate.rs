@@ -233,7 +233,7 @@ struct Counter {
     map: std::sync::Arc<CarrierMap>,
     /// Spelling → (carrier key, times met): few distinct spellings, so
     /// each is normalized once per worker.
-    spellings: HashMap<String, (u64, u64)>,
+    spellings: HashMap<String, (u64, u64), foldhash::fast::RandomState>,
 }
 
 impl Counter {
@@ -466,7 +466,7 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
         files: names.clone(),
         error: None,
         map: map.clone(),
-        spellings: HashMap::new(),
+        spellings: HashMap::default(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
     let read = {

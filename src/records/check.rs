@@ -98,12 +98,16 @@ impl<'a> Checker<'a> {
         if let Some(i) = rec.oversized {
             self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long());
         }
-        for (i, v) in rec.iter().enumerate() {
-            if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.chars().count() > CELL_CHARS {
-                self.fail(problems, &name(i), v, too_long());
-            }
-            if v.contains('\u{FFFD}') {
-                self.fail(problems, &name(i), v, crate::say!("holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
+        // Each field is looked at only when the whole record calls for it.
+        let (long, replaced) = (rec.text().len() > CELL_CHARS, rec.text().contains('\u{FFFD}'));
+        if long || replaced {
+            for (i, v) in rec.iter().enumerate() {
+                if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.chars().count() > CELL_CHARS {
+                    self.fail(problems, &name(i), v, too_long());
+                }
+                if replaced && v.contains('\u{FFFD}') {
+                    self.fail(problems, &name(i), v, crate::say!("holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
+                }
             }
         }
     }
@@ -118,7 +122,7 @@ impl<'a> Checker<'a> {
         let get = |c: usize| -> &'r str {
             match l.at[c] {
                 usize::MAX => "",
-                i => rec.get(i).unwrap_or("").trim(),
+                i => super::normalize::trim(rec.get(i).unwrap_or("")),
             }
         };
         let v = vocabularies();
@@ -261,7 +265,8 @@ fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize,
     };
     // Canonical cells split on `;` alone; others after normalization.
     if v.is_ascii() {
-        v.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
+        let ascii_separator = |c: char| matches!(c, ';' | ',' | '\n' | '\r');
+        v.split(ascii_separator).map(str::trim_ascii).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
     } else {
         let n = super::normalize::nfkc(v);
         n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));

@@ -114,6 +114,11 @@ impl Record {
         self.len() == 0
     }
 
+    /// Every field's text back to back.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -139,6 +144,35 @@ impl Record {
     pub fn pad_to(&mut self, n: usize) {
         while self.ends.len() < n {
             self.ends.push(self.text.len());
+        }
+    }
+
+    /// Decode `raw` into this record, taking its bytes when they are valid
+    /// UTF-8 already (no copy) and handing back this record's buffer.
+    pub fn take_from(&mut self, raw: &mut ByteRecord, encoding: Encoding) {
+        if encoding == Encoding::Utf8 {
+            let old = std::mem::take(&mut self.text).into_bytes();
+            let bytes = std::mem::replace(&mut raw.bytes, old);
+            match String::from_utf8(bytes) {
+                Ok(text) => self.text = text,
+                Err(e) => {
+                    // Not UTF-8 throughout: give the bytes back, decode by field.
+                    let old = std::mem::replace(&mut raw.bytes, e.into_bytes());
+                    self.text = String::from_utf8(old).unwrap_or_default();
+                    self.text.clear();
+                    return self.decode_from(raw, encoding);
+                }
+            }
+            self.line = raw.line;
+            self.end_line = raw.end_line;
+            self.extra_fields = raw.extra_fields;
+            self.oversized = raw.oversized;
+            self.quoting = raw.quoting.take();
+            self.ends.clear();
+            self.ends.extend_from_slice(&raw.ends);
+            self.undecodable.clear();
+        } else {
+            self.decode_from(raw, encoding);
         }
     }
 

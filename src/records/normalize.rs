@@ -6,9 +6,19 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Trimmed of white space: ASCII first (fast), Unicode only when the
+/// value starts or ends with a non-ASCII character (`　` U+3000).
+pub fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(b)) if *a >= 0x80 || *b >= 0x80 => t.trim(),
+        _ => t,
+    }
+}
+
 /// NFKC, trimmed. ASCII text is already NFKC, so it is only trimmed.
 pub fn nfkc(s: &str) -> Cow<'_, str> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_ascii() {
         Cow::Borrowed(t)
     } else {

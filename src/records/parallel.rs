@@ -104,9 +104,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                             let mut text = Record::default();
                             while let Some(batch) = next_batch(full) {
                                 match batch {
-                                    Ok(batch) => {
-                                        for raw in &batch.0 {
-                                            text.decode_from(raw, encoding);
+                                    Ok(mut batch) => {
+                                        for raw in batch.0.iter_mut() {
+                                            text.take_from(raw, encoding);
                                             fc.record(&text, &mut part, &mut problems, sink);
                                         }
                                         let _ = back.send(batch.0);

@@ -164,6 +164,9 @@ impl<R: Read> Parser<R> {
             return Ok(false);
         }
         rec.line = self.line;
+        if self.whole_line(rec) {
+            return Ok(true);
+        }
         loop {
             let field_start = rec.bytes.len();
             let ended = if self.peek()? == Some(b'"') {
@@ -178,6 +181,36 @@ impl<R: Read> Parser<R> {
                 return Ok(true);
             }
         }
+    }
+
+    /// The common case in one step: a whole line in the buffer with no
+    /// quote and no lone CR, split at its delimiters. False (nothing taken)
+    /// when the line needs the general parser.
+    fn whole_line(&mut self, rec: &mut ByteRecord) -> bool {
+        let window = &self.buf[self.pos..self.len];
+        let Some(end) = memchr::memchr(b'\n', window) else { return false };
+        let line = &window[..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if memchr::memchr2(b'"', b'\r', line).is_some() || line.len() > FIELD_BYTES {
+            return false;
+        }
+        let mut start = 0;
+        for at in memchr::memchr_iter(self.delimiter, line) {
+            if rec.ends.len() + 1 >= MAX_FIELDS || at - start > FIELD_BYTES {
+                // Over a bound: the general parser counts and cuts.
+                rec.clear();
+                return false;
+            }
+            rec.bytes.extend_from_slice(&line[start..at]);
+            rec.ends.push(rec.bytes.len());
+            start = at + 1;
+        }
+        rec.bytes.extend_from_slice(&line[start..]);
+        rec.ends.push(rec.bytes.len());
+        rec.end_line = self.line;
+        self.line += 1;
+        self.pos += end + 1;
+        true
     }
 
     /// An unquoted field: up to a delimiter (false) or the record's end (true).
