@@ -38,9 +38,18 @@ pub struct YearTally {
     /// (report, service) pairs of detailed reports, per service code.
     pub services: [u64; SERVICES.len()],
     pub outside_duty: u64,
+    /// Σ affected users × duration in minutes over the counted reports
+    /// (both forms), for the trend's user-hours.
+    pub user_minutes: u128,
 }
 
 impl YearTally {
+    /// Affected users × duration in hours over the counted reports,
+    /// rounded half up to a whole number.
+    pub fn user_hours(&self) -> u128 {
+        (self.user_minutes + 30) / 60
+    }
+
     /// Add another worker's counts of the same year.
     fn merge(&mut self, o: YearTally) {
         self.detailed_reports += o.detailed_reports;
@@ -62,6 +71,7 @@ impl YearTally {
             *c += oc;
         }
         self.outside_duty += o.outside_duty;
+        self.user_minutes += o.user_minutes;
     }
 }
 
@@ -77,6 +87,7 @@ impl Default for YearTally {
             equipment: [0; EQUIPMENT.len() + 1],
             services: [0; SERVICES.len()],
             outside_duty: 0,
+            user_minutes: 0,
         }
     }
 }
@@ -258,6 +269,7 @@ impl Counter {
             }
             return;
         }
+        self.years.entry(fy).or_default().user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         let dbin = if row.info_leak() {
             INFO_LEAK_ROW
         } else {

@@ -91,9 +91,34 @@ pub struct MatrixCell {
     pub majors: Option<String>,
 }
 
+/// One year of a series chart: stacked parts (one part for a single
+/// metric), or nothing known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearBar {
+    pub fy: i32,
+    pub label: String,
+    /// Values of the stacked parts, bottom first; `None` when unknown.
+    pub parts: Option<Vec<f64>>,
+    pub source: Source,
+    /// The rule set that starts this year (its note mark), if one does.
+    pub rule_mark: Option<String>,
+}
+
+/// Years side by side: bars per fiscal year, parts named in a legend,
+/// values shown with `unit`, rule sets separated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearSeries {
+    pub bars: Vec<YearBar>,
+    pub parts: Vec<String>,
+    pub unit: String,
+    /// Values shown in 万 (ten thousands) when they are large.
+    pub in_man: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Trend(Vec<TrendBar>),
+    Years(YearSeries),
     Shares(Vec<Panel>),
     Matrix { rows: Vec<String>, columns: Vec<String>, cells: Vec<Vec<MatrixCell>> },
 }
@@ -113,7 +138,7 @@ pub const TREND_NOTES: &[(i32, &str, &str)] = &[
     (2015, "注6", "注6 平成27年度から役務区分別の基準"),
     (2019, "注7", "注7 令和元年度からLPWAの区分を追加"),
 ];
-const FIRST_TREND_YEAR: i32 = 2008;
+pub const FIRST_TREND_YEAR: i32 = 2008;
 /// What the numbers on a share bar are.
 const SHARE_AXIS: &str = "割合（%）と件数（件）";
 
@@ -347,6 +372,21 @@ impl Chart {
                     }
                 }
             }
+            Body::Years(ys) => {
+                for b in &ys.bars {
+                    out.push(b.label.clone());
+                    out.extend(b.rule_mark.clone());
+                    if let Some(parts) = &b.parts {
+                        out.push(ys.value_text(parts.iter().sum()));
+                        out.extend(parts.iter().map(|v| ys.value_text(*v)));
+                    }
+                }
+                out.extend(ys.parts.iter().cloned());
+                out.extend(YEARS_LEGEND.iter().map(|s| s.to_string()));
+                out.extend((0..=100).map(|n| n.to_string()));
+                out.push(ys.axis_label());
+                out.push("万".to_string());
+            }
             Body::Matrix { rows, columns, cells } => {
                 out.extend(rows.iter().cloned());
                 out.extend(columns.iter().cloned());
@@ -441,6 +481,7 @@ pub fn draw(chart: &Chart, fonts: &Fonts) -> Result<Vec<u8>> {
             draw_shares(&mut c, panels)?
         }
         Body::Matrix { rows, columns, cells } => draw_matrix(&mut c, rows, columns, cells)?,
+        Body::Years(ys) => draw_years(&mut c, ys)?,
     };
     let mut y = bottom + 30.0;
     for n in &chart.notes {
@@ -494,6 +535,108 @@ fn draw_trend(c: &mut Canvas, bars: &[TrendBar], axis: &str) -> Result<f32> {
     c.text("事故データから集計", (left as f32 + 26.0, y), SMALL_PX, Weight::Regular, Anchor::Left, INK)?;
     c.rect((left + 260, y as i32 - 9), (left + 278, y as i32 + 9), PALETTE[4], true)?;
     c.text("公表値", (left as f32 + 286.0, y), SMALL_PX, Weight::Regular, Anchor::Left, INK)?;
+    Ok(y + 10.0)
+}
+
+/// How the sources of a year series are drawn.
+const YEARS_LEGEND: &[&str] = &["事故データから集計", "公表値（薄い色）", "不明（枠のみ）"];
+
+impl YearSeries {
+    /// `1,234件`, `57%`, `12,345万人時`.
+    pub fn value_text(&self, v: f64) -> String {
+        if self.in_man {
+            format!("{}万", thousands((v / 10_000.0).round() as i64))
+        } else if self.unit == "%" {
+            format!("{}%", v.round() as i64)
+        } else {
+            format!("{}{}", thousands(v.round() as i64), self.unit)
+        }
+    }
+
+    fn axis_label(&self) -> String {
+        if self.in_man {
+            format!("（万{}）", self.unit)
+        } else {
+            format!("（{}）", self.unit)
+        }
+    }
+}
+
+/// A colour mixed halfway with white: the published years' tint.
+fn tint(rgb: [u8; 3]) -> [u8; 3] {
+    rgb.map(|c| ((u16::from(c) + 255) / 2) as u8)
+}
+
+fn draw_years(c: &mut Canvas, ys: &YearSeries) -> Result<f32> {
+    let (left, right, top, base) = (150, WIDTH as i32 - 40, 150, 700);
+    // Legend of the parts and of the sources, above the plot.
+    let mut lx = left as f32;
+    for (i, name) in ys.parts.iter().enumerate().filter(|_| ys.parts.len() > 1) {
+        c.rect((lx as i32, 86), (lx as i32 + 18, 104), colour(i), true)?;
+        c.text(name, (lx + 26.0, 95.0), SMALL_PX, Weight::Regular, Anchor::Left, INK)?;
+        lx += 26.0 + c.fonts.width(name, SMALL_PX, Weight::Regular) + 30.0;
+    }
+    let totals: Vec<f64> = ys.bars.iter().filter_map(|b| b.parts.as_ref().map(|p| p.iter().sum())).collect();
+    let max = totals.iter().cloned().fold(0.0, f64::max);
+    let scale = if ys.in_man { 10_000.0 } else { 1.0 };
+    let max_units = ((max / scale).ceil() as u64).max(1);
+    let step = if ys.unit == "%" { 20 } else { nice_step(max_units) };
+    // Shares end at 100%; other values one grid step above the largest.
+    let top_value = if ys.unit == "%" { 100.0 } else { ((max_units / step + 1) * step) as f64 * scale };
+    let y_of = |v: f64| base - ((base - top) as f64 * v.min(top_value) / top_value).round() as i32;
+    let mut v = 0.0;
+    while v <= top_value + 0.5 {
+        c.line((left, y_of(v)), (right, y_of(v)), GRID, 1)?;
+        c.text(&thousands((v / scale).round() as i64), (left as f32 - 12.0, y_of(v) as f32), SMALL_PX, Weight::Regular, Anchor::Right, MUTED)?;
+        v += step as f64 * scale;
+    }
+    c.text(&ys.axis_label(), (left as f32 - 12.0, top as f32 - 30.0), SMALL_PX, Weight::Regular, Anchor::Right, INK)?;
+    let slot = (right - left) as f32 / ys.bars.len().max(1) as f32;
+    for (i, b) in ys.bars.iter().enumerate() {
+        let cx = left as f32 + slot * (i as f32 + 0.5);
+        let half = (slot * 0.32) as i32;
+        if let Some(mark) = &b.rule_mark {
+            // A new rule set starts here: a line between the years.
+            let x = (left as f32 + slot * i as f32) as i32;
+            c.line((x, top - 20), (x, base + 60), PALETTE[5], 2)?;
+            c.text(mark, (x as f32 + 4.0, top as f32 - 10.0), SMALL_PX, Weight::Bold, Anchor::Left, PALETTE[5])?;
+        }
+        match &b.parts {
+            Some(parts) => {
+                let mut bottom = 0.0;
+                for (k, v) in parts.iter().enumerate() {
+                    let fill = if b.source == Source::Records { colour(k) } else { tint(colour(k)) };
+                    if *v > 0.0 {
+                        c.rect((cx as i32 - half, y_of(bottom + v)), (cx as i32 + half, y_of(bottom)), fill, true)?;
+                    }
+                    bottom += v;
+                }
+                let total = if ys.unit == "%" && parts.len() > 1 { None } else { Some(ys.value_text(bottom)) };
+                if let Some(t) = total {
+                    c.text(&t, (cx, y_of(bottom) as f32 - 16.0), SMALL_PX, Weight::Bold, Anchor::Center, INK)?;
+                }
+            }
+            None => {
+                c.rect((cx as i32 - half, base - 60), (cx as i32 + half, base), MUTED, false)?;
+                c.text("不明", (cx, base as f32 - 30.0), SMALL_PX, Weight::Regular, Anchor::Center, MUTED)?;
+            }
+        }
+        let (era, rest) = b.label.split_at(b.label.find("年度").unwrap_or(b.label.len()));
+        c.text(era, (cx, base as f32 + 24.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
+        c.text(rest, (cx, base as f32 + 46.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
+    }
+    c.line((left, base), (right, base), INK, 2)?;
+    let y = base as f32 + 100.0;
+    let mut lx = left as f32;
+    for (i, text) in YEARS_LEGEND.iter().enumerate() {
+        match i {
+            0 => c.rect((lx as i32, y as i32 - 9), (lx as i32 + 18, y as i32 + 9), colour(0), true)?,
+            1 => c.rect((lx as i32, y as i32 - 9), (lx as i32 + 18, y as i32 + 9), tint(colour(0)), true)?,
+            _ => c.rect((lx as i32, y as i32 - 9), (lx as i32 + 18, y as i32 + 9), MUTED, false)?,
+        }
+        c.text(text, (lx + 26.0, y), SMALL_PX, Weight::Regular, Anchor::Left, INK)?;
+        lx += 26.0 + c.fonts.width(text, SMALL_PX, Weight::Regular) + 40.0;
+    }
     Ok(y + 10.0)
 }
 
@@ -624,9 +767,8 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
 /// is data/published/major_trend.csv), so a run from any folder draws the
 /// same chart.
 pub fn builtin_trend() -> Result<Vec<(i32, u64)>> {
-    const TEXT: &str = include_str!("../data/published/major_trend.csv");
-    let rows = crate::figures::parse_published("data/published/major_trend.csv (built in)", TEXT.as_bytes())?;
-    trend_rows(Path::new("data/published/major_trend.csv"), rows)
+    // FY2007 counted outages only (the pre-FY2008 definition): not part of the series.
+    Ok(crate::published::Published::builtin()?.major_trend().into_iter().filter(|(fy, _)| *fy >= FIRST_TREND_YEAR).collect())
 }
 
 pub fn read_trend(path: &Path) -> Result<Vec<(i32, u64)>> {

@@ -455,7 +455,7 @@ fn normalise_sign(s: &str) -> String {
     s.replace('＋', "+").replace('－', "-")
 }
 
-fn numbers_equal(a: &str, b: &str) -> bool {
+pub fn numbers_equal(a: &str, b: &str) -> bool {
     let clean = |s: &str| s.trim_start_matches('+').to_string();
     match (clean(a).parse::<f64>(), clean(b).parse::<f64>()) {
         (Ok(x), Ok(y)) => x == y,

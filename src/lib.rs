@@ -16,6 +16,7 @@ pub mod figures;
 pub mod generate;
 pub mod lang;
 pub mod output;
+pub mod published;
 pub mod records;
 pub mod render;
 pub mod report;
@@ -23,6 +24,7 @@ pub mod rules;
 pub mod sentences;
 pub mod taxonomy;
 pub mod text;
+pub mod trend;
 pub mod wareki;
 
 

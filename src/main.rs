@@ -24,6 +24,8 @@ enum Command {
     Chart(cmd::chart::Args),
     /// Check incident files without aggregating; exit 1 on any invalid row.
     Validate(cmd::validate::Args),
+    /// Years side by side: one series per metric, from records, else published, else unknown.
+    Trend(cmd::trend::Args),
     /// Write an input workbook to fill in (Japanese header, dropdowns, explanations).
     Template(cmd::template::Args),
     /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
@@ -44,6 +46,7 @@ fn main() {
         Command::Chart(args) => cmd::chart::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Template(args) => cmd::template::run(args),
+        Command::Trend(args) => cmd::trend::run(args),
         Command::Generate(args) => generate::run(args),
     };
     match result {

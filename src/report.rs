@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result};
 use base64::Engine;
+use rust_xlsxwriter::Format;
 
 use crate::output::md_text;
 use crate::figures::{Figures, Value};
@@ -206,19 +207,13 @@ impl Report<'_> {
             body += &format!("<p>{}</p>\n", esc(line));
         }
         body += "</footer>\n";
-        // The Japanese font travels inside the page, so it reads the same
-        // on a machine with no Japanese fonts, offline.
-        let font = base64::engine::general_purpose::STANDARD.encode(crate::text::REGULAR);
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>@font-face{{font-family:'Jiko Sans';src:url(data:font/otf;base64,{font}) format('opentype')}}\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-            esc(&title(self.year))
-        )
+        page(&title(self.year), &body)
     }
 
     /// `report.xlsx`: a sheet per table with numbers as numbers (shown as
     /// printed through number formats), and a sheet of every figure.
     pub fn xlsx(&self, figures: &Figures) -> Result<Vec<u8>> {
-        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
         let mut book = Workbook::new();
         // A fixed creation date keeps the workbook byte-identical per run.
         let created = ExcelDateTime::from_ymd(2000, 1, 1).context("date")?;
@@ -226,36 +221,7 @@ impl Report<'_> {
         let bold = Format::new().set_bold();
         let heading = Format::new().set_bold().set_font_size(14);
         for t in self.tables {
-            let sheet = book.add_worksheet();
-            sheet.set_name(&t.name).context("sheet name")?;
-            sheet.write_string_with_format(0, 0, &t.title, &heading)?;
-            for (c, h) in t.header.iter().enumerate() {
-                sheet.write_string_with_format(2, c as u16, h, &bold)?;
-            }
-            for (r, row) in t.rows.iter().enumerate() {
-                let r = r as u32 + 3;
-                for (c, cell) in row.iter().enumerate() {
-                    let c = c as u16;
-                    match cell {
-                        Cell::Text(s) if s.is_empty() => {}
-                        Cell::Text(s) => {
-                            sheet.write_string(r, c, s)?;
-                        }
-                        Cell::Num { value, format, .. } => {
-                            sheet.write_number_with_format(r, c, *value, &Format::new().set_num_format(format))?;
-                        }
-                    }
-                }
-            }
-            let mut at = t.rows.len() as u32 + 4;
-            for n in &t.notes {
-                sheet.write_string(at, 0, n)?;
-                at += 1;
-            }
-            sheet.set_column_width(0, 28)?;
-            for c in 1..t.header.len() as u16 {
-                sheet.set_column_width(c, 18)?;
-            }
+            table_sheet(&mut book, t, &heading, &bold)?;
         }
         let sheet = book.add_worksheet();
         sheet.set_name("figures").context("sheet name")?;
@@ -285,6 +251,52 @@ impl Report<'_> {
     }
 }
 
+/// A self-contained page: no network access, the Japanese font inside it,
+/// so it reads the same on a machine with no Japanese fonts, offline.
+pub fn page(title: &str, body: &str) -> String {
+    let font = base64::engine::general_purpose::STANDARD.encode(crate::text::REGULAR);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>@font-face{{font-family:'Jiko Sans';src:url(data:font/otf;base64,{font}) format('opentype')}}\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+/// One table as a worksheet: title, header, typed cells (numbers stay
+/// numbers, shown as printed through their number format), notes.
+pub fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Format, bold: &Format) -> Result<()> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(&t.name).context("sheet name")?;
+    sheet.write_string_with_format(0, 0, &t.title, heading)?;
+    for (c, h) in t.header.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, h, bold)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 3;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) if s.is_empty() => {}
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                Cell::Num { value, format, .. } => {
+                    sheet.write_number_with_format(r, c, *value, &Format::new().set_num_format(format))?;
+                }
+            }
+        }
+    }
+    let mut at = t.rows.len() as u32 + 4;
+    for n in &t.notes {
+        sheet.write_string(at, 0, n)?;
+        at += 1;
+    }
+    sheet.set_column_width(0, 28)?;
+    for c in 1..t.header.len() as u16 {
+        sheet.set_column_width(c, 18)?;
+    }
+    Ok(())
+}
+
 fn chart_alt(name: &str) -> &'static str {
     match name {
         "major_service" => "重大な事故のサービス別の内訳",
@@ -312,11 +324,11 @@ footer{border-top:1px solid #999;margin-top:2em;padding-top:0.5em}
 @media print{body{max-width:none;padding:0;font-size:10pt}.scroll{overflow:visible}section{break-inside:auto}figure,table{break-inside:avoid}th,td{white-space:normal}}
 ";
 
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn html_table(t: &Table) -> String {
+pub fn html_table(t: &Table) -> String {
     let mut out = format!("<div class=\"scroll\"><table id=\"table-{}\">\n<caption>{}</caption>\n<thead><tr>", t.name, esc(&t.title));
     for h in &t.header {
         out += &format!("<th>{}</th>", esc(h));

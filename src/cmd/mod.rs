@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod chart;
 pub mod template;
+pub mod trend;
 pub mod validate;
 
 use std::io::IsTerminal;

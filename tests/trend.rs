@@ -1,0 +1,79 @@
+//! Years side by side: records first, then published, else unknown.
+
+mod common;
+
+use common::{jiko, root, stderr, tmp};
+
+fn trend_rows(dir: &std::path::Path) -> Vec<(i32, String, String, String)> {
+    let mut r = csv::Reader::from_path(dir.join("trend.csv")).unwrap();
+    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), ["fiscal_year", "metric", "value", "source"]);
+    r.records().map(|x| x.unwrap()).map(|x| (x[0].parse().unwrap(), x[1].to_string(), x[2].to_string(), x[3].to_string())).collect()
+}
+
+fn value(rows: &[(i32, String, String, String)], fy: i32, metric: &str) -> (String, String) {
+    let r = rows.iter().find(|r| r.0 == fy && r.1 == metric).unwrap_or_else(|| panic!("{fy} {metric}"));
+    (r.2.clone(), r.3.clone())
+}
+
+/// Σ users × minutes / 60 over the counted reports, written here from the
+/// shipped CSV with the contract's duty rule, independently of jiko.
+fn user_hours_by_hand(fy: i32) -> u128 {
+    let mut total: u128 = 0;
+    let mut r = csv::Reader::from_path(root().join(format!("data/incidents/fy{fy}.csv"))).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (d, u, k) = (col("duration_min"), col("affected_users"), col("kind"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let (d, u): (u128, u128) = (rec[d].parse().unwrap(), rec[u].parse().unwrap());
+        if d >= 120 || u >= 30_000 || &rec[k] == "info_leak" {
+            total += d * u;
+        }
+    }
+    (total + 30) / 60
+}
+
+#[test]
+fn the_trend_takes_records_then_published_and_never_invents() {
+    let out = tmp("trend");
+    let o = jiko(&["trend", "--from", "2008", "--to", "2020", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("check: 18 value(s) known from both the records and a published file; 0 differ"), "{}", stderr(&o));
+    let rows = trend_rows(&out);
+    assert_eq!(rows.len(), 13 * 12, "every year and metric");
+    for (fy, n) in [(2008, "18"), (2013, "14"), (2015, "8")] {
+        assert_eq!(value(&rows, fy, "majors"), (n.to_string(), "published".to_string()), "{fy}");
+    }
+    for fy in 2016..=2018 {
+        assert_eq!(value(&rows, fy, "majors"), (String::new(), "unknown".to_string()), "{fy} is unknown, not zero");
+    }
+    assert_eq!(value(&rows, 2013, "detailed_reports"), ("7243".to_string(), "published".to_string()));
+    assert_eq!(value(&rows, 2020, "majors"), ("4".to_string(), "records".to_string()));
+    assert_eq!(value(&rows, 2019, "majors"), ("3".to_string(), "records".to_string()));
+    assert_eq!(value(&rows, 2020, "detailed_reports"), ("6612".to_string(), "records".to_string()));
+    assert_eq!(value(&rows, 2020, "cause_share_external"), ("62".to_string(), "records".to_string()));
+    for fy in [2019, 2020] {
+        assert_eq!(value(&rows, fy, "user_hours"), (user_hours_by_hand(fy).to_string(), "records".to_string()), "{fy}");
+    }
+    assert_eq!(value(&rows, 2015, "user_hours").1, "unknown", "user-hours are never published");
+    for f in ["tables/trend.csv", "trend.md", "trend.xlsx", "trend.html", "charts/trend_majors.png", "charts/trend_reports.png", "charts/trend_user_hours.png", "charts/trend_causes.png"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let table = std::fs::read_to_string(out.join("tables/trend.csv")).unwrap();
+    assert!(table.starts_with('\u{feff}') && table.contains("平成25年度,14＊,\"7,243＊\""), "{table}");
+    assert!(table.contains("平成28年度,不明"), "{table}");
+}
+
+#[test]
+fn records_that_disagree_with_published_are_listed() {
+    // One FY2013 report: the published 7,243 detailed reports disagree.
+    let dir = tmp("trend-check");
+    let input = dir.join("fy2013.csv");
+    std::fs::write(&input, "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\nx,A,detailed,2013-05-01 10:00,130,100,ftth,unknown\n").unwrap();
+    let out = dir.join("o");
+    let o = jiko(&["trend", "--from", "2013", "--to", "2013", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
+    assert_eq!(o.status.code(), Some(1), "a difference fails like --check");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("2013,detailed_reports: published 7243 (data/published/history/fy2013.csv), records 1"), "{text}");
+    assert_eq!(value(&trend_rows(&out), 2013, "detailed_reports"), ("1".to_string(), "records".to_string()), "the records win");
+}
