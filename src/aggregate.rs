@@ -10,6 +10,7 @@ use anyhow::Result;
 use polars::prelude::{col, len, Column, DataFrame, IntoLazy};
 
 use crate::carriers::{CarrierMap, CarrierNames};
+use crate::period::Period;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
@@ -133,6 +134,8 @@ pub struct FileAccount {
     pub other_years: u64,
     pub outside_duty: u64,
     pub rejected: u64,
+    /// Reports of the year after the `--through` day (year to date only).
+    pub after_through: u64,
 }
 
 impl FileAccount {
@@ -143,6 +146,7 @@ impl FileAccount {
         self.other_years += a.other_years;
         self.outside_duty += a.outside_duty;
         self.rejected += a.rejected;
+        self.after_through += a.after_through;
     }
 
     /// The accounts of several files added up, named `path`.
@@ -167,6 +171,8 @@ pub struct OutsideDuty {
 #[derive(Debug)]
 pub struct Aggregate {
     pub year: i32,
+    /// The span counted: the whole year, or the year to date.
+    pub period: Period,
     /// Carriers' printed names and merged spellings.
     pub carriers: CarrierNames,
     pub years: BTreeMap<i32, YearTally>,
@@ -231,6 +237,7 @@ impl Chunk {
 /// are merged at the end (every count is a sum or a set union).
 struct Counter {
     year: i32,
+    period: Period,
     chunk: Chunk,
     years: BTreeMap<i32, YearTally>,
     major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
@@ -251,6 +258,14 @@ impl Counter {
     fn add(&mut self, row: &Row) {
         let fy = row.started_at.fiscal_year();
         let account = &mut self.accounts[row.file];
+        if !self.period.includes(&row.started_at) {
+            // After the year-to-date span (or the previous year's same span).
+            match fy == self.year {
+                true => account.after_through += 1,
+                false => account.other_years += 1,
+            }
+            return;
+        }
         let in_duty = rules::within_duty(row.duration_min, row.affected_users, row.info_leak());
         match (fy == self.year, in_duty) {
             (false, _) => account.other_years += 1,
@@ -465,10 +480,19 @@ pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Agg
 
 /// `aggregate`, with carriers' spellings mapped by a user's file.
 pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+    aggregate_period(files, Period::whole(year), opts, map)
+}
+
+/// `aggregate_with` for a span of the year: reports of the year after the
+/// `--through` day (and of the previous year after the same day) are
+/// counted nowhere, and accounted as after the span.
+pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+    let year = period.year;
     let map = std::sync::Arc::new(map.clone());
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let new_counter = || Counter {
         year,
+        period,
         chunk: Chunk::default(),
         years: BTreeMap::new(),
         major_reports: BTreeMap::new(),
@@ -516,6 +540,7 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
     }
     Ok(Aggregate {
         year,
+        period,
         carriers,
         years: counter.years,
         majors,

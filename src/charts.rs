@@ -19,7 +19,7 @@ use crate::wareki;
 
 /// Every chart, in the edition's order; `--only` takes these names.
 pub const CHART_NAMES: &[&str] =
-    &["major_trend", "major_service", "matrix", "service", "service_voice", "service_data", "cause", "equipment"];
+    &["major_trend", "major_service", "matrix", "service", "service_voice", "service_data", "cause", "equipment", "trend_reports"];
 
 pub const WIDTH: u32 = 1600;
 const MAX_HEIGHT: u32 = 3000;
@@ -144,7 +144,9 @@ const SHARE_AXIS: &str = "割合（%）と件数（件）";
 
 /// Models of every chart for `year`. `trend_file` is the published
 /// major-accident series, used for years the records do not cover.
-pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>, trend: &[(i32, u64)]) -> Vec<Chart> {
+/// `history` holds the earlier years whole (it is `agg` except for a year
+/// to date) for the chart of reports per year.
+pub fn models(agg: &Aggregate, history: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>, trend: &[(i32, u64)]) -> Vec<Chart> {
     let years: Vec<(String, &Figures)> = prev
         .map(|p| (wareki::fiscal_year_label(year - 1), p))
         .into_iter()
@@ -195,6 +197,11 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         panels.push(p);
     }
     charts.push(share_chart("equipment", panels, "※ 故障設備が不明の事故を除く"));
+    // Reports per year by form, from the records, else published.
+    if let Ok(published) = crate::published::Published::builtin() {
+        let series = crate::trend::series(history, &published, FIRST_TREND_YEAR, year);
+        charts.extend(crate::trend::charts(&series).into_iter().filter(|c| c.name == "trend_reports"));
+    }
     charts
 }
 

@@ -106,6 +106,17 @@ impl Figures {
         }
     }
 
+    /// Major accidents of a year counted from its whole records (a year to
+    /// date counts earlier years whole, and the previous year only over
+    /// the same span).
+    pub fn set_major_trend(&mut self, fy: i32, n: u64) {
+        let row = fy.to_string();
+        match self.list.iter_mut().find(|f| f.table == "major_trend" && f.row == row && f.column == "count") {
+            Some(f) => f.value = Value::Int(n as i64),
+            None => self.push("major_trend", row, "count", Value::Int(n as i64)),
+        }
+    }
+
     /// figures.csv: for programs and CI, so no BOM; cells guarded.
     pub fn write_csv(&self, mut out: impl Write) -> Result<()> {
         let mut w = crate::output::CsvOut::for_programs();
@@ -358,12 +369,13 @@ fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
 /// Where every row read went (table `rows`): per file and in total.
 fn rows(figs: &mut Figures, agg: &Aggregate) {
     for a in &agg.accounts {
-        push_account(figs, &a.path, a);
+        push_account(figs, &a.path, a, agg.period.through.is_some());
     }
-    push_account(figs, "total", &FileAccount::sum("total", &agg.accounts));
+    push_account(figs, "total", &FileAccount::sum("total", &agg.accounts), agg.period.through.is_some());
 }
 
-fn push_account(figs: &mut Figures, row: &str, a: &FileAccount) {
+/// Where a file's rows went; `after_through` only for a year to date.
+fn push_account(figs: &mut Figures, row: &str, a: &FileAccount, to_date: bool) {
     for (column, n) in [
         ("read", a.read),
         ("counted", a.counted),
@@ -372,6 +384,9 @@ fn push_account(figs: &mut Figures, row: &str, a: &FileAccount) {
         ("rejected", a.rejected),
     ] {
         figs.push("rows", row, column, Value::Int(n as i64));
+    }
+    if to_date {
+        figs.push("rows", row, "after_through", Value::Int(a.after_through as i64));
     }
 }
 

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod generate;
 pub mod lang;
 pub mod output;
+pub mod period;
 pub mod published;
 pub mod records;
 pub mod render;

@@ -310,11 +310,8 @@ fn breakdown<'a>(f: &Figures, table: &str, rows: impl Iterator<Item = (&'a str, 
 }
 
 /// All tables as one Markdown document.
-pub fn markdown(year: i32, tables: &[Table], footer: &[String]) -> String {
-    let mut out = format!(
-        "# 電気通信サービスの事故発生状況（{}）\n\n",
-        wareki::fiscal_year_label(year)
-    );
+pub fn markdown(title: &str, tables: &[Table], footer: &[String]) -> String {
+    let mut out = format!("# {}\n\n", crate::output::md_text(title));
     for t in tables {
         out += &t.to_markdown();
         out.push('\n');

@@ -17,6 +17,8 @@ use crate::wareki;
 /// Everything a document shows.
 pub struct Report<'a> {
     pub year: i32,
+    /// The span counted: its title says a year to date (速報).
+    pub period: crate::period::Period,
     pub tables: &'a [Table],
     pub sentences: &'a Sentences,
     /// Chart file name (`cause.png`) and PNG bytes; empty with --no-charts.
@@ -73,6 +75,7 @@ const SECTIONS: &[(&str, &[Part])] = &[
             Part::Table("equipment_other"),
         ],
     ),
+    ("4 推移", &[Part::Chart("major_trend"), Part::Chart("trend_reports")]),
 ];
 
 /// The notes that depend on the year: the thresholds in force (注1), the
@@ -106,10 +109,6 @@ pub fn footnotes(year: i32) -> Vec<String> {
     out
 }
 
-fn title(year: i32) -> String {
-    format!("電気通信サービスの事故発生状況（{}）", wareki::fiscal_year_label(year))
-}
-
 impl Report<'_> {
     fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
@@ -125,7 +124,7 @@ impl Report<'_> {
 
     /// `report.md`; charts are linked as `charts/NAME.png` beside it.
     pub fn markdown(&self) -> String {
-        let mut out = format!("# {}\n\n", title(self.year));
+        let mut out = format!("# {}\n\n", self.period.title());
         for (heading, parts) in SECTIONS {
             out += &format!("## {heading}\n\n");
             for part in *parts {
@@ -163,7 +162,7 @@ impl Report<'_> {
     /// `report.html`: one file, charts as data URIs, no network access,
     /// readable on a phone and printable to A4.
     pub fn html(&self) -> String {
-        let mut body = format!("<h1>{}</h1>\n", esc(&title(self.year)));
+        let mut body = format!("<h1>{}</h1>\n", esc(&self.period.title()));
         for (heading, parts) in SECTIONS {
             let level = if heading.starts_with('(') { "h3" } else { "h2" };
             body += &format!("<section>\n<{level}>{}</{level}>\n", esc(heading));
@@ -207,7 +206,7 @@ impl Report<'_> {
             body += &format!("<p>{}</p>\n", esc(line));
         }
         body += "</footer>\n";
-        page(&title(self.year), &body)
+        page(&self.period.title(), &body)
     }
 
     /// `report.xlsx`: a sheet per table with numbers as numbers (shown as
@@ -217,7 +216,7 @@ impl Report<'_> {
         let mut book = Workbook::new();
         // A fixed creation date keeps the workbook byte-identical per run.
         let created = ExcelDateTime::from_ymd(2000, 1, 1).context("date")?;
-        book.set_properties(&DocProperties::new().set_title(title(self.year)).set_creation_datetime(&created));
+        book.set_properties(&DocProperties::new().set_title(self.period.title()).set_creation_datetime(&created));
         let bold = Format::new().set_bold();
         let heading = Format::new().set_bold().set_font_size(14);
         for t in self.tables {
@@ -300,6 +299,7 @@ pub fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Fo
 fn chart_alt(name: &str) -> &'static str {
     match name {
         "major_service" => "重大な事故のサービス別の内訳",
+        "trend_reports" => "報告件数の推移（様式別）",
         other => taxonomy::table_title(other),
     }
 }
@@ -373,7 +373,8 @@ fn json_value(v: &Value) -> serde_json::Value {
 }
 
 /// `figures.json`: the figures of figures.csv for programs.
-pub fn figures_json(year: i32, figures: &Figures) -> String {
+pub fn figures_json(period: crate::period::Period, figures: &Figures) -> String {
+    let year = period.year;
     let list: Vec<serde_json::Value> = figures
         .list
         .iter()
@@ -381,7 +382,7 @@ pub fn figures_json(year: i32, figures: &Figures) -> String {
         .collect();
     let doc = serde_json::json!({
         "fiscal_year": year,
-        "label": wareki::fiscal_year_label(year),
+        "label": period.label(),
         "figures": list,
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();

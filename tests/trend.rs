@@ -77,3 +77,67 @@ fn records_that_disagree_with_published_are_listed() {
     assert!(text.contains("2013,detailed_reports: published 7243 (data/published/history/fy2013.csv), records 1"), "{text}");
     assert_eq!(value(&trend_rows(&out), 2013, "detailed_reports"), ("1".to_string(), "records".to_string()), "the records win");
 }
+
+fn figures_without(dir: &std::path::Path, tables: &[&str]) -> std::collections::BTreeMap<String, String> {
+    common::figures_csv(dir).into_iter().filter(|(k, _)| !tables.iter().any(|t| k.starts_with(&format!("{t},")))).collect()
+}
+
+#[test]
+fn a_year_to_date_equals_the_whole_year_of_the_records_filtered_by_date() {
+    let dir = tmp("through");
+    let ytd = dir.join("ytd");
+    let o = jiko(&["aggregate", "--year", "2020", "--through", "2020-09-30", "--out", ytd.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The same records cut by hand: FY2020 to 30 September 2020, FY2019 over
+    // the same span (the comparisons are with the same period).
+    let filtered = dir.join("filtered.csv");
+    let mut w = csv::Writer::from_path(&filtered).unwrap();
+    for (i, name) in ["fy2019.csv", "fy2020.csv"].iter().enumerate() {
+        let mut r = csv::Reader::from_path(root().join("data/incidents").join(name)).unwrap();
+        if i == 0 {
+            w.write_record(r.headers().unwrap()).unwrap();
+        }
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let day = &rec[3][..10];
+            if (day >= "2020-04-01" && day <= "2020-09-30") || (day >= "2019-04-01" && day <= "2019-09-30") {
+                w.write_record(&rec).unwrap();
+            }
+        }
+    }
+    w.flush().unwrap();
+    let whole = dir.join("whole");
+    let o = jiko(&["aggregate", "--year", "2020", "--input", filtered.to_str().unwrap(), "--out", whole.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (figures_without(&ytd, &["rows", "major_trend"]), figures_without(&whole, &["rows", "major_trend"]));
+    assert!(a.len() > 150);
+    assert_eq!(a, b);
+    let f = common::figures_csv(&ytd);
+    assert_eq!(f["major_trend,2019,count"], "3", "earlier years count whole");
+    assert!(f["rows,total,after_through"].parse::<u64>().unwrap() > 0);
+    let md = std::fs::read_to_string(ytd.join("report.md")).unwrap();
+    assert!(md.starts_with("# 電気通信サービスの事故発生状況（令和2年度 速報（2020年9月30日まで））"), "{}", &md[..200]);
+    assert!(md.contains("速報: 2020年9月30日までに発生した事故の集計"), "the footer says so");
+    assert!(md.contains("前年度の同期間（2019年9月30日まで）"));
+    let json = std::fs::read_to_string(ytd.join("figures.json")).unwrap();
+    assert!(json.contains("速報"), "figures.json says so");
+    // Past the year's end is the whole year; before its start an error.
+    let full = dir.join("full");
+    assert!(jiko(&["aggregate", "--year", "2020", "--through", "2021-06-30", "--no-charts", "--out", full.to_str().unwrap()]).status.success());
+    assert_eq!(common::figures_csv(&full).get("rows,total,after_through"), None);
+    let o = jiko(&["aggregate", "--year", "2020", "--through", "2020-03-31", "--out", dir.join("x").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("before 令和2年度 began"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_year_to_date_without_the_previous_year_claims_no_change() {
+    let dir = tmp("through-alone");
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2020", "--through", "2020-09-30", "--no-charts", "--input", root().join("data/incidents/fy2020.csv").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f = common::figures_csv(&out);
+    assert!(!f.keys().any(|k| k.ends_with(",count_delta") || k.ends_with(",share_delta")), "no deltas without the previous year's records");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("前年度の同期間の事故データがないため、前年度との比較は省略"));
+}

@@ -24,6 +24,10 @@ pub struct Args {
     /// Do not draw the PNG charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Count only reports that started on or before this day (a year to
+    /// date, 速報); the previous year over the same span.
+    #[arg(long)]
+    pub through: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<bool> {
@@ -36,13 +40,22 @@ pub fn run(args: Args) -> Result<bool> {
         None => None,
     };
     let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, args.skip_invalid)?;
+    let l = load(&args.input, args.skip_invalid, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read);
         return Ok(false);
     }
     let (mut figs, prev) = figures_of(&l.agg, l.year);
-    let parts = report_parts(&l, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
+    // A year to date counts earlier years whole for the trends.
+    let whole = match l.agg.period.through {
+        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.read.options(None), &l.carriers)?),
+        None => None,
+    };
+    let history = whole.as_ref().unwrap_or(&l.agg);
+    for (fy, _) in history.years.range(..l.year).filter(|_| whole.is_some()) {
+        figs.set_major_trend(*fy, history.accidents(*fy).len() as u64);
+    }
+    let parts = report_parts(&l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
     figs.add_published_trend(&trend, l.year);
     let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts)?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
@@ -83,9 +96,16 @@ pub struct ReportParts {
     pub trend: BTreeMap<i32, u64>,
 }
 
-pub fn report_parts(l: &Loaded, series: &[(i32, u64)], this: &Figures, prev: Option<&Figures>, only: Option<&[String]>) -> Result<ReportParts> {
+pub fn report_parts(
+    l: &Loaded,
+    history: &crate::aggregate::Aggregate,
+    series: &[(i32, u64)],
+    this: &Figures,
+    prev: Option<&Figures>,
+    only: Option<&[String]>,
+) -> Result<ReportParts> {
     let drawn = match only {
-        Some(only) => charts::render(&charts::models(&l.agg, l.year, this, prev, series), only)?,
+        Some(only) => charts::render(&charts::models(&l.agg, history, l.year, this, prev, series), only)?,
         None => Vec::new(),
     };
     Ok(ReportParts { charts: drawn, trend: charts::known_trend(this, series) })
@@ -97,6 +117,7 @@ pub fn report_parts(l: &Loaded, series: &[(i32, u64)], this: &Figures, prev: Opt
 pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
     let rules = rules::major_rules(year).map_or("なし".to_string(), |r| format!("{}（{}年度から）", r.id, r.first_fy));
     let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {rules}。", env!("CARGO_PKG_VERSION"))];
+    lines.extend(agg.period.footer(agg.tally(year - 1).is_some()));
     lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
     for (name, spellings) in agg.carriers.merged() {
         lines.push(format!("事業者名の表記を統合: {name} ← {}", spellings.join("、")));
@@ -120,14 +141,15 @@ fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &Repo
         o.add(format!("tables/{}.csv", t.name), t.to_csv());
     }
     let footer = footer(agg, year);
-    o.add("tables.md", render::markdown(year, &tables, &footer).into_bytes());
-    o.add("figures.json", report::figures_json(year, figs).into_bytes());
+    o.add("tables.md", render::markdown(&agg.period.title(), &tables, &footer).into_bytes());
+    o.add("figures.json", report::figures_json(agg.period, figs).into_bytes());
     for (name, png) in &parts.charts {
         o.add(format!("charts/{name}"), png.clone());
     }
     let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
     let doc = report::Report {
         year,
+        period: agg.period,
         tables: &tables,
         sentences: &sentences,
         charts: &parts.charts,
@@ -190,14 +212,19 @@ fn print_summary(l: &Loaded) {
         eprintln!(
             "{}",
             crate::say!(
-                "  {p}: {r} read = {c} counted + {o} other fiscal years + {d} outside the reporting duty + {x} rejected",
-                "  {p}: 読んだ{r}行 = 集計{c} + 他年度{o} + 報告対象外{d} + 不正{x}",
+                "  {p}: {r} read = {c} counted + {o} other fiscal years + {d} outside the reporting duty + {x} rejected{t}",
+                "  {p}: 読んだ{r}行 = 集計{c} + 他年度{o} + 報告対象外{d} + 不正{x}{t}",
                 p = a.path,
                 r = a.read,
                 c = a.counted,
                 o = a.other_years,
                 d = a.outside_duty,
-                x = a.rejected
+                x = a.rejected,
+                t = if agg.period.through.is_some() {
+                    crate::say!(" + {n} after the --through day", " + 期間後{n}", n = a.after_through)
+                } else {
+                    String::new()
+                }
             )
         );
     }

@@ -20,13 +20,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<bool> {
     let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, false)?;
+    let l = load(&args.input, false, None)?;
     if !l.agg.read.is_clean() {
         print_failure(&l.agg.read);
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
-    let parts = report_parts(&l, &trend, &figs, prev.as_ref(), Some(&args.only))?;
+    let parts = report_parts(&l, &l.agg, &trend, &figs, prev.as_ref(), Some(&args.only))?;
     let mut outputs = Outputs::new(&l.out);
     for (name, png) in parts.charts {
         outputs.add(format!("charts/{name}"), png);

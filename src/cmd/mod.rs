@@ -121,6 +121,9 @@ pub struct Loaded {
     pub year: i32,
     pub out: PathBuf,
     pub agg: Aggregate,
+    /// The files read and the carrier map, for a second look.
+    pub files: Vec<PathBuf>,
+    pub carriers: CarrierMap,
 }
 
 /// Check what the command line names before any reading: every file must
@@ -133,8 +136,9 @@ pub fn must_exist(path: &Path, what: &str) -> Result<()> {
     }
 }
 
-pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
+pub fn load(args: &InputArgs, keep_rejected: bool, through: Option<&str>) -> Result<Loaded> {
     let year = wareki::parse_fiscal_year(&args.year)?;
+    let period = crate::period::Period::parse(year, through)?;
     let map = match &args.carriers {
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
@@ -145,7 +149,7 @@ pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
     let opts = ReadOptions { keep_rejected, ..args.read.options(Some(counter.clone())) };
     let agg = {
         let _progress = Progress::start(&files, counter);
-        crate::aggregate::aggregate_with(&files, year, &opts, &map)?
+        crate::aggregate::aggregate_period(&files, period, &opts, &map)?
     };
     print_notes(&agg.read);
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
@@ -173,7 +177,7 @@ pub fn load(args: &InputArgs, keep_rejected: bool) -> Result<Loaded> {
             )
         });
     }
-    Ok(Loaded { year, out, agg })
+    Ok(Loaded { year, out, agg, files, carriers: map })
 }
 
 /// Notes of the read: files skipped, title rows, separators.
