@@ -522,15 +522,9 @@ fn draw_trend(c: &mut Canvas, bars: &[TrendBar], axis: &str) -> Result<f32> {
                 c.rect((cx as i32 - half, y_of(n)), (cx as i32 + half, base), fill, true)?;
                 c.text(&format!("{n}件"), (cx, y_of(n) as f32 - 18.0), LABEL_PX, Weight::Bold, Anchor::Center, INK)?;
             }
-            None => {
-                c.rect((cx as i32 - half, base - 60), (cx as i32 + half, base), MUTED, false)?;
-                c.text("不明", (cx, base as f32 - 30.0), LABEL_PX, Weight::Regular, Anchor::Center, MUTED)?;
-            }
+            None => unknown_bar(c, cx, half, base, LABEL_PX)?,
         }
-        // 平成20年度 fits one slot when split before 年度.
-        let (era, rest) = b.label.split_at(b.label.find("年度").unwrap_or(b.label.len()));
-        c.text(era, (cx, base as f32 + 24.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
-        c.text(rest, (cx, base as f32 + 46.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
+        year_label(c, &b.label, cx, base)?;
         if let Some(mark) = b.note {
             c.text(mark, (cx, base as f32 + 72.0), SMALL_PX, Weight::Bold, Anchor::Center, PALETTE[5])?;
         }
@@ -623,14 +617,9 @@ fn draw_years(c: &mut Canvas, ys: &YearSeries) -> Result<f32> {
                     c.text(&t, (cx, y_of(bottom) as f32 - 16.0), SMALL_PX, Weight::Bold, Anchor::Center, INK)?;
                 }
             }
-            None => {
-                c.rect((cx as i32 - half, base - 60), (cx as i32 + half, base), MUTED, false)?;
-                c.text("不明", (cx, base as f32 - 30.0), SMALL_PX, Weight::Regular, Anchor::Center, MUTED)?;
-            }
+            None => unknown_bar(c, cx, half, base, SMALL_PX)?,
         }
-        let (era, rest) = b.label.split_at(b.label.find("年度").unwrap_or(b.label.len()));
-        c.text(era, (cx, base as f32 + 24.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
-        c.text(rest, (cx, base as f32 + 46.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
+        year_label(c, &b.label, cx, base)?;
     }
     c.line((left, base), (right, base), INK, 2)?;
     let y = base as f32 + 100.0;
@@ -645,6 +634,19 @@ fn draw_years(c: &mut Canvas, ys: &YearSeries) -> Result<f32> {
         lx += 26.0 + c.fonts.width(text, SMALL_PX, Weight::Regular) + 40.0;
     }
     Ok(y + 10.0)
+}
+
+/// A year nothing is known of: an empty box, 不明 (never a zero bar).
+fn unknown_bar(c: &mut Canvas, cx: f32, half: i32, base: i32, px: f32) -> Result<()> {
+    c.rect((cx as i32 - half, base - 60), (cx as i32 + half, base), MUTED, false)?;
+    c.text("不明", (cx, base as f32 - 30.0), px, Weight::Regular, Anchor::Center, MUTED)
+}
+
+/// A fiscal year under its bar: 平成20年度 fits one slot split before 年度.
+fn year_label(c: &mut Canvas, label: &str, cx: f32, base: i32) -> Result<()> {
+    let (era, rest) = label.split_at(label.find("年度").unwrap_or(label.len()));
+    c.text(era, (cx, base as f32 + 24.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)?;
+    c.text(rest, (cx, base as f32 + 46.0), SMALL_PX, Weight::Regular, Anchor::Center, INK)
 }
 
 /// 1, 2, 5 × 10^k: a grid step giving about five lines.
