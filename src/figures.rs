@@ -422,7 +422,7 @@ impl Comparison {
 
 /// A published file's figures, in file order, with their line numbers.
 pub fn read_published(path: &Path) -> Result<Vec<(u64, [String; 4])>> {
-    let bytes = std::fs::read(path).with_context(|| format!("opening {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?;
     parse_published(&path.display().to_string(), &bytes)
 }
 
@@ -430,16 +430,16 @@ pub fn read_published(path: &Path) -> Result<Vec<(u64, [String; 4])>> {
 pub fn parse_published(name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers = reader.headers().with_context(|| format!("reading {name}"))?.clone();
+    let headers = reader.headers().with_context(|| crate::lang::doing("reading", "読み込み", &name))?.clone();
     if headers.iter().collect::<Vec<_>>() != ["table", "row", "column", "value"] {
-        bail!("{name}:1: expected the header table,row,column,value");
+        bail!(crate::say!("{name}:1: expected the header table,row,column,value", "{name}:1: 見出し table,row,column,value が必要です", name = name));
     }
     let mut out = Vec::new();
     for rec in reader.records() {
-        let rec = rec.with_context(|| format!("reading {name}"))?;
+        let rec = rec.with_context(|| crate::lang::doing("reading", "読み込み", &name))?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() != 4 {
-            bail!("{name}:{line}: expected 4 fields, found {}", rec.len());
+            bail!(crate::say!("{name}:{line}: expected 4 fields, found {n}", "{name}:{line}: 4項目が必要ですが{n}項目です", name = name, line = line, n = rec.len()));
         }
         out.push((line, [0, 1, 2, 3].map(|i| rec[i].trim().to_string())));
     }

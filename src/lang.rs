@@ -39,10 +39,10 @@ macro_rules! say {
 }
 
 /// "creating /x" / "/x の作成": the context of a file operation that failed.
-pub fn doing(en: &str, ja_verb: &str, path: &std::path::Path) -> String {
+pub fn doing(en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
     if ja() {
-        format!("{} の{ja_verb}", path.display())
+        format!("{what} の{ja_verb}")
     } else {
-        format!("{en} {}", path.display())
+        format!("{en} {what}")
     }
 }

@@ -42,7 +42,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing("creating", "作成", &parent))?;
+    std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing("creating", "作成", &parent.display()))?;
     let _lock = lock(&parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
     clean_leftovers(&parent, &name)?;
 
@@ -74,7 +74,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
         } else if !ours {
             carried.push(rel.clone());
         } else if mode.update {
-            let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing("reading", "読み込み", &out.join(rel)))?;
+            let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing("reading", "読み込み", &out.join(rel).display()))?;
             manifest_files.insert(rel.clone(), bytes);
         }
     }
@@ -120,7 +120,7 @@ impl Existing {
         let meta = match std::fs::symlink_metadata(out) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing { present: false, files: Vec::new(), manifest: None }),
-            Err(e) => return Err(e).with_context(|| crate::lang::doing("looking at", "確認", &out)),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing("looking at", "確認", &out.display())),
         };
         if meta.file_type().is_symlink() {
             bail!(crate::say!(
@@ -145,7 +145,7 @@ impl Existing {
 /// folders, which are the user's too.
 fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut any = false;
-    for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing("reading", "読み込み", &dir))? {
+    for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing("reading", "読み込み", &dir.display()))? {
         let entry = entry?;
         any = true;
         let r = rel.join(entry.file_name());
@@ -170,7 +170,7 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
     }
-    let f = o.open(path).with_context(|| crate::lang::doing("opening the lock", "ロックを開く", &path))?;
+    let f = o.open(path).with_context(|| crate::lang::doing("opening the lock", "ロックを開く", &path.display()))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => bail!(crate::say!(
@@ -179,7 +179,7 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
             p = out.display(),
             lock = path.display()
         )),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing("locking", "ロック", &path)),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing("locking", "ロック", &path.display())),
     }
 }
 
@@ -187,7 +187,7 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
 /// run owns them).
 fn clean_leftovers(parent: &Path, name: &str) -> Result<()> {
     let prefix = format!(".{name}{STAGE_MARK}");
-    for entry in std::fs::read_dir(parent).with_context(|| crate::lang::doing("reading", "読み込み", &parent))? {
+    for entry in std::fs::read_dir(parent).with_context(|| crate::lang::doing("reading", "読み込み", &parent.display()))? {
         let entry = entry?;
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             remove(&entry.path())?;
@@ -204,7 +204,7 @@ fn remove(path: &Path) -> Result<()> {
     } else {
         std::fs::remove_file(path)
     }
-    .with_context(|| crate::lang::doing("removing", "削除", &path))
+    .with_context(|| crate::lang::doing("removing", "削除", &path.display()))
 }
 
 fn random_suffix() -> String {
@@ -227,7 +227,7 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
         match b.create(&stage) {
             Ok(()) => return Ok(stage),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &stage)),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &stage.display())),
         }
     }
     bail!(crate::say!("could not create a staging folder in {p}", "{p} に作業用フォルダを作れませんでした", p = parent.display()))
@@ -236,7 +236,7 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
 /// A new file (never an existing one or a link), written and synced.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
     }
     let write = || -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
@@ -246,36 +246,36 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         f.sync_all()
     };
-    write().with_context(|| crate::lang::doing("writing", "書き込み", &path))
+    write().with_context(|| crate::lang::doing("writing", "書き込み", &path.display()))
 }
 
 /// A user's file into the staged folder: a hard link (same file, nothing
 /// copied), or a copy where links cannot be made.
 fn carry(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
     }
     let meta = std::fs::symlink_metadata(from)?;
     if meta.is_dir() {
-        return std::fs::create_dir_all(to).with_context(|| crate::lang::doing("keeping", "保持", from));
+        return std::fs::create_dir_all(to).with_context(|| crate::lang::doing("keeping", "保持", &from.display()));
     }
     if meta.file_type().is_symlink() {
         #[cfg(unix)]
         {
             let target = std::fs::read_link(from)?;
-            std::os::unix::fs::symlink(target, to).with_context(|| crate::lang::doing("keeping the link", "リンクの保持", &from))?;
+            std::os::unix::fs::symlink(target, to).with_context(|| crate::lang::doing("keeping the link", "リンクの保持", &from.display()))?;
             return Ok(());
         }
     }
     if std::fs::hard_link(from, to).is_err() {
-        std::fs::copy(from, to).with_context(|| crate::lang::doing("keeping", "保持", &from))?;
+        std::fs::copy(from, to).with_context(|| crate::lang::doing("keeping", "保持", &from.display()))?;
     }
     Ok(())
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).with_context(|| crate::lang::doing("syncing", "同期", &dir))?;
+    File::open(dir).and_then(|d| d.sync_all()).with_context(|| crate::lang::doing("syncing", "同期", &dir.display()))?;
     Ok(())
 }
 

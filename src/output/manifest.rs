@@ -24,20 +24,26 @@ pub fn portable(path: &Path) -> String {
 
 /// The files a manifest lists (relative paths).
 pub fn read(path: &Path) -> Result<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
     let mut lines = text.lines();
     if lines.next() != Some(HEAD) {
-        bail!("{}: not a jiko manifest", path.display());
+        bail!(crate::say!("{p}: not a jiko manifest", "{p}: jiko のマニフェストではありません", p = path.display()));
     }
     let mut files = Vec::new();
     for (i, line) in lines.enumerate() {
         let Some((_, rel)) = line.split_once("  ") else {
-            bail!("{}:{}: not a manifest line", path.display(), i + 2);
+            bail!(crate::say!("{p}:{n}: not a manifest line", "{p}:{n}: マニフェストの行ではありません", p = path.display(), n = i + 2));
         };
         let rel = PathBuf::from(rel);
         // Only plain relative paths: a manifest cannot point outside.
         if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-            bail!("{}:{}: {rel:?} is not a path inside the folder", path.display(), i + 2);
+            bail!(crate::say!(
+                "{p}:{n}: {rel:?} is not a path inside the folder",
+                "{p}:{n}: {rel:?} はフォルダ内のパスではありません",
+                p = path.display(),
+                n = i + 2,
+                rel = rel
+            ));
         }
         files.push(rel);
     }

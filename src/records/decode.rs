@@ -31,7 +31,7 @@ impl std::str::FromStr for Encoding {
         match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "utf8" => Ok(Encoding::Utf8),
             "shiftjis" | "sjis" | "cp932" | "windows31j" => Ok(Encoding::ShiftJis),
-            _ => bail!("unknown encoding {s:?}: use utf-8 or cp932"),
+            _ => bail!(crate::say!("unknown encoding {s:?}: use utf-8 or cp932", "文字コード {s:?} は使えません。utf-8 又は cp932 を指定してください", s = s)),
         }
     }
 }
@@ -44,8 +44,8 @@ const SAMPLE: usize = 64 * 1024;
 /// wherever in the file they are, must be valid UTF-8 for UTF-8, else the
 /// file is CP932 (Excel in Japan). An ASCII-only file is UTF-8.
 pub fn sniff(path: &Path) -> Result<Encoding> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    sniff_reader(file).with_context(|| format!("reading {}", path.display()))
+    let file = std::fs::File::open(path).with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?;
+    sniff_reader(file).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))
 }
 
 pub fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {

@@ -42,7 +42,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
         let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(crate::say!("{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
         if meta.is_dir() {
             let before = inputs.files.len();
-            walk(p, &mut inputs).with_context(|| format!("reading folder {}", p.display()))?;
+            walk(p, &mut inputs).with_context(|| crate::lang::doing("reading folder", "フォルダの読み込み", &p.display()))?;
             inputs.files[before..].sort();
             if inputs.files.len() == before {
                 bail!(crate::say!(

@@ -50,7 +50,7 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     };
     let path = path.to_path_buf();
     let source = move || -> Result<Box<dyn Read + Send>> {
-        Ok(Box::new(std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?))
+        Ok(Box::new(std::fs::File::open(&path).with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?))
     };
     open_csv(&name, encoding, &source, opts)
 }
@@ -132,7 +132,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
                     unclosed = Some(u);
                     break;
                 }
-                Err(ParseError::Io(e)) => return Err(e).with_context(|| format!("reading {name}")),
+                Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &name)),
             }
             if rec.is_blank() {
                 continue;
@@ -193,7 +193,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
 
 fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> {
     let (sheet, mut rows) = super::workbook::read_sheet(path, opts.sheet.as_deref())?;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
     if let Some(counter) = &opts.progress {
         counter.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
     }

@@ -121,7 +121,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                                             true,
                                         ));
                                     }
-                                    Err(ParseError::Io(e)) => return Err(e).with_context(|| format!("reading {}", fc.name)),
+                                    Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &fc.name)),
                                 }
                             }
                             Ok(part)

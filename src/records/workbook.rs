@@ -13,7 +13,7 @@ use super::parse::MAX_FIELDS;
 
 /// Read `sheet` (or the first sheet): its name and its non-blank rows.
 pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
-    let mut book = open_workbook_auto(path).with_context(|| format!("opening workbook {}", path.display()))?;
+    let mut book = open_workbook_auto(path).with_context(|| crate::lang::doing("opening workbook", "ブックのオープン", &path.display()))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
