@@ -801,7 +801,17 @@ fn trend_rows(path: &Path, rows: Vec<(u64, [String; 4])>) -> Result<Vec<(i32, u6
 pub fn render(charts: &[Chart], only: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
     for name in only {
         if !CHART_NAMES.contains(&name.as_str()) {
-            bail!(crate::say!("unknown chart {name:?}: choose from {list}", "図 {name:?} はありません。次から選んでください: {list}", name = name, list = CHART_NAMES.join(", ")));
+            let list = CHART_NAMES.join(", ");
+            match taxonomy::nearest(name, CHART_NAMES.iter().copied()) {
+                Some(near) => bail!(crate::say!(
+                    "unknown chart {name:?}: did you mean `{near}`? (charts: {list})",
+                    "図 {name:?} はありません。`{near}` ではありませんか？（図: {list}）",
+                    name = name,
+                    near = near,
+                    list = list
+                )),
+                None => bail!(crate::say!("unknown chart {name:?}: choose from {list}", "図 {name:?} はありません。次から選んでください: {list}", name = name, list = list)),
+            }
         }
     }
     let fonts = Fonts::load()?;

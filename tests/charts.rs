@@ -125,4 +125,13 @@ fn charts_can_be_skipped_or_redrawn_one_by_one() {
     let o = jiko(&["chart", "--year", "2020", "--out", out, "--only", "pie"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown chart \"pie\""));
+    // Comma-separated names, and the nearest name for a typo.
+    let o = jiko(&["chart", "--year", "2020", "--out", out, "--only", "matrix,service"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut drawn: Vec<_> = std::fs::read_dir(dir.join("charts")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    drawn.sort();
+    assert_eq!(drawn, ["cause.png", "matrix.png", "service.png"], "earlier charts are kept");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("report.html and report.xlsx keep the charts they were made with"));
+    let o = jiko(&["chart", "--year", "2020", "--out", out, "--only", "matrx"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `matrix`?"), "{}", String::from_utf8_lossy(&o.stderr));
 }

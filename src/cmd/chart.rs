@@ -12,9 +12,10 @@ use crate::output::{CommitMode, Outputs};
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Only these charts (major_trend, major_service, matrix, service,
-    /// service_voice, service_data, cause, equipment).
-    #[arg(long, num_args = 1..)]
+    /// Only these charts, space- or comma-separated (major_trend,
+    /// major_service, matrix, service, service_voice, service_data, cause,
+    /// equipment, trend_reports).
+    #[arg(long, num_args = 1.., value_delimiter = ',')]
     pub only: Vec<String>,
 }
 
