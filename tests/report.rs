@@ -140,8 +140,17 @@ fn the_html_report_renders_offline_in_a_browser() {
     std::fs::write(
         &probe,
         r#"<!DOCTYPE html><html><head><title>pending</title></head><body>
-<iframe id="r" src="report.html" style="width:1200px;height:20000px"></iframe>
+<iframe id="r" src="report.html" style="width:1280px;height:20000px"></iframe>
+<iframe id="phone" src="report.html" style="width:390px;height:20000px"></iframe>
 <script>
+var phone = '';
+document.getElementById('phone').onload = function () {
+  // On a phone each chart is shown at its own size (text 17 px and more),
+  // in a box that scrolls sideways.
+  var imgs = Array.prototype.slice.call(this.contentDocument.querySelectorAll('img.chart'));
+  var full = imgs.filter(function (i) { return i.getBoundingClientRect().width >= 1600 && i.parentElement.scrollWidth > i.parentElement.clientWidth; });
+  phone = ' phone=' + full.length + '/' + imgs.length;
+};
 document.getElementById('r').onload = function () {
   var d = this.contentDocument, w = this.contentWindow;
   var imgs = Array.prototype.slice.call(d.querySelectorAll('img.chart'));
@@ -151,7 +160,12 @@ document.getElementById('r').onload = function () {
   var requests = w.performance.getEntriesByType('resource').map(function (e) { return e.name; })
     .filter(function (n) { return n.indexOf('data:') !== 0; });
   var font = d.fonts.check("16px 'Jiko Sans'", '重大な事故（令和2年度）');
-  document.title = 'images=' + imgs.length + ' shown=' + shown.length + ' matrix=' + (mr.width > 300 && mr.height > 200) + ' font=' + font + ' requests=' + requests.length;
+  // At 1280 px the matrix fits without a horizontal scrollbar.
+  var fits = m && m.parentElement.scrollWidth <= m.parentElement.clientWidth;
+  var report = function () {
+    document.title = 'images=' + imgs.length + ' shown=' + shown.length + ' matrix=' + (mr.width > 300 && mr.height > 200) + ' fits=' + fits + ' font=' + font + ' requests=' + requests.length + phone;
+  };
+  if (phone) { report(); } else { setTimeout(report, 500); }
 };
 </script></body></html>"#,
     )
@@ -179,7 +193,7 @@ document.getElementById('r').onload = function () {
     };
     let o = Command::new(chromium).args(base(&["--dump-dom"])).arg(format!("file://{}", probe.display())).output().unwrap();
     let dom = String::from_utf8_lossy(&o.stdout);
-    assert!(dom.contains("<title>images=10 shown=10 matrix=true font=true requests=0</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
+    assert!(dom.contains("<title>images=10 shown=10 matrix=true fits=true font=true requests=0 phone=10/10</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
 
     let shot = out.join("report.png");
     let o = Command::new(chromium)
