@@ -455,14 +455,44 @@ impl<'f> Canvas<'f> {
         self.buf.truncate((self.w * self.h * 3) as usize);
     }
 
+    /// PNG bytes, lossless: an indexed image when the chart has at most
+    /// 256 colours (flat fills and anti-aliased text usually do), else RGB;
+    /// the strongest compression either way, so pages that embed charts stay light.
     fn png(&self) -> Result<Vec<u8>> {
+        let mut palette: Vec<[u8; 3]> = Vec::new();
+        let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+        let mut indexed = Vec::with_capacity((self.w * self.h) as usize);
+        for px in self.buf.chunks_exact(3) {
+            let rgb = [px[0], px[1], px[2]];
+            let i = match index.get(&rgb) {
+                Some(i) => *i,
+                None if palette.len() < 256 => {
+                    let i = palette.len() as u8;
+                    palette.push(rgb);
+                    index.insert(rgb, i);
+                    i
+                }
+                None => {
+                    palette.clear();
+                    break;
+                }
+            };
+            indexed.push(i);
+        }
         let mut out = Vec::new();
         {
             let mut enc = png::Encoder::new(&mut out, self.w, self.h);
-            enc.set_color(png::ColorType::Rgb);
             enc.set_depth(png::BitDepth::Eight);
-            let mut w = enc.write_header()?;
-            w.write_image_data(&self.buf)?;
+            enc.set_compression(png::Compression::Default);
+            enc.set_filter(png::FilterType::NoFilter);
+            if palette.is_empty() {
+                enc.set_color(png::ColorType::Rgb);
+                enc.write_header()?.write_image_data(&self.buf)?;
+            } else {
+                enc.set_color(png::ColorType::Indexed);
+                enc.set_palette(palette.concat());
+                enc.write_header()?.write_image_data(&indexed)?;
+            }
         }
         Ok(out)
     }

@@ -253,11 +253,31 @@ impl Report<'_> {
 /// A self-contained page: no network access, the Japanese font inside it,
 /// so it reads the same on a machine with no Japanese fonts, offline.
 pub fn page(title: &str, body: &str) -> String {
-    let font = base64::engine::general_purpose::STANDARD.encode(crate::text::REGULAR);
+    // Only the glyphs of the page's text (the charts are pictures); the
+    // whole font where a subset cannot be made.
+    let text = format!("{title}{}", text_of(body));
+    let font = crate::text::regular_subset(&text).unwrap_or_else(|_| crate::text::REGULAR.to_vec());
+    let font = base64::engine::general_purpose::STANDARD.encode(font);
     format!(
         "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>@font-face{{font-family:'Jiko Sans';src:url(data:font/otf;base64,{font}) format('opentype')}}\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(title)
     )
+}
+
+/// The characters a page shows: its markup without tags and data URIs,
+/// entities decoded (the subset must hold `<` when the page says `&lt;`).
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out + "<>&\"'"
 }
 
 /// One table as a worksheet: title, header, typed cells (numbers stay

@@ -206,3 +206,37 @@ document.getElementById('r').onload = function () {
     let info = decoder.read_info().unwrap().info().clone();
     assert_eq!((info.width, info.height), (1280, 2400));
 }
+
+/// report.html stays light: the font holds only the page's glyphs (every
+/// character it shows is there), charts are lossless indexed PNGs.
+#[test]
+fn the_html_report_is_light_and_its_font_covers_its_text() {
+    use ab_glyph::Font;
+    use base64::Engine;
+    let out = tmp("light");
+    aggregate_into(&out);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.len() <= 1_500_000, "report.html is {} bytes", html.len());
+    let b64 = html.split("font/otf;base64,").nth(1).unwrap().split(')').next().unwrap();
+    let font_bytes = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    assert!(font_bytes.len() < 300_000, "a subset, not the 2 MB font: {}", font_bytes.len());
+    let font = ab_glyph::FontRef::try_from_slice(&font_bytes).unwrap();
+    let body = html.split("<body>").nth(1).unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => text.push(c),
+            _ => {}
+        }
+    }
+    let missing: Vec<char> = text.chars().filter(|c| font.glyph_id(*c).0 == 0).collect();
+    assert!(missing.is_empty(), "characters without a glyph in the embedded font: {missing:?}");
+    for chart in std::fs::read_dir(out.join("charts")).unwrap() {
+        let bytes = std::fs::read(chart.unwrap().path()).unwrap();
+        let info = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap().info().clone();
+        assert_eq!(info.width, 1600);
+    }
+}
