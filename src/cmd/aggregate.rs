@@ -48,7 +48,7 @@ pub fn run(args: Args) -> Result<bool> {
     let (mut figs, prev) = figures_of(&l.agg, l.year);
     // A year to date counts earlier years whole for the trends.
     let whole = match l.agg.period.through {
-        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.read.options(None), &l.carriers)?),
+        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(None), &l.carriers)?),
         None => None,
     };
     let history = whole.as_ref().unwrap_or(&l.agg);

@@ -41,20 +41,44 @@ impl ReadArgs {
     }
 }
 
+/// The incident files a command reads, and how.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Sources {
+    /// Incident files or folders (any number of years). Default: the
+    /// shipped data/incidents.
+    #[arg(long, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+impl Sources {
+    /// Read and count every file (progress on a terminal), and say what
+    /// was skipped or noticed.
+    pub fn aggregate(&self, period: crate::period::Period, keep_rejected: bool, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate)> {
+        let files = input_files(&self.input)?;
+        let counter = Arc::new(AtomicU64::new(0));
+        let opts = ReadOptions { keep_rejected, ..self.read.options(Some(counter.clone())) };
+        let agg = {
+            let _progress = Progress::start(&files, counter);
+            crate::aggregate::aggregate_period(&files, period, &opts, map)?
+        };
+        print_notes(&agg.read);
+        Ok((files, agg))
+    }
+}
+
 /// Which records, which year, where to write.
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
     /// Fiscal year: 2020, R2, 令和2, 令和2年度, 令和元年, H30.
     #[arg(long)]
     pub year: String,
-    /// Incident files or folders. Default: the shipped data/incidents.
-    #[arg(long, num_args = 1..)]
-    pub input: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
     /// Output folder. Default: output/fyYYYY of the project.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub read: ReadArgs,
     /// Published major-accident series for the trend's other years
     /// (default: the one built in, from data/published/major_trend.csv).
     #[arg(long)]
@@ -143,15 +167,8 @@ pub fn load(args: &InputArgs, keep_rejected: bool, through: Option<&str>) -> Res
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
-    let files = input_files(&args.input)?;
     let out = args.out.clone().unwrap_or_else(|| project_dir().join(format!("output/fy{year}")));
-    let counter = Arc::new(AtomicU64::new(0));
-    let opts = ReadOptions { keep_rejected, ..args.read.options(Some(counter.clone())) };
-    let agg = {
-        let _progress = Progress::start(&files, counter);
-        crate::aggregate::aggregate_period(&files, period, &opts, &map)?
-    };
-    print_notes(&agg.read);
+    let (files, agg) = args.sources.aggregate(period, keep_rejected, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
         let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();

@@ -3,13 +3,11 @@
 //! are listed (a multi-year check).
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use base64::Engine;
 
-use super::{input_files, print_failure, print_notes, Progress, ReadArgs};
+use super::{print_failure, Sources};
 use crate::carriers::CarrierMap;
 use crate::output::{CommitMode, Outputs};
 use crate::published::Published;
@@ -24,15 +22,11 @@ pub struct Args {
     /// Last fiscal year. Default: the latest year the records hold.
     #[arg(long)]
     pub to: Option<String>,
-    /// Incident files or folders, any number of years. Default: the
-    /// shipped data/incidents.
-    #[arg(long, num_args = 1..)]
-    pub input: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
     /// Output folder. Default: output/trend of the project.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub read: ReadArgs,
     /// Write into a folder that holds files jiko did not write.
     #[arg(long)]
     pub force: bool,
@@ -43,15 +37,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<bool> {
     let from = wareki::parse_fiscal_year(&args.from)?;
-    let files = input_files(&args.input)?;
-    let counter = Arc::new(AtomicU64::new(0));
-    let opts = args.read.options(Some(counter.clone()));
-    let agg = {
-        let _progress = Progress::start(&files, counter);
-        // The year only decides the per-file accounting, unused here.
-        crate::aggregate::aggregate_with(&files, from, &opts, &CarrierMap::default())?
-    };
-    print_notes(&agg.read);
+    // The year only decides the per-file accounting, unused here.
+    let (_, agg) = args.sources.aggregate(crate::period::Period::whole(from), false, &CarrierMap::default())?;
     if !agg.read.is_clean() {
         print_failure(&agg.read);
         return Ok(false);
