@@ -457,7 +457,7 @@ impl<'f> Canvas<'f> {
 
     /// PNG bytes, lossless: an indexed image when the chart has at most
     /// 256 colours (flat fills and anti-aliased text usually do), else RGB;
-    /// the strongest compression either way, so pages that embed charts stay light.
+    /// zlib's default level without row filters: small pages, fast runs.
     fn png(&self) -> Result<Vec<u8>> {
         let mut palette: Vec<[u8; 3]> = Vec::new();
         let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();

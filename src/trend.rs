@@ -2,7 +2,6 @@
 //! records when they hold the year, else from what MIC published, else
 //! unknown (never zero, never interpolated).
 
-use std::collections::BTreeMap;
 
 use crate::aggregate::Aggregate;
 use crate::figures::{self, Figures};
@@ -57,10 +56,6 @@ pub const METRICS: &[Metric] = &[
     metric("service_share_other", "その他のサービスの割合", "%", Some(("service", "other", "share"))),
 ];
 
-pub fn metric_of(key: &str) -> Option<&'static Metric> {
-    METRICS.iter().find(|m| m.key == key)
-}
-
 /// One value of the series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -98,15 +93,6 @@ impl Series {
         let mut y: Vec<i32> = self.points.iter().map(|p| p.fiscal_year).collect();
         y.dedup();
         y
-    }
-
-    /// A metric's numbers by year (unknown years left out).
-    pub fn numbers(&self, metric: &str) -> BTreeMap<i32, (f64, Source)> {
-        self.points
-            .iter()
-            .filter(|p| p.metric == metric)
-            .filter_map(|p| Some((p.fiscal_year, (p.value.as_ref()?.parse().ok()?, p.source))))
-            .collect()
     }
 }
 

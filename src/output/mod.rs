@@ -27,10 +27,6 @@ impl Outputs {
         Outputs { root: root.to_path_buf(), files: BTreeMap::new() }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// A file at `rel` below the output folder.
     pub fn add(&mut self, rel: impl AsRef<Path>, bytes: Vec<u8>) {
         self.files.insert(rel.as_ref().to_path_buf(), bytes);
@@ -38,10 +34,6 @@ impl Outputs {
 
     pub fn paths(&self) -> impl Iterator<Item = PathBuf> + '_ {
         self.files.keys().map(|p| self.root.join(p))
-    }
-
-    pub fn get(&self, rel: impl AsRef<Path>) -> Option<&[u8]> {
-        self.files.get(rel.as_ref()).map(Vec::as_slice)
     }
 
     /// Put the files in place, all or nothing (see `commit`).

@@ -16,15 +16,6 @@ pub enum Encoding {
     ShiftJis,
 }
 
-impl Encoding {
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "UTF-8",
-            Encoding::ShiftJis => "CP932 (Shift_JIS)",
-        }
-    }
-}
-
 impl std::str::FromStr for Encoding {
     type Err = anyhow::Error;
     fn from_str(s: &str) -> Result<Self> {

@@ -87,12 +87,11 @@ pub fn canonical_column(header: &str) -> Option<usize> {
     })
 }
 
-/// Where each contract column is in a file (`usize::MAX` when absent), and
-/// the file's own name for it, for messages in the user's words.
+/// Where each contract column is in a file (`usize::MAX` when absent); its
+/// header as written gives each column's own name for messages (`name`).
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub at: [usize; NCOLS],
-    pub names: Vec<String>,
     /// The header's cells as written.
     pub header: Vec<String>,
     pub extra: Vec<String>,
@@ -175,8 +174,7 @@ pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
             found = header.join(",")
         ));
     }
-    let names = (0..NCOLS).map(|c| if at[c] == usize::MAX { COLUMNS[c].name.to_string() } else { header[at[c]].clone() }).collect();
-    Ok(Layout { at, names, header: header.to_vec(), extra, delimiter: None })
+    Ok(Layout { at, header: header.to_vec(), extra, delimiter: None })
 }
 
 /// The header cell most like a missing column's English or Japanese name.

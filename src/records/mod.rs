@@ -118,7 +118,6 @@ pub struct FileReport {
     pub extra_columns: Vec<String>,
     /// The header row as the file writes it (for rejects.csv).
     pub header: Vec<String>,
-    pub encoding: Option<Encoding>,
 }
 
 /// A row that failed validation, with its fields for a rejects file.

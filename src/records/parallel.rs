@@ -137,7 +137,6 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         path: name.clone(),
         extra_columns: layout.extra.clone(),
         header: layout.header.clone(),
-        encoding: Some(encoding),
         ..Default::default()
     };
     let (mut errors, mut rejected) = (Vec::new(), Vec::new());
