@@ -12,6 +12,7 @@ use polars::prelude::{col, len, Column, DataFrame, IntoLazy};
 use crate::carriers::{CarrierMap, CarrierNames};
 use crate::period::Period;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
+pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
 
@@ -20,9 +21,13 @@ use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
 const CHUNK_ROWS: usize = 1 << 20;
 
 /// The matrix row of an information leak (注2③), after the duration bins.
-pub const INFO_LEAK_ROW: usize = DURATION_BINS.len();
+pub fn info_leak_row() -> usize {
+    DURATION_BINS.len()
+}
 /// The equipment index of "unknown", after the equipment codes.
-pub const EQUIPMENT_UNKNOWN: usize = EQUIPMENT.len();
+pub fn equipment_unknown() -> usize {
+    EQUIPMENT.len()
+}
 
 /// Counts of one fiscal year's reports within the quarterly duty.
 #[derive(Debug, Clone)]
@@ -33,15 +38,18 @@ pub struct YearTally {
     pub detailed_carriers: BTreeSet<u64>,
     pub simple_carriers: BTreeSet<u64>,
     /// Detailed reports by duration bin (plus the info-leak row) and user bin.
-    pub matrix: [[u64; USER_BINS.len()]; DURATION_BINS.len() + 1],
-    pub causes: [u64; CAUSES.len()],
-    pub equipment: [u64; EQUIPMENT.len() + 1],
+    pub matrix: Vec<Vec<u64>>,
+    pub causes: Vec<u64>,
+    /// Per equipment code, then "unknown".
+    pub equipment: Vec<u64>,
     /// (report, service) pairs of detailed reports, per service code.
-    pub services: [u64; SERVICES.len()],
+    pub services: Vec<u64>,
     pub outside_duty: u64,
     /// Σ affected users × duration in minutes over the counted reports
     /// (both forms), for the trend's user-hours.
     pub user_minutes: u128,
+    /// Counted reports per major-accident rule set id ("" before any set).
+    pub rule_sets: BTreeMap<&'static str, u64>,
 }
 
 impl YearTally {
@@ -73,6 +81,9 @@ impl YearTally {
         }
         self.outside_duty += o.outside_duty;
         self.user_minutes += o.user_minutes;
+        for (id, n) in o.rule_sets {
+            *self.rule_sets.entry(id).or_default() += n;
+        }
     }
 }
 
@@ -83,12 +94,13 @@ impl Default for YearTally {
             simple_reports: 0,
             detailed_carriers: BTreeSet::new(),
             simple_carriers: BTreeSet::new(),
-            matrix: [[0; USER_BINS.len()]; DURATION_BINS.len() + 1],
-            causes: [0; CAUSES.len()],
-            equipment: [0; EQUIPMENT.len() + 1],
-            services: [0; SERVICES.len()],
+            matrix: vec![vec![0; USER_BINS.len()]; DURATION_BINS.len() + 1],
+            causes: vec![0; CAUSES.len()],
+            equipment: vec![0; EQUIPMENT.len() + 1],
+            services: vec![0; SERVICES.len()],
             outside_duty: 0,
             user_minutes: 0,
+            rule_sets: BTreeMap::new(),
         }
     }
 }
@@ -180,6 +192,8 @@ pub struct Aggregate {
     pub majors: BTreeMap<i32, Vec<Accident>>,
     pub accounts: Vec<FileAccount>,
     pub outside_duty: Vec<OutsideDuty>,
+    /// Every counted report of the year, in input order (incidents.csv).
+    pub incidents: Vec<IncidentLine>,
     pub read: ReadReport,
 }
 
@@ -249,6 +263,9 @@ struct Counter {
     files: Vec<String>,
     error: Option<anyhow::Error>,
     map: std::sync::Arc<CarrierMap>,
+    /// Keep a line per counted report of the year (incidents.csv).
+    keep_incidents: bool,
+    incidents: Vec<IncidentLine>,
     /// Spelling → (carrier key, times met): few distinct spellings, so
     /// each is normalized once per worker.
     spellings: HashMap<String, (u64, u64), foldhash::fast::RandomState>,
@@ -266,7 +283,7 @@ impl Counter {
             }
             return;
         }
-        let in_duty = rules::within_duty(row.duration_min, row.affected_users, row.info_leak());
+        let in_duty = rules::within_duty(row.duration_min, row.affected_users, row.kind);
         match (fy == self.year, in_duty) {
             (false, _) => account.other_years += 1,
             (true, true) => account.counted += 1,
@@ -284,36 +301,41 @@ impl Counter {
             }
             return;
         }
-        self.years.entry(fy).or_default().user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
+        let tally = self.years.entry(fy).or_default();
+        tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         let dbin = if row.info_leak() {
-            INFO_LEAK_ROW
+            info_leak_row()
         } else {
-            rules::bin_of(DURATION_BINS, row.duration_min)
+            rules::bin_of(&DURATION_BINS, row.duration_min)
         };
-        let ubin = rules::bin_of(USER_BINS, row.affected_users);
+        let ubin = rules::bin_of(&USER_BINS, row.affected_users);
         // A 64-bit hash of the carrier's key names it without a table
         // shared by workers.
         let carrier = self.carrier_key(row.carrier);
         if row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
-        if let Some(rules) = rules::major_rules(fy) {
-            if let Major::Yes(class) =
-                rules.judge(row.services, row.duration_min, row.affected_users, row.critical_facility())
-            {
-                self.major_reports.entry((fy, row.accident_id.to_string())).or_default().push(MajorReport {
-                    accident_id: row.accident_id.to_string(),
-                    incident_id: row.incident_id.to_string(),
-                    carrier: row.carrier.to_string(),
-                    started_at: row.started_at,
-                    duration_min: row.duration_min,
-                    affected_users: row.affected_users,
-                    services: row.services,
-                    class,
-                    cell: (dbin, ubin),
-                    summary: row.summary.to_string(),
-                });
-            }
+        let set = rules::set_at(&row.started_at);
+        *self.years.entry(fy).or_default().rule_sets.entry(set.map_or("", |s| s.id())).or_default() += 1;
+        let major = set.map_or(Major::No, |s| {
+            s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, row.critical_facility())
+        });
+        if let Major::Yes(class) = major {
+            self.major_reports.entry((fy, row.accident_id.to_string())).or_default().push(MajorReport {
+                accident_id: row.accident_id.to_string(),
+                incident_id: row.incident_id.to_string(),
+                carrier: row.carrier.to_string(),
+                started_at: row.started_at,
+                duration_min: row.duration_min,
+                affected_users: row.affected_users,
+                services: row.services,
+                class,
+                cell: (dbin, ubin),
+                summary: row.summary.to_string(),
+            });
+        }
+        if self.keep_incidents && fy == self.year {
+            self.incidents.push(IncidentLine::of(row, &self.files[row.file], dbin, ubin));
         }
         let c = &mut self.chunk;
         c.fy.push(fy);
@@ -321,7 +343,7 @@ impl Counter {
         c.dbin.push(dbin as u32);
         c.ubin.push(ubin as u32);
         c.cause.push(row.cause as u32);
-        c.equipment.push(row.equipment.unwrap_or(EQUIPMENT_UNKNOWN) as u32);
+        c.equipment.push(row.equipment.unwrap_or(equipment_unknown()) as u32);
         c.services.push(row.services);
         c.carrier.push(carrier);
         if c.len() >= CHUNK_ROWS && self.error.is_none() {
@@ -424,6 +446,7 @@ impl Counter {
             a.add(o);
         }
         self.outside_duty.extend(other.outside_duty);
+        self.incidents.extend(other.incidents);
         self.error = self.error.take().or(other.error);
         for (spelling, (k, n)) in other.spellings {
             self.spellings.entry(spelling).or_insert((k, 0)).1 += n;
@@ -502,6 +525,8 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         files: names.clone(),
         error: None,
         map: map.clone(),
+        keep_incidents: opts.keep_incidents,
+        incidents: Vec::new(),
         spellings: HashMap::default(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
@@ -522,6 +547,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         account.rejected = file.rejected;
     }
     counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
+    counter.incidents.sort_by_key(|i| (i.file_index, i.line));
     let mut carriers = CarrierNames::default();
     for (spelling, (k, n)) in &counter.spellings {
         carriers.add(*k, spelling, *n, map.key(spelling).1);
@@ -546,6 +572,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         majors,
         accounts: counter.accounts,
         outside_duty: counter.outside_duty,
+        incidents: counter.incidents,
         read,
     })
 }

@@ -132,12 +132,19 @@ pub struct Chart {
     pub notes: Vec<String>,
 }
 
-/// The rule changes the trend chart marks (the edition's notes 5–7).
-pub const TREND_NOTES: &[(i32, &str, &str)] = &[
-    (2008, "注5", "注5 平成20年度から品質の低下も重大な事故の対象"),
-    (2015, "注6", "注6 平成27年度から役務区分別の基準"),
-    (2019, "注7", "注7 令和元年度からLPWAの区分を追加"),
-];
+/// The rule changes the trend chart marks (the edition's notes 5–7):
+/// (first fiscal year, mark, text), from the rule sets' `trend_note`.
+pub fn trend_notes() -> Vec<(i32, &'static str, &'static str)> {
+    crate::rules::book()
+        .sets
+        .iter()
+        .filter(|s| !s.raw.trend_note.is_empty())
+        .filter_map(|s| {
+            let text: &'static str = &s.raw.trend_note;
+            Some((s.from?.fiscal_year(), text.split(' ').next().unwrap_or(text), text))
+        })
+        .collect()
+}
 pub const FIRST_TREND_YEAR: i32 = 2008;
 /// What the numbers on a share bar are.
 const SHARE_AXIS: &str = "割合（%）と件数（件）";
@@ -179,21 +186,21 @@ pub fn models(agg: &Aggregate, history: &Aggregate, year: i32, this: &Figures, p
     charts.push(trend_model(year, this, trend));
     charts.push(major_service_model(agg, year));
     charts.push(matrix_model(this));
-    let service = shares("service", groups(SERVICE_GROUPS));
+    let service = shares("service", groups(&SERVICE_GROUPS));
     charts.push(share_chart("service", vec![service], "※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上"));
     for g in ["voice", "data"] {
         let subs: Vec<_> = taxonomy::service_subs(g).iter().enumerate().map(|(i, s)| (s.code, s.label, i)).collect();
         let name = if g == "voice" { "service_voice" } else { "service_data" };
         charts.push(share_chart(name, vec![shares(name, subs)], ""));
     }
-    charts.push(share_chart("cause", vec![shares("cause", groups(CAUSE_GROUPS))], "※ 主たる発生要因で分類"));
-    let mut panels = vec![shares("equipment", groups(EQUIPMENT_GROUPS))];
+    charts.push(share_chart("cause", vec![shares("cause", groups(&CAUSE_GROUPS))], "※ 主たる発生要因で分類"));
+    let mut panels = vec![shares("equipment", groups(&EQUIPMENT_GROUPS))];
     panels[0].title = "故障設備が明確な事故".to_string();
     for g in ["switching", "line"] {
         let table = format!("equipment_{g}");
         let codes: Vec<_> = EQUIPMENT.iter().filter(|e| e.group == g).enumerate().map(|(i, e)| (e.code, e.label, i)).collect();
         let mut p = shares(&table, codes);
-        p.title = taxonomy::group_label(EQUIPMENT_GROUPS, g).to_string();
+        p.title = taxonomy::group_label(&EQUIPMENT_GROUPS, g).to_string();
         panels.push(p);
     }
     charts.push(share_chart("equipment", panels, "※ 故障設備が不明の事故を除く"));
@@ -245,7 +252,7 @@ fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
                 label: wareki::fiscal_year_label(fy),
                 count,
                 source,
-                note: TREND_NOTES.iter().find(|(y, _, _)| *y == fy).map(|(_, mark, _)| *mark),
+                note: trend_notes().into_iter().find(|(y, _, _)| *y == fy).map(|(_, mark, _)| mark),
             }
         })
         .collect();
@@ -254,8 +261,8 @@ fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
         title: taxonomy::table_title("major_trend").to_string(),
         axis: format!("{}（件）", label::COUNT),
         body: Body::Trend(bars),
-        notes: TREND_NOTES
-            .iter()
+        notes: trend_notes()
+            .into_iter()
             .filter(|(y, _, _)| *y <= year)
             .map(|(_, _, text)| text.to_string())
             .chain(["不明: 件数が公表資料から確認できない年度".to_string()])
@@ -337,7 +344,7 @@ fn matrix_model(f: &Figures) -> Chart {
         },
         notes: vec![
             "<n>: 重大な事故（一覧の No）を含むセル".to_string(),
-            format!("灰色: {}（継続時間2時間未満かつ影響利用者数3万人未満）", label::OUTSIDE_DUTY),
+            format!("灰色: {}（継続時間2時間未満かつ影響利用者数3万人未満）", taxonomy::outside_duty_label()),
         ],
     }
 }
@@ -397,7 +404,7 @@ impl Chart {
             Body::Matrix { rows, columns, cells } => {
                 out.extend(rows.iter().cloned());
                 out.extend(columns.iter().cloned());
-                out.push(label::OUTSIDE_DUTY.to_string());
+                out.push(taxonomy::outside_duty_label().to_string());
                 out.push(format!("{}＼{}", label::DURATION, label::USERS));
                 for c in cells.iter().flatten() {
                     out.extend(c.count.map(|n| thousands(n as i64)));
@@ -509,7 +516,11 @@ pub fn draw(chart: &Chart, fonts: &Fonts) -> Result<Vec<u8>> {
     fonts.check(&format!("{}.png", chart.name), chart.labels().iter().map(String::as_str))?;
     // Drawn on a tall canvas, then cut below the last note.
     let mut c = Canvas::new(WIDTH, MAX_HEIGHT, fonts);
-    c.text(&chart.title, (WIDTH as f32 / 2.0, 40.0), TITLE_PX, Weight::Bold, Anchor::Center, INK)?;
+    let title = match rules::trial_note() {
+        Some(_) => format!("{}（試算）", chart.title),
+        None => chart.title.clone(),
+    };
+    c.text(&title, (WIDTH as f32 / 2.0, 40.0), TITLE_PX, Weight::Bold, Anchor::Center, INK)?;
     let bottom = match &chart.body {
         Body::Trend(bars) => draw_trend(&mut c, bars, &chart.axis)?,
         Body::Shares(panels) => {
@@ -783,7 +794,7 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
         for (j, cell) in cells[i].iter().enumerate() {
             let x0 = left + cw * j as i32;
             let (fill, lines): ([u8; 3], Vec<String>) = match cell.count {
-                None => (OUTSIDE_DUTY, vec![label::OUTSIDE_DUTY.to_string()]),
+                None => (OUTSIDE_DUTY, vec![taxonomy::outside_duty_label().to_string()]),
                 Some(n) => (heat(n, max), std::iter::once(thousands(n as i64)).chain(cell.majors.clone()).collect()),
             };
             c.rect((x0, y0), (x0 + cw, y0 + rh), fill, true)?;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::aggregate::{Aggregate, FileAccount, YearTally, EQUIPMENT_UNKNOWN, INFO_LEAK_ROW};
+use crate::aggregate::{equipment_unknown, info_leak_row, Aggregate, FileAccount, YearTally};
 use crate::rules::{self, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
 
@@ -179,15 +179,15 @@ impl Counts<'_> {
         self.tally.matrix[dbin].iter().sum()
     }
     fn users_at_least(&self, lower: u64) -> u64 {
-        (0..USER_BINS.len()).filter(|&u| USER_BINS[u].lower >= lower).map(|u| self.matrix_col(u)).sum()
+        (0..USER_BINS.len()).filter(|&u| USER_BINS[u].from >= lower).map(|u| self.matrix_col(u)).sum()
     }
     fn duration_at_least(&self, lower: u64) -> u64 {
-        (0..DURATION_BINS.len()).filter(|&d| DURATION_BINS[d].lower >= lower).map(|d| self.matrix_row(d)).sum()
+        (0..DURATION_BINS.len()).filter(|&d| DURATION_BINS[d].from >= lower).map(|d| self.matrix_row(d)).sum()
     }
     fn service_group(&self, group: &str, sub: Option<&str>) -> u64 {
         SERVICES
             .iter()
-            .zip(self.tally.services)
+            .zip(self.tally.services.iter().copied())
             .filter(|(s, _)| s.group == group && sub.map_or(true, |sub| s.sub == sub))
             .map(|(_, n)| n)
             .sum()
@@ -196,7 +196,7 @@ impl Counts<'_> {
         self.tally.services.iter().sum()
     }
     fn cause_group(&self, group: &str) -> u64 {
-        CAUSES.iter().zip(self.tally.causes).filter(|(c, _)| c.group == group).map(|(_, n)| n).sum()
+        CAUSES.iter().zip(self.tally.causes.iter().copied()).filter(|(c, _)| c.group == group).map(|(_, n)| n).sum()
     }
     fn equipment_code(&self, code: &str) -> u64 {
         taxonomy::equipment(code).map_or(0, |(i, _)| self.tally.equipment[i])
@@ -205,7 +205,7 @@ impl Counts<'_> {
         EQUIPMENT.iter().filter(|e| e.group == group).map(|e| self.equipment_code(e.code)).sum()
     }
     fn equipment_known(&self) -> u64 {
-        self.tally.equipment[..EQUIPMENT_UNKNOWN].iter().sum()
+        self.tally.equipment[..equipment_unknown()].iter().sum()
     }
 }
 
@@ -226,12 +226,15 @@ pub fn compute(agg: &Aggregate, year: i32) -> Figures {
     causes(&mut figs, &this, prev.as_ref());
     equipment(&mut figs, &this, prev.as_ref());
     for (&fy, _) in agg.years.range(..=year) {
-        if rules::major_rules(fy).is_some() {
+        if !rules::sets_in_year(fy).is_empty() {
             figs.push("major_trend", fy.to_string(), "count", Value::Int(agg.accidents(fy).len() as i64));
         }
     }
     if year == agg.year {
         rows(&mut figs, agg);
+    }
+    if let (Some(note), Some(set)) = (rules::trial_note(), rules::year_set(year)) {
+        figs.push("trial", set.id(), "note", Value::Text(note.to_string()));
     }
     figs
 }
@@ -254,8 +257,8 @@ fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev:
     let rows: [(&str, Measure); 4] = [
         ("total", |c| c.tally.detailed_reports),
         ("users_lt500", |c| c.matrix_col(0)),
-        ("users_ge30k", |c| c.users_at_least(rules::DUTY_MIN_USERS)),
-        ("duration_ge2h", |c| c.duration_at_least(rules::DUTY_MIN_DURATION)),
+        ("users_ge30k", |c| c.users_at_least(rules::book().duty.min_users)),
+        ("duration_ge2h", |c| c.duration_at_least(rules::book().duty.min_duration)),
     ];
     for (row, measure) in rows {
         let of = |c: &Counts| (measure(c), c.tally.detailed_reports);
@@ -279,7 +282,7 @@ fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
         }
         figs.push("matrix", dbin.code, "total", Value::Int(this.matrix_row(d) as i64));
     }
-    figs.push("matrix", "info_leak", "total", Value::Int(this.matrix_row(INFO_LEAK_ROW) as i64));
+    figs.push("matrix", "info_leak", "total", Value::Int(this.matrix_row(info_leak_row()) as i64));
     for (u, ubin) in USER_BINS.iter().enumerate() {
         figs.push("matrix", "total", ubin.code, Value::Int(this.matrix_col(u) as i64));
     }
@@ -326,12 +329,12 @@ fn majors(figs: &mut Figures, agg: &Aggregate, year: i32) {
 
 fn services(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
     let total = |c: &Counts| c.service_total();
-    for g in SERVICE_GROUPS {
+    for g in SERVICE_GROUPS.iter() {
         let of = |c: &Counts| (c.service_group(g.code, None), total(c));
         breakdown_row(figs, "service", g.code, of(this), prev.map(of));
     }
     breakdown_row(figs, "service", "total", (total(this), total(this)), prev.map(|p| (total(p), total(p))));
-    for g in SERVICE_GROUPS {
+    for g in SERVICE_GROUPS.iter() {
         let table = format!("service_{}", g.code);
         for sub in taxonomy::service_subs(g.code) {
             let of = |c: &Counts| (c.service_group(g.code, Some(sub.code)), c.service_group(g.code, None));
@@ -342,7 +345,7 @@ fn services(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
 
 fn causes(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
     let total = |c: &Counts| c.tally.causes.iter().sum::<u64>();
-    for g in CAUSE_GROUPS {
+    for g in CAUSE_GROUPS.iter() {
         let of = |c: &Counts| (c.cause_group(g.code), total(c));
         breakdown_row(figs, "cause", g.code, of(this), prev.map(of));
     }
@@ -351,13 +354,13 @@ fn causes(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
 
 fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
     let known = |c: &Counts| c.equipment_known();
-    for g in EQUIPMENT_GROUPS {
+    for g in EQUIPMENT_GROUPS.iter() {
         let of = |c: &Counts| (c.equipment_group(g.code), known(c));
         breakdown_row(figs, "equipment", g.code, of(this), prev.map(of));
     }
     breakdown_row(figs, "equipment", "known", (known(this), known(this)), prev.map(|p| (known(p), known(p))));
-    figs.push("equipment", "unknown", "count", Value::Int(this.tally.equipment[EQUIPMENT_UNKNOWN] as i64));
-    for g in EQUIPMENT_GROUPS {
+    figs.push("equipment", "unknown", "count", Value::Int(this.tally.equipment[equipment_unknown()] as i64));
+    for g in EQUIPMENT_GROUPS.iter() {
         let table = format!("equipment_{}", g.code);
         for e in EQUIPMENT.iter().filter(|e| e.group == g.code) {
             let of = |c: &Counts| (c.equipment_code(e.code), c.equipment_group(g.code));

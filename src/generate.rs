@@ -247,7 +247,7 @@ struct Rec {
 
 impl Rec {
     fn cell(&self) -> (usize, usize) {
-        (rules::bin_of(DURATION_BINS, self.duration_min), rules::bin_of(USER_BINS, self.affected_users))
+        (rules::bin_of(&DURATION_BINS, self.duration_min), rules::bin_of(&USER_BINS, self.affected_users))
     }
 }
 
@@ -365,7 +365,7 @@ fn draw_between(rng: &mut Rng, lo: u64, hi: u64) -> u64 {
 }
 
 fn bin_range(bins: &[rules::Bin], i: usize, open_top: u64) -> (u64, u64) {
-    (bins[i].lower, bins.get(i + 1).map_or(open_top, |b| b.lower))
+    (bins[i].from, bins.get(i + 1).map_or(open_top, |b| b.from))
 }
 
 fn random_minute(rng: &mut Rng, fy: i32) -> Minute {
@@ -588,10 +588,10 @@ fn services_mask(codes: &[&str]) -> u32 {
 
 /// A service set that keeps a large non-major report below every threshold.
 fn safe_services(fy: i32, r: &Rec) -> Result<Vec<&'static str>> {
-    let rules = rules::major_rules(fy).context("no major-accident rules for the year")?;
+    let rules = rules::year_set(fy).context("no major-accident rules for the year")?;
     for candidate in ["internet_free", "lpwa_unlicensed", "lpwa_cellular"] {
         let mask = services_mask(&[candidate]);
-        if rules.judge(mask, r.duration_min, r.affected_users, false) == Major::No {
+        if rules.judge(mask, r.duration_min, r.affected_users, None, false) == Major::No {
             let (_, s) = taxonomy::service(candidate).expect("known");
             return Ok(vec![s.code]);
         }
@@ -670,8 +670,8 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
     }
     for (d, row) in left.iter().enumerate() {
         for (u, &n) in row.iter().enumerate() {
-            let (dlo, dhi) = bin_range(DURATION_BINS, d, 7 * 1440);
-            let (ulo, uhi) = bin_range(USER_BINS, u, 3_000_000);
+            let (dlo, dhi) = bin_range(&DURATION_BINS, d, 7 * 1440);
+            let (ulo, uhi) = bin_range(&USER_BINS, u, 3_000_000);
             for _ in 0..n {
                 recs.push(blank(fy, true, draw_between(&mut rng, dlo, dhi), draw_between(&mut rng, ulo.max(1), uhi), &mut rng));
             }
@@ -683,7 +683,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
         if recs[i].fixed {
             continue;
         }
-        if recs[i].duration_min >= 60 && recs[i].affected_users >= rules::DUTY_MIN_USERS {
+        if recs[i].duration_min >= 60 && recs[i].affected_users >= rules::book().duty.min_users {
             recs[i].services = safe_services(fy, &recs[i])?;
         } else {
             free.push(i);
@@ -693,7 +693,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
     assign_services(&mut rng, &mut recs, &free, &targets)?;
 
     // Causes: group shares published, codes by weight; majors fixed.
-    let cause_counts = coded_targets(p, "cause", detailed, taxonomy::CAUSE_GROUPS, taxonomy::CAUSES, plan::CAUSE_WEIGHTS)?;
+    let cause_counts = coded_targets(p, "cause", detailed, &taxonomy::CAUSE_GROUPS, &taxonomy::CAUSES, plan::CAUSE_WEIGHTS)?;
     let mut cause_pool = counts_minus(&cause_counts, recs.iter().filter(|r| r.fixed).map(|r| taxonomy::cause(r.cause).map(|c| c.0)))?;
     let open: Vec<usize> = (0..recs.len()).filter(|&i| !recs[i].fixed).collect();
     let causes = deal(&mut rng, &mut cause_pool, open.len());
@@ -712,7 +712,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
         }
     };
     let equipment_counts =
-        coded_targets(p, "equipment", known, taxonomy::EQUIPMENT_GROUPS, taxonomy::EQUIPMENT, plan::EQUIPMENT_WEIGHTS)?;
+        coded_targets(p, "equipment", known, &taxonomy::EQUIPMENT_GROUPS, &taxonomy::EQUIPMENT, plan::EQUIPMENT_WEIGHTS)?;
     let mut equipment_pool =
         counts_minus(&equipment_counts, recs.iter().filter(|r| r.fixed).filter_map(|r| r.equipment).map(|e| taxonomy::equipment(e).map(|x| x.0)))?;
     let mut by_cause = open.clone();

@@ -14,6 +14,7 @@ pub mod charts;
 pub mod cmd;
 pub mod figures;
 pub mod generate;
+pub mod incidents;
 pub mod lang;
 pub mod output;
 pub mod period;

@@ -14,6 +14,10 @@ struct Cli {
     /// Language of messages (default: Japanese when the locale is).
     #[arg(long, global = true, value_enum)]
     lang: Option<jiko::lang::Lang>,
+    /// Rules file to use instead of the built-in data/rules/mic.toml
+    /// (e.g. data/rules/proposed-2025.toml for a trial calculation).
+    #[arg(long, global = true)]
+    rules: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -22,6 +26,10 @@ enum Command {
     Aggregate(cmd::aggregate::Args),
     /// Redraw charts of one fiscal year into its output folder.
     Chart(cmd::chart::Args),
+    /// What the rules say of one incident (flags), or of every record (--input): duty, form, major, deadlines.
+    Classify(cmd::classify::Args),
+    /// A figure of figures.csv and the reports behind it.
+    Explain(cmd::explain::Args),
     /// Check incident files without aggregating; exit 1 on any invalid row.
     Validate(cmd::validate::Args),
     /// Years side by side: one series per metric, from records, else published, else unknown.
@@ -41,14 +49,25 @@ fn main() {
     }
     let cli = Cli::parse();
     jiko::lang::set(cli.lang);
-    let result = match cli.command {
+    // The rules are read before any command, so a bad rules file stops the
+    // run at once with its located error.
+    let rules = match &cli.rules {
+        Some(path) => jiko::rules::use_file(path),
+        None => {
+            let _ = jiko::rules::book();
+            Ok(())
+        }
+    };
+    let result = rules.and_then(|()| match cli.command {
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Chart(args) => cmd::chart::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Trend(args) => cmd::trend::run(args),
         Command::Generate(args) => generate::run(args),
-    };
+        Command::Classify(args) => cmd::classify::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+    });
     match result {
         Ok(true) => {}
         Ok(false) => std::process::exit(1),

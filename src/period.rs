@@ -67,9 +67,14 @@ impl Period {
 
     /// `令和2年度`, or `令和2年度 速報（2020年9月30日まで）`.
     pub fn label(&self) -> String {
-        match self.through {
+        let label = match self.through {
             None => wareki::fiscal_year_label(self.year),
             Some(day) => format!("{} 速報（{}まで）", wareki::fiscal_year_label(self.year), Period::day_text(day)),
+        };
+        // A trial under other rules says so wherever the year is named.
+        match crate::rules::trial_note() {
+            Some(_) => format!("{label} 【試算】"),
+            None => label,
         }
     }
 

@@ -90,7 +90,11 @@ impl Table {
     /// The table for people: a CSV with a BOM, so Excel reads it as UTF-8.
     pub fn to_csv(&self) -> Vec<u8> {
         let mut w = crate::output::CsvOut::for_people();
-        w.row(&self.header);
+        let mut header = self.header.clone();
+        if let (Some(first), Some(_)) = (header.first_mut(), crate::rules::trial_note()) {
+            *first = format!("【試算】{first}");
+        }
+        w.row(&header);
         for r in &self.rows {
             w.row(r.iter().map(Cell::text));
         }
@@ -162,9 +166,9 @@ fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
 
 /// Every table of the year, in the edition's order.
 pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>) -> Vec<Table> {
-    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::major_rules(year)), major_trend(this)];
+    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::year_set(year)), major_trend(this)];
     out.push(breakdown(this, "service", SERVICE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
-    for g in SERVICE_GROUPS {
+    for g in SERVICE_GROUPS.iter() {
         let table = format!("service_{}", g.code);
         out.push(breakdown(this, &table, taxonomy::service_subs(g.code).iter().map(|s| (s.code, s.label))));
     }
@@ -180,7 +184,7 @@ pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         int_text(this, "equipment", "unknown", "count")
     ));
     out.push(equipment);
-    for g in EQUIPMENT_GROUPS {
+    for g in EQUIPMENT_GROUPS.iter() {
         let table = format!("equipment_{}", g.code);
         out.push(breakdown(this, &table, EQUIPMENT.iter().filter(|e| e.group == g.code).map(|e| (e.code, e.label))));
     }
@@ -189,7 +193,7 @@ pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
 
 fn summary(this: &Figures, prev: Option<&Figures>) -> Table {
     let mut t = Table::new("summary", &["区分", label::CARRIERS, label::REPORTS]);
-    for (row, name) in [("major", label::MAJOR), ("detailed", label::DETAILED), ("simple", label::SIMPLE)] {
+    for (row, name) in [("major", label::MAJOR), ("detailed", taxonomy::FORMS[0].label), ("simple", taxonomy::FORMS[1].label)] {
         let cell = |column: &str, unit: &str| match prev.and_then(|p| p.int("summary", row, column)) {
             Some(p) => count_cell(this, "summary", row, column, &format!("{unit} ({}{unit})", thousands(p))),
             None => count_cell(this, "summary", row, column, unit),
@@ -224,17 +228,17 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
             Cell::count(a.affected_users as i64, ""),
             Cell::label(a.summary.clone()),
             Cell::label(services.join("・")),
-            Cell::label(a.class.map_or(String::new(), |c| taxonomy::CLASS_KANJI[usize::from(c)].to_string())),
+            Cell::label(a.class.map_or(String::new(), |c| rules::kanji_number(usize::from(c)).to_string())),
         ]);
     }
-    if let Some(r) = rules::major_rules(year) {
-        t.notes.push(format!("※ 重大な事故の基準（{}の規則）:", r.id));
-        t.notes.extend(r.notes.iter().map(|n| format!("- {n}")));
+    for r in rules::sets_in_year(year) {
+        t.notes.push(format!("※ 重大な事故の基準（{}の規則）:", r.raw.id));
+        t.notes.extend(r.notes().iter().map(|n| format!("- {n}")));
     }
     t
 }
 
-fn matrix(f: &Figures, rules: Option<&rules::MajorRules>) -> Table {
+fn matrix(f: &Figures, rules: Option<&rules::Set>) -> Table {
     let corner = format!("{}＼{}", label::DURATION, label::USERS);
     let mut header: Vec<&str> = vec![&corner];
     header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
@@ -253,7 +257,7 @@ fn matrix(f: &Figures, rules: Option<&rules::MajorRules>) -> Table {
             let cell = if *code == "info_leak" {
                 Cell::label("")
             } else if rules::cell_outside_duty(d, u) {
-                Cell::label(label::OUTSIDE_DUTY)
+                Cell::label(taxonomy::outside_duty_label())
             } else {
                 let threshold = if rules.is_some_and(|r| r.cell_meets_a_threshold(d, u)) { "※" } else { "" };
                 let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
@@ -270,11 +274,11 @@ fn matrix(f: &Figures, rules: Option<&rules::MajorRules>) -> Table {
     t.rows.push(total);
     t.notes.push("<n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
     if let Some(r) = rules {
-        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", r.id));
+        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", r.raw.id));
     }
     t.notes.push(format!(
         "※ {}: 継続時間2時間未満かつ影響利用者数3万人未満の事故は四半期報告の対象外。",
-        label::OUTSIDE_DUTY
+        taxonomy::outside_duty_label()
     ));
     t
 }

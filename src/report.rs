@@ -11,7 +11,7 @@ use crate::figures::{Figures, Value};
 use crate::render::{Cell, Table};
 use crate::rules;
 use crate::sentences::Sentences;
-use crate::taxonomy::{self, label};
+use crate::taxonomy;
 use crate::wareki;
 
 /// Everything a document shows.
@@ -83,29 +83,41 @@ const SECTIONS: &[(&str, &[Part])] = &[
 /// the trend's rule changes (注5–注7).
 pub fn footnotes(year: i32) -> Vec<String> {
     let mut out = Vec::new();
-    match rules::major_rules(year) {
-        Some(r) => {
-            out.push(format!("注1 重大な事故（{}年度に適用される基準。継続時間及び影響利用者数）:", wareki::fiscal_year_label(year).trim_end_matches("年度")));
-            out.extend(r.notes.iter().map(|n| format!("  {n}")));
-            if r.facility_min_duration.is_some() {
-                out.push("  衛星、海底ケーブルその他これに準ずる重要な電気通信設備の故障により、当該設備を利用する全ての通信の疎通が2時間以上不能となる事故".into());
-            }
-        }
-        None => out.push("注1 この年度には重大な事故の基準が適用されていない。".into()),
+    let sets = rules::sets_in_year(year);
+    if sets.is_empty() {
+        out.push("注1 この年度には重大な事故の基準が適用されていない。".into());
     }
+    for r in &sets {
+        let which = match (sets.len(), rules::trial_note()) {
+            (_, Some(_)) => format!("試算に用いた基準（{}）", r.raw.id),
+            (1, None) => format!("{}年度に適用される基準", wareki::fiscal_year_label(year).trim_end_matches("年度")),
+            _ => format!("{}の基準（{}から）", r.raw.id, r.from.map_or(String::new(), |f| format!("{}年{}月{}日", f.year, f.month, f.day))),
+        };
+        out.push(format!("注1 重大な事故（{which}。継続時間及び影響利用者数）:"));
+        out.extend(r.notes().iter().map(|n| format!("  {n}")));
+        if let Some(d) = r.raw.facility_min_duration {
+            out.push(format!("  {}", rules::book().facility.text.replace("{hours}", &(d / 60).to_string())));
+        }
+    }
+    let duty = &rules::book().duty;
+    let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| taxonomy::kind(k).map(|i| taxonomy::KINDS[i].label)).collect();
     out.push(format!(
-        "注2 四半期報告の対象は、継続時間{}時間以上又は影響利用者数{}万以上の事故、及び通信の秘密の漏えい。それ以外は{}。",
-        rules::DUTY_MIN_DURATION / 60,
-        rules::DUTY_MIN_USERS / 10_000,
-        label::OUTSIDE_DUTY
+        "注2 {}の対象は、継続時間{}以上又は影響利用者数{}以上の事故{}。それ以外は{}。",
+        duty.name,
+        rules::hours_text(duty.min_duration),
+        rules::man(duty.min_users),
+        always.iter().map(|k| format!("、及び{k}")).collect::<String>(),
+        taxonomy::outside_duty_label()
     ));
-    let simple: Vec<&str> = taxonomy::SIMPLE_FORM_EQUIPMENT
+    let simple: Vec<&str> = rules::book()
+        .taxonomy
+        .simple_form_equipment
         .iter()
         .filter_map(|c| taxonomy::equipment(c).map(|(_, e)| e.label))
         .collect();
     out.push(format!("注3 簡易な様式は、故障設備が{}の事故の報告に用いられる。", simple.join("、")));
     out.push("注4 ※ 1件の事故で複数のサービスに影響があった場合は、それぞれのサービスで計上。故障設備別の内訳は故障設備が明確な事故件数に占める割合。".into());
-    out.extend(crate::charts::TREND_NOTES.iter().filter(|(fy, _, _)| *fy <= year).map(|(_, _, text)| text.to_string()));
+    out.extend(crate::charts::trend_notes().into_iter().filter(|(fy, _, _)| *fy <= year).map(|(_, _, text)| text.to_string()));
     out
 }
 
@@ -361,7 +373,7 @@ pub fn html_table(t: &Table) -> String {
         for (i, cell) in row.iter().enumerate() {
             let text = cell.text();
             let (class, html) = match cell {
-                _ if text == label::OUTSIDE_DUTY => (" class=\"outside\"", esc(text)),
+                _ if text == taxonomy::outside_duty_label() => (" class=\"outside\"", esc(text)),
                 Cell::Num { .. } if text.contains('<') || text.contains('※') => {
                     // `5※ <3>`: the count, the threshold mark, the majors.
                     let (n, marks) = text.split_once(' ').unwrap_or((text, ""));

@@ -173,7 +173,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
 
 fn services(c: &Ctx) -> Vec<Option<String>> {
     let fw = |t: &str, r: &str| c.points(t, r, Signs::FullWidth, Zero::PlusMinus);
-    let label = |g: &str| taxonomy::group_label(taxonomy::SERVICE_GROUPS, g);
+    let label = |g: &str| taxonomy::group_label(&taxonomy::SERVICE_GROUPS, g);
     // The larger of data and voice first, as the edition words it.
     let mut groups = ["data", "voice"];
     let value = |g: &str| c.share("service", g).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);

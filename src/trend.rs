@@ -152,12 +152,16 @@ pub fn csv(s: &Series) -> Vec<u8> {
 /// The charts of a series: majors, reports by form, user-hours, cause
 /// shares; rule sets separated as the rules data has them.
 pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
-    use crate::charts::{Body, Chart, Source as ChartSource, YearBar, YearSeries, TREND_NOTES};
+    use crate::charts::{trend_notes, Body, Chart, Source as ChartSource, YearBar, YearSeries};
     let years = s.years();
     let last = years.last().copied().unwrap_or(0);
-    let marks: Vec<(i32, String)> = crate::rules::MAJOR_RULES
+    let marks: Vec<(i32, String)> = crate::rules::book()
+        .sets
         .iter()
-        .map(|r| (r.first_fy, TREND_NOTES.iter().find(|(fy, _, _)| *fy == r.first_fy).map_or(r.id.to_string(), |(_, m, _)| m.to_string())))
+        .filter_map(|r| {
+            let fy = r.from?.fiscal_year();
+            Some((fy, trend_notes().into_iter().find(|(y, _, _)| *y == fy).map_or(r.raw.id.clone(), |(_, m, _)| m.to_string())))
+        })
         .collect();
     let chart = |name: &'static str, title: &str, parts: &[(&str, &str)], unit: &str, in_man: bool| {
         let bars = years
@@ -183,8 +187,8 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
                 }
             })
             .collect();
-        let notes = TREND_NOTES
-            .iter()
+        let notes = trend_notes()
+            .into_iter()
             .filter(|(fy, _, _)| *fy <= last && *fy > years[0])
             .map(|(_, _, t)| t.to_string())
             .chain(["不明: 公表資料から確認できない年度（0件ではない）".to_string()])

@@ -58,7 +58,7 @@ fn office_row(header: &[String], rec: &csv::StringRecord, i: usize) -> Vec<Strin
         1 => full_width(&users.to_string()),
         _ => users.to_string(),
     };
-    let services: Vec<String> = get("services").split(';').map(|c| label(taxonomy::SERVICE_CODES, c)).collect();
+    let services: Vec<String> = get("services").split(';').map(|c| label(&taxonomy::SERVICE_CODES, c)).collect();
     let carrier = get("carrier");
     // A few synthetic carriers in full width: counted once all the same.
     let carrier = if !real && i % 7 == 0 { full_width(&carrier) } else { carrier };
@@ -78,11 +78,11 @@ fn office_row(header: &[String], rec: &csv::StringRecord, i: usize) -> Vec<Strin
         duration,
         users,
         services.join("、"),
-        coded("cause", taxonomy::CAUSES),
-        coded("equipment", taxonomy::EQUIPMENT),
-        coded("facility", taxonomy::FACILITIES),
-        coded("kind", taxonomy::KINDS),
-        coded("wholesale", taxonomy::WHOLESALE),
+        coded("cause", &taxonomy::CAUSES),
+        coded("equipment", &taxonomy::EQUIPMENT),
+        coded("facility", &taxonomy::FACILITIES),
+        coded("kind", &taxonomy::KINDS),
+        coded("wholesale", &taxonomy::WHOLESALE),
         get("accident_id"),
         get("region"),
         get("summary"),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{load, must_exist, print_failure, InputArgs, Loaded};
+use super::{load, must_exist, print_failure, InputArgs, Keep, Loaded};
 use crate::aggregate::{Aggregate, FileAccount};
 use crate::figures::{self, Figures};
 use crate::output::{CommitMode, CsvOut, Outputs};
@@ -28,6 +28,10 @@ pub struct Args {
     /// date, 速報); the previous year over the same span.
     #[arg(long)]
     pub through: Option<String>,
+    /// Do not write incidents.csv (one line per counted report; on very
+    /// large inputs it is as large as the input and held in memory).
+    #[arg(long)]
+    pub no_incidents: bool,
 }
 
 pub fn run(args: Args) -> Result<bool> {
@@ -40,7 +44,7 @@ pub fn run(args: Args) -> Result<bool> {
         None => None,
     };
     let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, args.skip_invalid, args.through.as_deref())?;
+    let l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read);
         return Ok(false);
@@ -65,6 +69,9 @@ pub fn run(args: Args) -> Result<bool> {
             let result = figures::compare(&figs, &published);
             for m in &result.mismatches {
                 println!("{m}");
+                if let Some(ids) = crate::cmd::explain::ids_behind(&l.agg, l.year, &m.key, 10) {
+                    println!("{}", crate::say!("  reports behind the computed value: {ids}", "  計算値の元の報告: {ids}", ids = ids));
+                }
             }
             println!("{}", crate::say!("{m}/{t} figures match", "{m}/{t} 件の数値が一致", m = result.matched(), t = result.total));
             Ok(result.mismatches.is_empty())
@@ -115,8 +122,8 @@ pub fn report_parts(
 /// merged carrier spellings, and the reconstruction notice for the
 /// shipped data.
 pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
-    let rules = rules::major_rules(year).map_or("なし".to_string(), |r| format!("{}（{}年度から）", r.id, r.first_fy));
-    let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {rules}。", env!("CARGO_PKG_VERSION"))];
+    let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {}。", env!("CARGO_PKG_VERSION"), rules_used(agg, year))];
+    lines.extend(rules::provenance());
     lines.extend(agg.period.footer(agg.tally(year - 1).is_some()));
     lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
     for (name, spellings) in agg.carriers.merged() {
@@ -127,6 +134,23 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
         lines.push(taxonomy::label::RECONSTRUCTION.to_string());
     }
     lines
+}
+
+/// The rule sets that judged the year's counted reports: one set with the
+/// day it took effect, or each set with how many reports it judged.
+pub fn rules_used(agg: &Aggregate, year: i32) -> String {
+    let sets = rules::sets_in_year(year);
+    let used = agg.tally(year).map(|t| t.rule_sets.clone()).unwrap_or_default();
+    let from = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年度から", f.fiscal_year()));
+    match sets.as_slice() {
+        [] => "なし".to_string(),
+        [one] if used.len() <= 1 => format!("{}（{}）", one.raw.id, from(one)),
+        _ => sets
+            .iter()
+            .map(|s| format!("{}（{}）{}件", s.raw.id, from(s), used.get(s.raw.id.as_str()).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
 }
 
 /// Every file of the year's result, in memory.
@@ -166,6 +190,9 @@ fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &Repo
         w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id]);
     }
     o.add("outside_duty.csv", w.finish());
+    if l.kept_incidents {
+        o.add("incidents.csv", crate::incidents::csv(&agg.incidents, true));
+    }
     for (name, bytes) in rejects(agg) {
         o.add(name, bytes);
     }

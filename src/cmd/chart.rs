@@ -21,7 +21,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<bool> {
     let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, false, None)?;
+    let l = load(&args.input, super::Keep::default(), None)?;
     if !l.agg.read.is_clean() {
         print_failure(&l.agg.read);
         return Ok(false);

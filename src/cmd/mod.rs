@@ -3,6 +3,8 @@
 
 pub mod aggregate;
 pub mod chart;
+pub mod classify;
+pub mod explain;
 pub mod template;
 pub mod trend;
 pub mod validate;
@@ -37,7 +39,7 @@ pub struct ReadArgs {
 
 impl ReadArgs {
     pub fn options(&self, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
-        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress }
+        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, keep_incidents: false, progress }
     }
 }
 
@@ -55,10 +57,10 @@ pub struct Sources {
 impl Sources {
     /// Read and count every file (progress on a terminal), and say what
     /// was skipped or noticed.
-    pub fn aggregate(&self, period: crate::period::Period, keep_rejected: bool, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate)> {
+    pub fn aggregate(&self, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate)> {
         let files = input_files(&self.input)?;
         let counter = Arc::new(AtomicU64::new(0));
-        let opts = ReadOptions { keep_rejected, ..self.read.options(Some(counter.clone())) };
+        let opts = ReadOptions { keep_rejected: keep.rejected, keep_incidents: keep.incidents, ..self.read.options(Some(counter.clone())) };
         let agg = {
             let _progress = Progress::start(&files, counter);
             crate::aggregate::aggregate_period(&files, period, &opts, map)?
@@ -66,6 +68,15 @@ impl Sources {
         print_notes(&agg.read);
         Ok((files, agg))
     }
+}
+
+/// What a run keeps besides the counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// Rejected rows' fields (rejects.csv).
+    pub rejected: bool,
+    /// A judged line per counted report (incidents.csv).
+    pub incidents: bool,
 }
 
 /// Which records, which year, where to write.
@@ -148,6 +159,8 @@ pub struct Loaded {
     /// The files read and the carrier map, for a second look.
     pub files: Vec<PathBuf>,
     pub carriers: CarrierMap,
+    /// Whether `agg.incidents` was kept (incidents.csv is written).
+    pub kept_incidents: bool,
 }
 
 /// Check what the command line names before any reading: every file must
@@ -160,7 +173,7 @@ pub fn must_exist(path: &Path, what: &str) -> Result<()> {
     }
 }
 
-pub fn load(args: &InputArgs, keep_rejected: bool, through: Option<&str>) -> Result<Loaded> {
+pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loaded> {
     let year = wareki::parse_fiscal_year(&args.year)?;
     let period = crate::period::Period::parse(year, through)?;
     let map = match &args.carriers {
@@ -168,7 +181,7 @@ pub fn load(args: &InputArgs, keep_rejected: bool, through: Option<&str>) -> Res
         None => CarrierMap::default(),
     };
     let out = args.out.clone().unwrap_or_else(|| project_dir().join(format!("output/fy{year}")));
-    let (files, agg) = args.sources.aggregate(period, keep_rejected, &map)?;
+    let (files, agg) = args.sources.aggregate(period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
         let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
@@ -194,7 +207,7 @@ pub fn load(args: &InputArgs, keep_rejected: bool, through: Option<&str>) -> Res
             )
         });
     }
-    Ok(Loaded { year, out, agg, files, carriers: map })
+    Ok(Loaded { year, out, agg, files, carriers: map, kept_incidents: keep.incidents })
 }
 
 /// Notes of the read: files skipped, title rows, separators.

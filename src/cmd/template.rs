@@ -32,13 +32,13 @@ pub const LIST_SHEET: &str = "選択肢";
 /// so their list only suggests.
 fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
     match column {
-        "report_form" => Some((taxonomy::FORMS, true)),
-        "services" => Some((taxonomy::SERVICE_CODES, false)),
-        "cause" => Some((taxonomy::CAUSES, true)),
-        "equipment" => Some((taxonomy::EQUIPMENT, true)),
-        "facility" => Some((taxonomy::FACILITIES, true)),
-        "kind" => Some((taxonomy::KINDS, true)),
-        "wholesale" => Some((taxonomy::WHOLESALE, true)),
+        "report_form" => Some((&taxonomy::FORMS, true)),
+        "services" => Some((&taxonomy::SERVICE_CODES, false)),
+        "cause" => Some((&taxonomy::CAUSES, true)),
+        "equipment" => Some((&taxonomy::EQUIPMENT, true)),
+        "facility" => Some((&taxonomy::FACILITIES, true)),
+        "kind" => Some((&taxonomy::KINDS, true)),
+        "wholesale" => Some((&taxonomy::WHOLESALE, true)),
         _ => None,
     }
 }

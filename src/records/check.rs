@@ -6,7 +6,7 @@ use super::decode::Record;
 use super::header::{col, Layout};
 use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
 use super::Row;
-use crate::{rules, taxonomy};
+use crate::rules;
 
 /// A spreadsheet cell's limit: what aggregate writes to report.xlsx must
 /// fit, so a longer value is refused when it is read.
@@ -194,6 +194,16 @@ impl<'a> Checker<'a> {
                 None
             }
         });
+        let monthly_active_users = match get(col::MAU) {
+            "" => Some(None),
+            x => match values::count(x) {
+                Ok(n) => Some(Some(n)),
+                Err(m) => {
+                    fail(col::MAU, x, m);
+                    None
+                }
+            },
+        };
         let services = required(col::SERVICES, &mut fail).and_then(|x| services(x, &v.services, detail, &mut fail));
         let cause = required(col::CAUSE, &mut fail).and_then(|x| code(col::CAUSE, &v.causes, x, &mut fail));
         let equipment_text = get(col::EQUIPMENT);
@@ -212,7 +222,7 @@ impl<'a> Checker<'a> {
                     crate::say!(
                         "the simple form (簡易な様式) is allowed only for {list}",
                         "簡易な様式は故障設備が {list} の場合に限られます",
-                        list = taxonomy::SIMPLE_FORM_EQUIPMENT.join(", ")
+                        list = rules::book().taxonomy.simple_form_equipment.join(", ")
                     ),
                 );
             }
@@ -245,6 +255,7 @@ impl<'a> Checker<'a> {
             accident_id: accident_id?,
             region: get(col::REGION),
             summary: get(col::SUMMARY),
+            monthly_active_users: monthly_active_users?,
         })
     }
 }

@@ -51,6 +51,7 @@ pub const COLUMNS: &[Column] = &[
     column("region", "影響地域", &["地域"], Optional, "影響地域。"),
     column("summary", "障害内容", &["主な障害内容", "概要", "事故の概要"], Optional, "主な障害内容。重大な事故の一覧に表示。"),
     column("ended_at", "復旧日時", &["復旧日", "回復日時", "終了日時"], Optional, "復旧日時。継続時間が空欄のときに継続時間を計算する。両方あれば継続時間が優先。"),
+    column("monthly_active_users", "月間アクティブ利用者数", &["月間アクティブユーザー数", "MAU"], Optional, "サービス全体の月間アクティブ利用者数。規則ファイルがこの数による基準を持つとき（2025年答申の試算など）に使う。通常は空欄。"),
 ];
 
 /// Index of each column in `COLUMNS`, for code that reads a row.
@@ -71,9 +72,10 @@ pub mod col {
     pub const REGION: usize = 13;
     pub const SUMMARY: usize = 14;
     pub const ENDED: usize = 15;
+    pub const MAU: usize = 16;
 }
 
-pub const NCOLS: usize = 16;
+pub const NCOLS: usize = 17;
 const _: () = assert!(COLUMNS.len() == NCOLS);
 
 /// The contract column a header cell names, if any.

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use check::{shown, Problem, CELL_CHARS};
-pub use dates::Minute;
+pub use dates::{civil_from_days, days_from_civil, days_in_month, Minute};
 pub use decode::Encoding;
 pub use header::{canonical_column, Column, COLUMNS};
 pub use ids::id_hash;
@@ -53,11 +53,26 @@ pub struct Row<'a> {
     pub accident_id: &'a str,
     pub region: &'a str,
     pub summary: &'a str,
+    /// The service's monthly active users, for rules that use them.
+    pub monthly_active_users: Option<u64>,
 }
 
 impl Row<'_> {
     pub fn info_leak(&self) -> bool {
         crate::taxonomy::KINDS[self.kind].code == "info_leak"
+    }
+    /// The facts the rules judge.
+    pub fn incident(&self) -> crate::rules::Incident {
+        crate::rules::Incident {
+            started_at: self.started_at,
+            duration_min: self.duration_min,
+            users: self.affected_users,
+            services: self.services,
+            equipment: self.equipment,
+            facility: self.facility,
+            kind: self.kind,
+            monthly_active_users: self.monthly_active_users,
+        }
     }
     pub fn critical_facility(&self) -> bool {
         crate::taxonomy::FACILITIES[self.facility].code != "none"
@@ -190,6 +205,8 @@ pub struct ReadOptions {
     pub header_row: Option<u64>,
     /// Keep rejected rows' fields (for rejects.csv).
     pub keep_rejected: bool,
+    /// Keep a judged line per counted report of the year (incidents.csv).
+    pub keep_incidents: bool,
     /// Byte counter for a progress display, advanced as files are read.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }

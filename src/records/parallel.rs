@@ -91,18 +91,20 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         Source::Csv { parser, pending, unclosed } => {
             let (full_tx, full_rx) = sync_channel::<Result<Batch, ParseError>>(2 * sinks.len() + 2);
             let (empty_tx, empty_rx) = channel::<Vec<ByteRecord>>();
-            let full = Mutex::new(full_rx);
+            // Workers share the receiver; when the last one ends (even by a
+            // panic) it is dropped, so the parser stops instead of blocking.
+            let full = std::sync::Arc::new(Mutex::new(full_rx));
             std::thread::scope(|scope| -> Result<Vec<Partial>> {
                 scope.spawn(move || parse_batches(parser, pending, unclosed, full_tx, empty_rx));
                 let workers: Vec<_> = sinks
                     .iter_mut()
                     .map(|sink| {
-                        let (fc, full, back) = (&fc, &full, empty_tx.clone());
+                        let (fc, full, back) = (&fc, full.clone(), empty_tx.clone());
                         scope.spawn(move || -> Result<Partial> {
                             let mut part = Partial::default();
                             let mut problems = Vec::new();
                             let mut text = Record::default();
-                            while let Some(batch) = next_batch(full) {
+                            while let Some(batch) = next_batch(&full) {
                                 match batch {
                                     Ok(mut batch) => {
                                         for raw in batch.0.iter_mut() {
@@ -128,6 +130,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                         })
                     })
                     .collect();
+                drop(full);
                 drop(empty_tx);
                 workers.into_iter().map(|w| w.join().map_err(|_| anyhow::anyhow!("a validating worker panicked"))?).collect()
             })?

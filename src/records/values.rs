@@ -150,7 +150,7 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    fn new(codes: &'static [Coded], aliases: &[(&str, &[&str])]) -> Vocabulary {
+    fn new(codes: &'static [Coded], aliases: &[(&str, Vec<&str>)]) -> Vocabulary {
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut collisions = Vec::new();
         let mut add = |spelling: &str, i: usize| {
@@ -217,15 +217,15 @@ pub struct Vocabularies {
 pub fn vocabularies() -> &'static Vocabularies {
     static V: OnceLock<Vocabularies> = OnceLock::new();
     V.get_or_init(|| {
-        let v = |codes, column| Vocabulary::new(codes, taxonomy::aliases(column));
+        let v = |codes: &'static [Coded], column| Vocabulary::new(codes, &taxonomy::aliases(column));
         Vocabularies {
-            forms: v(taxonomy::FORMS, "report_form"),
-            services: v(taxonomy::SERVICE_CODES, "services"),
-            causes: v(taxonomy::CAUSES, "cause"),
-            equipment: v(taxonomy::EQUIPMENT, "equipment"),
-            facilities: v(taxonomy::FACILITIES, "facility"),
-            kinds: v(taxonomy::KINDS, "kind"),
-            wholesale: v(taxonomy::WHOLESALE, "wholesale"),
+            forms: v(&taxonomy::FORMS, "report_form"),
+            services: v(&taxonomy::SERVICE_CODES, "services"),
+            causes: v(&taxonomy::CAUSES, "cause"),
+            equipment: v(&taxonomy::EQUIPMENT, "equipment"),
+            facilities: v(&taxonomy::FACILITIES, "facility"),
+            kinds: v(&taxonomy::KINDS, "kind"),
+            wholesale: v(&taxonomy::WHOLESALE, "wholesale"),
         }
     })
 }

@@ -1,0 +1,160 @@
+//! One incident judged by the rules in force when it started: fiscal year
+//! and quarter, the reporting duty and form, major or not (class and the
+//! threshold met), how far from the nearest threshold, and the deadlines.
+
+use super::{book, raw::Every, set_at, Major, Set, Threshold};
+use crate::records::{civil_from_days, days_from_civil, days_in_month, Minute};
+use crate::taxonomy;
+
+/// What is known of one incident.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub started_at: Minute,
+    /// The duration that counts: the longest phase (docs/incidents.md).
+    pub duration_min: u64,
+    pub users: u64,
+    /// Bit mask over the taxonomy's services.
+    pub services: u32,
+    pub equipment: Option<usize>,
+    pub facility: usize,
+    pub kind: usize,
+    pub monthly_active_users: Option<u64>,
+}
+
+/// The threshold met and its class.
+#[derive(Debug, Clone)]
+pub struct MajorHit {
+    /// Class number in the set's numbering; `None` when the set has no
+    /// classes or only the critical-facility rule was met.
+    pub class: Option<u8>,
+    pub class_name: String,
+    pub threshold: Option<Threshold>,
+    pub by_facility: bool,
+}
+
+/// A threshold not met, and what would meet it.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub class: u8,
+    pub threshold: Threshold,
+    /// Users needed at this duration, when the duration already suffices.
+    pub users_from: Option<u64>,
+    /// Minutes needed at these users, when the users already suffice.
+    pub minutes_from: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub fiscal_year: i32,
+    pub quarter: u8,
+    pub set: Option<&'static Set>,
+    pub within_duty: bool,
+    /// `detailed` or `simple` by the equipment, when within the duty.
+    pub form: Option<&'static str>,
+    pub major: Option<MajorHit>,
+    /// Thresholds one step away, nearest first (not major only).
+    pub gaps: Vec<Gap>,
+    /// The routine report's due day (not for a major accident, which is
+    /// reported under 施行規則第57条 instead).
+    pub report_due: Option<(i32, u32, u32)>,
+    pub major_report_due: Option<(i32, u32, u32)>,
+}
+
+pub fn judge(i: &Incident) -> Judgement {
+    let b = book();
+    let t = &i.started_at;
+    let fiscal_year = t.fiscal_year();
+    let quarter = (((t.month + 8) % 12) / 3 + 1) as u8;
+    let set = set_at(t);
+    let within_duty = super::within_duty(i.duration_min, i.users, i.kind);
+    let major = set.and_then(|s| hit(s, i));
+    let form = within_duty.then(|| match super::simple_form_allows(i.equipment) {
+        true => "simple",
+        false => "detailed",
+    });
+    let gaps = match (&major, set) {
+        (None, Some(s)) => gaps(s, i),
+        _ => Vec::new(),
+    };
+    let report_due = (within_duty && major.is_none()).then(|| routine_due(t)).flatten();
+    let major_report_due = major.as_ref().map(|_| {
+        civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
+    });
+    Judgement { fiscal_year, quarter, set, within_duty, form, major, gaps, report_due, major_report_due }
+}
+
+fn hit(s: &'static Set, i: &Incident) -> Option<MajorHit> {
+    let facility = taxonomy::FACILITIES[i.facility].code != "none";
+    match s.judge(i.services, i.duration_min, i.users, i.monthly_active_users, facility) {
+        Major::No => None,
+        Major::Yes(_) => Some(match s.met(i.services, i.duration_min, i.users, i.monthly_active_users) {
+            Some((c, t)) => MajorHit {
+                class: s.raw.numbered.then_some(c),
+                class_name: s.raw.classes[usize::from(c) - 1].name.clone(),
+                threshold: Some(t),
+                by_facility: false,
+            },
+            None => MajorHit { class: None, class_name: String::new(), threshold: None, by_facility: true },
+        }),
+    }
+}
+
+/// For each class of the incident's services, the thresholds it misses in
+/// one dimension only, nearest (smallest relative shortfall) first.
+fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
+    let mut out: Vec<(f64, Gap)> = Vec::new();
+    for (svc, &class) in s.class_of_service.iter().enumerate() {
+        if i.services & (1 << svc) == 0 || out.iter().any(|(_, g)| g.class == class) {
+            continue;
+        }
+        for t in &s.raw.classes[usize::from(class) - 1].thresholds {
+            if t.min_monthly_active_users.is_some_and(|m| i.monthly_active_users.map_or(true, |v| v < m)) {
+                continue;
+            }
+            let (d_ok, u_ok) = (i.duration_min >= t.min_duration, i.users >= t.min_users);
+            let gap = match (d_ok, u_ok) {
+                (true, false) => Some((t.min_users as f64 / i.users.max(1) as f64, Gap { class, threshold: *t, users_from: Some(t.min_users), minutes_from: None })),
+                (false, true) => Some((t.min_duration as f64 / i.duration_min.max(1) as f64, Gap { class, threshold: *t, users_from: None, minutes_from: Some(t.min_duration) })),
+                _ => None,
+            };
+            out.extend(gap);
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The routine report's due day under the due rule in force at `t`: the
+/// last day of the `months_after`-th month after the quarter (or year).
+fn routine_due(t: &Minute) -> Option<(i32, u32, u32)> {
+    let due = book().dues.iter().filter(|(from, _)| *from <= *t).last().map(|(_, d)| d)?;
+    // Last month of the period, counted from year 0 month 0.
+    let fy = t.fiscal_year();
+    let end = match due.every {
+        Every::Quarter => i64::from(t.year) * 12 + i64::from(t.month - 1) + (2 - i64::from((t.month - 1) % 3)),
+        Every::Year => i64::from(fy + 1) * 12 + 2,
+    };
+    let m = end + i64::from(due.months_after);
+    let (year, month) = ((m.div_euclid(12)) as i32, (m.rem_euclid(12) + 1) as u32);
+    Some((year, month, days_in_month(year, month)))
+}
+
+impl Judgement {
+    pub fn quarter_label(&self) -> String {
+        format!("FY{}Q{}", self.fiscal_year, self.quarter)
+    }
+}
+
+#[cfg(test)]
+pub(super) fn incident(start: &str, d: u64, u: u64, services: &[&str]) -> Incident {
+    Incident {
+        started_at: Minute::parse(start).unwrap(),
+        duration_min: d,
+        users: u,
+        services: services.iter().map(|c| 1u32 << taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
+        equipment: None,
+        facility: 0,
+        kind: 0,
+        monthly_active_users: None,
+    }
+}

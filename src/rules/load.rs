@@ -1,0 +1,268 @@
+//! Reading a rules file: TOML into the book, the built-in book filling what
+//! a file that `extends = "mic"` leaves out, then every check a careful
+//! reader would make, each error naming file, line, column and value.
+
+use std::collections::BTreeSet;
+
+use anyhow::{anyhow, bail, Result};
+
+use super::raw::{MajorSet, RawBook};
+use super::{RuleBook, Set};
+use crate::records::Minute;
+
+/// Parse and check `text`, read from `origin` (a path, for messages).
+pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBook> {
+    let raw: RawBook = toml::from_str(text).map_err(|e| located_toml_error(text, origin, &e))?;
+    let at = Locator { text, origin };
+    let extends = match raw.extends.as_deref() {
+        None => None,
+        Some("mic") => Some(base.ok_or_else(|| anyhow!("{origin}: extends = \"mic\" needs the built-in rules"))?),
+        Some(other) => bail!("{}: extends: {other:?}: only \"mic\" (the built-in rules) can be extended", at.find(other)),
+    };
+    macro_rules! section {
+        ($name:ident) => {
+            match (raw.$name, extends) {
+                (Some(v), _) => v,
+                (None, Some(b)) => b.$name.clone(),
+                (None, None) => bail!("{origin}: [{}] is missing (or write extends = \"mic\" to take it from the built-in rules)", stringify!($name)),
+            }
+        };
+    }
+    let meta = section!(meta);
+    let bins = section!(bins);
+    let duty = section!(duty);
+    let major_report = section!(major_report);
+    let facility = section!(facility);
+    let taxonomy = section!(taxonomy);
+    // A file's own sets come after the book it extends (a trial adds one).
+    let mut raw_sets: Vec<MajorSet> = extends.map(|b| b.sets.iter().map(|s| s.raw.clone()).collect()).unwrap_or_default();
+    raw_sets.extend(raw.major.unwrap_or_default());
+    let trial = raw.trial;
+
+    check_bins(&at, "duration", &bins.duration)?;
+    check_bins(&at, "users", &bins.users)?;
+    let codes = |v: &[super::raw::Coded]| v.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+    unique(&at, "services", taxonomy.services.iter().map(|s| s.code.clone()).collect())?;
+    if taxonomy.services.len() > 32 {
+        bail!("{origin}: at most 32 services (a report's services are a 32-bit set); found {}", taxonomy.services.len());
+    }
+    for s in &taxonomy.services {
+        if !taxonomy.service_subs.iter().any(|g| g.group == s.group && g.code == s.sub) {
+            bail!("{}: service {:?}: group {:?} has no sub-group {:?} in service_subs", at.find(&s.code), s.code, s.group, s.sub);
+        }
+    }
+    for (name, list, groups) in [
+        ("causes", &taxonomy.causes, &taxonomy.cause_groups),
+        ("equipment", &taxonomy.equipment, &taxonomy.equipment_groups),
+    ] {
+        unique(&at, name, codes(list))?;
+        for c in list.iter() {
+            if !groups.iter().any(|g| g.code == c.group) {
+                bail!("{}: {name} {:?}: unknown group {:?}", at.find(&c.code), c.code, c.group);
+            }
+        }
+    }
+    for (name, list, first) in [
+        ("forms", &taxonomy.forms, Some("detailed")),
+        ("facilities", &taxonomy.facilities, Some("none")),
+        ("kinds", &taxonomy.kinds, Some("outage")),
+        ("wholesale", &taxonomy.wholesale, Some("none")),
+    ] {
+        unique(&at, name, codes(list))?;
+        if let Some(first) = first {
+            if list.first().map(|c| c.code.as_str()) != Some(first) {
+                bail!("{origin}: taxonomy.{name}: the first entry must be {first:?}");
+            }
+        }
+    }
+    if !taxonomy.forms.iter().any(|f| f.code == "simple") {
+        bail!("{origin}: taxonomy.forms: needs \"simple\"");
+    }
+    for e in &taxonomy.simple_form_equipment {
+        if !taxonomy.equipment.iter().any(|c| &c.code == e) {
+            bail!("{}: simple_form_equipment: unknown equipment code {e:?}", at.find(e));
+        }
+    }
+    for k in &duty.always_kinds {
+        if !taxonomy.kinds.iter().any(|c| &c.code == k) {
+            bail!("{}: duty.always_kinds: unknown kind {k:?}", at.find(k));
+        }
+    }
+    for a in &taxonomy.aliases {
+        let known = match a.column.as_str() {
+            "report_form" => taxonomy.forms.iter().any(|c| c.code == a.code),
+            "services" => taxonomy.services.iter().any(|c| c.code == a.code),
+            "cause" => taxonomy.causes.iter().any(|c| c.code == a.code),
+            "equipment" => taxonomy.equipment.iter().any(|c| c.code == a.code),
+            "facility" => taxonomy.facilities.iter().any(|c| c.code == a.code),
+            "kind" => taxonomy.kinds.iter().any(|c| c.code == a.code),
+            "wholesale" => taxonomy.wholesale.iter().any(|c| c.code == a.code),
+            other => bail!("{}: aliases: unknown column {other:?}", at.find(other)),
+        };
+        if !known {
+            bail!("{}: aliases: {:?} is not a code of column {}", at.find(&a.code), a.code, a.column);
+        }
+    }
+
+    let mut dues = Vec::new();
+    for d in &duty.due {
+        let from = day(&at, &d.effective_from)?;
+        if dues.last().is_some_and(|(prev, _)| *prev >= from) {
+            bail!("{}: duty.due: effective_from {from} is not after the one before", at.find(&d.effective_from.to_string()));
+        }
+        if d.months_after == 0 || d.months_after > 12 {
+            bail!("{}: duty.due: months_after {} is not 1–12", at.find(&d.effective_from.to_string()), d.months_after);
+        }
+        dues.push((from, d.clone()));
+    }
+    if dues.is_empty() {
+        bail!("{origin}: duty: at least one [[duty.due]] is needed");
+    }
+
+    let mut sets: Vec<Set> = Vec::new();
+    let mut ids = BTreeSet::new();
+    for raw in raw_sets {
+        if !ids.insert(raw.id.clone()) {
+            bail!("{}: major: id {:?} is used twice", at.find(&raw.id), raw.id);
+        }
+        let from = match (&raw.effective_from, &trial) {
+            (Some(d), _) => Some(day(&at, d)?),
+            (None, Some(t)) if t.judge_all_by == raw.id => None,
+            (None, _) => bail!("{}: major set {:?}: effective_from is missing", at.find(&raw.id), raw.id),
+        };
+        if let (Some(from), Some(prev)) = (from, sets.iter().rev().find_map(|s| s.from)) {
+            if from <= prev {
+                bail!(
+                    "{}: major set {:?}: effective_from {from} overlaps or precedes the set before it (from {prev}); sets go oldest first",
+                    at.find(&raw.effective_from.map(|d| d.to_string()).unwrap_or_default()),
+                    raw.id
+                );
+            }
+        }
+        let class_of_service = classes_of(&at, &raw, &taxonomy.services)?;
+        sets.push(Set { raw, from, class_of_service });
+    }
+    if let Some(t) = &trial {
+        if !sets.iter().any(|s| s.raw.id == t.judge_all_by) {
+            bail!("{}: trial.judge_all_by: no major set {:?}", at.find(&t.judge_all_by), t.judge_all_by);
+        }
+    }
+    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, taxonomy })
+}
+
+/// Each service's class number (1-based) in `set`: named classes first,
+/// the `others` class for the rest. Every service must land in one class.
+fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) -> Result<Vec<u8>> {
+    if set.classes.is_empty() {
+        bail!("{}: major set {:?} has no class", at.find(&set.id), set.id);
+    }
+    let mut of = vec![0u8; services.len()];
+    let mut others = None;
+    for (i, class) in set.classes.iter().enumerate() {
+        let number = u8::try_from(i + 1)?;
+        if class.thresholds.is_empty() {
+            bail!("{}: major set {:?}, class {number} {:?}: no threshold", at.find(&class.name), set.id, class.name);
+        }
+        for t in &class.thresholds {
+            if t.min_duration == 0 && t.min_users == 0 {
+                bail!("{}: major set {:?}, class {number}: a threshold of 0 minutes and 0 users makes every report major", at.find(&class.name), set.id);
+            }
+        }
+        if class.others {
+            if others.replace(number).is_some() {
+                bail!("{}: major set {:?}: only one class can take the others", at.find(&class.name), set.id);
+            }
+        }
+        for code in &class.services {
+            let Some(s) = services.iter().position(|s| &s.code == code) else {
+                bail!("{}: major set {:?}, class {number}: unknown service code {code:?}", at.find(code), set.id);
+            };
+            if of[s] != 0 {
+                bail!("{}: major set {:?}: service {code:?} is in class {} and class {number}", at.find(code), set.id, of[s]);
+            }
+            of[s] = number;
+        }
+    }
+    for (s, c) in of.iter_mut().enumerate() {
+        if *c == 0 {
+            *c = others.ok_or_else(|| {
+                anyhow!("{}: major set {:?}: service {:?} is in no class (name it, or give one class others = true)", at.find(&set.id), set.id, services[s].code)
+            })?;
+        }
+    }
+    Ok(of)
+}
+
+fn check_bins(at: &Locator, name: &str, bins: &[super::raw::RawBin]) -> Result<()> {
+    if bins.first().map(|b| b.from) != Some(0) {
+        bail!("{}: bins.{name}: the first bin must start at 0", at.find(&format!("{name} =")));
+    }
+    for w in bins.windows(2) {
+        if w[1].from <= w[0].from {
+            bail!("{}: bins.{name}: bin {:?} starts at {}, not above {:?} at {}; bins must increase", at.find(&w[1].code), w[1].code, w[1].from, w[0].code, w[0].from);
+        }
+    }
+    unique(at, &format!("bins.{name}"), bins.iter().map(|b| b.code.clone()).collect())
+}
+
+fn unique(at: &Locator, name: &str, codes: Vec<String>) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for c in codes {
+        if !seen.insert(c.clone()) {
+            bail!("{}: {name}: code {c:?} is listed twice", at.find_nth(&c, 2));
+        }
+    }
+    Ok(())
+}
+
+/// A TOML date (no time) as the minute the day starts.
+fn day(at: &Locator, d: &toml::value::Datetime) -> Result<Minute> {
+    match (d.date, d.time) {
+        (Some(date), None) => Ok(Minute { year: i32::from(date.year), month: u32::from(date.month), day: u32::from(date.day), hour: 0, minute: 0 }),
+        _ => bail!("{}: {d}: write a date only (YYYY-MM-DD, JST)", at.find(&d.to_string())),
+    }
+}
+
+/// Where a value sits in the file, for messages: `file:line:column`.
+struct Locator<'a> {
+    text: &'a str,
+    origin: &'a str,
+}
+
+impl Locator<'_> {
+    fn find(&self, needle: &str) -> String {
+        self.find_nth(needle, 1)
+    }
+    fn find_nth(&self, needle: &str, n: usize) -> String {
+        let quoted = format!("\"{needle}\"");
+        let pos = [quoted.as_str(), needle]
+            .iter()
+            .find_map(|p| self.text.match_indices(p).nth(n - 1).or_else(|| self.text.match_indices(p).next()).map(|(i, _)| i));
+        match pos {
+            Some(i) => {
+                let (line, col) = line_col(self.text, i);
+                format!("{}:{line}:{col}", self.origin)
+            }
+            None => self.origin.to_string(),
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start.min(text.len()));
+            let value: String = text.get(span.clone()).unwrap_or("").chars().take(60).collect();
+            anyhow!("{origin}:{line}:{col}: {value:?}: {msg}")
+        }
+        None => anyhow!("{origin}: {msg}"),
+    }
+}

@@ -1,0 +1,281 @@
+//! The rules of the contract as data (data/rules/mic.toml, built in;
+//! `--rules FILE` replaces it): bins, the reporting duty and its due
+//! dates, the major-accident rule sets by effective date, and the
+//! taxonomy. The book is read once per process; code asks it, and does
+//! not know its values.
+
+mod raw;
+mod judge;
+mod load;
+
+use std::path::Path;
+use std::sync::{LazyLock, OnceLock};
+
+use anyhow::{anyhow, Context, Result};
+
+pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
+pub use judge::{judge, Gap, Incident, Judgement, MajorHit};
+
+use crate::records::Minute;
+
+/// The shipped rules, compiled in so jiko runs from any folder.
+pub const BUILTIN: &str = include_str!("../../data/rules/mic.toml");
+const BUILTIN_NAME: &str = "data/rules/mic.toml";
+
+/// A checked rule book.
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    /// Where it was read from, for footers and messages.
+    pub origin: String,
+    pub meta: raw::Meta,
+    pub trial: Option<raw::Trial>,
+    pub bins: raw::Bins,
+    pub duty: raw::Duty,
+    /// Due-date rules with their first day, oldest first.
+    pub dues: Vec<(Minute, raw::Due)>,
+    pub major_report: raw::MajorReport,
+    pub sets: Vec<Set>,
+    pub facility: raw::Facility,
+    pub taxonomy: raw::Taxonomy,
+}
+
+/// One major-accident rule set, checked.
+#[derive(Debug, Clone)]
+pub struct Set {
+    pub raw: raw::MajorSet,
+    /// First day in force; `None` only for a trial's own set.
+    pub from: Option<Minute>,
+    /// Class number (1-based) of each service, by service index.
+    pub class_of_service: Vec<u8>,
+}
+
+static BOOK: OnceLock<&'static RuleBook> = OnceLock::new();
+static BUILTIN_BOOK: LazyLock<RuleBook> =
+    LazyLock::new(|| load::parse(BUILTIN, BUILTIN_NAME, None).expect("the built-in rules are valid (tests check them)"));
+
+/// The rules in use: a `--rules` file, else the built-in book.
+pub fn book() -> &'static RuleBook {
+    BOOK.get_or_init(|| &BUILTIN_BOOK)
+}
+
+/// Use the rules of `path` for the rest of the run (`--rules FILE`).
+pub fn use_file(path: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading rules {}", path.display()))?;
+    let parsed = load::parse(&text, &path.display().to_string(), Some(&BUILTIN_BOOK))?;
+    BOOK.set(Box::leak(Box::new(parsed))).map_err(|_| anyhow!("rules were already in use before --rules was read"))
+}
+
+/// Check a rules text without using it (tests, `jiko rules --check`).
+pub fn check(text: &str, origin: &str) -> Result<RuleBook> {
+    load::parse(text, origin, Some(&BUILTIN_BOOK))
+}
+
+/// A bin `[from, next bin's from)` with its code and label.
+#[derive(Debug, Clone, Copy)]
+pub struct Bin {
+    pub code: &'static str,
+    pub from: u64,
+    pub label: &'static str,
+}
+
+fn bins(raw: &'static [raw::RawBin]) -> Vec<Bin> {
+    raw.iter().map(|b| Bin { code: &b.code, from: b.from, label: &b.label }).collect()
+}
+
+pub static DURATION_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.duration));
+pub static USER_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.users));
+
+/// Index of the bin holding `value`.
+pub fn bin_of(bins: &[Bin], value: u64) -> usize {
+    bins.iter().rposition(|b| value >= b.from).unwrap_or(0)
+}
+
+/// Within the routine reporting duty: long enough, or enough users, or a
+/// kind always reported (an information leak, 注2③).
+pub fn within_duty(duration_min: u64, users: u64, kind: usize) -> bool {
+    let d = &book().duty;
+    duration_min >= d.min_duration || users >= d.min_users || d.always_kinds.iter().any(|k| crate::taxonomy::KINDS[kind].code == k)
+}
+
+/// Matrix cells under both duty thresholds are printed as outside the duty.
+pub fn cell_outside_duty(duration_bin: usize, users_bin: usize) -> bool {
+    let d = &book().duty;
+    DURATION_BINS[duration_bin].from < d.min_duration && USER_BINS[users_bin].from < d.min_users
+}
+
+/// The fiscal year (April to March) of a date.
+pub fn fiscal_year(year: i32, month: u32) -> i32 {
+    if month >= 4 {
+        year
+    } else {
+        year - 1
+    }
+}
+
+/// The set that judges a report started at `t`: the trial's set in a
+/// what-if, else the last set in force on that day.
+pub fn set_at(t: &Minute) -> Option<&'static Set> {
+    let b = book();
+    if let Some(trial) = &b.trial {
+        return b.sets.iter().find(|s| s.raw.id == trial.judge_all_by);
+    }
+    b.sets.iter().filter(|s| s.from.is_some_and(|f| f <= *t)).last()
+}
+
+/// Every set in force on some day of fiscal year `fy`, oldest first.
+pub fn sets_in_year(fy: i32) -> Vec<&'static Set> {
+    let b = book();
+    if b.trial.is_some() {
+        return set_at(&fy_start(fy)).into_iter().collect();
+    }
+    let (start, end) = (fy_start(fy), fy_start(fy + 1));
+    let dated: Vec<&Set> = b.sets.iter().filter(|s| s.from.is_some()).collect();
+    dated
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| s.from.unwrap() < end && dated.get(i + 1).map_or(true, |next| next.from.unwrap() > start))
+        .map(|(_, s)| *s)
+        .collect()
+}
+
+/// The set in force at the end of fiscal year `fy` (for marks that need one).
+pub fn year_set(fy: i32) -> Option<&'static Set> {
+    sets_in_year(fy).into_iter().last()
+}
+
+pub fn fy_start(fy: i32) -> Minute {
+    Minute { year: fy, month: 4, day: 1, hour: 0, minute: 0 }
+}
+
+/// What the major-accident rules say of one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Major {
+    No,
+    /// Major; the class in the set's numbering, `None` when the set has no
+    /// classes or only the facility rule was met.
+    Yes(Option<u8>),
+}
+
+impl Set {
+    pub fn id(&'static self) -> &'static str {
+        &self.raw.id
+    }
+
+    pub fn classes(&self) -> &[Class] {
+        &self.raw.classes
+    }
+
+    /// The lowest class met by one of `services` (a bit mask over the
+    /// taxonomy's services), with the threshold met.
+    pub fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
+        let mut best: Option<(u8, Threshold)> = None;
+        for (i, &class) in self.class_of_service.iter().enumerate() {
+            if services & (1 << i) == 0 || best.is_some_and(|(b, _)| b <= class) {
+                continue;
+            }
+            let hit = self.raw.classes[usize::from(class) - 1].thresholds.iter().find(|t| meets(t, duration_min, users, mau));
+            if let Some(t) = hit {
+                best = Some((class, *t));
+            }
+        }
+        best
+    }
+
+    pub fn judge(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>, critical_facility: bool) -> Major {
+        match self.met(services, duration_min, users, mau) {
+            Some((c, _)) => Major::Yes(self.raw.numbered.then_some(c)),
+            None if critical_facility && self.raw.facility_min_duration.is_some_and(|d| duration_min >= d) => Major::Yes(None),
+            None => Major::No,
+        }
+    }
+
+    /// Every report in the matrix cell meets some class's threshold, given
+    /// a service of that class (the cells the edition marks ※).
+    pub fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
+        let (d, u) = (DURATION_BINS[duration_bin].from, USER_BINS[users_bin].from);
+        self.raw
+            .classes
+            .iter()
+            .flat_map(|c| c.thresholds.iter())
+            .any(|t| t.min_monthly_active_users.is_none() && d >= t.min_duration && u >= t.min_users)
+    }
+
+    /// Each class as the edition's note prints it: `一 name: thresholds`.
+    pub fn notes(&self) -> Vec<String> {
+        self.raw
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mark = if self.raw.numbered { format!("{} ", kanji_number(i + 1)) } else { String::new() };
+                format!("{mark}{}: {}", c.name, thresholds_text(&c.thresholds))
+            })
+            .collect()
+    }
+}
+
+pub fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u64>) -> bool {
+    duration_min >= t.min_duration
+        && users >= t.min_users
+        && t.min_monthly_active_users.map_or(true, |m| mau.is_some_and(|v| v >= m))
+}
+
+/// `2時間以上かつ3万以上、又は1時間以上かつ100万以上`.
+pub fn thresholds_text(ts: &[Threshold]) -> String {
+    ts.iter()
+        .map(|t| {
+            let mau = t.min_monthly_active_users.map_or(String::new(), |m| format!("（月間アクティブ利用者数{}以上）", man(m)));
+            format!("{}以上かつ{}以上{mau}", hours_text(t.min_duration), man(t.min_users))
+        })
+        .collect::<Vec<_>>()
+        .join("、又は")
+}
+
+/// Minutes as the edition writes them: `2時間`, `1時間30分`, `30分`.
+pub fn hours_text(min: u64) -> String {
+    match (min / 60, min % 60) {
+        (0, m) => format!("{m}分"),
+        (h, 0) => format!("{h}時間"),
+        (h, m) => format!("{h}時間{m}分"),
+    }
+}
+
+/// Counts in 万 as the edition writes thresholds: `3万`, `100万`, `500`.
+pub fn man(n: u64) -> String {
+    if n >= 10_000 && n % 10_000 == 0 {
+        format!("{}万", n / 10_000)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Kanji numerals for class numbers (一 … 十).
+pub fn kanji_number(n: usize) -> &'static str {
+    ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
+}
+
+/// A simple-form report must name one of these (incidents.md).
+pub fn simple_form_allows(equipment: Option<usize>) -> bool {
+    equipment.is_some_and(|i| book().taxonomy.simple_form_equipment.iter().any(|c| c == crate::taxonomy::EQUIPMENT[i].code))
+}
+
+/// Footer line(s) naming the rules used, and the what-if notice.
+pub fn provenance() -> Vec<String> {
+    let b = book();
+    let mut out = Vec::new();
+    if b.origin != BUILTIN_NAME {
+        out.push(format!("規則ファイル: {}（{}）", b.origin, b.meta.title));
+    }
+    if let Some(t) = &b.trial {
+        out.push(t.note.clone());
+    }
+    out
+}
+
+/// The what-if notice, when the rules are a trial (試算).
+pub fn trial_note() -> Option<&'static str> {
+    book().trial.as_ref().map(|t| t.note.as_str())
+}
+
+#[cfg(test)]
+mod tests;

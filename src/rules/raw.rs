@@ -1,0 +1,201 @@
+//! The rule book as read from TOML (data/rules/mic.toml): plain data, no
+//! logic. `load` checks it; `judge` applies it.
+
+use serde::Deserialize;
+
+/// A rules file. Sections left out of a file that `extends = "mic"` come
+/// from the built-in book.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBook {
+    pub extends: Option<String>,
+    pub meta: Option<Meta>,
+    pub trial: Option<Trial>,
+    pub bins: Option<Bins>,
+    pub duty: Option<Duty>,
+    pub major_report: Option<MajorReport>,
+    pub major: Option<Vec<MajorSet>>,
+    pub facility: Option<Facility>,
+    pub taxonomy: Option<Taxonomy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A what-if (試算): every report is judged by one named set, whatever its
+/// date, and every output says so.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trial {
+    pub judge_all_by: String,
+    pub note: String,
+    pub note_en: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBin {
+    pub code: String,
+    pub from: u64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bins {
+    pub duration: Vec<RawBin>,
+    pub users: Vec<RawBin>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    pub name: String,
+    pub outside_label: String,
+    pub min_duration: u64,
+    pub min_users: u64,
+    #[serde(default)]
+    pub always_kinds: Vec<String>,
+    #[serde(default)]
+    pub source: String,
+    pub due: Vec<Due>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Due {
+    pub effective_from: toml::value::Datetime,
+    pub every: Every,
+    pub months_after: u32,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MajorReport {
+    pub first: String,
+    pub written_days: u32,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Met when the duration, the users (and the monthly active users, when
+/// the threshold names them) all reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub min_duration: u64,
+    pub min_users: u64,
+    pub min_monthly_active_users: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Class {
+    pub name: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Every service no other class of the set names.
+    #[serde(default)]
+    pub others: bool,
+    pub thresholds: Vec<Threshold>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MajorSet {
+    pub id: String,
+    /// First day (JST) of the set; a trial's own set may leave it out.
+    pub effective_from: Option<toml::value::Datetime>,
+    pub numbered: bool,
+    pub facility_min_duration: Option<u64>,
+    #[serde(default)]
+    pub trend_note: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(rename = "class")]
+    pub classes: Vec<Class>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sub {
+    pub group: String,
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub code: String,
+    pub group: String,
+    pub sub: String,
+    pub label: String,
+    pub sentence_label: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coded {
+    pub code: String,
+    #[serde(default)]
+    pub group: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alias {
+    pub column: String,
+    pub code: String,
+    pub spellings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    pub service_groups: Vec<Group>,
+    pub service_subs: Vec<Sub>,
+    pub services: Vec<Service>,
+    pub cause_groups: Vec<Group>,
+    pub causes: Vec<Coded>,
+    pub equipment_groups: Vec<Group>,
+    pub equipment: Vec<Coded>,
+    pub forms: Vec<Coded>,
+    pub simple_form_equipment: Vec<String>,
+    pub facilities: Vec<Coded>,
+    pub kinds: Vec<Coded>,
+    pub wholesale: Vec<Coded>,
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
+}
