@@ -142,12 +142,13 @@ pub fn rules_used(agg: &Aggregate, year: i32) -> String {
     let sets = rules::sets_in_year(year);
     let used = agg.tally(year).map(|t| t.rule_sets.clone()).unwrap_or_default();
     let from = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年度から", f.fiscal_year()));
+    let day = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day));
     match sets.as_slice() {
         [] => "なし".to_string(),
         [one] if used.len() <= 1 => format!("{}（{}）", one.raw.id, from(one)),
         _ => sets
             .iter()
-            .map(|s| format!("{}（{}）{}件", s.raw.id, from(s), used.get(s.raw.id.as_str()).copied().unwrap_or(0)))
+            .map(|s| format!("{}（{}）{}件", s.raw.id, day(s), used.get(s.raw.id.as_str()).copied().unwrap_or(0)))
             .collect::<Vec<_>>()
             .join("、"),
     }

@@ -1,0 +1,276 @@
+//! Issue 10: rules as data, per-incident answers, the year's incident list.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::{figures_csv, jiko, stderr, stdout, tmp};
+use jiko::taxonomy;
+
+/// Rows of a CSV (BOM allowed) as header → value maps.
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records().map(|x| header.iter().cloned().zip(x.unwrap().iter().map(String::from)).collect()).collect()
+}
+
+#[test]
+fn real_incidents_get_mics_verdict() {
+    let dir = tmp("examples");
+    let out = dir.join("classified.csv");
+    let o = jiko(&["classify", "--input", "data/examples/incidents.csv", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let examples = rows(&common::root().join("data/examples/incidents.csv"));
+    let classified = rows(&out);
+    assert_eq!(examples.len(), classified.len());
+    assert!(examples.len() >= 6);
+    for (e, c) in examples.iter().zip(&classified) {
+        assert_eq!(e["incident_id"], c["incident_id"]);
+        let major = if e["mic_verdict"] == "major" { "yes" } else { "no" };
+        assert_eq!(c["major"], major, "{}: MIC said {}", e["incident_id"], e["mic_verdict"]);
+        assert_eq!(c["major_class"], e["mic_class"], "{}", e["incident_id"]);
+        assert!(!e["source"].is_empty());
+    }
+    // KDDI 2022-07-02: the written report within 30 days of the day it occurred.
+    let kddi = classified.iter().find(|c| c["incident_id"] == "EX-2022-KDDI").unwrap();
+    assert_eq!((kddi["fiscal_year"].as_str(), kddi["quarter"].as_str(), kddi["major_report_due"].as_str()), ("2022", "2", "2022-08-01"));
+}
+
+#[test]
+fn classify_input_writes_the_columns_named_in_the_issue() {
+    let o = jiko(&["classify", "--input", "data/examples/incidents.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = stdout(&o).lines().next().unwrap().to_string();
+    assert!(first.starts_with(
+        "incident_id,fiscal_year,quarter,rules,within_duty,form,major,major_class,major_reason,duration_bin,users_bin,report_due,major_report_due"
+    ), "{first}");
+    let mail = stdout(&o).lines().find(|l| l.starts_with("EX-2020-PRTIMES-MAIL")).unwrap().to_string();
+    // 2020-07-03 is in Q2 of FY2020; its quarterly report is due by 2020-11-30.
+    assert!(mail.starts_with("EX-2020-PRTIMES-MAIL,2020,2,FY2019,yes,detailed,no,,,ge24h,500-5k,2020-11-30,,"), "{mail}");
+}
+
+#[test]
+fn an_outage_in_phases_turns_on_the_users_count_not_public() {
+    let ask = |users: &str| {
+        let o = jiko(&[
+            "classify", "--services", "ip_phone_0abj,ip_phone_050", "--window", "令和6年2月26日 10時19分/12時16分",
+            "--window", "2024-02-26 13:16/14:44", "--users", users,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let below = ask("29999");
+    assert!(below.contains("117分") && below.contains("①1時間57分 ②1時間28分"), "{below}");
+    assert!(below.contains("四半期報告対象外"), "{below}");
+    assert!(below.contains("重大な事故: 該当しない"), "{below}");
+    assert!(below.contains("影響利用者数30,000以上で重大な事故") && below.contains("would be major from 30,000 users"), "{below}");
+    assert!(below.contains("令和5年度 第4四半期") && below.contains("FY2019"), "{below}");
+    let above = ask("30000");
+    assert!(above.contains("重大な事故: 該当する。一 緊急通報を取り扱う音声伝送役務（1時間以上かつ3万以上）"), "{above}");
+    assert!(above.contains("2024年3月27日"), "30 days from 2024-02-26: {above}");
+}
+
+#[test]
+fn a_routine_report_is_due_two_months_after_its_quarter() {
+    let o = jiko(&["classify", "--services", "FTTHアクセスサービス", "--start", "2021/2/1 9:00", "--duration", "2時間10分", "--users", "100"]);
+    let s = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(s.contains("四半期報告の対象（詳細な様式）") && s.contains("第4四半期の報告として2021年5月31日"), "{s}");
+    let bad = jiko(&["classify", "--services", "fth", "--start", "2021-02-01 09:00", "--duration", "130", "--users", "100"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--services \"fth\"") && stderr(&bad).contains("ftth"), "{}", stderr(&bad));
+}
+
+/// The counts of figures.csv, recomputed from incidents.csv alone.
+#[test]
+fn grouping_incidents_csv_reproduces_every_count_of_figures_csv() {
+    let out = tmp("incidents");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let figs = figures_csv(&out);
+    let lines = rows(&out.join("incidents.csv"));
+    let mut got: BTreeMap<String, i64> = BTreeMap::new();
+    let mut add = |k: String| *got.entry(k).or_default() += 1;
+    let mut majors = BTreeSet::new();
+    let mut carriers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for l in &lines {
+        let form = l["form"].as_str();
+        add(format!("summary,{form},reports"));
+        carriers.entry(form).or_default().insert(&l["carrier"]);
+        if l["major"] == "yes" {
+            majors.insert(l["accident_id"].clone());
+        }
+        if form != "detailed" {
+            continue;
+        }
+        add(format!("matrix,{},{}", l["duration_bin"], l["users_bin"]));
+        add(format!("matrix,{},total", l["duration_bin"]));
+        add(format!("matrix,total,{}", l["users_bin"]));
+        add("matrix,total,total".into());
+        for code in l["services"].split(';') {
+            let (_, s) = taxonomy::service(code).unwrap();
+            add(format!("service,{},count", s.group));
+            add(format!("service_{},{},count", s.group, s.sub));
+            add("service,total,count".into());
+        }
+        let (_, cause) = taxonomy::cause(&l["cause"]).unwrap();
+        add(format!("cause,{},count", cause.group));
+        add("cause,total,count".into());
+        match taxonomy::equipment(&l["equipment"]) {
+            Some((_, e)) => {
+                add(format!("equipment,{},count", e.group));
+                add(format!("equipment_{},{},count", e.group, e.code));
+                add("equipment,known,count".into());
+            }
+            None => add("equipment,unknown,count".into()),
+        }
+    }
+    got.insert("summary,major,reports".into(), majors.len() as i64);
+    got.insert("major_trend,2020".into(), majors.len() as i64);
+    let mut checked = 0;
+    for (key, value) in &figs {
+        let counted = key.ends_with(",count") || key.starts_with("summary,") && key.ends_with(",reports") || key.starts_with("matrix,");
+        // Other years' majors are not in this year's list.
+        if !counted || key.starts_with("headline") || key.starts_with("major_trend,") && !key.starts_with("major_trend,2020,") {
+            continue;
+        }
+        let mine = got.get(key.replace(",count", "").as_str()).or_else(|| got.get(key.as_str())).copied().unwrap_or(0);
+        assert_eq!(mine.to_string(), *value, "{key}");
+        checked += 1;
+    }
+    assert!(checked > 80, "only {checked} counts checked");
+    for form in ["detailed", "simple"] {
+        assert_eq!(carriers[form].len().to_string(), figs[&format!("summary,{form},carriers")], "{form} carriers");
+    }
+}
+
+#[test]
+fn explain_lists_the_reports_behind_a_figure_and_check_names_them() {
+    let o = jiko(&["explain", "--year", "2020", "matrix,2h-5h,100k-1m"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.starts_with("matrix,2h-5h,100k-1m = 5\n"), "{s}");
+    let listed: Vec<&str> = s.lines().filter(|l| l.starts_with("FY2020-")).collect();
+    assert_eq!(listed.len(), 5, "{s}");
+    assert!(listed.iter().any(|l| l.starts_with("FY2020-015061\t西日本電信電話株式会社")), "the NTT West major is behind it: {s}");
+    for l in &listed {
+        let f: Vec<&str> = l.split('\t').collect();
+        let (d, u): (u64, u64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        assert!((120..300).contains(&d) && (100_000..1_000_000).contains(&u), "{l}");
+    }
+    let typo = jiko(&["explain", "--year", "2020", "matrix,2h-5h,100k-1n"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(stderr(&typo).contains("matrix,2h-5h,100k-1m"), "{}", stderr(&typo));
+
+    // --check follows a mismatch with the ids behind the computed value.
+    let dir = tmp("check-ids");
+    let published = std::fs::read_to_string(common::root().join("data/published/fy2020.csv")).unwrap();
+    let altered = published.replace("matrix,2h-5h,100k-1m,5", "matrix,2h-5h,100k-1m,6");
+    assert_ne!(altered, published);
+    let file = dir.join("published.csv");
+    std::fs::write(&file, altered).unwrap();
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--out", dir.join("out").to_str().unwrap(), "--check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("matrix,2h-5h,100k-1m: published 6, computed 5") || stdout(&o).contains("公表値 6、計算値 5"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("FY2020-015061, FY2020-033210"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_rules_file_with_an_error_names_file_line_and_column() {
+    let dir = tmp("bad-rules");
+    let text = jiko::rules::BUILTIN.replacen("\"lpwa_cellular\", \"lpwa_unlicensed\"]", "\"lpwa_cellular\", \"lpwa_unlicenced\"]", 1);
+    let file = dir.join("rules.toml");
+    std::fs::write(&file, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("lpwa_unlicenced")).unwrap() + 1;
+    let o = jiko(&["--rules", file.to_str().unwrap(), "classify", "--services", "ftth", "--start", "2020-05-01 10:00", "--duration", "10", "--users", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains(&format!("rules.toml:{line}:")) && e.contains("unknown service code \"lpwa_unlicenced\""), "{e}");
+}
+
+#[test]
+fn the_2025_proposal_is_a_trial_marked_everywhere() {
+    let dir = tmp("trial");
+    let input = dir.join("in.csv");
+    // 1 h 10 min of FTTH for 150,000 users: not major under the FY2019
+    // rules (1 h needs 1,000,000), major under the proposal (1 h and 100,000).
+    std::fs::write(
+        &input,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
+         T1,テスト通信株式会社,detailed,2020-06-01 10:00,70,150000,ftth,natural_failure\n\
+         T2,テスト通信株式会社,detailed,2020-06-02 10:00,150,10,ftth,natural_failure\n\
+         T3,テスト通信株式会社,detailed,2020-06-03 10:00,150,200000,internet_free,natural_failure\n",
+    )
+    .unwrap();
+    let run = |rules: Option<&str>, out: &str| {
+        let out = dir.join(out);
+        let mut args = vec![];
+        if let Some(r) = rules {
+            args.extend(["--rules", r]);
+        }
+        let i = input.to_str().unwrap().to_string();
+        let o_s = out.to_str().unwrap().to_string();
+        args.extend(["aggregate", "--year", "2020", "--no-charts", "--input", &i, "--out", &o_s]);
+        let o = jiko(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let now = run(None, "now");
+    assert_eq!(figures_csv(&now)["summary,major,reports"], "0");
+    let trial = run(Some("data/rules/proposed-2025.toml"), "trial");
+    let figs = figures_csv(&trial);
+    assert_eq!(figs["summary,major,reports"], "1");
+    assert!(figs.keys().any(|k| k.starts_with("trial,proposed-2025,note")));
+    let report = std::fs::read_to_string(trial.join("report.md")).unwrap();
+    assert!(report.starts_with("# 電気通信サービスの事故発生状況（令和2年度 【試算】）"), "{report}");
+    assert!(report.contains("試算: 2025年9月1日の情報通信審議会答申"), "the footer says so");
+    assert!(std::fs::read_to_string(trial.join("tables/summary.csv")).unwrap().contains("【試算】"));
+    assert!(std::fs::read_to_string(trial.join("figures.json")).unwrap().contains("【試算】"));
+    let lines = rows(&trial.join("incidents.csv"));
+    assert_eq!(lines[0]["rules"], "proposed-2025");
+    assert_eq!((lines[0]["major"].as_str(), lines[0]["major_class"].as_str()), ("yes", "5"));
+    // Large platforms: the stricter thresholds need the monthly active users.
+    let classify = |mau: Option<&str>| {
+        let mut args = vec!["--rules", "data/rules/proposed-2025.toml", "classify", "--services", "internet_free", "--start", "2025-10-01 10:00", "--duration", "130", "--users", "1200000"];
+        if let Some(m) = mau {
+            args.extend(["--monthly-active-users", m]);
+        }
+        stdout(&jiko(&args))
+    };
+    assert!(classify(None).contains("重大な事故: 該当しない"));
+    let big = classify(Some("9,500万"));
+    assert!(big.contains("重大な事故: 該当する。四") && big.contains("試算"), "{big}");
+}
+
+#[test]
+fn a_year_that_straddles_a_rule_change_says_which_sets_judged_how_many() {
+    let dir = tmp("straddle");
+    let rules = dir.join("mid.toml");
+    let set = jiko::rules::BUILTIN[jiko::rules::BUILTIN.find("[[major]]\nid = \"FY2019\"").unwrap()..jiko::rules::BUILTIN.find("# The critical-facility").unwrap()]
+        .replace("id = \"FY2019\"", "id = \"MID2020\"")
+        .replace("effective_from = 2019-04-01", "effective_from = 2020-10-01")
+        .replace("{ min_duration = 60, min_users = 30000 }]", "{ min_duration = 30, min_users = 30000 }]");
+    std::fs::write(&rules, format!("extends = \"mic\"\n\n{set}")).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
+         A,テスト通信株式会社,detailed,2020-09-30 23:59,45,40000,mobile_voice,natural_failure\n\
+         B,テスト通信株式会社,detailed,2020-10-01 00:00,45,40000,mobile_voice,natural_failure\n\
+         C,テスト通信株式会社,detailed,2020-12-01 00:00,130,10,ftth,natural_failure\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = jiko(&["--rules", rules.to_str().unwrap(), "aggregate", "--year", "2020", "--no-charts", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 45 minutes and 40,000 users: major only from the day the new set starts.
+    let lines = rows(&out.join("incidents.csv"));
+    let verdict: Vec<(&str, &str)> = lines.iter().map(|l| (l["rules"].as_str(), l["major"].as_str())).collect();
+    assert_eq!(verdict, [("FY2019", "no"), ("MID2020", "yes"), ("MID2020", "no")]);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("重大な事故の基準: FY2019（2019年4月1日から）1件、MID2020（2020年10月1日から）2件"), "{report}");
+    assert!(report.contains("MID2020の基準（2020年10月1日から）"), "{report}");
+}
