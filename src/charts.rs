@@ -344,7 +344,7 @@ fn matrix_model(f: &Figures) -> Chart {
         },
         notes: vec![
             "<n>: 重大な事故（一覧の No）を含むセル".to_string(),
-            format!("灰色: {}（継続時間2時間未満かつ影響利用者数3万人未満）", taxonomy::outside_duty_label()),
+            format!("灰色: {}（{}）", taxonomy::outside_duty_label(), rules::outside_duty_text()),
         ],
     }
 }

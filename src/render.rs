@@ -277,8 +277,10 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>) -> Table {
         t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", r.raw.id));
     }
     t.notes.push(format!(
-        "※ {}: 継続時間2時間未満かつ影響利用者数3万人未満の事故は四半期報告の対象外。",
-        taxonomy::outside_duty_label()
+        "※ {}: {}の事故は{}の対象外。",
+        taxonomy::outside_duty_label(),
+        rules::outside_duty_text(),
+        rules::book().duty.name
     ));
     t
 }

@@ -153,17 +153,21 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
         }
     };
     let share = |row: &str| c.share("headline", row).unwrap_or_default();
+    let duty = &crate::rules::book().duty;
     let second = Some(format!(
-        "・影響利用者数で見た場合、影響利用者数が500人未満の小規模な事故件数は、{}であり、総件数の約{}%{}を占めた。影響利用者数が3万人以上の事故件数は、{}であり、総件数の約{}%{}であった。",
+        "・影響利用者数で見た場合、影響利用者数が{}の小規模な事故件数は、{}であり、総件数の約{}%{}を占めた。影響利用者数が{}人以上の事故件数は、{}であり、総件数の約{}%{}であった。",
+        crate::rules::USER_BINS[0].label,
         count("users_lt500", true),
         share("users_lt500"),
         c.points("headline", "users_lt500", Signs::Ascii, Zero::Same),
+        crate::rules::man(duty.min_users),
         count("users_ge30k", false),
         share("users_ge30k"),
         c.points("headline", "users_ge30k", Signs::Ascii, Zero::PlusMinus),
     ));
     let third = Some(format!(
-        "・継続時間で見た場合、継続時間が2時間以上の事故件数は、{}であり、総件数の約{}%{}を占めた。",
+        "・継続時間で見た場合、継続時間が{}以上の事故件数は、{}であり、総件数の約{}%{}を占めた。",
+        crate::rules::hours_text(duty.min_duration),
         count("duration_ge2h", false),
         share("duration_ge2h"),
         c.points("headline", "duration_ge2h", Signs::Ascii, Zero::Same),

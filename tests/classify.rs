@@ -274,3 +274,24 @@ fn a_year_that_straddles_a_rule_change_says_which_sets_judged_how_many() {
     assert!(report.contains("重大な事故の基準: FY2019（2019年4月1日から）1件、MID2020（2020年10月1日から）2件"), "{report}");
     assert!(report.contains("MID2020の基準（2020年10月1日から）"), "{report}");
 }
+
+#[test]
+fn yearly_reporting_can_be_added_as_data_with_its_first_day() {
+    let dir = tmp("yearly");
+    let rules = dir.join("yearly.toml");
+    std::fs::write(
+        &rules,
+        "extends = \"mic\"\n[duty]\nname = \"四半期報告\"\noutside_label = \"四半期報告対象外\"\nmin_duration = 120\nmin_users = 30000\nalways_kinds = [\"info_leak\"]\n\
+         [[duty.due]]\neffective_from = 2008-04-01\nevery = \"quarter\"\nmonths_after = 2\n\
+         [[duty.due]]\neffective_from = 2025-04-01\nevery = \"year\"\nmonths_after = 3\n",
+    )
+    .unwrap();
+    let ask = |start: &str| {
+        let o = jiko(&["--rules", rules.to_str().unwrap(), "classify", "--services", "ftth", "--start", start, "--duration", "130", "--users", "10"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert!(ask("2025-03-31 23:00").contains("第4四半期の報告として2025年5月31日"));
+    let yearly = ask("2025-06-01 10:00");
+    assert!(yearly.contains("年度の報告として2026年6月30日"), "{yearly}");
+}

@@ -249,6 +249,13 @@ pub fn man(n: u64) -> String {
     }
 }
 
+/// What falls outside the duty, as the edition's notes word it:
+/// `継続時間2時間未満かつ影響利用者数3万人未満`.
+pub fn outside_duty_text() -> String {
+    let d = &book().duty;
+    format!("継続時間{}未満かつ影響利用者数{}人未満", hours_text(d.min_duration), man(d.min_users))
+}
+
 /// Kanji numerals for class numbers (一 … 十).
 pub fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
