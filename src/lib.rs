@@ -11,6 +11,7 @@
 pub mod aggregate;
 pub mod carriers;
 pub mod charts;
+pub mod details;
 pub mod cmd;
 pub mod figures;
 pub mod generate;

@@ -144,11 +144,7 @@ pub fn signed(n: i64, unit: &str) -> String {
 
 /// `81時間32分`
 pub fn duration_text(minutes: u64) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m}分"),
-        (h, 0) => format!("{h}時間"),
-        (h, m) => format!("{h}時間{m}分"),
-    }
+    rules::hours_text(minutes)
 }
 
 fn value_text(v: Option<&Value>) -> String {

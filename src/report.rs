@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use base64::Engine;
 use rust_xlsxwriter::Format;
 
-use crate::output::md_text;
+use crate::output::{md_cell, md_text};
 use crate::figures::{Figures, Value};
 use crate::render::{Cell, Table};
 use crate::rules;
@@ -25,7 +25,12 @@ pub struct Report<'a> {
     pub charts: &'a [(String, Vec<u8>)],
     pub footnotes: Vec<String>,
     pub footer: Vec<String>,
+    /// The sheets on each major accident (別紙), in the list's order.
+    pub sheets: &'a [crate::details::Sheet],
 }
+
+/// The heading of the sheets' section.
+const SHEETS: &str = "別紙 重大な事故の詳細";
 
 /// What a section holds, in the edition's order.
 enum Part {
@@ -160,6 +165,16 @@ impl Report<'_> {
                 }
             }
         }
+        if !self.sheets.is_empty() {
+            out += &format!("## {SHEETS}\n\n");
+            for s in self.sheets {
+                out += &format!("### 別紙{}\n\n| 項目 | 内容 |\n|---|---|\n", s.number);
+                for (label, text) in &s.fields {
+                    out += &format!("| {} | {} |\n", md_cell(label), md_cell(text));
+                }
+                out.push('\n');
+            }
+        }
         out += "## 注\n\n";
         for n in &self.footnotes {
             out += &format!("{}\n\n", md_text(n.trim_start()));
@@ -209,6 +224,18 @@ impl Report<'_> {
             }
             body += "</section>\n";
         }
+        if !self.sheets.is_empty() {
+            body += &format!("<section class=\"sheets\">\n<h2>{}</h2>\n", esc(SHEETS));
+            for s in self.sheets {
+                body += &format!("<h3 id=\"sheet-{n}\">別紙{n}</h3>\n<table class=\"sheet\">\n", n = s.number);
+                for (label, text) in &s.fields {
+                    let lines: Vec<String> = text.lines().map(esc).collect();
+                    body += &format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", esc(label), lines.join("<br>"));
+                }
+                body += "</table>\n";
+            }
+            body += "</section>\n";
+        }
         body += "<section class=\"notes\">\n<h2>注</h2>\n";
         for n in &self.footnotes {
             body += &format!("<p>{}</p>\n", esc(n.trim_start()));
@@ -233,6 +260,17 @@ impl Report<'_> {
         let heading = Format::new().set_bold().set_font_size(14);
         for t in self.tables {
             table_sheet(&mut book, t, &heading, &bold)?;
+        }
+        let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+        for s in self.sheets {
+            let sheet = book.add_worksheet();
+            sheet.set_name(format!("別紙{}", s.number)).context("sheet name")?;
+            sheet.set_column_width(0, 24)?;
+            sheet.set_column_width(1, 100)?;
+            for (r, (label, text)) in s.fields.iter().enumerate() {
+                sheet.write_string_with_format(r as u32, 0, *label, &bold)?;
+                sheet.write_string_with_format(r as u32, 1, text, &wrap)?;
+            }
         }
         let sheet = book.add_worksheet();
         sheet.set_name("figures").context("sheet name")?;

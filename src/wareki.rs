@@ -44,6 +44,18 @@ fn to_ascii_digits(s: &str) -> String {
         .collect()
 }
 
+/// First days of the eras, newest first, for dates (not fiscal years).
+const ERA_DAYS: &[(&str, (i32, u32, u32))] = &[("令和", (2019, 5, 1)), ("平成", (1989, 1, 8)), ("昭和", (1926, 12, 25))];
+
+/// `令和2年4月30日`, `令和元年5月1日`, `平成31年4月30日`.
+pub fn date_label(y: i32, m: u32, d: u32) -> String {
+    match ERA_DAYS.iter().find(|(_, first)| (y, m, d) >= *first) {
+        Some((name, (first, _, _))) if y == *first => format!("{name}元年{m}月{d}日"),
+        Some((name, (first, _, _))) => format!("{name}{}年{m}月{d}日", y - first + 1),
+        None => format!("{y}年{m}月{d}日"),
+    }
+}
+
 /// `令和2年度`, `令和元年度`, `平成20年度`.
 pub fn fiscal_year_label(fy: i32) -> String {
     match ERAS.iter().find(|(_, _, first)| fy >= *first) {
@@ -56,6 +68,14 @@ pub fn fiscal_year_label(fy: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_eras() {
+        assert_eq!(date_label(2020, 4, 30), "令和2年4月30日");
+        assert_eq!(date_label(2019, 5, 1), "令和元年5月1日");
+        assert_eq!(date_label(2019, 4, 30), "平成31年4月30日");
+        assert_eq!(date_label(1989, 1, 7), "昭和64年1月7日");
+    }
 
     #[test]
     fn parses_every_spelling() {

@@ -28,6 +28,11 @@ pub struct Args {
     /// date, 速報); the previous year over the same span.
     #[arg(long)]
     pub through: Option<String>,
+    /// Details of the year's major accidents (別紙; docs/details.md).
+    /// Default: the project's data/details/fyYYYY.toml when the shipped
+    /// records are read.
+    #[arg(long)]
+    pub details: Option<PathBuf>,
     /// Do not write incidents.csv (one line per counted report; on very
     /// large inputs it is as large as the input and held in memory).
     #[arg(long)]
@@ -44,6 +49,7 @@ pub fn run(args: Args) -> Result<bool> {
         None => None,
     };
     let trend = trend_series(args.input.trend.as_ref())?;
+    let details = details_of(&args)?;
     let l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read);
@@ -61,7 +67,11 @@ pub fn run(args: Args) -> Result<bool> {
     }
     let parts = report_parts(&l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
     figs.add_published_trend(&trend, l.year);
-    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts)?;
+    let (sheets, notes) = crate::details::sheets(&l.agg, l.year, &details.0, details.1.as_deref());
+    for n in &notes {
+        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
+    }
+    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets)?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
     print_summary(&l);
     match published {
@@ -77,6 +87,26 @@ pub fn run(args: Args) -> Result<bool> {
             Ok(result.mismatches.is_empty())
         }
         None => Ok(true),
+    }
+}
+
+/// The details file and its folder (for diagrams): `--details`, or the
+/// project's own for the shipped records; none otherwise.
+fn details_of(args: &Args) -> Result<(crate::details::Details, Option<PathBuf>)> {
+    let year = wareki::parse_fiscal_year(&args.input.year)?;
+    let path = match &args.details {
+        Some(p) => {
+            must_exist(p, "--details")?;
+            Some(p.clone())
+        }
+        None if args.input.sources.input.is_empty() => {
+            Some(crate::project_dir().join(format!("data/details/fy{year}.toml"))).filter(|p| p.is_file())
+        }
+        None => None,
+    };
+    match path {
+        Some(p) => Ok((crate::details::read(&p)?, p.parent().map(PathBuf::from))),
+        None => Ok(Default::default()),
     }
 }
 
@@ -155,7 +185,7 @@ pub fn rules_used(agg: &Aggregate, year: i32) -> String {
 }
 
 /// Every file of the year's result, in memory.
-fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &ReportParts) -> Result<Outputs> {
+fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &ReportParts, sheets: &[crate::details::Sheet]) -> Result<Outputs> {
     let (agg, year) = (&l.agg, l.year);
     let mut o = Outputs::new(&l.out);
     let mut buf = Vec::new();
@@ -180,6 +210,7 @@ fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &Repo
         charts: &parts.charts,
         footnotes: report::footnotes(year),
         footer,
+        sheets,
     };
     o.add("report.md", doc.markdown().into_bytes());
     o.add("report.html", doc.html().into_bytes());

@@ -109,6 +109,9 @@ pub struct Threshold {
 #[serde(deny_unknown_fields)]
 pub struct Class {
     pub name: String,
+    /// The class as the sheets on each major accident word it, when it
+    /// differs from `name` (the notes' wording).
+    pub sheet_name: Option<String>,
     #[serde(default)]
     pub services: Vec<String>,
     /// Every service no other class of the set names.
@@ -162,6 +165,8 @@ pub struct Service {
     pub sub: String,
     pub label: String,
     pub sentence_label: Option<String>,
+    /// The name the sheets on each major accident use, when shorter.
+    pub sheet_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,304 @@
+//! The edition's sheets on each major accident (別紙): what a details file
+//! (data/details/fyYYYY.toml, docs/details.md) says of each accident, and
+//! the sheet computed from it, the records and the rules.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+use serde::Deserialize;
+
+use crate::aggregate::{Accident, Aggregate};
+use crate::{rules, taxonomy, wareki};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Details {
+    #[serde(default, rename = "accident")]
+    pub accidents: Vec<Detail>,
+}
+
+/// What one accident's sheet says beyond the records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detail {
+    /// The accident's `accident_id` (or `incident_id`).
+    pub id: String,
+    #[serde(default)]
+    pub source: String,
+    /// 発生日時 is printed with 頃.
+    #[serde(default)]
+    pub started_approximately: bool,
+    #[serde(default)]
+    pub region: String,
+    /// 影響利用者数 as printed, when it is worded (最大220万人); else it is
+    /// written from the phases.
+    pub users: Option<String>,
+    /// A note printed after the users (※ …).
+    pub users_note: Option<String>,
+    pub inquiries: Option<Inquiries>,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub cause: String,
+    /// An image file (機器構成図), relative to the details file.
+    pub diagram: Option<String>,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inquiries {
+    pub text: String,
+    /// When they were counted: a date, or a date and time.
+    pub as_of: Option<toml::value::Datetime>,
+}
+
+/// One phase of the outage: its length (minutes, or start and end), and
+/// its users, unit and region when the sheet gives them per phase.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub minutes: Option<u64>,
+    pub start: Option<toml::value::Datetime>,
+    pub end: Option<toml::value::Datetime>,
+    pub users: Option<u64>,
+    #[serde(default)]
+    pub unit: String,
+    pub region: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// 暫定 / 恒久, or the edition's heading for a group of measures.
+    pub kind: Option<String>,
+    pub text: String,
+    pub done: Option<toml::value::Datetime>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub time: toml::value::Datetime,
+    pub title: String,
+    #[serde(default, rename = "where")]
+    pub place: String,
+}
+
+/// The field names of a sheet, in the edition's order.
+pub const FIELDS: &[&str] = &[
+    "No.",
+    "事業者名",
+    "発生日時",
+    "継続時間",
+    "影響利用者数",
+    "影響地域",
+    "事業者への問合せ件数",
+    "障害内容",
+    "重大な事故に該当する電気通信役務の区分",
+    "発生原因",
+    "機器構成図",
+    "再発防止策",
+    "障害情報",
+];
+
+/// One accident's sheet: each field's text, in `FIELDS` order.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub number: usize,
+    pub fields: Vec<(&'static str, String)>,
+    /// The diagram's path, when the detail names one.
+    pub diagram: Option<std::path::PathBuf>,
+}
+
+/// Read a details file; errors name file, line and column.
+pub fn read(path: &Path) -> Result<Details> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse(&text, &path.display().to_string())
+}
+
+pub fn parse(text: &str, origin: &str) -> Result<Details> {
+    let d: Details = toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| {
+            let before = &text[..s.start.min(text.len())];
+            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+        });
+        anyhow!("{origin}:{line}:{col}: {}", e.message())
+    })?;
+    for a in &d.accidents {
+        for (i, p) in a.phases.iter().enumerate() {
+            if p.minutes.is_none() && (p.start.is_none() || p.end.is_none()) {
+                let at = text.find(&format!("\"{}\"", a.id)).map_or(0, |i| text[..i].matches('\n').count() + 1);
+                return Err(anyhow!("{origin}:{at}: accident {:?}, phase {}: give minutes, or start and end", a.id, i + 1));
+            }
+        }
+    }
+    Ok(d)
+}
+
+impl Phase {
+    fn minutes(&self) -> u64 {
+        match (self.minutes, minute_of(self.start.as_ref()), minute_of(self.end.as_ref())) {
+            (Some(m), _, _) => m,
+            (None, Some(s), Some(e)) => (e.ordinal() - s.ordinal()).max(0) as u64,
+            _ => 0,
+        }
+    }
+}
+
+fn minute_of(d: Option<&toml::value::Datetime>) -> Option<crate::records::Minute> {
+    let d = d?;
+    let date = d.date?;
+    let time = d.time.unwrap_or(toml::value::Time { hour: 0, minute: 0, second: Some(0), nanosecond: None });
+    Some(crate::records::Minute { year: i32::from(date.year), month: u32::from(date.month), day: u32::from(date.day), hour: u32::from(time.hour), minute: u32::from(time.minute) })
+}
+
+const MARKS: &[&str] = &["①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"];
+
+fn mark(i: usize, many: bool) -> &'static str {
+    if many {
+        MARKS.get(i).copied().unwrap_or("・")
+    } else {
+        ""
+    }
+}
+
+/// `令和2年4月30日 14時07分` (with 頃 when approximate).
+pub fn started_text(a: &Accident, approximately: bool) -> String {
+    let m = a.started_at;
+    format!("{} {}時{:02}分{}", wareki::date_label(m.year, m.month, m.day), m.hour, m.minute, if approximately { "頃" } else { "" })
+}
+
+/// `①2時間 ②81時間32分`, or `5時間36分` for one phase.
+pub fn duration_text(d: &Detail, a: &Accident) -> String {
+    match d.phases.as_slice() {
+        [] => rules::hours_text(a.duration_min),
+        phases => phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}{}", mark(i, phases.len() > 1), rules::hours_text(p.minutes())))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn users_text(d: &Detail, a: &Accident) -> String {
+    let counted: Vec<(usize, &Phase)> = d.phases.iter().enumerate().filter(|(_, p)| p.users.is_some()).collect();
+    let text = match (&d.users, counted.as_slice()) {
+        (Some(t), _) => t.clone(),
+        (None, []) => format!("{}人", crate::render::thousands(a.affected_users as i64)),
+        (None, list) => list
+            .iter()
+            .map(|(i, p)| format!("{}{}{}", mark(*i, list.len() > 1), crate::render::thousands(p.users.unwrap_or(0) as i64), p.unit))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    match &d.users_note {
+        Some(n) => format!("{text} ※{n}"),
+        None => text,
+    }
+}
+
+/// `五：一の項から四の項までに掲げる…（インターネット関連サービス（有料）（電子メール））`.
+pub fn class_text(a: &Accident) -> String {
+    let Some(set) = rules::set_at(&a.started_at) else { return String::new() };
+    let Some(class) = a.class else { return String::new() };
+    let c = &set.raw.classes[usize::from(class) - 1];
+    let book = &rules::book().taxonomy;
+    let services: Vec<&str> = taxonomy::SERVICES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| a.services & (1 << i) != 0 && set.class_of_service[*i] == class)
+        .map(|(i, s)| book.services[i].sheet_label.as_deref().unwrap_or(s.label))
+        .collect();
+    format!("{}：{}（{}）", rules::kanji_number(usize::from(class)), c.sheet_name.as_deref().unwrap_or(&c.name), services.join("・"))
+}
+
+fn day_text(d: &toml::value::Datetime) -> String {
+    let Some(date) = d.date else { return d.to_string() };
+    let day = wareki::date_label(i32::from(date.year), u32::from(date.month), u32::from(date.day));
+    match d.time {
+        Some(t) if t.minute == 0 => format!("{day}{}時", t.hour),
+        Some(t) => format!("{day}{}時{}分", t.hour, t.minute),
+        None => day,
+    }
+}
+
+/// `令和2年4月30日14時45分、第1報 …` as the sheets list notices.
+pub fn notice_text(n: &Notice) -> String {
+    let day = n.time.date.map_or(String::new(), |d| wareki::date_label(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
+    let time = n.time.time.map_or(String::new(), |t| format!("{:02}時{:02}分", t.hour, t.minute));
+    let place = if n.place.is_empty() { String::new() } else { format!("（{}）", n.place) };
+    format!("{day}{time}、{}{place}", n.title)
+}
+
+fn measures_text(d: &Detail) -> String {
+    d.measures
+        .iter()
+        .map(|m| {
+            let kind = m.kind.as_ref().map_or(String::new(), |k| format!("＜{k}＞"));
+            let done = m.done.as_ref().map_or(String::new(), |d| format!("【{}実施済】", day_text(d)));
+            format!("{kind}{}{done}", m.text)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The year's sheets, in the major-accident list's order, and notes on
+/// details without a major and majors without a detail.
+pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>) -> (Vec<Sheet>, Vec<String>) {
+    let by_id: BTreeMap<&str, &Detail> = details.accidents.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut notes = Vec::new();
+    let mut out = Vec::new();
+    let accidents = agg.accidents(year);
+    for a in accidents {
+        let detail = by_id.get(a.accident_id.as_str()).copied();
+        let Some(d) = detail else {
+            notes.push(crate::say!("major accident No.{n} ({id}) has no details: no sheet", "重大な事故 No.{n}（{id}）の詳細がないため別紙はありません", n = a.number, id = a.accident_id));
+            continue;
+        };
+        let longest = d.phases.iter().map(Phase::minutes).max();
+        if longest.is_some_and(|m| m != a.duration_min) {
+            notes.push(format!("{}: the longest phase ({} min) is not the record's duration ({} min)", a.accident_id, longest.unwrap_or(0), a.duration_min));
+        }
+        let summed: u64 = d.phases.iter().filter_map(|p| p.users).sum();
+        if summed > 0 && summed != a.affected_users {
+            notes.push(format!("{}: the phases' users ({summed}) are not the record's ({})", a.accident_id, a.affected_users));
+        }
+        let inquiries = d.inquiries.as_ref().map_or(String::new(), |q| match &q.as_of {
+            Some(t) => format!("{}（{}時点）", q.text, day_text(t)),
+            None => q.text.clone(),
+        });
+        let diagram = d.diagram.as_ref().map(|p| base.map_or_else(|| p.into(), |b| b.join(p)));
+        let fields = vec![
+            ("No.", a.number.to_string()),
+            ("事業者名", a.carriers.join("・")),
+            ("発生日時", started_text(a, d.started_approximately)),
+            ("継続時間", duration_text(d, a)),
+            ("影響利用者数", users_text(d, a)),
+            ("影響地域", d.region.clone()),
+            ("事業者への問合せ件数", inquiries),
+            ("障害内容", d.content.trim().to_string()),
+            ("重大な事故に該当する電気通信役務の区分", class_text(a)),
+            ("発生原因", d.cause.trim().to_string()),
+            ("機器構成図", if diagram.is_some() { "（図）".to_string() } else { "（この資料には含まれない）".to_string() }),
+            ("再発防止策", measures_text(d)),
+            ("障害情報", d.notices.iter().map(|n| format!("・{}", notice_text(n))).collect::<Vec<_>>().join("\n")),
+        ];
+        debug_assert_eq!(fields.len(), FIELDS.len());
+        out.push(Sheet { number: a.number, fields, diagram });
+    }
+    for d in &details.accidents {
+        if !accidents.iter().any(|a| a.accident_id == d.id) {
+            notes.push(crate::say!("details of {id} match no major accident of the year: not shown", "{id} の詳細に対応する重大な事故がこの年度にないため表示しません", id = d.id));
+        }
+    }
+    (out, notes)
+}
