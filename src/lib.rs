@@ -12,6 +12,7 @@ pub mod aggregate;
 pub mod carriers;
 pub mod charts;
 pub mod details;
+pub mod draft;
 pub mod cmd;
 pub mod figures;
 pub mod generate;

@@ -28,6 +28,8 @@ enum Command {
     Chart(cmd::chart::Args),
     /// What the rules say of one incident (flags), or of every record (--input): duty, form, major, deadlines.
     Classify(cmd::classify::Args),
+    /// A draft record and details entry from a carrier's notice (text, Markdown, HTML).
+    Draft(cmd::draft::Args),
     /// A figure of figures.csv and the reports behind it.
     Explain(cmd::explain::Args),
     /// Check incident files without aggregating; exit 1 on any invalid row.
@@ -67,6 +69,7 @@ fn main() {
         Command::Generate(args) => generate::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Draft(args) => cmd::draft::run(args),
     });
     match result {
         Ok(true) => {}

@@ -94,7 +94,7 @@ fn classify_files(args: &Args) -> Result<bool> {
 }
 
 /// A phase: start and end.
-type Phase = (Minute, Minute);
+pub(crate) type Phase = (Minute, Minute);
 
 fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>)> {
     let v = vocabularies();
@@ -208,7 +208,7 @@ fn users_text(n: u64) -> String {
 }
 
 /// The answer, in Japanese with English in brackets.
-fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
+pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
     let b = rules::book();
     let mut out = String::new();
     let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
