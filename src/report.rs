@@ -384,11 +384,12 @@ th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
 td.outside{background:#d0d0d0;color:#555;text-align:center}
 #table-matrix th{white-space:normal;min-width:5em}#table-matrix th,#table-matrix td{padding:4px 6px}
 td.text{text-align:left}td.long{white-space:normal;min-width:12em}
+table.sheet{width:100%}table.sheet th{width:11em;white-space:normal;vertical-align:top}table.sheet td{text-align:left;white-space:normal;overflow-wrap:anywhere}
 .major{color:#d55e00;font-weight:bold}td.threshold{background:#fff6e5}
 caption{font-weight:bold;text-align:left;padding:4px 0}
 .tnote{font-size:0.85em;color:#555;margin:2px 0}
 figure{margin:0.8em 0}img.chart{width:100%;height:auto;display:block}
-@media (max-width:700px){figure{overflow-x:auto}img.chart{width:auto;max-width:none}}
+@media (max-width:700px){figure{overflow-x:auto}img.chart{width:auto;max-width:none}table.sheet th{width:5.5em}}
 ul.bullets li{margin:0.3em 0}
 .notes p,footer p{font-size:0.85em;color:#444;margin:0.3em 0}
 footer{border-top:1px solid #999;margin-top:2em;padding-top:0.5em}
