@@ -192,8 +192,9 @@ pub struct Aggregate {
     pub majors: BTreeMap<i32, Vec<Accident>>,
     pub accounts: Vec<FileAccount>,
     pub outside_duty: Vec<OutsideDuty>,
-    /// Every counted report of the year, in input order (incidents.csv).
-    pub incidents: Vec<IncidentLine>,
+    /// incidents.csv, spooled to disk: every counted report of the year in
+    /// input order (when the run kept it).
+    pub incidents: Option<crate::output::Spooled>,
     pub read: ReadReport,
 }
 
@@ -263,9 +264,8 @@ struct Counter {
     files: Vec<String>,
     error: Option<anyhow::Error>,
     map: std::sync::Arc<CarrierMap>,
-    /// Keep a line per counted report of the year (incidents.csv).
-    keep_incidents: bool,
-    incidents: Vec<IncidentLine>,
+    /// A line per counted report of the year (incidents.csv), on disk.
+    spool: Option<crate::incidents::LineSpool>,
     /// Spelling → (carrier key, times met): few distinct spellings, so
     /// each is normalized once per worker.
     spellings: HashMap<String, (u64, u64), foldhash::fast::RandomState>,
@@ -334,8 +334,10 @@ impl Counter {
                 summary: row.summary.to_string(),
             });
         }
-        if self.keep_incidents && fy == self.year {
-            self.incidents.push(IncidentLine::of(row, &self.files[row.file], dbin, ubin));
+        if let (Some(spool), true) = (&mut self.spool, fy == self.year) {
+            if let Err(e) = spool.push(&IncidentLine::of(row, &self.files[row.file], dbin, ubin)) {
+                self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
+            }
         }
         let c = &mut self.chunk;
         c.fy.push(fy);
@@ -446,7 +448,6 @@ impl Counter {
             a.add(o);
         }
         self.outside_duty.extend(other.outside_duty);
-        self.incidents.extend(other.incidents);
         self.error = self.error.take().or(other.error);
         for (spelling, (k, n)) in other.spellings {
             self.spellings.entry(spelling).or_insert((k, 0)).1 += n;
@@ -525,29 +526,38 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         files: names.clone(),
         error: None,
         map: map.clone(),
-        keep_incidents: opts.keep_incidents,
-        incidents: Vec::new(),
+        spool: None,
         spellings: HashMap::default(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
+    if opts.keep_incidents {
+        for c in &mut counters {
+            c.spool = Some(crate::incidents::LineSpool::new()?);
+        }
+    }
     let read = {
         let mut sinks: Vec<_> = counters.iter_mut().map(|c| move |row: &Row| c.add(row)).collect();
         records::read_files_in_parallel(files, opts, &mut sinks)?
     };
     let mut counter = new_counter();
+    let mut spools = Vec::new();
     for mut c in counters {
         c.flush()?;
+        spools.extend(c.spool.take());
         counter.merge(c);
     }
     if let Some(e) = counter.error.take() {
         return Err(e);
     }
+    let incidents = match opts.keep_incidents {
+        true => Some(crate::incidents::merge(spools)?),
+        false => None,
+    };
     for (account, file) in counter.accounts.iter_mut().zip(&read.files) {
         account.read = file.rows;
         account.rejected = file.rejected;
     }
     counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
-    counter.incidents.sort_by_key(|i| (i.file_index, i.line));
     let mut carriers = CarrierNames::default();
     for (spelling, (k, n)) in &counter.spellings {
         carriers.add(*k, spelling, *n, map.key(spelling).1);
@@ -572,7 +582,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         majors,
         accounts: counter.accounts,
         outside_duty: counter.outside_duty,
-        incidents: counter.incidents,
+        incidents,
         read,
     })
 }

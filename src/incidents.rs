@@ -198,6 +198,106 @@ pub fn reason(m: &rules::MajorHit, set: Option<&rules::Set>) -> String {
     }
 }
 
+/// One worker's incident lines on disk, each keyed by (file, line) so
+/// that the workers' spools merge into input order; memory stays flat
+/// however many reports the year holds.
+pub struct LineSpool {
+    path: std::path::PathBuf,
+    w: std::io::BufWriter<std::fs::File>,
+    /// One line's CSV, reused.
+    buf: Vec<u8>,
+}
+
+impl LineSpool {
+    pub fn new() -> anyhow::Result<LineSpool> {
+        let (path, f) = crate::output::temp_file("incidents-part")?;
+        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512) })
+    }
+
+    pub fn push(&mut self, line: &IncidentLine) -> std::io::Result<()> {
+        use std::io::Write;
+        self.buf.clear();
+        for (i, v) in line.values().iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            csv_field(&mut self.buf, &crate::output::sinks::guard_cell(v));
+        }
+        self.buf.push(b'\n');
+        write!(self.w, "{:08x}{:016x}", line.file_index, line.line)?;
+        self.w.write_all(&self.buf)
+    }
+}
+
+impl Drop for LineSpool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A CSV field as the csv crate writes it: quoted when it holds a comma,
+/// a quote or a line break, quotes doubled.
+fn csv_field(out: &mut Vec<u8>, v: &str) {
+    if v.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in v.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(v.as_bytes());
+    }
+}
+
+/// Key width of a spooled line: file index and line number in hex.
+const KEY: usize = 24;
+
+/// incidents.csv from the workers' spools: BOM, header, then every line
+/// in (file, line) order, hashed as it is written.
+pub fn merge(mut spools: Vec<LineSpool>) -> anyhow::Result<crate::output::Spooled> {
+    use sha2::Digest;
+    use std::io::{BufRead, Write};
+    let (path, f) = crate::output::temp_file("incidents")?;
+    let spooled = crate::output::Spooled { path, sha256: String::new() };
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, f);
+    let mut hash = sha2::Sha256::new();
+    let mut put = |bytes: &[u8], out: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
+        hash.update(bytes);
+        out.write_all(bytes)
+    };
+    let mut head = CsvOut::for_people();
+    head.row(COLUMNS.iter().copied());
+    put(&head.finish(), &mut out)?;
+    let mut readers = Vec::new();
+    for s in &mut spools {
+        s.w.flush()?;
+        readers.push(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&s.path)?));
+    }
+    // Each spool is in input order (a worker takes batches in order).
+    let mut heads: Vec<Option<Vec<u8>>> = Vec::with_capacity(readers.len());
+    let next = |r: &mut std::io::BufReader<std::fs::File>| -> std::io::Result<Option<Vec<u8>>> {
+        let mut buf = Vec::new();
+        Ok((r.read_until(b'\n', &mut buf)? > 0).then_some(buf))
+    };
+    for r in &mut readers {
+        heads.push(next(r)?);
+    }
+    while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by(|&a, &b| heads[a].as_ref().unwrap()[..KEY].cmp(&heads[b].as_ref().unwrap()[..KEY])) {
+        let line = heads[i].take().unwrap_or_default();
+        put(&line[KEY..], &mut out)?;
+        heads[i] = next(&mut readers[i])?;
+    }
+    out.flush()?;
+    out.get_ref().sync_all()?;
+    let sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let path = spooled.path.clone();
+    std::mem::forget(spooled);
+    Ok(crate::output::Spooled { path, sha256 })
+}
+
 /// incidents.csv: the header and one line per report.
 pub fn csv(lines: &[IncidentLine], for_people: bool) -> Vec<u8> {
     let mut w = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };

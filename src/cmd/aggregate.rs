@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<bool> {
     };
     let trend = trend_series(args.input.trend.as_ref())?;
     let details = details_of(&args)?;
-    let l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
+    let mut l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read);
         return Ok(false);
@@ -71,7 +71,8 @@ pub fn run(args: Args) -> Result<bool> {
     for n in &notes {
         eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
-    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets)?;
+    let incidents = l.agg.incidents.take();
+    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents)?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
     print_summary(&l);
     match published {
@@ -79,7 +80,8 @@ pub fn run(args: Args) -> Result<bool> {
             let result = figures::compare(&figs, &published);
             for m in &result.mismatches {
                 println!("{m}");
-                if let Some(ids) = crate::cmd::explain::ids_behind(&l.agg, l.year, &m.key, 10) {
+                let read = args.input.sources.read.options(None);
+                if let Some(ids) = crate::cmd::explain::ids_behind(&l.files, &read, &l.agg, l.year, &m.key, 10)? {
                     println!("{}", crate::say!("  reports behind the computed value: {ids}", "  計算値の元の報告: {ids}", ids = ids));
                 }
             }
@@ -185,7 +187,14 @@ pub fn rules_used(agg: &Aggregate, year: i32) -> String {
 }
 
 /// Every file of the year's result, in memory.
-fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &ReportParts, sheets: &[crate::details::Sheet]) -> Result<Outputs> {
+fn make_outputs(
+    l: &Loaded,
+    figs: &Figures,
+    prev: Option<&Figures>,
+    parts: &ReportParts,
+    sheets: &[crate::details::Sheet],
+    incidents: Option<crate::output::Spooled>,
+) -> Result<Outputs> {
     let (agg, year) = (&l.agg, l.year);
     let mut o = Outputs::new(&l.out);
     let mut buf = Vec::new();
@@ -222,8 +231,8 @@ fn make_outputs(l: &Loaded, figs: &Figures, prev: Option<&Figures>, parts: &Repo
         w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id]);
     }
     o.add("outside_duty.csv", w.finish());
-    if l.kept_incidents {
-        o.add("incidents.csv", crate::incidents::csv(&agg.incidents, true));
+    if let Some(spooled) = incidents {
+        o.add_spooled("incidents.csv", spooled);
     }
     for (name, bytes) in rejects(agg) {
         o.add(name, bytes);

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<bool> {
         return classify_files(&args);
     }
     let (incident, phases) = incident_of(&args)?;
-    let j = rules::judge(&incident);
+    let j = rules::judge(&incident).with_gaps(&incident);
     print!("{}", answer(&incident, &phases, &j));
     Ok(true)
 }

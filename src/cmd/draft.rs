@@ -195,7 +195,7 @@ fn classify(d: &Draft) -> String {
         monthly_active_users: None,
     };
     let phases: Vec<super::classify::Phase> = d.phases.iter().map(|p| (p.start, p.end)).collect();
-    let j = crate::rules::judge(&incident);
+    let j = crate::rules::judge(&incident).with_gaps(&incident);
     let mut out = super::classify::answer(&incident, &phases, &j);
     out += &crate::say!(
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",

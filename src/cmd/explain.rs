@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use super::{print_failure, Keep, Sources};
+use crate::records::{self, ReadOptions};
 use crate::aggregate::Aggregate;
 use crate::carriers::CarrierMap;
 use crate::incidents::IncidentLine;
@@ -33,7 +34,7 @@ pub fn run(args: Args) -> Result<bool> {
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
-    let (_, agg) = args.sources.aggregate(Period::whole(year), Keep { rejected: false, incidents: true }, &map)?;
+    let (files, agg) = args.sources.aggregate(Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() {
         print_failure(&agg.read);
         return Ok(false);
@@ -46,7 +47,7 @@ pub fn run(args: Args) -> Result<bool> {
         bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = args.figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
-    let lines = behind(&agg, year, table, row, column);
+    let lines = behind(&files, &args.sources.read.options(None), &agg, year, [table, row, column], usize::MAX)?;
     if table == "major_trend" && row != year.to_string() {
         println!("{}", crate::say!("(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
         return Ok(true);
@@ -86,29 +87,39 @@ fn split_key(key: &str) -> Result<[&str; 3]> {
     }
 }
 
-/// The year's counted reports behind figure `table,row,column`.
-pub fn behind<'a>(agg: &'a Aggregate, year: i32, table: &str, row: &str, column: &str) -> Vec<&'a IncidentLine> {
+/// The year's counted reports behind figure `table,row,column`, at most
+/// `limit`: a second, ordered pass over the files (the counting pass keeps
+/// no report in memory).
+pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, [table, row, column]: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
     let numbers: HashMap<&str, usize> = agg.accidents(year).iter().map(|a| (a.accident_id.as_str(), a.number)).collect();
-    agg.incidents
-        .iter()
-        .filter(|l| {
-            let no = l.major().then(|| numbers.get(l.accident_id.as_str()).copied()).flatten();
-            l.behind(table, row, column, no)
-        })
-        .collect()
+    let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
+    let mut out = Vec::new();
+    records::read_files(files, opts, |r| {
+        if out.len() >= limit || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) {
+            return;
+        }
+        if !crate::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
+            return;
+        }
+        let l = IncidentLine::from_row(r, &names[r.file]);
+        let no = l.major().then(|| numbers.get(l.accident_id.as_str()).copied()).flatten();
+        if l.behind(table, row, column, no) {
+            out.push(l);
+        }
+    })?;
+    out.sort_by_key(|l| (l.file_index, l.line));
+    Ok(out)
 }
 
 /// The first `n` report ids behind a figure key, for `--check`; `None`
 /// when the key is not `table,row,column` or no report is behind it.
-pub fn ids_behind(agg: &Aggregate, year: i32, key: &str, n: usize) -> Option<String> {
-    let [t, r, c] = split_key(key).ok()?;
-    let lines = behind(agg, year, t, r, c);
+pub fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, key: &str, n: usize) -> Result<Option<String>> {
+    let Ok(parts) = split_key(key) else { return Ok(None) };
+    let lines = behind(files, opts, agg, year, parts, n + 1)?;
     if lines.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let more = lines.len().saturating_sub(n);
-    let mut ids: Vec<&str> = lines.iter().take(n).map(|l| l.incident_id.as_str()).collect();
-    let tail = if more > 0 { format!(", … (+{more})") } else { String::new() };
-    ids.dedup();
-    Some(format!("{}{tail}", ids.join(", ")))
+    let ids: Vec<&str> = lines.iter().take(n).map(|l| l.incident_id.as_str()).collect();
+    let more = if lines.len() > n { ", …" } else { "" };
+    Ok(Some(format!("{}{more}", ids.join(", "))))
 }

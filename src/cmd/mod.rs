@@ -160,8 +160,6 @@ pub struct Loaded {
     /// The files read and the carrier map, for a second look.
     pub files: Vec<PathBuf>,
     pub carriers: CarrierMap,
-    /// Whether `agg.incidents` was kept (incidents.csv is written).
-    pub kept_incidents: bool,
 }
 
 /// Check what the command line names before any reading: every file must
@@ -208,7 +206,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
             )
         });
     }
-    Ok(Loaded { year, out, agg, files, carriers: map, kept_incidents: keep.incidents })
+    Ok(Loaded { year, out, agg, files, carriers: map })
 }
 
 /// Notes of the read: files skipped, title rows, separators.

@@ -31,7 +31,7 @@ pub struct CommitMode {
     pub update: bool,
 }
 
-pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -> Result<()> {
+pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitMode) -> Result<()> {
     let name = out
         .file_name()
         .filter(|n| *n != "." && *n != "..")
@@ -75,20 +75,23 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, Vec<u8>>, mode: CommitMode) -
             carried.push(rel.clone());
         } else if mode.update {
             let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing("reading", "読み込み", &out.join(rel).display()))?;
-            manifest_files.insert(rel.clone(), bytes);
+            manifest_files.insert(rel.clone(), super::Content::Bytes(bytes));
         }
     }
 
     let stage = create_stage(&parent, &name)?;
     let staged = (|| -> Result<()> {
-        for (rel, bytes) in &manifest_files {
-            write_new(&stage.join(rel), bytes)?;
+        for (rel, content) in &manifest_files {
+            match content {
+                super::Content::Bytes(bytes) => write_new(&stage.join(rel), bytes)?,
+                super::Content::Spooled(s) => copy_new(&s.path, &stage.join(rel))?,
+            }
             fault::point();
         }
         for rel in &carried {
             carry(&out.join(rel), &stage.join(rel))?;
         }
-        write_new(&stage.join(MANIFEST), &manifest::render(&manifest_files))?;
+        write_new(&stage.join(MANIFEST), &manifest::render(manifest_files.iter().map(|(p, c)| (p, c.sha256()))))?;
         sync_dir(&stage)?;
         fault::point();
         Ok(())
@@ -207,7 +210,29 @@ fn remove(path: &Path) -> Result<()> {
     .with_context(|| crate::lang::doing("removing", "削除", &path.display()))
 }
 
-fn random_suffix() -> String {
+/// A spooled file into the stage: a new file with its bytes, synced.
+fn copy_new(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+    }
+    let copy = || -> std::io::Result<()> {
+        let mut src = std::fs::File::open(from)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).open(to)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = std::io::Read::read(&mut src, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            fault::write(n)?;
+            f.write_all(&buf[..n])?;
+        }
+        f.sync_all()
+    };
+    copy().with_context(|| crate::lang::doing("writing", "書き込み", &to.display()))
+}
+
+pub(super) fn random_suffix() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));

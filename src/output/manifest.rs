@@ -1,7 +1,6 @@
 //! The manifest: the files a run wrote, so the next run knows which files
 //! in the folder are jiko's to replace or remove, and which are the user's.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -9,10 +8,10 @@ use anyhow::{bail, Context, Result};
 /// First line of a manifest; what follows is `sha256  path` a file.
 const HEAD: &str = "# jiko manifest: files written by jiko (do not edit)";
 
-pub fn render(files: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<u8> {
+pub fn render<'a>(files: impl Iterator<Item = (&'a PathBuf, String)>) -> Vec<u8> {
     let mut out = format!("{HEAD}\n");
-    for (path, bytes) in files {
-        out += &format!("{}  {}\n", crate::records::sha256_hex(bytes), portable(path));
+    for (path, sha) in files {
+        out += &format!("{sha}  {}\n", portable(path));
     }
     out.into_bytes()
 }

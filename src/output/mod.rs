@@ -16,10 +16,55 @@ use std::path::{Path, PathBuf};
 pub use commit::{CommitMode, LOCK_SUFFIX, MANIFEST, STAGE_MARK};
 pub use sinks::{csv_writer, md_cell, md_text, CsvOut};
 
+/// A file's content: in memory, or spooled to a temporary file when it
+/// may be as large as the input (incidents.csv).
+pub enum Content {
+    Bytes(Vec<u8>),
+    Spooled(Spooled),
+}
+
+/// A finished temporary file and its SHA-256; removed when dropped.
+#[derive(Debug)]
+pub struct Spooled {
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Content {
+    fn sha256(&self) -> String {
+        match self {
+            Content::Bytes(b) => crate::records::sha256_hex(b),
+            Content::Spooled(s) => s.sha256.clone(),
+        }
+    }
+}
+
+/// A new temporary file of this process, created exclusively (no planted
+/// link is followed), for spooled outputs.
+pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
+    use anyhow::Context;
+    let dir = std::env::temp_dir();
+    for n in 0..16 {
+        let path = dir.join(format!("jiko-{what}-{}-{n}-{}", std::process::id(), commit::random_suffix()));
+        match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &path.display())),
+        }
+    }
+    anyhow::bail!("no free temporary file name in {}", dir.display())
+}
+
 /// The files of one run, by path relative to the output folder.
 pub struct Outputs {
     root: PathBuf,
-    files: BTreeMap<PathBuf, Vec<u8>>,
+    files: BTreeMap<PathBuf, Content>,
 }
 
 impl Outputs {
@@ -29,7 +74,12 @@ impl Outputs {
 
     /// A file at `rel` below the output folder.
     pub fn add(&mut self, rel: impl AsRef<Path>, bytes: Vec<u8>) {
-        self.files.insert(rel.as_ref().to_path_buf(), bytes);
+        self.files.insert(rel.as_ref().to_path_buf(), Content::Bytes(bytes));
+    }
+
+    /// A spooled file at `rel`, moved or copied into place at the commit.
+    pub fn add_spooled(&mut self, rel: impl AsRef<Path>, spooled: Spooled) {
+        self.files.insert(rel.as_ref().to_path_buf(), Content::Spooled(spooled));
     }
 
     pub fn paths(&self) -> impl Iterator<Item = PathBuf> + '_ {

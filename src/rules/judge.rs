@@ -52,7 +52,8 @@ pub struct Judgement {
     /// `detailed` or `simple` by the equipment, when within the duty.
     pub form: Option<&'static str>,
     pub major: Option<MajorHit>,
-    /// Thresholds one step away, nearest first (not major only).
+    /// Thresholds one step away, nearest first (not major only; filled by
+    /// `with_gaps`, which one-incident answers ask for).
     pub gaps: Vec<Gap>,
     /// The routine report's due day (not for a major accident, which is
     /// reported under 施行規則第57条 instead).
@@ -72,15 +73,11 @@ pub fn judge(i: &Incident) -> Judgement {
         true => "simple",
         false => "detailed",
     });
-    let gaps = match (&major, set) {
-        (None, Some(s)) => gaps(s, i),
-        _ => Vec::new(),
-    };
     let report_due = (within_duty && major.is_none()).then(|| routine_due(t)).flatten();
     let major_report_due = major.as_ref().map(|_| {
         civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
     });
-    Judgement { fiscal_year, quarter, set, within_duty, form, major, gaps, report_due, major_report_due }
+    Judgement { fiscal_year, quarter, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
 }
 
 fn hit(s: &'static Set, i: &Incident) -> Option<MajorHit> {
@@ -140,6 +137,15 @@ fn routine_due(t: &Minute) -> Option<(i32, u32, u32)> {
 }
 
 impl Judgement {
+    /// The judgement with the thresholds one step away (for an answer
+    /// about one incident; a year's list does not need them).
+    pub fn with_gaps(mut self, i: &Incident) -> Judgement {
+        if let (None, Some(s)) = (&self.major, self.set) {
+            self.gaps = gaps(s, i);
+        }
+        self
+    }
+
     pub fn quarter_label(&self) -> String {
         format!("FY{}Q{}", self.fiscal_year, self.quarter)
     }

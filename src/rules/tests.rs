@@ -142,7 +142,8 @@ fn deadlines() {
 #[test]
 fn nearest_threshold() {
     // 1 h 30 min and 20,000 users of a class-1 service: major from 30,000.
-    let j = judge::judge(&judge::incident("2024-02-26 10:19", 90, 20_000, &["ip_phone_0abj"]));
+    let i = judge::incident("2024-02-26 10:19", 90, 20_000, &["ip_phone_0abj"]);
+    let j = judge::judge(&i).with_gaps(&i);
     assert!(j.major.is_none());
     let g = &j.gaps[0];
     assert_eq!((g.class, g.users_from, g.minutes_from), (1, Some(30_000), None));
