@@ -114,8 +114,10 @@ pub const FIELDS: &[&str] = &[
 pub struct Sheet {
     pub number: usize,
     pub fields: Vec<(&'static str, String)>,
-    /// The diagram's path, when the detail names one.
-    pub diagram: Option<std::path::PathBuf>,
+    /// The diagram (機器構成図): its file name in the output folder
+    /// (`sheets/別紙N.png`) and bytes, when the detail names a readable
+    /// PNG or JPEG.
+    pub diagram: Option<(String, Vec<u8>)>,
 }
 
 /// Read a details file; errors name file, line and column.
@@ -276,7 +278,24 @@ pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>
             Some(t) => format!("{}（{}時点）", q.text, day_text(t)),
             None => q.text.clone(),
         });
-        let diagram = d.diagram.as_ref().map(|p| base.map_or_else(|| p.into(), |b| b.join(p)));
+        let diagram = match &d.diagram {
+            Some(p) => {
+                let path = base.map_or_else(|| std::path::PathBuf::from(p), |b| b.join(p));
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                match (std::fs::read(&path), ext.as_str()) {
+                    (Ok(bytes), "png" | "jpg" | "jpeg") => Some((format!("sheets/別紙{}.{ext}", a.number), bytes)),
+                    (Ok(_), _) => {
+                        notes.push(format!("{}: diagram {}: give a PNG or JPEG file", a.accident_id, path.display()));
+                        None
+                    }
+                    (Err(e), _) => {
+                        notes.push(format!("{}: diagram {}: {e}", a.accident_id, path.display()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
         let fields = vec![
             ("No.", a.number.to_string()),
             ("事業者名", a.carriers.join("・")),
@@ -288,7 +307,7 @@ pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>
             ("障害内容", d.content.trim().to_string()),
             ("重大な事故に該当する電気通信役務の区分", class_text(a)),
             ("発生原因", d.cause.trim().to_string()),
-            ("機器構成図", if diagram.is_some() { "（図）".to_string() } else { "（この資料には含まれない）".to_string() }),
+            ("機器構成図", diagram.as_ref().map_or("（この資料には含まれない）".to_string(), |(name, _)| name.clone())),
             ("再発防止策", measures_text(d)),
             ("障害情報", d.notices.iter().map(|n| format!("・{}", notice_text(n))).collect::<Vec<_>>().join("\n")),
         ];

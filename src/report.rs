@@ -170,7 +170,11 @@ impl Report<'_> {
             for s in self.sheets {
                 out += &format!("### 別紙{}\n\n| 項目 | 内容 |\n|---|---|\n", s.number);
                 for (label, text) in &s.fields {
-                    out += &format!("| {} | {} |\n", md_cell(label), md_cell(text));
+                    let cell = match (&s.diagram, *label) {
+                        (Some((name, _)), "機器構成図") => format!("![機器構成図]({name})"),
+                        _ => md_cell(text),
+                    };
+                    out += &format!("| {} | {cell} |\n", md_cell(label));
                 }
                 out.push('\n');
             }
@@ -229,8 +233,15 @@ impl Report<'_> {
             for s in self.sheets {
                 body += &format!("<h3 id=\"sheet-{n}\">別紙{n}</h3>\n<table class=\"sheet\">\n", n = s.number);
                 for (label, text) in &s.fields {
-                    let lines: Vec<String> = text.lines().map(esc).collect();
-                    body += &format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", esc(label), lines.join("<br>"));
+                    let cell = match (&s.diagram, *label) {
+                        (Some((name, bytes)), "機器構成図") => {
+                            let mime = if name.ends_with(".png") { "png" } else { "jpeg" };
+                            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                            format!("<img class=\"diagram\" alt=\"機器構成図\" src=\"data:image/{mime};base64,{data}\">")
+                        }
+                        _ => text.lines().map(esc).collect::<Vec<_>>().join("<br>"),
+                    };
+                    body += &format!("<tr><th scope=\"row\">{}</th><td>{cell}</td></tr>\n", esc(label));
                 }
                 body += "</table>\n";
             }
@@ -384,7 +395,7 @@ th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
 td.outside{background:#d0d0d0;color:#555;text-align:center}
 #table-matrix th{white-space:normal;min-width:5em}#table-matrix th,#table-matrix td{padding:4px 6px}
 td.text{text-align:left}td.long{white-space:normal;min-width:12em}
-table.sheet{width:100%}table.sheet th{width:11em;white-space:normal;vertical-align:top}table.sheet td{text-align:left;white-space:normal;overflow-wrap:anywhere}
+table.sheet{width:100%}table.sheet th{width:11em;white-space:normal;vertical-align:top}table.sheet td{text-align:left;white-space:normal;overflow-wrap:anywhere}img.diagram{max-width:100%;height:auto}
 .major{color:#d55e00;font-weight:bold}td.threshold{background:#fff6e5}
 caption{font-weight:bold;text-align:left;padding:4px 0}
 .tnote{font-size:0.85em;color:#555;margin:2px 0}

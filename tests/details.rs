@@ -85,3 +85,17 @@ fn details_and_majors_that_do_not_match_are_notes_not_errors() {
     assert!(stderr(&o).contains("d.toml:") && stderr(&o).contains("give minutes"), "{}", stderr(&o));
     let _ = stdout(&o);
 }
+
+#[test]
+fn a_diagram_is_shown_in_the_sheet_and_kept_beside_the_report() {
+    let dir = tmp("diagram");
+    let png = root().join("output/fy2020/charts/cause.png");
+    let details = dir.join("d.toml");
+    std::fs::write(&details, format!("[[accident]]\nid = \"FY2020-005002\"\ndiagram = {:?}\n", png.to_str().unwrap())).unwrap();
+    let out = dir.join("out");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--details", details.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("sheets/別紙1.png")).unwrap(), std::fs::read(&png).unwrap());
+    assert!(std::fs::read_to_string(out.join("report.md")).unwrap().contains("| 機器構成図 | ![機器構成図](sheets/別紙1.png) |"));
+    assert!(std::fs::read_to_string(out.join("report.html")).unwrap().contains("<img class=\"diagram\" alt=\"機器構成図\" src=\"data:image/png;base64,"));
+}

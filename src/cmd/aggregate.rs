@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long)]
     pub details: Option<PathBuf>,
     /// Do not write incidents.csv (one line per counted report; on very
-    /// large inputs it is as large as the input and held in memory).
+    /// large inputs it is as large as the input, spooled to disk).
     #[arg(long)]
     pub no_incidents: bool,
 }
@@ -231,6 +231,9 @@ fn make_outputs(
         w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id]);
     }
     o.add("outside_duty.csv", w.finish());
+    for (name, bytes) in sheets.iter().filter_map(|s| s.diagram.as_ref()) {
+        o.add(name, bytes.clone());
+    }
     if let Some(spooled) = incidents {
         o.add_spooled("incidents.csv", spooled);
     }
