@@ -1,42 +1,42 @@
 #!/usr/bin/env bash
-# Benchmark: jiko against DuckDB on the same large CSV (default 80 copies of
-# the shipped data, about 10 million records). Prints wall time and peak
-# memory of each. Needs python3; installs duckdb from PyPI if missing.
-#   bash bench/run.sh [COPIES]
+# Benchmark: jiko against DuckDB computing the same tables from the same
+# CSV (bench/duckdb_tables.py), on about 1 M and 10 M records (8 and 80
+# copies of the shipped data). Runs alternate (jiko, DuckDB, jiko, …),
+# RUNS of each (default 3); prints the median wall time, CPU time and peak
+# memory of each, their ratio, and the floor: `wc -l` reading the file.
+#   bash bench/run.sh [RUNS]
+# Needs python3 (duckdb is installed from PyPI if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-copies=${1:-80}
+runs=${1:-3}
 work=${BENCH_DIR:-/tmp/jiko-bench}
 mkdir -p "$work"
-big="$work/incidents-x$copies.csv"
-[ -f "$big" ] || python3 bench/make_big.py "$copies" "$big"
-echo "input: $big ($(wc -l < "$big") lines, $(du -h "$big" | cut -f1))"
 cargo build --release --quiet
 python3 -c "import duckdb" 2>/dev/null || pip install --quiet duckdb
-
-measure() { /usr/bin/time -f "  wall %e s, peak memory %M KB" "$@"; }
-
-echo "jiko aggregate --year 2020 (validate every row, all tables):"
-measure ./target/release/jiko aggregate --year 2020 --input "$big" --out "$work/out" 2>&1 | grep -E "wall|total:"
-
-echo "duckdb (read the CSV, the matrix and carrier group-bys only):"
-measure python3 - "$big" <<'PY' 2>&1 | grep -E "wall|rows"
-import sys, duckdb
-con = duckdb.connect()
-con.execute(f"""create view r as select * from read_csv('{sys.argv[1]}', header=true, all_varchar=true, quote='"', delim=',')""")
-q = """
-with t as (
-  select report_form, carrier, cast(duration_min as bigint) d, cast(affected_users as bigint) u, cause, equipment, services,
-         case when cast(substr(started_at,6,2) as int) >= 4 then cast(substr(started_at,1,4) as int)
-              else cast(substr(started_at,1,4) as int) - 1 end fy
-  from r)
-select fy, report_form, count(*), count(distinct carrier),
-       sum(case when u < 500 then 1 else 0 end), sum(case when d >= 120 then 1 else 0 end)
-from t where d >= 120 or u >= 30000 group by all
-"""
-rows = con.execute(q).fetchall()
-con.execute("select cause, count(*) from r group by all").fetchall()
-con.execute("select equipment, count(*) from r group by all").fetchall()
-con.execute("select unnest(string_split(services, ';')) s, count(*) from r group by all").fetchall()
-print("  rows", len(rows))
+jiko=./target/release/jiko
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
+printf '| rows | file | wc -l | jiko wall | jiko CPU | jiko peak | DuckDB wall | DuckDB CPU | DuckDB peak | DuckDB / jiko |\n|---|---|---|---|---|---|---|---|---|---|\n'
+for copies in 8 80; do
+  big="$work/incidents-x$copies.csv"
+  [ -f "$big" ] || python3 bench/make_big.py "$copies" "$big"
+  rows=$(( $(wc -l < "$big") - 1 ))
+  floor=$( { /usr/bin/time -f "%e" wc -l "$big" > /dev/null; } 2>&1 )
+  : > "$work/times-jiko" ; : > "$work/times-duckdb"
+  for i in $(seq "$runs"); do
+    # incidents.csv is left out: DuckDB writes no per-report list either.
+    /usr/bin/time -a -o "$work/times-jiko" -f "%e %U %S %M" \
+      $jiko aggregate --year 2020 --no-charts --no-incidents --input "$big" --out "$work/out" > /dev/null 2>&1
+    /usr/bin/time -a -o "$work/times-duckdb" -f "%e %U %S %M" \
+      python3 bench/duckdb_tables.py "$big" 2020 > "$work/duckdb.out" 2>&1
+  done
+  python3 - "$rows" "$(du -h "$big" | cut -f1)" "$floor" "$work/times-jiko" "$work/times-duckdb" <<'PY'
+import sys, statistics as st
+rows, size, floor, fj, fd = sys.argv[1:]
+def med(f):
+    r = [list(map(float, l.split())) for l in open(f) if l.strip() and l[0].isdigit()]
+    return st.median(x[0] for x in r), st.median(x[1] + x[2] for x in r), st.median(x[3] for x in r) / 1024
+j, d = med(fj), med(fd)
+print(f"| {int(rows):,} | {size} | {float(floor):.2f} s | {j[0]:.2f} s | {j[1]:.1f} s | {j[2]:.0f} MB | {d[0]:.2f} s | {d[1]:.1f} s | {d[2]:.0f} MB | {d[0]/j[0]:.2f} |")
 PY
+done
+echo "(medians of $runs alternating runs; jiko: aggregate --no-charts --no-incidents)"

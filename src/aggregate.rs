@@ -48,8 +48,9 @@ pub struct YearTally {
     /// Σ affected users × duration in minutes over the counted reports
     /// (both forms), for the trend's user-hours.
     pub user_minutes: u128,
-    /// Counted reports per major-accident rule set id ("" before any set).
-    pub rule_sets: BTreeMap<&'static str, u64>,
+    /// Counted reports per major-accident rule set, by the set's place in
+    /// the rule book (the last place: before any set).
+    pub rule_sets: Vec<u64>,
 }
 
 impl YearTally {
@@ -81,8 +82,8 @@ impl YearTally {
         }
         self.outside_duty += o.outside_duty;
         self.user_minutes += o.user_minutes;
-        for (id, n) in o.rule_sets {
-            *self.rule_sets.entry(id).or_default() += n;
+        for (c, n) in self.rule_sets.iter_mut().zip(o.rule_sets) {
+            *c += n;
         }
     }
 }
@@ -100,7 +101,7 @@ impl Default for YearTally {
             services: vec![0; SERVICES.len()],
             outside_duty: 0,
             user_minutes: 0,
-            rule_sets: BTreeMap::new(),
+            rule_sets: vec![0; rules::book().sets.len() + 1],
         }
     }
 }
@@ -301,8 +302,11 @@ impl Counter {
             }
             return;
         }
+        let set = rules::set_index_at(&row.started_at);
         let tally = self.years.entry(fy).or_default();
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
+        tally.rule_sets[set.unwrap_or(rules::book().sets.len())] += 1;
+        let set = set.map(|i| &rules::book().sets[i]);
         let dbin = if row.info_leak() {
             info_leak_row()
         } else {
@@ -315,8 +319,6 @@ impl Counter {
         if row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
-        let set = rules::set_at(&row.started_at);
-        *self.years.entry(fy).or_default().rule_sets.entry(set.map_or("", |s| s.id())).or_default() += 1;
         let major = set.map_or(Major::No, |s| {
             s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, row.critical_facility())
         });

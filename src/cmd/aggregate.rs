@@ -172,7 +172,10 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
 /// day it took effect, or each set with how many reports it judged.
 pub fn rules_used(agg: &Aggregate, year: i32) -> String {
     let sets = rules::sets_in_year(year);
-    let used = agg.tally(year).map(|t| t.rule_sets.clone()).unwrap_or_default();
+    let used: BTreeMap<&str, u64> = agg
+        .tally(year)
+        .map(|t| rules::book().sets.iter().zip(&t.rule_sets).filter(|(_, n)| **n > 0).map(|(s, n)| (s.raw.id.as_str(), *n)).collect())
+        .unwrap_or_default();
     let from = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年度から", f.fiscal_year()));
     let day = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day));
     match sets.as_slice() {

@@ -93,8 +93,13 @@ pub fn bin_of(bins: &[Bin], value: u64) -> usize {
 /// Within the routine reporting duty: long enough, or enough users, or a
 /// kind always reported (an information leak, 注2③).
 pub fn within_duty(duration_min: u64, users: u64, kind: usize) -> bool {
+    // Per row: the kinds always reported as a bit mask, made once.
+    static ALWAYS: LazyLock<u64> = LazyLock::new(|| {
+        let d = &book().duty;
+        crate::taxonomy::KINDS.iter().enumerate().filter(|(_, k)| d.always_kinds.iter().any(|a| a == k.code)).fold(0, |m, (i, _)| m | 1 << i)
+    });
     let d = &book().duty;
-    duration_min >= d.min_duration || users >= d.min_users || d.always_kinds.iter().any(|k| crate::taxonomy::KINDS[kind].code == k)
+    duration_min >= d.min_duration || users >= d.min_users || *ALWAYS & (1 << kind) != 0
 }
 
 /// Matrix cells under both duty thresholds are printed as outside the duty.
@@ -115,11 +120,19 @@ pub fn fiscal_year(year: i32, month: u32) -> i32 {
 /// The set that judges a report started at `t`: the trial's set in a
 /// what-if, else the last set in force on that day.
 pub fn set_at(t: &Minute) -> Option<&'static Set> {
+    set_index_at(t).map(|i| &book().sets[i])
+}
+
+/// `set_at` as the set's place in the book.
+pub fn set_index_at(t: &Minute) -> Option<usize> {
+    // The trial's set, found once.
+    static TRIAL: LazyLock<Option<usize>> =
+        LazyLock::new(|| book().trial.as_ref().and_then(|t| book().sets.iter().position(|s| s.raw.id == t.judge_all_by)));
     let b = book();
-    if let Some(trial) = &b.trial {
-        return b.sets.iter().find(|s| s.raw.id == trial.judge_all_by);
+    if b.trial.is_some() {
+        return *TRIAL;
     }
-    b.sets.iter().filter(|s| s.from.is_some_and(|f| f <= *t)).last()
+    b.sets.iter().rposition(|s| s.from.is_some_and(|f| f <= *t))
 }
 
 /// Every set in force on some day of fiscal year `fy`, oldest first.
@@ -169,8 +182,13 @@ impl Set {
     /// taxonomy's services), with the threshold met.
     pub fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
         let mut best: Option<(u8, Threshold)> = None;
-        for (i, &class) in self.class_of_service.iter().enumerate() {
-            if services & (1 << i) == 0 || best.is_some_and(|(b, _)| b <= class) {
+        let mut rest = services;
+        while rest != 0 {
+            // Only the report's own services (a few bits of the mask).
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let Some(&class) = self.class_of_service.get(i) else { continue };
+            if best.is_some_and(|(b, _)| b <= class) {
                 continue;
             }
             let hit = self.raw.classes[usize::from(class) - 1].thresholds.iter().find(|t| meets(t, duration_min, users, mau));
