@@ -210,10 +210,14 @@ fn remove(path: &Path) -> Result<()> {
     .with_context(|| crate::lang::doing("removing", "削除", &path.display()))
 }
 
-/// A spooled file into the stage: a new file with its bytes, synced.
+/// A spooled file into the stage: moved when it is on the same file
+/// system (it was synced when it was finished), else copied and synced.
 fn copy_new(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+    }
+    if std::fs::symlink_metadata(to).is_err() && std::fs::rename(from, to).is_ok() {
+        return Ok(());
     }
     let copy = || -> std::io::Result<()> {
         let mut src = std::fs::File::open(from)?;
