@@ -14,8 +14,8 @@ struct Cli {
     /// Language of messages (default: Japanese when the locale is).
     #[arg(long, global = true, value_enum)]
     lang: Option<jiko::lang::Lang>,
-    /// Rules file to use instead of the built-in data/rules/mic.toml
-    /// (e.g. data/rules/proposed-2025.toml for a trial calculation).
+    /// Rules file to use instead of the built-in data/rules/mic.toml, or a
+    /// shipped one by name (`proposed-2025`: the 2025 proposal, a trial).
     #[arg(long, global = true)]
     rules: Option<std::path::PathBuf>,
 }

@@ -241,6 +241,13 @@ fn the_2025_proposal_is_a_trial_marked_everywhere() {
         stdout(&jiko(&args))
     };
     assert!(classify(None).contains("重大な事故: 該当しない"));
+    // The shipped rules files by name, from any folder.
+    let elsewhere = std::process::Command::new(env!("CARGO_BIN_EXE_jiko"))
+        .args(["--rules", "proposed-2025", "classify", "--services", "ftth", "--start", "2020-06-01 10:00", "--duration", "70", "--users", "150000"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(stdout(&elsewhere).contains("重大な事故: 該当する。五"), "{}", stderr(&elsewhere));
     let big = classify(Some("9,500万"));
     assert!(big.contains("重大な事故: 該当する。四") && big.contains("試算"), "{big}");
 }

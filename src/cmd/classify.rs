@@ -237,7 +237,10 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
     match j.set {
         Some(s) => line(
             format!("適用される基準: {}（{}）", s.raw.id, s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day))),
-            format!("rule set {} in force at the start", s.raw.id),
+            match s.from {
+                Some(_) => format!("rule set {} in force at the start", s.raw.id),
+                None => format!("trial: every report judged by {}", s.raw.id),
+            },
         ),
         None => line("適用される基準: なし（重大な事故の基準の施行前）".into(), "no major-accident rules before the first set".into()),
     }

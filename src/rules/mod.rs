@@ -58,10 +58,19 @@ pub fn book() -> &'static RuleBook {
     BOOK.get_or_init(|| &BUILTIN_BOOK)
 }
 
-/// Use the rules of `path` for the rest of the run (`--rules FILE`).
+/// Rules files shipped in data/rules/, by name, usable from any folder
+/// (`--rules proposed-2025`).
+const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../data/rules/proposed-2025.toml"))];
+
+/// Use the rules of `path` for the rest of the run (`--rules FILE`, or
+/// the name of a shipped rules file when no such file exists).
 pub fn use_file(path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading rules {}", path.display()))?;
-    let parsed = load::parse(&text, &path.display().to_string(), Some(&BUILTIN_BOOK))?;
+    let shipped = SHIPPED.iter().find(|(name, _)| !path.exists() && path.to_str() == Some(*name));
+    let (text, origin) = match shipped {
+        Some((name, text)) => (text.to_string(), format!("data/rules/{name}.toml")),
+        None => (std::fs::read_to_string(path).with_context(|| format!("reading rules {} (shipped rules: {})", path.display(), SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))?, path.display().to_string()),
+    };
+    let parsed = load::parse(&text, &origin, Some(&BUILTIN_BOOK))?;
     BOOK.set(Box::leak(Box::new(parsed))).map_err(|_| anyhow!("rules were already in use before --rules was read"))
 }
 
