@@ -59,8 +59,9 @@ pub struct Draft {
     pub content: String,
     pub cause: String,
     pub measures: String,
-    /// Service codes whose label or alias appears in the text (a hint).
-    pub service_hints: Vec<&'static str>,
+    /// Codes whose label or alias appears in the text (hints only), for
+    /// the columns services, cause and equipment.
+    pub hints: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 impl Draft {
@@ -204,7 +205,7 @@ pub fn read(text: &str) -> Draft {
     draft.content = sections.0;
     draft.cause = sections.1;
     draft.measures = sections.2;
-    draft.service_hints = service_hints(&text);
+    draft.hints = ["services", "cause", "equipment"].into_iter().map(|c| (c, hints(&text, c))).collect();
     draft
 }
 
@@ -294,14 +295,20 @@ fn strip_markup(text: &str) -> String {
     out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
-/// Services whose label or alias the text names.
-fn service_hints(text: &str) -> Vec<&'static str> {
+/// Codes of `column` whose label or alias the text names.
+fn hints(text: &str, column: &str) -> Vec<&'static str> {
+    let tax = &crate::rules::book().taxonomy;
+    let labels: Vec<(&'static str, &'static str)> = match column {
+        "services" => tax.services.iter().map(|s| (s.code.as_str(), s.label.as_str())).collect(),
+        "cause" => tax.causes.iter().map(|c| (c.code.as_str(), c.label.as_str())).collect(),
+        _ => tax.equipment.iter().map(|c| (c.code.as_str(), c.label.as_str())).collect(),
+    };
     let mut out = Vec::new();
-    let book = &crate::rules::book().taxonomy;
-    for s in &book.services {
-        let names = std::iter::once(s.label.as_str()).chain(book.aliases.iter().filter(|a| a.column == "services" && a.code == s.code).flat_map(|a| a.spellings.iter().map(String::as_str)));
-        if names.filter(|n| n.chars().count() >= 3).any(|n| text.contains(n)) {
-            out.push(s.code.as_str());
+    for (code, label) in labels {
+        let aliases = tax.aliases.iter().filter(|a| a.column == column && a.code == code).flat_map(|a| a.spellings.iter().map(String::as_str));
+        // Short spellings (`050`, `電源`) would match too much text.
+        if std::iter::once(label).chain(aliases).filter(|n| n.chars().count() >= 3).any(|n| text.contains(n)) {
+            out.push(code);
         }
     }
     out

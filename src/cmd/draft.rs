@@ -145,8 +145,9 @@ fn missing(d: &Draft, values: &[String]) -> Vec<String> {
     }
     for (col, v) in COLUMNS.iter().zip(values) {
         if v.is_empty() && !matches!(*col, "ended_at" | "affected_users") {
+            let seen = d.hints.iter().find(|(c, codes)| c == col && !codes.is_empty());
             let hint = match *col {
-                "services" if !d.service_hints.is_empty() => format!(" (the notice names: {})", d.service_hints.join(", ")),
+                _ if seen.is_some() => format!(" (the notice names: {})", seen.map(|(_, codes)| codes.join(", ")).unwrap_or_default()),
                 "summary" => " (no 障害内容 section found)".to_string(),
                 _ => String::new(),
             };
