@@ -552,7 +552,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         return Err(e);
     }
     let incidents = match opts.keep_incidents {
-        true => Some(crate::incidents::merge(spools)?),
+        true => Some(crate::incidents::merge(spools, true)?),
         false => None,
     };
     for (account, file) in counter.accounts.iter_mut().zip(&read.files) {

@@ -257,7 +257,7 @@ const KEY: usize = 24;
 
 /// incidents.csv from the workers' spools: BOM, header, then every line
 /// in (file, line) order, hashed as it is written.
-pub fn merge(mut spools: Vec<LineSpool>) -> anyhow::Result<crate::output::Spooled> {
+pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<crate::output::Spooled> {
     use sha2::Digest;
     use std::io::{BufRead, Write};
     let (path, f) = crate::output::temp_file("incidents")?;
@@ -268,7 +268,7 @@ pub fn merge(mut spools: Vec<LineSpool>) -> anyhow::Result<crate::output::Spoole
         hash.update(bytes);
         out.write_all(bytes)
     };
-    let mut head = CsvOut::for_people();
+    let mut head = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
     head.row(COLUMNS.iter().copied());
     put(&head.finish(), &mut out)?;
     let mut readers = Vec::new();
@@ -296,14 +296,4 @@ pub fn merge(mut spools: Vec<LineSpool>) -> anyhow::Result<crate::output::Spoole
     let path = spooled.path.clone();
     std::mem::forget(spooled);
     Ok(crate::output::Spooled { path, sha256 })
-}
-
-/// incidents.csv: the header and one line per report.
-pub fn csv(lines: &[IncidentLine], for_people: bool) -> Vec<u8> {
-    let mut w = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
-    w.row(COLUMNS.iter().copied());
-    for l in lines {
-        w.row(l.values().iter().map(String::as_str));
-    }
-    w.finish()
 }

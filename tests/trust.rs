@@ -557,3 +557,27 @@ fn a_closed_pipe_ends_the_program_quietly() {
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_ne!(o.status.code(), Some(101));
 }
+
+#[test]
+fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
+    let dir = common::tmp("stale-temp");
+    let tmpdir = dir.join("tmp");
+    std::fs::create_dir_all(&tmpdir).unwrap();
+    let out = dir.join("out");
+    let run = |kill: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_jiko"));
+        c.args(["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]).env("TMPDIR", &tmpdir).current_dir(common::root());
+        if let Some(k) = kill {
+            c.env("JIKO_FAULT_KILL_AT", k);
+        }
+        c.output().unwrap()
+    };
+    let temp = || std::fs::read_dir(&tmpdir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with("jiko-")).count();
+    // Killed before the commit swaps (the spool may be left behind).
+    let killed = run(Some("1"));
+    assert!(!killed.status.success());
+    assert!(temp() > 0, "the killed run left its incident list behind");
+    let ok = run(None);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(temp(), 0, "no temporary file of either run is left");
+}

@@ -72,22 +72,33 @@ pub fn run(args: Args) -> Result<bool> {
 fn classify_files(args: &Args) -> Result<bool> {
     let files = input_files(&args.input)?;
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    let mut lines = Vec::new();
-    let report = records::read_files(&files, &args.read.options(None), |row| lines.push(IncidentLine::from_row(row, &names[row.file])))?;
+    // Lines go to disk as they are judged (memory stays flat), and out
+    // only when every record was valid.
+    let mut spool = incidents::LineSpool::new()?;
+    let (mut n, mut failed) = (0u64, None);
+    let report = records::read_files(&files, &args.read.options(None), |row| {
+        n += 1;
+        if let Err(e) = spool.push(&IncidentLine::from_row(row, &names[row.file])) {
+            failed.get_or_insert(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(anyhow::Error::new(e).context("writing the classified records"));
+    }
     super::print_notes(&report);
     if !report.is_clean() {
         print_failure(&report);
         return Ok(false);
     }
-    lines.sort_by_key(|l| (l.file_index, l.line));
+    let csv = incidents::merge(vec![spool], args.out.is_some())?;
     match &args.out {
         Some(path) => {
-            crate::output::write_atomic(path, &incidents::csv(&lines, true))?;
-            eprintln!("{}", crate::say!("  wrote {p} ({n} records)", "  {p} に書き出しました（{n}件）", p = path.display(), n = lines.len()));
+            crate::output::write_atomic(path, &std::fs::read(&csv.path).context("reading the classified records")?)?;
+            eprintln!("{}", crate::say!("  wrote {p} ({n} records)", "  {p} に書き出しました（{n}件）", p = path.display(), n = n));
         }
         None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&incidents::csv(&lines, false)).context("writing to stdout")?;
+            let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;
+            std::io::copy(&mut f, &mut std::io::stdout().lock()).context("writing to stdout")?;
         }
     }
     Ok(true)

@@ -50,6 +50,8 @@ impl Content {
 pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
     use anyhow::Context;
     let dir = std::env::temp_dir();
+    static CLEANED: std::sync::Once = std::sync::Once::new();
+    CLEANED.call_once(|| remove_stale_temp_files(&dir));
     for n in 0..16 {
         let path = dir.join(format!("jiko-{what}-{}-{n}-{}", std::process::id(), commit::random_suffix()));
         match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
@@ -59,6 +61,26 @@ pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
         }
     }
     anyhow::bail!("no free temporary file name in {}", dir.display())
+}
+
+/// Remove temporary files of jiko runs that were killed (their process is
+/// gone): `jiko-WHAT-PID-N-RANDOM`. Linux only (it asks /proc).
+fn remove_stale_temp_files(dir: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("jiko-") else { continue };
+        let parts: Vec<&str> = rest.rsplitn(4, '-').collect();
+        let [_, _, pid, _] = parts.as_slice() else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        let mine = e.file_type().is_ok_and(|t| t.is_file());
+        if mine && pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// The files of one run, by path relative to the output folder.
