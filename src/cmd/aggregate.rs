@@ -67,7 +67,11 @@ pub fn run(args: Args) -> Result<bool> {
     }
     let parts = report_parts(&l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
     figs.add_published_trend(&trend, l.year);
-    let (sheets, notes) = crate::details::sheets(&l.agg, l.year, &details.0, details.1.as_deref());
+    // Without a details file there are no sheets, and nothing to note.
+    let (sheets, notes) = match &details {
+        Some((d, base)) => crate::details::sheets(&l.agg, l.year, d, base.as_deref()),
+        None => Default::default(),
+    };
     for n in &notes {
         eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
@@ -94,7 +98,7 @@ pub fn run(args: Args) -> Result<bool> {
 
 /// The details file and its folder (for diagrams): `--details`, or the
 /// project's own for the shipped records; none otherwise.
-fn details_of(args: &Args) -> Result<(crate::details::Details, Option<PathBuf>)> {
+fn details_of(args: &Args) -> Result<Option<(crate::details::Details, Option<PathBuf>)>> {
     let year = wareki::parse_fiscal_year(&args.input.year)?;
     let path = match &args.details {
         Some(p) => {
@@ -106,10 +110,7 @@ fn details_of(args: &Args) -> Result<(crate::details::Details, Option<PathBuf>)>
         }
         None => None,
     };
-    match path {
-        Some(p) => Ok((crate::details::read(&p)?, p.parent().map(PathBuf::from))),
-        None => Ok(Default::default()),
-    }
+    path.map(|p| Ok((crate::details::read(&p)?, p.parent().map(PathBuf::from)))).transpose()
 }
 
 /// The published major-accident series: the one built in, or `--trend`.
