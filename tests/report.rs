@@ -120,6 +120,11 @@ fn the_workbook_keeps_numbers_as_numbers() {
     let row = (0..matrix.height()).find(|&r| matrix.get_value((r as u32, 0)) == Some(&Data::String("2時間以上5時間未満".into()))).unwrap();
     assert_eq!(matrix.get_value((row as u32, 1)), Some(&Data::Float(2984.0)));
     assert_eq!(matrix.get_value((row as u32, 7)), Some(&Data::Float(3325.0)));
+    // The 別紙 of accident No.1, field by field in the edition's order.
+    let sheet = book.worksheet_range("別紙1").unwrap();
+    assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("発生日時".into())));
+    assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("令和2年4月30日 14時07分".into())));
+    assert_eq!(sheet.get_value((3, 1)), Some(&Data::String("①2時間 ②81時間32分".into())));
     let figures = book.worksheet_range("figures").unwrap();
     assert!(figures.rows().any(|r| r[0] == Data::String("headline".into()) && r[3] == Data::Float(6612.0)));
 }
@@ -150,6 +155,10 @@ document.getElementById('phone').onload = function () {
   var imgs = Array.prototype.slice.call(this.contentDocument.querySelectorAll('img.chart'));
   var full = imgs.filter(function (i) { return i.getBoundingClientRect().width >= 1600 && i.parentElement.scrollWidth > i.parentElement.clientWidth; });
   phone = ' phone=' + full.length + '/' + imgs.length;
+  // The sheets on each major accident wrap to the phone's width.
+  var pw = this.contentDocument.documentElement.clientWidth;
+  var ps = Array.prototype.slice.call(this.contentDocument.querySelectorAll('table.sheet'));
+  phone += ' phone-sheets=' + ps.filter(function (t) { return t.getBoundingClientRect().right <= pw; }).length + '/' + ps.length;
 };
 document.getElementById('r').onload = function () {
   var d = this.contentDocument, w = this.contentWindow;
@@ -162,8 +171,11 @@ document.getElementById('r').onload = function () {
   var font = d.fonts.check("16px 'Jiko Sans'", '重大な事故（令和2年度）');
   // At 1280 px the matrix fits without a horizontal scrollbar.
   var fits = m && m.parentElement.scrollWidth <= m.parentElement.clientWidth;
+  // The 別紙: one table per major accident, inside the page's width.
+  var sheets = Array.prototype.slice.call(d.querySelectorAll('table.sheet'));
+  var sheetsFit = sheets.filter(function (t) { return t.getBoundingClientRect().right <= d.documentElement.clientWidth && t.rows.length === 13; });
   var report = function () {
-    document.title = 'images=' + imgs.length + ' shown=' + shown.length + ' matrix=' + (mr.width > 300 && mr.height > 200) + ' fits=' + fits + ' font=' + font + ' requests=' + requests.length + phone;
+    document.title = 'images=' + imgs.length + ' shown=' + shown.length + ' matrix=' + (mr.width > 300 && mr.height > 200) + ' fits=' + fits + ' sheets=' + sheetsFit.length + '/' + sheets.length + ' font=' + font + ' requests=' + requests.length + phone;
   };
   if (phone) { report(); } else { setTimeout(report, 500); }
 };
@@ -193,7 +205,7 @@ document.getElementById('r').onload = function () {
     };
     let o = Command::new(chromium).args(base(&["--dump-dom"])).arg(format!("file://{}", probe.display())).output().unwrap();
     let dom = String::from_utf8_lossy(&o.stdout);
-    assert!(dom.contains("<title>images=10 shown=10 matrix=true fits=true font=true requests=0 phone=10/10</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
+    assert!(dom.contains("<title>images=10 shown=10 matrix=true fits=true sheets=4/4 font=true requests=0 phone=10/10 phone-sheets=4/4</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
 
     let shot = out.join("report.png");
     let o = Command::new(chromium)
