@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<bool> {
         }
         let values = record(&d, &name);
         csv.row(values.iter().map(String::as_str));
-        eprintln!("{}", crate::say!("{f}: draft record", "{f}: 下書き", f = name));
+        eprintln!("{}", crate::say!("{f}: draft record", "{f}: 記録の下書き", f = name));
         for line in missing(&d, &values) {
             eprintln!("  {line}");
         }
@@ -121,42 +121,52 @@ fn record(d: &Draft, source: &str) -> Vec<String> {
 
 /// What the user must fill or check, with the hints the notice gave.
 fn missing(d: &Draft, values: &[String]) -> Vec<String> {
+    use crate::say;
     let mut out = Vec::new();
     let n = d.phases.len();
     let phases: Vec<String> = d.phases.iter().map(|p| format!("{}–{} ({} min{})", stamp(&p.start), stamp(&p.end), p.minutes(), if p.approximate { ", 頃" } else { "" })).collect();
-    out.push(format!("period: {}", phases.join(", ")));
+    out.push(say!("period: {p}", "障害期間: {p}", p = phases.join(", ")));
     if n > 1 {
-        out.push(format!("{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {} min", d.phases.iter().map(|p| p.minutes()).sum::<u64>()));
+        let total = d.phases.iter().map(|p| p.minutes()).sum::<u64>();
+        out.push(say!(
+            "{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {t} min",
+            "{n}段階: duration_min は最も長い段階（docs/incidents.md）。合計は{t}分",
+            n = n,
+            t = total
+        ));
     }
     match d.main_count() {
         Some(c) => {
             let others: Vec<&str> = d.counts.iter().filter(|o| *o != c).map(|o| o.text.as_str()).collect();
-            out.push(format!(
-                "affected_users: {} from {:?} (unit {}{}{}){}",
-                c.value,
-                c.text,
-                c.unit,
-                if c.approximate { ", approximate" } else { "" },
-                if c.at_most { ", at most" } else { "" },
-                if others.is_empty() { String::new() } else { format!("; other counts: {}", others.join(", ")) }
+            let marks = [(c.approximate, say!(", approximate", "、概数")), (c.at_most, say!(", at most", "、最大"))];
+            let marks: String = marks.iter().filter(|(on, _)| *on).map(|(_, m)| m.as_str()).collect();
+            let rest = if others.is_empty() { String::new() } else { say!("; other counts: {o}", "。ほかの数: {o}", o = others.join(", ")) };
+            out.push(say!(
+                "affected_users: {v} from {t:?} (unit {u}{m}){r}",
+                "affected_users: {v}（{t:?} から。単位 {u}{m}）{r}",
+                v = c.value,
+                t = c.text,
+                u = c.unit,
+                m = marks,
+                r = rest
             ));
         }
-        None => out.push("affected_users: not found; fill it".into()),
+        None => out.push(say!("affected_users: not found; fill it", "affected_users: 見つかりません。記入してください")),
     }
     for (col, v) in COLUMNS.iter().zip(values) {
         if v.is_empty() && !matches!(*col, "ended_at" | "affected_users") {
             let seen = d.hints.iter().find(|(c, codes)| c == col && !codes.is_empty());
-            let hint = match *col {
-                _ if seen.is_some() => format!(" (the notice names: {})", seen.map(|(_, codes)| codes.join(", ")).unwrap_or_default()),
-                "summary" => " (no 障害内容 section found)".to_string(),
+            let hint = match (*col, seen) {
+                (_, Some((_, codes))) => say!(" (the notice names: {c})", "（お知らせにある語: {c}）", c = codes.join(", ")),
+                ("summary", None) => say!(" (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
                 _ => String::new(),
             };
-            out.push(format!("{col}: empty, fill it{hint}"));
+            out.push(say!("{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
         }
     }
     for (name, text) in [("cause (原因)", &d.cause), ("measures (再発防止策)", &d.measures)] {
         if text.is_empty() {
-            out.push(format!("{name}: no section found"));
+            out.push(say!("{name}: no section found", "{name}: 節が見つかりません", name = name));
         }
     }
     out
