@@ -93,7 +93,8 @@ fn classify_files(args: &Args) -> Result<bool> {
     let csv = incidents::merge(vec![spool], args.out.is_some())?;
     match &args.out {
         Some(path) => {
-            crate::output::write_atomic(path, &std::fs::read(&csv.path).context("reading the classified records")?)?;
+            let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;
+            crate::output::write_atomic_from(path, &mut f)?;
             eprintln!("{}", crate::say!("  wrote {p} ({n} records)", "  {p} に書き出しました（{n}件）", p = path.display(), n = n));
         }
         None => {

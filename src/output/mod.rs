@@ -118,8 +118,13 @@ impl Outputs {
 /// for files that are not part of a report folder, such as the shipped
 /// reconstruction that `jiko generate` rewrites.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic_from(path, &mut &bytes[..])
+}
+
+/// `write_atomic` from a reader (a spooled file), without holding it in
+/// memory.
+pub fn write_atomic_from(path: &Path, from: &mut dyn std::io::Read) -> anyhow::Result<()> {
     use anyhow::Context;
-    use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -130,7 +135,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&tmp);
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        std::io::copy(from, &mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
