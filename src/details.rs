@@ -127,17 +127,11 @@ pub fn read(path: &Path) -> Result<Details> {
 }
 
 pub fn parse(text: &str, origin: &str) -> Result<Details> {
-    let d: Details = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| {
-            let before = &text[..s.start.min(text.len())];
-            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
-        });
-        anyhow!("{origin}:{line}:{col}: {}", e.message())
-    })?;
+    let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(text, origin, &e))?;
     for a in &d.accidents {
         for (i, p) in a.phases.iter().enumerate() {
             if p.minutes.is_none() && (p.start.is_none() || p.end.is_none()) {
-                let at = text.find(&format!("\"{}\"", a.id)).map_or(0, |i| text[..i].matches('\n').count() + 1);
+                let at = text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);
                 return Err(anyhow!("{origin}:{at}: accident {:?}, phase {}: give minutes, or start and end", a.id, i + 1));
             }
         }

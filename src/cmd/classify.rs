@@ -208,15 +208,7 @@ fn day((y, m, d): (i32, u32, u32)) -> String {
 }
 
 fn users_text(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::render::thousands(n as i64)
 }
 
 /// The answer, in Japanese with English in brackets.

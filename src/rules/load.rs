@@ -248,14 +248,16 @@ impl Locator<'_> {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// Line and column (1-based, in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 
-fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyhow::Error {
+/// A TOML error as `file:line:column: "value": message`.
+pub fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyhow::Error {
     let msg = e.message();
     match e.span() {
         Some(span) => {
