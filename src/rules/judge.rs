@@ -2,7 +2,7 @@
 //! and quarter, the reporting duty and form, major or not (class and the
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
-use super::{book, raw::Every, set_at, Major, Set, Threshold};
+use super::{book, raw::Every, set_at, Set, Threshold};
 use crate::records::{civil_from_days, days_from_civil, days_in_month, Minute};
 use crate::taxonomy;
 
@@ -80,19 +80,19 @@ pub fn judge(i: &Incident) -> Judgement {
     Judgement { fiscal_year, quarter, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
 }
 
+/// The class and threshold met, else the critical-facility rule: the same
+/// order as `Set::judge`, each looked at once.
 fn hit(s: &'static Set, i: &Incident) -> Option<MajorHit> {
     let facility = taxonomy::FACILITIES[i.facility].code != "none";
-    match s.judge(i.services, i.duration_min, i.users, i.monthly_active_users, facility) {
-        Major::No => None,
-        Major::Yes(_) => Some(match s.met(i.services, i.duration_min, i.users, i.monthly_active_users) {
-            Some((c, t)) => MajorHit {
-                class: s.raw.numbered.then_some(c),
-                class_name: s.raw.classes[usize::from(c) - 1].name.clone(),
-                threshold: Some(t),
-                by_facility: false,
-            },
-            None => MajorHit { class: None, class_name: String::new(), threshold: None, by_facility: true },
+    match s.met(i.services, i.duration_min, i.users, i.monthly_active_users) {
+        Some((c, t)) => Some(MajorHit {
+            class: s.raw.numbered.then_some(c),
+            class_name: s.raw.classes[usize::from(c) - 1].name.clone(),
+            threshold: Some(t),
+            by_facility: false,
         }),
+        None if s.facility_met(i.duration_min, facility) => Some(MajorHit { class: None, class_name: String::new(), threshold: None, by_facility: true }),
+        None => None,
     }
 }
 

@@ -212,9 +212,15 @@ impl Set {
     pub fn judge(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>, critical_facility: bool) -> Major {
         match self.met(services, duration_min, users, mau) {
             Some((c, _)) => Major::Yes(self.raw.numbered.then_some(c)),
-            None if critical_facility && self.raw.facility_min_duration.is_some_and(|d| duration_min >= d) => Major::Yes(None),
+            None if self.facility_met(duration_min, critical_facility) => Major::Yes(None),
             None => Major::No,
         }
+    }
+
+    /// The critical-facility rule (注1②): a critical facility wholly down
+    /// at least the set's time.
+    pub fn facility_met(&self, duration_min: u64, critical_facility: bool) -> bool {
+        critical_facility && self.raw.facility_min_duration.is_some_and(|d| duration_min >= d)
     }
 
     /// Every report in the matrix cell meets some class's threshold, given
