@@ -29,6 +29,13 @@ pub fn equipment_unknown() -> usize {
     EQUIPMENT.len()
 }
 
+/// The matrix cell of a report: its duration bin (or the info-leak row)
+/// and its user bin.
+pub fn cell_of(row: &Row) -> (usize, usize) {
+    let dbin = if row.info_leak() { info_leak_row() } else { rules::bin_of(&DURATION_BINS, row.duration_min) };
+    (dbin, rules::bin_of(&USER_BINS, row.affected_users))
+}
+
 /// Counts of one fiscal year's reports within the quarterly duty.
 #[derive(Debug, Clone)]
 pub struct YearTally {
@@ -307,12 +314,7 @@ impl Counter {
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         tally.rule_sets[set.unwrap_or(rules::book().sets.len())] += 1;
         let set = set.map(|i| &rules::book().sets[i]);
-        let dbin = if row.info_leak() {
-            info_leak_row()
-        } else {
-            rules::bin_of(&DURATION_BINS, row.duration_min)
-        };
-        let ubin = rules::bin_of(&USER_BINS, row.affected_users);
+        let (dbin, ubin) = cell_of(row);
         // A 64-bit hash of the carrier's key names it without a table
         // shared by workers.
         let carrier = self.carrier_key(row.carrier);

@@ -81,8 +81,8 @@ impl IncidentLine {
 
     /// A row as read, binned as aggregate bins it.
     pub fn from_row(row: &Row, file: &str) -> IncidentLine {
-        let dbin = if row.info_leak() { info_leak_row() } else { rules::bin_of(&DURATION_BINS, row.duration_min) };
-        IncidentLine::of(row, file, dbin, rules::bin_of(&USER_BINS, row.affected_users))
+        let (dbin, ubin) = crate::aggregate::cell_of(row);
+        IncidentLine::of(row, file, dbin, ubin)
     }
 
     pub fn duration_bin(&self) -> &'static str {
@@ -261,7 +261,8 @@ pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<cra
     use sha2::Digest;
     use std::io::{BufRead, Write};
     let (path, f) = crate::output::temp_file("incidents")?;
-    let spooled = crate::output::Spooled { path, sha256: String::new() };
+    // Removed on any error below (Spooled's drop).
+    let mut spooled = crate::output::Spooled { path, sha256: String::new() };
     let mut out = std::io::BufWriter::with_capacity(1 << 20, f);
     let mut hash = sha2::Sha256::new();
     let mut put = |bytes: &[u8], out: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
@@ -292,8 +293,6 @@ pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<cra
     }
     out.flush()?;
     out.get_ref().sync_all()?;
-    let sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let path = spooled.path.clone();
-    std::mem::forget(spooled);
-    Ok(crate::output::Spooled { path, sha256 })
+    spooled.sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(spooled)
 }
