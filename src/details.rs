@@ -141,7 +141,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Details> {
 
 impl Phase {
     fn minutes(&self) -> u64 {
-        match (self.minutes, minute_of(self.start.as_ref()), minute_of(self.end.as_ref())) {
+        match (self.minutes, self.start.as_ref().and_then(rules::toml_minute), self.end.as_ref().and_then(rules::toml_minute)) {
             (Some(m), _, _) => m,
             (None, Some(s), Some(e)) => (e.ordinal() - s.ordinal()).max(0) as u64,
             _ => 0,
@@ -149,16 +149,10 @@ impl Phase {
     }
 }
 
-fn minute_of(d: Option<&toml::value::Datetime>) -> Option<crate::records::Minute> {
-    let d = d?;
-    let date = d.date?;
-    let time = d.time.unwrap_or(toml::value::Time { hour: 0, minute: 0, second: Some(0), nanosecond: None });
-    Some(crate::records::Minute { year: i32::from(date.year), month: u32::from(date.month), day: u32::from(date.day), hour: u32::from(time.hour), minute: u32::from(time.minute) })
-}
-
 const MARKS: &[&str] = &["①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"];
 
-fn mark(i: usize, many: bool) -> &'static str {
+/// `①`, `②` … for phase `i` when there are several; nothing for one.
+pub fn mark(i: usize, many: bool) -> &'static str {
     if many {
         MARKS.get(i).copied().unwrap_or("・")
     } else {

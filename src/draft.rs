@@ -124,7 +124,6 @@ fn mentions(text: &str) -> Vec<Mention> {
             if hour > 24 || minute > 59 || month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
                 return None;
             }
-            // A bare number with 時 and no minutes, date or 頃 is not a time.
             let m = c.get(0)?;
             Some(Mention { year, month, day, hour, minute, approximate: c.name("approx").is_some(), start: m.start(), end: m.end() })
         })

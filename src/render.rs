@@ -142,10 +142,6 @@ pub fn signed(n: i64, unit: &str) -> String {
     }
 }
 
-/// `81時間32分`
-pub fn duration_text(minutes: u64) -> String {
-    rules::hours_text(minutes)
-}
 
 fn value_text(v: Option<&Value>) -> String {
     v.map_or_else(|| MISSING.to_string(), |v| v.to_string())
@@ -220,7 +216,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
             Cell::count(a.number as i64, ""),
             Cell::label(a.carriers.join("・")),
             Cell::label(format!("{}年{}月{}日 {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute)),
-            Cell::label(duration_text(a.duration_min)),
+            Cell::label(rules::hours_text(a.duration_min)),
             Cell::count(a.affected_users as i64, ""),
             Cell::label(a.summary.clone()),
             Cell::label(services.join("・")),
@@ -336,7 +332,7 @@ mod tests {
         assert_eq!(thousands(-15), "-15");
         assert_eq!(signed(311, "件"), "+311件");
         assert_eq!(signed(0, "ポイント"), "±0ポイント");
-        assert_eq!(duration_text(4892), "81時間32分");
-        assert_eq!(duration_text(120), "2時間");
+        assert_eq!(rules::hours_text(4892), "81時間32分");
+        assert_eq!(rules::hours_text(120), "2時間");
     }
 }

@@ -227,11 +227,10 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
     line(format!("役務: {}", services.join("、")), "services".into());
     let mut duration = format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min);
     if phases.len() > 1 {
-        let marks = ["①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"];
         let each: Vec<String> = phases
             .iter()
             .enumerate()
-            .map(|(k, (s, e))| format!("{}{}", marks.get(k).unwrap_or(&"・"), rules::hours_text((e.ordinal() - s.ordinal()) as u64)))
+            .map(|(k, (s, e))| format!("{}{}", crate::details::mark(k, true), rules::hours_text((e.ordinal() - s.ordinal()) as u64)))
             .collect();
         let total: i64 = phases.iter().map(|(s, e)| e.ordinal() - s.ordinal()).sum();
         duration += &format!("。{}段階 {}、合計{}。継続時間は最も長い段階", phases.len(), each.join(" "), rules::hours_text(total as u64));

@@ -217,10 +217,17 @@ fn unique(at: &Locator, name: &str, codes: Vec<String>) -> Result<()> {
 
 /// A TOML date (no time) as the minute the day starts.
 fn day(at: &Locator, d: &toml::value::Datetime) -> Result<Minute> {
-    match (d.date, d.time) {
-        (Some(date), None) => Ok(Minute { year: i32::from(date.year), month: u32::from(date.month), day: u32::from(date.day), hour: 0, minute: 0 }),
+    match (toml_minute(d), d.time) {
+        (Some(m), None) => Ok(m),
         _ => bail!("{}: {d}: write a date only (YYYY-MM-DD, JST)", at.find(&d.to_string())),
     }
+}
+
+/// A TOML date or date-time as a minute (a date alone: its 00:00).
+pub fn toml_minute(d: &toml::value::Datetime) -> Option<Minute> {
+    let date = d.date?;
+    let (hour, minute) = d.time.map_or((0, 0), |t| (u32::from(t.hour), u32::from(t.minute)));
+    Some(Minute { year: i32::from(date.year), month: u32::from(date.month), day: u32::from(date.day), hour, minute })
 }
 
 /// Where a value sits in the file, for messages: `file:line:column`.

@@ -15,7 +15,7 @@ use anyhow::{anyhow, Context, Result};
 
 pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
 pub use judge::{judge, Gap, Incident, Judgement, MajorHit};
-pub use load::{line_col, located_toml_error};
+pub use load::{line_col, located_toml_error, toml_minute};
 
 use crate::records::Minute;
 
