@@ -219,21 +219,8 @@ fn copy_new(from: &Path, to: &Path) -> Result<()> {
     if std::fs::symlink_metadata(to).is_err() && std::fs::rename(from, to).is_ok() {
         return Ok(());
     }
-    let copy = || -> std::io::Result<()> {
-        let mut src = std::fs::File::open(from)?;
-        let mut f = OpenOptions::new().write(true).create_new(true).open(to)?;
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = std::io::Read::read(&mut src, &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            fault::write(n)?;
-            f.write_all(&buf[..n])?;
-        }
-        f.sync_all()
-    };
-    copy().with_context(|| crate::lang::doing("writing", "書き込み", &to.display()))
+    let mut src = std::fs::File::open(from).with_context(|| crate::lang::doing("reading", "読み込み", &from.display()))?;
+    write_new_from(to, &mut src)
 }
 
 pub(super) fn random_suffix() -> String {
@@ -264,14 +251,27 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
 
 /// A new file (never an existing one or a link), written and synced.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new_from(path, &mut &bytes[..])
+}
+
+/// A new file (never an existing one or a link) with what `from` holds,
+/// written in 1 MiB chunks (each a fault-injection point) and synced.
+fn write_new_from(path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
     }
-    let write = || -> std::io::Result<()> {
+    let mut write = || -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
-        for chunk in bytes.chunks(1 << 20) {
-            fault::write(chunk.len())?;
-            f.write_all(chunk)?;
+        // The buffer grows only as far as the file needs (most are small).
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = std::io::Read::read_to_end(&mut std::io::Read::take(&mut *from, 1 << 20), &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            fault::write(n)?;
+            f.write_all(&buf)?;
         }
         f.sync_all()
     };
