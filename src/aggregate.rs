@@ -1,5 +1,6 @@
 //! From valid rows to per-fiscal-year tallies. Rows are classified as they
-//! stream in (rules), buffered as compact columns, and every chunk is
+//! stream in (rules), combined by what they are tallied by (one entry per
+//! distinct key, with its number of reports), and every chunk of keys is
 //! counted with polars group-bys, so memory stays bounded by the chunk size
 //! however many records the inputs hold.
 
@@ -16,7 +17,7 @@ pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
 
-/// Rows counted per polars chunk: big enough to amortise a query, small
+/// Distinct keys per polars chunk: big enough to amortise a query, small
 /// enough that ten million records never sit in memory at once.
 const CHUNK_ROWS: usize = 1 << 20;
 
@@ -219,38 +220,53 @@ impl Aggregate {
     }
 }
 
-/// Compact columns of the rows waiting to be counted.
+/// What a counted report is tallied by: its year, form, matrix cell,
+/// cause, equipment, services and carrier.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    fy: i32,
+    detailed: bool,
+    dbin: u32,
+    ubin: u32,
+    cause: u32,
+    equipment: u32,
+    services: u32,
+    carrier: u64,
+}
+
+/// Reports waiting to be counted, combined by key as they come (a worker's
+/// combiner: the same key is one entry with its number of reports), so
+/// polars groups distinct keys, not every report.
 #[derive(Default)]
 struct Chunk {
-    fy: Vec<i32>,
-    detailed: Vec<bool>,
-    dbin: Vec<u32>,
-    ubin: Vec<u32>,
-    cause: Vec<u32>,
-    equipment: Vec<u32>,
-    services: Vec<u32>,
-    carrier: Vec<u64>,
+    keys: HashMap<Key, u64, foldhash::fast::RandomState>,
 }
 
 impl Chunk {
     fn len(&self) -> usize {
-        self.fy.len()
+        self.keys.len()
+    }
+
+    fn add(&mut self, key: Key) {
+        *self.keys.entry(key).or_insert(0) += 1;
     }
 
     fn take_frame(&mut self) -> Result<DataFrame> {
-        let c = std::mem::take(self);
-        let height = c.fy.len();
+        let keys = std::mem::take(&mut self.keys);
+        let height = keys.len();
+        let column = |f: fn(&Key) -> u32| keys.keys().map(f).collect::<Vec<u32>>();
         Ok(DataFrame::new(
             height,
             vec![
-                Column::new("fy".into(), c.fy),
-                Column::new("detailed".into(), c.detailed),
-                Column::new("dbin".into(), c.dbin),
-                Column::new("ubin".into(), c.ubin),
-                Column::new("cause".into(), c.cause),
-                Column::new("equipment".into(), c.equipment),
-                Column::new("services".into(), c.services),
-                Column::new("carrier".into(), c.carrier),
+                Column::new("fy".into(), keys.keys().map(|k| k.fy).collect::<Vec<i32>>()),
+                Column::new("detailed".into(), keys.keys().map(|k| k.detailed).collect::<Vec<bool>>()),
+                Column::new("dbin".into(), column(|k| k.dbin)),
+                Column::new("ubin".into(), column(|k| k.ubin)),
+                Column::new("cause".into(), column(|k| k.cause)),
+                Column::new("equipment".into(), column(|k| k.equipment)),
+                Column::new("services".into(), column(|k| k.services)),
+                Column::new("carrier".into(), keys.keys().map(|k| k.carrier).collect::<Vec<u64>>()),
+                Column::new("n".into(), keys.values().copied().collect::<Vec<u64>>()),
             ],
         )?)
     }
@@ -344,14 +360,16 @@ impl Counter {
             }
         }
         let c = &mut self.chunk;
-        c.fy.push(fy);
-        c.detailed.push(row.detailed);
-        c.dbin.push(dbin as u32);
-        c.ubin.push(ubin as u32);
-        c.cause.push(row.cause as u32);
-        c.equipment.push(row.equipment.unwrap_or(equipment_unknown()) as u32);
-        c.services.push(row.services);
-        c.carrier.push(carrier);
+        c.add(Key {
+            fy,
+            detailed: row.detailed,
+            dbin: dbin as u32,
+            ubin: ubin as u32,
+            cause: row.cause as u32,
+            equipment: row.equipment.unwrap_or(equipment_unknown()) as u32,
+            services: row.services,
+            carrier,
+        });
         if c.len() >= CHUNK_ROWS && self.error.is_none() {
             if let Err(e) = self.flush() {
                 self.error = Some(e);
@@ -379,7 +397,7 @@ impl Counter {
             .clone()
             .lazy()
             .group_by([col("fy"), col("detailed"), col("dbin"), col("ubin"), col("cause"), col("equipment")])
-            .agg([len().alias("n")])
+            .agg([col("n").sum()])
             .collect()
             .map_err(|e| anyhow::anyhow!("counting reports by cell, cause and equipment: {e}"))?;
         let by_services = df
@@ -387,24 +405,24 @@ impl Counter {
             .lazy()
             .filter(col("detailed"))
             .group_by([col("fy"), col("services")])
-            .agg([len().alias("n")])
+            .agg([col("n").sum()])
             .collect()
             .map_err(|e| anyhow::anyhow!("counting services: {e}"))?;
         let by_carrier = df
             .lazy()
             .group_by([col("fy"), col("detailed"), col("carrier")])
-            .agg([len().alias("n")])
+            .agg([len().alias("keys")])
             .collect()
             .map_err(|e| anyhow::anyhow!("counting carriers: {e}"))?;
 
-        let (fy, detailed, n) = (by_cell.column("fy")?.i32()?, by_cell.column("detailed")?.bool()?, by_cell.column("n")?.idx()?);
+        let (fy, detailed, n) = (by_cell.column("fy")?.i32()?, by_cell.column("detailed")?.bool()?, by_cell.column("n")?.u64()?);
         let dbin = by_cell.column("dbin")?.u32()?;
         let ubin = by_cell.column("ubin")?.u32()?;
         let cause = by_cell.column("cause")?.u32()?;
         let equipment = by_cell.column("equipment")?.u32()?;
         for i in 0..by_cell.height() {
             let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
-            let n = u64::from(n.get(i).unwrap_or_default());
+            let n = n.get(i).unwrap_or_default();
             if !detailed.get(i).unwrap_or_default() {
                 t.simple_reports += n;
                 continue;
@@ -415,11 +433,11 @@ impl Counter {
             t.equipment[equipment.get(i).unwrap_or_default() as usize] += n;
         }
 
-        let (fy, services, n) = (by_services.column("fy")?.i32()?, by_services.column("services")?.u32()?, by_services.column("n")?.idx()?);
+        let (fy, services, n) = (by_services.column("fy")?.i32()?, by_services.column("services")?.u32()?, by_services.column("n")?.u64()?);
         for i in 0..by_services.height() {
             let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
             let mask = services.get(i).unwrap_or_default();
-            let n = u64::from(n.get(i).unwrap_or_default());
+            let n = n.get(i).unwrap_or_default();
             for (bit, count) in t.services.iter_mut().enumerate() {
                 if mask & (1 << bit) != 0 {
                     *count += n;

@@ -33,7 +33,7 @@ impl Minute {
     }
 
     /// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast.
-    fn parse_canonical(b: &[u8]) -> Option<Minute> {
+    pub(super) fn parse_canonical(b: &[u8]) -> Option<Minute> {
         if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' {
             return None;
         }

@@ -36,9 +36,10 @@ pub fn id_key_hash(id: &str) -> u64 {
 
 impl IdSet {
     /// Sort the hashes (cheaper than a hash set at this size) and keep
-    /// those seen more than once; true when there are any.
+    /// those seen more than once; true when there are any. The workers
+    /// hand them in sorted runs, which a stable sort merges in one pass.
     pub fn find_collisions(&mut self) -> bool {
-        self.hashes.sort_unstable();
+        self.hashes.sort();
         for w in self.hashes.windows(2) {
             if w[0] == w[1] {
                 self.collisions.insert(w[0]);

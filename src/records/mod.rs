@@ -8,6 +8,7 @@
 mod check;
 pub mod dates;
 pub mod decode;
+mod fast;
 pub mod header;
 mod ids;
 pub mod inputs;
@@ -15,6 +16,7 @@ pub mod normalize;
 mod open;
 mod parallel;
 pub mod parse;
+mod split;
 pub mod values;
 pub mod workbook;
 

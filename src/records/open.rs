@@ -16,7 +16,7 @@ use super::{place, ReadOptions};
 /// Where a file's SHA-256 lands once its last byte is read.
 pub type Digest = Arc<Mutex<String>>;
 
-pub type CsvParser = Parser<Box<dyn Read + Send>>;
+pub type CsvParser = Parser<'static, Box<dyn Read + Send>>;
 
 pub enum Source {
     /// A CSV being parsed, with the records read past the header while

@@ -1,21 +1,21 @@
-//! One file checked by one worker per core: a thread parses the CSV into
-//! batches of byte records, each worker decodes and checks whatever batch
-//! is next, and the workers' findings are put back in line order.
+//! One file checked by one worker per core: a thread reads the CSV in
+//! blocks of whole records (`split`), each worker parses and checks
+//! whatever block is next, and the workers' findings are put back in line
+//! order.
 
-use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
 use super::check::{Checker, Problem};
-use super::decode::Record;
+use super::decode::{Encoding, Record};
+use super::fast::Fast;
 use super::ids::{id_key_hash, IdSet};
 use super::open::{Opened, Source};
-use super::parse::{ByteRecord, ParseError};
+use super::parse::{ByteRecord, ParseError, Parser};
+use super::split::{Block, Next, Splitter};
 use super::{FileReport, ReadOptions, ReadReport, Rejected, Row, RowError, ERRORS_PER_FILE};
-
-/// Records per batch handed from the parsing thread to the workers.
-const BATCH: usize = 4096;
 
 /// What one worker found in one file.
 #[derive(Default)]
@@ -89,33 +89,31 @@ pub fn check_file<S: FnMut(&Row) + Send>(
             vec![part]
         }
         Source::Csv { parser, pending, unclosed } => {
-            let (full_tx, full_rx) = sync_channel::<Result<Batch, ParseError>>(2 * sinks.len() + 2);
-            let (empty_tx, empty_rx) = channel::<Vec<ByteRecord>>();
+            let delimiter = layout.delimiter.unwrap_or(b',');
+            let fast = (encoding == Encoding::Utf8).then(|| Fast::new(index, &layout)).flatten();
+            let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(2 * sinks.len() + 2);
+            let (empty_tx, empty_rx) = channel::<Vec<u8>>();
             // Workers share the receiver; when the last one ends (even by a
-            // panic) it is dropped, so the parser stops instead of blocking.
+            // panic) it is dropped, so the reader stops instead of blocking.
             let full = std::sync::Arc::new(Mutex::new(full_rx));
             std::thread::scope(|scope| -> Result<Vec<Partial>> {
-                scope.spawn(move || parse_batches(parser, pending, unclosed, full_tx, empty_rx));
+                scope.spawn(move || read_blocks(parser, pending, unclosed, delimiter, full_tx, empty_rx));
                 let workers: Vec<_> = sinks
                     .iter_mut()
                     .map(|sink| {
-                        let (fc, full, back) = (&fc, full.clone(), empty_tx.clone());
+                        let (fc, fast, full, back) = (&fc, &fast, full.clone(), empty_tx.clone());
                         scope.spawn(move || -> Result<Partial> {
-                            let mut part = Partial::default();
-                            let mut problems = Vec::new();
-                            let mut text = Record::default();
-                            while let Some(batch) = next_batch(&full) {
-                                match batch {
-                                    Ok(mut batch) => {
-                                        for raw in batch.0.iter_mut() {
-                                            text.take_from(raw, encoding);
-                                            fc.record(&text, &mut part, &mut problems, sink);
-                                        }
-                                        let _ = back.send(batch.0);
+                            let mut w = Worker { fc, fast: fast.as_ref(), encoding, delimiter, part: Partial::default(), problems: Vec::new(), raw: ByteRecord::default(), text: Record::default() };
+                            while let Some(work) = next_work(&full) {
+                                match work {
+                                    Ok(Work::Records(records)) => records.into_iter().for_each(|mut raw| w.record(&mut raw, sink)),
+                                    Ok(Work::Block(block)) => {
+                                        w.block(&block, sink);
+                                        let _ = back.send(block.bytes);
                                     }
                                     Err(ParseError::UnclosedQuote(u)) => {
-                                        part.fatal = true;
-                                        part.errors.push(fc.error(
+                                        w.part.fatal = true;
+                                        w.part.errors.push(fc.error(
                                             u.line,
                                             super::row_column(),
                                             "\"".into(),
@@ -126,7 +124,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                                     Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &fc.name)),
                                 }
                             }
-                            Ok(part)
+                            // Sorted here, in parallel, the id check only merges.
+                            w.part.hashes.sort_unstable();
+                            Ok(w.part)
                         })
                     })
                     .collect();
@@ -164,21 +164,81 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     Ok(())
 }
 
-struct Batch(Vec<ByteRecord>);
+/// What the reading thread hands a worker.
+enum Work {
+    /// Records parsed already: those read while the header was looked
+    /// for, or one too long for a block.
+    Records(Vec<ByteRecord>),
+    /// Whole records to parse.
+    Block(Block),
+}
 
-fn next_batch(full: &Mutex<Receiver<Result<Batch, ParseError>>>) -> Option<Result<Batch, ParseError>> {
+fn next_work(full: &Mutex<Receiver<Result<Work, ParseError>>>) -> Option<Result<Work, ParseError>> {
     full.lock().ok()?.recv().ok()
 }
 
-/// The parsing thread: batches of non-blank records, buffers reused.
-fn parse_batches(
-    mut parser: super::open::CsvParser,
+/// One worker's state over one file.
+struct Worker<'a, 'f> {
+    fc: &'a FileCheck<'f>,
+    fast: Option<&'a Fast<'f>>,
+    encoding: Encoding,
+    delimiter: u8,
+    part: Partial,
+    problems: Vec<Problem>,
+    raw: ByteRecord,
+    text: Record,
+}
+
+impl Worker<'_, '_> {
+    /// A record parsed already: decoded and checked in full.
+    fn record(&mut self, raw: &mut ByteRecord, sink: &mut impl FnMut(&Row)) {
+        if raw.is_blank() {
+            return;
+        }
+        self.text.take_from(raw, self.encoding);
+        self.fc.record(&self.text, &mut self.part, &mut self.problems, sink);
+    }
+
+    /// Every record of a block: plain lines of a clean UTF-8 block through
+    /// the fast path, the rest through the parser and the full check.
+    fn block(&mut self, block: &Block, sink: &mut impl FnMut(&Row)) {
+        let clean = || simdutf8::basic::from_utf8(&block.bytes).ok().filter(|_| memchr::memmem::find(&block.bytes, "\u{FFFD}".as_bytes()).is_none());
+        let text = self.fast.and_then(|fast| Some((fast, clean()?)));
+        // No quote and no CR in the whole block: lines need no look for them.
+        let plain = memchr::memchr2(b'"', b'\r', &block.bytes).is_none();
+        let mut parser = Parser::over(&block.bytes, block.line, self.delimiter);
+        loop {
+            if let Some((fast, text)) = text {
+                if let Some((row, taken)) = fast.row(text, plain, parser.pos(), parser.line()) {
+                    self.part.rows += 1;
+                    self.part.hashes.push(id_key_hash(row.incident_id));
+                    sink(&row);
+                    parser.skip_line(taken);
+                    continue;
+                }
+            }
+            let mut raw = std::mem::take(&mut self.raw);
+            match parser.next_record(&mut raw) {
+                Ok(true) => self.record(&mut raw, sink),
+                // A block holds whole records: it cannot end inside a quote.
+                Ok(false) | Err(_) => break,
+            }
+            self.raw = raw;
+        }
+    }
+}
+
+/// The reading thread: the records read past the header, then blocks of
+/// whole records, buffers reused.
+fn read_blocks(
+    parser: super::open::CsvParser,
     pending: Vec<ByteRecord>,
     unclosed: Option<super::parse::UnclosedQuote>,
-    full: std::sync::mpsc::SyncSender<Result<Batch, ParseError>>,
-    empty: Receiver<Vec<ByteRecord>>,
+    delimiter: u8,
+    full: SyncSender<Result<Work, ParseError>>,
+    empty: Receiver<Vec<u8>>,
 ) {
-    if !pending.is_empty() && full.send(Ok(Batch(pending))).is_err() {
+    if !pending.is_empty() && full.send(Ok(Work::Records(pending))).is_err() {
         return;
     }
     // The file ended inside a quote while the header was looked for.
@@ -186,31 +246,30 @@ fn parse_batches(
         let _ = full.send(Err(ParseError::UnclosedQuote(u)));
         return;
     }
+    let (src, rest, line) = parser.into_parts();
+    let mut split = Splitter::new(src, rest, line, delimiter);
     loop {
-        let mut records = empty.try_recv().unwrap_or_default();
-        records.resize_with(BATCH, ByteRecord::default);
-        let mut n = 0;
-        let mut failed = None;
-        while n < BATCH {
-            match parser.next_record(&mut records[n]) {
-                Ok(true) if records[n].is_blank() => {}
-                Ok(true) => n += 1,
-                Ok(false) => break,
-                Err(e) => {
-                    failed = Some(e);
-                    break;
+        let work = match split.next_block(empty.try_recv().unwrap_or_default()) {
+            Ok(Next::Block(block)) => Ok(Work::Block(block)),
+            Ok(Next::End) => return,
+            Ok(Next::Long) => {
+                // One record longer than a block: parsed here, with the
+                // parser's bounds, then blocks again after it.
+                let (src, read, line) = split.into_parts();
+                let mut parser = Parser::starting(src, read, line, delimiter);
+                let mut rec = ByteRecord::default();
+                let parsed = parser.next_record(&mut rec);
+                let (src, rest, line) = parser.into_parts();
+                split = Splitter::new(src, rest, line, delimiter);
+                match parsed {
+                    Ok(_) => Ok(Work::Records(vec![rec])),
+                    Err(e) => Err(e),
                 }
             }
-        }
-        records.truncate(n);
-        if n > 0 && full.send(Ok(Batch(records))).is_err() {
-            return;
-        }
-        if let Some(e) = failed {
-            let _ = full.send(Err(e));
-            return;
-        }
-        if n < BATCH {
+            Err(e) => Err(ParseError::Io(e)),
+        };
+        let stop = work.is_err();
+        if full.send(work).is_err() || stop {
             return;
         }
     }

@@ -3,6 +3,7 @@
 //! inside it, notice records swallowed by a stray quote, and bound what one
 //! field or record may hold, none of which the csv crate reports.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 /// Bytes one field may hold before the rest is dropped and the field
@@ -110,9 +111,10 @@ impl From<std::io::Error> for ParseError {
 
 /// Reads records from bytes: fields split at `delimiter`, records at LF,
 /// CRLF or a lone CR, `"` quoting with `""` for a quote inside.
-pub struct Parser<R> {
+pub struct Parser<'a, R> {
     src: R,
-    buf: Vec<u8>,
+    /// Bytes read from `src`, or a block of records lent whole (`over`).
+    buf: Cow<'a, [u8]>,
     pos: usize,
     len: usize,
     eof: bool,
@@ -121,10 +123,69 @@ pub struct Parser<R> {
     delimiter: u8,
 }
 
-impl<R: Read> Parser<R> {
-    pub fn new(src: R, delimiter: u8) -> Parser<R> {
-        Parser { src, buf: vec![0; 1 << 16], pos: 0, len: 0, eof: false, line: 1, delimiter }
+impl<R: Read> Parser<'static, R> {
+    pub fn new(src: R, delimiter: u8) -> Self {
+        Parser::starting(src, Vec::new(), 1, delimiter)
     }
+
+    /// A parser whose first bytes are `read` (taken from `src` already)
+    /// and whose first byte is on `line`.
+    pub fn starting(src: R, read: Vec<u8>, line: u64, delimiter: u8) -> Self {
+        let len = read.len();
+        let mut buf = read;
+        buf.resize(len.max(1 << 16), 0);
+        Parser { src, buf: Cow::Owned(buf), pos: 0, len, eof: false, line, delimiter }
+    }
+}
+
+impl<'a, R: Read> Parser<'a, R> {
+
+    /// The source, the bytes read from it but not parsed yet, and the line
+    /// they start on: for reading on in blocks (`split`).
+    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
+        let mut rest = self.buf.into_owned();
+        rest.truncate(self.len);
+        rest.drain(..self.pos);
+        (self.src, rest, self.line)
+    }
+
+    /// The next line when it is a whole line in the buffer with no quote
+    /// and no lone CR: its bytes (without the line break) and the bytes it
+    /// takes with its break. `None` when the general parser is needed.
+    pub fn plain_line(&self) -> Option<(&[u8], usize)> {
+        let window = &self.buf[self.pos..self.len];
+        let end = memchr::memchr(b'\n', window)?;
+        let line = &window[..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        (memchr::memchr2(b'"', b'\r', line).is_none()).then_some((line, end + 1))
+    }
+
+    /// Take a line that `plain_line` gave.
+    pub fn skip_line(&mut self, taken: usize) {
+        self.pos += taken;
+        self.line += 1;
+    }
+
+    /// The line the next record starts on.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+}
+
+impl<'a> Parser<'a, std::io::Empty> {
+    /// A parser over a block of whole records in memory (lent, not copied),
+    /// its first byte on `line`.
+    pub fn over(block: &'a [u8], line: u64, delimiter: u8) -> Self {
+        Parser { src: std::io::empty(), buf: Cow::Borrowed(block), pos: 0, len: block.len(), eof: true, line, delimiter }
+    }
+
+    /// Where the next record starts in the block.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<R: Read> Parser<'_, R> {
 
     /// The next byte without taking it; `None` at the end of the input.
     fn peek(&mut self) -> std::io::Result<Option<u8>> {
@@ -134,7 +195,7 @@ impl<R: Read> Parser<R> {
             }
             self.pos = 0;
             self.len = loop {
-                match self.src.read(&mut self.buf) {
+                match self.src.read(self.buf.to_mut()) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(e),
@@ -187,11 +248,8 @@ impl<R: Read> Parser<R> {
     /// quote and no lone CR, split at its delimiters. False (nothing taken)
     /// when the line needs the general parser.
     fn whole_line(&mut self, rec: &mut ByteRecord) -> bool {
-        let window = &self.buf[self.pos..self.len];
-        let Some(end) = memchr::memchr(b'\n', window) else { return false };
-        let line = &window[..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if memchr::memchr2(b'"', b'\r', line).is_some() || line.len() > FIELD_BYTES {
+        let Some((line, taken)) = self.plain_line() else { return false };
+        if line.len() > FIELD_BYTES {
             return false;
         }
         let mut start = 0;
@@ -208,8 +266,7 @@ impl<R: Read> Parser<R> {
         rec.bytes.extend_from_slice(&line[start..]);
         rec.ends.push(rec.bytes.len());
         rec.end_line = self.line;
-        self.line += 1;
-        self.pos += end + 1;
+        self.skip_line(taken);
         true
     }
 

@@ -1,0 +1,362 @@
+//! The common record checked in place: a plain line of valid UTF-8 (no
+//! quotes) whose every value is written as the contract writes it (codes,
+//! plain digits, canonical dates). Such a line becomes a `Row` without a
+//! copy or an allocation. Anything else, valid or not, is left to the full
+//! check (`check`), so what is accepted here is exactly what the full
+//! check accepts, with the same values (a test compares the two).
+
+use super::dates::Minute;
+use super::header::{col, Layout, NCOLS};
+use super::normalize::trim;
+use super::parse::MAX_FIELDS;
+use super::values::{vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS};
+use super::Row;
+
+/// Fields a record may have for this path (a wider file takes the full one).
+const MAX_WIDTH: usize = 64;
+
+/// A vocabulary's codes, for an exact match only (aliases and labels go
+/// through the full check, which normalizes them). Codes up to 16 bytes are
+/// compared as one 128-bit number: no call per candidate.
+struct Codes {
+    short: Vec<(u128, usize)>,
+    codes: Vec<&'static str>,
+}
+
+/// Up to 16 bytes as a number, with the length in the top byte.
+fn packed(v: &[u8]) -> Option<u128> {
+    (v.len() < 16).then(|| {
+        let mut b = [0u8; 16];
+        b[..v.len()].copy_from_slice(v);
+        b[15] = v.len() as u8;
+        u128::from_le_bytes(b)
+    })
+}
+
+impl Codes {
+    fn of(voc: &Vocabulary) -> Codes {
+        let codes: Vec<&'static str> = voc.codes.iter().map(|c| c.code).collect();
+        let short = codes.iter().enumerate().filter_map(|(i, c)| Some((packed(c.as_bytes())?, i))).collect();
+        Codes { short, codes }
+    }
+
+    fn find(&self, v: &[u8]) -> Option<usize> {
+        match packed(v) {
+            Some(k) => self.short.iter().find(|(c, _)| *c == k).map(|(_, i)| *i),
+            None => self.codes.iter().position(|c| c.as_bytes() == v),
+        }
+    }
+
+    /// An optional code: empty is the first code.
+    fn optional(&self, v: &[u8]) -> Option<usize> {
+        if v.is_empty() {
+            Some(0)
+        } else {
+            self.find(v)
+        }
+    }
+}
+
+pub struct Fast<'a> {
+    file: usize,
+    layout: &'a Layout,
+    delimiter: u8,
+    width: usize,
+    forms: Codes,
+    services: Codes,
+    causes: Codes,
+    equipment: Codes,
+    facilities: Codes,
+    kinds: Codes,
+    wholesale: Codes,
+    /// Per equipment code: allowed on the simple form.
+    simple_form: Vec<bool>,
+}
+
+impl<'a> Fast<'a> {
+    /// The fast path for a CSV file's records, when its shape allows one.
+    pub fn new(file: usize, layout: &'a Layout) -> Option<Fast<'a>> {
+        let width = layout.header.len();
+        if width > MAX_WIDTH || width >= MAX_FIELDS {
+            return None;
+        }
+        let v = vocabularies();
+        let simple_form = (0..v.equipment.codes.len()).map(|i| crate::rules::simple_form_allows(Some(i))).collect();
+        Some(Fast {
+            file,
+            layout,
+            delimiter: layout.delimiter?,
+            width,
+            forms: Codes::of(&v.forms),
+            services: Codes::of(&v.services),
+            causes: Codes::of(&v.causes),
+            equipment: Codes::of(&v.equipment),
+            facilities: Codes::of(&v.facilities),
+            kinds: Codes::of(&v.kinds),
+            wholesale: Codes::of(&v.wholesale),
+            simple_form,
+        })
+    }
+
+    /// The row of the line at `at` in a block of valid UTF-8 with no
+    /// U+FFFD, and the bytes it takes with its line break; `None` when the
+    /// full check must look at it (a quote, a lone CR, no line break, or a
+    /// value not written as the contract writes it).
+    /// `plain`: the block holds no quote and no CR at all.
+    pub fn row<'r>(&self, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
+        let bytes = &block.as_bytes()[at..];
+        let end = memchr::memchr(b'\n', bytes)?;
+        let taken = end + 1;
+        let end = if end > 0 && bytes[end - 1] == b'\r' { end - 1 } else { end };
+        if end > super::CELL_CHARS {
+            return None;
+        }
+        let mut ends = [0u16; MAX_WIDTH];
+        let n = separators(&bytes[..end], self.delimiter, plain, &mut ends[..self.width])?;
+        if n + 1 != self.width {
+            return None;
+        }
+        ends[n] = end as u16;
+        let text = &block[at..at + end];
+        let columns = &self.layout.at;
+        // A value's bytes, trimmed of ASCII space: codes and numbers (a
+        // value with other space around it goes to the full check).
+        let raw = |c: usize| -> &'r [u8] {
+            match columns[c] {
+                usize::MAX => b"",
+                i => {
+                    let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) + 1 };
+                    text.as_bytes()[start..usize::from(ends[i])].trim_ascii()
+                }
+            }
+        };
+        // A value as text, trimmed as the full check trims it.
+        let get = |c: usize| -> &'r str {
+            match columns[c] {
+                usize::MAX => "",
+                i => {
+                    let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) + 1 };
+                    trim(&text[start..usize::from(ends[i])])
+                }
+            }
+        };
+        let incident_id = Some(get(col::ID)).filter(|v| !v.is_empty())?;
+        let carrier = Some(get(col::CARRIER)).filter(|v| !v.is_empty())?;
+        let form = self.forms.find(raw(col::FORM))?;
+        let started_at = Minute::parse_canonical(raw(col::STARTED))?;
+        // A 復旧日時 takes the full check (it may stand in for the duration).
+        if !raw(col::ENDED).is_empty() {
+            return None;
+        }
+        let duration_min = digits(raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;
+        let affected_users = digits(raw(col::USERS)).filter(|&n| n <= MAX_USERS)?;
+        let monthly_active_users = match raw(col::MAU) {
+            b"" => None,
+            v => Some(digits(v)?),
+        };
+        let services = self.services(raw(col::SERVICES))?;
+        let cause = self.causes.find(raw(col::CAUSE))?;
+        let equipment = match raw(col::EQUIPMENT) {
+            b"" => None,
+            v => Some(self.equipment.find(v)?),
+        };
+        if form == 1 && !equipment.is_some_and(|e| self.simple_form[e]) {
+            return None;
+        }
+        let facility = self.facilities.optional(raw(col::FACILITY))?;
+        let kind = self.kinds.optional(raw(col::KIND))?;
+        let wholesale = self.wholesale.optional(raw(col::WHOLESALE))?;
+        let accident_id = match get(col::ACCIDENT) {
+            "" => incident_id,
+            a => a,
+        };
+        let row = Row {
+            file: self.file,
+            line,
+            incident_id,
+            carrier,
+            detailed: form == 0,
+            started_at,
+            duration_min,
+            affected_users,
+            services,
+            cause,
+            equipment,
+            facility,
+            kind,
+            wholesale,
+            accident_id,
+            region: get(col::REGION),
+            summary: get(col::SUMMARY),
+            monthly_active_users,
+        };
+        Some((row, taken))
+    }
+
+    /// Service codes separated as the full check separates an ASCII cell
+    /// (`;`, `,`, line breaks; spaces around a code trimmed).
+    fn services(&self, v: &[u8]) -> Option<u32> {
+        if !v.is_ascii() {
+            return None;
+        }
+        let mut mask = 0u32;
+        let mut start = 0;
+        for i in 0..=v.len() {
+            if i == v.len() || matches!(v[i], b';' | b',' | b'\n' | b'\r') {
+                let piece = v[start..i].trim_ascii();
+                if !piece.is_empty() {
+                    mask |= 1 << self.services.find(piece)?;
+                }
+                start = i + 1;
+            }
+        }
+        (mask != 0).then_some(mask)
+    }
+}
+
+/// The positions of `delimiter` in `line` into `ends`, eight bytes at a
+/// time; their number, or `None` when the line holds a quote or a CR or
+/// more separators than `ends` has room for (less one). `plain`: the line
+/// is known to hold neither.
+fn separators(line: &[u8], delimiter: u8, plain: bool, ends: &mut [u16]) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // 0x80 in each byte of `w` equal to `b`, exactly (no false hits).
+    let equal = |w: u64, b: u8| {
+        let x = w ^ (LOW * u64::from(b));
+        !(((x & HIGH7) + HIGH7) | x | HIGH7)
+    };
+    let mut n = 0;
+    let mut push = |i: usize| -> Option<()> {
+        if n + 1 >= ends.len() {
+            return None;
+        }
+        ends[n] = i as u16;
+        n += 1;
+        Some(())
+    };
+    let mut chunks = line.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+        if !plain && equal(w, b'"') | equal(w, b'\r') != 0 {
+            return None;
+        }
+        let mut hits = equal(w, delimiter);
+        while hits != 0 {
+            push(base + hits.trailing_zeros() as usize / 8)?;
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        match b {
+            b'"' | b'\r' => return None,
+            _ if b == delimiter => push(base + i)?,
+            _ => {}
+        }
+    }
+    Some(n)
+}
+
+/// Plain ASCII digits, as the full check reads them without normalizing.
+fn digits(v: &[u8]) -> Option<u64> {
+    (!v.is_empty() && v.len() <= 18 && v.iter().all(u8::is_ascii_digit)).then(|| v.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
+}
+
+// Every contract column fits, and a line's offsets fit in 16 bits.
+const _: () = assert!(NCOLS <= MAX_WIDTH && super::CELL_CHARS < u16::MAX as usize);
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::Checker;
+    use super::super::decode::{Encoding, Record};
+    use super::super::header::map_header;
+    use super::super::parse::{ByteRecord, Parser};
+    use super::*;
+
+    /// Every line: the fast path gives the full check's row, or leaves it.
+    fn agrees(header: &str, lines: &[&str]) -> usize {
+        let cells: Vec<String> = header.split(',').map(str::to_string).collect();
+        let mut layout = map_header("t", &cells).unwrap();
+        layout.delimiter = Some(b',');
+        let fast = Fast::new(0, &layout).unwrap();
+        let checker = Checker { file: 0, layout: &layout };
+        let mut accepted = 0;
+        for line in lines {
+            let mut raw = ByteRecord::default();
+            Parser::new(line.as_bytes(), b',').next_record(&mut raw).unwrap();
+            let mut rec = Record::default();
+            rec.decode_from(&raw, Encoding::Utf8);
+            let full = checker.check(&rec, &mut Vec::new(), true).map(|r| format!("{r:?}"));
+            // With a CRLF too, and with the block known plain when it is.
+            for block in [format!("{line}\n"), format!("{line}\r\n")] {
+                let plain = !block.contains(['"', '\r']);
+                let tries: Vec<_> = [false, plain].iter().map(|&p| fast.row(&block, p, 0, 1)).collect();
+                assert_eq!(tries[0].is_some(), tries[1].is_some(), "{line}");
+                if let Some((row, taken)) = &tries[0] {
+                    assert_eq!(*taken, block.len());
+                    assert_eq!(Some(format!("{row:?}")), full, "{line}");
+                }
+            }
+            accepted += usize::from(fast.row(&format!("{line}\n"), false, 0, 1).is_some());
+        }
+        accepted
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_check() {
+        let header = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,facility,kind,wholesale,accident_id,region,summary,ended_at,monthly_active_users";
+        let ok = "x,A社,detailed,2020-05-01 10:00,130,40000,ftth;isp,natural_failure,network_equipment,,,,,関東,概要,,";
+        let lines = [
+            ok,
+            "x,A社,simple,2020-05-01 10:00,130,40000,ftth,natural_failure,base_station,,,,,,,,",
+            // The simple form for equipment it does not allow, or none.
+            "x,A社,simple,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,simple,2020-05-01 10:00,130,40000,ftth,natural_failure,,,,,,,,,",
+            // Values the full check normalizes or refuses.
+            "x,A社,詳細,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020/5/1 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-02-30 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,１３０,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,4万,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,FTTH,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth；isp,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000, ftth ; ;isp ,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,;,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,nope,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,2020-05-01 12:00,",
+            "x,A社,detailed,2020-05-01 10:00,,40000,ftth,natural_failure,network_equipment,,,,,,,2020-05-01 12:00,",
+            "x,A社,detailed,2020-05-01 10:00,130,600000000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,99999999,1,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,12345",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,約1万",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,none,info_leak,,acc,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,-1,ftth,natural_failure,network_equipment,,,,,,,,",
+            "　x　, A社 ,detailed, 2020-05-01 10:00 ,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            ",A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,",
+            "x,A社,detailed,2020-05-01 10:00,130,40000,ftth,natural_failure,network_equipment,,,,,,,,,",
+            ",,,,,,,,,,,,,,,,",
+        ];
+        // Taken: the first two, the spaced services, MAU, the optional
+        // codes, and values spaced with U+3000 and ASCII spaces.
+        assert_eq!(agrees(header, &lines), 6);
+        // Another column order and fewer columns.
+        let header = "services,incident_id,duration_min,carrier,report_form,started_at,affected_users,cause";
+        assert_eq!(agrees(header, &["ftth,y,5,B,detailed,2021-01-01 00:00,3,unknown", "ftth,y,5,B,simple,2021-01-01 00:00,3,unknown"]), 1);
+    }
+
+    #[test]
+    fn the_shipped_records_take_the_fast_path() {
+        let path = crate::project_dir().join("data/incidents/fy2020.csv");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        // Every line but those with a quoted value (the parser's).
+        let (quoted, plain): (Vec<&str>, Vec<&str>) = lines.partition(|l| l.contains('"'));
+        assert_eq!(agrees(header, &plain), plain.len());
+        assert_eq!(agrees(header, &quoted), 0);
+        assert!(plain.len() > 60_000);
+    }
+}

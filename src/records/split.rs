@@ -1,0 +1,234 @@
+//! A CSV file cut into blocks of whole records, so that each worker can
+//! parse its own block: the reading thread only reads (hashing as it goes),
+//! finds a record end near each block's end and counts the lines before it.
+//! A cut is never made inside a quoted value: quotes are followed exactly as
+//! the parser reads them (a quote opens a value only at its start), and only
+//! quotes are looked at, so a file without quotes costs one `memchr` scan.
+
+use std::io::Read;
+
+use super::decode::read_up_to;
+
+
+/// Bytes read at a time; a block is about this size.
+pub const BLOCK_BYTES: usize = 1 << 20;
+/// A record longer than this (a value of many lines, or a quote left open
+/// to the end of the file) is not held whole: the reading thread parses it
+/// alone, with the parser's bounds on what a record may keep.
+pub const MAX_BLOCK_BYTES: usize = 64 << 20;
+
+/// Whole records, the first starting on `line`.
+#[derive(Debug, Default)]
+pub struct Block {
+    pub bytes: Vec<u8>,
+    pub line: u64,
+}
+
+/// What the reading thread has next.
+pub enum Next {
+    Block(Block),
+    /// No record end within `MAX_BLOCK_BYTES`: parse on from here alone.
+    Long,
+    End,
+}
+
+pub struct Splitter<R> {
+    src: R,
+    /// Read but not handed out yet: the start of a record.
+    carry: Vec<u8>,
+    line: u64,
+    delimiter: u8,
+    eof: bool,
+}
+
+impl<R: Read> Splitter<R> {
+    /// `carry`: bytes already read (from a record's start), `line`: its line.
+    pub fn new(src: R, carry: Vec<u8>, line: u64, delimiter: u8) -> Self {
+        Splitter { src, carry, line, delimiter, eof: false }
+    }
+
+    /// The source and the bytes read from it but not handed out.
+    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
+        (self.src, self.carry, self.line)
+    }
+
+    /// The next block, built in `buf` (a buffer handed back for reuse).
+    pub fn next_block(&mut self, mut buf: Vec<u8>) -> std::io::Result<Next> {
+        buf.clear();
+        std::mem::swap(&mut buf, &mut self.carry);
+        // `buf` holds the carried start of a record; read until a cut is found.
+        loop {
+            let want = BLOCK_BYTES.max(buf.len() / 2);
+            if !self.eof {
+                // Room for the carried start too, so a reused buffer never grows.
+                buf.reserve(want + BLOCK_BYTES / 8);
+                let start = buf.len();
+                buf.resize(start + want, 0);
+                let n = read_up_to(&mut self.src, &mut buf[start..])?;
+                buf.truncate(start + n);
+                self.eof = n < want;
+            }
+            if buf.is_empty() {
+                return Ok(Next::End);
+            }
+            let cut = if self.eof { Some(buf.len()) } else { last_record_end(&buf, self.delimiter) };
+            match cut {
+                Some(cut) => {
+                    self.carry.extend_from_slice(&buf[cut..]);
+                    buf.truncate(cut);
+                    let line = self.line;
+                    self.line += line_breaks(&buf);
+                    return Ok(Next::Block(Block { bytes: buf, line }));
+                }
+                None if buf.len() >= MAX_BLOCK_BYTES => {
+                    self.carry = buf;
+                    return Ok(Next::Long);
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+/// Line breaks in a block as the parser counts them: LF, CRLF, a lone CR.
+/// A CR as the block's last byte is a lone one: a block is cut after a CR
+/// only when the byte after it is known not to be an LF.
+fn line_breaks(block: &[u8]) -> u64 {
+    let lf = memchr::memchr_iter(b'\n', block).count();
+    let lone_cr = memchr::memchr_iter(b'\r', block).filter(|&i| block.get(i + 1) != Some(&b'\n')).count();
+    (lf + lone_cr) as u64
+}
+
+/// The end of the last whole record in `buf` (which starts at a record's
+/// start): just after a line break outside quotes whose meaning is known
+/// (a CR with its next byte read). `None` when there is none.
+pub fn last_record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
+    let mut best = None;
+    // Bytes from `plain` on are outside quotes until the next opening quote.
+    let mut plain = 0;
+    let mut at = 0;
+    loop {
+        // The next quote outside a quoted value that opens one.
+        let open = loop {
+            match memchr::memchr(b'"', &buf[at..]) {
+                None => break None,
+                Some(i) => {
+                    let q = at + i;
+                    let starts_value = q == 0 || matches!(buf[q - 1], b'\n' | b'\r') || buf[q - 1] == delimiter;
+                    if starts_value {
+                        break Some(q);
+                    }
+                    at = q + 1;
+                }
+            }
+        };
+        let end = open.unwrap_or(buf.len());
+        if let Some(cut) = break_before(&buf[..end], plain) {
+            best = Some(cut);
+        }
+        let Some(open) = open else { return best };
+        // Inside the quoted value: `""` is a quote; any other quote closes it.
+        let mut q = open + 1;
+        loop {
+            // An open quote to the buffer's end: no cut after it.
+            let Some(i) = memchr::memchr(b'"', &buf[q..]) else { return best };
+            let close = q + i;
+            match buf.get(close + 1) {
+                Some(b'"') => q = close + 2,
+                Some(_) => {
+                    plain = close + 1;
+                    at = close + 1;
+                    break;
+                }
+                // The buffer ends on this quote: whether it closes the value
+                // is not known yet.
+                None => return best,
+            }
+        }
+    }
+}
+
+/// Just after the last line break in `buf[from..]` whose meaning is known.
+fn break_before(buf: &[u8], from: usize) -> Option<usize> {
+    let mut end = buf.len();
+    while end > from {
+        let i = from + memchr::memrchr2(b'\n', b'\r', &buf[from..end])?;
+        match (buf[i], buf.get(i + 1)) {
+            (b'\n', _) => return Some(i + 1),
+            // A lone CR with its next byte read (a CRLF would have given its LF).
+            (b'\r', Some(_)) => return Some(i + 1),
+            _ => end = i,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse::{ByteRecord, Parser};
+    use super::*;
+
+    /// Every record of `text`, read whole and read in blocks cut at every
+    /// possible buffer length: the same records on the same lines.
+    fn same_as_whole(text: &[u8]) {
+        let whole = records(&mut Parser::new(text, b','));
+        for size in 1..=text.len() {
+            let mut got = Vec::new();
+            let mut line = 1;
+            let mut rest = text;
+            while !rest.is_empty() {
+                let head = &rest[..size.min(rest.len())];
+                let at_end = head.len() == rest.len();
+                let cut = if at_end { Some(head.len()) } else { last_record_end(head, b',') };
+                let Some(cut) = cut.filter(|&c| c > 0) else {
+                    // No cut in this prefix: the splitter reads on; here, the
+                    // rest is parsed whole from its line.
+                    let mut p = Parser::starting(&b""[..], rest.to_vec(), line, b',');
+                    got.extend(records(&mut p));
+                    break;
+                };
+                let mut p = Parser::over(&rest[..cut], line, b',');
+                got.extend(records(&mut p));
+                line += line_breaks(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            assert_eq!(got, whole, "buffer of {size} bytes over {:?}", String::from_utf8_lossy(text));
+        }
+    }
+
+    fn records<R: std::io::Read>(p: &mut Parser<'_, R>) -> Vec<(u64, u64, Vec<Vec<u8>>)> {
+        let mut out = Vec::new();
+        let mut rec = ByteRecord::default();
+        while p.next_record(&mut rec).unwrap_or(false) {
+            out.push((rec.line, rec.end_line, rec.fields().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_cut_only_between_records() {
+        same_as_whole(b"a,b\n1,2\n3,4\n");
+        same_as_whole(b"a,b\r\n1,\"x\ny\"\r\n3,\"\"\"\"\r\n\"q,\n\",5");
+        same_as_whole(b"a,b\r1,2\r3,4\r");
+        // A quote inside an unquoted value is text, not an opening quote.
+        same_as_whole(b"a,b\n5\"3,\"\nx\"\n1,2\n");
+        // Text after a closing quote, then a line break.
+        same_as_whole(b"a,b\n\"ab\"c,d\ne,\"f\"\"\n\"\n");
+        same_as_whole(b"\"\n\",\n\n,\"\"\n\r\n\r");
+    }
+
+    #[test]
+    fn line_breaks_counted_as_the_parser_does() {
+        assert_eq!(line_breaks(b"a\nb\r\nc\rd"), 3);
+        assert_eq!(line_breaks(b"a\r"), 1);
+    }
+
+    #[test]
+    fn no_cut_inside_a_quoted_value() {
+        assert_eq!(last_record_end(b"a,\"x\ny", b','), None);
+        assert_eq!(last_record_end(b"1\na,\"x\ny", b','), Some(2));
+        assert_eq!(last_record_end(b"1\na,\"x\"\ny", b','), Some(8));
+        // A closing quote as the last byte: not known yet.
+        assert_eq!(last_record_end(b"1\na,\"x\"", b','), Some(2));
+    }
+}
