@@ -1,14 +1,13 @@
 //! From valid rows to per-fiscal-year tallies. Rows are classified as they
-//! stream in (rules), combined by what they are tallied by (one entry per
-//! distinct key, with its number of reports), and every chunk of keys is
-//! counted with polars group-bys, so memory stays bounded by the chunk size
-//! however many records the inputs hold.
+//! stream in (rules) and counted at once into each year's tallies: every
+//! table is a count (by matrix cell, cause, equipment, service) or a number
+//! of distinct carriers, so a worker adds to arrays and a small set, and
+//! memory does not grow with the number of records.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use anyhow::Result;
-use polars::prelude::{col, len, Column, DataFrame, IntoLazy};
 
 use crate::carriers::{CarrierMap, CarrierNames};
 use crate::period::Period;
@@ -16,10 +15,6 @@ use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
 use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
-
-/// Distinct keys per polars chunk: big enough to amortise a query, small
-/// enough that ten million records never sit in memory at once.
-const CHUNK_ROWS: usize = 1 << 20;
 
 /// The matrix row of an information leak (注2③), after the duration bins.
 pub fn info_leak_row() -> usize {
@@ -220,56 +215,14 @@ impl Aggregate {
     }
 }
 
-/// What a counted report is tallied by: its year, form, matrix cell,
-/// cause, equipment, services and carrier.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    fy: i32,
-    detailed: bool,
-    dbin: u32,
-    ubin: u32,
-    cause: u32,
-    equipment: u32,
-    services: u32,
-    carrier: u64,
-}
-
-/// Reports waiting to be counted, combined by key as they come (a worker's
-/// combiner: the same key is one entry with its number of reports), so
-/// polars groups distinct keys, not every report.
-#[derive(Default)]
-struct Chunk {
-    keys: HashMap<Key, u64, foldhash::fast::RandomState>,
-}
-
-impl Chunk {
-    fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    fn add(&mut self, key: Key) {
-        *self.keys.entry(key).or_insert(0) += 1;
-    }
-
-    fn take_frame(&mut self) -> Result<DataFrame> {
-        let keys = std::mem::take(&mut self.keys);
-        let height = keys.len();
-        let column = |f: fn(&Key) -> u32| keys.keys().map(f).collect::<Vec<u32>>();
-        Ok(DataFrame::new(
-            height,
-            vec![
-                Column::new("fy".into(), keys.keys().map(|k| k.fy).collect::<Vec<i32>>()),
-                Column::new("detailed".into(), keys.keys().map(|k| k.detailed).collect::<Vec<bool>>()),
-                Column::new("dbin".into(), column(|k| k.dbin)),
-                Column::new("ubin".into(), column(|k| k.ubin)),
-                Column::new("cause".into(), column(|k| k.cause)),
-                Column::new("equipment".into(), column(|k| k.equipment)),
-                Column::new("services".into(), column(|k| k.services)),
-                Column::new("carrier".into(), keys.keys().map(|k| k.carrier).collect::<Vec<u64>>()),
-                Column::new("n".into(), keys.values().copied().collect::<Vec<u64>>()),
-            ],
-        )?)
-    }
+/// One spelling of a carrier's name as met by a worker.
+struct Spelling {
+    /// A 64-bit hash of the carrier's key: it names the carrier without a
+    /// table shared by workers.
+    key: u64,
+    times: u64,
+    /// (fiscal year, detailed) of the counted reports it made: a few.
+    counted_in: Vec<(i32, bool)>,
 }
 
 /// One worker's counting state while rows stream in; workers' counters
@@ -277,7 +230,6 @@ impl Chunk {
 struct Counter {
     year: i32,
     period: Period,
-    chunk: Chunk,
     years: BTreeMap<i32, YearTally>,
     major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
     /// (fiscal year, accident id) → carriers of reports naming an accident
@@ -290,9 +242,9 @@ struct Counter {
     map: std::sync::Arc<CarrierMap>,
     /// A line per counted report of the year (incidents.csv), on disk.
     spool: Option<crate::incidents::LineSpool>,
-    /// Spelling → (carrier key, times met): few distinct spellings, so
+    /// Spelling → its carrier: few distinct spellings, so
     /// each is normalized once per worker.
-    spellings: HashMap<String, (u64, u64), foldhash::fast::RandomState>,
+    spellings: HashMap<String, Spelling, foldhash::fast::RandomState>,
 }
 
 impl Counter {
@@ -325,15 +277,10 @@ impl Counter {
             }
             return;
         }
-        let set = rules::set_index_at(&row.started_at);
-        let tally = self.years.entry(fy).or_default();
-        tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
-        tally.rule_sets[set.unwrap_or(rules::book().sets.len())] += 1;
-        let set = set.map(|i| &rules::book().sets[i]);
+        let set_index = rules::set_index_at(&row.started_at);
+        let set = set_index.map(|i| &rules::book().sets[i]);
         let (dbin, ubin) = cell_of(row);
-        // A 64-bit hash of the carrier's key names it without a table
-        // shared by workers.
-        let carrier = self.carrier_key(row.carrier);
+        self.note_carrier(row.carrier, fy, row.detailed);
         if row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
@@ -359,100 +306,50 @@ impl Counter {
                 self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
             }
         }
-        let c = &mut self.chunk;
-        c.add(Key {
-            fy,
-            detailed: row.detailed,
-            dbin: dbin as u32,
-            ubin: ubin as u32,
-            cause: row.cause as u32,
-            equipment: row.equipment.unwrap_or(equipment_unknown()) as u32,
-            services: row.services,
-            carrier,
-        });
-        if c.len() >= CHUNK_ROWS && self.error.is_none() {
-            if let Err(e) = self.flush() {
-                self.error = Some(e);
-            }
+        let tally = self.years.entry(fy).or_default();
+        tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
+        tally.rule_sets[set_index.unwrap_or(rules::book().sets.len())] += 1;
+        if !row.detailed {
+            tally.simple_reports += 1;
+            return;
+        }
+        tally.detailed_reports += 1;
+        tally.matrix[dbin][ubin] += 1;
+        tally.causes[row.cause] += 1;
+        tally.equipment[row.equipment.unwrap_or(equipment_unknown())] += 1;
+        let mut services = row.services;
+        while services != 0 {
+            tally.services[services.trailing_zeros() as usize] += 1;
+            services &= services - 1;
         }
     }
 
-    fn carrier_key(&mut self, spelling: &str) -> u64 {
-        if let Some((k, n)) = self.spellings.get_mut(spelling) {
-            *n += 1;
-            return *k;
+    /// Note that the carrier of this spelling reported in this year and form.
+    fn note_carrier(&mut self, spelling: &str, fy: i32, detailed: bool) {
+        let s = match self.spellings.get_mut(spelling) {
+            Some(s) => s,
+            None => {
+                let key = self.map.key(spelling).0;
+                self.spellings.entry(spelling.to_string()).or_insert(Spelling { key, times: 0, counted_in: Vec::new() })
+            }
+        };
+        s.times += 1;
+        if !s.counted_in.contains(&(fy, detailed)) {
+            s.counted_in.push((fy, detailed));
         }
-        let (k, _) = self.map.key(spelling);
-        self.spellings.insert(spelling.to_string(), (k, 1));
-        k
     }
 
-    /// Count the buffered rows with polars and fold them into the tallies.
-    fn flush(&mut self) -> Result<()> {
-        if self.chunk.len() == 0 {
-            return Ok(());
-        }
-        let df = self.chunk.take_frame()?;
-        let by_cell = df
-            .clone()
-            .lazy()
-            .group_by([col("fy"), col("detailed"), col("dbin"), col("ubin"), col("cause"), col("equipment")])
-            .agg([col("n").sum()])
-            .collect()
-            .map_err(|e| anyhow::anyhow!("counting reports by cell, cause and equipment: {e}"))?;
-        let by_services = df
-            .clone()
-            .lazy()
-            .filter(col("detailed"))
-            .group_by([col("fy"), col("services")])
-            .agg([col("n").sum()])
-            .collect()
-            .map_err(|e| anyhow::anyhow!("counting services: {e}"))?;
-        let by_carrier = df
-            .lazy()
-            .group_by([col("fy"), col("detailed"), col("carrier")])
-            .agg([len().alias("keys")])
-            .collect()
-            .map_err(|e| anyhow::anyhow!("counting carriers: {e}"))?;
-
-        let (fy, detailed, n) = (by_cell.column("fy")?.i32()?, by_cell.column("detailed")?.bool()?, by_cell.column("n")?.u64()?);
-        let dbin = by_cell.column("dbin")?.u32()?;
-        let ubin = by_cell.column("ubin")?.u32()?;
-        let cause = by_cell.column("cause")?.u32()?;
-        let equipment = by_cell.column("equipment")?.u32()?;
-        for i in 0..by_cell.height() {
-            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
-            let n = n.get(i).unwrap_or_default();
-            if !detailed.get(i).unwrap_or_default() {
-                t.simple_reports += n;
-                continue;
-            }
-            t.detailed_reports += n;
-            t.matrix[dbin.get(i).unwrap_or_default() as usize][ubin.get(i).unwrap_or_default() as usize] += n;
-            t.causes[cause.get(i).unwrap_or_default() as usize] += n;
-            t.equipment[equipment.get(i).unwrap_or_default() as usize] += n;
-        }
-
-        let (fy, services, n) = (by_services.column("fy")?.i32()?, by_services.column("services")?.u32()?, by_services.column("n")?.u64()?);
-        for i in 0..by_services.height() {
-            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
-            let mask = services.get(i).unwrap_or_default();
-            let n = n.get(i).unwrap_or_default();
-            for (bit, count) in t.services.iter_mut().enumerate() {
-                if mask & (1 << bit) != 0 {
-                    *count += n;
-                }
+    /// Fold the carriers met into the years' distinct carriers.
+    fn flush(&mut self) {
+        for s in self.spellings.values_mut() {
+            for (fy, detailed) in std::mem::take(&mut s.counted_in) {
+                let t = self.years.entry(fy).or_default();
+                match detailed {
+                    true => t.detailed_carriers.insert(s.key),
+                    false => t.simple_carriers.insert(s.key),
+                };
             }
         }
-
-        let (fy, detailed, carrier) =
-            (by_carrier.column("fy")?.i32()?, by_carrier.column("detailed")?.bool()?, by_carrier.column("carrier")?.u64()?);
-        for i in 0..by_carrier.height() {
-            let t = self.years.entry(fy.get(i).unwrap_or_default()).or_default();
-            let set = if detailed.get(i).unwrap_or_default() { &mut t.detailed_carriers } else { &mut t.simple_carriers };
-            set.insert(carrier.get(i).unwrap_or_default());
-        }
-        Ok(())
     }
 
     /// Fold another worker's counter into this one.
@@ -471,8 +368,8 @@ impl Counter {
         }
         self.outside_duty.extend(other.outside_duty);
         self.error = self.error.take().or(other.error);
-        for (spelling, (k, n)) in other.spellings {
-            self.spellings.entry(spelling).or_insert((k, 0)).1 += n;
+        for (spelling, o) in other.spellings {
+            self.spellings.entry(spelling).or_insert(Spelling { key: o.key, times: 0, counted_in: Vec::new() }).times += o.times;
         }
     }
 
@@ -539,7 +436,6 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
     let new_counter = || Counter {
         year,
         period,
-        chunk: Chunk::default(),
         years: BTreeMap::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),
@@ -564,7 +460,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
     let mut counter = new_counter();
     let mut spools = Vec::new();
     for mut c in counters {
-        c.flush()?;
+        c.flush();
         spools.extend(c.spool.take());
         counter.merge(c);
     }
@@ -581,7 +477,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
     }
     counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     let mut carriers = CarrierNames::default();
-    for (spelling, (k, n)) in &counter.spellings {
+    for (spelling, Spelling { key: k, times: n, .. }) in &counter.spellings {
         carriers.add(*k, spelling, *n, map.key(spelling).1);
     }
     let mut majors = counter.accidents();

@@ -40,7 +40,7 @@ pub struct ReadArgs {
 
 impl ReadArgs {
     pub fn options(&self, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
-        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, keep_incidents: false, progress }
+        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, keep_incidents: false, progress, ..Default::default() }
     }
 }
 

@@ -16,35 +16,69 @@ use super::Row;
 const MAX_WIDTH: usize = 64;
 
 /// A vocabulary's codes, for an exact match only (aliases and labels go
-/// through the full check, which normalizes them). Codes up to 16 bytes are
-/// compared as one 128-bit number: no call per candidate.
+/// through the full check, which normalizes them), found by a hash chosen
+/// so that no two codes share a slot: one look and one compare, whatever
+/// the vocabulary's size.
 struct Codes {
-    short: Vec<(u128, usize)>,
+    /// The multiplier and slot → the code's index (`EMPTY`: none); `None`
+    /// when no hash without collisions was found (codes compared in turn).
+    slots: Option<(u64, Vec<u8>)>,
+    sigs: Vec<Sig>,
     codes: Vec<&'static str>,
 }
 
-/// Up to 16 bytes as a number, with the length in the top byte.
-fn packed(v: &[u8]) -> Option<u128> {
-    (v.len() < 16).then(|| {
-        let mut b = [0u8; 16];
-        b[..v.len()].copy_from_slice(v);
-        b[15] = v.len() as u8;
-        u128::from_le_bytes(b)
-    })
+const SLOTS: usize = 1024;
+const EMPTY: u8 = u8::MAX;
+
+/// A value's first and last eight bytes and its length: equal signatures
+/// are equal values up to 16 bytes; longer ones are compared in full.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Sig(u64, u64, usize);
+
+fn sig(v: &[u8]) -> Sig {
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let n = v.len().min(8);
+    Sig(word(&v[..n]), word(&v[v.len() - n..]), v.len())
+}
+
+fn slot(s: Sig, seed: u64) -> usize {
+    ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 54) as usize
 }
 
 impl Codes {
     fn of(voc: &Vocabulary) -> Codes {
         let codes: Vec<&'static str> = voc.codes.iter().map(|c| c.code).collect();
-        let short = codes.iter().enumerate().filter_map(|(i, c)| Some((packed(c.as_bytes())?, i))).collect();
-        Codes { short, codes }
+        let sigs: Vec<Sig> = codes.iter().map(|c| sig(c.as_bytes())).collect();
+        // Odd multipliers, tried in a fixed order: the same table every run.
+        let mut seeds = (0..10_000u64).map(|i| 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(2 * i + 1) | 1);
+        let slots = (codes.len() < usize::from(EMPTY))
+            .then(|| {
+                seeds.find_map(|seed| {
+                    let mut slots = vec![EMPTY; SLOTS];
+                    for (i, s) in sigs.iter().enumerate() {
+                        let at = &mut slots[slot(*s, seed)];
+                        if *at != EMPTY {
+                            return None;
+                        }
+                        *at = i as u8;
+                    }
+                    Some((seed, slots))
+                })
+            })
+            .flatten();
+        Codes { slots, sigs, codes }
     }
 
     fn find(&self, v: &[u8]) -> Option<usize> {
-        match packed(v) {
-            Some(k) => self.short.iter().find(|(c, _)| *c == k).map(|(_, i)| *i),
-            None => self.codes.iter().position(|c| c.as_bytes() == v),
-        }
+        let Some((seed, slots)) = &self.slots else { return self.codes.iter().position(|c| c.as_bytes() == v) };
+        let s = sig(v);
+        let i = usize::from(slots[slot(s, *seed)]);
+        let same = self.sigs.get(i) == Some(&s) && (v.len() <= 16 || self.codes[i].as_bytes() == v);
+        same.then_some(i)
     }
 
     /// An optional code: empty is the first code.
@@ -345,6 +379,30 @@ mod tests {
         // Another column order and fewer columns.
         let header = "services,incident_id,duration_min,carrier,report_form,started_at,affected_users,cause";
         assert_eq!(agrees(header, &["ftth,y,5,B,detailed,2021-01-01 00:00,3,unknown", "ftth,y,5,B,simple,2021-01-01 00:00,3,unknown"]), 1);
+    }
+
+    #[test]
+    fn codes_are_found_by_their_slot() {
+        let v = vocabularies();
+        for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
+            let codes = Codes::of(voc);
+            assert!(codes.slots.is_some(), "a hash without collisions");
+            for (i, c) in voc.codes.iter().enumerate() {
+                assert_eq!(codes.find(c.code.as_bytes()), Some(i));
+                let mut near = c.code.as_bytes().to_vec();
+                near.push(b'x');
+                assert_eq!(codes.find(&near), voc.codes.iter().position(|o| o.code.as_bytes() == near));
+                assert_eq!(codes.find(&c.code.as_bytes()[1..]), voc.codes.iter().position(|o| o.code.as_bytes() == &c.code.as_bytes()[1..]));
+            }
+            assert_eq!(codes.find(b""), None);
+            assert_eq!(codes.find(b"a code longer than sixteen bytes"), None);
+            // Same first and last eight bytes and length, other middle.
+            if let Some(long) = voc.codes.iter().map(|c| c.code).find(|c| c.len() > 17) {
+                let mut other = long.as_bytes().to_vec();
+                other[8] ^= 1;
+                assert_eq!(codes.find(&other), None, "{long}");
+            }
+        }
     }
 
     #[test]

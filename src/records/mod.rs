@@ -211,6 +211,13 @@ pub struct ReadOptions {
     pub keep_incidents: bool,
     /// Byte counter for a progress display, advanced as files are read.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// For tests and the fuzz target, which compare readings: the block
+    /// size to cut files at (default `split::BLOCK_BYTES`), and every row
+    /// through the full check (no fast path).
+    #[doc(hidden)]
+    pub block_bytes: Option<usize>,
+    #[doc(hidden)]
+    pub full_check: bool,
 }
 
 /// Read every file, calling `sink` with each valid row.
@@ -283,6 +290,54 @@ pub fn row_column() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use header::HEADER_SEARCH_ROWS;
+
+    /// Everything a reading found: valid rows (in line order), errors,
+    /// rejected lines, counts.
+    fn reading(text: &[u8], opts: &ReadOptions) -> String {
+        let rows = std::sync::Mutex::new(Vec::new());
+        let report = read_csv_bytes("t.csv", text, opts, |r| rows.lock().unwrap().push(format!("{r:?}"))).unwrap();
+        let mut rows = rows.into_inner().unwrap();
+        rows.sort();
+        let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+        let rejected: Vec<(u64, u64)> = report.rejected.iter().map(|r| (r.line, r.end_line)).collect();
+        format!("{rows:#?}\n{errors:#?}\n{rejected:?}\n{} {} {} {}", report.rows(), report.rejected_rows(), report.problems(), report.fatal())
+    }
+
+    #[test]
+    fn blocks_of_any_size_and_the_full_check_read_the_same() {
+        let header = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,summary";
+        let long = format!("\"{}\"", "line, with a comma\n".repeat(40));
+        let body = [
+            "a1,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,plain",
+            "a2,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,\"two\nlines\"",
+            "a3,X社,詳細,2020/5/1 10:00,１２０,100人,FTTH,自然故障,,labels",
+            "",
+            "a4,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,5\"3 inch",
+            "a5,X社,detailed,2020-05-01 10:00,-1,100,ftth,natural_failure,,bad",
+            ",,,,,,,,,",
+            "a6,X社,simple,2020-05-01 10:00,120,100,ftth,natural_failure,router,bad form",
+            &format!("a7,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,{long}"),
+            "a8,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,\"ab\"c",
+            "a9,X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,last",
+        ]
+        .join("\n");
+        for end in ["\n", "", "\na10,X社,detailed,2020-05-01 10:00,120,\"100,ftth\n"] {
+            for newline in ["\n", "\r\n", "\r"] {
+                // Rows past those read while the header is looked for.
+                let filler: String = (0..HEADER_SEARCH_ROWS + 2).map(|i| format!("f{i},X社,detailed,2020-05-01 10:00,120,100,ftth,natural_failure,,filler\n")).collect();
+                let text = format!("title\n{header}\n{filler}{body}{end}").replace('\n', newline);
+                let whole = reading(text.as_bytes(), &ReadOptions { full_check: true, ..Default::default() });
+                for block in [1, 2, 3, 7, 16, 64, 1 << 20] {
+                    for full_check in [false, true] {
+                        let opts = ReadOptions { block_bytes: Some(block), full_check, ..Default::default() };
+                        assert_eq!(reading(text.as_bytes(), &opts), whole, "blocks of {block}, full check {full_check}, {newline:?} {end:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn files_are_hashed_while_read() {

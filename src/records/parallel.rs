@@ -14,7 +14,7 @@ use super::fast::Fast;
 use super::ids::{id_key_hash, IdSet};
 use super::open::{Opened, Source};
 use super::parse::{ByteRecord, ParseError, Parser};
-use super::split::{Block, Next, Splitter};
+use super::split::{Block, Next, Splitter, BLOCK_BYTES};
 use super::{FileReport, ReadOptions, ReadReport, Rejected, Row, RowError, ERRORS_PER_FILE};
 
 /// What one worker found in one file.
@@ -90,14 +90,15 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         }
         Source::Csv { parser, pending, unclosed } => {
             let delimiter = layout.delimiter.unwrap_or(b',');
-            let fast = (encoding == Encoding::Utf8).then(|| Fast::new(index, &layout)).flatten();
+            let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout)).flatten();
+            let block_bytes = opts.block_bytes.unwrap_or(BLOCK_BYTES);
             let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(2 * sinks.len() + 2);
             let (empty_tx, empty_rx) = channel::<Vec<u8>>();
             // Workers share the receiver; when the last one ends (even by a
             // panic) it is dropped, so the reader stops instead of blocking.
             let full = std::sync::Arc::new(Mutex::new(full_rx));
             std::thread::scope(|scope| -> Result<Vec<Partial>> {
-                scope.spawn(move || read_blocks(parser, pending, unclosed, delimiter, full_tx, empty_rx));
+                scope.spawn(move || read_blocks(parser, pending, unclosed, (delimiter, block_bytes), full_tx, empty_rx));
                 let workers: Vec<_> = sinks
                     .iter_mut()
                     .map(|sink| {
@@ -111,16 +112,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                                         w.block(&block, sink);
                                         let _ = back.send(block.bytes);
                                     }
-                                    Err(ParseError::UnclosedQuote(u)) => {
-                                        w.part.fatal = true;
-                                        w.part.errors.push(fc.error(
-                                            u.line,
-                                            super::row_column(),
-                                            "\"".into(),
-                                            crate::say!("a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
-                                            true,
-                                        ));
-                                    }
+                                    Err(ParseError::UnclosedQuote(u)) => w.unclosed(&u),
                                     Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &fc.name)),
                                 }
                             }
@@ -202,11 +194,12 @@ impl Worker<'_, '_> {
     /// Every record of a block: plain lines of a clean UTF-8 block through
     /// the fast path, the rest through the parser and the full check.
     fn block(&mut self, block: &Block, sink: &mut impl FnMut(&Row)) {
-        let clean = || simdutf8::basic::from_utf8(&block.bytes).ok().filter(|_| memchr::memmem::find(&block.bytes, "\u{FFFD}".as_bytes()).is_none());
+        let bytes = block.records();
+        let clean = || simdutf8::basic::from_utf8(bytes).ok().filter(|_| memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none());
         let text = self.fast.and_then(|fast| Some((fast, clean()?)));
         // No quote and no CR in the whole block: lines need no look for them.
-        let plain = memchr::memchr2(b'"', b'\r', &block.bytes).is_none();
-        let mut parser = Parser::over(&block.bytes, block.line, self.delimiter);
+        let plain = memchr::memchr2(b'"', b'\r', bytes).is_none();
+        let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
             if let Some((fast, text)) = text {
                 if let Some((row, taken)) = fast.row(text, plain, parser.pos(), parser.line()) {
@@ -218,13 +211,38 @@ impl Worker<'_, '_> {
                 }
             }
             let mut raw = std::mem::take(&mut self.raw);
-            match parser.next_record(&mut raw) {
-                Ok(true) => self.record(&mut raw, sink),
-                // A block holds whole records: it cannot end inside a quote.
-                Ok(false) | Err(_) => break,
-            }
+            let more = match parser.next_record(&mut raw) {
+                Ok(true) => {
+                    self.record(&mut raw, sink);
+                    true
+                }
+                Ok(false) => false,
+                // Only the file's last block can end inside a quote.
+                Err(ParseError::UnclosedQuote(u)) => {
+                    self.unclosed(&u);
+                    false
+                }
+                // A block in memory has nothing more to read.
+                Err(ParseError::Io(_)) => false,
+            };
             self.raw = raw;
+            if !more {
+                break;
+            }
         }
+    }
+
+    /// The file ends inside a quoted value: nothing after its opening
+    /// quote can be read as records.
+    fn unclosed(&mut self, u: &super::parse::UnclosedQuote) {
+        self.part.fatal = true;
+        self.part.errors.push(self.fc.error(
+            u.line,
+            super::row_column(),
+            "\"".into(),
+            crate::say!("a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
+            true,
+        ));
     }
 }
 
@@ -234,7 +252,7 @@ fn read_blocks(
     parser: super::open::CsvParser,
     pending: Vec<ByteRecord>,
     unclosed: Option<super::parse::UnclosedQuote>,
-    delimiter: u8,
+    (delimiter, block_bytes): (u8, usize),
     full: SyncSender<Result<Work, ParseError>>,
     empty: Receiver<Vec<u8>>,
 ) {
@@ -247,7 +265,7 @@ fn read_blocks(
         return;
     }
     let (src, rest, line) = parser.into_parts();
-    let mut split = Splitter::new(src, rest, line, delimiter);
+    let mut split = Splitter::new(src, rest, line, delimiter, block_bytes);
     loop {
         let work = match split.next_block(empty.try_recv().unwrap_or_default()) {
             Ok(Next::Block(block)) => Ok(Work::Block(block)),
@@ -260,7 +278,7 @@ fn read_blocks(
                 let mut rec = ByteRecord::default();
                 let parsed = parser.next_record(&mut rec);
                 let (src, rest, line) = parser.into_parts();
-                split = Splitter::new(src, rest, line, delimiter);
+                split = Splitter::new(src, rest, line, delimiter, block_bytes);
                 match parsed {
                     Ok(_) => Ok(Work::Records(vec![rec])),
                     Err(e) => Err(e),

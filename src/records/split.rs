@@ -17,11 +17,19 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 /// alone, with the parser's bounds on what a record may keep.
 pub const MAX_BLOCK_BYTES: usize = 64 << 20;
 
-/// Whole records, the first starting on `line`.
+/// Whole records, the first starting on `line`: the first `len` bytes of
+/// `bytes` (a buffer reused as it is, so it is never zeroed again).
 #[derive(Debug, Default)]
 pub struct Block {
     pub bytes: Vec<u8>,
+    pub len: usize,
     pub line: u64,
+}
+
+impl Block {
+    pub fn records(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// What the reading thread has next.
@@ -34,6 +42,9 @@ pub enum Next {
 
 pub struct Splitter<R> {
     src: R,
+    /// Bytes read at a time, and the most a block may hold.
+    block: usize,
+    max_block: usize,
     /// Read but not handed out yet: the start of a record.
     carry: Vec<u8>,
     line: u64,
@@ -42,9 +53,12 @@ pub struct Splitter<R> {
 }
 
 impl<R: Read> Splitter<R> {
-    /// `carry`: bytes already read (from a record's start), `line`: its line.
-    pub fn new(src: R, carry: Vec<u8>, line: u64, delimiter: u8) -> Self {
-        Splitter { src, carry, line, delimiter, eof: false }
+    /// `carry`: bytes already read (from a record's start), `line`: its
+    /// line; `block`: bytes to read at a time (the longest block is 64 times
+    /// as long).
+    pub fn new(src: R, carry: Vec<u8>, line: u64, delimiter: u8, block: usize) -> Self {
+        let block = block.max(1);
+        Splitter { src, block, max_block: block.saturating_mul(MAX_BLOCK_BYTES / BLOCK_BYTES), carry, line, delimiter, eof: false }
     }
 
     /// The source and the bytes read from it but not handed out.
@@ -54,37 +68,48 @@ impl<R: Read> Splitter<R> {
 
     /// The next block, built in `buf` (a buffer handed back for reuse).
     pub fn next_block(&mut self, mut buf: Vec<u8>) -> std::io::Result<Next> {
-        buf.clear();
-        std::mem::swap(&mut buf, &mut self.carry);
-        // `buf` holds the carried start of a record; read until a cut is found.
+        // `buf` starts with the carried start of a record. A cut is looked
+        // for in its first `limit` bytes, read as needed; with none there,
+        // in twice as many.
+        let mut filled = self.carry.len();
+        if buf.len() < filled {
+            buf.resize(filled, 0);
+        }
+        buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut limit = self.block;
         loop {
-            let want = BLOCK_BYTES.max(buf.len() / 2);
-            if !self.eof {
-                // Room for the carried start too, so a reused buffer never grows.
-                buf.reserve(want + BLOCK_BYTES / 8);
-                let start = buf.len();
-                buf.resize(start + want, 0);
-                let n = read_up_to(&mut self.src, &mut buf[start..])?;
-                buf.truncate(start + n);
+            if filled < limit && !self.eof {
+                let want = limit - filled;
+                if buf.len() < limit {
+                    // Only a new or short buffer is zeroed; a little room
+                    // over, for the next carried start.
+                    buf.resize(limit + limit / 8, 0);
+                }
+                let n = read_up_to(&mut self.src, &mut buf[filled..limit])?;
+                filled += n;
                 self.eof = n < want;
             }
-            if buf.is_empty() {
+            if filled == 0 {
                 return Ok(Next::End);
             }
-            let cut = if self.eof { Some(buf.len()) } else { last_record_end(&buf, self.delimiter) };
+            let cut = match self.eof && filled <= limit {
+                true => Some(filled),
+                false => last_record_end(&buf[..filled.min(limit)], self.delimiter),
+            };
             match cut {
                 Some(cut) => {
-                    self.carry.extend_from_slice(&buf[cut..]);
-                    buf.truncate(cut);
+                    self.carry.extend_from_slice(&buf[cut..filled]);
                     let line = self.line;
-                    self.line += line_breaks(&buf);
-                    return Ok(Next::Block(Block { bytes: buf, line }));
+                    self.line += line_breaks(&buf[..cut]);
+                    return Ok(Next::Block(Block { bytes: buf, len: cut, line }));
                 }
-                None if buf.len() >= MAX_BLOCK_BYTES => {
+                None if limit >= self.max_block => {
+                    buf.truncate(filled);
                     self.carry = buf;
                     return Ok(Next::Long);
                 }
-                None => {}
+                None => limit = limit.saturating_mul(2),
             }
         }
     }
