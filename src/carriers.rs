@@ -8,8 +8,19 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::records::id_hash;
 use crate::records::normalize::carrier_key;
+
+/// FNV-1a, then a 64-bit finaliser: a carrier's key as a number, the same
+/// in every run (outputs list carriers in its order).
+pub fn name_hash(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
 
 /// Spellings a user maps to one carrier (`--carriers FILE`: a CSV with the
 /// columns `spelling,carrier`).
@@ -49,8 +60,8 @@ impl CarrierMap {
     pub fn key(&self, raw: &str) -> (u64, Option<&str>) {
         let k = carrier_key(raw);
         match self.to.get(&k) {
-            Some(name) => (id_hash(&carrier_key(name)), Some(name.as_str())),
-            None => (id_hash(&k), None),
+            Some(name) => (name_hash(&carrier_key(name)), Some(name.as_str())),
+            None => (name_hash(&k), None),
         }
     }
 }

@@ -36,13 +36,15 @@ const EMPTY: u8 = u8::MAX;
 struct Sig(u64, u64, usize);
 
 fn sig(v: &[u8]) -> Sig {
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
-    };
-    let n = v.len().min(8);
-    Sig(word(&v[..n]), word(&v[v.len() - n..]), v.len())
+    let n = v.len();
+    match (v.first_chunk::<8>(), v.last_chunk::<8>()) {
+        (Some(a), Some(b)) => Sig(u64::from_le_bytes(*a), u64::from_le_bytes(*b), n),
+        // Shorter than eight bytes: the bytes themselves, twice.
+        _ => {
+            let a = v.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+            Sig(a, a, n)
+        }
+    }
 }
 
 fn slot(s: Sig, seed: u64) -> usize {

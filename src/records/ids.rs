@@ -18,20 +18,15 @@ pub struct IdSet {
     collisions: HashSet<u64>,
 }
 
-/// FNV-1a, then a 64-bit finaliser: fast on short ids.
-pub fn id_hash(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 33)
-}
-
-/// The hash an id is checked by.
+/// The hash an id is checked by (after NFKC): foldhash with a fixed seed,
+/// the same in both looks at the files.
 pub fn id_key_hash(id: &str) -> u64 {
     id_hash(&nfkc(id))
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::fast::FixedState::with_seed(0x6a69_6b6f).hash_one(id.as_bytes())
 }
 
 impl IdSet {

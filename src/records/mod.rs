@@ -29,7 +29,6 @@ pub use check::{shown, Problem, CELL_CHARS};
 pub use dates::{civil_from_days, days_from_civil, days_in_month, Minute};
 pub use decode::Encoding;
 pub use header::{canonical_column, Column, COLUMNS};
-pub use ids::id_hash;
 pub use inputs::{expand_inputs, Inputs};
 
 /// One valid report. Text fields borrow from the reader's buffer.
