@@ -93,6 +93,16 @@ impl Codes {
     }
 }
 
+/// What one worker has worked out already: the service mask of a cell as
+/// written (a few combinations of services fill most cells), kept in a
+/// small table by the cell's hash.
+#[derive(Default)]
+pub struct Memo {
+    services: Vec<(Vec<u8>, u32)>,
+}
+
+const MEMO_SLOTS: usize = 64;
+
 pub struct Fast<'a> {
     file: usize,
     layout: &'a Layout,
@@ -139,7 +149,7 @@ impl<'a> Fast<'a> {
     /// full check must look at it (a quote, a lone CR, no line break, or a
     /// value not written as the contract writes it).
     /// `plain`: the block holds no quote and no CR at all.
-    pub fn row<'r>(&self, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
+    pub fn row<'r>(&self, memo: &mut Memo, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
         let bytes = &block.as_bytes()[at..];
         let end = memchr::memchr(b'\n', bytes)?;
         let taken = end + 1;
@@ -190,7 +200,7 @@ impl<'a> Fast<'a> {
             b"" => None,
             v => Some(digits(v)?),
         };
-        let services = self.services(raw(col::SERVICES))?;
+        let services = self.services_memo(memo, raw(col::SERVICES))?;
         let cause = self.causes.find(raw(col::CAUSE))?;
         let equipment = match raw(col::EQUIPMENT) {
             b"" => None,
@@ -229,6 +239,24 @@ impl<'a> Fast<'a> {
         Some((row, taken))
     }
 
+    /// `services`, looked up in the worker's memo first.
+    fn services_memo(&self, memo: &mut Memo, v: &[u8]) -> Option<u32> {
+        if memo.services.is_empty() {
+            memo.services.resize(MEMO_SLOTS, (Vec::new(), 0));
+        }
+        let s = sig(v);
+        let (cell, mask) = &mut memo.services[slot(s, 0x9E37_79B9_7F4A_7C15) % MEMO_SLOTS];
+        // A mask kept is never 0: an empty slot never answers.
+        if *mask != 0 && cell.as_slice() == v {
+            return Some(*mask);
+        }
+        let found = self.services(v)?;
+        cell.clear();
+        cell.extend_from_slice(v);
+        *mask = found;
+        Some(found)
+    }
+
     /// Service codes separated as the full check separates an ASCII cell
     /// (`;`, `,`, line breaks; spaces around a code trimmed).
     fn services(&self, v: &[u8]) -> Option<u32> {
@@ -250,18 +278,11 @@ impl<'a> Fast<'a> {
     }
 }
 
-/// The positions of `delimiter` in `line` into `ends`, eight bytes at a
-/// time; their number, or `None` when the line holds a quote or a CR or
+/// The positions of `delimiter` in `line` into `ends`, a step of bytes at
+/// a time; their number, or `None` when the line holds a quote or a CR or
 /// more separators than `ends` has room for (less one). `plain`: the line
 /// is known to hold neither.
 fn separators(line: &[u8], delimiter: u8, plain: bool, ends: &mut [u16]) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // 0x80 in each byte of `w` equal to `b`, exactly (no false hits).
-    let equal = |w: u64, b: u8| {
-        let x = w ^ (LOW * u64::from(b));
-        !(((x & HIGH7) + HIGH7) | x | HIGH7)
-    };
     let mut n = 0;
     let mut push = |i: usize| -> Option<()> {
         if n + 1 >= ends.len() {
@@ -271,19 +292,15 @@ fn separators(line: &[u8], delimiter: u8, plain: bool, ends: &mut [u16]) -> Opti
         n += 1;
         Some(())
     };
-    let mut chunks = line.chunks_exact(8);
+    let mut chunks = line.chunks_exact(STEP);
     let mut base = 0;
     for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().ok()?);
-        if !plain && equal(w, b'"') | equal(w, b'\r') != 0 {
-            return None;
-        }
-        let mut hits = equal(w, delimiter);
+        let mut hits = step_hits(chunk.try_into().ok()?, delimiter, plain)?;
         while hits != 0 {
-            push(base + hits.trailing_zeros() as usize / 8)?;
+            push(base + hits.trailing_zeros() as usize)?;
             hits &= hits - 1;
         }
-        base += 8;
+        base += STEP;
     }
     for (i, &b) in chunks.remainder().iter().enumerate() {
         match b {
@@ -293,6 +310,45 @@ fn separators(line: &[u8], delimiter: u8, plain: bool, ends: &mut [u16]) -> Opti
         }
     }
     Some(n)
+}
+
+/// Bytes looked at in one step of `separators`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+const STEP: usize = 16;
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+const STEP: usize = 8;
+
+/// One bit per byte of `chunk` equal to `delimiter`, or `None` when it
+/// holds a quote or a CR (unless `plain`). SSE2, which every x86-64 has.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn step_hits(chunk: &[u8; STEP], delimiter: u8, plain: bool) -> Option<u32> {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    // SAFETY: SSE2 is enabled at compile time (the cfg above), and the
+    // unaligned load reads exactly the 16 bytes `chunk` refers to.
+    let (hits, bad) = unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let equal = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        (_mm_movemask_epi8(equal(delimiter)), _mm_movemask_epi8(_mm_or_si128(equal(b'"'), equal(b'\r'))))
+    };
+    (plain || bad == 0).then_some(hits as u32)
+}
+
+/// The same in 64-bit words elsewhere.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn step_hits(chunk: &[u8; STEP], delimiter: u8, plain: bool) -> Option<u32> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let w = u64::from_le_bytes(*chunk);
+    // 0x80 in each byte of `w` equal to `b`, exactly (no false hits).
+    let equal = |b: u8| {
+        let x = w ^ (LOW * u64::from(b));
+        !(((x & HIGH7) + HIGH7) | x | HIGH7)
+    };
+    if !plain && equal(b'"') | equal(b'\r') != 0 {
+        return None;
+    }
+    // The high bit of each byte gathered into the low eight bits.
+    Some(((equal(delimiter) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32)
 }
 
 /// Plain ASCII digits, as the full check reads them without normalizing.
@@ -319,6 +375,7 @@ mod tests {
         let fast = Fast::new(0, &layout).unwrap();
         let checker = Checker { file: 0, layout: &layout };
         let mut accepted = 0;
+        let mut memo = Memo::default();
         for line in lines {
             let mut raw = ByteRecord::default();
             Parser::new(line.as_bytes(), b',').next_record(&mut raw).unwrap();
@@ -328,14 +385,20 @@ mod tests {
             // With a CRLF too, and with the block known plain when it is.
             for block in [format!("{line}\n"), format!("{line}\r\n")] {
                 let plain = !block.contains(['"', '\r']);
-                let tries: Vec<_> = [false, plain].iter().map(|&p| fast.row(&block, p, 0, 1)).collect();
+                // A fresh memo, and one shared by every line (it answers
+                // the second time a cell is met).
+                let tries: Vec<_> = [false, plain].iter().map(|&p| fast.row(&mut Memo::default(), &block, p, 0, 1)).collect();
+                for _ in 0..2 {
+                    let again = fast.row(&mut memo, &block, plain, 0, 1);
+                    assert_eq!(again.map(|(r, t)| (format!("{r:?}"), t)), tries[0].as_ref().map(|(r, t)| (format!("{r:?}"), *t)), "{line}");
+                }
                 assert_eq!(tries[0].is_some(), tries[1].is_some(), "{line}");
                 if let Some((row, taken)) = &tries[0] {
                     assert_eq!(*taken, block.len());
                     assert_eq!(Some(format!("{row:?}")), full, "{line}");
                 }
             }
-            accepted += usize::from(fast.row(&format!("{line}\n"), false, 0, 1).is_some());
+            accepted += usize::from(fast.row(&mut Memo::default(), &format!("{line}\n"), false, 0, 1).is_some());
         }
         accepted
     }

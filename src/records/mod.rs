@@ -60,7 +60,9 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     pub fn info_leak(&self) -> bool {
-        crate::taxonomy::KINDS[self.kind].code == "info_leak"
+        // Per row: the kind's place, found once.
+        static INFO_LEAK: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| crate::taxonomy::KINDS.iter().position(|k| k.code == "info_leak"));
+        *INFO_LEAK == Some(self.kind)
     }
     /// The facts the rules judge.
     pub fn incident(&self) -> crate::rules::Incident {
@@ -76,7 +78,8 @@ impl Row<'_> {
         }
     }
     pub fn critical_facility(&self) -> bool {
-        crate::taxonomy::FACILITIES[self.facility].code != "none"
+        static NONE: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"));
+        *NONE != Some(self.facility)
     }
 }
 

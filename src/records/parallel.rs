@@ -10,12 +10,16 @@ use anyhow::{Context, Result};
 
 use super::check::{Checker, Problem};
 use super::decode::{Encoding, Record};
-use super::fast::Fast;
+use super::fast::{Fast, Memo};
 use super::ids::{id_key_hash, IdSet};
 use super::open::{Opened, Source};
 use super::parse::{ByteRecord, ParseError, Parser};
 use super::split::{Block, Next, Splitter, BLOCK_BYTES};
 use super::{FileReport, ReadOptions, ReadReport, Rejected, Row, RowError, ERRORS_PER_FILE};
+
+/// Blocks the reading thread may be ahead of the workers (about 16 MiB):
+/// enough that a worker seldom waits while the reader is off its core.
+const BLOCKS_AHEAD: usize = 64;
 
 /// What one worker found in one file.
 #[derive(Default)]
@@ -92,7 +96,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
             let delimiter = layout.delimiter.unwrap_or(b',');
             let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout)).flatten();
             let block_bytes = opts.block_bytes.unwrap_or(BLOCK_BYTES);
-            let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(2 * sinks.len() + 2);
+            let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(BLOCKS_AHEAD);
             let (empty_tx, empty_rx) = channel::<Vec<u8>>();
             // Workers share the receiver; when the last one ends (even by a
             // panic) it is dropped, so the reader stops instead of blocking.
@@ -104,7 +108,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                     .map(|sink| {
                         let (fc, fast, full, back) = (&fc, &fast, full.clone(), empty_tx.clone());
                         scope.spawn(move || -> Result<Partial> {
-                            let mut w = Worker { fc, fast: fast.as_ref(), encoding, delimiter, part: Partial::default(), problems: Vec::new(), raw: ByteRecord::default(), text: Record::default() };
+                            let mut w = Worker { fc, fast: fast.as_ref(), encoding, delimiter, part: Partial::default(), problems: Vec::new(), raw: ByteRecord::default(), text: Record::default(), memo: Memo::default() };
                             while let Some(work) = next_work(&full) {
                                 match work {
                                     Ok(Work::Records(records)) => records.into_iter().for_each(|mut raw| w.record(&mut raw, sink)),
@@ -179,6 +183,7 @@ struct Worker<'a, 'f> {
     problems: Vec<Problem>,
     raw: ByteRecord,
     text: Record,
+    memo: Memo,
 }
 
 impl Worker<'_, '_> {
@@ -202,7 +207,7 @@ impl Worker<'_, '_> {
         let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
             if let Some((fast, text)) = text {
-                if let Some((row, taken)) = fast.row(text, plain, parser.pos(), parser.line()) {
+                if let Some((row, taken)) = fast.row(&mut self.memo, text, plain, parser.pos(), parser.line()) {
                     self.part.rows += 1;
                     self.part.hashes.push(id_key_hash(row.incident_id));
                     sink(&row);

@@ -11,7 +11,7 @@ use super::decode::read_up_to;
 
 
 /// Bytes read at a time; a block is about this size.
-pub const BLOCK_BYTES: usize = 1 << 20;
+pub const BLOCK_BYTES: usize = 1 << 18;
 /// A record longer than this (a value of many lines, or a quote left open
 /// to the end of the file) is not held whole: the reading thread parses it
 /// alone, with the parser's bounds on what a record may keep.
