@@ -14,9 +14,13 @@ use super::{open, place, ReadOptions, RowError};
 
 #[derive(Default)]
 pub struct IdSet {
-    pub hashes: Vec<u64>,
+    /// The hashes, in runs each sorted (one per worker and file).
+    runs: Vec<Vec<u64>>,
     collisions: HashSet<u64>,
 }
+
+/// Runs compared pair by pair (no copy); more are put together and sorted.
+const WALKED_RUNS: usize = 8;
 
 /// The hash an id is checked by (after NFKC): foldhash with a fixed seed,
 /// the same in both looks at the files.
@@ -30,14 +34,37 @@ fn id_hash(id: &str) -> u64 {
 }
 
 impl IdSet {
-    /// Sort the hashes (cheaper than a hash set at this size) and keep
-    /// those seen more than once; true when there are any. The workers
-    /// hand them in sorted runs, which a stable sort merges in one pass.
+    /// Add hashes; `sorted` when they are sorted already.
+    pub fn add(&mut self, mut hashes: Vec<u64>, sorted: bool) {
+        if !sorted {
+            hashes.sort_unstable();
+        }
+        self.runs.push(hashes);
+    }
+
+    /// Keep the hashes seen more than once (sorted runs are cheaper than a
+    /// hash set at this size); true when there are any.
     pub fn find_collisions(&mut self) -> bool {
-        self.hashes.sort();
-        for w in self.hashes.windows(2) {
-            if w[0] == w[1] {
-                self.collisions.insert(w[0]);
+        let mut runs = std::mem::take(&mut self.runs);
+        if runs.len() > WALKED_RUNS {
+            let mut all: Vec<u64> = runs.concat();
+            all.sort_unstable();
+            runs = vec![all];
+        }
+        for (k, run) in runs.iter().enumerate() {
+            // Twice in one run: side by side once sorted.
+            self.collisions.extend(run.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+            // In two runs: walk both, the smaller head moving on (without a
+            // branch to mispredict; a hash met in both is rare).
+            for other in &runs[k + 1..] {
+                let (mut i, mut j) = (0, 0);
+                while let (Some(&a), Some(&b)) = (run.get(i), other.get(j)) {
+                    if a == b {
+                        self.collisions.insert(a);
+                    }
+                    i += usize::from(a <= b);
+                    j += usize::from(b <= a);
+                }
             }
         }
         !self.collisions.is_empty()
@@ -77,5 +104,30 @@ impl IdSet {
             })?;
         }
         Ok(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdSet;
+
+    #[test]
+    fn hashes_met_twice_are_found_across_runs() {
+        for runs in [1, 2, 3, super::WALKED_RUNS + 3] {
+            let mut ids = IdSet::default();
+            for r in 0..runs as u64 {
+                // Each run holds its own hashes and, in the last, one of the first's.
+                let mut run: Vec<u64> = (0..50).map(|i| i * 1000 + r).collect();
+                if r + 1 == runs as u64 && runs > 1 {
+                    run.push(7000);
+                }
+                ids.add(run, false);
+            }
+            assert_eq!(ids.find_collisions(), runs > 1, "{runs} runs");
+            assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), if runs > 1 { vec![7000] } else { vec![] });
+        }
+        let mut ids = IdSet::default();
+        ids.add(vec![5, 3, 5], false);
+        assert!(ids.find_collisions());
     }
 }

@@ -30,6 +30,7 @@ struct Partial {
     errors: Vec<RowError>,
     rejected: Vec<Rejected>,
     hashes: Vec<u64>,
+    sorted: bool,
     fatal: bool,
 }
 
@@ -120,8 +121,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                                     Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &fc.name)),
                                 }
                             }
-                            // Sorted here, in parallel, the id check only merges.
+                            // Sorted here, in parallel: the id check only merges.
                             w.part.hashes.sort_unstable();
+                            w.part.sorted = true;
                             Ok(w.part)
                         })
                     })
@@ -146,7 +148,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         report.fatal |= part.fatal;
         errors.extend(part.errors);
         rejected.extend(part.rejected);
-        ids.hashes.extend(part.hashes);
+        ids.add(part.hashes, part.sorted);
     }
     // Workers took batches in no set order: report in line order.
     errors.sort_by_key(|e| (e.line, !e.fatal));
