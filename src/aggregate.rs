@@ -225,6 +225,46 @@ struct Spelling {
     counted_in: Vec<(i32, bool)>,
 }
 
+/// A worker's carriers by spelling: a small table by a quick hash of the
+/// spelling answers most reports, a map the rest.
+#[derive(Default)]
+struct Spellings {
+    list: Vec<(String, Spelling)>,
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// Slot → place in `list` (`u32::MAX`: none).
+    recent: Vec<u32>,
+}
+
+const RECENT_SLOTS: usize = 256;
+
+impl Spellings {
+    fn get(&mut self, spelling: &str, map: &CarrierMap) -> &mut Spelling {
+        if self.recent.is_empty() {
+            self.recent = vec![u32::MAX; RECENT_SLOTS];
+        }
+        let slot = records::quick_hash(spelling.as_bytes()) as usize % RECENT_SLOTS;
+        let at = match self.recent[slot] as usize {
+            i if self.list.get(i).is_some_and(|(s, _)| s == spelling) => i,
+            _ => {
+                let i = match self.index.get(spelling) {
+                    Some(&i) => i,
+                    None => {
+                        let key = map.key(spelling).0;
+                        self.list.push((spelling.to_string(), Spelling { key, times: 0, counted_in: Vec::new() }));
+                        self.index.insert(spelling.to_string(), self.list.len() - 1);
+                        self.list.len() - 1
+                    }
+                };
+                if let Ok(i) = u32::try_from(i) {
+                    self.recent[slot] = i;
+                }
+                i
+            }
+        };
+        &mut self.list[at].1
+    }
+}
+
 /// One worker's counting state while rows stream in; workers' counters
 /// are merged at the end (every count is a sum or a set union).
 struct Counter {
@@ -242,9 +282,8 @@ struct Counter {
     map: std::sync::Arc<CarrierMap>,
     /// A line per counted report of the year (incidents.csv), on disk.
     spool: Option<crate::incidents::LineSpool>,
-    /// Spelling → its carrier: few distinct spellings, so
-    /// each is normalized once per worker.
-    spellings: HashMap<String, Spelling, foldhash::fast::RandomState>,
+    /// The carriers met, by spelling.
+    spellings: Spellings,
 }
 
 impl Counter {
@@ -281,7 +320,8 @@ impl Counter {
         let set = set_index.map(|i| &rules::book().sets[i]);
         let (dbin, ubin) = cell_of(row);
         self.note_carrier(row.carrier, fy, row.detailed);
-        if row.accident_id != row.incident_id {
+        // An accident id left empty is the report's own (the same text).
+        if !std::ptr::eq(row.accident_id, row.incident_id) && row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
         let major = set.map_or(Major::No, |s| {
@@ -326,13 +366,7 @@ impl Counter {
 
     /// Note that the carrier of this spelling reported in this year and form.
     fn note_carrier(&mut self, spelling: &str, fy: i32, detailed: bool) {
-        let s = match self.spellings.get_mut(spelling) {
-            Some(s) => s,
-            None => {
-                let key = self.map.key(spelling).0;
-                self.spellings.entry(spelling.to_string()).or_insert(Spelling { key, times: 0, counted_in: Vec::new() })
-            }
-        };
+        let s = self.spellings.get(spelling, &self.map);
         s.times += 1;
         if !s.counted_in.contains(&(fy, detailed)) {
             s.counted_in.push((fy, detailed));
@@ -341,7 +375,7 @@ impl Counter {
 
     /// Fold the carriers met into the years' distinct carriers.
     fn flush(&mut self) {
-        for s in self.spellings.values_mut() {
+        for (_, s) in self.spellings.list.iter_mut() {
             for (fy, detailed) in std::mem::take(&mut s.counted_in) {
                 let t = self.years.entry(fy).or_default();
                 match detailed {
@@ -368,8 +402,8 @@ impl Counter {
         }
         self.outside_duty.extend(other.outside_duty);
         self.error = self.error.take().or(other.error);
-        for (spelling, o) in other.spellings {
-            self.spellings.entry(spelling).or_insert(Spelling { key: o.key, times: 0, counted_in: Vec::new() }).times += o.times;
+        for (spelling, o) in other.spellings.list {
+            self.spellings.get(&spelling, &self.map).times += o.times;
         }
     }
 
@@ -445,7 +479,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         error: None,
         map: map.clone(),
         spool: None,
-        spellings: HashMap::default(),
+        spellings: Spellings::default(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
     if opts.keep_incidents {
@@ -477,7 +511,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
     }
     counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     let mut carriers = CarrierNames::default();
-    for (spelling, Spelling { key: k, times: n, .. }) in &counter.spellings {
+    for (spelling, Spelling { key: k, times: n, .. }) in &counter.spellings.list {
         carriers.add(*k, spelling, *n, map.key(spelling).1);
     }
     let mut majors = counter.accidents();

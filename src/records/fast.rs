@@ -47,6 +47,12 @@ fn sig(v: &[u8]) -> Sig {
     }
 }
 
+/// A quick hash of a short value (its first and last eight bytes and its
+/// length), for small tables that confirm a hit by comparing the value.
+pub fn quick_hash(v: &[u8]) -> u64 {
+    slot(sig(v), 0x9E37_79B9_7F4A_7C15) as u64
+}
+
 fn slot(s: Sig, seed: u64) -> usize {
     ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 54) as usize
 }
@@ -252,8 +258,7 @@ impl<'a> Fast<'a> {
         if memo.services.is_empty() {
             memo.services.resize(MEMO_SLOTS, (Vec::new(), 0));
         }
-        let s = sig(v);
-        let (cell, mask) = &mut memo.services[slot(s, 0x9E37_79B9_7F4A_7C15) % MEMO_SLOTS];
+        let (cell, mask) = &mut memo.services[quick_hash(v) as usize % MEMO_SLOTS];
         // A mask kept is never 0: an empty slot never answers.
         if *mask != 0 && cell.as_slice() == v {
             return Some(*mask);
@@ -407,7 +412,13 @@ fn word_hits(chunk: &[u8; 8], delimiter: u8, plain: bool) -> Option<(u32, u32)> 
 
 /// Plain ASCII digits, as the full check reads them without normalizing.
 fn digits(v: &[u8]) -> Option<u64> {
-    (!v.is_empty() && v.len() <= 18 && v.iter().all(u8::is_ascii_digit)).then(|| v.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
+    if v.is_empty() || v.len() > 18 {
+        return None;
+    }
+    v.iter().try_fold(0u64, |n, &b| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then(|| n * 10 + u64::from(d))
+    })
 }
 
 // Every contract column fits, and a line's offsets fit in 16 bits.

@@ -28,6 +28,7 @@ use anyhow::Result;
 pub use check::{shown, Problem, CELL_CHARS};
 pub use dates::{civil_from_days, days_from_civil, days_in_month, Minute};
 pub use decode::Encoding;
+pub use fast::quick_hash;
 pub use header::{canonical_column, Column, COLUMNS};
 pub use inputs::{expand_inputs, Inputs};
 

@@ -11,7 +11,15 @@ use unicode_normalization::UnicodeNormalization;
 pub fn trim(s: &str) -> &str {
     let t = s.trim_ascii();
     match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(a), Some(b)) if *a >= 0x80 || *b >= 0x80 => t.trim(),
+        // Most such values (Japanese names) have no space at either end.
+        (Some(a), Some(b)) if *a >= 0x80 || *b >= 0x80 => {
+            let spaced = t.chars().next().is_some_and(char::is_whitespace) || t.chars().next_back().is_some_and(char::is_whitespace);
+            if spaced {
+                t.trim()
+            } else {
+                t
+            }
+        }
         _ => t,
     }
 }
@@ -52,6 +60,15 @@ pub fn carrier_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_of_either_width_is_trimmed() {
+        assert_eq!(trim("\u{3000}架空\u{3000} "), "架空");
+        assert_eq!(trim(" 架空 通信 "), "架空 通信");
+        assert_eq!(trim("架空\u{3000}"), "架空");
+        assert_eq!(trim("\u{3000}"), "");
+        assert_eq!(trim("架空"), "架空");
+    }
 
     #[test]
     fn width_variants_are_one_value() {
