@@ -2,7 +2,7 @@
 //! 電気通信サービスの事故発生状況.
 //!
 //! The pipeline reads in file order: `records` (parse, validate) → `rules`
-//! (bins, duty, major thresholds by fiscal year) → `aggregate` (polars) →
+//! (bins, duty, major thresholds by fiscal year) → `aggregate` (counts) →
 //! `figures` (tidy figures, rounding, deltas, comparison) → `render`
 //! (Japanese tables, Markdown) and `charts` (PNG, with `text` placing
 //! Japanese glyphs). `generate` builds the shipped

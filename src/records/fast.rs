@@ -157,8 +157,8 @@ impl<'a> Fast<'a> {
     /// `plain`: the block holds no quote and no CR at all.
     pub fn row<'r>(&self, memo: &mut Memo, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
         let bytes = &block.as_bytes()[at..];
-        let mut ends = [0u16; MAX_WIDTH];
-        let mut found = Separators { at: &mut ends[..self.width], n: 0 };
+        let mut ends = [0u16; ROOM];
+        let mut found = Separators { at: &mut ends, n: 0, most: self.width - 1 };
         let (end, taken) = match plain {
             // The line's end and its separators in one pass.
             true => {
@@ -293,19 +293,27 @@ impl<'a> Fast<'a> {
 
 /// The separators of one line, by position, as they are found.
 struct Separators<'e> {
-    at: &'e mut [u16],
+    at: &'e mut [u16; ROOM],
     n: usize,
+    /// Separators the line may have: its fields less one.
+    most: usize,
 }
+
+/// Room for a line's separators and one step's more: checked per step,
+/// not per separator.
+const ROOM: usize = 128;
+const _: () = assert!(MAX_WIDTH + 32 <= ROOM && ROOM.is_power_of_two());
 
 impl Separators<'_> {
     /// Note the bits of `hits` (one per byte from `base`); `None` when the
-    /// line has more separators than it has room for (less one).
+    /// line has more separators than its fields allow.
     fn note(&mut self, base: usize, mut hits: u32) -> Option<()> {
+        if self.n + hits.count_ones() as usize > self.most {
+            return None;
+        }
         while hits != 0 {
-            if self.n + 1 >= self.at.len() {
-                return None;
-            }
-            self.at[self.n] = (base + hits.trailing_zeros() as usize) as u16;
+            // In bounds: n stays under `most` ≤ MAX_WIDTH (the mask says so).
+            self.at[self.n & (ROOM - 1)] = (base + hits.trailing_zeros() as usize) as u16;
             self.n += 1;
             hits &= hits - 1;
         }
