@@ -276,8 +276,7 @@ fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize,
     };
     // Canonical cells split on `;` alone; others after normalization.
     if v.is_ascii() {
-        let ascii_separator = |c: char| matches!(c, ';' | ',' | '\n' | '\r');
-        v.split(ascii_separator).map(str::trim_ascii).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
+        v.split(|c: char| c.is_ascii() && values::ascii_service_separator(c as u8)).map(str::trim_ascii).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
     } else {
         let n = super::normalize::nfkc(v);
         n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));

@@ -9,7 +9,7 @@ use super::dates::Minute;
 use super::header::{col, Layout, NCOLS};
 use super::normalize::trim;
 use super::parse::MAX_FIELDS;
-use super::values::{vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS};
+use super::values::{ascii_service_separator, plain_digits, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS};
 use super::Row;
 
 /// Fields a record may have for this path (a wider file takes the full one).
@@ -208,11 +208,11 @@ impl<'a> Fast<'a> {
         if !raw(col::ENDED).is_empty() {
             return None;
         }
-        let duration_min = digits(raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;
-        let affected_users = digits(raw(col::USERS)).filter(|&n| n <= MAX_USERS)?;
+        let duration_min = plain_digits(raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;
+        let affected_users = plain_digits(raw(col::USERS)).filter(|&n| n <= MAX_USERS)?;
         let monthly_active_users = match raw(col::MAU) {
             b"" => None,
-            v => Some(digits(v)?),
+            v => Some(plain_digits(v)?),
         };
         let services = self.services_memo(memo, raw(col::SERVICES))?;
         let cause = self.causes.find(raw(col::CAUSE))?;
@@ -279,7 +279,7 @@ impl<'a> Fast<'a> {
         let mut mask = 0u32;
         let mut start = 0;
         for i in 0..=v.len() {
-            if i == v.len() || matches!(v[i], b';' | b',' | b'\n' | b'\r') {
+            if i == v.len() || ascii_service_separator(v[i]) {
                 let piece = v[start..i].trim_ascii();
                 if !piece.is_empty() {
                     mask |= 1 << self.services.find(piece)?;
@@ -416,17 +416,6 @@ fn word_hits(chunk: &[u8; 8], delimiter: u8, plain: bool) -> Option<(u32, u32)> 
     // The high bit of each byte gathered into the low eight bits.
     let bits = |m: u64| ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
     Some((bits(equal(delimiter)), bits(equal(b'\n'))))
-}
-
-/// Plain ASCII digits, as the full check reads them without normalizing.
-fn digits(v: &[u8]) -> Option<u64> {
-    if v.is_empty() || v.len() > 18 {
-        return None;
-    }
-    v.iter().try_fold(0u64, |n, &b| {
-        let d = b.wrapping_sub(b'0');
-        (d <= 9).then(|| n * 10 + u64::from(d))
-    })
 }
 
 // Every contract column fits, and a line's offsets fit in 16 bits.

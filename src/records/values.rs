@@ -22,7 +22,7 @@ pub const APPROXIMATE: &[&str] = &["約", "およそ", "概ね", "おおよそ",
 /// A whole number of users or of something counted, or why not.
 pub fn count(v: &str) -> Result<u64, String> {
     // The common case, plain digits, without allocating.
-    if let Some(n) = plain_digits(v) {
+    if let Some(n) = plain_digits(v.as_bytes()) {
         return Ok(n);
     }
     let t = nfkc(v);
@@ -38,7 +38,7 @@ pub fn count(v: &str) -> Result<u64, String> {
 
 /// A duration in minutes: `120`, `120分`, `2:05`, `2時間5分`, `1日3時間`.
 pub fn minutes(v: &str) -> Result<u64, String> {
-    if let Some(n) = plain_digits(v) {
+    if let Some(n) = plain_digits(v.as_bytes()) {
         return Ok(n);
     }
     let t = nfkc(v);
@@ -79,8 +79,15 @@ fn not_whole() -> String {
     crate::say!("not a whole number", "整数として読めません")
 }
 
-fn plain_digits(v: &str) -> Option<u64> {
-    (!v.is_empty() && v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse().ok()).flatten()
+/// Plain ASCII digits (at most 18: no overflow), read without normalizing.
+pub fn plain_digits(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || v.len() > 18 {
+        return None;
+    }
+    v.iter().try_fold(0u64, |n, &b| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then(|| n * 10 + u64::from(d))
+    })
 }
 
 /// Digits with optional thousands separators (`166,803`), nothing else.
@@ -233,6 +240,11 @@ pub fn vocabularies() -> &'static Vocabularies {
 /// Separators between several services in one cell, after NFKC (which
 /// makes `，` and `；` ASCII).
 pub const SERVICE_SEPARATORS: &[char] = &[';', '、', ',', '\n', '\r'];
+
+/// Those of them in ASCII: what splits a cell that is all ASCII.
+pub fn ascii_service_separator(b: u8) -> bool {
+    matches!(b, b';' | b',' | b'\n' | b'\r')
+}
 
 #[cfg(test)]
 mod tests {
