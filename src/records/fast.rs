@@ -99,12 +99,18 @@ impl Codes {
     }
 }
 
-/// What one worker has worked out already: the service mask of a cell as
-/// written (a few combinations of services fill most cells), kept in a
-/// small table by the cell's hash.
-#[derive(Default)]
+/// One worker's scratch: the separators of the line at hand (reused, not
+/// cleared), and the service mask of a cell as written (a few combinations
+/// of services fill most cells), kept in a small table by the cell's hash.
 pub struct Memo {
+    ends: [u16; ROOM],
     services: Vec<(Vec<u8>, u32)>,
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo { ends: [0; ROOM], services: Vec::new() }
+    }
 }
 
 const MEMO_SLOTS: usize = 64;
@@ -157,8 +163,8 @@ impl<'a> Fast<'a> {
     /// `plain`: the block holds no quote and no CR at all.
     pub fn row<'r>(&self, memo: &mut Memo, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
         let bytes = &block.as_bytes()[at..];
-        let mut ends = [0u16; ROOM];
-        let mut found = Separators { at: &mut ends, n: 0, most: self.width - 1 };
+        let Memo { ends, services: cells } = memo;
+        let mut found = Separators { at: ends, n: 0, most: self.width - 1 };
         let (end, taken) = match plain {
             // The line's end and its separators in one pass.
             true => {
@@ -214,7 +220,7 @@ impl<'a> Fast<'a> {
             b"" => None,
             v => Some(plain_digits(v)?),
         };
-        let services = self.services_memo(memo, raw(col::SERVICES))?;
+        let services = self.services_memo(cells, raw(col::SERVICES))?;
         let cause = self.causes.find(raw(col::CAUSE))?;
         let equipment = match raw(col::EQUIPMENT) {
             b"" => None,
@@ -254,11 +260,11 @@ impl<'a> Fast<'a> {
     }
 
     /// `services`, looked up in the worker's memo first.
-    fn services_memo(&self, memo: &mut Memo, v: &[u8]) -> Option<u32> {
-        if memo.services.is_empty() {
-            memo.services.resize(MEMO_SLOTS, (Vec::new(), 0));
+    fn services_memo(&self, cells: &mut Vec<(Vec<u8>, u32)>, v: &[u8]) -> Option<u32> {
+        if cells.is_empty() {
+            cells.resize(MEMO_SLOTS, (Vec::new(), 0));
         }
-        let (cell, mask) = &mut memo.services[quick_hash(v) as usize % MEMO_SLOTS];
+        let (cell, mask) = &mut cells[quick_hash(v) as usize % MEMO_SLOTS];
         // A mask kept is never 0: an empty slot never answers.
         if *mask != 0 && cell.as_slice() == v {
             return Some(*mask);
