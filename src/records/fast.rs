@@ -168,7 +168,7 @@ impl<'a> Fast<'a> {
         let (end, taken) = match plain {
             // The line's end and its separators in one pass.
             true => {
-                let end = found.to_line_end(bytes, self.delimiter)?;
+                let end = found.up_to_line_end(bytes, self.delimiter)?;
                 (end, end + 1)
             }
             false => {
@@ -349,7 +349,7 @@ impl Separators<'_> {
     /// In a block with no quote and no CR: the separators of the line
     /// `bytes` starts with, and where its LF is, in one pass. `None` with no
     /// LF within a cell's length, or too many separators.
-    fn to_line_end(&mut self, bytes: &[u8], delimiter: u8) -> Option<usize> {
+    fn up_to_line_end(&mut self, bytes: &[u8], delimiter: u8) -> Option<usize> {
         let mut chunks = bytes.chunks_exact(STEP);
         let mut base = 0;
         for chunk in &mut chunks {

@@ -9,13 +9,14 @@ use std::io::Read;
 
 use super::decode::read_up_to;
 
-
 /// Bytes read at a time; a block is about this size.
 pub const BLOCK_BYTES: usize = 1 << 18;
 /// A record longer than this (a value of many lines, or a quote left open
 /// to the end of the file) is not held whole: the reading thread parses it
-/// alone, with the parser's bounds on what a record may keep.
-pub const MAX_BLOCK_BYTES: usize = 64 << 20;
+/// alone, with the parser's bounds on what a record may keep. With the
+/// blocks the workers may be behind (`parallel`), this bounds what reading
+/// holds in memory: 2 MiB × 64 at worst, whatever the file.
+pub const MAX_BLOCK_BYTES: usize = 8 * BLOCK_BYTES;
 
 /// Whole records, the first starting on `line`: the first `len` bytes of
 /// `bytes` (a buffer reused as it is, so it is never zeroed again).
@@ -54,7 +55,7 @@ pub struct Splitter<R> {
 
 impl<R: Read> Splitter<R> {
     /// `carry`: bytes already read (from a record's start), `line`: its
-    /// line; `block`: bytes to read at a time (the longest block is 64 times
+    /// line; `block`: bytes to read at a time (the longest block is 8 times
     /// as long).
     pub fn new(src: R, carry: Vec<u8>, line: u64, delimiter: u8, block: usize) -> Self {
         let block = block.max(1);
