@@ -1,8 +1,9 @@
 //! From valid rows to per-fiscal-year tallies. Rows are classified as they
 //! stream in (rules) and counted at once into each year's tallies: every
 //! table is a count (by matrix cell, cause, equipment, service) or a number
-//! of distinct carriers, so a worker adds to arrays and a small set, and
-//! memory does not grow with the number of records.
+//! of distinct carriers, so a worker adds to arrays and notes, per spelling
+//! of a carrier's name, the years and forms it reported in; memory does not
+//! grow with the number of records.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -238,7 +239,8 @@ struct Spellings {
 const RECENT_SLOTS: usize = 256;
 
 impl Spellings {
-    fn get(&mut self, spelling: &str, map: &CarrierMap) -> &mut Spelling {
+    /// The spelling's entry; `key` gives its carrier's key the first time.
+    fn get(&mut self, spelling: &str, key: impl FnOnce() -> u64) -> &mut Spelling {
         if self.recent.is_empty() {
             self.recent = vec![u32::MAX; RECENT_SLOTS];
         }
@@ -249,8 +251,7 @@ impl Spellings {
                 let i = match self.index.get(spelling) {
                     Some(&i) => i,
                     None => {
-                        let key = map.key(spelling).0;
-                        self.list.push((spelling.to_string(), Spelling { key, times: 0, counted_in: Vec::new() }));
+                        self.list.push((spelling.to_string(), Spelling { key: key(), times: 0, counted_in: Vec::new() }));
                         self.index.insert(spelling.to_string(), self.list.len() - 1);
                         self.list.len() - 1
                     }
@@ -366,7 +367,8 @@ impl Counter {
 
     /// Note that the carrier of this spelling reported in this year and form.
     fn note_carrier(&mut self, spelling: &str, fy: i32, detailed: bool) {
-        let s = self.spellings.get(spelling, &self.map);
+        let map = &self.map;
+        let s = self.spellings.get(spelling, || map.key(spelling).0);
         s.times += 1;
         if !s.counted_in.contains(&(fy, detailed)) {
             s.counted_in.push((fy, detailed));
@@ -403,7 +405,7 @@ impl Counter {
         self.outside_duty.extend(other.outside_duty);
         self.error = self.error.take().or(other.error);
         for (spelling, o) in other.spellings.list {
-            self.spellings.get(&spelling, &self.map).times += o.times;
+            self.spellings.get(&spelling, || o.key).times += o.times;
         }
     }
 

@@ -203,12 +203,12 @@ impl Worker<'_, '_> {
     fn block(&mut self, block: &Block, sink: &mut impl FnMut(&Row)) {
         let bytes = block.records();
         let clean = || simdutf8::basic::from_utf8(bytes).ok().filter(|_| memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none());
-        let text = self.fast.and_then(|fast| Some((fast, clean()?)));
-        // No quote and no CR in the whole block: lines need no look for them.
-        let plain = memchr::memchr2(b'"', b'\r', bytes).is_none();
+        // `plain`: no quote and no CR in the whole block, so lines need no
+        // look for them (asked only when the fast path reads the block).
+        let text = self.fast.and_then(|fast| Some((fast, clean()?, memchr::memchr2(b'"', b'\r', bytes).is_none())));
         let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
-            if let Some((fast, text)) = text {
+            if let Some((fast, text, plain)) = text {
                 if let Some((row, taken)) = fast.row(&mut self.memo, text, plain, parser.pos(), parser.line()) {
                     self.part.rows += 1;
                     self.part.hashes.push(id_key_hash(row.incident_id));

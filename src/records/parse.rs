@@ -138,40 +138,6 @@ impl<R: Read> Parser<'static, R> {
     }
 }
 
-impl<'a, R: Read> Parser<'a, R> {
-
-    /// The source, the bytes read from it but not parsed yet, and the line
-    /// they start on: for reading on in blocks (`split`).
-    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
-        let mut rest = self.buf.into_owned();
-        rest.truncate(self.len);
-        rest.drain(..self.pos);
-        (self.src, rest, self.line)
-    }
-
-    /// The next line when it is a whole line in the buffer with no quote
-    /// and no lone CR: its bytes (without the line break) and the bytes it
-    /// takes with its break. `None` when the general parser is needed.
-    pub fn plain_line(&self) -> Option<(&[u8], usize)> {
-        let window = &self.buf[self.pos..self.len];
-        let end = memchr::memchr(b'\n', window)?;
-        let line = &window[..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        (memchr::memchr2(b'"', b'\r', line).is_none()).then_some((line, end + 1))
-    }
-
-    /// Take a line that `plain_line` gave.
-    pub fn skip_line(&mut self, taken: usize) {
-        self.pos += taken;
-        self.line += 1;
-    }
-
-    /// The line the next record starts on.
-    pub fn line(&self) -> u64 {
-        self.line
-    }
-}
-
 impl<'a> Parser<'a, std::io::Empty> {
     /// A parser over a block of whole records in memory (lent, not copied),
     /// its first byte on `line`.
@@ -186,6 +152,38 @@ impl<'a> Parser<'a, std::io::Empty> {
 }
 
 impl<R: Read> Parser<'_, R> {
+    /// The source, the bytes read from it but not parsed yet, and the line
+    /// they start on: for reading on in blocks (`split`).
+    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
+        let mut rest = self.buf.into_owned();
+        rest.truncate(self.len);
+        rest.drain(..self.pos);
+        (self.src, rest, self.line)
+    }
+
+    /// The next line when it is a whole line in the buffer with no quote
+    /// and no lone CR: its bytes (without the line break) and the bytes it
+    /// takes with its break. `None` when the general parser is needed.
+    fn plain_line(&self) -> Option<(&[u8], usize)> {
+        let window = &self.buf[self.pos..self.len];
+        let end = memchr::memchr(b'\n', window)?;
+        let line = &window[..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        (memchr::memchr2(b'"', b'\r', line).is_none()).then_some((line, end + 1))
+    }
+
+    /// Take a whole line of `taken` bytes, its break included, read by
+    /// other means (`plain_line`, or the fast path over a block).
+    pub fn skip_line(&mut self, taken: usize) {
+        self.pos += taken;
+        self.line += 1;
+    }
+
+    /// The line the next record starts on.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
 
     /// The next byte without taking it; `None` at the end of the input.
     fn peek(&mut self) -> std::io::Result<Option<u8>> {

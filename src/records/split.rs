@@ -20,7 +20,7 @@ pub const MAX_BLOCK_BYTES: usize = 8 * BLOCK_BYTES;
 
 /// Whole records, the first starting on `line`: the first `len` bytes of
 /// `bytes` (a buffer reused as it is, so it is never zeroed again).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Block {
     pub bytes: Vec<u8>,
     pub len: usize,
