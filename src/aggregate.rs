@@ -236,15 +236,16 @@ struct Spellings {
     recent: Vec<u32>,
 }
 
-const RECENT_SLOTS: usize = 256;
+/// Enough slots that a few thousand carriers seldom share one.
+const RECENT_BITS: u32 = 12;
 
 impl Spellings {
     /// The spelling's entry; `key` gives its carrier's key the first time.
     fn get(&mut self, spelling: &str, key: impl FnOnce() -> u64) -> &mut Spelling {
         if self.recent.is_empty() {
-            self.recent = vec![u32::MAX; RECENT_SLOTS];
+            self.recent = vec![u32::MAX; 1 << RECENT_BITS];
         }
-        let slot = records::quick_hash(spelling.as_bytes()) as usize % RECENT_SLOTS;
+        let slot = records::quick_hash(spelling.as_bytes(), RECENT_BITS);
         let at = match self.recent[slot] as usize {
             i if self.list.get(i).is_some_and(|(s, _)| s == spelling) => i,
             _ => {

@@ -27,7 +27,7 @@ struct Codes {
     codes: Vec<&'static str>,
 }
 
-const SLOTS: usize = 1024;
+const SLOTS: usize = 1 << 10;
 const EMPTY: u8 = u8::MAX;
 
 /// A value's first and last eight bytes and its length: equal signatures
@@ -37,24 +37,31 @@ struct Sig(u64, u64, usize);
 
 fn sig(v: &[u8]) -> Sig {
     let n = v.len();
-    match (v.first_chunk::<8>(), v.last_chunk::<8>()) {
-        (Some(a), Some(b)) => Sig(u64::from_le_bytes(*a), u64::from_le_bytes(*b), n),
-        // Shorter than eight bytes: the bytes themselves, twice.
-        _ => {
-            let a = v.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
-            Sig(a, a, n)
-        }
+    if let (Some(a), Some(b)) = (v.first_chunk::<8>(), v.last_chunk::<8>()) {
+        return Sig(u64::from_le_bytes(*a), u64::from_le_bytes(*b), n);
     }
+    // Four to seven bytes: the first and last four cover them all.
+    if let (Some(a), Some(b)) = (v.first_chunk::<4>(), v.last_chunk::<4>()) {
+        let w = u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32;
+        return Sig(w, w, n);
+    }
+    let a = v.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+    Sig(a, a, n)
 }
 
 /// A quick hash of a short value (its first and last eight bytes and its
-/// length), for small tables that confirm a hit by comparing the value.
-pub fn quick_hash(v: &[u8]) -> u64 {
-    slot(sig(v), 0x9E37_79B9_7F4A_7C15) as u64
+/// length), for small tables that confirm a hit by comparing the value:
+/// its top `bits` bits.
+pub fn quick_hash(v: &[u8], bits: u32) -> usize {
+    (mix(sig(v), 0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+fn mix(s: Sig, seed: u64) -> u64 {
+    (s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed)
 }
 
 fn slot(s: Sig, seed: u64) -> usize {
-    ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 54) as usize
+    (mix(s, seed) >> 54) as usize
 }
 
 impl Codes {
@@ -99,27 +106,30 @@ impl Codes {
     }
 }
 
-/// One worker's scratch: the separators of the line at hand (reused, not
-/// cleared), and the service mask of a cell as written (a few combinations
-/// of services fill most cells), kept in a small table by the cell's hash.
+/// One worker's scratch: where the fields of the line at hand start
+/// (reused, not cleared), and the service mask of a cell as written (a few
+/// combinations of services fill most cells), kept in a small table by the
+/// cell's hash.
 pub struct Memo {
-    ends: [u16; ROOM],
+    starts: [u16; ROOM],
     services: Vec<(Vec<u8>, u32)>,
 }
 
 impl Default for Memo {
     fn default() -> Self {
-        Memo { ends: [0; ROOM], services: Vec::new() }
+        Memo { starts: [0; ROOM], services: Vec::new() }
     }
 }
 
-const MEMO_SLOTS: usize = 64;
+const MEMO_BITS: u32 = 6;
 
-pub struct Fast<'a> {
+pub struct Fast {
     file: usize,
-    layout: &'a Layout,
     delimiter: u8,
     width: usize,
+    /// Per contract column: its field, or `width` (always empty) when the
+    /// file has no such column.
+    field: [usize; NCOLS],
     forms: Codes,
     services: Codes,
     causes: Codes,
@@ -131,9 +141,9 @@ pub struct Fast<'a> {
     simple_form: Vec<bool>,
 }
 
-impl<'a> Fast<'a> {
+impl Fast {
     /// The fast path for a CSV file's records, when its shape allows one.
-    pub fn new(file: usize, layout: &'a Layout) -> Option<Fast<'a>> {
+    pub fn new(file: usize, layout: &Layout) -> Option<Fast> {
         let width = layout.header.len();
         if width > MAX_WIDTH || width >= MAX_FIELDS {
             return None;
@@ -142,9 +152,9 @@ impl<'a> Fast<'a> {
         let simple_form = (0..v.equipment.codes.len()).map(|i| crate::rules::simple_form_allows(Some(i))).collect();
         Some(Fast {
             file,
-            layout,
             delimiter: layout.delimiter?,
             width,
+            field: layout.at.map(|i| i.min(width)),
             forms: Codes::of(&v.forms),
             services: Codes::of(&v.services),
             causes: Codes::of(&v.causes),
@@ -163,8 +173,8 @@ impl<'a> Fast<'a> {
     /// `plain`: the block holds no quote and no CR at all.
     pub fn row<'r>(&self, memo: &mut Memo, block: &'r str, plain: bool, at: usize, line: u64) -> Option<(Row<'r>, usize)> {
         let bytes = &block.as_bytes()[at..];
-        let Memo { ends, services: cells } = memo;
-        let mut found = Separators { at: ends, n: 0, most: self.width - 1 };
+        let Memo { starts, services: cells } = memo;
+        let mut found = Separators { starts, n: 0, most: self.width - 1 };
         let (end, taken) = match plain {
             // The line's end and its separators in one pass.
             true => {
@@ -182,29 +192,27 @@ impl<'a> Fast<'a> {
         if n + 1 != self.width || end > super::CELL_CHARS {
             return None;
         }
-        ends[n] = end as u16;
-        let text = &block[at..at + end];
-        let columns = &self.layout.at;
+        // The line's end as a last separator, and past it an empty field
+        // for the columns the file does not have. The line with its break
+        // holds them (`end` < `taken`).
+        starts[0] = 0;
+        starts[n + 1] = end as u16 + 1;
+        starts[n + 2] = end as u16 + 2;
+        let text = &block[at..at + taken];
+        let span = |c: usize| {
+            let i = self.field[c];
+            (usize::from(starts[i & (ROOM - 1)]), usize::from(starts[(i + 1) & (ROOM - 1)]) - 1)
+        };
         // A value's bytes, trimmed of ASCII space: codes and numbers (a
         // value with other space around it goes to the full check).
         let raw = |c: usize| -> &'r [u8] {
-            match columns[c] {
-                usize::MAX => b"",
-                i => {
-                    let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) + 1 };
-                    text.as_bytes()[start..usize::from(ends[i])].trim_ascii()
-                }
-            }
+            let (from, to) = span(c);
+            text.as_bytes()[from..to].trim_ascii()
         };
         // A value as text, trimmed as the full check trims it.
         let get = |c: usize| -> &'r str {
-            match columns[c] {
-                usize::MAX => "",
-                i => {
-                    let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) + 1 };
-                    trim(&text[start..usize::from(ends[i])])
-                }
-            }
+            let (from, to) = span(c);
+            trim(&text[from..to])
         };
         let incident_id = Some(get(col::ID)).filter(|v| !v.is_empty())?;
         let carrier = Some(get(col::CARRIER)).filter(|v| !v.is_empty())?;
@@ -262,9 +270,9 @@ impl<'a> Fast<'a> {
     /// `services`, looked up in the worker's memo first.
     fn services_memo(&self, cells: &mut Vec<(Vec<u8>, u32)>, v: &[u8]) -> Option<u32> {
         if cells.is_empty() {
-            cells.resize(MEMO_SLOTS, (Vec::new(), 0));
+            cells.resize(1 << MEMO_BITS, (Vec::new(), 0));
         }
-        let (cell, mask) = &mut cells[quick_hash(v) as usize % MEMO_SLOTS];
+        let (cell, mask) = &mut cells[quick_hash(v, MEMO_BITS)];
         // A mask kept is never 0: an empty slot never answers.
         if *mask != 0 && cell.as_slice() == v {
             return Some(*mask);
@@ -297,33 +305,31 @@ impl<'a> Fast<'a> {
     }
 }
 
-/// The separators of one line, by position, as they are found.
+/// The fields of one line, by where they start, as its separators are
+/// found: `starts[k + 1]` is one past the k-th separator.
 struct Separators<'e> {
-    at: &'e mut [u16; ROOM],
+    starts: &'e mut [u16; ROOM],
     n: usize,
     /// Separators the line may have: its fields less one.
     most: usize,
 }
 
-/// Room for a line's separators and one step's more: checked per step,
-/// not per separator.
+/// Room for a line's separators, one step's more, and two past the end:
+/// checked per step, not per separator.
 const ROOM: usize = 128;
-const _: () = assert!(MAX_WIDTH + 32 <= ROOM && ROOM.is_power_of_two());
+const _: () = assert!(MAX_WIDTH + STEP + 2 <= ROOM && ROOM.is_power_of_two());
 
 impl Separators<'_> {
     /// Note the bits of `hits` (one per byte from `base`); `None` when the
     /// line has more separators than its fields allow.
     fn note(&mut self, base: usize, mut hits: u32) -> Option<()> {
-        if self.n + hits.count_ones() as usize > self.most {
-            return None;
-        }
         while hits != 0 {
-            // In bounds: n stays under `most` ≤ MAX_WIDTH (the mask says so).
-            self.at[self.n & (ROOM - 1)] = (base + hits.trailing_zeros() as usize) as u16;
+            // In bounds: n stays under `most` + STEP (checked after each step).
             self.n += 1;
+            self.starts[self.n & (ROOM - 1)] = (base + hits.trailing_zeros() as usize + 1) as u16;
             hits &= hits - 1;
         }
-        Some(())
+        (self.n <= self.most).then_some(())
     }
 
     /// Every separator of `line` (a line without its break); `None` when
@@ -425,7 +431,7 @@ fn word_hits(chunk: &[u8; 8], delimiter: u8, plain: bool) -> Option<(u32, u32)> 
 }
 
 // Every contract column fits, and a line's offsets fit in 16 bits.
-const _: () = assert!(NCOLS <= MAX_WIDTH && super::CELL_CHARS < u16::MAX as usize);
+const _: () = assert!(NCOLS <= MAX_WIDTH && super::CELL_CHARS + 2 < u16::MAX as usize);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,39 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Trimmed of white space: ASCII first (fast), Unicode only when the
 /// value starts or ends with a non-ASCII character (`　` U+3000).
+#[inline]
 pub fn trim(s: &str) -> &str {
+    match space_at_start(s.as_bytes()) || space_at_end(s.as_bytes()) {
+        true => trim_spaced(s),
+        // Most values: a visible character at both ends, nothing to look up.
+        false => s,
+    }
+}
+
+/// Whether `b` may start with white space (`char::is_whitespace`): an
+/// ASCII control or space, or the bytes of a Unicode space (U+0085, U+00A0,
+/// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+fn space_at_start(b: &[u8]) -> bool {
+    match b {
+        [a, ..] if *a < 0x80 => *a <= b' ',
+        [0xC2, 0x85 | 0xA0, ..] | [0xE1, 0x9A, 0x80, ..] | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] | [0xE2, 0x81, 0x9F, ..] | [0xE3, 0x80, 0x80, ..] => true,
+        [_, ..] => false,
+        [] => true,
+    }
+}
+
+/// The same at the end.
+fn space_at_end(b: &[u8]) -> bool {
+    match b {
+        [.., z] if *z < 0x80 => *z <= b' ',
+        [.., 0xC2, 0x85 | 0xA0] | [.., 0xE1, 0x9A, 0x80] | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF] | [.., 0xE2, 0x81, 0x9F] | [.., 0xE3, 0x80, 0x80] => true,
+        [.., _] => false,
+        [] => true,
+    }
+}
+
+#[inline(never)]
+fn trim_spaced(s: &str) -> &str {
     let t = s.trim_ascii();
     match (t.as_bytes().first(), t.as_bytes().last()) {
         // Most such values (Japanese names) have no space at either end.
@@ -68,6 +100,24 @@ mod tests {
         assert_eq!(trim("架空\u{3000}"), "架空");
         assert_eq!(trim("\u{3000}"), "");
         assert_eq!(trim("架空"), "架空");
+    }
+
+    #[test]
+    fn the_quick_look_at_the_ends_trims_as_the_slow_one() {
+        // Every white space character, its neighbours in UTF-8, and others.
+        let mut edges: Vec<char> = (0u32..0x80).chain([0x85, 0xA0, 0x1680, 0x205F, 0x205E, 0x3000, 0x3001, 0x3042, 0x1681, 0xA1, 0x84]).chain(0x1FFF..0x2031).filter_map(char::from_u32).collect();
+        edges.push('架');
+        for &a in &edges {
+            for &z in &edges {
+                for middle in ["", "x", "架空"] {
+                    let s = format!("{a}{middle}{z}");
+                    assert_eq!(trim(&s), trim_spaced(&s), "{s:?}");
+                    let one = format!("{a}");
+                    assert_eq!(trim(&one), trim_spaced(&one), "{one:?}");
+                }
+            }
+        }
+        assert!(edges.iter().filter(|c| c.is_whitespace()).count() >= 25);
     }
 
     #[test]

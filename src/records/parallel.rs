@@ -178,7 +178,7 @@ fn next_work(full: &Mutex<Receiver<Result<Work, ParseError>>>) -> Option<Result<
 /// One worker's state over one file.
 struct Worker<'a, 'f> {
     fc: &'a FileCheck<'f>,
-    fast: Option<&'a Fast<'f>>,
+    fast: Option<&'a Fast>,
     encoding: Encoding,
     delimiter: u8,
     part: Partial,
