@@ -258,10 +258,15 @@ fn cap_run_errors(report: &mut ReadReport) {
 
 /// Read an in-memory CSV (the fuzz target's and tests' entry).
 pub fn read_csv_bytes(name: &str, bytes: &[u8], opts: &ReadOptions, mut sink: impl FnMut(&Row) + Send) -> Result<ReadReport> {
+    read_csv_bytes_in_parallel(name, bytes, opts, std::slice::from_mut(&mut sink))
+}
+
+/// The same with one validating worker per sink.
+pub fn read_csv_bytes_in_parallel<S: FnMut(&Row) + Send>(name: &str, bytes: &[u8], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
     let opened = open::open_bytes(name, bytes.to_vec(), opts)?;
     let mut report = ReadReport::default();
     let mut ids = ids::IdSet::default();
-    parallel::check_file(0, opened, opts, &mut report, &mut ids, std::slice::from_mut(&mut sink))?;
+    parallel::check_file(0, opened, opts, &mut report, &mut ids, sinks)?;
     Ok(report)
 }
 
@@ -299,13 +304,28 @@ mod tests {
     /// Everything a reading found: valid rows (in line order), errors,
     /// rejected lines, counts.
     fn reading(text: &[u8], opts: &ReadOptions) -> String {
+        reading_with(text, opts, 1)
+    }
+
+    /// The same with `workers` sinks.
+    fn reading_with(text: &[u8], opts: &ReadOptions, workers: usize) -> String {
         let rows = std::sync::Mutex::new(Vec::new());
-        let report = read_csv_bytes("t.csv", text, opts, |r| rows.lock().unwrap().push(format!("{r:?}"))).unwrap();
+        let mut sinks: Vec<_> = (0..workers).map(|_| |r: &Row| rows.lock().unwrap().push(format!("{r:?}"))).collect();
+        let report = read_csv_bytes_in_parallel("t.csv", text, opts, &mut sinks).unwrap();
+        drop(sinks);
         let mut rows = rows.into_inner().unwrap();
         rows.sort();
         let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
         let rejected: Vec<(u64, u64)> = report.rejected.iter().map(|r| (r.line, r.end_line)).collect();
         format!("{rows:#?}\n{errors:#?}\n{rejected:?}\n{} {} {} {}", report.rows(), report.rejected_rows(), report.problems(), report.fatal())
+    }
+
+    /// `f`'s answer, or a failure (not a test that never ends) when the
+    /// threads reading wait for each other.
+    fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(std::time::Duration::from_secs(60)).expect("reading ended within a minute")
     }
 
     #[test]
@@ -334,10 +354,49 @@ mod tests {
                 let whole = reading(text.as_bytes(), &ReadOptions { full_check: true, ..Default::default() });
                 for block in [1, 2, 3, 7, 16, 64, 1 << 20] {
                     for full_check in [false, true] {
-                        let opts = ReadOptions { block_bytes: Some(block), full_check, ..Default::default() };
-                        assert_eq!(reading(text.as_bytes(), &opts), whole, "blocks of {block}, full check {full_check}, {newline:?} {end:?}");
+                        // One sink: a reading thread and a worker. More: the
+                        // reading thread checks blocks too when enough wait.
+                        for workers in [1, 2, 3] {
+                            let bytes = text.clone().into_bytes();
+                            let read = within_a_minute(move || reading_with(&bytes, &ReadOptions { block_bytes: Some(block), full_check, ..Default::default() }, workers));
+                            assert_eq!(read, whole, "blocks of {block}, full check {full_check}, {workers} workers, {newline:?} {end:?}");
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_worker_that_panics_ends_the_reading_with_an_error() {
+        let header = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n";
+        let rows: String = (0..3000).map(|i| format!("r{i},A,detailed,2020-05-01 10:00,130,1,ftth,unknown\n")).collect();
+        let text = format!("{header}{rows}");
+        // Which sink panics at its first row: each in turn, or all.
+        for workers in [1, 2, 3] {
+            for panicking in (0..workers).map(Some).chain([None]) {
+                let bytes = text.clone().into_bytes();
+                let (failed, panicked) = within_a_minute(move || {
+                    let panicked = std::sync::atomic::AtomicBool::new(false);
+                    let mut sinks: Vec<_> = (0..workers)
+                        .map(|i| {
+                            let panicked = &panicked;
+                            move |_: &Row| {
+                                if panicking.is_none_or(|p| p == i) {
+                                    panicked.store(true, std::sync::atomic::Ordering::Relaxed);
+                                    panic!("sink {i}");
+                                }
+                            }
+                        })
+                        .collect();
+                    // Blocks of 64 bytes: far more than the queue holds.
+                    let read = read_csv_bytes_in_parallel("t.csv", &bytes, &ReadOptions { block_bytes: Some(64), ..Default::default() }, &mut sinks);
+                    drop(sinks);
+                    (read.is_err(), panicked.into_inner())
+                });
+                // A sink may be given no row (others took them all).
+                assert_eq!(failed, panicked, "{workers} workers, sink {panicking:?} panicking");
+                assert!(panicked || panicking.is_some());
             }
         }
     }

@@ -3,8 +3,9 @@
 //! whatever block is next, and the workers' findings are put back in line
 //! order.
 
-use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 
@@ -100,40 +101,51 @@ pub fn check_file<S: FnMut(&Row) + Send>(
             let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(BLOCKS_AHEAD);
             let (empty_tx, empty_rx) = channel::<Vec<u8>>();
             // Workers share the receiver; when the last one ends (even by a
-            // panic) it is dropped, so the reader stops instead of blocking.
-            let full = std::sync::Arc::new(Mutex::new(full_rx));
+            // panic) it is dropped, so a reader that does not help stops
+            // instead of blocking.
+            let waiting = Arc::new(AtomicUsize::new(0));
+            let queue = Arc::new(Queue { rx: Mutex::new(full_rx), waiting: waiting.clone() });
+            let new_worker = || Worker { fc: &fc, fast: fast.as_ref(), encoding, delimiter, part: Partial::default(), problems: Vec::new(), raw: ByteRecord::default(), text: Record::default(), memo: Memo::default() };
+            // With two sinks or more, the reading thread takes the first
+            // and checks blocks itself whenever enough wait: as many threads
+            // as sinks, so none waits for a core while another waits for work.
+            let (helper, sinks) = match sinks.split_first_mut() {
+                Some((first, rest)) if !rest.is_empty() => (Some(first), rest),
+                _ => (None, sinks),
+            };
+            let keep_ahead = KEEP_AHEAD_PER_WORKER * sinks.len();
             std::thread::scope(|scope| -> Result<Vec<Partial>> {
-                scope.spawn(move || read_blocks(parser, pending, unclosed, (delimiter, block_bytes), full_tx, empty_rx));
+                let new_worker = &new_worker;
+                let help = helper.map(|sink| Help { queue: queue.clone(), keep_ahead, back: empty_tx.clone(), sink });
+                let reader = scope.spawn(move || -> Result<Option<Partial>> {
+                    read_blocks(parser, pending, unclosed, (delimiter, block_bytes), (full_tx, &waiting), empty_rx, help.map(|h| (new_worker(), h)))
+                });
                 let workers: Vec<_> = sinks
                     .iter_mut()
                     .map(|sink| {
-                        let (fc, fast, full, back) = (&fc, &fast, full.clone(), empty_tx.clone());
+                        let (queue, back) = (queue.clone(), empty_tx.clone());
                         scope.spawn(move || -> Result<Partial> {
-                            let mut w = Worker { fc, fast: fast.as_ref(), encoding, delimiter, part: Partial::default(), problems: Vec::new(), raw: ByteRecord::default(), text: Record::default(), memo: Memo::default() };
-                            while let Some(work) = next_work(&full) {
-                                match work {
-                                    Ok(Work::Records(records)) => records.into_iter().for_each(|mut raw| w.record(&mut raw, sink)),
-                                    Ok(Work::Block(block)) => {
-                                        w.block(&block, sink);
-                                        let _ = back.send(block.bytes);
-                                    }
-                                    Err(ParseError::UnclosedQuote(u)) => w.unclosed(&u),
-                                    Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &fc.name)),
-                                }
+                            let mut w = new_worker();
+                            while let Some(work) = queue.next() {
+                                w.take(work, sink, &back)?;
                             }
-                            // Sorted here, in parallel: the id check only merges.
-                            w.part.hashes.sort_unstable();
-                            w.part.sorted = true;
-                            Ok(w.part)
+                            Ok(w.finish())
                         })
                     })
                     .collect();
-                drop(full);
+                drop(queue);
                 drop(empty_tx);
-                workers.into_iter().map(|w| w.join().map_err(|_| anyhow::anyhow!("a validating worker panicked"))?).collect()
+                // Every thread joined before any error is returned: the
+                // scope would panic for one that panicked and was not.
+                let joined: Vec<_> = workers.into_iter().map(|w| w.join().map_err(|_| anyhow::anyhow!("a validating worker panicked"))).collect();
+                let read = reader.join().map_err(|_| anyhow::anyhow!("the reading thread panicked"));
+                let mut parts: Vec<Partial> = joined.into_iter().map(|j| j?).collect::<Result<_>>()?;
+                parts.extend(read??);
+                Ok(parts)
             })?
         }
     };
+
     let mut file = FileReport {
         path: name.clone(),
         extra_columns: layout.extra.clone(),
@@ -171,9 +183,35 @@ enum Work {
     Block(Block),
 }
 
-fn next_work(full: &Mutex<Receiver<Result<Work, ParseError>>>) -> Option<Result<Work, ParseError>> {
-    full.lock().ok()?.recv().ok()
+type Item = Result<Work, ParseError>;
+
+/// The blocks read and not yet taken, and how many they are.
+struct Queue {
+    rx: Mutex<Receiver<Item>>,
+    waiting: Arc<AtomicUsize>,
 }
+
+impl Queue {
+    /// The next item; `None` once the reader is done and all are taken.
+    fn next(&self) -> Option<Item> {
+        let item = self.rx.lock().ok()?.recv().ok()?;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        Some(item)
+    }
+
+    /// The next item if one waits and no worker is waiting for one (that
+    /// worker holds the lock until the reading thread sends more: waiting
+    /// for the lock here would never end).
+    fn try_next(&self) -> Option<Item> {
+        let item = self.rx.try_lock().ok()?.try_recv().ok()?;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        Some(item)
+    }
+}
+
+/// Blocks the reading thread keeps waiting per worker before it checks one
+/// itself: enough that no worker runs out while it does.
+const KEEP_AHEAD_PER_WORKER: usize = 4;
 
 /// One worker's state over one file.
 struct Worker<'a, 'f> {
@@ -189,6 +227,29 @@ struct Worker<'a, 'f> {
 }
 
 impl Worker<'_, '_> {
+    /// Check what the reading thread handed over; the block's buffer goes
+    /// back to it.
+    fn take(&mut self, work: Item, sink: &mut impl FnMut(&Row), back: &Sender<Vec<u8>>) -> Result<()> {
+        match work {
+            Ok(Work::Records(records)) => records.into_iter().for_each(|mut raw| self.record(&mut raw, sink)),
+            Ok(Work::Block(block)) => {
+                self.block(&block, sink);
+                let _ = back.send(block.bytes);
+            }
+            Err(ParseError::UnclosedQuote(u)) => self.unclosed(&u),
+            Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &self.fc.name)),
+        }
+        Ok(())
+    }
+
+    /// What the worker found, its id hashes sorted (here, in parallel: the
+    /// id check only merges).
+    fn finish(mut self) -> Partial {
+        self.part.hashes.sort_unstable();
+        self.part.sorted = true;
+        self.part
+    }
+
     /// A record parsed already: decoded and checked in full.
     fn record(&mut self, raw: &mut ByteRecord, sink: &mut impl FnMut(&Row)) {
         if raw.is_blank() {
@@ -253,30 +314,87 @@ impl Worker<'_, '_> {
     }
 }
 
+/// What the reading thread needs to check blocks itself: the queue, how
+/// many blocks it keeps waiting before it checks one, where buffers go
+/// back, and its sink.
+struct Help<'s, S> {
+    queue: Arc<Queue>,
+    keep_ahead: usize,
+    back: Sender<Vec<u8>>,
+    sink: &'s mut S,
+}
+
 /// The reading thread: the records read past the header, then blocks of
-/// whole records, buffers reused.
-fn read_blocks(
+/// whole records, buffers reused. With `help`, it checks blocks itself
+/// whenever more than enough wait or the queue is full (so it never waits
+/// for workers, even ones that ended), and those left once the file is
+/// read; it returns what its worker found.
+fn read_blocks<S: FnMut(&Row)>(
     parser: super::open::CsvParser,
     pending: Vec<ByteRecord>,
     unclosed: Option<super::parse::UnclosedQuote>,
     (delimiter, block_bytes): (u8, usize),
-    full: SyncSender<Result<Work, ParseError>>,
+    (full, waiting): (SyncSender<Item>, &AtomicUsize),
     empty: Receiver<Vec<u8>>,
-) {
-    if !pending.is_empty() && full.send(Ok(Work::Records(pending))).is_err() {
-        return;
+    mut help: Option<(Worker<'_, '_>, Help<'_, S>)>,
+) -> Result<Option<Partial>> {
+    read_all(parser, pending, unclosed, (delimiter, block_bytes), &empty, |mut work| {
+        let stop = work.is_err();
+        waiting.fetch_add(1, Ordering::Relaxed);
+        let Some((w, h)) = &mut help else { return Ok(full.send(work).is_ok() && !stop) };
+        loop {
+            match full.try_send(work) {
+                Ok(()) => break,
+                Err(TrySendError::Full(again)) => {
+                    work = again;
+                    // A worker takes one now: try again.
+                    match h.queue.try_next() {
+                        Some(item) => w.take(item, &mut *h.sink, &h.back)?,
+                        None => std::thread::yield_now(),
+                    }
+                }
+                Err(TrySendError::Disconnected(_)) => return Ok(false),
+            }
+        }
+        while waiting.load(Ordering::Relaxed) > h.keep_ahead {
+            let Some(item) = h.queue.try_next() else { break };
+            w.take(item, &mut *h.sink, &h.back)?;
+        }
+        Ok(!stop)
+    })?;
+    drop(full);
+    let Some((mut w, h)) = help else { return Ok(None) };
+    while let Some(item) = h.queue.next() {
+        w.take(item, &mut *h.sink, &h.back)?;
+    }
+    Ok(Some(w.finish()))
+}
+
+/// Every record past the header, handed to `send` in file order: the
+/// records read already, then blocks, until `send` says stop or the file
+/// ends (an error is the last item).
+fn read_all(
+    parser: super::open::CsvParser,
+    pending: Vec<ByteRecord>,
+    unclosed: Option<super::parse::UnclosedQuote>,
+    (delimiter, block_bytes): (u8, usize),
+    empty: &Receiver<Vec<u8>>,
+    mut send: impl FnMut(Item) -> Result<bool>,
+) -> Result<()> {
+    if !pending.is_empty() && !send(Ok(Work::Records(pending)))? {
+        return Ok(());
     }
     // The file ended inside a quote while the header was looked for.
     if let Some(u) = unclosed {
-        let _ = full.send(Err(ParseError::UnclosedQuote(u)));
-        return;
+        send(Err(ParseError::UnclosedQuote(u)))?;
+        return Ok(());
     }
     let (src, rest, line) = parser.into_parts();
     let mut split = Splitter::new(src, rest, line, delimiter, block_bytes);
     loop {
         let work = match split.next_block(empty.try_recv().unwrap_or_default()) {
             Ok(Next::Block(block)) => Ok(Work::Block(block)),
-            Ok(Next::End) => return,
+            Ok(Next::End) => return Ok(()),
             Ok(Next::Long) => {
                 // One record longer than a block: parsed here, with the
                 // parser's bounds, then blocks again after it.
@@ -293,9 +411,8 @@ fn read_blocks(
             }
             Err(e) => Err(ParseError::Io(e)),
         };
-        let stop = work.is_err();
-        if full.send(work).is_err() || stop {
-            return;
+        if !send(work)? {
+            return Ok(());
         }
     }
 }
