@@ -2,16 +2,19 @@
 //! record is valid, rejected with a located error, or the read fails with a
 //! located fatal error (an unclosed quote); no valid row holds U+FFFD. And
 //! a file cut into blocks of any size, read with or without the fast path,
-//! gives the same rows and errors as one block read by the full check.
+//! gives the same rows and errors as one block read by the full check,
+//! with one to three workers.
 #![no_main]
 
-use jiko::records::{read_csv_bytes, ReadOptions, ReadReport};
+use jiko::records::{read_csv_bytes_in_parallel, ReadOptions, ReadReport, Row};
 use libfuzzer_sys::fuzz_target;
 
 /// Valid rows (sorted: workers meet them in no set order) and the report.
-fn read(data: &[u8], opts: &ReadOptions) -> Option<(Vec<String>, ReadReport)> {
+fn read(data: &[u8], opts: &ReadOptions, workers: usize) -> Option<(Vec<String>, ReadReport)> {
     let rows = std::sync::Mutex::new(Vec::new());
-    let report = read_csv_bytes("fuzz.csv", data, opts, |r| rows.lock().unwrap().push(format!("{r:?}"))).ok()?;
+    let mut sinks: Vec<_> = (0..workers).map(|_| |r: &Row| rows.lock().unwrap().push(format!("{r:?}"))).collect();
+    let report = read_csv_bytes_in_parallel("fuzz.csv", data, opts, &mut sinks).ok()?;
+    drop(sinks);
     let mut rows = rows.into_inner().unwrap();
     rows.sort();
     Some((rows, report))
@@ -24,7 +27,7 @@ fn errors(r: &ReadReport) -> Vec<String> {
 fuzz_target!(|data: &[u8]| {
     let Some((&first, _)) = data.split_first() else { return };
     let opts = ReadOptions { keep_rejected: true, ..Default::default() };
-    let Some((rows, report)) = read(data, &opts) else { return };
+    let Some((rows, report)) = read(data, &opts, 1) else { return };
     let valid = rows.len() as u64;
     assert!(rows.iter().all(|r| !r.contains('\u{FFFD}')), "a valid row holds U+FFFD");
     assert_eq!(report.rows(), valid + report.rejected_rows(), "every row is valid or rejected");
@@ -35,10 +38,11 @@ fuzz_target!(|data: &[u8]| {
     }
     // The same file in small blocks, through the fast path and without it.
     let block = usize::from(first % 64) + 1;
+    let workers = usize::from(first / 64 % 3) + 1;
     for full_check in [false, true] {
         let small = ReadOptions { block_bytes: Some(block), full_check, ..opts.clone() };
-        let (rows2, report2) = read(data, &small).expect("read once, read again");
-        assert_eq!(rows2, rows, "blocks of {block}, full check {full_check}");
+        let (rows2, report2) = read(data, &small, workers).expect("read once, read again");
+        assert_eq!(rows2, rows, "blocks of {block}, full check {full_check}, {workers} workers");
         assert_eq!(errors(&report2), errors(&report));
         assert_eq!((report2.rows(), report2.rejected_rows(), report2.problems()), (report.rows(), report.rejected_rows(), report.problems()));
     }

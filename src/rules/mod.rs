@@ -95,9 +95,11 @@ fn bins(raw: &'static [raw::RawBin]) -> Vec<Bin> {
 pub static DURATION_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.duration));
 pub static USER_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.users));
 
-/// Index of the bin holding `value`.
+/// Index of the bin holding `value`: bins increase (the rules' loader
+/// checks), so the bins starting at or below it are the first ones.
+/// Counted without an early exit (per row, no branch to mispredict).
 pub fn bin_of(bins: &[Bin], value: u64) -> usize {
-    bins.iter().rposition(|b| value >= b.from).unwrap_or(0)
+    bins.iter().filter(|b| value >= b.from).count().saturating_sub(1)
 }
 
 /// Within the routine reporting duty: long enough, or enough users, or a
