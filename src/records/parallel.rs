@@ -270,10 +270,13 @@ impl Worker<'_, '_> {
         let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
             if let Some((fast, text, plain)) = text {
-                if let Some((row, taken)) = fast.row(&mut self.memo, text, plain, parser.pos(), parser.line()) {
+                let hashes = &mut self.part.hashes;
+                let checked = fast.row(&mut self.memo, text, plain, parser.pos(), parser.line(), |row| {
+                    hashes.push(id_key_hash(row.incident_id));
+                    sink(row);
+                });
+                if let Some(taken) = checked {
                     self.part.rows += 1;
-                    self.part.hashes.push(id_key_hash(row.incident_id));
-                    sink(&row);
                     parser.skip_line(taken);
                     continue;
                 }
