@@ -24,10 +24,12 @@ const WALKED_RUNS: usize = 8;
 
 /// The hash an id is checked by (after NFKC): foldhash with a fixed seed,
 /// the same in both looks at the files.
+#[inline]
 pub fn id_key_hash(id: &str) -> u64 {
     id_hash(&nfkc(id))
 }
 
+#[inline]
 fn id_hash(id: &str) -> u64 {
     use std::hash::BuildHasher as _;
     foldhash::fast::FixedState::with_seed(0x6a69_6b6f).hash_one(id.as_bytes())

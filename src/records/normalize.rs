@@ -57,14 +57,20 @@ fn trim_spaced(s: &str) -> &str {
 }
 
 /// NFKC, trimmed. ASCII text is already NFKC, so it is only trimmed.
+#[inline]
 pub fn nfkc(s: &str) -> Cow<'_, str> {
     let t = trim(s);
     if t.is_ascii() {
         Cow::Borrowed(t)
     } else {
-        let n: String = t.nfkc().collect();
-        Cow::Owned(n.trim().to_string())
+        nfkc_unicode(t)
     }
+}
+
+#[inline(never)]
+fn nfkc_unicode(t: &str) -> Cow<'_, str> {
+    let n: String = t.nfkc().collect();
+    Cow::Owned(n.trim().to_string())
 }
 
 /// The key codes, labels and header names are matched by: NFKC, no spaces,
