@@ -146,6 +146,8 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         }
     };
 
+    let mut parts = parts;
+    sort_hashes_evenly(&mut parts);
     let mut file = FileReport {
         path: name.clone(),
         extra_columns: layout.extra.clone(),
@@ -172,6 +174,31 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     file.sha256 = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
     report.files.push(file);
     Ok(())
+}
+
+/// Sort each part's id hashes, all at once, after evening out how many
+/// each holds (the reading thread checks fewer blocks than a worker, and
+/// a thread with more to sort would finish alone); the id check then only
+/// merges the sorted runs.
+fn sort_hashes_evenly(parts: &mut [Partial]) {
+    let total: usize = parts.iter().map(|p| p.hashes.len()).sum();
+    let each = total.div_ceil(parts.len().max(1));
+    let mut extra: Vec<u64> = Vec::new();
+    for p in parts.iter_mut().filter(|p| p.hashes.len() > each) {
+        extra.extend(p.hashes.drain(each..));
+    }
+    for p in parts.iter_mut() {
+        let room = each.saturating_sub(p.hashes.len()).min(extra.len());
+        p.hashes.extend(extra.drain(extra.len() - room..));
+    }
+    std::thread::scope(|scope| {
+        for p in parts.iter_mut() {
+            scope.spawn(|| {
+                p.hashes.sort_unstable();
+                p.sorted = true;
+            });
+        }
+    });
 }
 
 /// What the reading thread hands a worker.
@@ -242,11 +269,8 @@ impl Worker<'_, '_> {
         Ok(())
     }
 
-    /// What the worker found, its id hashes sorted (here, in parallel: the
-    /// id check only merges).
-    fn finish(mut self) -> Partial {
-        self.part.hashes.sort_unstable();
-        self.part.sorted = true;
+    /// What the worker found.
+    fn finish(self) -> Partial {
         self.part
     }
 
