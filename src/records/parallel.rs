@@ -1,7 +1,9 @@
-//! One file checked by one worker per core: a thread reads the CSV in
+//! One file checked by one thread per sink: a thread reads the CSV in
 //! blocks of whole records (`split`), each worker parses and checks
 //! whatever block is next, and the workers' findings are put back in line
-//! order.
+//! order. With two sinks or more, the reading thread is also a worker: it
+//! checks a block itself whenever enough wait, so no thread waits for a
+//! core while another waits for work.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TrySendError};

@@ -1,5 +1,5 @@
 //! A CSV file cut into blocks of whole records, so that each worker can
-//! parse its own block: the reading thread only reads (hashing as it goes),
+//! parse its own block: the reading thread reads (hashing as it goes),
 //! finds a record end near each block's end and counts the lines before it.
 //! A cut is never made inside a quoted value: quotes are followed exactly as
 //! the parser reads them (a quote opens a value only at its start), and only
