@@ -20,15 +20,15 @@ const MAX_WIDTH: usize = 64;
 /// so that no two codes share a slot: one look and one compare, whatever
 /// the vocabulary's size.
 struct Codes {
-    /// The multiplier and slot → the code's index (`EMPTY`: none); `None`
-    /// when no hash without collisions was found (codes compared in turn).
-    slots: Option<(u64, Vec<u8>)>,
-    sigs: Vec<Sig>,
+    /// The multiplier and the slots (a power of two), each the signature
+    /// and index of its code (`NOTHING` when empty); `None` when no hash
+    /// without collisions was found (codes compared in turn).
+    table: Option<(u64, Vec<(Sig, usize)>)>,
     codes: Vec<&'static str>,
 }
 
-const SLOTS: usize = 1 << 10;
-const EMPTY: u8 = u8::MAX;
+/// An empty slot's signature: no value is that long.
+const NOTHING: Sig = Sig(0, 0, usize::MAX);
 
 /// A value's first and last eight bytes and its length: equal signatures
 /// are equal values up to 16 bytes; longer ones are compared in full.
@@ -58,41 +58,44 @@ pub fn quick_hash(v: &[u8], bits: u32) -> usize {
     (foldhash::fast::FixedState::with_seed(0x9E37_79B9).hash_one(v) >> (64 - bits)) as usize
 }
 
-fn slot(s: Sig, seed: u64) -> usize {
-    ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 54) as usize
+/// The slot of a signature in a table of `mask + 1` slots.
+fn slot(s: Sig, seed: u64, mask: usize) -> usize {
+    ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 40) as usize & mask
 }
 
 impl Codes {
     fn of(voc: &Vocabulary) -> Codes {
         let codes: Vec<&'static str> = voc.codes.iter().map(|c| c.code).collect();
         let sigs: Vec<Sig> = codes.iter().map(|c| sig(c.as_bytes())).collect();
-        // Odd multipliers, tried in a fixed order: the same table every run.
-        let mut seeds = (0..10_000u64).map(|i| 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(2 * i + 1) | 1);
-        let slots = (codes.len() < usize::from(EMPTY))
-            .then(|| {
-                seeds.find_map(|seed| {
-                    let mut slots = vec![EMPTY; SLOTS];
-                    for (i, s) in sigs.iter().enumerate() {
-                        let at = &mut slots[slot(*s, seed)];
-                        if *at != EMPTY {
-                            return None;
-                        }
-                        *at = i as u8;
+        // The fewest slots (at least four per code) that some multiplier
+        // fills without a collision; multipliers odd and tried in a fixed
+        // order: the same table every run. Small tables stay in cache.
+        let table = (2..=12).find_map(|bits: u32| {
+            let size = 1usize << bits;
+            if size < 4 * codes.len() {
+                return None;
+            }
+            (0..10_000u64).map(|i| 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(2 * i + 1) | 1).find_map(|seed| {
+                let mut slots = vec![(NOTHING, 0); size];
+                for (i, s) in sigs.iter().enumerate() {
+                    let at = &mut slots[slot(*s, seed, size - 1)];
+                    if at.0 != NOTHING {
+                        return None;
                     }
-                    Some((seed, slots))
-                })
+                    *at = (*s, i);
+                }
+                Some((seed, slots))
             })
-            .flatten();
-        Codes { slots, sigs, codes }
+        });
+        Codes { table, codes }
     }
 
     #[inline]
     fn find(&self, v: &[u8]) -> Option<usize> {
-        let Some((seed, slots)) = &self.slots else { return self.codes.iter().position(|c| c.as_bytes() == v) };
+        let Some((seed, slots)) = &self.table else { return self.codes.iter().position(|c| c.as_bytes() == v) };
         let s = sig(v);
-        let i = usize::from(slots[slot(s, *seed)]);
-        let same = self.sigs.get(i) == Some(&s) && (v.len() <= 16 || self.codes[i].as_bytes() == v);
-        same.then_some(i)
+        let (code, i) = slots[slot(s, *seed, slots.len() - 1)];
+        (code == s && (v.len() <= 16 || self.codes[i].as_bytes() == v)).then_some(i)
     }
 
     /// An optional code: empty is the first code.
@@ -578,7 +581,7 @@ mod tests {
         let v = vocabularies();
         for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
             let codes = Codes::of(voc);
-            assert!(codes.slots.is_some(), "a hash without collisions");
+            assert!(codes.table.as_ref().is_some_and(|(_, t)| t.len() <= 256), "a small hash without collisions");
             for (i, c) in voc.codes.iter().enumerate() {
                 assert_eq!(codes.find(c.code.as_bytes()), Some(i));
                 let mut near = c.code.as_bytes().to_vec();
