@@ -149,7 +149,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     };
 
     let mut parts = parts;
-    sort_hashes_evenly(&mut parts);
+    sort_hashes_evenly(&mut parts)?;
     let mut file = FileReport {
         path: name.clone(),
         extra_columns: layout.extra.clone(),
@@ -182,7 +182,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
 /// each holds (the reading thread checks fewer blocks than a worker, and
 /// a thread with more to sort would finish alone); the id check then only
 /// merges the sorted runs.
-fn sort_hashes_evenly(parts: &mut [Partial]) {
+fn sort_hashes_evenly(parts: &mut [Partial]) -> Result<()> {
     let total: usize = parts.iter().map(|p| p.hashes.len()).sum();
     let each = total.div_ceil(parts.len().max(1));
     let mut extra: Vec<u64> = Vec::new();
@@ -193,14 +193,14 @@ fn sort_hashes_evenly(parts: &mut [Partial]) {
         let room = each.saturating_sub(p.hashes.len()).min(extra.len());
         p.hashes.extend(extra.drain(extra.len() - room..));
     }
+    // Joined one by one: a scope alone does not wait for a thread's exit
+    // past its closure (the fuzz target's leak check saw one still going).
     std::thread::scope(|scope| {
-        for p in parts.iter_mut() {
-            scope.spawn(|| {
-                p.hashes.sort_unstable();
-                p.sorted = true;
-            });
-        }
-    });
+        let sorting: Vec<_> = parts.iter_mut().map(|p| scope.spawn(|| p.hashes.sort_unstable())).collect();
+        sorting.into_iter().try_for_each(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked")))
+    })?;
+    parts.iter_mut().for_each(|p| p.sorted = true);
+    Ok(())
 }
 
 /// What the reading thread hands a worker.
