@@ -54,8 +54,7 @@ fn sig(v: &[u8]) -> Sig {
 /// such as `架空通信001株式会社` and `架空通信002株式会社` differ only in
 /// the middle).
 pub fn quick_hash(v: &[u8], bits: u32) -> usize {
-    use std::hash::BuildHasher;
-    (foldhash::fast::FixedState::with_seed(0x9E37_79B9).hash_one(v) >> (64 - bits)) as usize
+    (super::ids::fixed_hash(v) >> (64 - bits)) as usize
 }
 
 /// The slot of a signature in a table of `mask + 1` slots.

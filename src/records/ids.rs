@@ -22,26 +22,46 @@ pub struct IdSet {
 /// Runs compared pair by pair (no copy); more are put together and sorted.
 const WALKED_RUNS: usize = 8;
 
-/// The hash an id is checked by (after NFKC): foldhash with a fixed seed,
-/// the same in both looks at the files.
+/// The hash an id is checked by (after NFKC), the same in both looks at
+/// the files.
 #[inline]
 pub fn id_key_hash(id: &str) -> u64 {
-    id_hash(&nfkc(id))
+    fixed_hash(nfkc(id).as_bytes())
 }
 
+/// Foldhash with a fixed seed: the same in every run and on every thread
+/// (ids, and the slots of small lookup tables).
 #[inline]
-fn id_hash(id: &str) -> u64 {
+pub fn fixed_hash(v: &[u8]) -> u64 {
     use std::hash::BuildHasher as _;
-    foldhash::fast::FixedState::with_seed(0x6a69_6b6f).hash_one(id.as_bytes())
+    foldhash::fast::FixedState::with_seed(0x6a69_6b6f).hash_one(v)
 }
 
 impl IdSet {
-    /// Add hashes; `sorted` when they are sorted already.
-    pub fn add(&mut self, mut hashes: Vec<u64>, sorted: bool) {
-        if !sorted {
-            hashes.sort_unstable();
+    /// Add one file's hashes as its threads found them, each list in any
+    /// order. They are sorted here, all lists at once, after evening out
+    /// their lengths (the reading thread checks fewer blocks than a
+    /// worker, and a thread with more to sort would finish alone).
+    pub fn add(&mut self, mut lists: Vec<Vec<u64>>) -> Result<()> {
+        let total: usize = lists.iter().map(Vec::len).sum();
+        let each = total.div_ceil(lists.len().max(1));
+        let mut extra: Vec<u64> = Vec::new();
+        for list in lists.iter_mut().filter(|l| l.len() > each) {
+            extra.extend(list.drain(each..));
         }
-        self.runs.push(hashes);
+        for list in lists.iter_mut() {
+            let room = each.saturating_sub(list.len()).min(extra.len());
+            list.extend(extra.drain(extra.len() - room..));
+        }
+        // Joined one by one: a scope alone does not wait for a thread's
+        // exit past its closure (the fuzz target's leak check saw one still
+        // going).
+        std::thread::scope(|scope| {
+            let sorting: Vec<_> = lists.iter_mut().map(|l| scope.spawn(|| l.sort_unstable())).collect();
+            sorting.into_iter().try_for_each(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked")))
+        })?;
+        self.runs.extend(lists);
+        Ok(())
     }
 
     /// Keep the hashes seen more than once (sorted runs are cheaper than a
@@ -85,7 +105,7 @@ impl IdSet {
             opened.each_record(|rec| {
                 let raw = rec.get(column).unwrap_or("").trim();
                 let id = nfkc(raw);
-                if id.is_empty() || !self.collisions.contains(&id_hash(&id)) {
+                if id.is_empty() || !self.collisions.contains(&fixed_hash(id.as_bytes())) {
                     return;
                 }
                 let here = place(&name, sheet.as_deref(), rec.line);
@@ -123,13 +143,13 @@ mod tests {
                 if r + 1 == runs as u64 && runs > 1 {
                     run.push(7000);
                 }
-                ids.add(run, false);
+                ids.add(vec![run]).unwrap();
             }
             assert_eq!(ids.find_collisions(), runs > 1, "{runs} runs");
             assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), if runs > 1 { vec![7000] } else { vec![] });
         }
         let mut ids = IdSet::default();
-        ids.add(vec![5, 3, 5], false);
+        ids.add(vec![vec![5, 3, 5]]).unwrap();
         assert!(ids.find_collisions());
     }
 }

@@ -33,7 +33,6 @@ struct Partial {
     errors: Vec<RowError>,
     rejected: Vec<Rejected>,
     hashes: Vec<u64>,
-    sorted: bool,
     fatal: bool,
 }
 
@@ -131,7 +130,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                             while let Some(work) = queue.next() {
                                 w.take(work, sink, &back)?;
                             }
-                            Ok(w.finish())
+                            Ok(w.part)
                         })
                     })
                     .collect();
@@ -147,16 +146,13 @@ pub fn check_file<S: FnMut(&Row) + Send>(
             })?
         }
     };
-
-    let mut parts = parts;
-    sort_hashes_evenly(&mut parts)?;
     let mut file = FileReport {
         path: name.clone(),
         extra_columns: layout.extra.clone(),
         header: layout.header.clone(),
         ..Default::default()
     };
-    let (mut errors, mut rejected) = (Vec::new(), Vec::new());
+    let (mut errors, mut rejected, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for part in parts {
         file.rows += part.rows;
         file.rejected += part.rejected_rows;
@@ -164,8 +160,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         report.fatal |= part.fatal;
         errors.extend(part.errors);
         rejected.extend(part.rejected);
-        ids.add(part.hashes, part.sorted);
+        hashes.push(part.hashes);
     }
+    ids.add(hashes)?;
     // Workers took batches in no set order: report in line order.
     errors.sort_by_key(|e| (e.line, !e.fatal));
     errors.truncate(ERRORS_PER_FILE);
@@ -175,31 +172,6 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     report.notes.extend(notes);
     file.sha256 = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
     report.files.push(file);
-    Ok(())
-}
-
-/// Sort each part's id hashes, all at once, after evening out how many
-/// each holds (the reading thread checks fewer blocks than a worker, and
-/// a thread with more to sort would finish alone); the id check then only
-/// merges the sorted runs.
-fn sort_hashes_evenly(parts: &mut [Partial]) -> Result<()> {
-    let total: usize = parts.iter().map(|p| p.hashes.len()).sum();
-    let each = total.div_ceil(parts.len().max(1));
-    let mut extra: Vec<u64> = Vec::new();
-    for p in parts.iter_mut().filter(|p| p.hashes.len() > each) {
-        extra.extend(p.hashes.drain(each..));
-    }
-    for p in parts.iter_mut() {
-        let room = each.saturating_sub(p.hashes.len()).min(extra.len());
-        p.hashes.extend(extra.drain(extra.len() - room..));
-    }
-    // Joined one by one: a scope alone does not wait for a thread's exit
-    // past its closure (the fuzz target's leak check saw one still going).
-    std::thread::scope(|scope| {
-        let sorting: Vec<_> = parts.iter_mut().map(|p| scope.spawn(|| p.hashes.sort_unstable())).collect();
-        sorting.into_iter().try_for_each(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked")))
-    })?;
-    parts.iter_mut().for_each(|p| p.sorted = true);
     Ok(())
 }
 
@@ -269,11 +241,6 @@ impl Worker<'_, '_> {
             Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &self.fc.name)),
         }
         Ok(())
-    }
-
-    /// What the worker found.
-    fn finish(self) -> Partial {
-        self.part
     }
 
     /// A record parsed already: decoded and checked in full.
@@ -396,7 +363,7 @@ fn read_blocks<S: FnMut(&Row)>(
     while let Some(item) = h.queue.next() {
         w.take(item, &mut *h.sink, &h.back)?;
     }
-    Ok(Some(w.finish()))
+    Ok(Some(w.part))
 }
 
 /// Every record past the header, handed to `send` in file order: the
