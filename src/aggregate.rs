@@ -29,8 +29,7 @@ pub fn equipment_unknown() -> usize {
 /// The matrix cell of a report: its duration bin (or the info-leak row)
 /// and its user bin.
 pub fn cell_of(row: &Row) -> (usize, usize) {
-    let dbin = if row.info_leak() { info_leak_row() } else { rules::bin_of(&DURATION_BINS, row.duration_min) };
-    (dbin, rules::bin_of(&USER_BINS, row.affected_users))
+    rules::per_row().cell(row.duration_min, row.affected_users, row.kind)
 }
 
 /// Counts of one fiscal year's reports within the quarterly duty.
@@ -272,7 +271,10 @@ impl Spellings {
 struct Counter {
     year: i32,
     period: Period,
-    years: BTreeMap<i32, YearTally>,
+    /// What each row asks of the rules.
+    rules: &'static rules::PerRow,
+    /// Each fiscal year met (a few): a short list, looked up per row.
+    years: Vec<(i32, YearTally)>,
     major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
     /// (fiscal year, accident id) → carriers of reports naming an accident
     /// other than themselves, such as a wholesale receiver's report.
@@ -300,14 +302,14 @@ impl Counter {
             }
             return;
         }
-        let in_duty = rules::within_duty(row.duration_min, row.affected_users, row.kind);
+        let in_duty = self.rules.within_duty(row.duration_min, row.affected_users, row.kind);
         match (fy == self.year, in_duty) {
             (false, _) => account.other_years += 1,
             (true, true) => account.counted += 1,
             (true, false) => account.outside_duty += 1,
         }
         if !in_duty {
-            self.years.entry(fy).or_default().outside_duty += 1;
+            self.tally(fy).outside_duty += 1;
             if fy == self.year {
                 self.outside_duty.push(OutsideDuty {
                     file_index: row.file,
@@ -318,16 +320,16 @@ impl Counter {
             }
             return;
         }
-        let set_index = rules::set_index_at(&row.started_at);
+        let set_index = self.rules.set_index_at(&row.started_at);
         let set = set_index.map(|i| &rules::book().sets[i]);
-        let (dbin, ubin) = cell_of(row);
+        let (dbin, ubin) = self.rules.cell(row.duration_min, row.affected_users, row.kind);
         self.note_carrier(row.carrier, fy, row.detailed);
         // An accident id left empty is the report's own (the same text).
         if !std::ptr::eq(row.accident_id, row.incident_id) && row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
         let major = set.map_or(Major::No, |s| {
-            s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, row.critical_facility())
+            s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, self.rules.critical_facility(row.facility))
         });
         if let Major::Yes(class) = major {
             self.major_reports.entry((fy, row.accident_id.to_string())).or_default().push(MajorReport {
@@ -348,7 +350,7 @@ impl Counter {
                 self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
             }
         }
-        let tally = self.years.entry(fy).or_default();
+        let tally = self.tally(fy);
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         tally.rule_sets[set_index.unwrap_or(rules::book().sets.len())] += 1;
         if !row.detailed {
@@ -366,6 +368,21 @@ impl Counter {
         }
     }
 
+    fn tally(&mut self, fy: i32) -> &mut YearTally {
+        Self::tally_in(&mut self.years, fy)
+    }
+
+    fn tally_in(years: &mut Vec<(i32, YearTally)>, fy: i32) -> &mut YearTally {
+        let at = match years.iter().position(|(y, _)| *y == fy) {
+            Some(at) => at,
+            None => {
+                years.push((fy, YearTally::default()));
+                years.len() - 1
+            }
+        };
+        &mut years[at].1
+    }
+
     /// Note that the carrier of this spelling reported in this year and form.
     fn note_carrier(&mut self, spelling: &str, fy: i32, detailed: bool) {
         let map = &self.map;
@@ -380,7 +397,7 @@ impl Counter {
     fn flush(&mut self) {
         for (_, s) in self.spellings.list.iter_mut() {
             for (fy, detailed) in std::mem::take(&mut s.counted_in) {
-                let t = self.years.entry(fy).or_default();
+                let t = Self::tally_in(&mut self.years, fy);
                 match detailed {
                     true => t.detailed_carriers.insert(s.key),
                     false => t.simple_carriers.insert(s.key),
@@ -392,7 +409,7 @@ impl Counter {
     /// Fold another worker's counter into this one.
     fn merge(&mut self, other: Counter) {
         for (fy, t) in other.years {
-            self.years.entry(fy).or_default().merge(t);
+            self.tally(fy).merge(t);
         }
         for (k, v) in other.major_reports {
             self.major_reports.entry(k).or_default().extend(v);
@@ -473,7 +490,8 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
     let new_counter = || Counter {
         year,
         period,
-        years: BTreeMap::new(),
+        rules: rules::per_row(),
+        years: Vec::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),
         accounts: names.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
@@ -533,7 +551,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         year,
         period,
         carriers,
-        years: counter.years,
+        years: counter.years.into_iter().collect(),
         majors,
         accounts: counter.accounts,
         outside_duty: counter.outside_duty,

@@ -74,6 +74,14 @@ impl Minute {
         ok.then_some(self)
     }
 
+    /// One number ordered as checked minutes are (fields below 256):
+    /// compared per row, where the field-by-field order costs branches.
+    #[inline]
+    pub fn key(&self) -> u64 {
+        let year = (i64::from(self.year) + (1 << 31)) as u64;
+        year << 32 | u64::from(self.month) << 24 | u64::from(self.day) << 16 | u64::from(self.hour) << 8 | u64::from(self.minute)
+    }
+
     /// Minutes since 1970-01-01 00:00 of the same clock (JST throughout).
     pub fn ordinal(&self) -> i64 {
         days_from_civil(self.year, self.month, self.day) * 1440 + i64::from(self.hour * 60 + self.minute)

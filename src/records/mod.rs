@@ -60,11 +60,6 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
-    pub fn info_leak(&self) -> bool {
-        // Per row: the kind's place, found once.
-        static INFO_LEAK: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| crate::taxonomy::KINDS.iter().position(|k| k.code == "info_leak"));
-        *INFO_LEAK == Some(self.kind)
-    }
     /// The facts the rules judge.
     pub fn incident(&self) -> crate::rules::Incident {
         crate::rules::Incident {
@@ -77,10 +72,6 @@ impl Row<'_> {
             kind: self.kind,
             monthly_active_users: self.monthly_active_users,
         }
-    }
-    pub fn critical_facility(&self) -> bool {
-        static NONE: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"));
-        *NONE != Some(self.facility)
     }
 }
 

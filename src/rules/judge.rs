@@ -4,7 +4,6 @@
 
 use super::{book, raw::Every, set_at, Set, Threshold};
 use crate::records::{civil_from_days, days_from_civil, days_in_month, Minute};
-use crate::taxonomy;
 
 /// What is known of one incident.
 #[derive(Debug, Clone)]
@@ -83,7 +82,7 @@ pub fn judge(i: &Incident) -> Judgement {
 /// The class and threshold met, else the critical-facility rule: the same
 /// order as `Set::judge`, each looked at once.
 fn hit(s: &'static Set, i: &Incident) -> Option<MajorHit> {
-    let facility = taxonomy::FACILITIES[i.facility].code != "none";
+    let facility = super::per_row().critical_facility(i.facility);
     match s.met(i.services, i.duration_min, i.users, i.monthly_active_users) {
         Some((c, t)) => Some(MajorHit {
             class: s.raw.numbered.then_some(c),

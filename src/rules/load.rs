@@ -140,7 +140,9 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             }
         }
         let class_of_service = classes_of(&at, &raw, &taxonomy.services)?;
-        sets.push(Set { raw, from, class_of_service });
+        let thresholds = || raw.classes.iter().flat_map(|c| c.thresholds.iter());
+        let floor = (thresholds().map(|t| t.min_duration).min().unwrap_or(u64::MAX), thresholds().map(|t| t.min_users).min().unwrap_or(u64::MAX));
+        sets.push(Set { raw, from, class_of_service, floor });
     }
     if let Some(t) = &trial {
         if !sets.iter().any(|s| s.raw.id == t.judge_all_by) {

@@ -7,6 +7,7 @@
 mod raw;
 mod judge;
 mod load;
+mod per_row;
 
 use std::path::Path;
 use std::sync::{LazyLock, OnceLock};
@@ -16,6 +17,7 @@ use anyhow::{anyhow, Context, Result};
 pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
 pub use judge::{judge, Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
+pub use per_row::{per_row, PerRow};
 
 use crate::records::Minute;
 
@@ -48,6 +50,9 @@ pub struct Set {
     pub from: Option<Minute>,
     /// Class number (1-based) of each service, by service index.
     pub class_of_service: Vec<u8>,
+    /// The least duration and users of any class's threshold: a report
+    /// under either meets none (most reports, ruled out at one look).
+    pub floor: (u64, u64),
 }
 
 static BOOK: OnceLock<&'static RuleBook> = OnceLock::new();
@@ -106,13 +111,7 @@ pub fn bin_of(bins: &[Bin], value: u64) -> usize {
 /// Within the routine reporting duty: long enough, or enough users, or a
 /// kind always reported (an information leak, 注2③).
 pub fn within_duty(duration_min: u64, users: u64, kind: usize) -> bool {
-    // Per row: the kinds always reported as a bit mask, made once.
-    static ALWAYS: LazyLock<u64> = LazyLock::new(|| {
-        let d = &book().duty;
-        crate::taxonomy::KINDS.iter().enumerate().filter(|(_, k)| d.always_kinds.iter().any(|a| a == k.code)).fold(0, |m, (i, _)| m | 1 << i)
-    });
-    let d = &book().duty;
-    duration_min >= d.min_duration || users >= d.min_users || *ALWAYS & (1 << kind) != 0
+    per_row().within_duty(duration_min, users, kind)
 }
 
 /// Matrix cells under both duty thresholds are printed as outside the duty.
@@ -138,14 +137,7 @@ pub fn set_at(t: &Minute) -> Option<&'static Set> {
 
 /// `set_at` as the set's place in the book.
 pub fn set_index_at(t: &Minute) -> Option<usize> {
-    // The trial's set, found once.
-    static TRIAL: LazyLock<Option<usize>> =
-        LazyLock::new(|| book().trial.as_ref().and_then(|t| book().sets.iter().position(|s| s.raw.id == t.judge_all_by)));
-    let b = book();
-    if b.trial.is_some() {
-        return *TRIAL;
-    }
-    b.sets.iter().rposition(|s| s.from.is_some_and(|f| f <= *t))
+    per_row().set_index_at(t)
 }
 
 /// Every set in force on some day of fiscal year `fy`, oldest first.
@@ -194,6 +186,9 @@ impl Set {
     /// The lowest class met by one of `services` (a bit mask over the
     /// taxonomy's services), with the threshold met.
     pub fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
+        if duration_min < self.floor.0 || users < self.floor.1 {
+            return None;
+        }
         let mut best: Option<(u8, Threshold)> = None;
         let mut rest = services;
         while rest != 0 {

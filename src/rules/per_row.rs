@@ -1,0 +1,130 @@
+//! The rules a counted row asks for, read from the book once and laid out
+//! for a look per row: plain numbers and short arrays, with no lock and no
+//! search by name. Counting takes them once per worker; `within_duty`,
+//! `set_index_at` and `cell_of` answer from them for everyone else.
+
+use std::sync::LazyLock;
+
+use super::{book, DURATION_BINS, USER_BINS};
+use crate::records::Minute;
+
+#[derive(Debug)]
+pub struct PerRow {
+    min_duration: u64,
+    min_users: u64,
+    /// The kinds always within the duty, one bit per kind.
+    always_kinds: u64,
+    /// The kind whose reports take the matrix's info-leak row.
+    info_leak: Option<usize>,
+    /// The facility code of a report on no critical facility.
+    no_facility: Option<usize>,
+    /// Each bin's first value, increasing (the loader checks).
+    duration_from: Vec<u64>,
+    users_from: Vec<u64>,
+    /// In a what-if, the trial's set judges every report (`Some(None)`:
+    /// the trial names no set of the book).
+    trial: Option<Option<usize>>,
+    /// The dated sets' first minutes (`Minute::key`) with their places in
+    /// the book, in the book's order.
+    set_starts: Vec<(u64, usize)>,
+}
+
+/// The book's rules as `PerRow` (after `--rules` is read).
+pub fn per_row() -> &'static PerRow {
+    static PER_ROW: LazyLock<PerRow> = LazyLock::new(PerRow::of_book);
+    &PER_ROW
+}
+
+impl PerRow {
+    fn of_book() -> PerRow {
+        let b = book();
+        let kinds = &*crate::taxonomy::KINDS;
+        let always_kinds = kinds.iter().enumerate().filter(|(_, k)| b.duty.always_kinds.iter().any(|a| a == k.code)).fold(0, |m, (i, _)| m | 1 << i);
+        PerRow {
+            min_duration: b.duty.min_duration,
+            min_users: b.duty.min_users,
+            always_kinds,
+            info_leak: kinds.iter().position(|k| k.code == "info_leak"),
+            no_facility: crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
+            duration_from: DURATION_BINS.iter().map(|b| b.from).collect(),
+            users_from: USER_BINS.iter().map(|b| b.from).collect(),
+            trial: b.trial.as_ref().map(|t| b.sets.iter().position(|s| s.raw.id == t.judge_all_by)),
+            set_starts: b.sets.iter().enumerate().filter_map(|(i, s)| Some((s.from?.key(), i))).collect(),
+        }
+    }
+
+    /// Within the routine reporting duty: long enough, or enough users, or
+    /// a kind always reported (an information leak, 注2③).
+    #[inline]
+    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
+        duration_min >= self.min_duration || users >= self.min_users || self.always_kinds & (1 << kind) != 0
+    }
+
+    /// The set that judges a report started at `t`, as its place in the
+    /// book: the trial's set in a what-if, else the last set in force.
+    #[inline]
+    pub fn set_index_at(&self, t: &Minute) -> Option<usize> {
+        if let Some(trial) = self.trial {
+            return trial;
+        }
+        let t = t.key();
+        self.set_starts.iter().rev().find(|(from, _)| *from <= t).map(|&(_, i)| i)
+    }
+
+    /// A report on a critical facility (for the facility rule, 注1②).
+    #[inline]
+    pub fn critical_facility(&self, facility: usize) -> bool {
+        self.no_facility != Some(facility)
+    }
+
+    /// The matrix cell of a report: its duration bin (the info-leak row,
+    /// after the bins, for a leak) and its user bin.
+    #[inline]
+    pub fn cell(&self, duration_min: u64, users: u64, kind: usize) -> (usize, usize) {
+        let dbin = match self.info_leak == Some(kind) {
+            true => self.duration_from.len(),
+            false => bin(&self.duration_from, duration_min),
+        };
+        (dbin, bin(&self.users_from, users))
+    }
+}
+
+/// The bin holding `value`: the bins starting at or below it are the
+/// first ones (bins increase), found by halving.
+#[inline]
+fn bin(from: &[u64], value: u64) -> usize {
+    from.partition_point(|&f| f <= value).saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::bin_of;
+
+    #[test]
+    fn bins_counted_are_the_bins_searched() {
+        let r = per_row();
+        let edges = DURATION_BINS.iter().chain(USER_BINS.iter()).map(|b| b.from);
+        let values: Vec<u64> = edges.flat_map(|f| [f.saturating_sub(1), f, f + 1]).chain([0, u64::MAX]).collect();
+        for v in values {
+            assert_eq!(r.cell(v, v, 0), (bin_of(&DURATION_BINS, v), bin_of(&USER_BINS, v)), "{v}");
+        }
+        let leak = crate::taxonomy::kind("info_leak").unwrap();
+        assert_eq!(r.cell(0, 0, leak).0, DURATION_BINS.len());
+    }
+
+    #[test]
+    fn the_set_found_by_key_is_the_set_in_force() {
+        let r = per_row();
+        let b = book();
+        for fy in 2000..2040 {
+            for month in 1..=12 {
+                for (day, hour, minute) in [(1, 0, 0), (1, 0, 1), (28, 23, 59), (31, 12, 0)] {
+                    let t = Minute { year: fy, month, day, hour, minute };
+                    let by_search = b.sets.iter().rposition(|s| s.from.is_some_and(|f| f <= t));
+                    assert_eq!(r.set_index_at(&t), by_search, "{t}");
+                }
+            }
+        }
+    }
+}
