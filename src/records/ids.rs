@@ -14,13 +14,32 @@ use super::{open, place, ReadOptions, RowError};
 
 #[derive(Default)]
 pub struct IdSet {
-    /// The hashes, in runs each sorted (one per worker and file).
-    runs: Vec<Vec<u64>>,
+    /// Every file's hashes, by bucket.
+    buckets: Hashes,
     collisions: HashSet<u64>,
 }
 
-/// Runs compared pair by pair (no copy); more are put together and sorted.
-const WALKED_RUNS: usize = 8;
+/// Bits of a hash that pick its bucket.
+const BUCKET_BITS: u32 = 6;
+
+/// Id hashes by bucket (the hash's top byte), as a thread pushes them.
+/// Each bucket is sorted on its own, small enough to stay in the cache,
+/// and the threads split the buckets evenly; a hash met twice is met twice
+/// in its bucket.
+pub struct Hashes(Vec<Vec<u64>>);
+
+impl Default for Hashes {
+    fn default() -> Self {
+        Hashes(vec![Vec::new(); 1 << BUCKET_BITS])
+    }
+}
+
+impl Hashes {
+    #[inline]
+    pub fn push(&mut self, hash: u64) {
+        self.0[(hash >> (64 - BUCKET_BITS)) as usize].push(hash);
+    }
+}
 
 /// The hash an id is checked by (after NFKC), the same in both looks at
 /// the files.
@@ -38,58 +57,45 @@ pub fn fixed_hash(v: &[u8]) -> u64 {
 }
 
 impl IdSet {
-    /// Add one file's hashes as its threads found them, each list in any
-    /// order. They are sorted here, all lists at once, after evening out
-    /// their lengths (the reading thread checks fewer blocks than a
-    /// worker, and a thread with more to sort would finish alone).
-    pub fn add(&mut self, mut lists: Vec<Vec<u64>>) -> Result<()> {
-        let total: usize = lists.iter().map(Vec::len).sum();
-        let each = total.div_ceil(lists.len().max(1));
-        let mut extra: Vec<u64> = Vec::new();
-        for list in lists.iter_mut().filter(|l| l.len() > each) {
-            extra.extend(list.drain(each..));
-        }
-        for list in lists.iter_mut() {
-            let room = each.saturating_sub(list.len()).min(extra.len());
-            list.extend(extra.drain(extra.len() - room..));
-        }
-        // Joined one by one: a scope alone does not wait for a thread's
-        // exit past its closure (the fuzz target's leak check saw one still
-        // going).
-        std::thread::scope(|scope| {
-            let sorting: Vec<_> = lists.iter_mut().map(|l| scope.spawn(|| l.sort_unstable())).collect();
-            sorting.into_iter().try_for_each(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked")))
-        })?;
-        self.runs.extend(lists);
-        Ok(())
-    }
-
-    /// Keep the hashes seen more than once (sorted runs are cheaper than a
-    /// hash set at this size); true when there are any.
-    pub fn find_collisions(&mut self) -> bool {
-        let mut runs = std::mem::take(&mut self.runs);
-        if runs.len() > WALKED_RUNS {
-            let mut all: Vec<u64> = runs.concat();
-            all.sort_unstable();
-            runs = vec![all];
-        }
-        for (k, run) in runs.iter().enumerate() {
-            // Twice in one run: side by side once sorted.
-            self.collisions.extend(run.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
-            // In two runs: walk both, the smaller head moving on (without a
-            // branch to mispredict; a hash met in both is rare).
-            for other in &runs[k + 1..] {
-                let (mut i, mut j) = (0, 0);
-                while let (Some(&a), Some(&b)) = (run.get(i), other.get(j)) {
-                    if a == b {
-                        self.collisions.insert(a);
-                    }
-                    i += usize::from(a <= b);
-                    j += usize::from(b <= a);
+    /// Add one file's hashes as its threads found them, in any order.
+    pub fn add(&mut self, lists: Vec<Hashes>) {
+        for list in lists {
+            for (mine, theirs) in self.buckets.0.iter_mut().zip(list.0) {
+                match mine.is_empty() {
+                    true => *mine = theirs,
+                    false => mine.extend(theirs),
                 }
             }
         }
-        !self.collisions.is_empty()
+    }
+
+    /// Keep the hashes seen more than once: each bucket sorted (cheaper
+    /// than a hash set at this size), the buckets split between threads.
+    /// True when there are any.
+    pub fn find_collisions(&mut self) -> Result<bool> {
+        let mut buckets = std::mem::take(&mut self.buckets).0;
+        let per_thread = buckets.len().div_ceil(super::worker_count());
+        // Joined one by one: a scope alone does not wait for a thread's
+        // exit past its closure (the fuzz target's leak check saw one still
+        // going).
+        let found = std::thread::scope(|scope| {
+            let sorting: Vec<_> = buckets
+                .chunks_mut(per_thread)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut twice = Vec::new();
+                        for bucket in part {
+                            bucket.sort_unstable();
+                            twice.extend(bucket.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+                        }
+                        twice
+                    })
+                })
+                .collect();
+            sorting.into_iter().map(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked"))).collect::<Result<Vec<_>>>()
+        })?;
+        self.collisions.extend(found.into_iter().flatten());
+        Ok(!self.collisions.is_empty())
     }
 
     /// The real duplicates among the colliding hashes, each naming both places.
@@ -131,25 +137,44 @@ impl IdSet {
 
 #[cfg(test)]
 mod tests {
-    use super::IdSet;
+    use super::{Hashes, IdSet};
+
+    fn hashes(list: &[u64]) -> Hashes {
+        let mut h = Hashes::default();
+        list.iter().for_each(|&x| h.push(x));
+        h
+    }
 
     #[test]
-    fn hashes_met_twice_are_found_across_runs() {
-        for runs in [1, 2, 3, super::WALKED_RUNS + 3] {
-            let mut ids = IdSet::default();
-            for r in 0..runs as u64 {
-                // Each run holds its own hashes and, in the last, one of the first's.
-                let mut run: Vec<u64> = (0..50).map(|i| i * 1000 + r).collect();
-                if r + 1 == runs as u64 && runs > 1 {
-                    run.push(7000);
+    fn hashes_met_twice_are_found_across_threads_and_files() {
+        // Spread over every bucket (the top byte varies) and a few in one.
+        let spread = |r: u64| (0..600u64).map(move |i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ r).collect::<Vec<_>>();
+        for threads in [1, 2, 3] {
+            for files in [1, 2] {
+                let mut ids = IdSet::default();
+                let mut again = None;
+                for f in 0..files {
+                    let lists: Vec<Hashes> = (0..threads)
+                        .map(|t| {
+                            let mut list = spread((f * 8 + t) as u64 + 1);
+                            // The last list of all repeats the first's third hash.
+                            if t + 1 == threads && f + 1 == files && threads * files > 1 {
+                                let first = spread(1)[3];
+                                again = Some(first);
+                                list.push(first);
+                            }
+                            hashes(&list)
+                        })
+                        .collect();
+                    ids.add(lists);
                 }
-                ids.add(vec![run]).unwrap();
+                assert_eq!(ids.find_collisions().unwrap(), again.is_some(), "{threads} threads, {files} files");
+                assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), again.into_iter().collect::<Vec<_>>());
             }
-            assert_eq!(ids.find_collisions(), runs > 1, "{runs} runs");
-            assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), if runs > 1 { vec![7000] } else { vec![] });
         }
         let mut ids = IdSet::default();
-        ids.add(vec![vec![5, 3, 5]]).unwrap();
-        assert!(ids.find_collisions());
+        ids.add(vec![hashes(&[5, 3, 5])]);
+        assert!(ids.find_collisions().unwrap());
+        assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), vec![5]);
     }
 }

@@ -230,7 +230,7 @@ pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &R
         let opened = open::open(path, opts)?;
         parallel::check_file(index, opened, opts, &mut report, &mut ids, sinks)?;
     }
-    if ids.find_collisions() {
+    if ids.find_collisions()? {
         // Hashes met twice: find the real duplicates and both their places.
         let dups = ids.resolve(files, opts)?;
         report.errors.extend(dups);

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use super::check::{Checker, Problem};
 use super::decode::{Encoding, Record};
 use super::fast::{Fast, Memo};
-use super::ids::{id_key_hash, IdSet};
+use super::ids::{id_key_hash, Hashes, IdSet};
 use super::open::{Opened, Source};
 use super::parse::{ByteRecord, ParseError, Parser};
 use super::split::{Block, Next, Splitter, BLOCK_BYTES};
@@ -32,7 +32,7 @@ struct Partial {
     problems: u64,
     errors: Vec<RowError>,
     rejected: Vec<Rejected>,
-    hashes: Vec<u64>,
+    hashes: Hashes,
     fatal: bool,
 }
 
@@ -162,7 +162,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         rejected.extend(part.rejected);
         hashes.push(part.hashes);
     }
-    ids.add(hashes)?;
+    ids.add(hashes);
     // Workers took batches in no set order: report in line order.
     errors.sort_by_key(|e| (e.line, !e.fatal));
     errors.truncate(ERRORS_PER_FILE);

@@ -156,7 +156,7 @@ pub(super) fn incident(start: &str, d: u64, u: u64, services: &[&str]) -> Incide
         started_at: Minute::parse(start).unwrap(),
         duration_min: d,
         users: u,
-        services: services.iter().map(|c| 1u32 << taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
+        services: services.iter().map(|c| 1u32 << crate::taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
         equipment: None,
         facility: 0,
         kind: 0,
