@@ -20,7 +20,7 @@ pub struct IdSet {
 }
 
 /// Bits of a hash that pick its bucket.
-const BUCKET_BITS: u32 = 6;
+const BUCKET_BITS: u32 = 7;
 
 /// Id hashes by bucket (the hash's top byte), as a thread pushes them.
 /// Each bucket is sorted on its own, small enough to stay in the cache,
@@ -38,6 +38,41 @@ impl Hashes {
     #[inline]
     pub fn push(&mut self, hash: u64) {
         self.0[(hash >> (64 - BUCKET_BITS)) as usize].push(hash);
+    }
+}
+
+/// The hashes met more than once in `bucket`, into `twice`: an open
+/// table by the hash's low bits (the hashes are uniform), in the cache
+/// for a bucket's size, where a sort would pass over the bucket many times.
+fn repeated(bucket: &[u64], table: &mut Vec<u64>, twice: &mut Vec<u64>) {
+    let size = (bucket.len() + bucket.len() / 2).next_power_of_two().max(16);
+    table.clear();
+    table.resize(size, 0);
+    let mask = size - 1;
+    // 0 marks an empty slot; a hash of 0 is counted aside.
+    let mut zeros = 0;
+    for &h in bucket {
+        if h == 0 {
+            zeros += 1;
+            if zeros == 2 {
+                twice.push(0);
+            }
+            continue;
+        }
+        let mut i = h as usize & mask;
+        loop {
+            match table[i] {
+                0 => {
+                    table[i] = h;
+                    break;
+                }
+                x if x == h => {
+                    twice.push(h);
+                    break;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
     }
 }
 
@@ -83,10 +118,10 @@ impl IdSet {
                 .chunks_mut(per_thread)
                 .map(|part| {
                     scope.spawn(move || {
-                        let mut twice = Vec::new();
+                        let (mut twice, mut table) = (Vec::new(), Vec::new());
                         for bucket in part {
-                            bucket.sort_unstable();
-                            twice.extend(bucket.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+                            repeated(bucket, &mut table, &mut twice);
+                            *bucket = Vec::new();
                         }
                         twice
                     })
@@ -172,9 +207,14 @@ mod tests {
                 assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), again.into_iter().collect::<Vec<_>>());
             }
         }
-        let mut ids = IdSet::default();
-        ids.add(vec![hashes(&[5, 3, 5])]);
-        assert!(ids.find_collisions().unwrap());
-        assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), vec![5]);
+        // A hash of 0 (the table's empty mark), and hashes sharing their
+        // low bits (one long probe, around the table's end).
+        let same_low: Vec<u64> = (1..=40u64).map(|i| i << 40 | 63).collect();
+        for (list, twice) in [(vec![5, 3, 5], vec![5]), (vec![0, 9, 0, 0], vec![0]), (vec![0, 9], vec![]), ([&same_low[..], &[7 << 40 | 63]].concat(), vec![7 << 40 | 63])] {
+            let mut ids = IdSet::default();
+            ids.add(vec![hashes(&list)]);
+            assert_eq!(ids.find_collisions().unwrap(), !twice.is_empty(), "{list:?}");
+            assert_eq!(ids.collisions.iter().copied().collect::<Vec<_>>(), twice, "{list:?}");
+        }
     }
 }

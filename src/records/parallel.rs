@@ -258,8 +258,8 @@ impl Worker<'_, '_> {
         let bytes = block.records();
         let clean = || simdutf8::basic::from_utf8(bytes).ok().filter(|_| memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none());
         // `plain`: no quote and no CR in the whole block, so lines need no
-        // look for them (asked only when the fast path reads the block).
-        let text = self.fast.and_then(|fast| Some((fast, clean()?, memchr::memchr2(b'"', b'\r', bytes).is_none())));
+        // look for them.
+        let text = self.fast.and_then(|fast| Some((fast, clean()?, block.plain)));
         let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
             if let Some((fast, text, plain)) = text {

@@ -25,6 +25,9 @@ pub struct Block {
     pub bytes: Vec<u8>,
     pub len: usize,
     pub line: u64,
+    /// No quote and no CR in the records: known from the look for a cut,
+    /// so the worker need not look again.
+    pub plain: bool,
 }
 
 impl Block {
@@ -94,16 +97,24 @@ impl<R: Read> Splitter<R> {
             if filled == 0 {
                 return Ok(Next::End);
             }
-            let cut = match self.eof && filled <= limit {
-                true => Some(filled),
-                false => last_record_end(&buf[..filled.min(limit)], self.delimiter),
+            let (last, looked) = (self.eof && filled <= limit, &buf[..filled.min(limit)]);
+            // Most blocks hold no quote and no CR: one look tells, and a
+            // cut is then just after the last LF.
+            let plain = memchr::memchr2(b'"', b'\r', looked).is_none();
+            let cut = match (last, plain) {
+                (true, _) => Some(filled),
+                (false, true) => memchr::memrchr(b'\n', looked).map(|i| i + 1),
+                (false, false) => last_record_end(looked, self.delimiter),
             };
             match cut {
                 Some(cut) => {
                     self.carry.extend_from_slice(&buf[cut..filled]);
                     let line = self.line;
-                    self.line += line_breaks(&buf[..cut]);
-                    return Ok(Next::Block(Block { bytes: buf, len: cut, line }));
+                    self.line += match plain {
+                        true => memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64,
+                        false => line_breaks(&buf[..cut]),
+                    };
+                    return Ok(Next::Block(Block { bytes: buf, len: cut, line, plain }));
                 }
                 None if limit >= self.max_block => {
                     buf.truncate(filled);
