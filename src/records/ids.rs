@@ -14,18 +14,19 @@ use super::{open, place, ReadOptions, RowError};
 
 #[derive(Default)]
 pub struct IdSet {
-    /// Every file's hashes, by bucket.
-    buckets: Hashes,
+    /// Every file's hashes, by bucket: each thread's part as it was (a
+    /// copy into one list would be work for one thread while others wait).
+    buckets: Vec<Vec<Vec<u64>>>,
     collisions: HashSet<u64>,
 }
 
 /// Bits of a hash that pick its bucket.
-const BUCKET_BITS: u32 = 7;
+const BUCKET_BITS: u32 = 6;
 
-/// Id hashes by bucket (the hash's top byte), as a thread pushes them.
-/// Each bucket is sorted on its own, small enough to stay in the cache,
-/// and the threads split the buckets evenly; a hash met twice is met twice
-/// in its bucket.
+/// Id hashes by bucket (the hash's top bits), as a thread pushes them.
+/// Each bucket is checked on its own, small enough for the cache, and the
+/// threads split the buckets evenly; a hash met twice is met twice in its
+/// bucket.
 pub struct Hashes(Vec<Vec<u64>>);
 
 impl Default for Hashes {
@@ -41,17 +42,19 @@ impl Hashes {
     }
 }
 
-/// The hashes met more than once in `bucket`, into `twice`: an open
-/// table by the hash's low bits (the hashes are uniform), in the cache
-/// for a bucket's size, where a sort would pass over the bucket many times.
-fn repeated(bucket: &[u64], table: &mut Vec<u64>, twice: &mut Vec<u64>) {
-    let size = (bucket.len() + bucket.len() / 2).next_power_of_two().max(16);
+/// The hashes met more than once in a bucket (its threads' parts), into
+/// `twice`: an open table by the hash's low bits (the hashes are
+/// uniform), near the cache's size, where a sort would pass over the
+/// bucket many times.
+fn repeated(parts: &[Vec<u64>], table: &mut Vec<u64>, twice: &mut Vec<u64>) {
+    let len: usize = parts.iter().map(Vec::len).sum();
+    let size = (len + len / 2).next_power_of_two().max(16);
     table.clear();
     table.resize(size, 0);
     let mask = size - 1;
     // 0 marks an empty slot; a hash of 0 is counted aside.
     let mut zeros = 0;
-    for &h in bucket {
+    for &h in parts.iter().flatten() {
         if h == 0 {
             zeros += 1;
             if zeros == 2 {
@@ -94,27 +97,29 @@ pub fn fixed_hash(v: &[u8]) -> u64 {
 impl IdSet {
     /// Add one file's hashes as its threads found them, in any order.
     pub fn add(&mut self, lists: Vec<Hashes>) {
+        self.buckets.resize_with(1 << BUCKET_BITS, Vec::new);
         for list in lists {
-            for (mine, theirs) in self.buckets.0.iter_mut().zip(list.0) {
-                match mine.is_empty() {
-                    true => *mine = theirs,
-                    false => mine.extend(theirs),
+            for (mine, theirs) in self.buckets.iter_mut().zip(list.0) {
+                if !theirs.is_empty() {
+                    mine.push(theirs);
                 }
             }
         }
     }
 
-    /// Keep the hashes seen more than once: each bucket sorted (cheaper
-    /// than a hash set at this size), the buckets split between threads.
-    /// True when there are any.
+    /// Keep the hashes seen more than once, the buckets split between
+    /// threads. True when there are any.
     pub fn find_collisions(&mut self) -> Result<bool> {
-        let mut buckets = std::mem::take(&mut self.buckets).0;
+        let mut buckets = std::mem::take(&mut self.buckets);
+        if buckets.is_empty() {
+            return Ok(!self.collisions.is_empty());
+        }
         let per_thread = buckets.len().div_ceil(super::worker_count());
         // Joined one by one: a scope alone does not wait for a thread's
         // exit past its closure (the fuzz target's leak check saw one still
         // going).
         let found = std::thread::scope(|scope| {
-            let sorting: Vec<_> = buckets
+            let checking: Vec<_> = buckets
                 .chunks_mut(per_thread)
                 .map(|part| {
                     scope.spawn(move || {
@@ -127,7 +132,7 @@ impl IdSet {
                     })
                 })
                 .collect();
-            sorting.into_iter().map(|t| t.join().map_err(|_| anyhow::anyhow!("sorting the id hashes panicked"))).collect::<Result<Vec<_>>>()
+            checking.into_iter().map(|t| t.join().map_err(|_| anyhow::anyhow!("checking the id hashes panicked"))).collect::<Result<Vec<_>>>()
         })?;
         self.collisions.extend(found.into_iter().flatten());
         Ok(!self.collisions.is_empty())
