@@ -321,7 +321,7 @@ impl Counter {
             return;
         }
         let set_index = self.rules.set_index_at(&row.started_at);
-        let set = set_index.map(|i| &rules::book().sets[i]);
+        let set = set_index.map(|i| &self.rules.sets[i]);
         let (dbin, ubin) = self.rules.cell(row.duration_min, row.affected_users, row.kind);
         self.note_carrier(row.carrier, fy, row.detailed);
         // An accident id left empty is the report's own (the same text).
@@ -350,9 +350,10 @@ impl Counter {
                 self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
             }
         }
+        let set_place = set_index.unwrap_or(self.rules.sets.len());
         let tally = self.tally(fy);
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
-        tally.rule_sets[set_index.unwrap_or(rules::book().sets.len())] += 1;
+        tally.rule_sets[set_place] += 1;
         if !row.detailed {
             tally.simple_reports += 1;
             return;

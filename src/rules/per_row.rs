@@ -18,9 +18,10 @@ pub struct PerRow {
     info_leak: Option<usize>,
     /// The facility code of a report on no critical facility.
     no_facility: Option<usize>,
-    /// Each bin's first value, increasing (the loader checks).
-    duration_from: Vec<u64>,
-    users_from: Vec<u64>,
+    duration_bins: Bins,
+    user_bins: Bins,
+    /// The book's sets, for the one `set_index_at` names.
+    pub sets: &'static [super::Set],
     /// In a what-if, the trial's set judges every report (`Some(None)`:
     /// the trial names no set of the book).
     trial: Option<Option<usize>>,
@@ -46,8 +47,9 @@ impl PerRow {
             always_kinds,
             info_leak: kinds.iter().position(|k| k.code == "info_leak"),
             no_facility: crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
-            duration_from: DURATION_BINS.iter().map(|b| b.from).collect(),
-            users_from: USER_BINS.iter().map(|b| b.from).collect(),
+            duration_bins: Bins::new(DURATION_BINS.iter().map(|b| b.from).collect()),
+            user_bins: Bins::new(USER_BINS.iter().map(|b| b.from).collect()),
+            sets: &b.sets,
             trial: b.trial.as_ref().map(|t| b.sets.iter().position(|s| s.raw.id == t.judge_all_by)),
             set_starts: b.sets.iter().enumerate().filter_map(|(i, s)| Some((s.from?.key(), i))).collect(),
         }
@@ -82,18 +84,52 @@ impl PerRow {
     #[inline]
     pub fn cell(&self, duration_min: u64, users: u64, kind: usize) -> (usize, usize) {
         let dbin = match self.info_leak == Some(kind) {
-            true => self.duration_from.len(),
-            false => bin(&self.duration_from, duration_min),
+            true => self.duration_bins.from.len(),
+            false => self.duration_bins.of(duration_min),
         };
-        (dbin, bin(&self.users_from, users))
+        (dbin, self.user_bins.of(users))
     }
 }
 
-/// The bin holding `value`: the bins starting at or below it are the
-/// first ones (bins increase), found by halving.
-#[inline]
-fn bin(from: &[u64], value: u64) -> usize {
-    from.partition_point(|&f| f <= value).saturating_sub(1)
+/// Bins by their first values, increasing (the loader checks).
+#[derive(Debug)]
+struct Bins {
+    from: Vec<u64>,
+    /// The same in a fixed room, the rest of it `u64::MAX`, when they fit.
+    room: Option<[u64; BIN_ROOM]>,
+}
+
+/// Bins found in four fixed steps (the shipped rules have 8 and 6).
+const BIN_ROOM: usize = 16;
+
+impl Bins {
+    fn new(from: Vec<u64>) -> Bins {
+        // Four steps count up to 15: the room keeps at least one place over.
+        let room = (from.len() < BIN_ROOM).then(|| {
+            let mut room = [u64::MAX; BIN_ROOM];
+            room[..from.len()].copy_from_slice(&from);
+            room
+        });
+        Bins { from, room }
+    }
+
+    /// The bin holding `value`: the number of bins starting at or below
+    /// it, less one. In the room, by halving in fixed steps with no loop
+    /// (each a compare and a conditional add); else by a search.
+    #[inline]
+    fn of(&self, value: u64) -> usize {
+        let at_or_below = match &self.room {
+            Some(room) => {
+                let mut n = 0;
+                for step in [8, 4, 2, 1] {
+                    n += usize::from(room[n + step - 1] <= value) * step;
+                }
+                n.min(self.from.len())
+            }
+            None => self.from.partition_point(|&f| f <= value),
+        };
+        at_or_below.saturating_sub(1)
+    }
 }
 
 #[cfg(test)]
@@ -111,6 +147,18 @@ mod tests {
         }
         let leak = crate::taxonomy::kind("info_leak").unwrap();
         assert_eq!(r.cell(0, 0, leak).0, DURATION_BINS.len());
+    }
+
+    #[test]
+    fn bins_of_any_number_are_found_as_by_a_search() {
+        for len in 1..=20u64 {
+            let from: Vec<u64> = (0..len).map(|i| i * 10).collect();
+            let bins = Bins::new(from.clone());
+            assert_eq!(bins.room.is_some(), (len as usize) < BIN_ROOM);
+            for v in (0..len * 10 + 5).chain([u64::MAX - 1, u64::MAX]) {
+                assert_eq!(bins.of(v), from.partition_point(|&f| f <= v).saturating_sub(1), "{len} bins, {v}");
+            }
+        }
     }
 
     #[test]
