@@ -54,29 +54,50 @@ fn repeated(parts: &[Vec<u64>], table: &mut Vec<u64>, twice: &mut Vec<u64>) {
     let mask = size - 1;
     // 0 marks an empty slot; a hash of 0 is counted aside.
     let mut zeros = 0;
-    for &h in parts.iter().flatten() {
-        if h == 0 {
-            zeros += 1;
-            if zeros == 2 {
-                twice.push(0);
+    // The slot of a hash a few ahead is asked for while this one is
+    // looked up: the table is larger than the nearest cache.
+    const AHEAD: usize = 8;
+    for part in parts {
+        for (k, &h) in part.iter().enumerate() {
+            if let Some(&next) = part.get(k + AHEAD) {
+                prefetch(&table[next as usize & mask]);
             }
-            continue;
-        }
-        let mut i = h as usize & mask;
-        loop {
-            match table[i] {
-                0 => {
-                    table[i] = h;
-                    break;
+            if h == 0 {
+                zeros += 1;
+                if zeros == 2 {
+                    twice.push(0);
                 }
-                x if x == h => {
-                    twice.push(h);
-                    break;
+                continue;
+            }
+            let mut i = h as usize & mask;
+            loop {
+                match table[i] {
+                    0 => {
+                        table[i] = h;
+                        break;
+                    }
+                    x if x == h => {
+                        twice.push(h);
+                        break;
+                    }
+                    _ => i = (i + 1) & mask,
                 }
-                _ => i = (i + 1) & mask,
             }
         }
     }
+}
+
+/// Ask the cache for the line holding `slot`, without waiting for it.
+#[inline(always)]
+fn prefetch(slot: &u64) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing into the program and cannot fault;
+    // SSE, which it needs, is part of every x86-64.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((slot as *const u64).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
 }
 
 /// The hash an id is checked by (after NFKC), the same in both looks at
