@@ -99,6 +99,8 @@ pub fn check_file<S: FnMut(&Row) + Send>(
             let delimiter = layout.delimiter.unwrap_or(b',');
             let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout)).flatten();
             let block_bytes = opts.block_bytes.unwrap_or(BLOCK_BYTES);
+            // The fast path reads text: the reading thread checks it.
+            let check_text = fast.is_some();
             let (full_tx, full_rx) = sync_channel::<Result<Work, ParseError>>(BLOCKS_AHEAD);
             let (empty_tx, empty_rx) = channel::<Vec<u8>>();
             // Workers share the receiver; when the last one ends (even by a
@@ -119,7 +121,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
                 let new_worker = &new_worker;
                 let help = helper.map(|sink| Help { queue: queue.clone(), keep_ahead, back: empty_tx.clone(), sink });
                 let reader = scope.spawn(move || -> Result<Option<Partial>> {
-                    read_blocks(parser, pending, unclosed, (delimiter, block_bytes), (full_tx, &waiting), empty_rx, help.map(|h| (new_worker(), h)))
+                    read_blocks(parser, pending, unclosed, (delimiter, block_bytes, check_text), (full_tx, &waiting), empty_rx, help.map(|h| (new_worker(), h)))
                 });
                 let workers: Vec<_> = sinks
                     .iter_mut()
@@ -235,7 +237,7 @@ impl Worker<'_, '_> {
             Ok(Work::Records(records)) => records.into_iter().for_each(|mut raw| self.record(&mut raw, sink)),
             Ok(Work::Block(block)) => {
                 self.block(&block, sink);
-                let _ = back.send(block.bytes);
+                let _ = back.send(block.into_buffer());
             }
             Err(ParseError::UnclosedQuote(u)) => self.unclosed(&u),
             Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &self.fc.name)),
@@ -256,10 +258,9 @@ impl Worker<'_, '_> {
     /// the fast path, the rest through the parser and the full check.
     fn block(&mut self, block: &Block, sink: &mut impl FnMut(&Row)) {
         let bytes = block.records();
-        let clean = || simdutf8::basic::from_utf8(bytes).ok().filter(|_| memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_none());
         // `plain`: no quote and no CR in the whole block, so lines need no
         // look for them.
-        let text = self.fast.and_then(|fast| Some((fast, clean()?, block.plain)));
+        let text = self.fast.and_then(|fast| Some((fast, block.text()?, block.plain)));
         let mut parser = Parser::over(bytes, block.line, self.delimiter);
         loop {
             if let Some((fast, text, plain)) = text {
@@ -329,12 +330,12 @@ fn read_blocks<S: FnMut(&Row)>(
     parser: super::open::CsvParser,
     pending: Vec<ByteRecord>,
     unclosed: Option<super::parse::UnclosedQuote>,
-    (delimiter, block_bytes): (u8, usize),
+    (delimiter, block_bytes, check_text): (u8, usize, bool),
     (full, waiting): (SyncSender<Item>, &AtomicUsize),
     empty: Receiver<Vec<u8>>,
     mut help: Option<(Worker<'_, '_>, Help<'_, S>)>,
 ) -> Result<Option<Partial>> {
-    read_all(parser, pending, unclosed, (delimiter, block_bytes), &empty, |mut work| {
+    read_all(parser, pending, unclosed, (delimiter, block_bytes, check_text), &empty, |mut work| {
         let stop = work.is_err();
         waiting.fetch_add(1, Ordering::Relaxed);
         let Some((w, h)) = &mut help else { return Ok(full.send(work).is_ok() && !stop) };
@@ -373,7 +374,7 @@ fn read_all(
     parser: super::open::CsvParser,
     pending: Vec<ByteRecord>,
     unclosed: Option<super::parse::UnclosedQuote>,
-    (delimiter, block_bytes): (u8, usize),
+    (delimiter, block_bytes, check_text): (u8, usize, bool),
     empty: &Receiver<Vec<u8>>,
     mut send: impl FnMut(Item) -> Result<bool>,
 ) -> Result<()> {
@@ -386,7 +387,7 @@ fn read_all(
         return Ok(());
     }
     let (src, rest, line) = parser.into_parts();
-    let mut split = Splitter::new(src, rest, line, delimiter, block_bytes);
+    let mut split = Splitter::new(src, rest, line, delimiter, block_bytes).checking_text(check_text);
     loop {
         let work = match split.next_block(empty.try_recv().unwrap_or_default()) {
             Ok(Next::Block(block)) => Ok(Work::Block(block)),
@@ -399,7 +400,7 @@ fn read_all(
                 let mut rec = ByteRecord::default();
                 let parsed = parser.next_record(&mut rec);
                 let (src, rest, line) = parser.into_parts();
-                split = Splitter::new(src, rest, line, delimiter, block_bytes);
+                split = Splitter::new(src, rest, line, delimiter, block_bytes).checking_text(check_text);
                 match parsed {
                     Ok(_) => Ok(Work::Records(vec![rec])),
                     Err(e) => Err(e),

@@ -22,18 +22,40 @@ pub const MAX_BLOCK_BYTES: usize = 8 * BLOCK_BYTES;
 /// `bytes` (a buffer reused as it is, so it is never zeroed again).
 #[derive(Debug)]
 pub struct Block {
-    pub bytes: Vec<u8>,
-    pub len: usize,
+    bytes: Vec<u8>,
+    len: usize,
     pub line: u64,
     /// No quote and no CR in the records: known from the look for a cut,
     /// so the worker need not look again.
     pub plain: bool,
+    /// The records are UTF-8 without U+FFFD (looked at when asked, by the
+    /// reading thread, which has them in its cache after hashing them).
+    clean: bool,
 }
 
 impl Block {
     pub fn records(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
+
+    /// The records as text, when they are clean UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        // SAFETY: `clean` is set only where the block is made, after
+        // `bytes[..len]` was checked to be UTF-8; the fields are private
+        // and nothing changes them after.
+        self.clean.then(|| unsafe { std::str::from_utf8_unchecked(self.records()) })
+    }
+
+    /// The buffer, for reuse.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+/// UTF-8 without U+FFFD (which the full check reports as bytes that did
+/// not decode).
+fn clean_utf8(records: &[u8]) -> bool {
+    simdutf8::basic::from_utf8(records).is_ok() && memchr::memmem::find(records, "\u{FFFD}".as_bytes()).is_none()
 }
 
 /// What the reading thread has next.
@@ -54,6 +76,8 @@ pub struct Splitter<R> {
     line: u64,
     delimiter: u8,
     eof: bool,
+    /// Whether to look at each block's text (for the fast path).
+    check_text: bool,
 }
 
 impl<R: Read> Splitter<R> {
@@ -62,7 +86,13 @@ impl<R: Read> Splitter<R> {
     /// as long).
     pub fn new(src: R, carry: Vec<u8>, line: u64, delimiter: u8, block: usize) -> Self {
         let block = block.max(1);
-        Splitter { src, block, max_block: block.saturating_mul(MAX_BLOCK_BYTES / BLOCK_BYTES), carry, line, delimiter, eof: false }
+        Splitter { src, block, max_block: block.saturating_mul(MAX_BLOCK_BYTES / BLOCK_BYTES), carry, line, delimiter, eof: false, check_text: false }
+    }
+
+    /// Look at each block's text as it is cut (`Block::text`).
+    pub fn checking_text(mut self, check: bool) -> Self {
+        self.check_text = check;
+        self
     }
 
     /// The source and the bytes read from it but not handed out.
@@ -114,7 +144,8 @@ impl<R: Read> Splitter<R> {
                         true => memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64,
                         false => line_breaks(&buf[..cut]),
                     };
-                    return Ok(Next::Block(Block { bytes: buf, len: cut, line, plain }));
+                    let clean = self.check_text && clean_utf8(&buf[..cut]);
+                    return Ok(Next::Block(Block { bytes: buf, len: cut, line, plain, clean }));
                 }
                 None if limit >= self.max_block => {
                     buf.truncate(filled);
@@ -240,6 +271,18 @@ mod tests {
             out.push((rec.line, rec.end_line, rec.fields().map(<[u8]>::to_vec).collect()));
         }
         out
+    }
+
+    #[test]
+    fn a_block_is_text_only_when_asked_and_clean_utf8() {
+        let first_block = |bytes: &[u8], check: bool| match Splitter::new(bytes, Vec::new(), 1, b',', 64).checking_text(check).next_block(Vec::new()).unwrap() {
+            Next::Block(b) => b.text().map(str::to_string),
+            _ => panic!("a block"),
+        };
+        assert_eq!(first_block("a,b\n架空,1\n".as_bytes(), true).as_deref(), Some("a,b\n架空,1\n"));
+        assert_eq!(first_block("a,b\n架空,1\n".as_bytes(), false), None);
+        assert_eq!(first_block(b"a,b\n\x82\xa0,1\n", true), None, "CP932 bytes");
+        assert_eq!(first_block("a,b\n\u{FFFD},1\n".as_bytes(), true), None, "a replacement character");
     }
 
     #[test]
