@@ -140,10 +140,7 @@ impl<R: Read> Splitter<R> {
                 Some(cut) => {
                     self.carry.extend_from_slice(&buf[cut..filled]);
                     let line = self.line;
-                    self.line += match plain {
-                        true => memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64,
-                        false => line_breaks(&buf[..cut]),
-                    };
+                    self.line += line_breaks(&buf[..cut], plain);
                     let clean = self.check_text && clean_utf8(&buf[..cut]);
                     return Ok(Next::Block(Block { bytes: buf, len: cut, line, plain, clean }));
                 }
@@ -160,10 +157,14 @@ impl<R: Read> Splitter<R> {
 
 /// Line breaks in a block as the parser counts them: LF, CRLF, a lone CR.
 /// A CR as the block's last byte is a lone one: a block is cut after a CR
-/// only when the byte after it is known not to be an LF.
-fn line_breaks(block: &[u8]) -> u64 {
+/// only when the byte after it is known not to be an LF. `no_cr`: the
+/// block is known to hold none, so only LFs are counted.
+fn line_breaks(block: &[u8], no_cr: bool) -> u64 {
     let lf = memchr::memchr_iter(b'\n', block).count();
-    let lone_cr = memchr::memchr_iter(b'\r', block).filter(|&i| block.get(i + 1) != Some(&b'\n')).count();
+    let lone_cr = match no_cr {
+        true => 0,
+        false => memchr::memchr_iter(b'\r', block).filter(|&i| block.get(i + 1) != Some(&b'\n')).count(),
+    };
     (lf + lone_cr) as u64
 }
 
@@ -257,7 +258,7 @@ mod tests {
                 };
                 let mut p = Parser::over(&rest[..cut], line, b',');
                 got.extend(records(&mut p));
-                line += line_breaks(&rest[..cut]);
+                line += line_breaks(&rest[..cut], false);
                 rest = &rest[cut..];
             }
             assert_eq!(got, whole, "buffer of {size} bytes over {:?}", String::from_utf8_lossy(text));
@@ -299,8 +300,9 @@ mod tests {
 
     #[test]
     fn line_breaks_counted_as_the_parser_does() {
-        assert_eq!(line_breaks(b"a\nb\r\nc\rd"), 3);
-        assert_eq!(line_breaks(b"a\r"), 1);
+        assert_eq!(line_breaks(b"a\nb\r\nc\rd", false), 3);
+        assert_eq!(line_breaks(b"a\r", false), 1);
+        assert_eq!(line_breaks(b"a\nb\n", true), 2);
     }
 
     #[test]

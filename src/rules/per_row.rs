@@ -45,7 +45,7 @@ impl PerRow {
             min_duration: b.duty.min_duration,
             min_users: b.duty.min_users,
             always_kinds,
-            info_leak: kinds.iter().position(|k| k.code == "info_leak"),
+            info_leak: crate::taxonomy::kind("info_leak"),
             no_facility: crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
             duration_bins: Bins::new(DURATION_BINS.iter().map(|b| b.from).collect()),
             user_bins: Bins::new(USER_BINS.iter().map(|b| b.from).collect()),
