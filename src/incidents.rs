@@ -34,6 +34,11 @@ pub const COLUMNS: &[&str] = &[
     "equipment",
     "file",
     "line",
+    "report_period",
+    "major_report_form",
+    "near_miss",
+    "near_miss_due",
+    "notes",
 ];
 
 /// One report and its judgement.
@@ -55,6 +60,11 @@ pub struct IncidentLine {
     pub dbin: usize,
     pub ubin: usize,
     pub judgement: Judgement,
+    pub wholesale: usize,
+    /// Set when the count is not known (`classify --input`): the answers
+    /// with the count left open.
+    pub open: Option<rules::Open>,
+    pub near_miss: Option<rules::near_miss::Answer>,
 }
 
 impl IncidentLine {
@@ -76,7 +86,49 @@ impl IncidentLine {
             dbin,
             ubin,
             judgement: rules::judge(&row.incident()),
+            wholesale: row.wholesale,
+            open: None,
+            near_miss: None,
         }
+        .with_open_facts(row)
+    }
+
+    /// The answers that need more than the counting does: a count not
+    /// known yet, and the おそれ事態 columns. Rare, so kept off the common path.
+    fn with_open_facts(mut self, row: &Row) -> IncidentLine {
+        if !row.users_known {
+            self.open = Some(rules::judge_open(&row.incident(), rules::Missing { users: true, services: false }));
+        }
+        if let Some(facts) = &row.near_miss {
+            let mut f = (**facts).clone();
+            f.major = self.major_tri();
+            self.near_miss = rules::near_miss::judge(&f);
+        }
+        self
+    }
+
+    pub fn within_duty_tri(&self) -> rules::Tri {
+        self.open.as_ref().map_or(rules::Tri::from_bool(self.judgement.within_duty), |o| o.within_duty)
+    }
+
+    pub fn major_tri(&self) -> rules::Tri {
+        self.open.as_ref().map_or(rules::Tri::from_bool(self.judgement.major.is_some()), |o| o.major)
+    }
+
+    /// A wholesale receiver's major accident on or after the simplified
+    /// report's first day: its form turns on whether the provider's
+    /// accident was major too (known once every record is read).
+    pub fn receiver_major(&self) -> bool {
+        let b = rules::book();
+        let receiver = taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver");
+        let from = b.major_report.wholesale.as_ref().and_then(|w| rules::toml_minute(&w.effective_from));
+        receiver && self.major_tri() != rules::Tri::No && from.is_some_and(|f| self.started_at >= f)
+    }
+
+    /// A wholesale provider's major accident: its receivers' reports may
+    /// be simplified.
+    pub fn provider_major(&self) -> bool {
+        taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "provider") && self.major_tri() == rules::Tri::Yes
     }
 
     /// A row as read, binned as aggregate bins it.
@@ -105,32 +157,55 @@ impl IncidentLine {
     pub fn values(&self) -> Vec<String> {
         let j = &self.judgement;
         let day = |d: Option<(i32, u32, u32)>| d.map_or(String::new(), |(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
-        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-        let major = j.major.as_ref();
+        let b = rules::book();
+        let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
+        // With the count open, the deadlines that would apply either way.
+        let (routine_due, major_due) = match &self.open {
+            None => (j.report_due, j.major_report_due),
+            Some(o) => (
+                if o.least.major.is_none() && o.most.within_duty { rules::routine_rule(&self.started_at).map(|(_, d)| d) } else { None },
+                o.most.major_report_due,
+            ),
+        };
+        let major = if major_tri == rules::Tri::Yes { j.major.as_ref().or(self.open.as_ref().and_then(|o| o.least.major.as_ref())) } else { None };
+        let mut notes = Vec::new();
+        if let Some(o) = &self.open {
+            notes.push(open_note(o, j));
+        }
+        let near = self.near_miss.as_ref();
+        if let Some(n) = near.filter(|n| n.verdict == rules::Tri::Unknown) {
+            let open: Vec<&str> = n.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
+            notes.push(format!("near miss: {}", open.join("; ")));
+        }
         vec![
             self.incident_id.clone(),
             j.fiscal_year.to_string(),
-            j.quarter.to_string(),
+            j.quarter.map_or(String::new(), |q| q.to_string()),
             j.set.map_or(String::new(), |s| s.id().to_string()),
-            yes(j.within_duty),
-            if j.within_duty { self.form().to_string() } else { String::new() },
-            yes(major.is_some()),
+            within.code().to_string(),
+            if within != rules::Tri::No { self.form().to_string() } else { String::new() },
+            major_tri.code().to_string(),
             major.and_then(|m| m.class).map_or(String::new(), |c| c.to_string()),
             major.map_or(String::new(), |m| reason(m, j.set)),
             self.duration_bin().to_string(),
-            self.users_bin().to_string(),
-            day(j.report_due),
-            day(j.major_report_due),
+            if self.open.is_some() { String::new() } else { self.users_bin().to_string() },
+            day(routine_due),
+            day(major_due),
             self.accident_id.clone(),
             self.carrier.clone(),
             self.started_at.to_string(),
             self.duration_min.to_string(),
-            self.affected_users.to_string(),
+            if self.open.is_some() { String::new() } else { self.affected_users.to_string() },
             self.service_codes().join(";"),
             CAUSES[self.cause].code.to_string(),
             self.equipment.map_or(String::new(), |e| EQUIPMENT[e].code.to_string()),
             self.file.clone(),
             self.line.to_string(),
+            j.period_label(),
+            if major_tri != rules::Tri::No { b.major_report.form.clone() } else { String::new() },
+            near.map_or(String::new(), |n| n.verdict.code().to_string()),
+            day(near.and_then(|n| n.due)),
+            notes.join(" / "),
         ]
     }
 
@@ -187,6 +262,18 @@ impl IncidentLine {
     }
 }
 
+/// What a count left open does to the answers, for the notes column.
+fn open_note(o: &rules::Open, j: &Judgement) -> String {
+    let mut parts = vec!["affected_users not known".to_string()];
+    if let Some(u) = o.users_for_duty {
+        parts.push(format!("within the {} duty from {u} users", j.duty_name()));
+    }
+    if let Some(u) = o.users_for_major {
+        parts.push(format!("major from {u} users"));
+    }
+    parts.join("; ")
+}
+
 /// How the threshold was met, as the edition words thresholds.
 pub fn reason(m: &rules::MajorHit, set: Option<&rules::Set>) -> String {
     match &m.threshold {
@@ -200,18 +287,22 @@ pub fn reason(m: &rules::MajorHit, set: Option<&rules::Set>) -> String {
 
 /// One worker's incident lines on disk, each keyed by (file, line) so
 /// that the workers' spools merge into input order; memory stays flat
-/// however many reports the year holds.
+/// however many reports the year holds. A line is stored with its length
+/// (a value may hold a line break), and a mark for a wholesale receiver's
+/// major, whose report form is settled at the merge.
 pub struct LineSpool {
     path: std::path::PathBuf,
     w: std::io::BufWriter<std::fs::File>,
     /// One line's CSV, reused.
     buf: Vec<u8>,
+    /// Accident ids of wholesale providers' major accidents.
+    providers: std::collections::HashSet<String>,
 }
 
 impl LineSpool {
     pub fn new() -> anyhow::Result<LineSpool> {
         let (path, f) = crate::output::temp_file("incidents-part")?;
-        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512) })
+        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512), providers: Default::default() })
     }
 
     pub fn push(&mut self, line: &IncidentLine) -> std::io::Result<()> {
@@ -224,7 +315,13 @@ impl LineSpool {
             csv_field(&mut self.buf, &crate::output::sinks::guard_cell(v));
         }
         self.buf.push(b'\n');
+        if line.provider_major() {
+            self.providers.insert(line.accident_id.clone());
+        }
+        let mark = if line.receiver_major() { b'R' } else { b'-' };
         write!(self.w, "{:08x}{:016x}", line.file_index, line.line)?;
+        self.w.write_all(&[mark])?;
+        write!(self.w, "{:08x}", self.buf.len())?;
         self.w.write_all(&self.buf)
     }
 }
@@ -252,14 +349,47 @@ fn csv_field(out: &mut Vec<u8>, v: &str) {
     }
 }
 
-/// Key width of a spooled line: file index and line number in hex.
+/// Key width of a spooled line: file index and line number in hex; then
+/// the mark and the line's length.
 const KEY: usize = 24;
+const HEAD: usize = KEY + 1 + 8;
+
+/// A spooled line: its key, its mark and its CSV bytes.
+struct Spooled {
+    head: [u8; HEAD],
+    line: Vec<u8>,
+}
+
+fn next_line(r: &mut impl std::io::Read) -> std::io::Result<Option<Spooled>> {
+    let mut head = [0u8; HEAD];
+    match r.read_exact(&mut head) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = std::str::from_utf8(&head[KEY + 1..]).ok().and_then(|h| usize::from_str_radix(h, 16).ok()).ok_or_else(|| std::io::Error::other("a damaged incident spool"))?;
+    let mut line = vec![0u8; len];
+    r.read_exact(&mut line)?;
+    Ok(Some(Spooled { head, line }))
+}
+
+/// A receiver's line whose provider's accident was major: the simplified
+/// report's form in its `major_report_form`.
+fn simplified(line: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let Some(w) = rules::book().major_report.wholesale.as_ref() else { return Ok(line.to_vec()) };
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
+    let rec = r.records().next().transpose()?.unwrap_or_default();
+    let at = COLUMNS.iter().position(|c| *c == "major_report_form").unwrap_or(usize::MAX);
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    out.write_record(rec.iter().enumerate().map(|(i, v)| if i == at { w.form.as_str() } else { v }))?;
+    Ok(out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
 
 /// incidents.csv from the workers' spools: BOM, header, then every line
 /// in (file, line) order, hashed as it is written.
 pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<crate::output::Spooled> {
     use sha2::Digest;
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let (path, f) = crate::output::temp_file("incidents")?;
     // Removed on any error below (Spooled's drop).
     let mut spooled = crate::output::Spooled { path, sha256: String::new() };
@@ -272,27 +402,36 @@ pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<cra
     let mut head = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
     head.row(COLUMNS.iter().copied());
     put(&head.finish(), &mut out)?;
+    let providers: std::collections::HashSet<String> = spools.iter_mut().flat_map(|s| std::mem::take(&mut s.providers)).collect();
     let mut readers = Vec::new();
     for s in &mut spools {
         s.w.flush()?;
         readers.push(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&s.path)?));
     }
     // Each spool is in input order (a worker takes batches in order).
-    let mut heads: Vec<Option<Vec<u8>>> = Vec::with_capacity(readers.len());
-    let next = |r: &mut std::io::BufReader<std::fs::File>| -> std::io::Result<Option<Vec<u8>>> {
-        let mut buf = Vec::new();
-        Ok((r.read_until(b'\n', &mut buf)? > 0).then_some(buf))
-    };
+    let mut heads: Vec<Option<Spooled>> = Vec::with_capacity(readers.len());
     for r in &mut readers {
-        heads.push(next(r)?);
+        heads.push(next_line(r)?);
     }
-    while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by(|&a, &b| heads[a].as_ref().unwrap()[..KEY].cmp(&heads[b].as_ref().unwrap()[..KEY])) {
-        let line = heads[i].take().unwrap_or_default();
-        put(&line[KEY..], &mut out)?;
-        heads[i] = next(&mut readers[i])?;
+    while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by(|&a, &b| heads[a].as_ref().unwrap().head[..KEY].cmp(&heads[b].as_ref().unwrap().head[..KEY])) {
+        let s = heads[i].take().expect("a head was found");
+        if s.head[KEY] == b'R' && !providers.is_empty() && accident_of(&s.line).is_some_and(|a| providers.contains(&a)) {
+            put(&simplified(&s.line)?, &mut out)?;
+        } else {
+            put(&s.line, &mut out)?;
+        }
+        heads[i] = next_line(&mut readers[i])?;
     }
     out.flush()?;
     out.get_ref().sync_all()?;
     spooled.sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(spooled)
+}
+
+/// The accident_id of a spooled line (as written, before the guard).
+fn accident_of(line: &[u8]) -> Option<String> {
+    let at = COLUMNS.iter().position(|c| *c == "accident_id")?;
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
+    let rec = r.records().next()?.ok()?;
+    rec.get(at).map(|v| v.trim_start_matches('\'').to_string())
 }

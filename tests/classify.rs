@@ -290,7 +290,7 @@ fn yearly_reporting_can_be_added_as_data_with_its_first_day() {
         &rules,
         "extends = \"mic\"\n[duty]\nname = \"四半期報告\"\noutside_label = \"四半期報告対象外\"\nmin_duration = 120\nmin_users = 30000\nalways_kinds = [\"info_leak\"]\n\
          [[duty.due]]\neffective_from = 2008-04-01\nevery = \"quarter\"\nmonths_after = 2\n\
-         [[duty.due]]\neffective_from = 2025-04-01\nevery = \"year\"\nmonths_after = 3\n",
+         [[duty.due]]\neffective_from = 2025-04-01\nevery = \"year\"\nmonths_after = 3\nname = \"年次報告\"\n",
     )
     .unwrap();
     let ask = |start: &str| {
@@ -300,5 +300,6 @@ fn yearly_reporting_can_be_added_as_data_with_its_first_day() {
     };
     assert!(ask("2025-03-31 23:00").contains("第4四半期の報告として2025年5月31日"));
     let yearly = ask("2025-06-01 10:00");
-    assert!(yearly.contains("年度の報告として2026年6月30日"), "{yearly}");
+    // The yearly rule's own months_after (3): FY2025 ends 2026-03-31, so 2026-06-30.
+    assert!(yearly.contains("令和7年度の年次報告として2026年6月30日"), "{yearly}");
 }

@@ -10,7 +10,7 @@ use super::{input_files, print_failure, ReadArgs};
 use crate::incidents::{self, IncidentLine};
 use crate::records::values::{self, vocabularies, Vocabulary};
 use crate::records::{self, Minute};
-use crate::rules::{self, Gap, Incident, Judgement};
+use crate::rules::{self, Gap, Incident, Judgement, Open, Tri};
 use crate::{taxonomy, wareki};
 
 #[derive(clap::Args, Debug)]
@@ -31,7 +31,8 @@ pub struct Args {
     /// time of the same day). Repeat for each phase.
     #[arg(long = "window", conflicts_with_all = ["start", "end", "duration"])]
     pub windows: Vec<String>,
-    /// Affected users (the sum over regions).
+    /// Affected users (the sum over regions). Leave it out while the count
+    /// is not known: each answer then says whether it depends on it.
     #[arg(long)]
     pub users: Option<String>,
     /// Failed equipment (code or label), which decides the report form.
@@ -46,6 +47,36 @@ pub struct Args {
     /// The service's monthly active users, for rules that use them.
     #[arg(long)]
     pub monthly_active_users: Option<String>,
+    /// Wholesale role: provider (卸元) or receiver (卸先).
+    #[arg(long)]
+    pub wholesale: Option<String>,
+    /// With --wholesale receiver: the provider's accident was a major
+    /// accident too (the simplified report, 施行規則第57条第2項).
+    #[arg(long, requires = "wholesale")]
+    pub provider_major: bool,
+    /// おそれ事態 (施行規則第58条の2): the situation's code
+    /// (not_stopped, failover_failed, fell_or_detached, fire_smoke,
+    /// unintended_auth, critical_facility).
+    #[arg(long)]
+    pub situation: Option<String>,
+    /// The equipment's function: transmission, switching, control,
+    /// operations, subscriber_auth.
+    #[arg(long)]
+    pub function: Option<String>,
+    /// The carrier's users at the end of the previous fiscal year.
+    #[arg(long)]
+    pub carrier_users: Option<String>,
+    /// Prefectures the service is offered in.
+    #[arg(long)]
+    pub prefectures: Option<String>,
+    /// The day (and time) the situation became known; the report is due
+    /// 30 days after it.
+    #[arg(long)]
+    pub known: Option<String>,
+    /// Exclusions that apply, separated by `,`: planned, within_spec,
+    /// natural_disaster, terminal.
+    #[arg(long)]
+    pub exclusion: Vec<String>,
     /// Classify every record of these files or folders (as aggregate reads
     /// them) and write CSV, one line per record.
     #[arg(long, num_args = 1.., conflicts_with_all = ["services", "start", "windows"])]
@@ -61,9 +92,21 @@ pub fn run(args: Args) -> Result<bool> {
     if !args.input.is_empty() {
         return classify_files(&args);
     }
-    let (incident, phases) = incident_of(&args)?;
-    let j = rules::judge(&incident).with_gaps(&incident);
-    print!("{}", answer(&incident, &phases, &j));
+    let outage_given = args.start.is_some() || !args.windows.is_empty();
+    let outage = if args.situation.is_none() || outage_given { Some(incident_of(&args)?) } else { None };
+    let mut text = String::new();
+    let mut major = Tri::No;
+    if let Some((incident, phases, missing)) = &outage {
+        let open = rules::judge_open(incident, *missing);
+        let j = rules::judge(incident).with_gaps(incident);
+        major = open.major;
+        text += &answer(incident, phases, &j, &open, *missing, wholesale_form(&args, incident));
+    }
+    if args.situation.is_some() {
+        let started = outage.as_ref().map(|(i, _, _)| i.started_at);
+        text += &near_miss_answer(&args, started, major)?;
+    }
+    print!("{text}");
     Ok(true)
 }
 
@@ -76,7 +119,8 @@ fn classify_files(args: &Args) -> Result<bool> {
     // only when every record was valid.
     let mut spool = incidents::LineSpool::new()?;
     let (mut n, mut failed) = (0u64, None);
-    let report = records::read_files(&files, &args.read.options(None), |row| {
+    let opts = records::ReadOptions { unknown_users: true, ..args.read.options(None) };
+    let report = records::read_files(&files, &opts, |row| {
         n += 1;
         if let Err(e) = spool.push(&IncidentLine::from_row(row, &names[row.file])) {
             failed.get_or_insert(e);
@@ -108,15 +152,17 @@ fn classify_files(args: &Args) -> Result<bool> {
 /// A phase: start and end.
 pub(crate) type Phase = (Minute, Minute);
 
-fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>)> {
+fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
     let v = vocabularies();
-    let services_text = a.services.as_deref().context(need("--services"))?;
     let mut services = 0u32;
-    for piece in services_text.split([',', ';', '、']).map(str::trim).filter(|p| !p.is_empty()) {
+    for piece in a.services.as_deref().unwrap_or("").split([',', ';', '、']).map(str::trim).filter(|p| !p.is_empty()) {
         services |= 1 << code(&v.services, "--services", piece)?;
     }
-    let users_text = a.users.as_deref().context(need("--users"))?;
-    let users = values::count(users_text).map_err(|m| anyhow::anyhow!("--users {users_text:?}: {m}"))?;
+    let users = match a.users.as_deref() {
+        Some(t) => values::count(t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
+        None => 0,
+    };
+    let missing = rules::Missing { users: a.users.is_none(), services: services == 0 };
     let (started_at, duration_min, phases) = if a.windows.is_empty() {
         let start = date("--start", a.start.as_deref().context(need("--start"))?)?;
         let minutes = match (&a.end, &a.duration) {
@@ -158,6 +204,7 @@ fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>)> {
             monthly_active_users,
         },
         phases,
+        missing,
     ))
 }
 
@@ -211,32 +258,46 @@ fn users_text(n: u64) -> String {
     crate::render::thousands(n as i64)
 }
 
-/// The answer, in Japanese with English in brackets.
-pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
+/// The answer, in Japanese with English in brackets. `open` bounds the
+/// answers when a fact is missing; `j` is the judgement with the facts
+/// given (a missing count as 0), used only where `open` says it holds.
+pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open, missing: rules::Missing, wholesale: Option<(String, String)>) -> String {
     let b = rules::book();
     let mut out = String::new();
     let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
     if let Some(t) = &b.trial {
         line(t.note.clone(), t.note_en.clone());
     }
-    line(
-        format!("年度・四半期: {} 第{}四半期", wareki::fiscal_year_label(j.fiscal_year), j.quarter),
-        format!("fiscal year {}, quarter {}", j.fiscal_year, j.quarter),
-    );
+    let fy = wareki::fiscal_year_label(j.fiscal_year);
+    match j.quarter {
+        Some(q) => line(format!("年度・四半期: {fy} 第{q}四半期"), format!("fiscal year {}, quarter {q}", j.fiscal_year)),
+        None => line(
+            format!("年度・報告期間: {fy}（報告年度 {}年4月1日～{}年3月31日、{}）", j.fiscal_year, j.fiscal_year + 1, j.duty_name()),
+            format!("fiscal year {}; the routine report is yearly (the whole 報告年度)", j.fiscal_year),
+        ),
+    }
     let services: Vec<&str> = taxonomy::SERVICES.iter().enumerate().filter(|(k, _)| i.services & (1 << k) != 0).map(|(_, s)| s.label).collect();
-    line(format!("役務: {}", services.join("、")), "services".into());
+    if missing.services {
+        line("役務: 不明（--services がない）".into(), "services not given".into());
+    } else {
+        line(format!("役務: {}", services.join("、")), "services".into());
+    }
     let mut duration = format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min);
+    let total: u64 = phases.iter().map(|(s, e)| (e.ordinal() - s.ordinal()) as u64).sum();
     if phases.len() > 1 {
         let each: Vec<String> = phases
             .iter()
             .enumerate()
             .map(|(k, (s, e))| format!("{}{}", crate::details::mark(k, true), rules::hours_text((e.ordinal() - s.ordinal()) as u64)))
             .collect();
-        let total: i64 = phases.iter().map(|(s, e)| e.ordinal() - s.ordinal()).sum();
-        duration += &format!("。{}段階 {}、合計{}。継続時間は最も長い段階", phases.len(), each.join(" "), rules::hours_text(total as u64));
+        duration += &format!("。{}段階 {}、合計{}。継続時間は最も長い段階", phases.len(), each.join(" "), rules::hours_text(total));
     }
     line(duration, format!("duration {} min{}", i.duration_min, if phases.len() > 1 { ", the longest phase (docs/incidents.md)" } else { "" }));
-    line(format!("影響利用者数: {}", users_text(i.users)), format!("affected users {}", i.users));
+    if missing.users {
+        line("影響利用者数: 不明（--users がない）".into(), "affected users not known".into());
+    } else {
+        line(format!("影響利用者数: {}", users_text(i.users)), format!("affected users {}", i.users));
+    }
     match j.set {
         Some(s) => line(
             format!("適用される基準: {}（{}）", s.raw.id, s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day))),
@@ -248,53 +309,230 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement) -> String {
         None => line("適用される基準: なし（重大な事故の基準の施行前）".into(), "no major-accident rules before the first set".into()),
     }
     let d = &b.duty;
-    if j.within_duty && j.major.is_some() {
-        line(format!("報告義務: 重大な事故として報告（{}ではなく施行規則第57条・第58条による）", d.name), "reported as a major accident, not in the routine report".into());
-    } else if j.within_duty {
-        let form = j.form.and_then(|f| taxonomy::FORMS.iter().find(|c| c.code == f)).map_or("", |c| c.label);
-        line(format!("報告義務: {}の対象（{}）", d.name, form), format!("within the routine reporting duty, {} form", j.form.unwrap_or("")));
-    } else {
-        line(
-            format!("報告義務: {}（継続時間{}未満かつ影響利用者数{}未満）", d.outside_label, rules::hours_text(d.min_duration), rules::man(d.min_users)),
-            "outside the routine reporting duty".into(),
-        );
-        line(
-            format!("報告義務まで: 継続時間{}以上又は影響利用者数{}以上で対象", rules::hours_text(d.min_duration), users_text(d.min_users)),
-            format!("it would be reportable from {} min or {} users", d.min_duration, d.min_users),
-        );
+    let name = j.duty_name();
+    let depends = |u: Option<u64>, what: &str| match (missing.users, missing.services, u) {
+        (true, false, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
+        (true, true, _) => "役務と利用者数による".to_string(),
+        _ => "役務による".to_string(),
+    };
+    match (open.within_duty, open.major) {
+        (Tri::Yes, Tri::Yes) => line(format!("報告義務: 重大な事故として報告（{name}ではなく施行規則第57条・第58条による）"), "reported as a major accident, not in the routine report".into()),
+        (Tri::Yes, Tri::No) => {
+            let form = j.form.and_then(|f| taxonomy::FORMS.iter().find(|c| c.code == f)).map_or("", |c| c.label);
+            line(format!("報告義務: {name}の対象（{form}）"), format!("within the routine reporting duty, {} form", j.form.unwrap_or("")));
+        }
+        (Tri::Yes, Tri::Unknown) => line(
+            format!("報告義務: {name}の対象。ただし重大な事故に該当すれば重大な事故として報告"),
+            "within the routine duty; reported as a major accident instead if it is one".into(),
+        ),
+        (Tri::No, _) => {
+            line(
+                format!("報告義務: {}（継続時間{}未満かつ影響利用者数{}未満）", j.outside_label(), rules::hours_text(d.min_duration), rules::man(d.min_users)),
+                "outside the routine reporting duty".into(),
+            );
+            line(
+                format!("報告義務まで: 継続時間{}以上又は影響利用者数{}以上で対象", rules::hours_text(d.min_duration), users_text(d.min_users)),
+                format!("it would be reportable from {} min or {} users", d.min_duration, d.min_users),
+            );
+        }
+        (Tri::Unknown, _) => line(
+            format!("報告義務: {}", depends(open.users_for_duty, &format!("{name}の対象"))),
+            format!("within the routine duty: depends on the missing {}", missing_en(missing)),
+        ),
     }
-    match (&j.major, j.set) {
-        (Some(m), Some(s)) => {
+    match (open.major, j.set) {
+        (Tri::Yes, Some(s)) => {
+            let m = j.major.as_ref().or(open.least.major.as_ref()).expect("major at the least facts");
             let class = m.class.map_or(String::new(), |c| format!("{} ", rules::kanji_number(usize::from(c))));
             line(
                 format!("重大な事故: 該当する。{class}{}（{}）", m.class_name, incidents::reason(m, Some(s))),
                 format!("MAJOR accident{}; threshold met: {}", m.class.map_or(String::new(), |c| format!(", class {c}")), threshold_en(m)),
             );
         }
-        (None, Some(_)) => {
+        (Tri::No, Some(_)) => {
             line("重大な事故: 該当しない".into(), "not a major accident".into());
-            if let Some(g) = j.gaps.first() {
+            if let Some(g) = j.gaps.first().filter(|_| !missing.services) {
                 line(gap_ja(g, j), gap_en(g));
             }
         }
+        (Tri::Unknown, Some(_)) => line(format!("重大な事故: {}", depends(open.users_for_major, "該当")), format!("major accident: depends on the missing {}", missing_en(missing))),
         _ => {}
     }
-    match (j.major_report_due, j.report_due) {
-        (Some(due), _) => {
-            line(format!("期限: {}報告し、報告書を{}までに提出", b.major_report.first, day(due)), format!("deadlines: report without delay; written report within {} days, by {}-{:02}-{:02}", b.major_report.written_days, due.0, due.1, due.2));
-            line(format!("根拠: {}", b.major_report.source), "source".into());
+    if open.major != Tri::No {
+        if let Some((form, items)) = &wholesale {
+            line(format!("報告様式: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), "a wholesale receiver's simplified report".into());
         }
-        (None, Some(due)) => {
-            let every = b.dues.iter().rev().find(|(f, _)| *f <= i.started_at).map(|(_, d)| d.every);
-            let period = match every {
-                Some(rules::Every::Year) => "年度".to_string(),
-                _ => format!("第{}四半期", j.quarter),
-            };
-            line(format!("期限: {period}の報告として{}まで", day(due)), format!("deadline: with the routine report of the period, by {}-{:02}-{:02}", due.0, due.1, due.2));
+    }
+    let major_due = open.most.major_report_due;
+    let routine_due = rules::routine_rule(&i.started_at).map(|(_, d)| d);
+    let routine = |due: (i32, u32, u32)| match j.quarter {
+        Some(q) => format!("第{q}四半期の報告として{}まで", day(due)),
+        None => format!("{fy}の{name}として{}まで", day(due)),
+    };
+    let major_text = |due: (i32, u32, u32)| format!("{}報告し、報告書を{}までに提出", b.major_report.first, day(due));
+    match open.major {
+        Tri::Yes => {
+            if let Some(due) = major_due {
+                line(format!("期限: {}", major_text(due)), format!("deadlines: report without delay; written report within {} days, by {}", b.major_report.written_days, iso(due)));
+                line(format!("根拠: {}", b.major_report.source), "source".into());
+            }
         }
-        (None, None) => {}
+        Tri::Unknown => {
+            if let Some(due) = major_due {
+                line(format!("期限（重大な事故なら）: {}", major_text(due)), format!("if major: report without delay, written report by {}", iso(due)));
+            }
+            if let (Some(due), true) = (routine_due, open.most.within_duty) {
+                line(format!("期限（重大な事故でなく報告義務があれば）: {}", routine(due)), format!("if not major but within the duty: by {}", iso(due)));
+            }
+        }
+        Tri::No => {
+            if let (Some(due), true) = (routine_due, open.within_duty != Tri::No) {
+                let when = if open.within_duty == Tri::Unknown { "期限（報告義務があれば）" } else { "期限" };
+                line(format!("{when}: {}", routine(due)), format!("deadline: with the routine report of the period, by {}", iso(due)));
+            }
+        }
+    }
+    if let Some(due) = j.due().filter(|_| open.within_duty != Tri::No && open.major != Tri::Yes) {
+        line(format!("根拠: {}", if due.source.is_empty() { &d.source } else { &due.source }), "source".into());
+        if !due.note.is_empty() {
+            line(format!("注: {}", due.note), "the yearly report's name in MIC's statistics is not known".into());
+        }
+    }
+    for (ja, en) in caveats(i, phases, total, open, missing) {
+        line(ja, en);
     }
     out
+}
+
+fn missing_en(m: rules::Missing) -> &'static str {
+    match (m.users, m.services) {
+        (true, true) => "users and services",
+        (true, false) => "user count",
+        _ => "services",
+    }
+}
+
+fn iso((y, m, d): (i32, u32, u32)) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The simplified report's form and items, for a wholesale receiver whose
+/// provider's accident was major too, on or after the rule's first day.
+fn wholesale_form(a: &Args, i: &Incident) -> Option<(String, String)> {
+    let w = rules::book().major_report.wholesale.as_ref()?;
+    let receiver = a.wholesale.as_deref().and_then(|v| vocabularies().wholesale.find(v)).is_some_and(|k| taxonomy::WHOLESALE[k].code == "receiver");
+    let from = rules::toml_minute(&w.effective_from)?;
+    (receiver && a.provider_major && i.started_at >= from).then(|| (w.form.clone(), w.items.clone()))
+}
+
+/// Where the answer hangs on a choice the facts or the rules leave open:
+/// each a line saying what the other choice would change.
+fn caveats(i: &Incident, phases: &[Phase], total: u64, open: &Open, missing: rules::Missing) -> Vec<(String, String)> {
+    let b = rules::book();
+    let mut out = Vec::new();
+    let base = |x: &Incident| {
+        let j = rules::judge(x);
+        (j.within_duty, j.major.is_some())
+    };
+    let now = base(i);
+    // Phases: the edition counts the longest; the total may change the duty.
+    if phases.len() > 1 && !missing.users && !missing.services {
+        let summed = base(&Incident { duration_min: total, ..i.clone() });
+        if summed != now {
+            let what = match (summed.0 != now.0, summed.1 != now.1) {
+                (_, true) => format!("重大な事故に{}", if summed.1 { "該当する" } else { "該当しない" }),
+                _ => format!("報告義務が{}", if summed.0 { "ある" } else { "ない" }),
+            };
+            out.push((
+                format!("注意: 継続時間を段階の合計（{}）とすると{what}。jiko は事故発生状況の集計どおり最も長い段階で判定（総務省への確認を推奨）", rules::hours_text(total)),
+                format!("caveat: with the phases' total ({total} min) the answer would change; jiko counts the longest phase"),
+            ));
+        }
+    }
+    // A rule on monthly active users that was not given.
+    if i.monthly_active_users.is_none() && !missing.users && !missing.services {
+        let with = base(&Incident { monthly_active_users: Some(crate::records::values::MAX_USERS), ..i.clone() });
+        if with.1 != now.1 {
+            let least = rules::least_count(|m| rules::judge(&Incident { monthly_active_users: Some(m), ..i.clone() }).major.is_some());
+            out.push((
+                format!("注意: 月間アクティブ利用者数（--monthly-active-users）が{}以上なら重大な事故に該当する", least.map_or("一定数".to_string(), users_text)),
+                "caveat: major if the service's monthly active users reach the rule's figure; give --monthly-active-users".into(),
+            ));
+        }
+    }
+    if missing.users {
+        if let Some(h) = b.hard_to_count.as_ref().filter(|h| rules::toml_minute(&h.effective_from).is_some_and(|f| i.started_at >= f)) {
+            out.push((format!("注: {}", h.note), h.note_en.clone()));
+        }
+    }
+    if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| crate::taxonomy::kind(&l.kind) == Some(i.kind)) {
+        out.push((format!("注: {}", leak.note), leak.note_en.clone()));
+    }
+    let _ = open;
+    out
+}
+
+/// The おそれ事態 answer.
+fn near_miss_answer(a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
+    use rules::near_miss;
+    let Some(r) = near_miss::rules() else {
+        bail!(crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
+    };
+    let n = &r.raw;
+    let list = |codes: Vec<&str>| codes.join(", ");
+    let mut f = near_miss::Facts { occurred: started, major, ..Default::default() };
+    if let Some(v) = &a.situation {
+        f.situation = Some(near_miss::find_situation(&n.situations, v).ok_or_else(|| anyhow::anyhow!("--situation {v:?}: not a code; codes: {}", list(n.situations.iter().map(|s| s.code.as_str()).collect())))?);
+    }
+    if let Some(v) = &a.function {
+        f.function = Some(near_miss::find(&n.functions, v).ok_or_else(|| anyhow::anyhow!("--function {v:?}: not a code; codes: {}", list(n.functions.iter().map(|s| s.code.as_str()).collect())))?);
+    }
+    if let Some(v) = &a.carrier_users {
+        f.carrier_users = Some(values::count(v).map_err(|m| anyhow::anyhow!("--carrier-users {v:?}: {m}"))?);
+    }
+    if let Some(v) = &a.prefectures {
+        f.prefectures = Some(values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p)).ok_or_else(|| anyhow::anyhow!("--prefectures {v:?}: give a number of prefectures, 1–47"))?);
+    }
+    if let Some(v) = &a.known {
+        f.known = Some(Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim()))).ok_or_else(|| date("--known", v).unwrap_err())?);
+    }
+    for piece in a.exclusion.iter().flat_map(|e| e.split([',', ';', '、'])).map(str::trim).filter(|p| !p.is_empty()) {
+        f.exclusions.push(near_miss::find(&n.exclusions, piece).ok_or_else(|| anyhow::anyhow!("--exclusion {piece:?}: not a code; codes: {}", list(n.exclusions.iter().map(|s| s.code.as_str()).collect())))?);
+    }
+    if f.occurred.is_none() && f.known.is_none() {
+        bail!(crate::say!("give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));
+    }
+    let ans = near_miss::judge(&f).expect("the rule is there");
+    let mut out = String::new();
+    let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
+    if started.is_none() {
+        line("事故の有無: 停止・品質低下の事実が与えられていない（重大な事故ではないものとして判定）".into(), "no outage given: judged as not a major accident".into());
+    }
+    for c in &ans.checks {
+        let mark = match c.met {
+            Tri::Yes => "○",
+            Tri::No => "×",
+            Tri::Unknown => "？",
+        };
+        line(format!("  {mark} {}", c.ja), c.en.clone());
+    }
+    let verdict = match ans.verdict {
+        Tri::Yes => (format!("{}: 該当する（{}による報告）", n.short, n.form), "a near-miss situation (おそれ事態): reportable".to_string()),
+        Tri::No => (format!("{}: 該当しない", n.short), "not a reportable near-miss situation".to_string()),
+        Tri::Unknown => (format!("{}: 不明（？の事実による）", n.short), "near-miss situation: depends on the facts marked ？".to_string()),
+    };
+    line(verdict.0, verdict.1);
+    match (ans.verdict, ans.due, f.known) {
+        (Tri::No, _, _) => {}
+        (_, Some(due), _) => line(
+            format!("期限: 知った後速やかに報告し、報告書（{}）を知った日から{}日以内、{}までに提出", n.form, n.report_days, day(due)),
+            format!("deadlines: report without delay once known; the written report within {} days of the day it became known, by {}", n.report_days, iso(due)),
+        ),
+        (_, None, None) => line(format!("期限: 知った日から{}日以内（--known で日付を指定）", n.report_days), format!("due within {} days of the day it became known: give --known", n.report_days)),
+        _ => {}
+    }
+    line(format!("根拠: {}", n.source), n.url.clone());
+    Ok(out)
 }
 
 fn threshold_en(m: &rules::MajorHit) -> String {

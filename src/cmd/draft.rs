@@ -207,7 +207,10 @@ fn classify(d: &Draft) -> String {
     };
     let phases: Vec<super::classify::Phase> = d.phases.iter().map(|p| (p.start, p.end)).collect();
     let j = crate::rules::judge(&incident).with_gaps(&incident);
-    let mut out = super::classify::answer(&incident, &phases, &j);
+    // Services are never guessed, and a count not found stays unknown.
+    let missing = crate::rules::Missing { users: d.main_count().is_none(), services: true };
+    let open = crate::rules::judge_open(&incident, missing);
+    let mut out = super::classify::answer(&incident, &phases, &j, &open, missing, None);
     out += &crate::say!(
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",
         "（役務は下書きにないため重大な事故かは判定できません。同じ期間で jiko classify --services … を実行してください）\n"

@@ -49,6 +49,8 @@ pub fn shown(v: &str) -> String {
 pub struct Checker<'a> {
     pub file: usize,
     pub layout: &'a Layout,
+    /// An empty affected_users is not known yet (classify --input).
+    pub unknown_users: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -187,13 +189,22 @@ impl<'a> Checker<'a> {
                 fail(col::ENDED, get(col::ENDED), before_start());
             }
         }
-        let affected_users = required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
+        let users_known = !(self.unknown_users && get(col::USERS).is_empty());
+        let affected_users = if !users_known {
+            Some(0)
+        } else if get(col::USERS).is_empty() {
+            fail(col::USERS, "", crate::say!(
+                "required value is empty: counting needs every count (the edition has no 'unknown' column); `jiko classify --input` answers a record with an empty count as unknown",
+                "必須の値が空です。集計には全ての報告の利用者数が必要です（公表資料に「不明」の欄はありません）。`jiko classify --input` は空欄を不明として判定します"
+            ));
+            None
+        } else { required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
             Ok(n) => Some(n),
             Err(m) => {
                 fail(col::USERS, x, m);
                 None
             }
-        });
+        }) };
         let monthly_active_users = match get(col::MAU) {
             "" => Some(None),
             x => match values::count(x) {
@@ -231,6 +242,7 @@ impl<'a> Checker<'a> {
             "" => incident_id,
             a => Some(a),
         };
+        let near_miss = near_miss_facts(&get, started_at, &mut fail);
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -256,8 +268,68 @@ impl<'a> Checker<'a> {
             region: get(col::REGION),
             summary: get(col::SUMMARY),
             monthly_active_users: monthly_active_users?,
+            users_known,
+            near_miss,
         })
     }
+}
+
+/// The おそれ事態 columns of a row, when it has any value in them.
+fn near_miss_facts<'r>(get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
+    use rules::near_miss;
+    let cols = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
+    if cols.iter().all(|&c| get(c).is_empty()) {
+        return None;
+    }
+    let Some(r) = near_miss::rules() else {
+        fail(col::SITUATION, get(col::SITUATION), crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
+        return None;
+    };
+    let n = &r.raw;
+    let listed = |codes: Vec<&str>| codes.join(", ");
+    let mut f = near_miss::Facts { occurred: started_at, ..Default::default() };
+    match get(col::SITUATION) {
+        "" => {}
+        v => match near_miss::find_situation(&n.situations, v) {
+            Some(i) => f.situation = Some(i),
+            None => fail(col::SITUATION, v, crate::say!("not a situation code: {l}", "事態のコードではありません: {l}", l = listed(n.situations.iter().map(|s| s.code.as_str()).collect()))),
+        },
+    }
+    match get(col::FUNCTION) {
+        "" => {}
+        v => match near_miss::find(&n.functions, v) {
+            Some(i) => f.function = Some(i),
+            None => fail(col::FUNCTION, v, crate::say!("not a function code: {l}", "機能のコードではありません: {l}", l = listed(n.functions.iter().map(|s| s.code.as_str()).collect()))),
+        },
+    }
+    match get(col::CARRIER_USERS) {
+        "" => {}
+        v => match values::count(v) {
+            Ok(u) => f.carrier_users = Some(u),
+            Err(m) => fail(col::CARRIER_USERS, v, m),
+        },
+    }
+    match get(col::PREFECTURES) {
+        "" => {}
+        v => match values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p)) {
+            Some(p) => f.prefectures = Some(p),
+            None => fail(col::PREFECTURES, v, crate::say!("not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません")),
+        },
+    }
+    match get(col::KNOWN_AT) {
+        "" => {}
+        v => match Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim()))) {
+            Some(m) => f.known = Some(m),
+            None => fail(col::KNOWN_AT, v, crate::say!("not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = accepted_forms())),
+        },
+    }
+    for piece in get(col::EXCLUSIONS).split([';', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
+        match near_miss::find(&n.exclusions, piece) {
+            Some(i) => f.exclusions.push(i),
+            None => fail(col::EXCLUSIONS, piece, crate::say!("not an exclusion code: {l}", "除外事由のコードではありません: {l}", l = listed(n.exclusions.iter().map(|s| s.code.as_str()).collect()))),
+        }
+    }
+    Some(Box::new(f))
 }
 
 /// A cell of services: codes or labels separated by `;`, `、`, `，` or a

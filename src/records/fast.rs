@@ -204,8 +204,9 @@ impl Fast {
         let carrier = Some(f.text(col::CARRIER)).filter(|v| !v.is_empty())?;
         let form = self.forms.find(f.raw(col::FORM))?;
         let started_at = Minute::parse_canonical(f.raw(col::STARTED))?;
-        // A 復旧日時 takes the full check (it may stand in for the duration).
-        if !f.raw(col::ENDED).is_empty() {
+        // A 復旧日時 takes the full check (it may stand in for the duration),
+        // and so do the おそれ事態 columns.
+        if !f.raw(col::ENDED).is_empty() || [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS].iter().any(|&c| !f.raw(c).is_empty()) {
             return None;
         }
         let duration_min = plain_digits(f.raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;
@@ -249,6 +250,8 @@ impl Fast {
             region: f.text(col::REGION),
             summary: f.text(col::SUMMARY),
             monthly_active_users,
+            users_known: true,
+            near_miss: None,
         });
         Some(taken)
     }
@@ -490,7 +493,7 @@ mod tests {
         let mut layout = map_header("t", &cells).unwrap();
         layout.delimiter = Some(b',');
         let fast = Fast::new(0, &layout).unwrap();
-        let checker = Checker { file: 0, layout: &layout };
+        let checker = Checker { file: 0, layout: &layout, unknown_users: false };
         let mut accepted = 0;
         let mut memo = Memo::default();
         for line in lines {

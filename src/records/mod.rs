@@ -57,6 +57,11 @@ pub struct Row<'a> {
     pub summary: &'a str,
     /// The service's monthly active users, for rules that use them.
     pub monthly_active_users: Option<u64>,
+    /// `false` when `affected_users` was left empty (read as 0) where the
+    /// reading allows it (`classify --input`): the count is not known yet.
+    pub users_known: bool,
+    /// The おそれ事態 columns, when a row has any.
+    pub near_miss: Option<Box<crate::rules::near_miss::Facts>>,
 }
 
 impl Row<'_> {
@@ -203,6 +208,9 @@ pub struct ReadOptions {
     pub keep_rejected: bool,
     /// Keep a judged line per counted report of the year (incidents.csv).
     pub keep_incidents: bool,
+    /// Take an empty `affected_users` as not known yet (`classify
+    /// --input`); aggregate needs every count.
+    pub unknown_users: bool,
     /// Byte counter for a progress display, advanced as files are read.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// For tests and the fuzz target, which compare readings: the block

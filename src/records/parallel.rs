@@ -84,7 +84,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     sinks: &mut [S],
 ) -> Result<()> {
     let Opened { name, sheet, encoding, layout, digest, source, notes } = opened;
-    let fc = FileCheck { checker: Checker { file: index, layout: &layout }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
+    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {
             let mut part = Partial::default();

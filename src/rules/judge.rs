@@ -45,7 +45,11 @@ pub struct Gap {
 #[derive(Debug, Clone)]
 pub struct Judgement {
     pub fiscal_year: i32,
-    pub quarter: u8,
+    /// The quarter (1–4) the routine report covers; `None` when the due
+    /// rule in force is yearly (the report covers the 報告年度).
+    pub quarter: Option<u8>,
+    /// The due rule in force (index into `RuleBook::dues`).
+    pub due_rule: Option<usize>,
     pub set: Option<&'static Set>,
     pub within_duty: bool,
     /// `detailed` or `simple` by the equipment, when within the duty.
@@ -64,7 +68,12 @@ pub fn judge(i: &Incident) -> Judgement {
     let b = book();
     let t = &i.started_at;
     let fiscal_year = t.fiscal_year();
-    let quarter = (((t.month + 8) % 12) / 3 + 1) as u8;
+    let (due_rule, due_day) = match routine_rule(t) {
+        Some((r, day)) => (Some(r), Some(day)),
+        None => (None, None),
+    };
+    let yearly = due_rule.is_some_and(|r| b.dues[r].1.every == Every::Year);
+    let quarter = (!yearly).then(|| calendar_quarter(t));
     let set = set_at(t);
     let within_duty = super::within_duty(i.duration_min, i.users, i.kind);
     let major = set.and_then(|s| hit(s, i));
@@ -72,11 +81,16 @@ pub fn judge(i: &Incident) -> Judgement {
         true => "simple",
         false => "detailed",
     });
-    let report_due = (within_duty && major.is_none()).then(|| routine_due(t)).flatten();
+    let report_due = if within_duty && major.is_none() { due_day } else { None };
     let major_report_due = major.as_ref().map(|_| {
         civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
     });
-    Judgement { fiscal_year, quarter, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
+    Judgement { fiscal_year, quarter, due_rule, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
+}
+
+/// The fiscal quarter of a day: April–June is 1.
+pub fn calendar_quarter(t: &Minute) -> u8 {
+    (((t.month + 8) % 12) / 3 + 1) as u8
 }
 
 /// The class and threshold met, else the critical-facility rule: the same
@@ -120,19 +134,39 @@ fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
     out.into_iter().map(|(_, g)| g).collect()
 }
 
-/// The routine report's due day under the due rule in force at `t`: the
-/// last day of the `months_after`-th month after the quarter (or year).
-fn routine_due(t: &Minute) -> Option<(i32, u32, u32)> {
-    let due = book().dues.iter().filter(|(from, _)| *from <= *t).last().map(|(_, d)| d)?;
+/// The due rule for a routine report of an incident at `t`, and its due
+/// day: the newest rule in force at `t` whose 附則 takes the report (a
+/// rule with `applies_to_reports_due_from` leaves a report the rule before
+/// it would have due earlier to that rule).
+pub fn routine_rule(t: &Minute) -> Option<(usize, (i32, u32, u32))> {
+    let dues = &book().dues;
+    for i in (0..dues.len()).rev() {
+        let (from, rule) = &dues[i];
+        if *from > *t {
+            continue;
+        }
+        if let (Some(first), Some(prev)) = (&rule.applies_to_reports_due_from, i.checked_sub(1)) {
+            let first = super::load::toml_minute(first).map(|m| (m.year, m.month, m.day));
+            if first.is_some_and(|f| due_under(&dues[prev].1, t) < f) {
+                continue;
+            }
+        }
+        return Some((i, due_under(rule, t)));
+    }
+    None
+}
+
+/// The last day of the `months_after`-th month after the quarter (or the
+/// fiscal year) holding `t`.
+fn due_under(due: &super::raw::Due, t: &Minute) -> (i32, u32, u32) {
     // Last month of the period, counted from year 0 month 0.
-    let fy = t.fiscal_year();
     let end = match due.every {
         Every::Quarter => i64::from(t.year) * 12 + i64::from(t.month - 1) + (2 - i64::from((t.month - 1) % 3)),
-        Every::Year => i64::from(fy + 1) * 12 + 2,
+        Every::Year => i64::from(t.fiscal_year() + 1) * 12 + 2,
     };
     let m = end + i64::from(due.months_after);
     let (year, month) = ((m.div_euclid(12)) as i32, (m.rem_euclid(12) + 1) as u32);
-    Some((year, month, days_in_month(year, month)))
+    (year, month, days_in_month(year, month))
 }
 
 impl Judgement {
@@ -145,8 +179,27 @@ impl Judgement {
         self
     }
 
-    pub fn quarter_label(&self) -> String {
-        format!("FY{}Q{}", self.fiscal_year, self.quarter)
+    /// `FY2024Q4`, or `FY2025` when the report is yearly.
+    pub fn period_label(&self) -> String {
+        match self.quarter {
+            Some(q) => format!("FY{}Q{q}", self.fiscal_year),
+            None => format!("FY{}", self.fiscal_year),
+        }
+    }
+
+    /// The due rule in force, when there is one.
+    pub fn due(&self) -> Option<&'static super::raw::Due> {
+        self.due_rule.map(|r| &book().dues[r].1)
+    }
+
+    /// The routine report's name under the rule in force (年次報告), else
+    /// the duty's name (四半期報告).
+    pub fn duty_name(&self) -> &'static str {
+        self.due().and_then(|d| d.name.as_deref()).unwrap_or(&book().duty.name)
+    }
+
+    pub fn outside_label(&self) -> &'static str {
+        self.due().and_then(|d| d.outside_label.as_deref()).unwrap_or(&book().duty.outside_label)
     }
 }
 

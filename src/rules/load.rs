@@ -34,6 +34,10 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     let major_report = section!(major_report);
     let facility = section!(facility);
     let taxonomy = section!(taxonomy);
+    // Optional sections: a file that extends "mic" takes the built-in ones.
+    let near_miss = raw.near_miss.or_else(|| extends.and_then(|b| b.near_miss.as_ref().map(|n| n.raw.clone())));
+    let hard_to_count = raw.hard_to_count.or_else(|| extends.and_then(|b| b.hard_to_count.clone()));
+    let raw_regimes = raw.regimes.or_else(|| extends.map(|b| b.regimes.iter().map(|(_, r)| r.clone()).collect())).unwrap_or_default();
     // A file's own sets come after the book it extends (a trial adds one).
     let mut raw_sets: Vec<MajorSet> = extends.map(|b| b.sets.iter().map(|s| s.raw.clone()).collect()).unwrap_or_default();
     raw_sets.extend(raw.major.unwrap_or_default());
@@ -107,8 +111,14 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     let mut dues = Vec::new();
     for d in &duty.due {
         let from = day(&at, &d.effective_from)?;
+        if let Some(a) = &d.applies_to_reports_due_from {
+            day(&at, a)?;
+        }
         if dues.last().is_some_and(|(prev, _)| *prev >= from) {
             bail!("{}: duty.due: effective_from {from} is not after the one before", at.find(&d.effective_from.to_string()));
+        }
+        if d.every == super::raw::Every::Year && d.name.is_none() {
+            bail!("{}: duty.due: a yearly rule needs the report's name (name = \"…\"); the duty's name is the quarterly one", at.find(&d.effective_from.to_string()));
         }
         if d.months_after == 0 || d.months_after > 12 {
             bail!("{}: duty.due: months_after {} is not 1–12", at.find(&d.effective_from.to_string()), d.months_after);
@@ -149,7 +159,41 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             bail!("{}: trial.judge_all_by: no major set {:?}", at.find(&t.judge_all_by), t.judge_all_by);
         }
     }
-    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, taxonomy })
+    if let Some(w) = &major_report.wholesale {
+        day(&at, &w.effective_from)?;
+    }
+    if let Some(h) = &hard_to_count {
+        day(&at, &h.effective_from)?;
+    }
+    let near_miss = match near_miss {
+        Some(raw) => {
+            let from = day(&at, &raw.effective_from)?;
+            for (name, codes) in [
+                ("functions", raw.functions.iter().map(|f| f.code.clone()).collect::<Vec<_>>()),
+                ("situations", raw.situations.iter().map(|f| f.code.clone()).collect()),
+                ("exclusions", raw.exclusions.iter().map(|f| f.code.clone()).collect()),
+            ] {
+                if codes.is_empty() {
+                    bail!("{origin}: near_miss.{name}: at least one is needed");
+                }
+                unique(&at, &format!("near_miss.{name}"), codes)?;
+            }
+            if raw.report_days == 0 {
+                bail!("{}: near_miss.report_days: 0", at.find("report_days"));
+            }
+            Some(super::NearMissRules { raw, from })
+        }
+        None => None,
+    };
+    let mut regimes = Vec::new();
+    for r in raw_regimes {
+        let from = day(&at, &r.effective_from)?;
+        if regimes.last().is_some_and(|(prev, _)| *prev >= from) {
+            bail!("{}: regime: effective_from {from} is not after the one before", at.find(&r.effective_from.to_string()));
+        }
+        regimes.push((from, r));
+    }
+    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, near_miss, hard_to_count, regimes, taxonomy })
 }
 
 /// Each service's class number (1-based) in `set`: named classes first,

@@ -8,6 +8,8 @@ mod raw;
 mod judge;
 mod load;
 mod per_row;
+pub mod near_miss;
+mod open;
 
 use std::path::Path;
 use std::sync::{LazyLock, OnceLock};
@@ -18,6 +20,8 @@ pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, 
 pub use judge::{judge, Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
 pub use per_row::{per_row, PerRow};
+pub use open::{judge_open, least_count, Missing, Open, Tri};
+pub use judge::{calendar_quarter, routine_rule};
 
 use crate::records::Minute;
 
@@ -39,7 +43,19 @@ pub struct RuleBook {
     pub major_report: raw::MajorReport,
     pub sets: Vec<Set>,
     pub facility: raw::Facility,
+    /// おそれ事態, when the book has the rule.
+    pub near_miss: Option<NearMissRules>,
+    pub hard_to_count: Option<raw::HardToCount>,
+    /// Breaks in a series besides the sets, with their first day.
+    pub regimes: Vec<(Minute, raw::Regime)>,
     pub taxonomy: raw::Taxonomy,
+}
+
+/// The おそれ事態 rule, checked.
+#[derive(Debug, Clone)]
+pub struct NearMissRules {
+    pub raw: raw::NearMiss,
+    pub from: Minute,
 }
 
 /// One major-accident rule set, checked.

@@ -16,6 +16,10 @@ pub struct RawBook {
     pub major_report: Option<MajorReport>,
     pub major: Option<Vec<MajorSet>>,
     pub facility: Option<Facility>,
+    pub near_miss: Option<NearMiss>,
+    pub hard_to_count: Option<HardToCount>,
+    #[serde(rename = "regime")]
+    pub regimes: Option<Vec<Regime>>,
     pub taxonomy: Option<Taxonomy>,
 }
 
@@ -67,6 +71,17 @@ pub struct Duty {
     #[serde(default)]
     pub source: String,
     pub due: Vec<Due>,
+    /// What is known of the information-leak item's removal (a note).
+    pub info_leak_item: Option<InfoLeakItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfoLeakItem {
+    pub kind: String,
+    pub note: String,
+    pub note_en: String,
+    pub checked: Option<toml::value::Datetime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -80,10 +95,20 @@ pub enum Every {
 #[serde(deny_unknown_fields)]
 pub struct Due {
     pub effective_from: toml::value::Datetime,
+    /// An ordinance's 附則: the rule before this one still applies to a
+    /// report due before this day.
+    pub applies_to_reports_due_from: Option<toml::value::Datetime>,
     pub every: Every,
     pub months_after: u32,
+    /// The report's name under this rule; the duty's name when absent.
+    pub name: Option<String>,
+    pub outside_label: Option<String>,
     #[serde(default)]
     pub source: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,6 +116,88 @@ pub struct Due {
 pub struct MajorReport {
     pub first: String,
     pub written_days: u32,
+    #[serde(default)]
+    pub form: String,
+    #[serde(default)]
+    pub source: String,
+    /// A wholesale receiver's simplified report (施行規則第57条第2項).
+    pub wholesale: Option<WholesaleReport>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WholesaleReport {
+    pub effective_from: toml::value::Datetime,
+    pub form: String,
+    pub items: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// おそれ事態 (施行規則第58条の2): the conditions of its item 1, the
+/// situations of items 1 and 2, and the exclusions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearMiss {
+    pub effective_from: toml::value::Datetime,
+    pub name: String,
+    pub short: String,
+    pub form: String,
+    pub report_days: u32,
+    pub min_carrier_users: u64,
+    pub min_prefectures: u32,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub url: String,
+    pub functions: Vec<Provision>,
+    pub situations: Vec<Situation>,
+    pub exclusions: Vec<Provision>,
+}
+
+/// A coded provision: its code, where the text has it, and its words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    pub code: String,
+    pub item: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    pub code: String,
+    pub item: String,
+    pub label: String,
+    /// A situation of item 1 (needs conditions イ–ヘ); `false`: item 2.
+    #[serde(default = "yes")]
+    pub item1: bool,
+    /// Not excluded when a natural disaster caused it.
+    #[serde(default)]
+    pub natural_disaster_counts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardToCount {
+    pub effective_from: toml::value::Datetime,
+    pub note: String,
+    pub note_en: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A break in a series that is no new threshold set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub effective_from: toml::value::Datetime,
+    pub trend_note: String,
     #[serde(default)]
     pub source: String,
 }

@@ -1,0 +1,117 @@
+//! Judging an incident whose user count or services are not known yet
+//! (the first hours of an outage). Every rule is monotone: more users,
+//! more minutes or more services never make a report less reportable or
+//! less major. So the answer with the least the facts allow and with the
+//! most they allow bound every answer: when both agree, the missing fact
+//! does not matter; when they differ, the answer is unknown, and the
+//! least count that would tip it is found by halving.
+
+use super::judge::{judge, Incident, Judgement};
+use crate::records::values::MAX_USERS;
+
+/// Yes, no, or it depends on a fact not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tri {
+    Yes,
+    #[default]
+    No,
+    Unknown,
+}
+
+impl Tri {
+    fn of(least: bool, most: bool) -> Tri {
+        match (least, most) {
+            (true, _) => Tri::Yes,
+            (false, false) => Tri::No,
+            (false, true) => Tri::Unknown,
+        }
+    }
+
+    /// `yes`, `no` or `unknown`, as the CSV columns write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Tri::Yes => "yes",
+            Tri::No => "no",
+            Tri::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::Yes
+        } else {
+            Tri::No
+        }
+    }
+}
+
+/// Which facts of an incident are missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Missing {
+    pub users: bool,
+    pub services: bool,
+}
+
+/// The answer for an incident with facts missing.
+#[derive(Debug, Clone)]
+pub struct Open {
+    /// The judgement with the least the missing facts allow (no users, no
+    /// service) and with the most (every user, every service).
+    pub least: Judgement,
+    pub most: Judgement,
+    pub within_duty: Tri,
+    pub major: Tri,
+    /// When the duty or the major answer hangs on the users alone: the
+    /// least count that makes it yes (services known).
+    pub users_for_duty: Option<u64>,
+    pub users_for_major: Option<u64>,
+}
+
+/// Judge `i` with the facts `missing` left open.
+pub fn judge_open(i: &Incident, missing: Missing) -> Open {
+    let with = |users: u64, services: u32| {
+        let mut j = i.clone();
+        if missing.users {
+            j.users = users;
+        }
+        if missing.services {
+            j.services = services;
+        }
+        j
+    };
+    let n = crate::taxonomy::SERVICES.len() as u32;
+    let all_services = if n == 0 { 0 } else { u32::MAX >> (32 - n) };
+    let least = judge(&with(0, 0));
+    let most = judge(&with(MAX_USERS, all_services));
+    let within_duty = Tri::of(least.within_duty, most.within_duty);
+    let major = Tri::of(least.major.is_some(), most.major.is_some());
+    // The tipping count, when the services are known (else it is a set
+    // of counts, one per service, and the text says so instead).
+    let tip = |test: &dyn Fn(&Judgement) -> bool| -> Option<u64> {
+        if missing.services {
+            return None;
+        }
+        least_count(|u| test(&judge(&with(u, i.services))))
+    };
+    let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| tip(&|j| j.within_duty)).flatten();
+    let users_for_major = (missing.users && major == Tri::Unknown).then(|| tip(&|j| j.major.is_some())).flatten();
+    Open { least, most, within_duty, major, users_for_duty, users_for_major }
+}
+
+/// The least count in `0..=MAX_USERS` for which `yes` holds, given that it
+/// holds at the top and, once it holds, for every larger count.
+pub fn least_count(yes: impl Fn(u64) -> bool) -> Option<u64> {
+    if !yes(MAX_USERS) {
+        return None;
+    }
+    let (mut lo, mut hi) = (0u64, MAX_USERS);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if yes(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(lo)
+}
