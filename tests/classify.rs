@@ -303,3 +303,135 @@ fn yearly_reporting_can_be_added_as_data_with_its_first_day() {
     // The yearly rule's own months_after (3): FY2025 ends 2026-03-31, so 2026-06-30.
     assert!(yearly.contains("令和7年度の年次報告として2026年6月30日"), "{yearly}");
 }
+
+/// Issue 20: the issue's own example. 2025-06-10 is in FY2025; since
+/// 令和7年総務省令第14号 (its 附則: reports due on or after 2025-06-01) the
+/// routine report is yearly, due two months after the 報告年度 ends
+/// (2026-03-31): 2026-05-31. The quarter is gone from the answer.
+#[test]
+fn a_report_from_april_2025_is_yearly_and_due_the_next_may() {
+    let o = jiko(&["classify", "--services", "ftth", "--start", "2025-06-10 09:00", "--duration", "150", "--users", "5000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("令和7年度の年次報告として2026年5月31日"), "{s}");
+    assert!(!s.contains("四半期"), "{s}");
+    assert!(s.contains("令和7年総務省令第14号"), "the source is cited: {s}");
+    // January–March 2025 is still quarterly (its report is due 2025-05-31).
+    let q = stdout(&jiko(&["classify", "--services", "ftth", "--start", "2025-03-10 09:00", "--duration", "150", "--users", "5000"]));
+    assert!(q.contains("第4四半期の報告として2025年5月31日"), "{q}");
+}
+
+/// Unknown stays unknown: 150 minutes is within the duty whatever the
+/// users (7の3 イ); 1 hour of mobile voice is major from 30,000 (58条2項 一).
+#[test]
+fn a_missing_count_is_answered_as_depending_on_it() {
+    let s = stdout(&jiko(&["classify", "--services", "mobile_voice", "--start", "2025-06-10 09:00", "--duration", "60"]));
+    assert!(s.contains("影響利用者数: 不明"), "{s}");
+    assert!(s.contains("重大な事故: 利用者数による（30,000以上で該当）"), "{s}");
+    assert!(s.contains("報告義務: 利用者数による（30,000以上で年次報告の対象）"), "{s}");
+    assert!(s.contains("期限（重大な事故なら）") && s.contains("2025年7月10日"), "{s}");
+    let long = stdout(&jiko(&["classify", "--services", "ftth", "--start", "2025-06-10 09:00", "--duration", "150"]));
+    assert!(long.contains("報告義務: 年次報告の対象"), "{long}");
+    let short = stdout(&jiko(&["classify", "--services", "ftth", "--start", "2025-06-10 09:00", "--duration", "20"]));
+    assert!(short.contains("重大な事故: 該当しない"), "20 minutes is not major whatever the users: {short}");
+    let no_services = stdout(&jiko(&["classify", "--start", "2025-06-10 09:00", "--duration", "150", "--users", "40000"]));
+    assert!(no_services.contains("役務: 不明") && no_services.contains("重大な事故: 役務による"), "{no_services}");
+}
+
+/// classify --input: an empty count is unknown there; aggregate refuses it
+/// and says why. The wholesale receiver's report (施行規則57条2項, from
+/// 2023-12-07) is the simplified form only when its provider's accident
+/// was major too; the receiver of 2023-12-06 files the full form.
+#[test]
+fn records_with_unknown_counts_wholesale_receivers_and_near_misses() {
+    let dir = tmp("law-input");
+    let file = dir.join("r.csv");
+    std::fs::write(
+        &file,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,wholesale,accident_id,situation,function,carrier_users,prefectures,known_at\n\
+         U1,\"Foo\nBar\",detailed,2025-05-01 10:00,130,,ftth,natural_failure,,,,,,,\n\
+         P1,Prov,detailed,2023-12-07 10:00,130,40000,ftth,natural_failure,provider,ACC1,,,,,\n\
+         R1,Recv,detailed,2023-12-07 10:00,130,35000,ftth,other_carrier,receiver,ACC1,,,,,\n\
+         P0,Prov,detailed,2023-12-06 10:00,130,40000,ftth,natural_failure,provider,ACC0,,,,,\n\
+         R0,Recv,detailed,2023-12-06 10:00,130,35000,ftth,other_carrier,receiver,ACC0,,,,,\n\
+         R2,Recv,detailed,2024-01-10 10:00,130,35000,ftth,other_carrier,receiver,ACC2,,,,,\n\
+         P2,Prov,detailed,2024-01-10 10:00,100,35000,ftth,natural_failure,provider,ACC2,,,,,\n\
+         N1,Big,detailed,2024-05-01 10:00,0,0,mobile_voice,natural_failure,,,failover_failed,switching,5000000,47,2024-05-02\n\
+         N2,Small,detailed,2024-05-01 10:00,0,0,mobile_voice,natural_failure,,,failover_failed,switching,29999,47,2024-05-02\n",
+    )
+    .unwrap();
+    let out = dir.join("c.csv");
+    let o = jiko(&["classify", "--input", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = rows(&out);
+    let by = |id: &str| r.iter().find(|x| x["incident_id"] == id).unwrap().clone();
+    let u1 = by("U1");
+    assert_eq!(u1["carrier"], "Foo\nBar", "a quoted line break stays in its value");
+    assert_eq!((u1["within_duty"].as_str(), u1["major"].as_str(), u1["affected_users"].as_str()), ("yes", "unknown", ""));
+    assert_eq!((u1["quarter"].as_str(), u1["report_period"].as_str(), u1["report_due"].as_str()), ("", "FY2025", "2026-05-31"));
+    assert_eq!(by("R1")["major_report_form"], "様式第五十の三の二");
+    assert_eq!(by("R0")["major_report_form"], "様式第五十の三", "before 2023-12-07");
+    assert_eq!(by("R2")["major_report_form"], "様式第五十の三", "the provider's accident was not major (100 minutes)");
+    assert_eq!((by("N1")["near_miss"].as_str(), by("N1")["near_miss_due"].as_str()), ("yes", "2024-06-01"));
+    assert_eq!(by("N2")["near_miss"], "no", "第58条の2第1号イ: 三万以上");
+    assert_eq!(by("P1")["near_miss"], "", "not asked");
+    let agg = jiko(&["aggregate", "--year", "2024", "--input", file.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(!agg.status.success() && !dir.join("o").exists(), "{}", stderr(&agg));
+    assert!(stderr(&agg).contains("r.csv:2: column affected_users") && stderr(&agg).contains("no 'unknown' column"), "{}", stderr(&agg));
+}
+
+/// おそれ事態 from the command line: the article's conditions one by one,
+/// and the due day 30 days after the day it became known (57条3項).
+#[test]
+fn classify_answers_a_near_miss_situation() {
+    let ask = |extra: &[&str]| {
+        let mut a = vec!["classify", "--situation", "failover_failed", "--function", "switching", "--known", "2024-05-02"];
+        a.extend_from_slice(extra);
+        let o = jiko(&a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let yes = ask(&["--carrier-users", "120000", "--prefectures", "3"]);
+    assert!(yes.contains("おそれ事態: 該当する（様式第五十の四による報告）") && yes.contains("2024年6月1日"), "{yes}");
+    assert!(yes.contains("第58条の2"), "{yes}");
+    let small = ask(&["--carrier-users", "20000", "--prefectures", "3"]);
+    assert!(small.contains("おそれ事態: 該当しない") && small.contains("三万以上の利用者に役務を提供する事業者の設備に限る"), "{small}");
+    let one = ask(&["--carrier-users", "120000", "--prefectures", "1"]);
+    assert!(one.contains("おそれ事態: 該当しない") && one.contains("二以上の都道府県"), "{one}");
+    let open = ask(&["--prefectures", "3"]);
+    assert!(open.contains("おそれ事態: 不明"), "{open}");
+    let planned = ask(&["--carrier-users", "120000", "--prefectures", "3", "--exclusion", "planned"]);
+    assert!(planned.contains("おそれ事態: 該当しない"), "{planned}");
+    let early = stdout(&jiko(&["classify", "--situation", "fire_smoke", "--function", "transmission", "--carrier-users", "120000", "--prefectures", "3", "--known", "2023-06-15"]));
+    assert!(early.contains("おそれ事態: 該当しない") && early.contains("2023年6月16日から"), "{early}");
+}
+
+/// The RemoTEL notice gives no count: the draft's answer never says 0.
+#[test]
+fn a_draft_without_a_count_never_prints_zero() {
+    let o = jiko(&["draft", "tests/fixtures/notices/remotel-2024-03-13.md", "--classify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("影響利用者数: 不明"), "{all}");
+    assert!(!all.contains("影響利用者数: 0"), "{all}");
+    assert!(!all.contains("四半期報告対象外"), "117 minutes with the count unknown is not outside the duty: {all}");
+}
+
+/// Multi-phase RemoTEL at 29,999: the longest phase (117 min) is outside
+/// the duty, the total (205 min) is within: the answer says so.
+#[test]
+fn phases_whose_total_would_change_the_duty_are_flagged() {
+    let s = stdout(&jiko(&[
+        "classify", "--services", "ip_phone_0abj", "--window", "2024-02-26 10:19/12:16", "--window", "2024-02-26 13:16/14:44", "--users", "29999",
+    ]));
+    assert!(s.contains("注意: 継続時間を段階の合計（3時間25分）とすると報告義務がある"), "{s}");
+}
+
+/// The trial's rule on monthly active users: without the count, a free
+/// service's 2.5-hour outage at 2,000,000 users is not major, and the
+/// answer says that 10,000,000 monthly users would make it major.
+#[test]
+fn the_trial_says_when_monthly_users_would_change_the_answer() {
+    let s = stdout(&jiko(&["--rules", "proposed-2025", "classify", "--services", "internet_free", "--start", "2025-10-01 10:00", "--duration", "150", "--users", "2000000"]));
+    assert!(s.contains("重大な事故: 該当しない") && s.contains("月間アクティブ利用者数（--monthly-active-users）が10,000,000以上なら重大な事故に該当する"), "{s}");
+}
