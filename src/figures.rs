@@ -250,6 +250,11 @@ fn summary(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
         figs.push("summary", row, "carriers", Value::Int(carriers as i64));
         figs.push("summary", row, "reports", Value::Int(reports as i64));
     }
+    // The edition's major count is of accidents (reports sharing an
+    // accident_id once); beside it, the accidents and every major report.
+    let accidents = agg.accidents(year);
+    figs.push("summary", "major", "accidents", Value::Int(accidents.len() as i64));
+    figs.push("summary", "major", "major_reports", Value::Int(accidents.iter().map(|a| a.cells.len()).sum::<usize>() as i64));
 }
 
 fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>) {

@@ -435,3 +435,25 @@ fn the_trial_says_when_monthly_users_would_change_the_answer() {
     let s = stdout(&jiko(&["--rules", "proposed-2025", "classify", "--services", "internet_free", "--start", "2025-10-01 10:00", "--duration", "150", "--users", "2000000"]));
     assert!(s.contains("重大な事故: 該当しない") && s.contains("月間アクティブ利用者数（--monthly-active-users）が10,000,000以上なら重大な事故に該当する"), "{s}");
 }
+
+/// Issue 20: beside the edition's major count (one per accident, as the
+/// FY2019 edition printed 3), the accidents and every major report; the
+/// footer says how many reports share an accident. The expected report
+/// count is the list's own: majors of FY2019 in classify --input.
+#[test]
+fn majors_are_counted_by_accident_with_the_reports_beside_them() {
+    let figs = figures_csv(&common::root().join("output/fy2019"));
+    let published = std::fs::read_to_string(common::root().join("data/published/fy2019.csv")).unwrap();
+    let printed = published.lines().find(|l| l.starts_with("summary,major,reports,")).unwrap().rsplit(',').next().unwrap().to_string();
+    assert_eq!(figs["summary,major,accidents"], printed);
+    let o = jiko(&["classify", "--input", "data/incidents/fy2019.csv"]);
+    let text = stdout(&o);
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let h = r.headers().unwrap().clone();
+    let (fy, major) = (h.iter().position(|c| c == "fiscal_year").unwrap(), h.iter().position(|c| c == "major").unwrap());
+    let reports = r.records().map(|x| x.unwrap()).filter(|x| &x[fy] == "2019" && &x[major] == "yes").count();
+    assert_eq!(figs["summary,major,major_reports"], reports.to_string());
+    assert!(reports > printed.parse().unwrap(), "the shipped FY2019 has a wholesale pair");
+    let md = std::fs::read_to_string(common::root().join("output/fy2019/report.md")).unwrap();
+    assert!(md.contains(&format!("重大な事故{printed}件のうち1件は同じ事故についての複数の報告（計2報告")), "the footer says so");
+}

@@ -158,6 +158,18 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
     let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {}。", env!("CARGO_PKG_VERSION"), rules_used(agg, year))];
     lines.extend(rules::provenance());
     lines.extend(agg.period.footer(agg.tally(year - 1).is_some()));
+    // Several major reports of one accident (a wholesale provider's and its
+    // receivers') are one accident in the count, as the edition counts.
+    let shared: Vec<&crate::aggregate::Accident> = agg.accidents(year).iter().filter(|a| a.cells.len() > 1).collect();
+    if !shared.is_empty() {
+        let reports: usize = shared.iter().map(|a| a.cells.len()).sum();
+        lines.push(format!(
+            "重大な事故{}件のうち{}件は同じ事故についての複数の報告（計{}報告、卸元と卸先など）を1件として数えた（summary,major,accidents / major_reports）。",
+            agg.accidents(year).len(),
+            shared.len(),
+            reports
+        ));
+    }
     lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
     for (name, spellings) in agg.carriers.merged() {
         lines.push(format!("事業者名の表記を統合: {name} ← {}", spellings.join("、")));
