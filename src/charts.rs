@@ -135,15 +135,17 @@ pub struct Chart {
 /// The rule changes the trend chart marks (the edition's notes 5–7):
 /// (first fiscal year, mark, text), from the rule sets' `trend_note`.
 pub fn trend_notes() -> Vec<(i32, &'static str, &'static str)> {
-    crate::rules::book()
-        .sets
-        .iter()
-        .filter(|s| !s.raw.trend_note.is_empty())
-        .filter_map(|s| {
-            let text: &'static str = &s.raw.trend_note;
-            Some((s.from?.fiscal_year(), text.split(' ').next().unwrap_or(text), text))
-        })
-        .collect()
+    let b = crate::rules::book();
+    let sets = b.sets.iter().filter_map(|s| Some((s.from?, s.raw.trend_note.as_str())));
+    // Breaks that are no new threshold set (おそれ事態, yearly reports).
+    let regimes = b.regimes.iter().map(|(from, r)| (*from, r.trend_note.as_str()));
+    let mut notes: Vec<(i32, &'static str, &'static str)> = sets
+        .chain(regimes)
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(from, text)| (from.fiscal_year(), text.split(' ').next().unwrap_or(text), text))
+        .collect();
+    notes.sort_by_key(|(fy, _, _)| *fy);
+    notes
 }
 pub const FIRST_TREND_YEAR: i32 = 2008;
 /// What the numbers on a share bar are.

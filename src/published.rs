@@ -65,6 +65,11 @@ impl Published {
         self.figures.get(&(fy, table.to_string(), row.to_string(), column.to_string()))
     }
 
+    /// Every fiscal year with a published figure.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.figures.keys().map(|(fy, _, _, _)| *fy)
+    }
+
     /// Major accidents per fiscal year, as the trend chart takes them.
     pub fn major_trend(&self) -> Vec<(i32, u64)> {
         self.figures

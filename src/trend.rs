@@ -155,14 +155,25 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
     use crate::charts::{trend_notes, Body, Chart, Source as ChartSource, YearBar, YearSeries};
     let years = s.years();
     let last = years.last().copied().unwrap_or(0);
-    let marks: Vec<(i32, String)> = crate::rules::book()
-        .sets
-        .iter()
-        .filter_map(|r| {
-            let fy = r.from?.fiscal_year();
-            Some((fy, trend_notes().into_iter().find(|(y, _, _)| *y == fy).map_or(r.raw.id.clone(), |(_, m, _)| m.to_string())))
-        })
-        .collect();
+    // One mark per fiscal year with a change; two changes in one year
+    // (2023: 注8 and 注9) share it as 注8・注9.
+    let mut marks: Vec<(i32, String)> = Vec::new();
+    let mut add = |fy: i32, mark: &str| match marks.iter_mut().find(|(y, _)| *y == fy) {
+        Some((_, m)) if !m.split('・').any(|p| p == mark) => {
+            m.push('・');
+            m.push_str(mark);
+        }
+        Some(_) => {}
+        None => marks.push((fy, mark.to_string())),
+    };
+    for r in crate::rules::book().sets.iter().filter(|r| r.raw.trend_note.is_empty()) {
+        if let Some(f) = r.from {
+            add(f.fiscal_year(), &r.raw.id);
+        }
+    }
+    for (fy, mark, _) in trend_notes() {
+        add(fy, mark);
+    }
     let chart = |name: &'static str, title: &str, parts: &[(&str, &str)], unit: &str, in_man: bool| {
         let bars = years
             .iter()

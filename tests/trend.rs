@@ -141,3 +141,22 @@ fn a_year_to_date_without_the_previous_year_claims_no_change() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("前年度の同期間の事故データがないため、前年度との比較は省略"));
 }
+
+/// Issue 20: the series runs to the last year MIC published (FY2022: 10
+/// majors and 7,500 routine reports, 令和6年版情報通信白書), and the
+/// changes of 2023-06-16, 2023-12-07 and 2025-04-01 are marked as the
+/// edition marks its 注6 and 注7.
+#[test]
+fn the_series_reaches_fy2022_and_marks_the_changes_after_it() {
+    let dir = tmp("trend-2022");
+    let o = jiko(&["trend", "--from", "2019", "--out", dir.to_str().unwrap(), "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = trend_rows(&dir);
+    assert_eq!(value(&rows, 2022, "majors"), ("10".to_string(), "published".to_string()));
+    assert_eq!(value(&rows, 2022, "detailed_reports"), ("7500".to_string(), "published".to_string()));
+    assert_eq!(value(&rows, 2021, "majors").1, "unknown");
+    let notes = jiko::charts::trend_notes();
+    let year_of = |mark: &str| notes.iter().find(|(_, m, _)| *m == mark).map(|(fy, _, _)| *fy);
+    assert_eq!((year_of("注8"), year_of("注9"), year_of("注10")), (Some(2023), Some(2023), Some(2025)));
+    assert!(notes.iter().any(|(_, _, t)| t.contains("年次報告")));
+}

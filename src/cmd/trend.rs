@@ -45,7 +45,8 @@ pub fn run(args: Args) -> Result<bool> {
     }
     let to = match &args.to {
         Some(t) => wareki::parse_fiscal_year(t)?,
-        None => agg.years.keys().next_back().copied().unwrap_or(from),
+        // The last year the records hold, or MIC published, whichever is later.
+        None => agg.years.keys().next_back().copied().into_iter().chain(Published::builtin()?.years()).max().unwrap_or(from),
     };
     if to < from {
         bail!(crate::say!("--to {to} is before --from {from}", "--to {to} が --from {from} より前です", to = to, from = from));
