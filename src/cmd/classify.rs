@@ -479,25 +479,20 @@ fn near_miss_answer(a: &Args, started: Option<Minute>, major: Tri) -> Result<Str
         bail!(crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
     };
     let n = &r.raw;
-    let list = |codes: Vec<&str>| codes.join(", ");
     let mut f = near_miss::Facts { occurred: started, major, ..Default::default() };
-    if let Some(v) = &a.situation {
-        f.situation = Some(near_miss::find_situation(&n.situations, v).ok_or_else(|| anyhow::anyhow!("--situation {v:?}: not a code; codes: {}", list(n.situations.iter().map(|s| s.code.as_str()).collect())))?);
-    }
-    if let Some(v) = &a.function {
-        f.function = Some(near_miss::find(&n.functions, v).ok_or_else(|| anyhow::anyhow!("--function {v:?}: not a code; codes: {}", list(n.functions.iter().map(|s| s.code.as_str()).collect())))?);
-    }
-    if let Some(v) = &a.carrier_users {
-        f.carrier_users = Some(values::count(v).map_err(|m| anyhow::anyhow!("--carrier-users {v:?}: {m}"))?);
-    }
-    if let Some(v) = &a.prefectures {
-        f.prefectures = Some(values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p)).ok_or_else(|| anyhow::anyhow!("--prefectures {v:?}: give a number of prefectures, 1–47"))?);
-    }
-    if let Some(v) = &a.known {
-        f.known = Some(Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim()))).ok_or_else(|| date("--known", v).unwrap_err())?);
-    }
-    for piece in a.exclusion.iter().flat_map(|e| e.split([',', ';', '、'])).map(str::trim).filter(|p| !p.is_empty()) {
-        f.exclusions.push(near_miss::find(&n.exclusions, piece).ok_or_else(|| anyhow::anyhow!("--exclusion {piece:?}: not a code; codes: {}", list(n.exclusions.iter().map(|s| s.code.as_str()).collect())))?);
+    let exclusions = a.exclusion.join(",");
+    let flags = [
+        ("--situation", near_miss::Field::Situation, a.situation.as_deref()),
+        ("--function", near_miss::Field::Function, a.function.as_deref()),
+        ("--carrier-users", near_miss::Field::CarrierUsers, a.carrier_users.as_deref()),
+        ("--prefectures", near_miss::Field::Prefectures, a.prefectures.as_deref()),
+        ("--known", near_miss::Field::Known, a.known.as_deref()),
+        ("--exclusion", near_miss::Field::Exclusions, Some(exclusions.as_str()).filter(|e| !e.is_empty())),
+    ];
+    for (flag, field, v) in flags {
+        if let Some(v) = v {
+            f.set(r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
+        }
     }
     if f.occurred.is_none() && f.known.is_none() {
         bail!(crate::say!("give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));

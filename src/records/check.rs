@@ -285,48 +285,21 @@ fn near_miss_facts<'r>(get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute
         fail(col::SITUATION, get(col::SITUATION), crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
         return None;
     };
-    let n = &r.raw;
-    let listed = |codes: Vec<&str>| codes.join(", ");
     let mut f = near_miss::Facts { occurred: started_at, ..Default::default() };
-    match get(col::SITUATION) {
-        "" => {}
-        v => match near_miss::find_situation(&n.situations, v) {
-            Some(i) => f.situation = Some(i),
-            None => fail(col::SITUATION, v, crate::say!("not a situation code: {l}", "事態のコードではありません: {l}", l = listed(n.situations.iter().map(|s| s.code.as_str()).collect()))),
-        },
-    }
-    match get(col::FUNCTION) {
-        "" => {}
-        v => match near_miss::find(&n.functions, v) {
-            Some(i) => f.function = Some(i),
-            None => fail(col::FUNCTION, v, crate::say!("not a function code: {l}", "機能のコードではありません: {l}", l = listed(n.functions.iter().map(|s| s.code.as_str()).collect()))),
-        },
-    }
-    match get(col::CARRIER_USERS) {
-        "" => {}
-        v => match values::count(v) {
-            Ok(u) => f.carrier_users = Some(u),
-            Err(m) => fail(col::CARRIER_USERS, v, m),
-        },
-    }
-    match get(col::PREFECTURES) {
-        "" => {}
-        v => match values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p)) {
-            Some(p) => f.prefectures = Some(p),
-            None => fail(col::PREFECTURES, v, crate::say!("not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません")),
-        },
-    }
-    match get(col::KNOWN_AT) {
-        "" => {}
-        v => match Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim()))) {
-            Some(m) => f.known = Some(m),
-            None => fail(col::KNOWN_AT, v, crate::say!("not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = accepted_forms())),
-        },
-    }
-    for piece in get(col::EXCLUSIONS).split([';', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
-        match near_miss::find(&n.exclusions, piece) {
-            Some(i) => f.exclusions.push(i),
-            None => fail(col::EXCLUSIONS, piece, crate::say!("not an exclusion code: {l}", "除外事由のコードではありません: {l}", l = listed(n.exclusions.iter().map(|s| s.code.as_str()).collect()))),
+    let fields = [
+        (col::SITUATION, near_miss::Field::Situation),
+        (col::FUNCTION, near_miss::Field::Function),
+        (col::CARRIER_USERS, near_miss::Field::CarrierUsers),
+        (col::PREFECTURES, near_miss::Field::Prefectures),
+        (col::KNOWN_AT, near_miss::Field::Known),
+        (col::EXCLUSIONS, near_miss::Field::Exclusions),
+    ];
+    for (c, field) in fields {
+        let v = get(c);
+        if !v.is_empty() {
+            if let Err(m) = f.set(r, field, v) {
+                fail(c, v, m);
+            }
         }
     }
     Some(Box::new(f))
