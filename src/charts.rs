@@ -120,7 +120,8 @@ pub enum Body {
     Trend(Vec<TrendBar>),
     Years(YearSeries),
     Shares(Vec<Panel>),
-    Matrix { rows: Vec<String>, columns: Vec<String>, cells: Vec<Vec<MatrixCell>> },
+    /// `outside`: the label of cells outside the year's routine duty.
+    Matrix { rows: Vec<String>, columns: Vec<String>, cells: Vec<Vec<MatrixCell>>, outside: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +188,7 @@ pub fn models(agg: &Aggregate, history: &Aggregate, year: i32, this: &Figures, p
     let mut charts = Vec::new();
     charts.push(trend_model(year, this, trend));
     charts.push(major_service_model(agg, year));
-    charts.push(matrix_model(this));
+    charts.push(matrix_model(this, year));
     let service = shares("service", groups(&SERVICE_GROUPS));
     charts.push(share_chart("service", vec![service], "※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上"));
     for g in ["voice", "data"] {
@@ -318,7 +319,8 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
     }
 }
 
-fn matrix_model(f: &Figures) -> Chart {
+fn matrix_model(f: &Figures, year: i32) -> Chart {
+    let outside = rules::duty_labels(year).1;
     let cells = DURATION_BINS
         .iter()
         .enumerate()
@@ -343,10 +345,11 @@ fn matrix_model(f: &Figures) -> Chart {
             rows: DURATION_BINS.iter().map(|b| taxonomy::bin_label(b.code).to_string()).collect(),
             columns: USER_BINS.iter().map(|b| taxonomy::bin_label(b.code).to_string()).collect(),
             cells,
+            outside: outside.to_string(),
         },
         notes: vec![
             "<n>: 重大な事故（一覧の No）を含むセル".to_string(),
-            format!("灰色: {}（{}）", taxonomy::outside_duty_label(), rules::outside_duty_text()),
+            format!("灰色: {outside}（{}）", rules::outside_duty_text()),
         ],
     }
 }
@@ -403,10 +406,10 @@ impl Chart {
                 out.push(ys.axis_label());
                 out.push("万".to_string());
             }
-            Body::Matrix { rows, columns, cells } => {
+            Body::Matrix { rows, columns, cells, outside } => {
                 out.extend(rows.iter().cloned());
                 out.extend(columns.iter().cloned());
-                out.push(taxonomy::outside_duty_label().to_string());
+                out.push(outside.clone());
                 out.push(format!("{}＼{}", label::DURATION, label::USERS));
                 for c in cells.iter().flatten() {
                     out.extend(c.count.map(|n| thousands(n as i64)));
@@ -530,7 +533,7 @@ pub fn draw(chart: &Chart, fonts: &Fonts) -> Result<Vec<u8>> {
             c.text(&chart.axis, (WIDTH as f32 - 60.0, 76.0), SMALL_PX, Weight::Regular, Anchor::Right, MUTED)?;
             draw_shares(&mut c, panels)?
         }
-        Body::Matrix { rows, columns, cells } => draw_matrix(&mut c, rows, columns, cells)?,
+        Body::Matrix { rows, columns, cells, outside } => draw_matrix(&mut c, rows, columns, cells, outside)?,
         Body::Years(ys) => draw_years(&mut c, ys)?,
     };
     let mut y = bottom + 30.0;
@@ -779,7 +782,7 @@ fn heat(count: u64, max: u64) -> [u8; 3] {
     [0, 1, 2].map(|k| (from[k] + (to[k] - from[k]) * t).round() as u8)
 }
 
-fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec<MatrixCell>]) -> Result<f32> {
+fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec<MatrixCell>], outside: &str) -> Result<f32> {
     let (left, top) = (300, 160);
     let cw = (WIDTH as i32 - left - 40) / columns.len() as i32;
     let rh = 70;
@@ -796,7 +799,7 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
         for (j, cell) in cells[i].iter().enumerate() {
             let x0 = left + cw * j as i32;
             let (fill, lines): ([u8; 3], Vec<String>) = match cell.count {
-                None => (OUTSIDE_DUTY, vec![taxonomy::outside_duty_label().to_string()]),
+                None => (OUTSIDE_DUTY, vec![outside.to_string()]),
                 Some(n) => (heat(n, max), std::iter::once(thousands(n as i64)).chain(cell.majors.clone()).collect()),
             };
             c.rect((x0, y0), (x0 + cw, y0 + rh), fill, true)?;

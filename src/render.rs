@@ -158,7 +158,7 @@ fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
 
 /// Every table of the year, in the edition's order.
 pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>) -> Vec<Table> {
-    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::year_set(year)), major_trend(this)];
+    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::year_set(year), year), major_trend(this)];
     out.push(breakdown(this, "service", SERVICE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
     for g in SERVICE_GROUPS.iter() {
         let table = format!("service_{}", g.code);
@@ -230,7 +230,8 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
     t
 }
 
-fn matrix(f: &Figures, rules: Option<&rules::Set>) -> Table {
+fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
+    let (duty_name, outside) = rules::duty_labels(year);
     let corner = format!("{}＼{}", label::DURATION, label::USERS);
     let mut header: Vec<&str> = vec![&corner];
     header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
@@ -249,7 +250,7 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>) -> Table {
             let cell = if *code == "info_leak" {
                 Cell::label("")
             } else if rules::cell_outside_duty(d, u) {
-                Cell::label(taxonomy::outside_duty_label())
+                Cell::label(outside)
             } else {
                 let threshold = if rules.is_some_and(|r| r.cell_meets_a_threshold(d, u)) { "※" } else { "" };
                 let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
@@ -270,9 +271,9 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>) -> Table {
     }
     t.notes.push(format!(
         "※ {}: {}の事故は{}の対象外。",
-        taxonomy::outside_duty_label(),
+        outside,
         rules::outside_duty_text(),
-        rules::book().duty.name
+        duty_name
     ));
     t
 }

@@ -105,14 +105,15 @@ pub fn footnotes(year: i32) -> Vec<String> {
         }
     }
     let duty = &rules::book().duty;
+    let (duty_name, outside) = rules::duty_labels(year);
     let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| taxonomy::kind(k).map(|i| taxonomy::KINDS[i].label)).collect();
     out.push(format!(
         "注2 {}の対象は、継続時間{}以上又は影響利用者数{}以上の事故{}。それ以外は{}。",
-        duty.name,
+        duty_name,
         rules::hours_text(duty.min_duration),
         rules::man(duty.min_users),
         always.iter().map(|k| format!("、及び{k}")).collect::<String>(),
-        taxonomy::outside_duty_label()
+        outside
     ));
     let simple: Vec<&str> = rules::book()
         .taxonomy
@@ -423,7 +424,7 @@ pub fn html_table(t: &Table) -> String {
         for (i, cell) in row.iter().enumerate() {
             let text = cell.text();
             let (class, html) = match cell {
-                _ if text == taxonomy::outside_duty_label() => (" class=\"outside\"", esc(text)),
+                _ if rules::is_outside_label(&text) => (" class=\"outside\"", esc(text)),
                 Cell::Num { .. } if text.contains('<') || text.contains('※') => {
                     // `5※ <3>`: the count, the threshold mark, the majors.
                     let (n, marks) = text.split_once(' ').unwrap_or((text, ""));

@@ -79,10 +79,6 @@ pub fn aliases(column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
         .collect()
 }
 
-/// The label printed outside the routine duty (四半期報告対象外).
-pub fn outside_duty_label() -> &'static str {
-    &book().duty.outside_label
-}
 
 /// Labels of table rows and headers that are not codes.
 pub mod label {

@@ -457,3 +457,25 @@ fn majors_are_counted_by_accident_with_the_reports_beside_them() {
     let md = std::fs::read_to_string(common::root().join("output/fy2019/report.md")).unwrap();
     assert!(md.contains(&format!("重大な事故{printed}件のうち1件は同じ事故についての複数の報告（計2報告")), "the footer says so");
 }
+
+/// Issue 20: a year from FY2025 names its routine report with the neutral
+/// 年次報告 (MIC's own wording is not known) and says so; FY2020 keeps
+/// 四半期報告 (CI diffs output/ against a fresh run).
+#[test]
+fn a_yearly_regime_year_is_labelled_neutrally_and_says_so() {
+    let dir = tmp("fy2025");
+    let text = std::fs::read_to_string(common::root().join("data/incidents/fy2020.csv")).unwrap();
+    // The FY2020 records moved five years on (no 29 February in FY2020's span).
+    let moved: String = text.lines().map(|l| l.replacen(",2021-", ",2026-", 1).replacen(",2020-", ",2025-", 1) + "\n").collect();
+    let file = dir.join("fy2025.csv");
+    std::fs::write(&file, moved).unwrap();
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2025", "--input", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("注2 年次報告の対象は") && md.contains("年次報告対象外"), "{md}");
+    assert!(md.contains("年次報告の名称は総務省の公表資料で未確認"), "the note says the name is jiko's");
+    assert!(!md.contains("四半期報告対象外"));
+    let fy2020 = std::fs::read_to_string(common::root().join("output/fy2020/report.md")).unwrap();
+    assert!(fy2020.contains("注2 四半期報告の対象は") && !fy2020.contains("年次報告"));
+}

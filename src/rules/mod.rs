@@ -297,6 +297,25 @@ pub fn man(n: u64) -> String {
     }
 }
 
+/// The routine report's name and the label outside it for fiscal year
+/// `fy`: the due rule in force at the year's end (年次報告 from FY2025),
+/// else the duty's own (四半期報告).
+pub fn duty_labels(fy: i32) -> (&'static str, &'static str) {
+    let b = book();
+    let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
+    let due = routine_rule(&end).map(|(i, _)| &b.dues[i].1);
+    (
+        due.and_then(|d| d.name.as_deref()).unwrap_or(&b.duty.name),
+        due.and_then(|d| d.outside_label.as_deref()).unwrap_or(&b.duty.outside_label),
+    )
+}
+
+/// Whether a cell's text is a label printed outside the duty (any rule's).
+pub fn is_outside_label(text: &str) -> bool {
+    let b = book();
+    text == b.duty.outside_label || b.dues.iter().any(|(_, d)| d.outside_label.as_deref() == Some(text))
+}
+
 /// What falls outside the duty, as the edition's notes word it:
 /// `継続時間2時間未満かつ影響利用者数3万人未満`.
 pub fn outside_duty_text() -> String {
