@@ -415,6 +415,8 @@ fn a_draft_without_a_count_never_prints_zero() {
     assert!(all.contains("影響利用者数: 不明"), "{all}");
     assert!(!all.contains("影響利用者数: 0"), "{all}");
     assert!(!all.contains("四半期報告対象外"), "117 minutes with the count unknown is not outside the duty: {all}");
+    // 7の3 ロ: within the duty from 30,000 users, whatever the services.
+    assert!(all.contains("報告義務: 利用者数による（30,000以上で四半期報告の対象）"), "{all}");
 }
 
 /// Multi-phase RemoTEL at 29,999: the longest phase (117 min) is outside

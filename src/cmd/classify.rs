@@ -311,7 +311,7 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
     let d = &b.duty;
     let name = j.duty_name();
     let depends = |u: Option<u64>, what: &str| match (missing.users, missing.services, u) {
-        (true, false, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
+        (true, _, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
         (true, true, _) => "役務と利用者数による".to_string(),
         _ => "役務による".to_string(),
     };
@@ -337,7 +337,7 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
         }
         (Tri::Unknown, _) => line(
             format!("報告義務: {}", depends(open.users_for_duty, &format!("{name}の対象"))),
-            format!("within the routine duty: depends on the missing {}", missing_en(missing)),
+            "within the routine duty: depends on the missing user count".to_string(),
         ),
     }
     match (open.major, j.set) {

@@ -93,7 +93,8 @@ pub fn judge_open(i: &Incident, missing: Missing) -> Open {
         }
         least_count(|u| test(&judge(&with(u, i.services))))
     };
-    let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| tip(&|j| j.within_duty)).flatten();
+    // The duty does not look at services, so its count is found either way.
+    let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| least_count(|u| judge(&with(u, i.services)).within_duty)).flatten();
     let users_for_major = (missing.users && major == Tri::Unknown).then(|| tip(&|j| j.major.is_some())).flatten();
     Open { least, most, within_duty, major, users_for_duty, users_for_major }
 }
