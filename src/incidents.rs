@@ -119,10 +119,9 @@ impl IncidentLine {
     /// report's first day: its form turns on whether the provider's
     /// accident was major too (known once every record is read).
     pub fn receiver_major(&self) -> bool {
-        let b = rules::book();
-        let receiver = taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver");
-        let from = b.major_report.wholesale.as_ref().and_then(|w| rules::toml_minute(&w.effective_from));
-        receiver && self.major_tri() != rules::Tri::No && from.is_some_and(|f| self.started_at >= f)
+        taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver")
+            && self.major_tri() != rules::Tri::No
+            && rules::book().wholesale_from.is_some_and(|f| self.started_at >= f)
     }
 
     /// A wholesale provider's major accident: its receivers' reports may
@@ -162,12 +161,11 @@ impl IncidentLine {
         // With the count open, the deadlines that would apply either way.
         let (routine_due, major_due) = match &self.open {
             None => (j.report_due, j.major_report_due),
-            Some(o) => (
-                if o.least.major.is_none() && o.most.within_duty { rules::routine_rule(&self.started_at).map(|(_, d)| d) } else { None },
-                o.most.major_report_due,
-            ),
+            Some(o) => (if o.least.major.is_none() && o.most.within_duty { j.period_due } else { None }, o.most.major_report_due),
         };
-        let major = if major_tri == rules::Tri::Yes { j.major.as_ref().or(self.open.as_ref().and_then(|o| o.least.major.as_ref())) } else { None };
+        // With the count open, `j` is the judgement at no users: major only
+        // when no count could make it otherwise.
+        let major = j.major.as_ref().filter(|_| major_tri == rules::Tri::Yes);
         let mut notes = Vec::new();
         if let Some(o) = &self.open {
             notes.push(open_note(o, j));
@@ -355,12 +353,12 @@ const KEY: usize = 24;
 const HEAD: usize = KEY + 1 + 8;
 
 /// A spooled line: its key, its mark and its CSV bytes.
-struct Spooled {
+struct SpoolLine {
     head: [u8; HEAD],
     line: Vec<u8>,
 }
 
-fn next_line(r: &mut impl std::io::Read) -> std::io::Result<Option<Spooled>> {
+fn next_line(r: &mut impl std::io::Read) -> std::io::Result<Option<SpoolLine>> {
     let mut head = [0u8; HEAD];
     match r.read_exact(&mut head) {
         Ok(()) => {}
@@ -370,7 +368,7 @@ fn next_line(r: &mut impl std::io::Read) -> std::io::Result<Option<Spooled>> {
     let len = std::str::from_utf8(&head[KEY + 1..]).ok().and_then(|h| usize::from_str_radix(h, 16).ok()).ok_or_else(|| std::io::Error::other("a damaged incident spool"))?;
     let mut line = vec![0u8; len];
     r.read_exact(&mut line)?;
-    Ok(Some(Spooled { head, line }))
+    Ok(Some(SpoolLine { head, line }))
 }
 
 /// A receiver's line whose provider's accident was major: the simplified
@@ -409,7 +407,7 @@ pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<cra
         readers.push(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&s.path)?));
     }
     // Each spool is in input order (a worker takes batches in order).
-    let mut heads: Vec<Option<Spooled>> = Vec::with_capacity(readers.len());
+    let mut heads: Vec<Option<SpoolLine>> = Vec::with_capacity(readers.len());
     for r in &mut readers {
         heads.push(next_line(r)?);
     }

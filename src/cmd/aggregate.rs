@@ -158,13 +158,7 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
     let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {}。", env!("CARGO_PKG_VERSION"), rules_used(agg, year))];
     lines.extend(rules::provenance());
     // A due rule's own note (the yearly report's name is not MIC's).
-    let end = crate::records::Minute { year: year + 1, month: 3, day: 31, hour: 23, minute: 59 };
-    if let Some((i, _)) = rules::routine_rule(&end) {
-        let note = &rules::book().dues[i].1.note;
-        if !note.is_empty() {
-            lines.push(note.clone());
-        }
-    }
+    lines.extend(rules::year_due(year).map(|d| d.note.clone()).filter(|n| !n.is_empty()));
     lines.extend(agg.period.footer(agg.tally(year - 1).is_some()));
     // Several major reports of one accident (a wholesale provider's and its
     // receivers') are one accident in the count, as the edition counts.

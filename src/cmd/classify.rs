@@ -342,7 +342,8 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
     }
     match (open.major, j.set) {
         (Tri::Yes, Some(s)) => {
-            let m = j.major.as_ref().or(open.least.major.as_ref()).expect("major at the least facts");
+            // Major whatever the missing facts, so at the facts given too.
+            let m = j.major.as_ref().expect("major at the least facts");
             let class = m.class.map_or(String::new(), |c| format!("{} ", rules::kanji_number(usize::from(c))));
             line(
                 format!("重大な事故: 該当する。{class}{}（{}）", m.class_name, incidents::reason(m, Some(s))),
@@ -364,7 +365,7 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
         }
     }
     let major_due = open.most.major_report_due;
-    let routine_due = rules::routine_rule(&i.started_at).map(|(_, d)| d);
+    let routine_due = j.period_due;
     let routine = |due: (i32, u32, u32)| match j.quarter {
         Some(q) => format!("第{q}四半期の報告として{}まで", day(due)),
         None => format!("{fy}の{name}として{}まで", day(due)),
@@ -398,7 +399,7 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
             line(format!("注: {}", due.note), "the yearly report's name in MIC's statistics is not known".into());
         }
     }
-    for (ja, en) in caveats(i, phases, total, open, missing) {
+    for (ja, en) in caveats(i, phases, total, missing) {
         line(ja, en);
     }
     out
@@ -419,15 +420,15 @@ fn iso((y, m, d): (i32, u32, u32)) -> String {
 /// The simplified report's form and items, for a wholesale receiver whose
 /// provider's accident was major too, on or after the rule's first day.
 fn wholesale_form(a: &Args, i: &Incident) -> Option<(String, String)> {
-    let w = rules::book().major_report.wholesale.as_ref()?;
+    let b = rules::book();
+    let (w, from) = (b.major_report.wholesale.as_ref()?, b.wholesale_from?);
     let receiver = a.wholesale.as_deref().and_then(|v| vocabularies().wholesale.find(v)).is_some_and(|k| taxonomy::WHOLESALE[k].code == "receiver");
-    let from = rules::toml_minute(&w.effective_from)?;
     (receiver && a.provider_major && i.started_at >= from).then(|| (w.form.clone(), w.items.clone()))
 }
 
 /// Where the answer hangs on a choice the facts or the rules leave open:
 /// each a line saying what the other choice would change.
-fn caveats(i: &Incident, phases: &[Phase], total: u64, open: &Open, missing: rules::Missing) -> Vec<(String, String)> {
+fn caveats(i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) -> Vec<(String, String)> {
     let b = rules::book();
     let mut out = Vec::new();
     let base = |x: &Incident| {
@@ -468,7 +469,6 @@ fn caveats(i: &Incident, phases: &[Phase], total: u64, open: &Open, missing: rul
     if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| crate::taxonomy::kind(&l.kind) == Some(i.kind)) {
         out.push((format!("注: {}", leak.note), leak.note_en.clone()));
     }
-    let _ = open;
     out
 }
 

@@ -190,21 +190,24 @@ impl<'a> Checker<'a> {
             }
         }
         let users_known = !(self.unknown_users && get(col::USERS).is_empty());
-        let affected_users = if !users_known {
-            Some(0)
-        } else if get(col::USERS).is_empty() {
-            fail(col::USERS, "", crate::say!(
+        let affected_users = match get(col::USERS) {
+            // Not known yet (classify --input): judged with the count open.
+            "" if !users_known => Some(0),
+            "" => {
+                fail(col::USERS, "", crate::say!(
                 "required value is empty: counting needs every count (the edition has no 'unknown' column); `jiko classify --input` answers a record with an empty count as unknown",
                 "必須の値が空です。集計には全ての報告の利用者数が必要です（公表資料に「不明」の欄はありません）。`jiko classify --input` は空欄を不明として判定します"
-            ));
-            None
-        } else { required(col::USERS, &mut fail).and_then(|x| match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
-            Ok(n) => Some(n),
-            Err(m) => {
-                fail(col::USERS, x, m);
+                ));
                 None
             }
-        }) };
+            x => match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
+                Ok(n) => Some(n),
+                Err(m) => {
+                    fail(col::USERS, x, m);
+                    None
+                }
+            },
+        };
         let monthly_active_users = match get(col::MAU) {
             "" => Some(None),
             x => match values::count(x) {
@@ -277,8 +280,7 @@ impl<'a> Checker<'a> {
 /// The おそれ事態 columns of a row, when it has any value in them.
 fn near_miss_facts<'r>(get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
     use rules::near_miss;
-    let cols = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
-    if cols.iter().all(|&c| get(c).is_empty()) {
+    if super::header::NEAR_MISS_COLUMNS.iter().all(|&c| get(c).is_empty()) {
         return None;
     }
     let Some(r) = near_miss::rules() else {

@@ -206,7 +206,7 @@ impl Fast {
         let started_at = Minute::parse_canonical(f.raw(col::STARTED))?;
         // A 復旧日時 takes the full check (it may stand in for the duration),
         // and so do the おそれ事態 columns.
-        if !f.raw(col::ENDED).is_empty() || [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS].iter().any(|&c| !f.raw(c).is_empty()) {
+        if !f.raw(col::ENDED).is_empty() || super::header::NEAR_MISS_COLUMNS.iter().any(|&c| !f.raw(c).is_empty()) {
             return None;
         }
         let duration_min = plain_digits(f.raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;

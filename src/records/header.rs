@@ -88,6 +88,9 @@ pub mod col {
 }
 
 pub const NCOLS: usize = 23;
+
+/// The おそれ事態 columns: a row with any of them takes the full check.
+pub const NEAR_MISS_COLUMNS: [usize; 6] = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
 const _: () = assert!(COLUMNS.len() == NCOLS);
 
 /// The contract column a header cell names, if any.

@@ -50,6 +50,9 @@ pub struct Judgement {
     pub quarter: Option<u8>,
     /// The due rule in force (index into `RuleBook::dues`).
     pub due_rule: Option<usize>,
+    /// The due day of the period's routine report, whatever the duty
+    /// says of this one (`report_due` is it when the report is owed).
+    pub period_due: Option<(i32, u32, u32)>,
     pub set: Option<&'static Set>,
     pub within_duty: bool,
     /// `detailed` or `simple` by the equipment, when within the duty.
@@ -68,11 +71,11 @@ pub fn judge(i: &Incident) -> Judgement {
     let b = book();
     let t = &i.started_at;
     let fiscal_year = t.fiscal_year();
-    let (due_rule, due_day) = match routine_rule(t) {
+    let (due_rule, period_due) = match routine_rule(t) {
         Some((r, day)) => (Some(r), Some(day)),
         None => (None, None),
     };
-    let yearly = due_rule.is_some_and(|r| b.dues[r].1.every == Every::Year);
+    let yearly = due_rule.is_some_and(|r| b.dues[r].raw.every == Every::Year);
     let quarter = (!yearly).then(|| calendar_quarter(t));
     let set = set_at(t);
     let within_duty = super::within_duty(i.duration_min, i.users, i.kind);
@@ -81,11 +84,11 @@ pub fn judge(i: &Incident) -> Judgement {
         true => "simple",
         false => "detailed",
     });
-    let report_due = if within_duty && major.is_none() { due_day } else { None };
+    let report_due = if within_duty && major.is_none() { period_due } else { None };
     let major_report_due = major.as_ref().map(|_| {
         civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
     });
-    Judgement { fiscal_year, quarter, due_rule, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
+    Judgement { fiscal_year, quarter, due_rule, period_due, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
 }
 
 /// The fiscal quarter of a day: April–June is 1.
@@ -141,17 +144,16 @@ fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
 pub fn routine_rule(t: &Minute) -> Option<(usize, (i32, u32, u32))> {
     let dues = &book().dues;
     for i in (0..dues.len()).rev() {
-        let (from, rule) = &dues[i];
-        if *from > *t {
+        let d = &dues[i];
+        if d.from > *t {
             continue;
         }
-        if let (Some(first), Some(prev)) = (&rule.applies_to_reports_due_from, i.checked_sub(1)) {
-            let first = super::load::toml_minute(first).map(|m| (m.year, m.month, m.day));
-            if first.is_some_and(|f| due_under(&dues[prev].1, t) < f) {
+        if let (Some(first), Some(prev)) = (d.first_due, i.checked_sub(1)) {
+            if due_under(&dues[prev].raw, t) < first {
                 continue;
             }
         }
-        return Some((i, due_under(rule, t)));
+        return Some((i, due_under(&d.raw, t)));
     }
     None
 }
@@ -189,17 +191,17 @@ impl Judgement {
 
     /// The due rule in force, when there is one.
     pub fn due(&self) -> Option<&'static super::raw::Due> {
-        self.due_rule.map(|r| &book().dues[r].1)
+        self.due_rule.map(|r| &book().dues[r].raw)
     }
 
     /// The routine report's name under the rule in force (年次報告), else
     /// the duty's name (四半期報告).
     pub fn duty_name(&self) -> &'static str {
-        self.due().and_then(|d| d.name.as_deref()).unwrap_or(&book().duty.name)
+        super::labels_of(self.due()).0
     }
 
     pub fn outside_label(&self) -> &'static str {
-        self.due().and_then(|d| d.outside_label.as_deref()).unwrap_or(&book().duty.outside_label)
+        super::labels_of(self.due()).1
     }
 }
 

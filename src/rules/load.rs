@@ -111,10 +111,8 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     let mut dues = Vec::new();
     for d in &duty.due {
         let from = day(&at, &d.effective_from)?;
-        if let Some(a) = &d.applies_to_reports_due_from {
-            day(&at, a)?;
-        }
-        if dues.last().is_some_and(|(prev, _)| *prev >= from) {
+        let first_due = d.applies_to_reports_due_from.as_ref().map(|a| day(&at, a).map(|m| (m.year, m.month, m.day))).transpose()?;
+        if dues.last().is_some_and(|prev: &super::DueRule| prev.from >= from) {
             bail!("{}: duty.due: effective_from {from} is not after the one before", at.find(&d.effective_from.to_string()));
         }
         if d.every == super::raw::Every::Year && d.name.is_none() {
@@ -123,7 +121,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         if d.months_after == 0 || d.months_after > 12 {
             bail!("{}: duty.due: months_after {} is not 1–12", at.find(&d.effective_from.to_string()), d.months_after);
         }
-        dues.push((from, d.clone()));
+        dues.push(super::DueRule { from, first_due, raw: d.clone() });
     }
     if dues.is_empty() {
         bail!("{origin}: duty: at least one [[duty.due]] is needed");
@@ -159,9 +157,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             bail!("{}: trial.judge_all_by: no major set {:?}", at.find(&t.judge_all_by), t.judge_all_by);
         }
     }
-    if let Some(w) = &major_report.wholesale {
-        day(&at, &w.effective_from)?;
-    }
+    let wholesale_from = major_report.wholesale.as_ref().map(|w| day(&at, &w.effective_from)).transpose()?;
     if let Some(h) = &hard_to_count {
         day(&at, &h.effective_from)?;
     }
@@ -193,7 +189,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         }
         regimes.push((from, r));
     }
-    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, near_miss, hard_to_count, regimes, taxonomy })
+    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, near_miss, hard_to_count, wholesale_from, regimes, taxonomy })
 }
 
 /// Each service's class number (1-based) in `set`: named classes first,

@@ -39,16 +39,28 @@ pub struct RuleBook {
     pub bins: raw::Bins,
     pub duty: raw::Duty,
     /// Due-date rules with their first day, oldest first.
-    pub dues: Vec<(Minute, raw::Due)>,
+    pub dues: Vec<DueRule>,
     pub major_report: raw::MajorReport,
     pub sets: Vec<Set>,
     pub facility: raw::Facility,
     /// おそれ事態, when the book has the rule.
     pub near_miss: Option<NearMissRules>,
     pub hard_to_count: Option<raw::HardToCount>,
+    /// The first day of a wholesale receiver's simplified report.
+    pub wholesale_from: Option<Minute>,
     /// Breaks in a series besides the sets, with their first day.
     pub regimes: Vec<(Minute, raw::Regime)>,
     pub taxonomy: raw::Taxonomy,
+}
+
+/// A due rule, checked: its dates read once, not per report.
+#[derive(Debug, Clone)]
+pub struct DueRule {
+    pub from: Minute,
+    /// `applies_to_reports_due_from` as a day: a report the rule before
+    /// would have due earlier stays with that rule (an ordinance's 附則).
+    pub first_due: Option<(i32, u32, u32)>,
+    pub raw: raw::Due,
 }
 
 /// The おそれ事態 rule, checked.
@@ -297,23 +309,32 @@ pub fn man(n: u64) -> String {
     }
 }
 
-/// The routine report's name and the label outside it for fiscal year
-/// `fy`: the due rule in force at the year's end (年次報告 from FY2025),
-/// else the duty's own (四半期報告).
-pub fn duty_labels(fy: i32) -> (&'static str, &'static str) {
-    let b = book();
+/// The due rule in force at the end of fiscal year `fy` (a year's tables
+/// and notes name its report).
+pub fn year_due(fy: i32) -> Option<&'static raw::Due> {
     let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
-    let due = routine_rule(&end).map(|(i, _)| &b.dues[i].1);
+    routine_rule(&end).map(|(i, _)| &book().dues[i].raw)
+}
+
+/// The routine report's name and the label outside it under `due`
+/// (年次報告 from FY2025), else the duty's own (四半期報告).
+pub fn labels_of(due: Option<&'static raw::Due>) -> (&'static str, &'static str) {
+    let b = book();
     (
         due.and_then(|d| d.name.as_deref()).unwrap_or(&b.duty.name),
         due.and_then(|d| d.outside_label.as_deref()).unwrap_or(&b.duty.outside_label),
     )
 }
 
+/// `labels_of` the rule in force at the end of fiscal year `fy`.
+pub fn duty_labels(fy: i32) -> (&'static str, &'static str) {
+    labels_of(year_due(fy))
+}
+
 /// Whether a cell's text is a label printed outside the duty (any rule's).
 pub fn is_outside_label(text: &str) -> bool {
     let b = book();
-    text == b.duty.outside_label || b.dues.iter().any(|(_, d)| d.outside_label.as_deref() == Some(text))
+    text == b.duty.outside_label || b.dues.iter().any(|d| d.raw.outside_label.as_deref() == Some(text))
 }
 
 /// What falls outside the duty, as the edition's notes word it:

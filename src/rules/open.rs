@@ -85,17 +85,13 @@ pub fn judge_open(i: &Incident, missing: Missing) -> Open {
     let most = judge(&with(MAX_USERS, all_services));
     let within_duty = Tri::of(least.within_duty, most.within_duty);
     let major = Tri::of(least.major.is_some(), most.major.is_some());
-    // The tipping count, when the services are known (else it is a set
-    // of counts, one per service, and the text says so instead).
-    let tip = |test: &dyn Fn(&Judgement) -> bool| -> Option<u64> {
-        if missing.services {
-            return None;
-        }
-        least_count(|u| test(&judge(&with(u, i.services))))
-    };
-    // The duty does not look at services, so its count is found either way.
-    let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| least_count(|u| judge(&with(u, i.services)).within_duty)).flatten();
-    let users_for_major = (missing.users && major == Tri::Unknown).then(|| tip(&|j| j.major.is_some())).flatten();
+    // The tipping count at the services given. The duty does not look at
+    // services, so its count is found either way; the major one only when
+    // the services are known (else it is one count per service, and the
+    // text says so instead).
+    let tip = |test: fn(&Judgement) -> bool| least_count(|u| test(&judge(&with(u, i.services))));
+    let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| tip(|j| j.within_duty)).flatten();
+    let users_for_major = (missing.users && !missing.services && major == Tri::Unknown).then(|| tip(|j| j.major.is_some())).flatten();
     Open { least, most, within_duty, major, users_for_duty, users_for_major }
 }
 
