@@ -16,28 +16,30 @@ fn stamp(m: &jiko::records::Minute) -> String {
 #[test]
 fn the_four_notices_give_their_periods_phases_and_counts() {
     let fax = notice("prtimes-fax-2024-05-02.txt");
-    let periods: Vec<(String, String)> = fax.phases.iter().map(|p| (stamp(&p.start), stamp(&p.end))).collect();
-    assert_eq!(periods, [("2024-03-25T08:31".to_string(), "2024-04-25T10:50".to_string())], "a year carried to the end date");
-    let counts: Vec<(u64, &str)> = fax.counts.iter().map(|c| (c.value, c.unit.as_str())).collect();
-    assert_eq!(counts, [(1566, "社"), (5309, "件"), (351_266, "通")], "35万1266通 → 351266");
-    assert_eq!(fax.main_count().unwrap().value, 1566);
+    let periods: Vec<(String, String)> = fax.phases().iter().map(|p| (stamp(&p.start), stamp(&p.end))).collect();
+    assert_eq!(periods, [("2024-03-25T08:31".to_string(), "2024-04-25T10:50".to_string())], "a year carried to the end date; the 速報 row is a detail");
+    let inc = &fax.incidents[0];
+    let counts: Vec<(u64, &str, bool)> = inc.counts.iter().take(3).map(|c| (c.value, c.unit.as_str(), c.users)).collect();
+    assert_eq!(counts, [(1566, "社", false), (5309, "件", false), (351_266, "通", false)], "35万1266通 → 351266; companies, releases and faxes are not users");
+    assert!(inc.main_count().is_none(), "no count of users: affected_users stays empty");
     assert!(fax.content.contains("FAX 送信用ソフトウェアが停止") && !fax.cause.is_empty() && !fax.measures.is_empty());
+    assert!(!fax.hints.iter().any(|h| h.code == "email_paid"), "a FAX outage is not hinted as e-mail: {:?}", fax.hints);
 
     let mail = notice("prtimes-mail-2020-07-10.txt");
-    assert_eq!((stamp(&mail.phases[0].start), stamp(&mail.phases[0].end)), ("2020-07-03T13:37".into(), "2020-07-09T16:30".into()));
-    assert!(mail.phases[0].approximate, "頃");
-    assert_eq!(mail.duration_min(), Some(8813));
-    let counts: Vec<(u64, &str)> = mail.counts.iter().map(|c| (c.value, c.unit.as_str())).collect();
-    assert_eq!(counts, [(1187, "社"), (1570, "件"), (5760, "通")], "the total sent (総計 1632万2862通) is left out");
+    assert_eq!((stamp(&mail.phases()[0].start), stamp(&mail.phases()[0].end)), ("2020-07-03T13:37".into(), "2020-07-09T16:30".into()));
+    assert!(mail.phases()[0].approximate, "頃");
+    assert_eq!(mail.incidents.len(), 1, "the 経緯 section's 10:00頃～13:30頃 is an event, not the outage");
+    assert_eq!(mail.incidents[0].duration_min(), Some(8813));
+    let counts: Vec<(u64, &str)> = mail.incidents[0].counts.iter().take(3).map(|c| (c.value, c.unit.as_str())).collect();
+    assert_eq!(counts, [(1187, "社"), (1570, "件"), (5760, "通")]);
     assert!(mail.cause.contains("ファイアウォール"));
 
     let mail = notice("prtimes-mail-2021-03-12.txt");
-    assert_eq!((stamp(&mail.phases[0].start), stamp(&mail.phases[0].end)), ("2021-02-24T21:00".into(), "2021-03-01T17:35".into()));
-    let counts: Vec<(u64, &str)> = mail.counts.iter().map(|c| (c.value, c.unit.as_str())).collect();
-    assert_eq!(counts, [(117, "社"), (228, "件"), (2310, "通")]);
+    assert_eq!((stamp(&mail.phases()[0].start), stamp(&mail.phases()[0].end)), ("2021-02-24T21:00".into(), "2021-03-01T17:35".into()));
+    assert_eq!(mail.carrier.as_ref().map(|c| c.name.as_str()), Some("株式会社 PR TIMES"));
 
     let remotel = notice("remotel-2024-03-13.md");
-    let periods: Vec<(String, String, u64)> = remotel.phases.iter().map(|p| (stamp(&p.start), stamp(&p.end), p.minutes())).collect();
+    let periods: Vec<(String, String, u64)> = remotel.phases().iter().map(|p| (stamp(&p.start), stamp(&p.end), p.minutes())).collect();
     assert_eq!(
         periods,
         [
@@ -46,20 +48,44 @@ fn the_four_notices_give_their_periods_phases_and_counts() {
         ],
         "令和 and a second phase carrying its date"
     );
-    assert_eq!(remotel.duration_min(), Some(117), "the longest phase");
-    assert!(remotel.counts.is_empty(), "no user count is public");
+    assert_eq!(remotel.incidents[0].duration_min(), Some(117), "the longest phase");
+    assert!(remotel.incidents[0].counts.is_empty(), "no user count is public");
     assert!(remotel.content.contains("発着信がしづらい"));
+    // The numbers listed are 0AB-J: the hint says so and why.
+    let hint = remotel.hints.iter().find(|h| h.column == "services").unwrap();
+    assert_eq!(hint.code, "ip_phone_0abj");
+    assert!(hint.why.contains("03-6822-XXXX") && hint.why.contains("0AB-J"), "{}", hint.why);
+    // It lists 050 numbers too (line 84 on), and nothing of e-mail.
+    assert!(remotel.hints.iter().any(|h| h.code == "ip_phone_050" && h.why.contains("050-8881")), "{:?}", remotel.hints);
+    assert!(!remotel.hints.iter().any(|h| h.code == "email_paid"), "{:?}", remotel.hints);
 }
 
 #[test]
 fn approximate_and_worded_counts() {
     let d = draft::read("令和6年1月5日 9時00分頃～11時30分頃、約3万人のお客様に影響しました。");
-    let c = d.main_count().unwrap();
+    let c = d.incidents[0].main_count().unwrap();
     assert_eq!((c.value, c.unit.as_str(), c.approximate), (30_000, "人", true));
-    assert_eq!(d.duration_min(), Some(150));
+    assert_eq!(d.incidents[0].duration_min(), Some(150));
     let d = draft::read("2023年12月31日23時50分～1月1日0時20分に最大220万人に影響。");
-    assert_eq!(stamp(&d.phases[0].end), "2024-01-01T00:20", "the year turns");
-    assert!(d.main_count().unwrap().at_most);
+    assert_eq!(stamp(&d.phases()[0].end), "2024-01-01T00:20", "the year turns");
+    assert!(d.incidents[0].main_count().unwrap().at_most);
+    // 3万5千, 約242万人(推計), 契約, ID and a count on its own line.
+    let d = draft::read("2024-05-23 10:15～12:40 障害が発生しました。\n影響: 約242万人(推計)");
+    assert_eq!((stamp(&d.phases()[0].start), stamp(&d.phases()[0].end)), ("2024-05-23T10:15".into(), "2024-05-23T12:40".into()), "ISO dates");
+    let c = d.incidents[0].main_count().unwrap();
+    assert_eq!((c.value, c.approximate), (2_420_000, true));
+    let d = draft::read("2024年6月1日 午後1時～午後3時 約3万5千契約に影響");
+    assert_eq!(d.incidents[0].duration_min(), Some(120), "午後 on both ends");
+    let c = d.incidents[0].main_count().unwrap();
+    assert_eq!((c.value, c.unit.as_str(), c.approximate), (35_000, "契約", true), "契約 is a unit, not 約");
+    let d = draft::read("2024年6月1日 9時～10時 3,921 ID が影響を受けました");
+    assert_eq!(d.incidents[0].main_count().map(|c| (c.value, c.unit.as_str())), Some((3921, "ID")));
+    // 同日, 翌日 and an hour without minutes.
+    let d = draft::read("2024年7月1日午後11時頃に発生し、翌日午前3時に復旧しました。");
+    assert_eq!((stamp(&d.phases()[0].start), stamp(&d.phases()[0].end)), ("2024-07-01T23:00".into(), "2024-07-02T03:00".into()));
+    // No count: empty, never 0.
+    let d = draft::read("2024年7月1日 9時～10時 メールが送れませんでした。");
+    assert!(d.incidents[0].main_count().is_none());
 }
 
 #[test]
@@ -90,24 +116,80 @@ fn the_draft_command_writes_a_record_and_lists_what_is_missing() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("incident_id,carrier,report_form,started_at,duration_min,affected_users,users_unit,"), "{csv}");
     let row = csv.lines().nth(1).unwrap();
-    assert!(row.starts_with(",,,2024-02-26 10:19,117,,"), "{row}");
+    assert!(row.starts_with(",株式会社ジェイドコーポレーション,,2024-02-26 10:19,117,,,"), "{row}");
     let e = stderr(&o);
     assert!(e.contains("affected_users: not found") && e.contains("services: empty") && e.contains("2 phases"), "{e}");
+    assert!(e.contains("carrier: 株式会社ジェイドコーポレーション (line 6, letterhead or signature)"), "{e}");
+    assert!(e.contains("ip_phone_0abj — 03-6822-XXXX"), "the hint and its reason: {e}");
     let entry = std::fs::read_to_string(&details).unwrap();
     assert!(entry.contains("{ start = 2024-02-26T13:16:00, end = 2024-02-26T14:44:00 }"), "{entry}");
     // The entry is a valid details file once its id is filled.
     jiko::details::parse(&entry, "details.toml").unwrap();
 
+    // --classify: the judgement goes to stderr, stdout stays the record.
     let c = jiko(&["draft", "tests/fixtures/notices/prtimes-mail-2020-07-10.txt", "--classify"]);
     assert!(c.status.success(), "{}", stderr(&c));
-    assert!(stdout(&c).contains("令和2年度 第2四半期") && stdout(&c).contains("四半期報告の対象"), "{}", stdout(&c));
+    assert!(stderr(&c).contains("令和2年度 第2四半期") && stderr(&c).contains("四半期報告の対象"), "{}", stderr(&c));
+    let csv = stdout(&c);
+    assert!(csv.starts_with("incident_id,carrier,") && csv.lines().count() == 2, "> d.csv keeps the record: {csv}");
 
     let none = dir.join("none.txt");
     std::fs::write(&none, "お知らせ\n障害は復旧しました。ご迷惑をおかけしました。\n").unwrap();
     let o = jiko(&["draft", none.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no period found") || stderr(&o).contains("障害期間が見つかりません"), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "the record is written even so, its period empty");
+}
+
+#[test]
+fn a_notice_with_two_outages_gives_two_drafts_and_a_page_year_is_said() {
+    let o = jiko(&["draft", "tests/fixtures/notices/obc-bugyo-2024-10-07.txt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<String> = stdout(&o).lines().skip(1).map(str::to_string).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains(",2024-10-07 10:31,197,") && rows[1].contains(",2024-10-08 09:05,59,"), "{rows:?}");
+    assert!(stderr(&o).contains("(outage 2 of 2)"), "{}", stderr(&o));
+
+    let o = jiko(&["draft", "tests/fixtures/notices/nhk-nttwest-2023-05-25.txt"]);
+    let e = stderr(&o);
+    assert!(e.contains("year: not written beside the period") && e.contains("20230525"), "{e}");
+    assert!(e.contains("affected_users: 27000") && e.contains("unit 回線") && e.contains("at most"), "{e}");
+    assert!(stdout(&o).lines().nth(1).unwrap().contains(",27000,回線,"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_draft_once_filled_validates_and_its_details_render_as_a_sheet() {
+    let dir = tmp("draft-sheet");
+    let csv = dir.join("draft.csv");
+    let details = dir.join("details.toml");
+    let o = jiko(&["draft", "tests/fixtures/notices/teeg-rakuten-2022-09-04.txt", "--out", csv.to_str().unwrap(), "--details", details.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let row = lines.next().unwrap();
+    assert!(row.contains(",楽天モバイル,,2022-09-04 10:58,148,1300000,回線,"), "{row}");
+    // A person fills what the notice does not say.
+    let cols: Vec<&str> = header.split(',').collect();
+    let mut cells: Vec<String> = row.split(',').map(str::to_string).collect();
+    let set = |cells: &mut Vec<String>, name: &str, v: &str| cells[cols.iter().position(|c| *c == name).unwrap()] = v.to_string();
+    set(&mut cells, "incident_id", "R-2022-0904");
+    set(&mut cells, "report_form", "detailed");
+    set(&mut cells, "services", "mobile_voice;mobile_data");
+    set(&mut cells, "cause", "congestion");
+    std::fs::write(&csv, format!("{header}\n{}\n", cells.join(","))).unwrap();
+    let v = jiko(&["validate", csv.to_str().unwrap()]);
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    let entry = std::fs::read_to_string(&details).unwrap().replace("id = \"\"", "id = \"R-2022-0904\"");
+    std::fs::write(&details, entry).unwrap();
+    let out = dir.join("out");
+    let a = jiko(&["aggregate", "--year", "2022", "--input", csv.to_str().unwrap(), "--details", details.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("別紙"), "{report}");
+    assert!(report.contains("楽天モバイル") && report.contains("令和4年9月4日 10時58分") && report.contains("2時間28分"), "{report}");
 }
 
 #[test]
@@ -125,6 +207,6 @@ fn cp932_and_html_notices_read_the_same() {
         let o = jiko(&["draft", f.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         let row = stdout(&o).lines().nth(1).unwrap().to_string();
-        assert!(row.starts_with(",,,2020-07-03 13:37,8813,1187,"), "{}: {row}", f.display());
+        assert!(row.starts_with(",株式会社 PR TIMES,,2020-07-03 13:37,8813,,,"), "{}: {row}", f.display());
     }
 }

@@ -1,15 +1,18 @@
-//! `jiko draft NOTICE…`: a draft record (input contract, CSV) and a draft
-//! details entry from a carrier's notice. Only what the notice says is
-//! filled; the rest is listed on stderr for the user to fill.
+//! `jiko draft NOTICE…`: draft records (input contract, CSV) and draft
+//! details entries from carriers' notices, one per outage a notice tells
+//! of. Only what the notice says is filled; each field says the line it
+//! came from, and the rest is listed on stderr for the user to fill. The
+//! records always go to stdout (or `--out`), so `> d.csv` keeps them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::draft::{self, Draft};
+use crate::draft::{self, Draft, Incident};
 use crate::output::sinks::CsvOut;
 use crate::records;
+use crate::say;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -23,15 +26,16 @@ pub struct Args {
     /// without it they are printed on stderr.
     #[arg(long)]
     pub details: Option<PathBuf>,
-    /// Also say what the rules make of each draft (as `jiko classify`).
+    /// Also say what the rules make of each draft (as `jiko classify`), on
+    /// stderr: stdout keeps the records.
     #[arg(long)]
     pub classify: bool,
 }
 
 /// The record columns a draft fills, in the contract's order.
 const COLUMNS: &[&str] = &[
-    "incident_id", "carrier", "report_form", "started_at", "duration_min", "affected_users", "services", "cause", "equipment", "region", "summary",
-    "ended_at", "source",
+    "incident_id", "carrier", "report_form", "started_at", "duration_min", "affected_users", "users_unit", "services", "cause", "equipment", "region",
+    "summary", "ended_at", "source",
 ];
 
 pub fn run(args: Args) -> Result<bool> {
@@ -43,39 +47,43 @@ pub fn run(args: Args) -> Result<bool> {
         let text = read_text(path)?;
         let d = draft::read(&text);
         let name = records::display(path);
-        if d.phases.is_empty() {
-            eprintln!("{}", crate::say!("{f}: no period found (no start and end date and time, e.g. 2024年3月25日8時31分～4月25日10時50分)", "{f}: 障害期間が見つかりません（例: 2024年3月25日8時31分～4月25日10時50分 のような開始と終了の日時がありません）", f = name));
-            ok = false;
-            continue;
+        let n = d.incidents.len();
+        for (k, inc) in d.incidents.iter().enumerate() {
+            let values = record(&d, inc, &name);
+            csv.row(values.iter().map(String::as_str));
+            let which = if n > 1 { say!(" (outage {k} of {n})", "（{n}件中{k}件目）", k = k + 1, n = n) } else { String::new() };
+            eprintln!("{}", say!("{f}{w}: draft record", "{f}{w}: 記録の下書き", f = name, w = which));
+            if !inc.has_period() {
+                eprintln!(
+                    "  {}",
+                    say!(
+                        "no period found (no start and end date and time, e.g. 2024年3月25日8時31分～4月25日10時50分, or 発生日時 … / 復旧日時 …)",
+                        "障害期間が見つかりません（2024年3月25日8時31分～4月25日10時50分、発生日時…／復旧日時… のような開始と終了の日時がありません）"
+                    )
+                );
+                ok = false;
+            }
+            for line in explain(&d, inc, &values) {
+                eprintln!("  {line}");
+            }
+            details += &details_entry(&d, inc, &name);
+            if args.classify && inc.started_at().is_some() {
+                eprintln!();
+                eprint!("{}", classify(inc));
+            }
         }
-        let values = record(&d, &name);
-        csv.row(values.iter().map(String::as_str));
-        eprintln!("{}", crate::say!("{f}: draft record", "{f}: 記録の下書き", f = name));
-        for line in missing(&d, &values) {
-            eprintln!("  {line}");
-        }
-        details += &details_entry(&d, &name);
-        if args.classify {
-            eprintln!();
-            print!("{}", classify(&d));
-            println!();
-        }
-    }
-    if !ok && args.notices.len() == 1 {
-        return Ok(false);
     }
     let bytes = csv.finish();
     match &args.out {
         Some(p) => crate::output::write_atomic(p, &bytes)?,
-        None if !args.classify => {
+        None => {
             use std::io::Write;
             std::io::stdout().write_all(&bytes).context("writing to stdout")?;
         }
-        None => {}
     }
     match &args.details {
         Some(p) => crate::output::write_atomic(p, details.as_bytes())?,
-        None => eprint!("\n{}\n{details}", crate::say!("# draft details entries (save them with --details FILE):", "# 詳細（別紙）の下書き（--details FILE で保存）:")),
+        None => eprint!("\n{}\n{details}", say!("# draft details entries (save them with --details FILE):", "# 詳細（別紙）の下書き（--details FILE で保存）:")),
     }
     Ok(ok)
 }
@@ -98,71 +106,145 @@ fn stamp(m: &records::Minute) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute)
 }
 
+fn day(d: &draft::Day) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
 /// The record's values in `COLUMNS` order: only what the notice says.
-fn record(d: &Draft, source: &str) -> Vec<String> {
-    let first = d.phases[0];
-    let one = d.phases.len() == 1;
+fn record(d: &Draft, inc: &Incident, file: &str) -> Vec<String> {
+    let count = inc.main_count();
+    let one = (inc.phases.len() == 1).then(|| inc.phases[0].end);
     vec![
         String::new(),
+        d.carrier.as_ref().map_or(String::new(), |c| c.name.clone()),
         String::new(),
-        String::new(),
-        stamp(&first.start),
-        d.duration_min().map_or(String::new(), |m| m.to_string()),
-        d.main_count().map_or(String::new(), |c| c.value.to_string()),
+        inc.started_at().map_or(String::new(), |m| stamp(&m)),
+        inc.duration_min().map_or(String::new(), |m| m.to_string()),
+        count.map_or(String::new(), |c| c.value.to_string()),
+        count.map_or(String::new(), |c| c.unit.clone()),
         String::new(),
         String::new(),
         String::new(),
         String::new(),
         d.content.lines().next().unwrap_or("").to_string(),
-        if one { stamp(&first.end) } else { String::new() },
-        source.to_string(),
+        one.map_or(String::new(), |m| stamp(&m)),
+        d.url.clone().unwrap_or_else(|| file.to_string()),
     ]
 }
 
-/// What the user must fill or check, with the hints the notice gave.
-fn missing(d: &Draft, values: &[String]) -> Vec<String> {
-    use crate::say;
-    let mut out = Vec::new();
-    let n = d.phases.len();
-    let phases: Vec<String> = d.phases.iter().map(|p| format!("{}–{} ({} min{})", stamp(&p.start), stamp(&p.end), p.minutes(), if p.approximate { ", 頃" } else { "" })).collect();
-    out.push(say!("period: {p}", "障害期間: {p}", p = phases.join(", ")));
-    if n > 1 {
-        let total = d.phases.iter().map(|p| p.minutes()).sum::<u64>();
-        out.push(say!(
-            "{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {t} min",
-            "{n}段階: duration_min は最も長い段階（docs/incidents.md）。合計は{t}分",
-            n = n,
-            t = total
-        ));
+/// Where in the notice a carrier's name was read, in words.
+fn how(h: &str) -> String {
+    match h {
+        "letterhead" => say!("letterhead or signature", "レターヘッド・署名"),
+        "patronage" => say!("平素より … をご利用", "「平素より…をご利用」"),
+        "opening" => say!("a company opening a sentence", "文頭の会社名"),
+        "subject" => say!("the subject of a sentence", "文の主語"),
+        _ => say!("a service's name", "サービス名"),
     }
-    match d.main_count() {
-        Some(c) => {
-            let others: Vec<&str> = d.counts.iter().filter(|o| *o != c).map(|o| o.text.as_str()).collect();
-            let marks = [(c.approximate, say!(", approximate", "、概数")), (c.at_most, say!(", at most", "、最大"))];
-            let marks: String = marks.iter().filter(|(on, _)| *on).map(|(_, m)| m.as_str()).collect();
-            let rest = if others.is_empty() { String::new() } else { say!("; other counts: {o}", "。ほかの数: {o}", o = others.join(", ")) };
+}
+
+fn line_of(n: usize) -> String {
+    if n == 0 {
+        say!("the page's address", "ページのアドレス")
+    } else {
+        say!("line {n}", "{n}行目", n = n)
+    }
+}
+
+/// Each field: where it came from, or that it is to be filled.
+fn explain(d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mark = |approx: bool| if approx { say!(", 頃 (approximate)", "、頃（概略）") } else { String::new() };
+    match (&inc.phases[..], inc.start_only, inc.days) {
+        ([], Some((s, approx)), _) => out.push(say!(
+            "started_at: {s} ({l}{m}); the notice states no end: fill duration_min or ended_at",
+            "started_at: {s}（{l}{m}）。終了が書かれていません: duration_min か ended_at を記入してください",
+            s = stamp(&s),
+            l = line_of(inc.line),
+            m = mark(approx)
+        )),
+        ([], None, Some((from, to))) => {
+            let len = match inc.stated_minutes {
+                Some((m, approx)) => say!("; its length is stated: {m} min{a}", "。長さの記載: {m}分{a}", m = m, a = if approx { say!(" (約)", "（約）") } else { String::new() }),
+                None => say!("; no length is stated", "。長さの記載はありません"),
+            };
             out.push(say!(
-                "affected_users: {v} from {t:?} (unit {u}{m}){r}",
-                "affected_users: {v}（{t:?} から。単位 {u}{m}）{r}",
-                v = c.value,
-                t = c.text,
-                u = c.unit,
-                m = marks,
-                r = rest
+                "period: the days {a} – {b} without clock times ({l}){len}: fill started_at",
+                "障害期間: {a}～{b}（時刻なし、{l}）{len}。started_at を記入してください",
+                a = day(&from),
+                b = day(&to),
+                l = line_of(inc.line),
+                len = len
             ));
         }
-        None => out.push(say!("affected_users: not found; fill it", "affected_users: 見つかりません。記入してください")),
+        ([], None, None) => {}
+        (phases, _, _) => {
+            let list: Vec<String> = phases
+                .iter()
+                .map(|p| say!("{s}–{e} ({m} min{a}; {l})", "{s}～{e}（{m}分{a}、{l}）", s = stamp(&p.start), e = stamp(&p.end), m = p.minutes(), a = if p.approximate { "、頃" } else { "" }, l = line_of(p.line)))
+                .collect();
+            out.push(say!("period: {p}", "障害期間: {p}", p = list.join(", ")));
+            if phases.len() > 1 {
+                let total = phases.iter().map(|p| p.minutes()).sum::<u64>();
+                out.push(say!(
+                    "{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {t} min",
+                    "{n}段階: duration_min は最も長い段階（docs/incidents.md）。合計は{t}分",
+                    n = phases.len(),
+                    t = total
+                ));
+            }
+        }
+    }
+    if inc.year_inferred {
+        let from = match &d.page {
+            Some(p) => say!("the page's date {f} ({l})", "ページの日付 {f}（{l}）", f = p.from, l = line_of(p.line)),
+            None => say!("another date of the notice", "お知らせの別の日付"),
+        };
+        out.push(say!("year: not written beside the period; taken from {f}: check it", "年: 期間に書かれていないため {f} から補いました。確認してください", f = from));
+    }
+    match inc.main_count() {
+        Some(c) => {
+            let marks: String = [(c.approximate, say!(", approximate (約)", "、概数（約）")), (c.at_most, say!(", at most (最大)", "、最大")), (c.at_least, say!(", at least (以上)", "、以上"))]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, m)| m.as_str())
+                .collect();
+            let unit = if c.unit.is_empty() { say!("not written", "記載なし") } else { c.unit.clone() };
+            out.push(say!(
+                "affected_users: {v} from {t:?} ({l}; unit {u}{m})",
+                "affected_users: {v}（{t:?}、{l}。単位 {u}{m}）",
+                v = c.value,
+                t = c.text,
+                l = line_of(c.line),
+                u = unit,
+                m = marks
+            ));
+        }
+        None => out.push(say!("affected_users: not found; fill it (an unknown count stays empty, never 0)", "affected_users: 見つかりません。記入してください（不明な数は空欄のまま、0にしません）")),
+    }
+    let main = inc.main_count();
+    for c in inc.counts.iter().filter(|c| Some(*c) != main) {
+        match &c.not_users {
+            Some(why) => out.push(say!("  not users: {t:?} ({l}): {w}", "  利用者数ではない数: {t:?}（{l}）: {w}", t = c.text, l = line_of(c.line), w = why)),
+            None => out.push(say!("  another count: {t:?} ({l})", "  ほかの数: {t:?}（{l}）", t = c.text, l = line_of(c.line))),
+        }
+    }
+    match (&d.carrier, &d.host) {
+        (Some(c), _) => out.push(say!("carrier: {n} ({l}, {h})", "carrier: {n}（{l}、{h}）", n = c.name, l = line_of(c.line), h = how(c.how))),
+        (None, Some(h)) => out.push(say!("carrier: not named; the page is on {h}: fill it", "carrier: 名称の記載がありません（ページは {h}）。記入してください", h = h)),
+        (None, None) => out.push(say!("carrier: not named: fill it", "carrier: 名称の記載がありません。記入してください")),
     }
     for (col, v) in COLUMNS.iter().zip(values) {
-        if v.is_empty() && !matches!(*col, "ended_at" | "affected_users") {
-            let seen = d.hints.iter().find(|(c, codes)| c == col && !codes.is_empty());
-            let hint = match (*col, seen) {
-                (_, Some((_, codes))) => say!(" (the notice names: {c})", "（お知らせにある語: {c}）", c = codes.join(", ")),
-                ("summary", None) => say!(" (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
-                _ => String::new(),
-            };
-            out.push(say!("{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
+        if !v.is_empty() || matches!(*col, "ended_at" | "affected_users" | "users_unit" | "carrier" | "started_at" | "duration_min" | "source") {
+            continue;
         }
+        let seen: Vec<String> = d.hints.iter().filter(|h| h.column == *col).map(|h| format!("{} — {} ({})", h.code, h.why, line_of(h.line))).collect();
+        let hint = match (*col, seen.is_empty()) {
+            (_, false) => say!("; the notice suggests: {c}", "。お知らせからの候補: {c}", c = seen.join("; ")),
+            ("summary", true) => say!(" (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
+            _ => String::new(),
+        };
+        out.push(say!("{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
     }
     for (name, text) in [("cause (原因)", &d.cause), ("measures (再発防止策)", &d.measures)] {
         if text.is_empty() {
@@ -173,18 +255,27 @@ fn missing(d: &Draft, values: &[String]) -> Vec<String> {
 }
 
 /// A `[[accident]]` entry for a details file.
-fn details_entry(d: &Draft, source: &str) -> String {
+fn details_entry(d: &Draft, inc: &Incident, source: &str) -> String {
     let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"));
     let t = |m: &records::Minute| format!("{:04}-{:02}-{:02}T{:02}:{:02}:00", m.year, m.month, m.day, m.hour, m.minute);
     let mut out = String::from("[[accident]]\nid = \"\"  # the record's accident_id\n");
-    let _ = writeln!(out, "source = {}", q(source));
-    if let Some(c) = d.main_count().filter(|c| c.approximate || c.at_most) {
+    let _ = writeln!(out, "source = {}", q(d.url.as_deref().unwrap_or(source)));
+    if inc.approximate() {
+        out.push_str("started_approximately = true\n");
+    }
+    if let Some(c) = inc.main_count().filter(|c| c.approximate || c.at_most || c.at_least) {
         let _ = writeln!(out, "users = {}", q(&c.text));
     }
     let _ = writeln!(out, "content = {}", q(&d.content));
     let _ = writeln!(out, "cause = {}", q(&d.cause));
-    let phases: Vec<String> = d.phases.iter().map(|p| format!("  {{ start = {}, end = {} }},", t(&p.start), t(&p.end))).collect();
-    let _ = writeln!(out, "phases = [\n{}\n]", phases.join("\n"));
+    let phases: Vec<String> = if inc.phases.is_empty() {
+        inc.stated_minutes.map(|(m, _)| format!("  {{ minutes = {m} }},")).into_iter().collect()
+    } else {
+        inc.phases.iter().map(|p| format!("  {{ start = {}, end = {} }},", t(&p.start), t(&p.end))).collect()
+    };
+    if !phases.is_empty() {
+        let _ = writeln!(out, "phases = [\n{}\n]", phases.join("\n"));
+    }
     if !d.measures.is_empty() {
         let _ = writeln!(out, "measures = [{{ text = {} }}]", q(&d.measures));
     }
@@ -194,24 +285,25 @@ fn details_entry(d: &Draft, source: &str) -> String {
 
 /// The rules' answer for the draft; services are not guessed, so without
 /// them only the duty can be judged.
-fn classify(d: &Draft) -> String {
+fn classify(inc: &Incident) -> String {
+    let started = inc.started_at().expect("checked");
     let incident = crate::rules::Incident {
-        started_at: d.phases[0].start,
-        duration_min: d.duration_min().unwrap_or(0),
-        users: d.main_count().map_or(0, |c| c.value),
+        started_at: started,
+        duration_min: inc.duration_min().unwrap_or(0),
+        users: inc.main_count().map_or(0, |c| c.value),
         services: 0,
         equipment: None,
         facility: 0,
         kind: 0,
         monthly_active_users: None,
     };
-    let phases: Vec<super::classify::Phase> = d.phases.iter().map(|p| (p.start, p.end)).collect();
+    let phases: Vec<super::classify::Phase> = inc.phases.iter().map(|p| (p.start, p.end)).collect();
     let j = crate::rules::judge(&incident).with_gaps(&incident);
     // Services are never guessed, and a count not found stays unknown.
-    let missing = crate::rules::Missing { users: d.main_count().is_none(), services: true };
+    let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true };
     let open = crate::rules::judge_open(&incident, missing);
     let mut out = super::classify::answer(&incident, &phases, &j, &open, missing, None);
-    out += &crate::say!(
+    out += &say!(
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",
         "（役務は下書きにないため重大な事故かは判定できません。同じ期間で jiko classify --services … を実行してください）\n"
     );

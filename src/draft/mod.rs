@@ -1,0 +1,315 @@
+//! Reading a carrier's notice (お知らせ, 障害報告, a press release, a news
+//! item): the outages it tells of, each with its period and phases, its
+//! counts with their units, who published it, and the sections for
+//! content, cause and measures. Nothing is guessed: what is not found stays
+//! empty, every field says the line it came from, and a year taken from the
+//! page's date says so.
+
+mod counts;
+mod rules;
+mod text;
+mod when;
+mod who;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use counts::{main_count, Count};
+pub use text::Page;
+pub use when::{times, Day};
+pub use who::{key as carrier_key, Carrier};
+
+use crate::records::Minute;
+use text::Text;
+use when::{Resolved, Span};
+
+/// One phase of an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phase {
+    pub start: Minute,
+    pub end: Minute,
+    /// 頃, ごろ, すぎ … was written at either end.
+    pub approximate: bool,
+    /// 1-based line it was read from.
+    pub line: usize,
+}
+
+impl Phase {
+    pub fn minutes(&self) -> u64 {
+        (self.end.ordinal() - self.start.ordinal()).max(0) as u64
+    }
+}
+
+/// One outage a notice tells of.
+#[derive(Debug, Clone, Default)]
+pub struct Incident {
+    pub phases: Vec<Phase>,
+    /// A start without a stated end (the notice was written while it went on).
+    pub start_only: Option<(Minute, bool)>,
+    /// Days without clock times (`9月19日から9月21日`).
+    pub days: Option<(Day, Day)>,
+    /// A length in words (`4時間25分にわたり`), and whether 約 was written.
+    pub stated_minutes: Option<(u64, bool)>,
+    /// The counts written about this outage.
+    pub counts: Vec<Count>,
+    /// The year is not written beside the period (taken from the page's
+    /// date or from another date of the text).
+    pub year_inferred: bool,
+    /// 1-based line where the period was read (0: no period).
+    pub line: usize,
+}
+
+impl Incident {
+    /// The duration that counts: the longest phase (docs/incidents.md), or
+    /// the length the notice states.
+    pub fn duration_min(&self) -> Option<u64> {
+        self.phases.iter().map(Phase::minutes).max().or(self.stated_minutes.map(|m| m.0))
+    }
+    pub fn started_at(&self) -> Option<Minute> {
+        self.phases.iter().map(|p| p.start).min().or(self.start_only.map(|s| s.0))
+    }
+    pub fn approximate(&self) -> bool {
+        self.phases.iter().any(|p| p.approximate) || self.start_only.is_some_and(|s| s.1) || self.stated_minutes.is_some_and(|m| m.1)
+    }
+    /// The count that stands for the affected users.
+    pub fn main_count(&self) -> Option<&Count> {
+        main_count(&self.counts)
+    }
+    pub fn has_period(&self) -> bool {
+        !self.phases.is_empty() || self.start_only.is_some() || self.days.is_some()
+    }
+}
+
+/// A code the notice suggests for a column, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub column: String,
+    pub code: String,
+    pub why: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// What a notice says, as far as it can be read.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub incidents: Vec<Incident>,
+    pub carrier: Option<Carrier>,
+    /// The page's address and host, when the notice gives them.
+    pub url: Option<String>,
+    pub host: Option<String>,
+    /// The page's own date (publication), when found.
+    pub page: Option<Page>,
+    pub content: String,
+    pub cause: String,
+    pub measures: String,
+    pub hints: Vec<Hint>,
+}
+
+impl Draft {
+    /// The first outage's phases (most notices tell of one).
+    pub fn phases(&self) -> &[Phase] {
+        self.incidents.first().map_or(&[], |i| &i.phases)
+    }
+}
+
+/// Read a notice.
+pub fn read(raw: &str) -> Draft {
+    let rules = rules::builtin();
+    let text = Text::new(raw);
+    let ms = when::mentions(&text);
+    let page = text.page(&ms);
+    let fallback_year = ms.iter().find_map(|m| m.year());
+    let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
+    let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
+    assign_counts(rules, &text, &ms, &mut incidents);
+    let (content, cause, measures) = sections(&text.lines);
+    Draft {
+        incidents,
+        carrier: who::carrier(rules, &text),
+        url: text.url.clone(),
+        host: text.host().map(str::to_string),
+        page,
+        content,
+        cause,
+        measures,
+        hints: hints(rules, &text.lines),
+    }
+}
+
+fn span_minutes(s: &Span) -> Option<(Minute, Minute)> {
+    Some((s.start.minute()?, s.end?.minute()?))
+}
+
+fn day_of(m: &Minute) -> Day {
+    (m.year, m.month, m.day)
+}
+
+/// Periods into outages: ranges written one after the other are phases,
+/// a range inside an outage already read is a detail of it (a per-server
+/// line, a first report's estimate), a repeated one is the same; a period
+/// on another day that does not overlap is another outage.
+fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Option<&Page>) -> Vec<Incident> {
+    let (found, prose) = when::spans(text, ms, rs, page);
+    let spans: Vec<Span> = if found.iter().any(|s| span_minutes(s).is_some()) { found } else { prose };
+    let mut out: Vec<(Incident, usize, bool)> = Vec::new();
+    let envelope = |i: &Incident| -> (Minute, Minute) {
+        let s = i.phases.iter().map(|p| p.start).min().expect("phases");
+        let e = i.phases.iter().map(|p| p.end).max().expect("phases");
+        (s, e)
+    };
+    let mut start_only: Option<&Span> = None;
+    for s in &spans {
+        let Some((a, b)) = span_minutes(s) else {
+            if s.end.is_none() && s.start.time.is_some() {
+                start_only = start_only.or(Some(s));
+            }
+            continue;
+        };
+        let phase = Phase { start: a, end: b, approximate: s.approximate, line: s.line + 1 };
+        if out.iter().any(|(i, _, _)| i.phases.iter().any(|p| p.start == a && p.end == b)) {
+            continue;
+        }
+        // Inside an outage read already, from a later start: a detail
+        // (a per-server line, a first report's estimate). From the same
+        // start it is a phase (services that recovered at other times).
+        if out.iter().any(|(i, _, labelled)| {
+            let (es, ee) = envelope(i);
+            (es < a || *labelled && es == a) && b <= ee
+        }) {
+            continue;
+        }
+        let joins = out.iter().position(|(i, block, _)| {
+            let (es, ee) = envelope(i);
+            *block == s.block || (a <= ee && b >= es)
+        });
+        match joins {
+            Some(k) => {
+                out[k].0.phases.push(phase);
+                out[k].0.year_inferred |= s.start.year_inferred;
+                out[k].1 = s.block;
+            }
+            None => out.push((Incident { phases: vec![phase], year_inferred: s.start.year_inferred, line: s.line + 1, ..Default::default() }, s.block, s.labelled)),
+        }
+    }
+    let mut incidents: Vec<Incident> = out.into_iter().map(|(i, _, _)| i).collect();
+    if incidents.is_empty() {
+        if let Some(s) = start_only {
+            if let Some(m) = s.start.minute() {
+                incidents.push(Incident { start_only: Some((m, s.approximate)), year_inferred: s.start.year_inferred, line: s.line + 1, ..Default::default() });
+            }
+        }
+    }
+    // Days without times: an outage of their own when no period above
+    // covers them.
+    for (from, to, length, line) in when::day_spans(text, ms, rs, page) {
+        let covered = incidents.iter().any(|i| {
+            let days: Vec<Day> = i.phases.iter().flat_map(|p| [day_of(&p.start), day_of(&p.end)]).chain(i.start_only.map(|s| day_of(&s.0))).collect();
+            let (lo, hi) = (days.iter().min().copied(), days.iter().max().copied());
+            matches!((lo, hi), (Some(lo), Some(hi)) if from <= hi && to >= lo)
+        });
+        if covered {
+            continue;
+        }
+        if let Some(same) = incidents.iter_mut().find(|i| i.days == Some((from, to))) {
+            same.stated_minutes = same.stated_minutes.or(length);
+            continue;
+        }
+        incidents.push(Incident { days: Some((from, to)), stated_minutes: length, line: line + 1, year_inferred: rs.iter().flatten().any(|r| r.day == from && r.year_inferred), ..Default::default() });
+    }
+    incidents.sort_by_key(|i| i.line);
+    incidents
+}
+
+/// Each count to the outage it is written about: the nearest period
+/// before it (the first when none is before). Counts in a sentence about
+/// another time (先月, 今年2月 …) are left out.
+fn assign_counts(rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
+    let mut all: Vec<Count> = Vec::new();
+    for (no, line) in text.lines.iter().enumerate() {
+        // Dates and times are not counts.
+        let mut blank = text::blank_urls(line).into_owned();
+        for m in ms.iter().filter(|m| m.line == no) {
+            blank.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+        }
+        for c in counts::counts_of_line(rules, no, &blank) {
+            let sentence_start = blank[..c.at].rfind('。').map_or(0, |k| k + '。'.len_utf8());
+            let sentence_end = blank[c.at..].find('。').map_or(blank.len(), |k| c.at + k);
+            let sentence = &line[sentence_start..sentence_end];
+            let foreign = rules.foreign.iter().any(|w| sentence.contains(w.as_str()))
+                || ms.iter().any(|m| m.line == no && m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
+            if !foreign {
+                all.push(c);
+            }
+        }
+    }
+    if incidents.is_empty() {
+        incidents.push(Incident::default());
+    }
+    for c in all {
+        let k = incidents.iter().rposition(|i| i.line > 0 && i.line <= c.line).unwrap_or(0);
+        incidents[k].counts.push(c);
+    }
+}
+
+/// Heading keywords of the sections a record needs.
+const CONTENT: &[&str] = &["障害内容", "内容", "事象", "状況・症状", "発生事象"];
+const CAUSE: &[&str] = &["障害原因", "発生原因", "原因", "経緯・原因", "故障原因"];
+const MEASURES: &[&str] = &["再発防止策", "今後の対応策", "今後の対策", "対策"];
+
+/// A heading line: short, maybe numbered or marked, naming a section.
+fn heading(line: &str) -> Option<&str> {
+    let t = line.trim().trim_start_matches('#').trim();
+    let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || ".)(■【[- ◇・".contains(c)).trim();
+    let t = t.trim_end_matches(['】', ']', ':']).trim();
+    (!t.is_empty() && t.chars().count() <= 16 && line.trim().chars().count() <= 24).then_some(t)
+}
+
+fn sections(lines: &[String]) -> (String, String, String) {
+    let find = |keys: &[&str]| -> String {
+        for (i, l) in lines.iter().enumerate() {
+            let Some(h) = heading(l) else { continue };
+            if keys.iter().any(|k| h == *k || h.ends_with(k) && h.chars().count() <= k.chars().count() + 4) {
+                let body: Vec<&str> = lines[i + 1..]
+                    .iter()
+                    .take_while(|l| !is_numbered_heading(l) && !heading(l).is_some_and(|h| h.starts_with('■') || l.trim_start().starts_with('■')))
+                    .map(|l| l.trim())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                return body.join("\n");
+            }
+        }
+        String::new()
+    };
+    (find(CONTENT), find(CAUSE), find(MEASURES))
+}
+
+fn is_numbered_heading(line: &str) -> bool {
+    let t = line.trim().trim_start_matches('#').trim();
+    let numbered = t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.chars().nth(1).is_some_and(|c| c == '.' || c == ' ');
+    (numbered && t.chars().count() <= 24) || t == "以上" || t.starts_with('■')
+}
+
+/// Codes the notice suggests, each with its reason and line (the first
+/// line that gives it).
+fn hints(rules: &rules::NoticeRules, lines: &[String]) -> Vec<Hint> {
+    static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{m\}").expect("valid"));
+    let mut out: Vec<Hint> = Vec::new();
+    for h in &rules.hints {
+        if out.iter().any(|o| o.column == h.column && o.code == h.code) {
+            continue;
+        }
+        for (no, l) in lines.iter().enumerate() {
+            if h.unless.as_ref().is_some_and(|u| u.is_match(l)) {
+                continue;
+            }
+            let Some(c) = h.pattern.captures(l) else { continue };
+            let m = c.get(1).or(c.get(0)).map_or("", |m| m.as_str());
+            let why = if crate::lang::ja() { &h.why_ja } else { &h.why };
+            out.push(Hint { column: h.column.clone(), code: h.code.clone(), why: PLACEHOLDER.replace_all(why, regex::NoExpand(m)).into_owned(), line: no + 1 });
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,163 @@
+//! The reading aids of `data/notices.toml` (units, labels, service hints),
+//! built into the binary: words the reader looks for, not law.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct File {
+    units: Units,
+    labels: Vec<Label>,
+    counts: Counts,
+    carriers: Carriers,
+    hint: Vec<HintDef>,
+}
+
+#[derive(Deserialize)]
+struct Units {
+    users: Vec<String>,
+    terminal_words: Vec<String>,
+    not_users: Vec<NotUser>,
+}
+
+#[derive(Deserialize)]
+struct NotUser {
+    unit: String,
+    why: String,
+    why_ja: String,
+}
+
+#[derive(Deserialize)]
+struct Label {
+    label: String,
+    unit: String,
+}
+
+#[derive(Deserialize)]
+struct Counts {
+    totals: Vec<String>,
+    affects: Vec<String>,
+    foreign: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Carriers {
+    pub not_carriers: Vec<String>,
+    pub trailing: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct HintDef {
+    column: String,
+    code: String,
+    pattern: String,
+    unless: Option<String>,
+    why: String,
+    why_ja: String,
+}
+
+/// One hint: a pattern and the code it suggests, with its reason.
+pub(crate) struct HintRule {
+    pub column: String,
+    pub code: String,
+    pub pattern: Regex,
+    pub unless: Option<Regex>,
+    pub why: String,
+    pub why_ja: String,
+}
+
+/// The notices' reading aids, read once.
+pub(crate) struct NoticeRules {
+    users: Vec<String>,
+    terminal_words: Vec<String>,
+    not_users: Vec<NotUser>,
+    labels: Vec<Label>,
+    totals: Vec<String>,
+    affects: Vec<String>,
+    pub foreign: Vec<String>,
+    pub carriers: Carriers,
+    pub hints: Vec<HintRule>,
+}
+
+const SOURCE: &str = include_str!("../../data/notices.toml");
+
+/// The built-in reading aids (the file is part of the build: a broken one
+/// fails the tests, not a user's run).
+pub(crate) fn builtin() -> &'static NoticeRules {
+    static RULES: LazyLock<NoticeRules> = LazyLock::new(|| NoticeRules::parse(SOURCE).expect("data/notices.toml is valid"));
+    &RULES
+}
+
+impl NoticeRules {
+    fn parse(src: &str) -> anyhow::Result<NoticeRules> {
+        let f: File = toml::from_str(src)?;
+        let hints = f
+            .hint
+            .into_iter()
+            .map(|h| {
+                Ok(HintRule {
+                    pattern: Regex::new(&h.pattern)?,
+                    unless: h.unless.as_deref().map(Regex::new).transpose()?,
+                    column: h.column,
+                    code: h.code,
+                    why: h.why,
+                    why_ja: h.why_ja,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(NoticeRules {
+            users: f.units.users,
+            terminal_words: f.units.terminal_words,
+            not_users: f.units.not_users,
+            labels: f.labels,
+            totals: f.counts.totals,
+            affects: f.counts.affects,
+            foreign: f.counts.foreign,
+            carriers: f.carriers,
+            hints,
+        })
+    }
+
+    /// The unit a count's tail starts with, and whether it counts users
+    /// (`None` inside: 台, decided by its sentence).
+    pub fn unit_of(&self, tail: &str) -> Option<(String, Option<bool>)> {
+        let longest = |list: &mut dyn Iterator<Item = &String>| list.filter(|u| tail.starts_with(u.as_str())).max_by_key(|u| u.len()).cloned();
+        let user = longest(&mut self.users.iter());
+        let not = longest(&mut self.not_users.iter().map(|n| &n.unit));
+        match (user, not) {
+            (Some(u), Some(n)) if n.len() > u.len() => Some((n, Some(false))),
+            (Some(u), _) if u == "台" => Some((u, Some(self.terminal_words.iter().any(|w| tail.contains(w.as_str()))))),
+            (Some(u), _) => Some((u, Some(true))),
+            (None, Some(n)) => Some((n, Some(false))),
+            (None, None) => None,
+        }
+    }
+
+    /// Why a unit is not of users.
+    pub fn why_not(&self, unit: &str) -> String {
+        match self.not_users.iter().find(|n| n.unit == unit) {
+            Some(n) => if crate::lang::ja() { n.why_ja.clone() } else { n.why.clone() },
+            None => crate::say!("not a count of users", "利用者の数ではありません"),
+        }
+    }
+
+    /// A user label at the end of the text before a count, and its unit.
+    pub fn user_label(&self, before: &str) -> Option<String> {
+        let tail: String = before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+        self.labels.iter().filter(|l| tail.contains(l.label.as_str())).max_by_key(|l| l.label.len()).map(|l| l.unit.clone())
+    }
+
+    /// The text before a count says it is a whole service's total.
+    pub fn total(&self, before: &str) -> bool {
+        let tail: String = before.chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+        self.totals.iter().any(|t| tail.contains(t.as_str()))
+    }
+
+    /// The text after a unit-less count says it affected.
+    pub fn affects(&self, after: &str) -> bool {
+        let a = after.trim_start();
+        self.affects.iter().any(|w| a.starts_with(w.as_str()))
+    }
+}

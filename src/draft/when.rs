@@ -1,0 +1,612 @@
+//! When the outage was: every date and time the notice writes, told apart
+//! from the stamps that are not the outage (publication, updates, 現在,
+//! 時点, deadlines, a law's date), then read into periods: ranges (`A～B`,
+//! `AからBまで`), labelled lines (発生日時 … / 復旧日時 …) and, failing
+//! both, a start and an end in the prose (`…頃から…` / `…に復旧`).
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+use super::text::{Page, Text};
+use crate::records::{civil_from_days, days_from_civil, Minute};
+
+/// A day.
+pub type Day = (i32, u32, u32);
+
+/// What a mention is to the outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Publication, update, 現在/時点, a deadline, a plan, a law's date.
+    Stamp,
+    /// Followed by から, 発生 …: a start in prose.
+    Start,
+    /// Followed by 復旧, 回復, 解消 …: an end in prose.
+    End,
+    Plain,
+}
+
+/// How a mention names its day, when it does not write it in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relative {
+    None,
+    /// 同日, 当日, 本日.
+    Same,
+    /// 翌日.
+    Next,
+    /// 前日.
+    Before,
+    /// 先月N日, 昨年…: a day of another time, not of this outage.
+    Foreign,
+}
+
+/// One date or time as written, its parts left out where the text does.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub line: usize,
+    pub start: usize,
+    pub end: usize,
+    year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
+    relative: Relative,
+    /// Hour (0–24) and minute, after 午前/午後.
+    time: Option<(u32, u32)>,
+    /// 午後 (or another afternoon word) was written.
+    pm: Option<bool>,
+    pub approximate: bool,
+    pub role: Role,
+}
+
+impl Mention {
+    pub fn year(&self) -> Option<i32> {
+        self.year
+    }
+    pub fn is_foreign(&self) -> bool {
+        self.relative == Relative::Foreign
+    }
+}
+
+/// A mention's day and time once the parts it leaves out are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    pub day: Day,
+    pub time: Option<(u32, u32)>,
+    /// The year came from the page's date or another mention.
+    pub year_inferred: bool,
+}
+
+impl Resolved {
+    pub fn minute(&self) -> Option<Minute> {
+        let (h, m) = self.time?;
+        let (y, mo, d) = if h == 24 { civil_from_days(days_from_civil(self.day.0, self.day.1, self.day.2) + 1) } else { self.day };
+        Some(Minute { year: y, month: mo, day: d, hour: h % 24, minute: m })
+    }
+}
+
+static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:
+            (?P<era>令和|平成|昭和)\s*(?P<ey>元|\d{1,2})\s*年\s*(?P<emo>\d{1,2})\s*月\s*(?P<ed>\d{1,2})\s*日
+          | (?P<y>(?:19|20)\d{2})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日
+          | (?P<y2>(?:19|20)\d{2})[/.\-](?P<mo2>\d{1,2})[/.\-](?P<d2>\d{1,2})
+          | (?P<rel>同日|当日|翌日|前日|本日)
+          | (?P<relm>今月|先月|翌月|翌|前月)\s*(?P<rd>\d{1,2})\s*日
+          | (?P<mo3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*日
+          | (?P<mo4>\d{1,2})/(?P<d4>\d{1,2})
+          | (?P<d5>\d{1,2})\s*日
+        )?
+        (?P<wd>\s*\((?:[月火水木金土日](?:曜日?)?|祝|休)[^()\n]{0,4}\))?
+        (?P<time>
+            \s*(?:の)?\s*
+            (?P<ap>午前|午後|AM|PM|am|pm|深夜|未明|早朝|朝|夜|夕方|昼)?\s*
+            (?:
+                (?P<h>\d{1,2})\s*(?:時(?P<jikan>間)?(?:(?P<mi>\d{1,2})分?|\s*(?P<mi3>\d{1,2})\s*分|\s*(?P<half>半))?|:(?P<mi2>\d{2})(?:\s*分)?)
+              | (?P<noon>正午)
+            )
+            (?:\s*\(24時間表記\))?
+            \s*(?P<approx>頃|ごろ|ころ|前後|すぎ|過ぎ|過)?
+        )?",
+    )
+    .expect("valid")
+});
+
+/// After a mention: it is not the outage's time.
+static STAMP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込)")
+        .expect("valid")
+});
+/// Before a mention: a label of the page's own dates.
+static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
+});
+/// `…までに` not followed by a recovery: a deadline.
+static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
+static START_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:(?:から|より|以来)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き)|[^。「」\n]{0,70}?切断)").expect("valid")
+});
+static START_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:起きた|発生した|切断された|始まった|停止した)の?は\s*$").expect("valid"));
+static END_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:、|,)?\s*(?:に|まで|までに|には)?\s*[:]?[^。「」\n]{0,28}?(?:復旧|回復|解消|解除|復帰)([^。\n]{0,6})").expect("valid")
+});
+static END_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:復旧|回復|解消)(?:したの|日時|時刻|が|は)[^。、\n]{0,2}$").expect("valid"));
+/// Between the ends of a range.
+static RANGE_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\^\{[^}]{0,8}\}\s*)?(?:\(※\d?\)\s*)?(?:~|〜|-|–|―|−|から|より)\s*(?:翌)?\s*$").expect("valid")
+});
+/// After a range's end: まで, にかけて, の間 … (nothing is needed).
+static AFTER_DAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:の)?\s*(?:から|~|〜|-|にかけ|まで|\()").expect("valid"));
+static FOREIGN_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:昨年|去年|前年|一昨年|今年|先週)\s*$").expect("valid"));
+
+fn num(c: &Captures, name: &str) -> Option<u32> {
+    c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+/// The mentions of one line.
+fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    for c in MENTION.captures_iter(line) {
+        let Some(whole) = c.get(0) else { continue };
+        if whole.as_str().trim().is_empty() {
+            continue;
+        }
+        let (start, end) = (whole.start() + (whole.as_str().len() - whole.as_str().trim_start().len()), whole.start() + whole.as_str().trim_end().len());
+        // A number glued to digits before or after is part of something else.
+        let next_digit = line[end..].chars().next().is_some_and(|ch| ch.is_ascii_digit());
+        let prev_digit = line[..start].chars().next_back().is_some_and(|ch| ch.is_ascii_digit() || ch == '.');
+        if next_digit || prev_digit {
+            continue;
+        }
+        if c.name("jikan").is_some() {
+            continue; // N時間 is a length
+        }
+        let mut year = None;
+        if let (Some(era), Some(ey)) = (c.name("era"), c.name("ey")) {
+            let n: i32 = if ey.as_str() == "元" { 1 } else { ey.as_str().parse().unwrap_or(0) };
+            let first = match era.as_str() {
+                "令和" => 2019,
+                "平成" => 1989,
+                _ => 1926,
+            };
+            year = Some(first + n - 1);
+        }
+        year = year.or(num(&c, "y").map(|v| v as i32)).or(num(&c, "y2").map(|v| v as i32));
+        let month = num(&c, "emo").or(num(&c, "mo")).or(num(&c, "mo2")).or(num(&c, "mo3")).or(num(&c, "mo4"));
+        let mut day = num(&c, "ed").or(num(&c, "d")).or(num(&c, "d2")).or(num(&c, "d3")).or(num(&c, "d4")).or(num(&c, "d5")).or(num(&c, "rd"));
+        let relative = match (c.name("rel").map(|m| m.as_str()), c.name("relm").map(|m| m.as_str())) {
+            (Some("同日" | "当日" | "本日"), _) => Relative::Same,
+            (Some("翌日"), _) => Relative::Next,
+            (Some("前日"), _) => Relative::Before,
+            (_, Some("先月" | "前月")) => Relative::Foreign,
+            _ => Relative::None,
+        };
+        let time = if c.name("time").is_some() {
+            let pm_word = c.name("ap").map(|m| m.as_str());
+            let (mut h, mi) = match (num(&c, "h"), c.name("noon")) {
+                (_, Some(_)) => (12, 0),
+                (Some(h), None) => (h, num(&c, "mi").or(num(&c, "mi2")).or(num(&c, "mi3")).unwrap_or(if c.name("half").is_some() { 30 } else { 0 })),
+                _ => continue,
+            };
+            match pm_word {
+                Some("午後" | "PM" | "pm" | "夕方") if h < 12 => h += 12,
+                Some("夜") if (6..12).contains(&h) => h += 12,
+                _ => {}
+            }
+            if h > 24 || mi > 59 || (h == 24 && mi > 0) {
+                continue;
+            }
+            Some((h, mi))
+        } else {
+            None
+        };
+        if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+            continue;
+        }
+        // A day alone (`25日`) is a date only before a time or a range.
+        if c.name("d5").is_some() && time.is_none() {
+            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',']);
+            let after_range = line[..start].trim_end().ends_with(['~', '〜', '-']) || line[..start].trim_end().ends_with("から");
+            if !before_range && !after_range {
+                continue;
+            }
+        }
+        if c.name("mo4").is_some() && time.is_none() && c.name("wd").is_none() && !STAMP_AFTER.is_match(&line[end..]) {
+            continue; // 3/4 alone is as likely a fraction
+        }
+        if time.is_none() && day.is_none() && relative == Relative::None {
+            continue;
+        }
+        let pm = c.name("ap").map(|m| matches!(m.as_str(), "午後" | "PM" | "pm" | "夕方" | "夜"));
+        let relative = if FOREIGN_BEFORE.is_match(&line[..start]) { Relative::Foreign } else { relative };
+        if relative == Relative::Foreign && day.is_none() {
+            day = None;
+        }
+        let after = &line[end..];
+        let before = &line[..start];
+        let role = role(before, after, line, start, end, time.is_some());
+        out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role });
+    }
+    out
+}
+
+fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_time: bool) -> Role {
+    let bare = |s: &str| s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty();
+    let only_date = !has_time && bare(&line[..start]) && bare(&line[end..]);
+    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date {
+        return Role::Stamp;
+    }
+    if let Some(c) = BY_DEADLINE.captures(after) {
+        let rest = &c[1];
+        if !["復旧", "回復", "解消", "解除"].iter().any(|w| rest.contains(w)) {
+            return Role::Stamp;
+        }
+        return Role::End;
+    }
+    let upto_next = |s: &str| -> bool { !MENTION_HINT.is_match(s) };
+    if let Some(m) = END_AFTER.captures(after) {
+        let gap = &after[..m.get(0).map_or(0, |g| g.end())];
+        let tail = m.get(1).map_or("", |t| t.as_str());
+        let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報"].iter().any(|w| tail.starts_with(w));
+        // 概ね回復, 一部復旧: not yet the end.
+        let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
+        if upto_next(gap) && !planned && !partial {
+            return Role::End;
+        }
+    }
+    if after.trim_start().starts_with("まで") && ["復旧", "回復"].iter().any(|w| before.chars().rev().take(10).collect::<String>().contains(&w.chars().rev().collect::<String>())) {
+        return Role::End;
+    }
+    if END_BEFORE.is_match(before) {
+        return Role::End;
+    }
+    if let Some(m) = START_AFTER.find(after) {
+        if upto_next(m.as_str()) {
+            return Role::Start;
+        }
+    }
+    if START_BEFORE.is_match(before) {
+        return Role::Start;
+    }
+    Role::Plain
+}
+
+/// A digit followed by 時 or `:`: another time inside a gap.
+static MENTION_HINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*(?:時[^間]|:\d)|\d日").expect("valid"));
+
+/// Every mention of the text, in order.
+pub(crate) fn mentions(text: &Text) -> Vec<Mention> {
+    // An address's digits are the page's, read as its date apart.
+    text.lines.iter().enumerate().flat_map(|(i, l)| line_mentions(i, &super::text::blank_urls(l))).collect()
+}
+
+fn add_days(d: Day, n: i64) -> Day {
+    civil_from_days(days_from_civil(d.0, d.1, d.2) + n)
+}
+
+/// The day a mention names, given the day before it (`ctx`) and the page.
+fn resolve_day(m: &Mention, ctx: Option<Day>, page: Option<&Page>, fallback_year: Option<i32>) -> Option<(Day, bool)> {
+    match m.relative {
+        Relative::Same => return ctx.map(|d| (d, false)).or(page.map(|p| (p.day, true))),
+        Relative::Next => return ctx.map(|d| (add_days(d, 1), false)),
+        Relative::Before => return ctx.map(|d| (add_days(d, -1), false)),
+        _ => {}
+    }
+    let foreign_month = |mo: u32| if m.relative == Relative::Foreign { if mo == 1 { 12 } else { mo - 1 } } else { mo };
+    match (m.year, m.month, m.day) {
+        (Some(y), Some(mo), Some(d)) => Some(((y, mo, d), false)),
+        (None, Some(mo), Some(d)) => {
+            if let Some(c) = ctx {
+                // A month before the one just named is of the next year.
+                let y = if mo + 6 < c.1 { c.0 + 1 } else { c.0 };
+                return Some(((y, mo, d), c.2 == 0));
+            }
+            if let Some(p) = page {
+                let y = if (mo, d) <= (p.day.1, p.day.2) { p.day.0 } else { p.day.0 - 1 };
+                return Some(((y, mo, d), true));
+            }
+            fallback_year.map(|y| ((y, mo, d), true))
+        }
+        (None, None, Some(d)) => {
+            if let Some(c) = ctx.filter(|_| m.relative != Relative::Foreign) {
+                let mo = if d + 20 < c.2 { c.1 % 12 + 1 } else { c.1 };
+                let y = if mo < c.1 { c.0 + 1 } else { c.0 };
+                return Some(((y, mo, d), false));
+            }
+            let p = page?;
+            let mo = foreign_month(if d <= p.day.2 { p.day.1 } else if p.day.1 == 1 { 12 } else { p.day.1 - 1 });
+            let y = if mo > p.day.1 { p.day.0 - 1 } else { p.day.0 };
+            Some(((y, mo, d), true))
+        }
+        (None, None, None) => ctx.map(|d| (d, false)).or(page.map(|p| (p.day, true))),
+        _ => None,
+    }
+}
+
+/// Every mention with its day filled from the one before (and the page's
+/// date where nothing before names one).
+pub(crate) fn resolve_all(ms: &[Mention], page: Option<&Page>, fallback_year: Option<i32>) -> Vec<Option<Resolved>> {
+    let mut ctx: Option<Day> = None;
+    let mut inferred = false;
+    let mut out = Vec::with_capacity(ms.len());
+    for m in ms {
+        // A page's own stamps do not carry their day to the outage.
+        let own_ctx = if m.role == Role::Stamp && m.year.is_some() { None } else { ctx };
+        let r = resolve_day(m, own_ctx, page, fallback_year).map(|(day, inf)| {
+            let inf = inf || (m.year.is_none() && inferred);
+            Resolved { day, time: m.time, year_inferred: inf }
+        });
+        if let Some(r) = r.filter(|_| m.role != Role::Stamp && m.relative != Relative::Foreign) {
+            ctx = Some(r.day);
+            inferred = r.year_inferred;
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// The end of a range: a time alone takes the start's day (the next day
+/// when it is earlier) and its 午前/午後.
+fn resolve_end(m: &Mention, start: &Resolved, page: Option<&Page>) -> Option<Resolved> {
+    let mut r = resolve_day(m, Some(start.day), page, None).map(|(day, inf)| Resolved { day, time: m.time, year_inferred: inf || start.year_inferred })?;
+    if let (Some((h, mi)), None, Some((sh, _))) = (r.time, m.pm, start.time) {
+        // 午後1時から3時: the end keeps the afternoon.
+        if m.day.is_none() && m.relative == Relative::None && h < 12 && sh >= 12 && h + 12 >= sh {
+            r.time = Some((h + 12, mi));
+        }
+    }
+    if m.day.is_none() && m.relative == Relative::None {
+        if let (Some(e), Some(s)) = (r.minute(), start.minute()) {
+            if e < s {
+                r.day = add_days(r.day, 1);
+            }
+        }
+    }
+    Some(r)
+}
+
+/// One period as found.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub start: Resolved,
+    pub end: Option<Resolved>,
+    pub approximate: bool,
+    /// Where it was read (0-based line).
+    pub line: usize,
+    /// Index of the first mention, for the order of the text.
+    pub at: usize,
+    /// Ranges written one after the other (phases) share a block.
+    pub block: usize,
+    /// Read from 発生日時 / 復旧日時 lines: the notice's own statement of
+    /// the period, which ranges inside it only detail.
+    pub labelled: bool,
+}
+
+impl Span {
+    #[cfg(test)]
+    pub fn clock(&self) -> bool {
+        self.start.time.is_some() && self.end.is_none_or(|e| e.time.is_some())
+    }
+}
+
+// Labels open their line (after a bullet or a number): 運用開始日時 of a
+// side service is not the outage's start.
+static START_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s・■●◆【\-*\d.()]*(?:障害)?(?:発生|開始)(?:日時|時刻|時間|日)").expect("valid"));
+static END_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s・■●◆【\-*\d.()]*(?:障害)?(?:復旧|回復|終了|解消)(?:日時|時刻|日)").expect("valid"));
+
+/// The periods the text states, by the three ways notices write them.
+pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: Option<&Page>) -> (Vec<Span>, Vec<Span>) {
+    let timeline = timeline_lines(text);
+    let mut ranges: Vec<Span> = Vec::new();
+    let mut in_range = vec![false; ms.len()];
+    let mut block = 0;
+    let mut last_end: Option<(usize, usize)> = None;
+    for i in 0..ms.len().saturating_sub(1) {
+        let (a, b) = (&ms[i], &ms[i + 1]);
+        if a.role == Role::Stamp || b.role == Role::Stamp || in_range[i] || timeline[a.line] {
+            continue;
+        }
+        if a.relative == Relative::Foreign || b.relative == Relative::Foreign {
+            continue;
+        }
+        let gap = if a.line == b.line {
+            &text.lines[a.line][a.end..b.start]
+        } else if b.line == a.line + 1 && text.lines[a.line][a.end..].trim().is_empty() {
+            // `A ~` at a line's end, B on the next.
+            let tail = text.lines[a.line][a.end..].trim();
+            let head = text.lines[b.line][..b.start].trim();
+            if !(tail.is_empty() || head.is_empty()) {
+                continue;
+            }
+            if tail.is_empty() && head.is_empty() {
+                continue;
+            }
+            if tail.is_empty() { head } else { tail }
+        } else {
+            continue;
+        };
+        if !RANGE_GAP.is_match(gap) {
+            continue;
+        }
+        let Some(s) = rs[i] else { continue };
+        let Some(e) = resolve_end(b, &s, page) else { continue };
+        if let (Some(sm), Some(em)) = (s.minute(), e.minute()) {
+            if em < sm {
+                continue;
+            }
+        }
+        // Ranges with only spaces, line breaks or separators between them
+        // are phases of one block.
+        if let Some((l, at)) = last_end {
+            let between = if l == a.line { text.lines[l][at..a.start].to_string() } else { text.between(l, at, a.line, a.start) };
+            if between.chars().any(|c| !c.is_whitespace() && !"/、,・及び".contains(c)) {
+                block += 1;
+            }
+        }
+        in_range[i] = true;
+        in_range[i + 1] = true;
+        ranges.push(Span { start: s, end: Some(e), approximate: a.approximate || b.approximate, line: a.line, at: i, block, labelled: false });
+        last_end = Some((b.line, b.end));
+    }
+    // Labelled lines: a start label and an end label, each followed by a
+    // mention on its line or the next.
+    let labelled = |label: &Regex| -> Vec<usize> {
+        let mut out = Vec::new();
+        for (no, l) in text.lines.iter().enumerate() {
+            let Some(found) = label.find(l) else { continue };
+            let rest_empty = l[found.end()..].trim().trim_start_matches([':', ')', '(']).trim().is_empty();
+            let pick = ms.iter().enumerate().position(|(i, m)| {
+                !in_range[i]
+                    && m.role != Role::Stamp
+                    && ((m.line == no && m.start >= found.end())
+                        || (rest_empty && m.line > no && m.line <= no + 2 && (no + 1..m.line).all(|k| text.lines[k].trim().is_empty())))
+            });
+            if let Some(i) = pick {
+                out.push(i);
+            }
+        }
+        out
+    };
+    let starts = labelled(&START_LABEL);
+    let ends = labelled(&END_LABEL);
+    let mut pairs: Vec<Span> = Vec::new();
+    for &s in &starts {
+        if let Some(&e) = ends.iter().find(|&&e| e > s) {
+            let (Some(sr), Some(er)) = (rs[s], ms.get(e).and_then(|m| rs[s].and_then(|sr| resolve_end(m, &sr, page)))) else { continue };
+            if let (Some(a), Some(b)) = (sr.minute(), er.minute()) {
+                if b >= a {
+                    block += 1;
+                    pairs.push(Span { start: sr, end: Some(er), approximate: ms[s].approximate || ms[e].approximate, line: ms[s].line, at: s, block, labelled: true });
+                }
+            }
+        }
+    }
+    let mut found: Vec<Span> = pairs;
+    found.extend(ranges);
+    found.sort_by_key(|s| s.at);
+    // Starts alone (labelled, or in prose) for when no period is found.
+    let mut prose: Vec<Span> = Vec::new();
+    let start_of = |i: usize| rs[i].filter(|r| r.time.is_some());
+    let first_start = starts.iter().copied().find(|&i| start_of(i).is_some()).or_else(|| {
+        ms.iter().enumerate().filter(|(i, m)| m.role == Role::Start && !in_range[*i]).map(|(i, _)| i).find(|&i| start_of(i).is_some())
+    });
+    if let Some(s) = first_start {
+        let sr = rs[s].expect("filtered");
+        let mut ends: Vec<Resolved> = Vec::new();
+        for (i, m) in ms.iter().enumerate() {
+            if m.role != Role::End || in_range[i] {
+                continue;
+            }
+            let Some(e) = rs[i].filter(|r| r.time.is_some()) else { continue };
+            if e.minute() > sr.minute() && !ends.contains(&e) {
+                ends.push(e);
+            }
+        }
+        block += 1;
+        if ends.is_empty() {
+            prose.push(Span { start: sr, end: None, approximate: ms[s].approximate, line: ms[s].line, at: s, block, labelled: false });
+        }
+        for e in ends {
+            prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || e_approx(ms, rs, &e), line: ms[s].line, at: s, block, labelled: false });
+        }
+    }
+    (found, prose)
+}
+
+/// Lines of a 経緯 (timeline) section: times there are events of the
+/// handling (an alarm, a call), not the outage's period.
+fn timeline_lines(text: &Text) -> Vec<bool> {
+    let mut out = vec![false; text.lines.len()];
+    let mut on = false;
+    for (i, l) in text.lines.iter().enumerate() {
+        let t = l.trim();
+        let heading = t.chars().count() <= 24 && !t.is_empty() && !MENTION_HINT.is_match(t);
+        if heading && t.contains("経緯") {
+            on = true;
+            continue;
+        }
+        if on && heading && (t.starts_with(|c: char| c.is_ascii_digit()) || t.starts_with(['■', '【', '#', '◇'])) {
+            on = false;
+        }
+        out[i] = on;
+    }
+    out
+}
+
+fn e_approx(ms: &[Mention], rs: &[Option<Resolved>], e: &Resolved) -> bool {
+    ms.iter().zip(rs).any(|(m, r)| r.as_ref() == Some(e) && m.approximate)
+}
+
+/// Days the text names without clock times (`9月19日から9月21日`, `12月6日
+/// に、4時間25分にわたり`), with a length when the sentence gives one.
+pub(crate) fn day_spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: Option<&Page>) -> Vec<(Day, Day, Option<(u64, bool)>, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ms.len() {
+        let m = &ms[i];
+        let Some(r) = rs[i].filter(|r| r.time.is_none() && m.role != Role::Stamp && m.relative != Relative::Foreign) else {
+            i += 1;
+            continue;
+        };
+        let line = &text.lines[m.line];
+        let mut to = r.day;
+        let mut used = 1;
+        if let Some(n) = ms.get(i + 1).filter(|n| n.line == m.line && n.time.is_none()) {
+            if RANGE_GAP.is_match(&line[m.end..n.start]) {
+                if let Some(e) = resolve_end(n, &r, page) {
+                    to = e.day;
+                    used = 2;
+                }
+            }
+        }
+        let sentence_end = line[m.end..].find('。').map_or(line.len(), |k| m.end + k);
+        let length = duration_in(&line[m.end..sentence_end]);
+        // A day said to be when it happened (`2022年8月8日 … 障害が発生`).
+        if used == 2 || length.is_some() || (m.role == Role::Start && m.day.is_some()) {
+            out.push((r.day, to, length, m.line));
+        }
+        i += used;
+    }
+    out
+}
+
+static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<pre>約|およそ|概ね)?\s*(?P<h>\d{1,3})\s*時間\s*(?:(?P<m>\d{1,2})\s*分|(?P<half>半))?\s*(?:にわたり|にわたって|後に復旧|の間|続)").expect("valid")
+});
+
+/// A length written in words: `4時間25分にわたり`, `約11時間後に復旧`.
+pub(crate) fn duration_in(s: &str) -> Option<(u64, bool)> {
+    let c = LENGTH.captures(s)?;
+    let h: u64 = c["h"].parse().ok()?;
+    let m: u64 = c.name("m").and_then(|m| m.as_str().parse().ok()).unwrap_or(if c.name("half").is_some() { 30 } else { 0 });
+    Some((h * 60 + m, c.name("pre").is_some()))
+}
+
+/// Every date and time the text names, each filled from the one before
+/// (障害情報 lines, 経緯 lists).
+pub fn times(text: &str) -> Vec<Minute> {
+    let t = Text::new(text);
+    let ms = mentions(&t);
+    let page = t.page(&ms);
+    let mut rs = resolve_all(&ms, page.as_ref(), None);
+    // Stamps count here too: the caller asked for every time.
+    let mut out = Vec::new();
+    let mut before: Option<Day> = None;
+    for (m, r) in ms.iter().zip(rs.iter_mut()) {
+        if r.is_none() {
+            *r = resolve_day(m, before, page.as_ref(), None).map(|(day, inf)| Resolved { day, time: m.time, year_inferred: inf });
+        }
+        if let Some(r) = r {
+            before = Some(r.day);
+            if let Some(t) = r.minute() {
+                out.push(t);
+            }
+        }
+    }
+    out
+}

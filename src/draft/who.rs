@@ -1,0 +1,99 @@
+//! Who published the notice: a company line in the letterhead or the
+//! signature, `平素より X をご利用`, a company that opens a sentence, a news
+//! item's subject (`KDDIは29日`, `NTTドコモで…`), a service named
+//! 「X」において; failing all, only the page's host is known.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::NoticeRules;
+use super::text::Text;
+
+/// The carrier as found, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carrier {
+    pub name: String,
+    /// 1-based line.
+    pub line: usize,
+    pub how: &'static str,
+}
+
+const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|[^\s、。,()「」]{1,24})|[^\s、。,()「」]{1,24}?(?:株式会社|\(株\)|㈱)";
+
+static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^\s*({COMPANY})\s*$")).expect("valid"));
+static LETTERHEAD_IN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})\s").expect("valid"));
+static PATRONAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:平素|いつも)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
+static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*({COMPANY})")).expect("valid"));
+static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|。|日、)\s*([\x{3041}-\x{309F}]{0,4}[A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー・&]{1,20}?(?:\s[\x{3400}-\x{9FFF}々]{1,6})?)\s?(?:は|では|によると|によりますと|が(?:手掛ける|提供する|運営する))、?")
+        .expect("valid")
+});
+static SUBJECT_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー])([A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー]{1,20})(?:で\d|にて通信障害|の通信障害について|の(?:\d{1,2}日の)?発表によ(?:ると|れば)|より(?:発表|公表))").expect("valid")
+});
+static BRAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"「([^「」]{2,20})」において").expect("valid"));
+
+/// The notice's carrier, when a name is given.
+pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
+    let n = text.lines.len();
+    // The letterhead (the first lines) and the signature (the last).
+    let head: Vec<usize> = (0..n.min(14)).chain(n.saturating_sub(8)..n).collect();
+    for &i in &head {
+        if let Some(c) = LETTERHEAD.captures(&text.lines[i]) {
+            return Some(Carrier { name: c[1].trim().to_string(), line: i + 1, how: "letterhead" });
+        }
+    }
+    for &i in head.iter().take(14) {
+        if let Some(c) = LETTERHEAD_IN.captures(&text.lines[i]) {
+            let name = c[1].trim();
+            if !name.contains("平素") {
+                return Some(Carrier { name: name.to_string(), line: i + 1, how: "letterhead" });
+            }
+        }
+    }
+    let ok = |name: &str| -> Option<String> {
+        let mut name = name.trim().to_string();
+        for t in &rules.carriers.trailing {
+            if let Some(k) = name.find(t.as_str()) {
+                if k > 0 {
+                    name.truncate(k);
+                }
+            }
+        }
+        let all_kana = name.chars().all(|c| ('\u{3041}'..='\u{309F}').contains(&c));
+        let bad = name.is_empty() || all_kana || name.contains(['の', 'が', 'を', 'に']) || ["弊社", "当社", "格別", "ご高配", "平素"].iter().any(|w| name.contains(w)) || rules.carriers.not_carriers.iter().any(|w| name == *w || name.ends_with(w.as_str()) && w.chars().count() == 1);
+        (!bad).then_some(name)
+    };
+    // Line by line, the earliest name a pattern gives on the line.
+    let patterns: [(&Regex, &'static str); 5] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
+    for (i, l) in text.lines.iter().enumerate() {
+        let mut best: Option<(usize, usize, Carrier)> = None;
+        for (rank, (re, how)) in patterns.iter().enumerate() {
+            for c in re.captures_iter(l) {
+                let m = c.get(1).expect("group");
+                if let Some(name) = ok(m.as_str()) {
+                    if best.as_ref().is_none_or(|(at, r, _)| (m.start(), rank) < (*at, *r)) {
+                        best = Some((m.start(), rank, Carrier { name, line: i + 1, how }));
+                    }
+                    break;
+                }
+            }
+        }
+        if let Some((_, _, c)) = best {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// A carrier's name for comparing: NFKC, without company forms and spaces.
+pub fn key(name: &str) -> String {
+    let mut k = crate::records::normalize::carrier_key(name);
+    for (_, long) in crate::records::normalize::COMPANY_FORMS {
+        k = k.replace(long, "");
+    }
+    k
+}
