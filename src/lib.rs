@@ -5,8 +5,8 @@
 //! (bins, duty, major thresholds by fiscal year) → `aggregate` (counts) →
 //! `figures` (tidy figures, rounding, deltas, comparison) → `render`
 //! (Japanese tables, Markdown) and `charts` (PNG, with `text` placing
-//! Japanese glyphs). `generate` builds the shipped
-//! reconstruction; `taxonomy` holds every code and label.
+//! Japanese glyphs). `taxonomy` holds every code and label; the shipped
+//! reconstruction is built by the maintainer tool `tools/` (`generate`).
 
 pub mod aggregate;
 pub mod carriers;
@@ -15,7 +15,6 @@ pub mod details;
 pub mod draft;
 pub mod cmd;
 pub mod figures;
-pub mod generate;
 pub mod incidents;
 pub mod lang;
 pub mod output;
@@ -31,9 +30,3 @@ pub mod text;
 pub mod trend;
 pub mod wareki;
 
-
-/// The project folder jiko was built from: defaults (the shipped records,
-/// `output/`) are found there whatever the current folder is.
-pub fn project_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}

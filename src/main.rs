@@ -4,7 +4,6 @@
 use clap::{Parser, Subcommand};
 
 use jiko::cmd;
-use jiko::generate;
 
 #[derive(Parser)]
 #[command(name = "jiko", version, about = "Telecom outage records to MIC's yearly 電気通信サービスの事故発生状況 statistics")]
@@ -38,8 +37,6 @@ enum Command {
     Trend(cmd::trend::Args),
     /// Write an input workbook to fill in (Japanese header, dropdowns, explanations).
     Template(cmd::template::Args),
-    /// Rebuild the shipped reconstruction (data/incidents) from the published figures.
-    Generate(generate::Args),
 }
 
 fn main() {
@@ -66,7 +63,6 @@ fn main() {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Trend(args) => cmd::trend::run(args),
-        Command::Generate(args) => generate::run(args),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Draft(args) => cmd::draft::run(args),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{figures_csv, jiko, root, tmp};
 use jiko::aggregate;
-use jiko::generate::Rng;
+use common::Rng;
 use jiko::records::ReadOptions;
 
 /// figures.csv without the per-file `rows` table.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::{jiko, root, stderr, tmp};
-use jiko::generate::Rng;
+use common::Rng;
 use jiko::records::{read_csv_bytes, ReadOptions};
 
 const HEADER: &str = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,summary";
@@ -197,7 +197,7 @@ fn a_full_disk_leaves_the_previous_result_and_no_staging_folder() {
     let out = dir.join("out");
     assert!(aggregate(&small_input(&dir, 5, 130), &out, &["--no-charts"]).status.success());
     let before = snapshot(&out);
-    let o = Command::new(env!("CARGO_BIN_EXE_jiko"))
+    let o = Command::new(common::faulty_jiko())
         .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
         .arg(small_input(&dir, 9, 200))
         .arg("--out")
@@ -238,7 +238,7 @@ fn a_kill_at_any_point_of_the_commit_leaves_old_or_new() {
     assert_ne!(old, new);
     let mut points = 0;
     for n in 1.. {
-        let o = Command::new(env!("CARGO_BIN_EXE_jiko"))
+        let o = Command::new(common::faulty_jiko())
             .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
             .arg(&new_in)
             .arg("--out")
@@ -565,7 +565,7 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
     std::fs::create_dir_all(&tmpdir).unwrap();
     let out = dir.join("out");
     let run = |kill: Option<&str>| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_jiko"));
+        let mut c = std::process::Command::new(common::faulty_jiko());
         c.args(["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]).env("TMPDIR", &tmpdir).current_dir(common::root());
         if let Some(k) = kill {
             c.env("JIKO_FAULT_KILL_AT", k);

@@ -97,20 +97,17 @@ pub fn run(args: Args) -> Result<bool> {
 }
 
 /// The details file and its folder (for diagrams): `--details`, or the
-/// project's own for the shipped records; none otherwise.
+/// built-in one for the shipped records; none otherwise.
 fn details_of(args: &Args) -> Result<Option<(crate::details::Details, Option<PathBuf>)>> {
     let year = wareki::parse_fiscal_year(&args.input.year)?;
-    let path = match &args.details {
+    match &args.details {
         Some(p) => {
             must_exist(p, "--details")?;
-            Some(p.clone())
+            Ok(Some((crate::details::read(p)?, p.parent().map(PathBuf::from))))
         }
-        None if args.input.sources.input.is_empty() => {
-            Some(crate::project_dir().join(format!("data/details/fy{year}.toml"))).filter(|p| p.is_file())
-        }
-        None => None,
-    };
-    path.map(|p| Ok((crate::details::read(&p)?, p.parent().map(PathBuf::from)))).transpose()
+        None if args.input.sources.input.is_empty() => crate::details::builtin(year).transpose().map(|d| d.map(|d| (d, None))),
+        None => Ok(None),
+    }
 }
 
 /// The published major-accident series: the one built in, or `--trend`.

@@ -22,7 +22,6 @@ use crate::carriers::CarrierMap;
 use crate::records::{self, Encoding, ReadOptions, ReadReport};
 use crate::wareki;
 
-pub use crate::project_dir;
 
 /// How inputs are read, shared by the commands that read them.
 #[derive(clap::Args, Debug, Clone)]
@@ -88,7 +87,7 @@ pub struct InputArgs {
     pub year: String,
     #[command(flatten)]
     pub sources: Sources,
-    /// Output folder. Default: output/fyYYYY of the project.
+    /// Output folder. Default: output/fyYYYY under the current folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Published major-accident series for the trend's other years
@@ -143,7 +142,7 @@ impl Drop for Progress {
 /// skipped are printed.
 pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let inputs = match paths {
-        [] => records::expand_inputs(&[project_dir().join("data/incidents")])?,
+        [] => records::Inputs { files: records::builtin::files(), notes: vec![] },
         given => records::expand_inputs(given)?,
     };
     for n in &inputs.notes {
@@ -179,7 +178,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
-    let out = args.out.clone().unwrap_or_else(|| project_dir().join(format!("output/fy{year}")));
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     let (files, agg) = args.sources.aggregate(period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<bool> {
     }
     let published = Published::builtin()?;
     let series = trend::series(&agg, &published, from, to);
-    let out = args.out.clone().unwrap_or_else(|| crate::project_dir().join("output/trend"));
+    let out = args.out.clone().unwrap_or_else(|| std::path::PathBuf::from("output/trend"));
     let outputs = make_outputs(&out, &series, args.no_charts)?;
     outputs.commit(CommitMode { force: args.force, update: false })?;
     print_check(&series);

@@ -1,9 +1,31 @@
-//! Fault injection for the tests of all-or-nothing output (tests/faults.rs):
-//! `JIKO_FAULT_KILL_AT=N` kills the process (SIGKILL, as `kill -9`) at the
-//! N-th point of a commit; `JIKO_FAULT_WRITE_LIMIT=BYTES` makes staged
-//! writes fail as a full disk does once that many bytes are written.
-//! Unset, each point costs one atomic increment.
+//! Fault injection for the tests of all-or-nothing output (tests/trust.rs),
+//! compiled only with the `fault-injection` feature, which only the tests
+//! build (a binary of its own, `target/fault`): `JIKO_FAULT_KILL_AT=N`
+//! kills the process (SIGKILL, as `kill -9`) at the N-th point of a commit;
+//! `JIKO_FAULT_WRITE_LIMIT=BYTES` makes staged writes fail as a full disk
+//! does once that many bytes are written. The product binary has neither:
+//! its points are empty.
 
+#[cfg(not(feature = "fault-injection"))]
+mod off {
+    /// A point of the commit where a crash must leave old-or-new.
+    #[inline(always)]
+    pub fn point() {}
+
+    /// Account for bytes about to be written.
+    #[inline(always)]
+    pub fn write(_bytes: usize) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+#[cfg(not(feature = "fault-injection"))]
+pub use off::{point, write};
+
+#[cfg(feature = "fault-injection")]
+pub use on::{point, write};
+
+#[cfg(feature = "fault-injection")]
+mod on {
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -43,4 +65,5 @@ pub fn write(bytes: usize) -> std::io::Result<()> {
         Some(limit) if total > limit => Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device (injected)")),
         _ => Ok(()),
     }
+}
 }

@@ -5,6 +5,7 @@
 //! Every row read is valid, rejected with located errors, or blank spacing:
 //! none is dropped in silence.
 
+pub mod builtin;
 mod check;
 pub mod dates;
 pub mod decode;
@@ -278,14 +279,13 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A path as messages and outputs print it: as given, but the shipped
-/// data (the project's `data/`) as `data/…`, so the reference outputs do
-/// not depend on where the project is checked out.
+/// A path as messages and outputs print it: as given, and the built-in
+/// shipped data as `data/incidents/…`, so the reference outputs do not
+/// depend on where jiko runs.
 pub fn display(path: &Path) -> String {
-    let root = crate::project_dir();
-    match path.strip_prefix(&root) {
-        Ok(rel) if path.is_absolute() && rel.starts_with("data") => rel.display().to_string(),
-        _ => path.display().to_string(),
+    match builtin::name(path) {
+        Some(name) => name.to_string(),
+        None => path.display().to_string(),
     }
 }
 

@@ -41,6 +41,9 @@ const SEPARATORS: &[(u8, &str)] = &[(b',', "comma"), (b'\t', "tab"), (b';', "sem
 
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     let name = super::display(path);
+    if let Some(bytes) = super::builtin::bytes(path) {
+        return open_bytes(&name, bytes.to_vec(), opts);
+    }
     if super::inputs::is_workbook(path) {
         return open_workbook(path, &name, opts);
     }

@@ -18,6 +18,25 @@ pub fn jiko(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jiko")).args(args).current_dir(root()).output().expect("run jiko")
 }
 
+/// The binary with fault injection (the `fault-injection` feature), built
+/// once per test run into target/fault: the product binary has none.
+pub fn faulty_jiko() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let target = root().join("target/fault");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let o = Command::new(cargo)
+            .args(["build", "--release", "--quiet", "--features", "fault-injection", "--bin", "jiko", "--target-dir"])
+            .arg(&target)
+            .current_dir(root())
+            .output()
+            .expect("run cargo");
+        assert!(o.status.success(), "building the fault-injection binary: {}", String::from_utf8_lossy(&o.stderr));
+        target.join("release/jiko")
+    })
+    .clone()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -46,4 +65,25 @@ pub fn fy2020() -> (Aggregate, Figures, Figures) {
     let agg = aggregate::aggregate(&files, 2020, &ReadOptions::default()).unwrap();
     let (this, prev) = (figures::compute(&agg, 2020), figures::compute(&agg, 2019));
     (agg, this, prev)
+}
+
+/// SplitMix64, seeded: the tests' files are the same on every run (the
+/// maintainer tool `generate` has its own for the reconstruction).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
 }

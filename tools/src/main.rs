@@ -8,9 +8,9 @@ use std::path::Path;
 
 use anyhow::{bail, ensure, Context, Result};
 
-use crate::records::Minute;
-use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{self, SERVICES};
+use jiko::records::Minute;
+use jiko::rules::{self, Major, DURATION_BINS, USER_BINS};
+use jiko::taxonomy::{self, SERVICES};
 
 /// SplitMix64: tiny, well known, and stable across crate versions, which a
 /// byte-identical reconstruction needs.
@@ -256,7 +256,7 @@ pub struct Published(HashMap<(String, String, String), String>);
 
 impl Published {
     pub fn read(path: &Path) -> Result<Self> {
-        let rows = crate::figures::read_published(path)?;
+        let rows = jiko::figures::read_published(path)?;
         Ok(Published(rows.into_iter().map(|(_, [t, r, c, v])| ((t, r, c), v)).collect()))
     }
     fn get(&self, table: &str, row: &str, column: &str) -> Option<&str> {
@@ -601,7 +601,7 @@ fn safe_services(fy: i32, r: &Rec) -> Result<Vec<&'static str>> {
 
 fn parse_major_file(path: &Path) -> Result<Vec<Rec>> {
     let mut out = Vec::new();
-    crate::records::read_files(&[path.to_path_buf()], &Default::default(), |row| {
+    jiko::records::read_files(&[path.to_path_buf()], &Default::default(), |row| {
         out.push(Rec {
             incident_id: row.incident_id.to_string(),
             carrier: row.carrier.to_string(),
@@ -840,7 +840,7 @@ const HEADER: &[&str] = &[
 fn write_records(path: &Path, recs: &[Rec]) -> Result<()> {
     let mut buf = Vec::new();
     {
-        let mut w = crate::output::csv_writer(&mut buf);
+        let mut w = jiko::output::csv_writer(&mut buf);
         w.write_record(HEADER)?;
         for r in recs {
             let started = r.started_at.to_string().replace('T', " ");
@@ -865,7 +865,7 @@ fn write_records(path: &Path, recs: &[Rec]) -> Result<()> {
         }
         w.flush()?;
     }
-    crate::output::write_atomic(path, &buf)
+    jiko::output::write_atomic(path, &buf)
 }
 
 pub const DEFAULT_SEED: u64 = 20210922;
@@ -898,6 +898,22 @@ mod tests {
         assert_eq!(apportion(53, &[11, 10, 2, 2, 2, 2, 3, 4, 0, 0, 5, 0]).iter().sum::<u64>(), 53);
     }
 
+    /// The shipped files are what `generate` makes of the published
+    /// figures with the default seed, byte for byte.
+    #[test]
+    fn regenerating_the_reconstruction_is_byte_identical() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let out = std::env::temp_dir().join(format!("jiko-generate-{}", std::process::id()));
+        std::fs::create_dir_all(&out).unwrap();
+        generate(&root.join("data/published"), &out, DEFAULT_SEED).unwrap();
+        for name in ["fy2019.csv", "fy2020.csv"] {
+            let made = std::fs::read(out.join(name)).unwrap();
+            let shipped = std::fs::read(root.join("data/incidents").join(name)).unwrap();
+            assert!(made == shipped, "{name} differs from the shipped file");
+        }
+        let _ = std::fs::remove_dir_all(&out);
+    }
+
     #[test]
     fn rng_is_stable() {
         let mut r = Rng::new(1);
@@ -905,8 +921,9 @@ mod tests {
     }
 }
 
-/// `jiko generate`'s arguments.
-#[derive(clap::Args, Debug)]
+/// `generate`'s arguments.
+#[derive(clap::Parser, Debug)]
+#[command(name = "generate", about = "Rebuild the shipped reconstruction (data/incidents) from the published figures")]
 pub struct Args {
     /// Folder of published figure files (fy2019.csv, fy2020.csv,
     /// fy2020-major-accidents.csv). Default: the project's data/published.
@@ -921,11 +938,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<bool> {
-    let root = crate::cmd::project_dir();
+    // A maintainer tool: its defaults are the checkout's own folders.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let published = args.published.unwrap_or_else(|| root.join("data/published"));
     let out = args.out.unwrap_or_else(|| root.join("data/incidents"));
     for p in generate(&published, &out, args.seed)? {
         eprintln!("wrote {}", p.display());
     }
     Ok(true)
+}
+
+fn main() {
+    use clap::Parser as _;
+    match run(Args::parse()) {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+    }
 }
