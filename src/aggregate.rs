@@ -15,16 +15,11 @@ use crate::period::Period;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
+use crate::rules::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
 
 /// The matrix row of an information leak (注2③), after the duration bins.
-pub fn info_leak_row() -> usize {
-    DURATION_BINS.len()
-}
-/// The equipment index of "unknown", after the equipment codes.
-pub fn equipment_unknown() -> usize {
-    EQUIPMENT.len()
-}
+pub use crate::rules::{equipment_unknown, info_leak_row};
+
 
 /// The matrix cell of a report: its duration bin (or the info-leak row)
 /// and its user bin.

@@ -13,7 +13,7 @@ use crate::aggregate::Aggregate;
 use crate::figures::{Figures, Value};
 use crate::render::thousands;
 use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
+use crate::rules::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
 use crate::text::{Anchor, Fonts, Weight};
 use crate::wareki;
 
@@ -156,7 +156,7 @@ const SHARE_AXIS: &str = "割合（%）と件数（件）";
 /// major-accident series, used for years the records do not cover.
 /// `history` holds the earlier years whole (it is `agg` except for a year
 /// to date) for the chart of reports per year.
-pub fn models(agg: &Aggregate, history: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>, trend: &[(i32, u64)]) -> Vec<Chart> {
+pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>, trend: &[(i32, u64)]) -> Vec<Chart> {
     let years: Vec<(String, &Figures)> = prev
         .map(|p| (wareki::fiscal_year_label(year - 1), p))
         .into_iter()
@@ -207,11 +207,6 @@ pub fn models(agg: &Aggregate, history: &Aggregate, year: i32, this: &Figures, p
         panels.push(p);
     }
     charts.push(share_chart("equipment", panels, "※ 故障設備が不明の事故を除く"));
-    // Reports per year by form, from the records, else published.
-    if let Ok(published) = crate::published::Published::builtin() {
-        let series = crate::trend::series(history, &published, FIRST_TREND_YEAR, year);
-        charts.extend(crate::trend::charts(&series).into_iter().filter(|c| c.name == "trend_reports"));
-    }
     charts
 }
 

@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::aggregate::{equipment_unknown, info_leak_row, Aggregate, FileAccount, YearTally};
 use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
+use crate::rules::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
 
 /// One figure's value, kept exact so that a comparison can round it to
 /// whatever precision the published figure has.

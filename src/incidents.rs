@@ -2,11 +2,11 @@
 //! rules said of it (incidents.csv), and which figures each line is behind
 //! (`jiko explain`, `--check`).
 
-use crate::aggregate::{equipment_unknown, info_leak_row};
+use crate::rules::{equipment_unknown, info_leak_row};
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
 use crate::rules::{self, Judgement, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{self, CAUSES, EQUIPMENT, FORMS, SERVICES};
+use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, FORMS, SERVICES};
 
 /// The columns `classify --input` and incidents.csv write, in order: the
 /// judgement first (named as issue 10 fixed them), then the record's facts.
@@ -132,7 +132,7 @@ impl IncidentLine {
 
     /// A row as read, binned as aggregate bins it.
     pub fn from_row(row: &Row, file: &str) -> IncidentLine {
-        let (dbin, ubin) = crate::aggregate::cell_of(row);
+        let (dbin, ubin) = rules::per_row().cell(row.duration_min, row.affected_users, row.kind);
         IncidentLine::of(row, file, dbin, ubin)
     }
 

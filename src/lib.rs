@@ -9,6 +9,7 @@
 //! reconstruction is built by the maintainer tool `tools/` (`generate`).
 
 pub mod aggregate;
+pub mod calendar;
 pub mod carriers;
 pub mod charts;
 pub mod details;
@@ -17,6 +18,7 @@ pub mod cmd;
 pub mod figures;
 pub mod incidents;
 pub mod lang;
+pub mod numbers;
 pub mod output;
 pub mod period;
 pub mod published;
@@ -25,7 +27,8 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod sentences;
-pub mod taxonomy;
+/// Every code and label of the contract (kept at this path for users).
+pub use rules::taxonomy;
 pub mod text;
 pub mod trend;
 pub mod wareki;

@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::records::Minute;
+use crate::calendar::Minute;
 use crate::wareki;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Period {
 
     /// The same day a year earlier (29 February as 28 February).
     fn year_before((y, m, d): (i32, u32, u32)) -> (i32, u32, u32) {
-        (y - 1, m, d.min(crate::records::dates::days_in_month(y - 1, m)))
+        (y - 1, m, d.min(crate::calendar::days_in_month(y - 1, m)))
     }
 
     /// Whether a report that started at `t` is counted: within the span for

@@ -1,10 +1,11 @@
 //! The human tables, in Japanese and laid out as the edition lays them out,
 //! built from the computed figures: one CSV per table and one Markdown file.
 
+pub use crate::numbers::{signed, thousands};
 use crate::aggregate::Aggregate;
 use crate::figures::{Figures, Value};
 use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
+use crate::rules::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
 use crate::wareki;
 
 /// One printed cell: its text, and for a number its value and an Excel
@@ -116,31 +117,7 @@ impl Table {
     }
 }
 
-/// `6,612`
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
 
-/// `+311件`, `-15件`, `±0件`
-pub fn signed(n: i64, unit: &str) -> String {
-    match n {
-        0 => format!("±0{unit}"),
-        n if n > 0 => format!("+{}{unit}", thousands(n)),
-        n => format!("{}{unit}", thousands(n)),
-    }
-}
 
 
 fn value_text(v: Option<&Value>) -> String {

@@ -11,7 +11,7 @@ use crate::figures::{Figures, Value};
 use crate::render::{Cell, Table};
 use crate::rules;
 use crate::sentences::Sentences;
-use crate::taxonomy;
+use crate::rules::taxonomy;
 use crate::wareki;
 
 /// Everything a document shows.
@@ -263,11 +263,7 @@ impl Report<'_> {
     /// `report.xlsx`: a sheet per table with numbers as numbers (shown as
     /// printed through number formats), and a sheet of every figure.
     pub fn xlsx(&self, figures: &Figures) -> Result<Vec<u8>> {
-        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
-        let mut book = Workbook::new();
-        // A fixed creation date keeps the workbook byte-identical per run.
-        let created = ExcelDateTime::from_ymd(2000, 1, 1).context("date")?;
-        book.set_properties(&DocProperties::new().set_title(self.period.title()).set_creation_datetime(&created));
+        let mut book = workbook(&self.period.title())?;
         let bold = Format::new().set_bold();
         let heading = Format::new().set_bold().set_font_size(14);
         for t in self.tables {
@@ -340,6 +336,16 @@ fn text_of(html: &str) -> String {
         }
     }
     out + "<>&\"'"
+}
+
+/// A workbook titled `title` with a fixed creation date: a run writes the
+/// same bytes every time (report.xlsx, trend.xlsx).
+pub fn workbook(title: &str) -> Result<rust_xlsxwriter::Workbook> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1).context("date")?;
+    book.set_properties(&DocProperties::new().set_title(title).set_creation_datetime(&created));
+    Ok(book)
 }
 
 /// One table as a worksheet: title, header, typed cells (numbers stay

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::aggregate::Aggregate;
 use crate::figures::Figures;
 use crate::render::thousands;
-use crate::taxonomy::{self, SERVICES};
+use crate::rules::taxonomy::{self, SERVICES};
 
 /// How a template writes the sign of a point difference.
 #[derive(Clone, Copy)]

@@ -12,7 +12,7 @@ use jiko::text::Fonts;
 fn fy2020() -> (Aggregate, Figures, Figures, Vec<Chart>) {
     let (agg, this, prev) = common::fy2020();
     let trend = charts::read_trend(&root().join("data/published/major_trend.csv")).unwrap();
-    let models = charts::models(&agg, &agg, 2020, &this, Some(&prev), &trend);
+    let models = jiko::trend::with_reports_chart(charts::models(&agg, 2020, &this, Some(&prev), &trend), &agg, 2020);
     (agg, this, prev, models)
 }
 

@@ -142,7 +142,7 @@ pub fn report_parts(
     only: Option<&[String]>,
 ) -> Result<ReportParts> {
     let drawn = match only {
-        Some(only) => charts::render(&charts::models(&l.agg, history, l.year, this, prev, series), only)?,
+        Some(only) => charts::render(&crate::trend::with_reports_chart(charts::models(&l.agg, l.year, this, prev, series), history, l.year), only)?,
         None => Vec::new(),
     };
     Ok(ReportParts { charts: drawn, trend: charts::known_trend(this, series) })

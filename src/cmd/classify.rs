@@ -466,7 +466,7 @@ fn caveats(i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) 
             out.push((format!("注: {}", h.note), h.note_en.clone()));
         }
     }
-    if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| crate::taxonomy::kind(&l.kind) == Some(i.kind)) {
+    if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| crate::rules::taxonomy::kind(&l.kind) == Some(i.kind)) {
         out.push((format!("注: {}", leak.note), leak.note_en.clone()));
     }
     out
@@ -491,7 +491,7 @@ fn near_miss_answer(a: &Args, started: Option<Minute>, major: Tri) -> Result<Str
     ];
     for (flag, field, v) in flags {
         if let Some(v) = v {
-            f.set(r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
+            records::set_fact(&mut f, r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
         }
     }
     if f.occurred.is_none() && f.known.is_none() {

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> Result<bool> {
     let figs = figures::compute(&agg, year);
     let Some(value) = figs.get(table, row, column) else {
         let keys: Vec<String> = figs.list.iter().map(|f| format!("{},{},{}", f.table, f.row, f.column)).collect();
-        let near = crate::taxonomy::nearest(&args.figure, keys.iter().map(String::as_str));
+        let near = crate::rules::taxonomy::nearest(&args.figure, keys.iter().map(String::as_str));
         let hint = near.map_or(String::new(), |n| crate::say!(" (did you mean {n}?)", "（{n} のことですか）", n = n));
         bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = args.figure, year = year, hint = hint));
     };

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula,
 
 use crate::records::header::Need;
 use crate::records::COLUMNS;
-use crate::taxonomy::{self, Coded};
+use crate::rules::taxonomy::{self, Coded};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -99,7 +99,7 @@ fn make_outputs(out: &std::path::Path, series: &Series, no_charts: bool) -> Resu
         md += &format!("\n![{}](charts/{name})\n", name.trim_end_matches(".png"));
     }
     o.add("trend.md", md.into_bytes());
-    let mut book = rust_xlsxwriter::Workbook::new();
+    let mut book = report::workbook(&table.title)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let heading = rust_xlsxwriter::Format::new().set_bold().set_font_size(14);
     report::table_sheet(&mut book, &table, &heading, &bold)?;

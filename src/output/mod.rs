@@ -39,7 +39,7 @@ impl Drop for Spooled {
 impl Content {
     fn sha256(&self) -> String {
         match self {
-            Content::Bytes(b) => crate::records::sha256_hex(b),
+            Content::Bytes(b) => sha256_hex(b),
             Content::Spooled(s) => s.sha256.clone(),
         }
     }
@@ -143,4 +143,14 @@ pub fn write_atomic_from(path: &Path, from: &mut dyn std::io::Read) -> anyhow::R
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| crate::lang::doing("writing", "書き込み", &path.display()))
+}
+
+/// The SHA-256 of bytes, as lowercase hex (the manifest's and the footer's).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

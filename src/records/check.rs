@@ -299,7 +299,7 @@ fn near_miss_facts<'r>(get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute
     for (c, field) in fields {
         let v = get(c);
         if !v.is_empty() {
-            if let Err(m) = f.set(r, field, v) {
+            if let Err(m) = super::set_fact(&mut f, r, field, v) {
                 fail(c, v, m);
             }
         }

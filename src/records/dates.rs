@@ -3,20 +3,9 @@
 //! 元年), optional seconds and day of the week. Day-first or month-first
 //! forms (`4/1/2024`) are ambiguous and refused.
 
-use std::fmt;
-
 use super::normalize::nfkc;
-use crate::rules;
+pub use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
 
-/// A minute in JST, as written in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Minute {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-}
 
 /// What the error for an unreadable date lists.
 pub fn accepted_forms() -> String {
@@ -28,10 +17,6 @@ pub fn accepted_forms() -> String {
 const ERAS: &[(&str, char, i32)] = &[("令和", 'R', 2019), ("平成", 'H', 1989), ("昭和", 'S', 1926)];
 
 impl Minute {
-    pub fn fiscal_year(&self) -> i32 {
-        rules::fiscal_year(self.year, self.month)
-    }
-
     /// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast:
     /// the sixteen bytes checked and read as two 64-bit words.
     pub(super) fn parse_canonical(b: &[u8]) -> Option<Minute> {
@@ -65,34 +50,10 @@ impl Minute {
         parse_written(&nfkc(t))
     }
 
-    fn checked(self) -> Option<Minute> {
-        let ok = (1..=12).contains(&self.month)
-            && self.day >= 1
-            && (self.day <= 28 || self.day <= days_in_month(self.year, self.month))
-            && self.hour < 24
-            && self.minute < 60;
-        ok.then_some(self)
-    }
 
-    /// One number ordered as checked minutes are (fields below 256):
-    /// compared per row, where the field-by-field order costs branches.
-    #[inline]
-    pub fn key(&self) -> u64 {
-        let year = (i64::from(self.year) + (1 << 31)) as u64;
-        year << 32 | u64::from(self.month) << 24 | u64::from(self.day) << 16 | u64::from(self.hour) << 8 | u64::from(self.minute)
-    }
 
-    /// Minutes since 1970-01-01 00:00 of the same clock (JST throughout).
-    pub fn ordinal(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 1440 + i64::from(self.hour * 60 + self.minute)
-    }
 }
 
-impl fmt::Display for Minute {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
-    }
-}
 
 /// Eight ASCII digits as their values (`None` when a byte is not a digit).
 fn digits(w: u64) -> Option<u64> {
@@ -103,34 +64,8 @@ fn digits(w: u64) -> Option<u64> {
     ((w & (ONES * 0xF0)) == ONES * 0x30 && (low + ONES * 6) & (ONES * 0xF0) == 0).then_some(low)
 }
 
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(month.clamp(1, 12) - 1) as usize]
-}
 
-/// Days since 1970-01-01 (H. Hinnant's algorithm).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
 
-/// The date `days` after 1970-01-01 (H. Hinnant's algorithm).
-pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
-}
 
 /// A run of digits, or of other characters, in NFKC text.
 #[derive(Debug, PartialEq)]

@@ -204,7 +204,7 @@ fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
             let k = match_key(h);
             names
                 .iter()
-                .map(|n| crate::taxonomy::edit_distance(&k, &match_key(n)))
+                .map(|n| crate::rules::taxonomy::edit_distance(&k, &match_key(n)))
                 .min()
                 .filter(|d| *d <= (k.chars().count() / 3).max(2))
                 .map(|d| (d, h.as_str()))

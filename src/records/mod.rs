@@ -7,6 +7,8 @@
 
 pub mod builtin;
 mod check;
+mod facts;
+pub use facts::set_fact;
 pub mod dates;
 pub mod decode;
 mod fast;
@@ -27,7 +29,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use check::{shown, Problem, CELL_CHARS};
-pub use dates::{civil_from_days, days_from_civil, days_in_month, Minute};
+pub use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
 pub use decode::Encoding;
 pub use fast::quick_hash;
 pub use header::{canonical_column, Column, COLUMNS};
@@ -270,14 +272,7 @@ pub fn read_csv_bytes_in_parallel<S: FnMut(&Row) + Send>(name: &str, bytes: &[u8
     Ok(report)
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::output::{hex, sha256_hex};
 
 /// A path as messages and outputs print it: as given, and the built-in
 /// shipped data as `data/incidents/…`, so the reference outputs do not

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::normalize::{match_key, nfkc};
-use crate::taxonomy::{self, Coded};
+use crate::rules::taxonomy::{self, Coded};
 
 /// Plausible ranges (docs/incidents.md): more users than this is not a
 /// count of Japanese users, more minutes than ten years not an outage.
-pub const MAX_USERS: u64 = 500_000_000;
+pub use crate::rules::MAX_USERS;
 pub const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
 
 /// Units a count may carry (`3,000人`).
@@ -141,7 +141,7 @@ fn kanji_scaled(t: &str) -> Result<u64, String> {
 /// A number checked against its plausible range.
 pub fn within(n: u64, max: u64, what: &str) -> Result<u64, String> {
     if n > max {
-        let max = crate::render::thousands(max as i64);
+        let max = crate::numbers::thousands(max as i64);
         Err(crate::say!("{n} {what} is outside the plausible range 0–{max}", "{n}は{what}としてあり得る範囲（0～{max}）の外です", n = n, what = what, max = max))
     } else {
         Ok(n)

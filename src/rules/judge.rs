@@ -3,7 +3,7 @@
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
 use super::{book, raw::Every, set_at, Set, Threshold};
-use crate::records::{civil_from_days, days_from_civil, days_in_month, Minute};
+use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
 
 /// What is known of one incident.
 #[derive(Debug, Clone)]
@@ -211,7 +211,7 @@ pub(super) fn incident(start: &str, d: u64, u: u64, services: &[&str]) -> Incide
         started_at: Minute::parse(start).unwrap(),
         duration_min: d,
         users: u,
-        services: services.iter().map(|c| 1u32 << crate::taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
+        services: services.iter().map(|c| 1u32 << crate::rules::taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
         equipment: None,
         facility: 0,
         kind: 0,

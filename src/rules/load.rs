@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Result};
 
 use super::raw::{MajorSet, RawBook};
 use super::{RuleBook, Set};
-use crate::records::Minute;
+use crate::calendar::Minute;
 
 /// Parse and check `text`, read from `origin` (a path, for messages).
 pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBook> {

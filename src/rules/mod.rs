@@ -4,6 +4,7 @@
 //! taxonomy. The book is read once per process; code asks it, and does
 //! not know its values.
 
+pub mod taxonomy;
 mod raw;
 mod judge;
 mod load;
@@ -23,7 +24,7 @@ pub use per_row::{per_row, PerRow};
 pub use open::{judge_open, least_count, Missing, Open, Tri};
 pub use judge::{calendar_quarter, routine_rule};
 
-use crate::records::Minute;
+use crate::calendar::Minute;
 
 /// The shipped rules, compiled in so jiko runs from any folder.
 pub const BUILTIN: &str = include_str!("../../data/rules/mic.toml");
@@ -149,13 +150,10 @@ pub fn cell_outside_duty(duration_bin: usize, users_bin: usize) -> bool {
 }
 
 /// The fiscal year (April to March) of a date.
-pub fn fiscal_year(year: i32, month: u32) -> i32 {
-    if month >= 4 {
-        year
-    } else {
-        year - 1
-    }
-}
+pub use crate::calendar::fiscal_year;
+
+/// The largest count of users a record may give (above it, a typo).
+pub const MAX_USERS: u64 = 500_000_000;
 
 /// The set that judges a report started at `t`: the trial's set in a
 /// what-if, else the last set in force on that day.
@@ -351,7 +349,7 @@ pub fn kanji_number(n: usize) -> &'static str {
 
 /// A simple-form report must name one of these (incidents.md).
 pub fn simple_form_allows(equipment: Option<usize>) -> bool {
-    equipment.is_some_and(|i| book().taxonomy.simple_form_equipment.iter().any(|c| c == crate::taxonomy::EQUIPMENT[i].code))
+    equipment.is_some_and(|i| book().taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
 }
 
 /// Footer line(s) naming the rules used, and the what-if notice.
@@ -374,3 +372,13 @@ pub fn trial_note() -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests;
+
+/// The matrix's row of information leaks, after the duration bins.
+pub fn info_leak_row() -> usize {
+    DURATION_BINS.len()
+}
+
+/// The equipment index of "unknown", after the equipment codes.
+pub fn equipment_unknown() -> usize {
+    taxonomy::EQUIPMENT.len()
+}

@@ -8,7 +8,7 @@
 use super::open::Tri;
 use super::raw::{Provision, Situation};
 use super::{book, NearMissRules};
-use crate::records::{civil_from_days, days_from_civil, Minute};
+use crate::calendar::{civil_from_days, days_from_civil, Minute};
 
 /// What is known of a situation. `None`: not given.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +55,7 @@ pub fn rules() -> Option<&'static NearMissRules> {
 }
 
 /// A code or label in one of the rule's lists.
-trait Coded {
+pub trait Coded {
     fn code(&self) -> &str;
     fn label(&self) -> &str;
 }
@@ -78,7 +78,7 @@ impl Coded for Situation {
     }
 }
 
-fn position<T: Coded>(list: &[T], code: &str) -> Option<usize> {
+pub fn position<T: Coded>(list: &[T], code: &str) -> Option<usize> {
     let key = code.trim();
     list.iter().position(|p| p.code() == key || p.label() == key)
 }
@@ -103,36 +103,6 @@ pub enum Field {
     Exclusions,
 }
 
-impl Facts {
-    /// Read one fact from its text (a flag's or a cell's), or say what is
-    /// wrong with it; the command line and the records read the same way.
-    pub fn set(&mut self, r: &NearMissRules, field: Field, v: &str) -> Result<(), String> {
-        let n = &r.raw;
-        fn codes<T: Coded>(list: &[T]) -> String {
-            list.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
-        }
-        match field {
-            Field::Situation => self.situation = Some(position(&n.situations, v).ok_or_else(|| crate::say!("not a situation code: {l}", "事態のコードではありません: {l}", l = codes(&n.situations)))?),
-            Field::Function => self.function = Some(position(&n.functions, v).ok_or_else(|| crate::say!("not a function code: {l}", "機能のコードではありません: {l}", l = codes(&n.functions)))?),
-            Field::CarrierUsers => self.carrier_users = Some(crate::records::values::count(v)?),
-            Field::Prefectures => {
-                let p = crate::records::values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p));
-                self.prefectures = Some(p.ok_or_else(|| crate::say!("not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません"))?);
-            }
-            Field::Known => {
-                let m = Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim())));
-                self.known = Some(m.ok_or_else(|| crate::say!("not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = crate::records::dates::accepted_forms()))?);
-            }
-            Field::Exclusions => {
-                for piece in v.split([';', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
-                    let e = position(&n.exclusions, piece).ok_or_else(|| crate::say!("{p:?}: not an exclusion code: {l}", "{p:?}: 除外事由のコードではありません: {l}", p = piece, l = codes(&n.exclusions)))?;
-                    self.exclusions.push(e);
-                }
-            }
-        }
-        Ok(())
-    }
-}
 
 /// Judge the facts; `None` when the book has no おそれ事態 rule.
 pub fn judge(f: &Facts) -> Option<Answer> {

@@ -7,7 +7,7 @@
 //! least count that would tip it is found by halving.
 
 use super::judge::{judge, Incident, Judgement};
-use crate::records::values::MAX_USERS;
+use super::MAX_USERS;
 
 /// Yes, no, or it depends on a fact not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,7 +79,7 @@ pub fn judge_open(i: &Incident, missing: Missing) -> Open {
         }
         j
     };
-    let n = crate::taxonomy::SERVICES.len() as u32;
+    let n = crate::rules::taxonomy::SERVICES.len() as u32;
     let all_services = if n == 0 { 0 } else { u32::MAX >> (32 - n) };
     let least = judge(&with(0, 0));
     let most = judge(&with(MAX_USERS, all_services));

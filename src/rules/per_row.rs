@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use super::{book, DURATION_BINS, USER_BINS};
-use crate::records::Minute;
+use crate::calendar::Minute;
 
 #[derive(Debug)]
 pub struct PerRow {
@@ -39,14 +39,14 @@ pub fn per_row() -> &'static PerRow {
 impl PerRow {
     fn of_book() -> PerRow {
         let b = book();
-        let kinds = &*crate::taxonomy::KINDS;
+        let kinds = &*crate::rules::taxonomy::KINDS;
         let always_kinds = kinds.iter().enumerate().filter(|(_, k)| b.duty.always_kinds.iter().any(|a| a == k.code)).fold(0, |m, (i, _)| m | 1 << i);
         PerRow {
             min_duration: b.duty.min_duration,
             min_users: b.duty.min_users,
             always_kinds,
-            info_leak: crate::taxonomy::kind("info_leak"),
-            no_facility: crate::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
+            info_leak: crate::rules::taxonomy::kind("info_leak"),
+            no_facility: crate::rules::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
             duration_bins: Bins::new(DURATION_BINS.iter().map(|b| b.from).collect()),
             user_bins: Bins::new(USER_BINS.iter().map(|b| b.from).collect()),
             sets: &b.sets,
@@ -145,7 +145,7 @@ mod tests {
         for v in values {
             assert_eq!(r.cell(v, v, 0), (bin_of(&DURATION_BINS, v), bin_of(&USER_BINS, v)), "{v}");
         }
-        let leak = crate::taxonomy::kind("info_leak").unwrap();
+        let leak = crate::rules::taxonomy::kind("info_leak").unwrap();
         assert_eq!(r.cell(0, 0, leak).0, DURATION_BINS.len());
     }
 

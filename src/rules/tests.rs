@@ -1,5 +1,5 @@
 use super::*;
-use crate::taxonomy;
+use crate::rules::taxonomy;
 
 fn mask(codes: &[&str]) -> u32 {
     codes.iter().map(|c| 1u32 << taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b)
@@ -258,7 +258,7 @@ fn an_information_leak_and_a_critical_facility_after_2025() {
     assert!(super::judge(&leak).within_duty);
     // 58条2項第2号: a satellite wholly down 2 hours is major at any count.
     let mut sat = incident("2025-06-10 09:00", 120, 10, &["ftth"]);
-    sat.facility = crate::taxonomy::FACILITIES.iter().position(|f| f.code == "satellite").unwrap();
+    sat.facility = crate::rules::taxonomy::FACILITIES.iter().position(|f| f.code == "satellite").unwrap();
     assert!(super::judge(&sat).major.is_some_and(|m| m.by_facility));
     sat.duration_min = 119;
     assert!(super::judge(&sat).major.is_none());

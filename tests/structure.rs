@@ -1,0 +1,167 @@
+//! Issue 22: the house stays without circles, and the product knows no
+//! path of the checkout at run time.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::root;
+
+/// Each top-level module of `src/` and the top-level modules it names
+/// (`crate::x`, `use crate::{x, …}`, `super::super::x` from one level
+/// down), test code and comments left out: the script
+/// shared/hooks/module-cycles.py reads the same way.
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let src = root().join("src");
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let rel: Vec<String> = p.strip_prefix(&src).unwrap().with_extension("").iter().map(|c| c.to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> = if rel.last().is_some_and(|l| l == "mod") { rel[..rel.len() - 1].to_vec() } else { rel };
+            if rel.len() == 1 && (rel[0] == "lib" || rel[0] == "main") || rel.is_empty() {
+                continue;
+            }
+            let me = rel[0].clone();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            let code: String = text.lines().map(|l| l.split("//").next().unwrap()).collect::<Vec<_>>().join("\n");
+            let mut names = BTreeSet::new();
+            let mut rest = code.as_str();
+            while let Some(k) = rest.find("crate::") {
+                rest = &rest[k + "crate::".len()..];
+                if let Some(group) = rest.strip_prefix('{') {
+                    let end = group.find('}').unwrap_or(group.len());
+                    for n in group[..end].split(',') {
+                        names.insert(n.trim().split("::").next().unwrap().to_string());
+                    }
+                } else {
+                    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    // `crate::say!` is a macro of the crate root, no module.
+                    if !rest[name.len()..].starts_with('!') {
+                        names.insert(name);
+                    }
+                }
+            }
+            if rel.len() == 2 {
+                let mut r = code.as_str();
+                while let Some(k) = r.find("super::super::") {
+                    r = &r[k + "super::super::".len()..];
+                    names.insert(r.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect());
+                }
+            }
+            let entry = graph.entry(me.clone()).or_default();
+            for n in names {
+                if !n.is_empty() && n != me && n != "self" && n.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                    entry.insert(n);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// Strongly connected components of more than one module (Tarjan).
+fn cycles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct T<'a> {
+        g: &'a BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        on: BTreeSet<&'a str>,
+        out: Vec<Vec<String>>,
+    }
+    fn visit<'a>(t: &mut T<'a>, v: &'a str) {
+        let n = t.index.len();
+        t.index.insert(v, n);
+        t.low.insert(v, n);
+        t.stack.push(v);
+        t.on.insert(v);
+        if let Some(ws) = t.g.get(v) {
+            for w in ws {
+                let w = w.as_str();
+                if !t.index.contains_key(w) {
+                    visit(t, w);
+                    let lw = t.low[w];
+                    let lv = t.low[v];
+                    t.low.insert(v, lv.min(lw));
+                } else if t.on.contains(w) {
+                    let iw = t.index[w];
+                    let lv = t.low[v];
+                    t.low.insert(v, lv.min(iw));
+                }
+            }
+        }
+        if t.low[v] == t.index[v] {
+            let mut comp = Vec::new();
+            while let Some(w) = t.stack.pop() {
+                t.on.remove(w);
+                comp.push(w.to_string());
+                if w == v {
+                    break;
+                }
+            }
+            if comp.len() > 1 {
+                comp.sort();
+                t.out.push(comp);
+            }
+        }
+    }
+    let mut t = T { g, index: BTreeMap::new(), low: BTreeMap::new(), stack: Vec::new(), on: BTreeSet::new(), out: Vec::new() };
+    let nodes: BTreeSet<&str> = g.keys().map(String::as_str).chain(g.values().flatten().map(String::as_str)).collect();
+    for v in nodes {
+        if !t.index.contains_key(v) {
+            visit(&mut t, v);
+        }
+    }
+    t.out
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let g = imports();
+    assert!(g.len() >= 15, "{} modules read: the walk missed src/", g.len());
+    // The check itself finds a loop when there is one.
+    let mut looped = g.clone();
+    looped.entry("calendar".into()).or_default().insert("report".into());
+    assert!(!cycles(&looped).is_empty(), "a planted loop is not found");
+    let found = cycles(&g);
+    assert!(found.is_empty(), "import cycles: {found:?}\n(README, Layout: arrows point down)");
+    // The ground imports nothing of the pipeline.
+    for ground in ["calendar", "numbers", "lang", "wareki"] {
+        let up: Vec<&String> = g.get(ground).map(|s| s.iter().filter(|n| !["lang"].contains(&n.as_str())).collect()).unwrap_or_default();
+        assert!(up.is_empty(), "{ground} imports {up:?}");
+    }
+}
+
+#[test]
+fn the_product_resolves_no_path_into_the_checkout_at_run_time() {
+    // CARGO_MANIFEST_DIR only where files are built in at compile time.
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+                for (i, l) in code.lines().enumerate() {
+                    let runtime = l.contains("CARGO_MANIFEST_DIR") && !l.contains("include_bytes!") && !l.contains("include_str!");
+                    assert!(!runtime, "{}:{}: {}", p.strip_prefix(root()).unwrap().display(), i + 1, l.trim());
+                    assert!(!l.contains("project_dir("), "{}:{}: {}", p.display(), i + 1, l.trim());
+                }
+            }
+        }
+    }
+    assert!(!Path::new(&root().join("src/generate.rs")).exists(), "generate is a maintainer tool (tools/)");
+}
