@@ -385,13 +385,6 @@ pub(crate) struct Span {
     pub labelled: bool,
 }
 
-impl Span {
-    #[cfg(test)]
-    pub fn clock(&self) -> bool {
-        self.start.time.is_some() && self.end.is_none_or(|e| e.time.is_some())
-    }
-}
-
 // Labels open their line (after a bullet or a number): 運用開始日時 of a
 // side service is not the outage's start.
 static START_LABEL: LazyLock<Regex> =

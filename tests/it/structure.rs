@@ -1,12 +1,11 @@
 //! Issue 22: the house stays without circles, and the product knows no
 //! path of the checkout at run time.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::root;
+use crate::common::root;
 
 /// Each top-level module of `src/` and the top-level modules it names
 /// (`crate::x`, `use crate::{x, …}`, `super::super::x` from one level

@@ -2,13 +2,12 @@
 //! reader sees it (headless Chromium), the workbook's typed numbers, and
 //! reproducibility.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{fy2020, jiko, root, stderr, tmp};
+use crate::common::{fy2020, jiko, root, stderr, tmp};
 use jiko::figures::{self, Figures};
 use jiko::sentences;
 

@@ -1,8 +1,7 @@
 //! Years side by side: records first, then published, else unknown.
 
-mod common;
 
-use common::{jiko, root, stderr, tmp};
+use crate::common::{jiko, root, stderr, tmp};
 
 fn trend_rows(dir: &std::path::Path) -> Vec<(i32, String, String, String)> {
     let mut r = csv::Reader::from_path(dir.join("trend.csv")).unwrap();
@@ -79,7 +78,7 @@ fn records_that_disagree_with_published_are_listed() {
 }
 
 fn figures_without(dir: &std::path::Path, tables: &[&str]) -> std::collections::BTreeMap<String, String> {
-    common::figures_csv(dir).into_iter().filter(|(k, _)| !tables.iter().any(|t| k.starts_with(&format!("{t},")))).collect()
+    crate::common::figures_csv(dir).into_iter().filter(|(k, _)| !tables.iter().any(|t| k.starts_with(&format!("{t},")))).collect()
 }
 
 #[test]
@@ -112,7 +111,7 @@ fn a_year_to_date_equals_the_whole_year_of_the_records_filtered_by_date() {
     let (a, b) = (figures_without(&ytd, &["rows", "major_trend"]), figures_without(&whole, &["rows", "major_trend"]));
     assert!(a.len() > 150);
     assert_eq!(a, b);
-    let f = common::figures_csv(&ytd);
+    let f = crate::common::figures_csv(&ytd);
     assert_eq!(f["major_trend,2019,count"], "3", "earlier years count whole");
     assert!(f["rows,total,after_through"].parse::<u64>().unwrap() > 0);
     let md = std::fs::read_to_string(ytd.join("report.md")).unwrap();
@@ -124,7 +123,7 @@ fn a_year_to_date_equals_the_whole_year_of_the_records_filtered_by_date() {
     // Past the year's end is the whole year; before its start an error.
     let full = dir.join("full");
     assert!(jiko(&["aggregate", "--year", "2020", "--through", "2021-06-30", "--no-charts", "--out", full.to_str().unwrap()]).status.success());
-    assert_eq!(common::figures_csv(&full).get("rows,total,after_through"), None);
+    assert_eq!(crate::common::figures_csv(&full).get("rows,total,after_through"), None);
     let o = jiko(&["aggregate", "--year", "2020", "--through", "2020-03-31", "--out", dir.join("x").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("before 令和2年度 began"), "{}", stderr(&o));
@@ -136,7 +135,7 @@ fn a_year_to_date_without_the_previous_year_claims_no_change() {
     let out = dir.join("o");
     let o = jiko(&["aggregate", "--year", "2020", "--through", "2020-09-30", "--no-charts", "--input", root().join("data/incidents/fy2020.csv").to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let f = common::figures_csv(&out);
+    let f = crate::common::figures_csv(&out);
     assert!(!f.keys().any(|k| k.ends_with(",count_delta") || k.ends_with(",share_delta")), "no deltas without the previous year's records");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("前年度の同期間の事故データがないため、前年度との比較は省略"));

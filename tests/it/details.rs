@@ -1,8 +1,7 @@
 //! Issue 13: the edition's sheets on each major accident, computed.
 
-mod common;
 
-use common::{jiko, root, stderr, stdout, tmp};
+use crate::common::{jiko, root, stderr, stdout, tmp};
 use unicode_normalization::UnicodeNormalization;
 
 /// The edition's sheets as a list of (No., field, value) read from the

@@ -1,10 +1,9 @@
 //! End to end: the real binary on the shipped data, as a user runs it.
 
-mod common;
 
 use std::path::Path;
 
-use common::{figures_csv as figures, jiko, stdout, tmp};
+use crate::common::{figures_csv as figures, jiko, stdout, tmp};
 
 #[test]
 fn fy2020_reproduces_every_published_figure() {

@@ -4,12 +4,11 @@
 //! rows, a lock file beside it) gives the canonical figures; files meant
 //! for people open in Excel; rejected rows can be fixed and fed back.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{figures_csv, jiko, root, stderr, stdout, tmp};
+use crate::common::{figures_csv, jiko, root, stderr, stdout, tmp};
 use jiko::taxonomy;
 
 /// figures.csv without the per-file `rows` table.

@@ -1,11 +1,10 @@
 //! Issue 10: rules as data, per-incident answers, the year's incident list.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::{figures_csv, jiko, stderr, stdout, tmp};
+use crate::common::{figures_csv, jiko, stderr, stdout, tmp};
 use jiko::taxonomy;
 
 /// Rows of a CSV (BOM allowed) as header → value maps.
@@ -23,7 +22,7 @@ fn real_incidents_get_mics_verdict() {
     let out = dir.join("classified.csv");
     let o = jiko(&["classify", "--input", "data/examples/incidents.csv", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let examples = rows(&common::root().join("data/examples/incidents.csv"));
+    let examples = rows(&crate::common::root().join("data/examples/incidents.csv"));
     let classified = rows(&out);
     assert_eq!(examples.len(), classified.len());
     assert!(examples.len() >= 6);
@@ -167,7 +166,7 @@ fn explain_lists_the_reports_behind_a_figure_and_check_names_them() {
 
     // --check follows a mismatch with the ids behind the computed value.
     let dir = tmp("check-ids");
-    let published = std::fs::read_to_string(common::root().join("data/published/fy2020.csv")).unwrap();
+    let published = std::fs::read_to_string(crate::common::root().join("data/published/fy2020.csv")).unwrap();
     let altered = published.replace("matrix,2h-5h,100k-1m,5", "matrix,2h-5h,100k-1m,6");
     assert_ne!(altered, published);
     let file = dir.join("published.csv");
@@ -444,8 +443,8 @@ fn the_trial_says_when_monthly_users_would_change_the_answer() {
 /// count is the list's own: majors of FY2019 in classify --input.
 #[test]
 fn majors_are_counted_by_accident_with_the_reports_beside_them() {
-    let figs = figures_csv(&common::root().join("output/fy2019"));
-    let published = std::fs::read_to_string(common::root().join("data/published/fy2019.csv")).unwrap();
+    let figs = figures_csv(&crate::common::root().join("output/fy2019"));
+    let published = std::fs::read_to_string(crate::common::root().join("data/published/fy2019.csv")).unwrap();
     let printed = published.lines().find(|l| l.starts_with("summary,major,reports,")).unwrap().rsplit(',').next().unwrap().to_string();
     assert_eq!(figs["summary,major,accidents"], printed);
     let o = jiko(&["classify", "--input", "data/incidents/fy2019.csv"]);
@@ -456,7 +455,7 @@ fn majors_are_counted_by_accident_with_the_reports_beside_them() {
     let reports = r.records().map(|x| x.unwrap()).filter(|x| &x[fy] == "2019" && &x[major] == "yes").count();
     assert_eq!(figs["summary,major,major_reports"], reports.to_string());
     assert!(reports > printed.parse().unwrap(), "the shipped FY2019 has a wholesale pair");
-    let md = std::fs::read_to_string(common::root().join("output/fy2019/report.md")).unwrap();
+    let md = std::fs::read_to_string(crate::common::root().join("output/fy2019/report.md")).unwrap();
     assert!(md.contains(&format!("重大な事故{printed}件のうち1件は同じ事故についての複数の報告（計2報告")), "the footer says so");
 }
 
@@ -466,7 +465,7 @@ fn majors_are_counted_by_accident_with_the_reports_beside_them() {
 #[test]
 fn a_yearly_regime_year_is_labelled_neutrally_and_says_so() {
     let dir = tmp("fy2025");
-    let text = std::fs::read_to_string(common::root().join("data/incidents/fy2020.csv")).unwrap();
+    let text = std::fs::read_to_string(crate::common::root().join("data/incidents/fy2020.csv")).unwrap();
     // The FY2020 records moved five years on (no 29 February in FY2020's span).
     let moved: String = text.lines().map(|l| l.replacen(",2021-", ",2026-", 1).replacen(",2020-", ",2025-", 1) + "\n").collect();
     let file = dir.join("fy2025.csv");
@@ -478,6 +477,6 @@ fn a_yearly_regime_year_is_labelled_neutrally_and_says_so() {
     assert!(md.contains("注2 年次報告の対象は") && md.contains("年次報告対象外"), "{md}");
     assert!(md.contains("年次報告の名称は総務省の公表資料で未確認"), "the note says the name is jiko's");
     assert!(!md.contains("四半期報告対象外"));
-    let fy2020 = std::fs::read_to_string(common::root().join("output/fy2020/report.md")).unwrap();
+    let fy2020 = std::fs::read_to_string(crate::common::root().join("output/fy2020/report.md")).unwrap();
     assert!(fy2020.contains("注2 四半期報告の対象は") && !fy2020.contains("年次報告"));
 }

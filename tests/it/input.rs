@@ -1,13 +1,12 @@
 //! Real-world input: encodings, shapes, Excel, broken files, accounting.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{figures_csv, jiko, root, tmp};
+use crate::common::{figures_csv, jiko, root, tmp};
 use jiko::aggregate;
-use common::Rng;
+use crate::common::Rng;
 use jiko::records::ReadOptions;
 
 /// figures.csv without the per-file `rows` table.

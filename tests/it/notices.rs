@@ -3,12 +3,11 @@
 //! beside it the fields a person read from it, written by reading the
 //! notice, never from jiko's output).
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::root;
+use crate::common::root;
 use jiko::draft::{self, Draft, Incident};
 use serde::Deserialize;
 

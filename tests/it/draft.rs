@@ -1,8 +1,7 @@
 //! Issue 13: drafting a record from a carrier's notice.
 
-mod common;
 
-use common::{jiko, root, stderr, stdout, tmp};
+use crate::common::{jiko, root, stderr, stdout, tmp};
 use jiko::draft;
 
 fn notice(name: &str) -> draft::Draft {

@@ -1,14 +1,13 @@
 //! Trust under hostile files and faults: no row lost in silence, no
 //! half-written output, nothing of the user's touched, resources bounded.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{jiko, root, stderr, tmp};
-use common::Rng;
+use crate::common::{jiko, root, stderr, tmp};
+use crate::common::Rng;
 use jiko::records::{read_csv_bytes, ReadOptions};
 
 const HEADER: &str = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,summary";
@@ -197,7 +196,7 @@ fn a_full_disk_leaves_the_previous_result_and_no_staging_folder() {
     let out = dir.join("out");
     assert!(aggregate(&small_input(&dir, 5, 130), &out, &["--no-charts"]).status.success());
     let before = snapshot(&out);
-    let o = Command::new(common::faulty_jiko())
+    let o = Command::new(crate::common::faulty_jiko())
         .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
         .arg(small_input(&dir, 9, 200))
         .arg("--out")
@@ -238,7 +237,7 @@ fn a_kill_at_any_point_of_the_commit_leaves_old_or_new() {
     assert_ne!(old, new);
     let mut points = 0;
     for n in 1.. {
-        let o = Command::new(common::faulty_jiko())
+        let o = Command::new(crate::common::faulty_jiko())
             .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
             .arg(&new_in)
             .arg("--out")
@@ -537,7 +536,7 @@ fn a_run_from_any_folder_gives_the_same_result() {
     let here = tmp("here");
     assert!(jiko(&["aggregate", "--year", "2020", "--no-charts", "--out", here.join("o").to_str().unwrap()]).status.success());
     assert_eq!(std::fs::read(out.join("figures.csv")).unwrap(), std::fs::read(here.join("o/figures.csv")).unwrap());
-    let f = common::figures_csv(&out);
+    let f = crate::common::figures_csv(&out);
     assert_eq!(f["major_trend,2008,published"], "18", "the published trend is built in");
 }
 
@@ -560,13 +559,13 @@ fn a_closed_pipe_ends_the_program_quietly() {
 
 #[test]
 fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
-    let dir = common::tmp("stale-temp");
+    let dir = crate::common::tmp("stale-temp");
     let tmpdir = dir.join("tmp");
     std::fs::create_dir_all(&tmpdir).unwrap();
     let out = dir.join("out");
     let run = |kill: Option<&str>| {
-        let mut c = std::process::Command::new(common::faulty_jiko());
-        c.args(["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]).env("TMPDIR", &tmpdir).current_dir(common::root());
+        let mut c = std::process::Command::new(crate::common::faulty_jiko());
+        c.args(["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]).env("TMPDIR", &tmpdir).current_dir(crate::common::root());
         if let Some(k) = kill {
             c.env("JIKO_FAULT_KILL_AT", k);
         }

@@ -1,16 +1,15 @@
 //! Charts: the data each one shows comes from the computed figures, every
 //! chart is drawn for FY2020, and drawing is reproducible.
 
-mod common;
 
-use common::{jiko, root};
+use crate::common::{jiko, root};
 use jiko::aggregate::Aggregate;
 use jiko::charts::{self, Body, Chart, Source};
 use jiko::figures::Figures;
 use jiko::text::Fonts;
 
 fn fy2020() -> (Aggregate, Figures, Figures, Vec<Chart>) {
-    let (agg, this, prev) = common::fy2020();
+    let (agg, this, prev) = crate::common::fy2020();
     let trend = charts::read_trend(&root().join("data/published/major_trend.csv")).unwrap();
     let models = jiko::trend::with_reports_chart(charts::models(&agg, 2020, &this, Some(&prev), &trend), &agg, 2020);
     (agg, this, prev, models)
