@@ -5,7 +5,9 @@
 
 use std::sync::LazyLock;
 
-use super::{book, DURATION_BINS, USER_BINS};
+use super::{book, RuleBook};
+#[cfg(test)]
+use super::{DURATION_BINS, USER_BINS};
 use crate::calendar::Minute;
 
 #[derive(Debug)]
@@ -13,7 +15,9 @@ pub struct PerRow {
     min_duration: u64,
     min_users: u64,
     /// The kinds always within the duty, one bit per kind.
-    always_kinds: u64,
+    /// Kinds within the duty whatever the size, by kind index (any number
+    /// of kinds: a rules file may list more than a word has bits).
+    always_kinds: Box<[bool]>,
     /// The kind whose reports take the matrix's info-leak row.
     info_leak: Option<usize>,
     /// The facility code of a report on no critical facility.
@@ -32,23 +36,23 @@ pub struct PerRow {
 
 /// The book's rules as `PerRow` (after `--rules` is read).
 pub fn per_row() -> &'static PerRow {
-    static PER_ROW: LazyLock<PerRow> = LazyLock::new(PerRow::of_book);
+    static PER_ROW: LazyLock<PerRow> = LazyLock::new(|| PerRow::of(book()));
     &PER_ROW
 }
 
 impl PerRow {
-    fn of_book() -> PerRow {
-        let b = book();
-        let kinds = &*crate::rules::taxonomy::KINDS;
-        let always_kinds = kinds.iter().enumerate().filter(|(_, k)| b.duty.always_kinds.iter().any(|a| a == k.code)).fold(0, |m, (i, _)| m | 1 << i);
+    /// The per-row view of a book, read from the book's own lists.
+    pub(crate) fn of(b: &'static RuleBook) -> PerRow {
+        let kinds = &b.taxonomy.kinds;
+        let always_kinds: Box<[bool]> = kinds.iter().map(|k| b.duty.always_kinds.iter().any(|a| *a == k.code)).collect();
         PerRow {
             min_duration: b.duty.min_duration,
             min_users: b.duty.min_users,
             always_kinds,
-            info_leak: crate::rules::taxonomy::kind("info_leak"),
-            no_facility: crate::rules::taxonomy::FACILITIES.iter().position(|f| f.code == "none"),
-            duration_bins: Bins::new(DURATION_BINS.iter().map(|b| b.from).collect()),
-            user_bins: Bins::new(USER_BINS.iter().map(|b| b.from).collect()),
+            info_leak: kinds.iter().position(|k| k.code == "info_leak"),
+            no_facility: b.taxonomy.facilities.iter().position(|f| f.code == "none"),
+            duration_bins: Bins::new(b.bins.duration.iter().map(|b| b.from).collect()),
+            user_bins: Bins::new(b.bins.users.iter().map(|b| b.from).collect()),
             sets: &b.sets,
             trial: b.trial.as_ref().map(|t| b.sets.iter().position(|s| s.raw.id == t.judge_all_by)),
             set_starts: b.sets.iter().enumerate().filter_map(|(i, s)| Some((s.from?.key(), i))).collect(),
@@ -59,7 +63,7 @@ impl PerRow {
     /// a kind always reported (an information leak, 注2③).
     #[inline]
     pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
-        duration_min >= self.min_duration || users >= self.min_users || self.always_kinds & (1 << kind) != 0
+        duration_min >= self.min_duration || users >= self.min_users || self.always_kinds.get(kind).copied().unwrap_or(false)
     }
 
     /// The set that judges a report started at `t`, as its place in the

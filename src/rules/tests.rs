@@ -173,6 +173,26 @@ fn the_builtin_book_is_valid_and_errors_are_located() {
     assert!(e.starts_with("y.toml:2:8"), "{e}");
 }
 
+/// A rules file may list more kinds than a machine word has bits: the
+/// 70th kind, within the duty whatever its size, is judged so.
+#[test]
+fn a_book_of_seventy_kinds_judges_the_last_one() {
+    let extra: String = (0..68).map(|i| format!("  {{ code = \"extra_{i}\", label = \"種別{i}\" }},\n")).collect();
+    let at = BUILTIN.find("\nkinds = [").unwrap();
+    let end = at + BUILTIN[at..].find("\n]").unwrap() + 1;
+    let text = format!("{}{extra}{}", &BUILTIN[..end], &BUILTIN[end..]).replacen("always_kinds = [\"info_leak\"]", "always_kinds = [\"info_leak\", \"extra_67\"]", 1);
+    let book: &'static RuleBook = Box::leak(Box::new(check(&text, "seventy.toml").unwrap()));
+    assert!(book.taxonomy.kinds.len() >= 70, "{}", book.taxonomy.kinds.len());
+    let per_row = super::per_row::PerRow::of(book);
+    let last = book.taxonomy.kinds.iter().position(|k| k.code == "extra_67").unwrap();
+    assert!(last >= 64);
+    let leak = book.taxonomy.kinds.iter().position(|k| k.code == "info_leak").unwrap();
+    for k in 0..book.taxonomy.kinds.len() {
+        // A 64-bit mask would alias kind 67 with kind 3.
+        assert_eq!(per_row.within_duty(1, 1, k), k == leak || k == last, "kind {k}");
+    }
+}
+
 /// The law from FY2008 to FY2027, case by case. Each expected answer was
 /// worked out by hand from the article named beside it (texts:
 /// ../shared/sources/law-2023-2026.md and e-Gov's XML by date of force),
