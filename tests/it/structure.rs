@@ -164,3 +164,34 @@ fn the_product_resolves_no_path_into_the_checkout_at_run_time() {
     }
     assert!(!Path::new(&root().join("src/generate.rs")).exists(), "generate is a maintainer tool (tools/)");
 }
+
+/// A copy of the binary run from an empty folder: the shipped records come
+/// from inside it, outputs land under that folder, and they are the
+/// committed reference outputs byte for byte.
+#[test]
+fn a_copy_of_the_binary_works_from_an_empty_folder() {
+    let dir = crate::common::tmp("installed");
+    let bin = dir.join("bin/jiko");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_jiko"), &bin).unwrap();
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(&bin).args(args).current_dir(&work).env_remove("CARGO_MANIFEST_DIR").env("HOME", &dir).output().unwrap()
+    };
+    let o = run(&["aggregate", "--year", "2020"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["figures.csv", "report.md", "tables.md", "report.xlsx", "charts/matrix.png"] {
+        let made = std::fs::read(work.join("output/fy2020").join(f)).unwrap();
+        let shipped = std::fs::read(root().join("output/fy2020").join(f)).unwrap();
+        assert!(made == shipped, "{f} differs from the committed output");
+    }
+    let report = std::fs::read_to_string(work.join("output/fy2020/report.md")).unwrap();
+    assert!(report.contains("data/incidents/fy2020.csv") && !report.contains(root().to_str().unwrap()), "the input is named as shipped");
+    let o = run(&["validate"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["trend", "--no-charts"]);
+    assert!(o.status.success() && work.join("output/trend").is_dir(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["explain", "--year", "2020", "summary,major,accidents"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

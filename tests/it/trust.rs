@@ -580,3 +580,21 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(temp(), 0, "no temporary file of either run is left");
 }
+
+/// The product binary carries no fault injector: the variables that make
+/// the test build fail do nothing to it.
+#[test]
+fn the_product_binary_has_no_fault_injection() {
+    let dir = tmp("no-faults");
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_jiko"))
+        .args(["aggregate", "--year", "2020", "--no-charts", "--no-incidents", "--out"])
+        .arg(&out)
+        .env("JIKO_FAULT_WRITE_LIMIT", "1")
+        .env("JIKO_FAULT_KILL_AT", "1")
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("figures.csv").is_file());
+}
