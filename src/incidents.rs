@@ -293,9 +293,6 @@ pub struct LineSpool {
     w: std::io::BufWriter<std::fs::File>,
     /// One line's CSV, reused.
     buf: Vec<u8>,
-    /// The csv crate's own writer core: the spool quotes as incidents.csv
-    /// is read back (the csv crate), without a writer per line.
-    csv: csv_core::Writer,
     /// Accident ids of wholesale providers' major accidents.
     providers: std::collections::HashSet<String>,
 }
@@ -303,15 +300,19 @@ pub struct LineSpool {
 impl LineSpool {
     pub fn new() -> anyhow::Result<LineSpool> {
         let (path, f) = crate::output::temp_file("incidents-part")?;
-        let csv = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build();
-        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512), csv, providers: Default::default() })
+        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512), providers: Default::default() })
     }
 
     pub fn push(&mut self, line: &IncidentLine) -> std::io::Result<()> {
         use std::io::Write;
         self.buf.clear();
-        let values = line.values();
-        write_record(&mut self.csv, &mut self.buf, values.iter().map(|v| crate::output::sinks::guard_cell(v)));
+        for (i, v) in line.values().iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            csv_field(&mut self.buf, &crate::output::sinks::guard_cell(v));
+        }
+        self.buf.push(b'\n');
         if line.provider_major() {
             self.providers.insert(line.accident_id.clone());
         }
@@ -329,49 +330,23 @@ impl Drop for LineSpool {
     }
 }
 
-/// One CSV record (its line end included) into `out`, quoted as the csv
-/// crate quotes it.
-fn write_record<S: AsRef<str>>(w: &mut csv_core::Writer, out: &mut Vec<u8>, values: impl Iterator<Item = S>) {
-    for (i, v) in values.enumerate() {
-        if i > 0 {
-            core_write(out, |o| w.delimiter(o));
-        }
-        let mut input = v.as_ref().as_bytes();
-        loop {
-            let (res, nin) = core_write_n(out, |o| {
-                let (r, nin, nout) = w.field(input, o);
-                ((r, nin), nout)
-            });
-            input = &input[nin..];
-            if res == csv_core::WriteResult::InputEmpty {
-                break;
+/// A CSV field as the csv crate writes it: quoted when it holds a comma,
+/// a quote or a line break, quotes doubled. Written here rather than with
+/// the csv crate (or csv_core) per line: that costs 3 s more over 10 M
+/// reports (README, Decisions); `spool_tests` holds it to the csv crate.
+fn csv_field(out: &mut Vec<u8>, v: &str) {
+    if v.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in v.bytes() {
+            if b == b'"' {
+                out.push(b'"');
             }
+            out.push(b);
         }
-        core_write(out, |o| w.finish(o));
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(v.as_bytes());
     }
-    core_write(out, |o| w.terminator(o));
-}
-
-/// Run one csv_core step into `out` through a small stack buffer until it
-/// has written all it has (csv_core writes into fixed slices).
-fn core_write(out: &mut Vec<u8>, mut step: impl FnMut(&mut [u8]) -> (csv_core::WriteResult, usize)) {
-    let mut scratch = [0u8; 256];
-    loop {
-        let (r, n) = step(&mut scratch);
-        out.extend_from_slice(&scratch[..n]);
-        if r == csv_core::WriteResult::InputEmpty {
-            break;
-        }
-    }
-}
-
-/// One csv_core step that also reads input, into `out`; its result and
-/// the input it took.
-fn core_write_n(out: &mut Vec<u8>, step: impl FnOnce(&mut [u8]) -> ((csv_core::WriteResult, usize), usize)) -> (csv_core::WriteResult, usize) {
-    let mut scratch = [0u8; 1024];
-    let ((r, nin), nout) = step(&mut scratch);
-    out.extend_from_slice(&scratch[..nout]);
-    (r, nin)
 }
 
 /// Key width of a spooled line: file index and line number in hex; then
@@ -463,13 +438,19 @@ fn accident_of(line: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod spool_tests {
-    /// The spool quotes a line as the csv crate writes the same record.
+    /// The spool's quoting is the csv crate's: a record written field by
+    /// field here equals the csv crate's writer on the same values.
     #[test]
     fn a_spooled_line_is_what_the_csv_crate_writes() {
         let values = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\rend", "", "\"", "末尾,", &"x".repeat(3000)];
-        let mut w = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build();
         let mut got = Vec::new();
-        super::write_record(&mut w, &mut got, values.iter());
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                got.push(b',');
+            }
+            super::csv_field(&mut got, v);
+        }
+        got.push(b'\n');
         let mut want = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
         want.write_record(values).unwrap();
         assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want.into_inner().unwrap()).unwrap());
