@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<bool> {
     let details = details_of(&args)?;
     let mut l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
-        print_failure(&l.agg.read);
+        print_failure(&l.agg.read, true);
         return Ok(false);
     }
     let (mut figs, prev) = figures_of(&l.agg, l.year);

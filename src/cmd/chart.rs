@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<bool> {
     let trend = trend_series(args.input.trend.as_ref())?;
     let l = load(&args.input, super::Keep::default(), None)?;
     if !l.agg.read.is_clean() {
-        print_failure(&l.agg.read);
+        print_failure(&l.agg.read, false);
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);

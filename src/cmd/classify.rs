@@ -86,6 +86,11 @@ pub struct Args {
     /// With --input: write the CSV here instead of stdout.
     #[arg(long, requires = "input")]
     pub out: Option<PathBuf>,
+    /// With --input: judge the valid records and list the invalid ones on
+    /// stderr instead of stopping (duplicate ids and unclosed quotes still
+    /// stop the run).
+    #[arg(long, requires = "input")]
+    pub skip_invalid: bool,
 }
 
 pub fn run(args: Args) -> Result<bool> {
@@ -131,8 +136,19 @@ fn classify_files(args: &Args) -> Result<bool> {
     }
     super::print_notes(&report);
     if !report.is_clean() {
-        print_failure(&report);
-        return Ok(false);
+        if !args.skip_invalid || report.fatal() {
+            print_failure(&report, true);
+            return Ok(false);
+        }
+        super::print_errors(&report);
+        eprintln!(
+            "{}",
+            crate::say!(
+                "  note: {r} invalid row(s) set aside (--skip-invalid); the other records are judged",
+                "  注: 不正な行{r}行を除きました（--skip-invalid）。ほかの記録を判定しています",
+                r = report.rejected_rows()
+            )
+        );
     }
     let csv = incidents::merge(vec![spool], args.out.is_some())?;
     match &args.out {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use super::{print_failure, Keep, Sources};
 use crate::records::{self, ReadOptions};
@@ -19,7 +19,8 @@ pub struct Args {
     #[arg(long)]
     pub year: String,
     /// The figure: TABLE,ROW,COLUMN as in figures.csv (e.g. matrix,2h-5h,100k-1m).
-    pub figure: String,
+    /// After `--input FILES…` it is taken from their end.
+    pub figure: Option<String>,
     #[command(flatten)]
     pub sources: Sources,
     /// Carrier spellings to count as one (CSV: spelling,carrier).
@@ -27,24 +28,37 @@ pub struct Args {
     pub carriers: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(mut args: Args) -> Result<bool> {
     let year = wareki::parse_fiscal_year(&args.year)?;
-    let [table, row, column] = split_key(&args.figure)?;
+    // `--input f.xlsx matrix,2h-5h,100k-1m`: the option took the figure as
+    // one more file; a value that is no file and reads as a figure is it.
+    if args.figure.is_none() {
+        let last = args.sources.input.last().filter(|p| !p.exists() && split_key(&p.to_string_lossy()).is_ok()).cloned();
+        if let Some(f) = last {
+            args.sources.input.pop();
+            args.figure = Some(f.to_string_lossy().into_owned());
+        }
+    }
+    let figure = args.figure.clone().context(crate::say!(
+        "name the figure: TABLE,ROW,COLUMN as in figures.csv (e.g. matrix,2h-5h,100k-1m)",
+        "数値を指定してください: figures.csv の TABLE,ROW,COLUMN（例: matrix,2h-5h,100k-1m）"
+    ))?;
+    let [table, row, column] = split_key(&figure)?;
     let map = match &args.carriers {
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
     let (files, agg) = args.sources.aggregate(Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() {
-        print_failure(&agg.read);
+        print_failure(&agg.read, false);
         return Ok(false);
     }
     let figs = figures::compute(&agg, year);
     let Some(value) = figs.get(table, row, column) else {
         let keys: Vec<String> = figs.list.iter().map(|f| format!("{},{},{}", f.table, f.row, f.column)).collect();
-        let near = crate::rules::taxonomy::nearest(&args.figure, keys.iter().map(String::as_str));
+        let near = crate::rules::taxonomy::nearest(&figure, keys.iter().map(String::as_str));
         let hint = near.map_or(String::new(), |n| crate::say!(" (did you mean {n}?)", "（{n} のことですか）", n = n));
-        bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = args.figure, year = year, hint = hint));
+        bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
     let lines = behind(&files, &args.sources.read.options(None), &agg, year, [table, row, column], usize::MAX)?;

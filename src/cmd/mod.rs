@@ -239,9 +239,13 @@ pub fn print_errors(report: &ReadReport) {
 }
 
 /// The summary line after the errors of a failed read.
-pub fn print_failure(report: &ReadReport) {
+/// `can_skip`: the command takes `--skip-invalid` (aggregate, classify
+/// --input), so the hint may name it.
+pub fn print_failure(report: &ReadReport, can_skip: bool) {
     print_errors(report);
-    let hint = if report.fatal() {
+    let hint = if !can_skip {
+        crate::say!("fix them and run again", "直してから実行し直してください")
+    } else if report.fatal() {
         crate::say!(
             "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)",
             "重複した報告番号と閉じていない引用符は手で直してください（--skip-invalid では除けません）"

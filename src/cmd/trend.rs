@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<bool> {
     // The year only decides the per-file accounting, unused here.
     let (_, agg) = args.sources.aggregate(crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
     if !agg.read.is_clean() {
-        print_failure(&agg.read);
+        print_failure(&agg.read, false);
         return Ok(false);
     }
     let to = match &args.to {

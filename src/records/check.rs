@@ -18,8 +18,8 @@ const LISTED_CODES: usize = 3;
 
 fn too_long() -> String {
     crate::say!(
-        "longer than {n} characters, the most a spreadsheet cell holds",
-        "{n}文字（表計算ソフトの1セルの上限）を超えています",
+        "longer than {n} characters, the most a spreadsheet cell holds (counted as a spreadsheet counts: a character outside the BMP, such as an emoji, is two)",
+        "{n}文字（表計算ソフトの1セルの上限。絵文字など基本多言語面の外の文字は2文字と数えます）を超えています",
         n = CELL_CHARS
     )
 }
@@ -79,7 +79,7 @@ impl<'a> Checker<'a> {
             // is a record swallowed by a stray quote.
             let d = char::from(d);
             for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
-                if v.lines().skip(1).any(|l| l.matches(d).count() + 1 >= header.len()) {
+                if v.split(['\n', '\r']).skip(1).any(|l| l.matches(d).count() + 1 >= header.len()) {
                     self.fail(
                         problems,
                         &name(i),
@@ -101,10 +101,15 @@ impl<'a> Checker<'a> {
             self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long());
         }
         // Each field is looked at only when the whole record calls for it.
-        let (long, replaced) = (rec.text().len() > CELL_CHARS, rec.text().contains('\u{FFFD}'));
+        let (long, replaced, nul) = (rec.text().len() > CELL_CHARS, rec.text().contains('\u{FFFD}'), rec.text().contains('\0'));
+        if nul {
+            for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains('\0')) {
+                self.fail(problems, &name(i), &v.replace('\0', "\u{2400}"), crate::say!("holds a NUL byte (U+0000), no text's character: the file is damaged or not text", "NULバイト（U+0000）を含みます。文字ではありません（ファイルの破損か、テキストではありません）"));
+            }
+        }
         if long || replaced {
             for (i, v) in rec.iter().enumerate() {
-                if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.chars().count() > CELL_CHARS {
+                if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.encode_utf16().count() > CELL_CHARS {
                     self.fail(problems, &name(i), v, too_long());
                 }
                 if replaced && v.contains('\u{FFFD}') {

@@ -50,21 +50,55 @@ pub fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {
         }
         first = false;
         if let Some(at) = chunk.iter().position(|b| !b.is_ascii()) {
-            // Take a full sample from the first non-ASCII byte on.
+            // Take a full sample from the line of the first non-ASCII byte
+            // on (the letters before it tell a Latin word from kana).
+            let at = chunk[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1).max(at.saturating_sub(256));
             let mut sample = chunk[at..].to_vec();
             let mut more = vec![0u8; at];
             let k = read_up_to(&mut r, &mut more)?;
             sample.extend_from_slice(&more[..k]);
             return Ok(match std::str::from_utf8(&sample) {
-                Ok(_) => Encoding::Utf8,
+                Ok(text) => plausible(text, &sample),
                 // A character cut by the sample's end is still UTF-8.
-                Err(e) if e.error_len().is_none() => Encoding::Utf8,
+                Err(e) if e.error_len().is_none() => plausible(std::str::from_utf8(&sample[..e.valid_up_to()]).unwrap_or(""), &sample[..e.valid_up_to()]),
                 Err(_) => Encoding::ShiftJis,
             });
         }
         if n < buf.len() {
             return Ok(Encoding::Utf8);
         }
+    }
+}
+
+/// Bytes that are valid UTF-8 may still be CP932: half-width kana pairs
+/// (`ﾃｽﾄｱ`, C3 BD C4 B1) read as Latin letters (`ýı`). jiko's columns are
+/// Japanese, so a sample whose UTF-8 reading holds no Japanese letter but
+/// Latin-1 or Latin Extended ones, and whose CP932 reading is clean and
+/// Japanese, is CP932.
+fn plausible(text: &str, bytes: &[u8]) -> Encoding {
+    let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{FF61}'..='\u{FF9F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}');
+    if text.chars().any(japanese) {
+        return Encoding::Utf8;
+    }
+    let latin = text.chars().filter(|c| matches!(c, '\u{80}'..='\u{24F}')).count();
+    if latin == 0 {
+        return Encoding::Utf8;
+    }
+    // Latin words (`Café`, `Télécom`): each such letter beside an ASCII one.
+    let chars: Vec<char> = text.chars().collect();
+    let in_words = chars.iter().enumerate().filter(|(_, c)| matches!(c, '\u{80}'..='\u{24F}')).all(|(i, _)| {
+        let near = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '\u{80}'..='\u{24F}'));
+        near(i.checked_sub(1)) && near(Some(i + 1)) || near(i.checked_sub(1)) && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
+    });
+    if in_words {
+        return Encoding::Utf8;
+    }
+    let (sjis, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+    let kana = sjis.chars().filter(|c| japanese(*c)).count();
+    if !bad && kana >= latin {
+        Encoding::ShiftJis
+    } else {
+        Encoding::Utf8
     }
 }
 
@@ -255,6 +289,16 @@ pub fn escaped(bytes: &[u8], encoding: Encoding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_width_kana_that_look_like_utf8_are_cp932() {
+        // ﾃｽﾄｱ in CP932 is C3 BD C4 B1, valid UTF-8 for "ýı".
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("incident_id,carrier\nA1,ﾃｽﾄｱ\n");
+        assert_eq!(sniff_reader(&sjis[..]).unwrap(), Encoding::ShiftJis);
+        // Real Latin text in UTF-8 stays UTF-8.
+        assert_eq!(sniff_reader("incident_id,carrier\nA1,Café Télécom\n".as_bytes()).unwrap(), Encoding::Utf8);
+        assert_eq!(sniff_reader("incident_id,carrier\nA1,テスト\n".as_bytes()).unwrap(), Encoding::Utf8);
+    }
 
     #[test]
     fn sniffs_the_whole_file() {

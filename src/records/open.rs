@@ -68,6 +68,42 @@ pub fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Open
     open_csv(name, encoding, &source, opts)
 }
 
+/// A reader without a leading UTF-8 BOM.
+struct SkipBom {
+    inner: Box<dyn Read + Send>,
+    checked: bool,
+}
+
+impl Read for SkipBom {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                match self.inner.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            if n == 3 && head == *b"\xEF\xBB\xBF" {
+                return self.read(buf);
+            }
+            // Not a BOM: give back what was read, then carry on.
+            let k = n.min(buf.len());
+            buf[..k].copy_from_slice(&head[..k]);
+            if k < n {
+                // A buffer under 3 bytes: keep the rest for the next read.
+                let rest = head[k..n].to_vec();
+                let inner = std::mem::replace(&mut self.inner, Box::new(std::io::empty()));
+                self.inner = Box::new(std::io::Cursor::new(rest).chain(inner));
+            }
+            return Ok(k);
+        }
+        self.inner.read(buf)
+    }
+}
+
 struct SharedBytes(Arc<Vec<u8>>);
 impl AsRef<[u8]> for SharedBytes {
     fn as_ref(&self) -> &[u8] {
@@ -119,7 +155,11 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
             hasher: Some(sha2::Sha256::default()),
             digest: digest.clone(),
         });
-        let mut parser = Parser::new(tap, *separator);
+        // A BOM is the encoding's mark, not the first cell's text: dropped
+        // before a quote can be judged (`\u{feff}"equipment"`). The digest
+        // above still covers it.
+        let input: Box<dyn Read + Send> = Box::new(SkipBom { inner: tap, checked: false });
+        let mut parser = Parser::new(input, *separator);
         // The first rows, raw and decoded, to find the header in.
         let mut raw = Vec::new();
         let mut rows = Vec::new();

@@ -34,6 +34,8 @@ struct Partial {
     rejected: Vec<Rejected>,
     hashes: Hashes,
     fatal: bool,
+    /// Warnings by line: records read right that may hide another.
+    warnings: Vec<(u64, String)>,
 }
 
 /// What every record of one file is checked with.
@@ -52,9 +54,20 @@ impl FileCheck<'_> {
         match self.checker.check(rec, problems, detail) {
             Some(row) => {
                 part.hashes.push(id_key_hash(row.incident_id));
+                if rec.end_line > rec.line && part.warnings.len() < ERRORS_PER_FILE {
+                    if let Some(w) = self.hidden_record(rec) {
+                        part.warnings.push((rec.line, w));
+                    }
+                }
                 sink(&row);
             }
             None => {
+                // Its id counts for duplicates too: a copy of it later is
+                // reported in this run, not after the first is fixed.
+                let id_at = self.checker.layout.at[super::header::col::ID];
+                if let Some(id) = rec.get(id_at).map(str::trim).filter(|id| !id.is_empty()) {
+                    part.hashes.push(id_key_hash(id));
+                }
                 part.rejected_rows += 1;
                 part.problems += problems.len() as u64;
                 if self.keep_rejected {
@@ -67,6 +80,33 @@ impl FileCheck<'_> {
                 part.errors.extend(problems.drain(..).take(room).map(|p| self.error(rec.line, p.column, p.value, p.message, false)));
             }
         }
+    }
+
+    /// A quoted value that holds a line break, and a line in it that reads
+    /// as the start of another record (the columns up to it, with a date in
+    /// the start's column): legal CSV, but most likely a stray pair of
+    /// quotes that joined two rows. A warning naming the lines.
+    fn hidden_record(&self, rec: &Record) -> Option<String> {
+        let layout = self.checker.layout;
+        let d = char::from(layout.delimiter?);
+        let started = layout.at[super::header::col::STARTED];
+        for (k, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
+            for l in v.split(['\n', '\r']).skip(1) {
+                let pieces: Vec<&str> = l.split(d).collect();
+                if k >= started && pieces.len() > started && pieces.len() >= k && crate::calendar::Minute::parse(pieces[started]).is_some() {
+                    return Some(crate::say!(
+                        "{f}:{a}: the quoted value of column {c} runs from line {a} to line {b} and holds a line that reads as another record ({l:?}): check for a stray pair of quotes; the row was read as one record",
+                        "{f}:{a}: 列 {c} の引用符内の値が{a}行目から{b}行目まで続き、別の1件の始まりに見える行（{l:?}）を含みます。余分な引用符の組がないか確かめてください（1件として読みました）",
+                        f = self.name,
+                        a = rec.line,
+                        b = rec.end_line,
+                        c = layout.header.get(k).cloned().unwrap_or_default(),
+                        l = l.chars().take(60).collect::<String>()
+                    ));
+                }
+            }
+        }
+        None
     }
 
     fn error(&self, line: u64, column: String, value: String, message: String, fatal: bool) -> RowError {
@@ -155,7 +195,9 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         ..Default::default()
     };
     let (mut errors, mut rejected, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut warnings = Vec::new();
     for part in parts {
+        warnings.extend(part.warnings);
         file.rows += part.rows;
         file.rejected += part.rejected_rows;
         file.problems += part.problems;
@@ -172,6 +214,8 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     report.errors.extend(errors);
     report.rejected.extend(rejected);
     report.notes.extend(notes);
+    warnings.sort();
+    report.notes.extend(warnings.into_iter().take(ERRORS_PER_FILE).map(|(_, w)| w));
     file.sha256 = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
     report.files.push(file);
     Ok(())

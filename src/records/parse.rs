@@ -53,7 +53,7 @@ impl ByteRecord {
     /// Every field empty or blank: spacing (a blank line, `,,,,` as Excel
     /// writes below a table), not a record.
     pub fn is_blank(&self) -> bool {
-        self.extra_fields == 0 && self.quoting.is_none() && self.bytes.iter().all(|b| b.is_ascii_whitespace())
+        self.extra_fields == 0 && self.quoting.is_none() && blank_bytes(&self.bytes)
     }
 
     fn clear(&mut self) {
@@ -359,6 +359,21 @@ impl<R: Read> Parser<'_, R> {
             }
         }
     }
+}
+
+/// Spacing only: ASCII white space and the ideographic space U+3000 (in
+/// UTF-8 `E3 80 80`, in CP932 `81 40`), which office files use to pad.
+fn blank_bytes(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_whitespace() => i += 1,
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x80]) => i += 3,
+            0x81 if b.get(i + 1) == Some(&0x40) => i += 2,
+            _ => return false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]

@@ -55,7 +55,8 @@ impl Block {
 /// UTF-8 without U+FFFD (which the full check reports as bytes that did
 /// not decode).
 fn clean_utf8(records: &[u8]) -> bool {
-    simdutf8::basic::from_utf8(records).is_ok() && memchr::memmem::find(records, "\u{FFFD}".as_bytes()).is_none()
+    // A NUL byte (never a value's text) goes to the full check too.
+    simdutf8::basic::from_utf8(records).is_ok() && memchr::memmem::find(records, "\u{FFFD}".as_bytes()).is_none() && memchr::memchr(0, records).is_none()
 }
 
 /// What the reading thread has next.

@@ -26,13 +26,14 @@ pub fn count(v: &str) -> Result<u64, String> {
         return Ok(n);
     }
     let t = nfkc(v);
+    // The unit first: 契約 holds 約 but is no 約.
+    let t = COUNT_UNITS.iter().find_map(|u| t.strip_suffix(u)).unwrap_or(&t).trim();
     if APPROXIMATE.iter().any(|w| t.contains(w)) {
         return Err(crate::say!(
             "an approximate count (約, 以上, …): write the number the carrier reported, e.g. 30000",
             "概数（約、以上 など）です。事業者が報告した数（例: 30000）を書いてください"
         ));
     }
-    let t = COUNT_UNITS.iter().find_map(|u| t.strip_suffix(u)).unwrap_or(&t).trim();
     kanji_scaled(t)
 }
 
@@ -259,6 +260,10 @@ mod tests {
         assert_eq!(count("35万1266通"), Ok(351_266));
         assert_eq!(count("3万"), Ok(30_000));
         assert!(count("約3万").unwrap_err().contains("approximate"));
+        // Issue 24: the documented unit 契約 is a unit, not 約.
+        assert_eq!(count("3000契約"), Ok(3000));
+        assert_eq!(count("3,000 契約"), Ok(3000));
+        assert!(count("約3000契約").unwrap_err().contains("approximate"));
         assert!(count("-5").unwrap_err().contains("negative"));
         assert!(count("+200").unwrap_err().contains("sign"));
         assert!(count("12.5").is_err());

@@ -175,13 +175,16 @@ pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<
         let score = if value.starts_with(c) || (value.len() >= 3 && c.contains(value.as_str())) {
             0
         } else {
-            let limit = (c.len() / 3).max(2);
+            // By characters: a Japanese label of four is no typo of another
+            // four (`光回線` is not `国際電話`); ASCII codes allow two edits.
+            let n = c.chars().count();
+            let limit = if c.is_ascii() { (n / 3).max(2) } else { (n / 4).max(1) };
             // Lengths further apart than the limit cannot be within it.
             if value.chars().count().abs_diff(c.chars().count()) > limit {
                 continue;
             }
             let d = edit_distance(&value, c);
-            if d > limit {
+            if d > limit || 2 * d >= n.max(value.chars().count()) {
                 continue;
             }
             d

@@ -598,3 +598,93 @@ fn the_product_binary_has_no_fault_injection() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.join("figures.csv").is_file());
 }
+
+/// Issue 24, second round: what a differential test and a newcomer found.
+mod second_round {
+    use super::*;
+    use crate::common::stdout;
+
+    const H: &str = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment";
+
+    fn validate(name: &str, bytes: &[u8]) -> (bool, String) {
+        let dir = tmp(&format!("round2-{name}"));
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_jiko")).args(["validate"]).arg(&p).output().unwrap();
+        (o.status.success(), stderr(&o))
+    }
+
+    #[test]
+    fn a_bom_before_a_quoted_first_header_cell_is_the_encodings_mark() {
+        let text = "\u{feff}\"equipment\",incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\nbase_station,A1,X社,simple,2020-05-01 10:00,130,40000,ftth,natural_failure\n";
+        let (ok, err) = validate("bom.csv", text.as_bytes());
+        assert!(ok, "{err}");
+        assert!(!err.contains("ignores"), "equipment is recognised: {err}");
+    }
+
+    #[test]
+    fn a_row_of_ideographic_spaces_is_spacing() {
+        let blank = vec!["\u{3000}"; 9].join(",");
+        let text = format!("{H}\nA1,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\n{blank}\n\u{3000}\n");
+        let (ok, err) = validate("ideographic.csv", text.as_bytes());
+        assert!(ok && err.contains("1 rows, 1 valid"), "{err}");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        let (ok, err) = validate("ideographic-cp932.csv", &sjis);
+        assert!(ok && err.contains("1 rows, 1 valid"), "{err}");
+    }
+
+    #[test]
+    fn half_width_kana_in_cp932_are_read_as_kana() {
+        let dir = tmp("round2-kana");
+        let p = dir.join("kana.csv");
+        let text = format!("{H}\nA1,ﾃｽﾄｱ,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        std::fs::write(&p, &sjis).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_jiko")).args(["classify", "--input"]).arg(&p).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains(",ﾃｽﾄｱ,") && !stdout(&o).contains("ý"), "ﾃｽﾄｱ, not ýı: {}", stdout(&o));
+    }
+
+    #[test]
+    fn a_stray_pair_of_quotes_across_two_rows_is_warned_at_its_line() {
+        let text = format!(
+            "{H},region,summary\nS1,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,,\"関東,概要1\nS2,Y社,detailed,2020-05-02 10:00,130,100,ftth,natural_failure,,関西\",概要2\n"
+        );
+        let (ok, err) = validate("pair.csv", text.as_bytes());
+        assert!(ok, "legal CSV stays readable: {err}");
+        assert!(err.contains("pair.csv:2: the quoted value of column region runs from line 2 to line 3") && err.contains("S2,Y社"), "{err}");
+    }
+
+    #[test]
+    fn classify_input_takes_skip_invalid_as_its_hint_says() {
+        let dir = tmp("round2-classify");
+        let p = dir.join("mixed.csv");
+        std::fs::write(&p, format!("{H}\nA1,X社,detailed,2020-05-01 10:00,130,100,ftth,natural_failure,\nA2,X社,detailed,2020-05-01 10:00,130,100,ftth,nope,\n")).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_jiko")).args(["classify", "--input"]).arg(&p).output().unwrap();
+        assert!(!o.status.success() && stderr(&o).contains("--skip-invalid"), "{}", stderr(&o));
+        let o = Command::new(env!("CARGO_BIN_EXE_jiko")).args(["classify", "--skip-invalid", "--input"]).arg(&p).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 2, "the header and A1: {}", stdout(&o));
+        assert!(stderr(&o).contains("A2") || stderr(&o).contains("mixed.csv:3"), "the invalid row is named: {}", stderr(&o));
+    }
+
+    #[test]
+    fn explain_after_input_files_takes_the_figure() {
+        let dir = tmp("round2-explain");
+        let p = dir.join("f.csv");
+        std::fs::copy(crate::common::root().join("data/incidents/fy2020.csv"), &p).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_jiko")).args(["explain", "--year", "2020", "--input"]).arg(&p).arg("summary,major,accidents").output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).starts_with("summary,major,accidents = 4"), "{}", stdout(&o));
+    }
+
+    #[test]
+    fn did_you_mean_is_offered_only_when_near_and_aliases_read_japanese() {
+        let text = format!("{H}\nA1,X社,detailed,2020-05-01 10:00,130,100,光回線,natural_failure,\nA2,X社,detailed,2020-05-01 10:00,130,100,光電線,natural_failure,\n");
+        let (_, err) = validate("near.csv", text.as_bytes());
+        assert!(!err.contains(":2:"), "光回線 is ftth: {err}");
+        assert!(err.contains(":3: column services: \"光電線\": unknown code") && !err.contains("did you mean `international_phone`"), "{err}");
+        assert_eq!(jiko::taxonomy::nearest("光回線", ["国際電話", "ftth"].into_iter()), None);
+        assert_eq!(jiko::taxonomy::nearest("ftth_acces", ["ftth", "dsl"].into_iter()), Some("ftth"));
+    }
+}
