@@ -327,6 +327,7 @@ impl LineSpool {
 impl Drop for LineSpool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        crate::output::cleanup::unregister(&self.path);
     }
 }
 

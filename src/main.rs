@@ -46,6 +46,8 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Interrupted (Ctrl-C, SIGTERM): the run's temporary files go at once.
+    jiko::output::cleanup::install();
     let cli = Cli::parse();
     jiko::lang::set(cli.lang);
     // The rules are read before any command, so a bad rules file stops the

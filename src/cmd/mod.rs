@@ -179,6 +179,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
         None => CarrierMap::default(),
     };
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
+    crate::output::spool_beside(&out);
     let (files, agg) = args.sources.aggregate(period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {

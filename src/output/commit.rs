@@ -98,8 +98,12 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
     })();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&stage);
+        super::cleanup::unregister(&stage);
         return Err(e.context(crate::say!("nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
     }
+    // From the swap on, the stage is the result (or holds the old one):
+    // an interruption leaves it to the next run, not to the cleanup.
+    super::cleanup::unregister(&stage);
     swap(&stage, out, existing.present)?;
     fault::point();
     // The stage now holds the old folder.
@@ -241,7 +245,10 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
             b.mode(0o755);
         }
         match b.create(&stage) {
-            Ok(()) => return Ok(stage),
+            Ok(()) => {
+                super::cleanup::register(&stage);
+                return Ok(stage);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &stage.display())),
         }

@@ -5,6 +5,7 @@
 //! `sinks` make text safe for where it goes: CSV cells that a spreadsheet
 //! would run as formulas, Markdown that would become markup.
 
+pub mod cleanup;
 mod commit;
 pub mod fault;
 mod manifest;
@@ -33,6 +34,7 @@ pub struct Spooled {
 impl Drop for Spooled {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        cleanup::unregister(&self.path);
     }
 }
 
@@ -45,17 +47,39 @@ impl Content {
     }
 }
 
+/// Where spool files go: beside the output's staging folder when the
+/// command writes one (on the same disk, not in a shared /tmp), else the
+/// system's temporary folder.
+static SPOOL_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Spool beside `out`, in its parent folder, where the staging folder will
+/// be. A parent that does not exist yet is not made for it (a failed run
+/// creates nothing): the system's temporary folder is used then.
+pub fn spool_beside(out: &Path) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if parent.is_dir() {
+        let _ = SPOOL_DIR.set(parent);
+    }
+}
+
 /// A new temporary file of this process, created exclusively (no planted
-/// link is followed), for spooled outputs.
+/// link is followed), for spooled outputs; removed if the run is
+/// interrupted (`cleanup`).
 pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
     use anyhow::Context;
-    let dir = std::env::temp_dir();
+    let dir = SPOOL_DIR.get().cloned().unwrap_or_else(std::env::temp_dir);
     static CLEANED: std::sync::Once = std::sync::Once::new();
     CLEANED.call_once(|| remove_stale_temp_files(&dir));
     for n in 0..16 {
-        let path = dir.join(format!("jiko-{what}-{}-{n}-{}", std::process::id(), commit::random_suffix()));
+        let path = dir.join(format!(".jiko-{what}-{}-{n}-{}", std::process::id(), commit::random_suffix()));
         match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
-            Ok(f) => return Ok((path, f)),
+            Ok(f) => {
+                cleanup::register(&path);
+                return Ok((path, f));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &path.display())),
         }
@@ -72,7 +96,7 @@ fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix("jiko-") else { continue };
+        let Some(rest) = name.strip_prefix(".jiko-").or_else(|| name.strip_prefix("jiko-")) else { continue };
         let parts: Vec<&str> = rest.rsplitn(4, '-').collect();
         let [_, _, pid, _] = parts.as_slice() else { continue };
         let Ok(pid) = pid.parse::<u32>() else { continue };

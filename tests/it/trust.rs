@@ -571,7 +571,10 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
         }
         c.output().unwrap()
     };
-    let temp = || std::fs::read_dir(&tmpdir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with("jiko-")).count();
+    // Spools live beside the output's staging folder (here `dir`), not in
+    // the shared temporary folder.
+    let temp = || std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(".jiko-")).count();
+    let shared = || std::fs::read_dir(&tmpdir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("jiko-")).count();
     // Killed before the commit swaps (the spool may be left behind).
     let killed = run(Some("1"));
     assert!(!killed.status.success());
@@ -579,6 +582,53 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
     let ok = run(None);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(temp(), 0, "no temporary file of either run is left");
+    assert_eq!(shared(), 0, "nothing in the shared temporary folder");
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM during a large run removes its spool and
+/// staging at once, and the run ends as the signal would (128 + signal).
+#[test]
+fn an_interrupted_run_removes_its_temporary_files_at_once() {
+    let dir = crate::common::tmp("interrupted");
+    let input = dir.join("big.csv");
+    let shipped = std::fs::read_to_string(crate::common::root().join("data/incidents/fy2020.csv")).unwrap();
+    let (header, body) = shipped.split_once('\n').unwrap();
+    let mut big = String::with_capacity(shipped.len() * 30);
+    big.push_str(header);
+    big.push('\n');
+    for copy in 0..30 {
+        for line in body.lines() {
+            big.push_str(&format!("C{copy}-{line}\n"));
+        }
+    }
+    std::fs::write(&input, big).unwrap();
+    for (sig, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let out = dir.join("out");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jiko"))
+            .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let spools = || std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(".jiko-")).count();
+        let start = std::time::Instant::now();
+        while spools() == 0 && start.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert!(spools() > 0, "the run spools its list beside the output");
+        unsafe {
+            libc::kill(child.id() as i32, sig);
+        }
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(code), "ended by the signal: {}", stderr(&o));
+        assert!(stderr(&o).contains("interrupted") || stderr(&o).contains("中断"), "{}", stderr(&o));
+        assert_eq!(spools(), 0, "no spool left after the signal");
+        let stages = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(jiko::output::STAGE_MARK)).count();
+        assert_eq!(stages, 0, "no staging folder left");
+        assert!(!out.join("figures.csv").exists(), "nothing was written");
+    }
 }
 
 /// The product binary carries no fault injector: the variables that make
