@@ -409,6 +409,7 @@ caption{font-weight:bold;text-align:left;padding:4px 0}
 figure{margin:0.8em 0}img.chart{width:100%;height:auto;display:block}
 @media (max-width:700px){figure{overflow-x:auto}img.chart{width:auto;max-width:none}table.sheet th{width:5.5em}}
 ul.bullets li{margin:0.3em 0}
+p,li,h1,h2,h3,caption{overflow-wrap:anywhere}
 .notes p,footer p{font-size:0.85em;color:#444;margin:0.3em 0}
 footer{border-top:1px solid #999;margin-top:2em;padding-top:0.5em}
 @page{size:A4;margin:15mm}

@@ -158,6 +158,10 @@ document.getElementById('phone').onload = function () {
   var pw = this.contentDocument.documentElement.clientWidth;
   var ps = Array.prototype.slice.call(this.contentDocument.querySelectorAll('table.sheet'));
   phone += ' phone-sheets=' + ps.filter(function (t) { return t.getBoundingClientRect().right <= pw; }).length + '/' + ps.length;
+  // The page itself is no wider than the phone (a long word, a digest, a
+  // path wraps): only the charts' and tables' own boxes scroll.
+  var de = this.contentDocument.documentElement;
+  phone += ' phone-page=' + (de.scrollWidth <= de.clientWidth);
 };
 document.getElementById('r').onload = function () {
   var d = this.contentDocument, w = this.contentWindow;
@@ -204,7 +208,7 @@ document.getElementById('r').onload = function () {
     };
     let o = Command::new(chromium).args(base(&["--dump-dom"])).arg(format!("file://{}", probe.display())).output().unwrap();
     let dom = String::from_utf8_lossy(&o.stdout);
-    assert!(dom.contains("<title>images=10 shown=10 matrix=true fits=true sheets=4/4 font=true requests=0 phone=10/10 phone-sheets=4/4</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
+    assert!(dom.contains("<title>images=10 shown=10 matrix=true fits=true sheets=4/4 font=true requests=0 phone=10/10 phone-sheets=4/4 phone-page=true</title>"), "{}", dom.lines().take(3).collect::<Vec<_>>().join("\n"));
 
     let shot = out.join("report.png");
     let o = Command::new(chromium)
