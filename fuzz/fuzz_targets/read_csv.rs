@@ -9,6 +9,13 @@
 use jiko::records::{read_csv_bytes_in_parallel, ReadOptions, ReadReport, Row};
 use libfuzzer_sys::fuzz_target;
 
+// The differential test's generator and oracle (issue 24): the input's
+// first eight bytes seed a valid file, written by the csv crate, that must
+// read back record by record, and a damaged copy of it that must lose no
+// record in silence.
+#[path = "../../tests/it/diffgen.rs"]
+mod diffgen;
+
 /// Valid rows (sorted: workers meet them in no set order) and the report.
 fn read(data: &[u8], opts: &ReadOptions, workers: usize) -> Option<(Vec<String>, ReadReport)> {
     let rows = std::sync::Mutex::new(Vec::new());
@@ -25,6 +32,10 @@ fn errors(r: &ReadReport) -> Vec<String> {
 }
 
 fuzz_target!(|data: &[u8]| {
+    if let Some(seed) = data.get(..8) {
+        let seed = u64::from_le_bytes(seed.try_into().expect("eight bytes"));
+        diffgen::run(seed, 1);
+    }
     let Some((&first, _)) = data.split_first() else { return };
     let opts = ReadOptions { keep_rejected: true, ..Default::default() };
     let Some((rows, report)) = read(data, &opts, 1) else { return };

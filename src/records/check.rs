@@ -78,8 +78,15 @@ impl<'a> Checker<'a> {
             // A line inside a quoted value with a whole record's separators
             // is a record swallowed by a stray quote.
             let d = char::from(d);
+            // …and that reads as one: its start column holds a date (a note
+            // with many commas is no record).
+            let started = self.layout.at[super::header::col::STARTED];
+            let reads_as_record = |l: &str| {
+                let pieces: Vec<&str> = l.split(d).collect();
+                pieces.len() >= header.len() && pieces.get(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some())
+            };
             for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
-                if v.split(['\n', '\r']).skip(1).any(|l| l.matches(d).count() + 1 >= header.len()) {
+                if v.split(['\n', '\r']).skip(1).any(reads_as_record) {
                     self.fail(
                         problems,
                         &name(i),

@@ -68,6 +68,31 @@ pub fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Open
     open_csv(name, encoding, &source, opts)
 }
 
+/// A header cell that holds a line break and, after it, a line that reads
+/// as a record (a date in the start's column): a stray quote in the header
+/// took records into it. Refused, as no record can be trusted after it.
+fn swallowed_by_header(name: &str, line: u64, header: &[String], layout: &header::Layout, delimiter: u8) -> Result<()> {
+    if !layout.has(header::col::STARTED) {
+        return Ok(());
+    }
+    let started = layout.at[header::col::STARTED];
+    let d = char::from(delimiter);
+    for cell in header.iter().filter(|c| c.contains(['\n', '\r'])) {
+        // A header cell may break its line (`影響利用者数⏎（人）`), but no
+        // line of it holds the separator: that is a row taken in.
+        let inner = cell.split(['\n', '\r']).skip(1).find(|l| l.contains(d) || l.split(d).nth(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some()));
+        if let Some(l) = inner {
+            bail!(crate::say!(
+                "{at}: a header cell holds a line break and then a line that reads as a record ({l:?}): a quote in the header is probably stray; no record after it can be read right",
+                "{at}: 見出しのセルに改行と、1件の記録に見える行（{l:?}）があります。見出しに余分な引用符があると思われます（以降の記録を正しく読めません）",
+                at = place(name, None, line),
+                l = l.chars().take(60).collect::<String>()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A reader without a leading UTF-8 BOM.
 struct SkipBom {
     inner: Box<dyn Read + Send>,
@@ -197,6 +222,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
         let header = cells(&rows[at]);
         let mut layout = header::map_header(&place(name, None, rows[at].line), &header)?;
         layout.delimiter = Some(*separator);
+        swallowed_by_header(name, rows[at].line, &header, &layout, *separator)?;
         let mut notes: Vec<String> = title_note(name, None, &rows[..at]).into_iter().collect();
         if i > 0 {
             notes.push(crate::say!(

@@ -90,6 +90,22 @@ impl FileCheck<'_> {
         let layout = self.checker.layout;
         let d = char::from(layout.delimiter?);
         let started = layout.at[super::header::col::STARTED];
+        // Columns of one line: a break in them is legal CSV but no value.
+        use super::header::col;
+        let one_line = [col::ID, col::CARRIER, col::FORM, col::STARTED, col::DURATION, col::USERS, col::CAUSE, col::EQUIPMENT, col::ACCIDENT, col::ENDED];
+        for c in one_line.iter().filter(|c| layout.has(**c)) {
+            let k = layout.at[*c];
+            if rec.get(k).is_some_and(|v| v.contains(['\n', '\r'])) {
+                return Some(crate::say!(
+                    "{f}:{a}: column {c} holds a line break (the quoted value runs from line {a} to line {b}): legal CSV, but most likely a stray quote that joined rows; the row was read as one record",
+                    "{f}:{a}: 列 {c} に改行があります（引用符内の値が{a}行目から{b}行目まで続きます）。余分な引用符で行がつながった可能性があります（1件として読みました）",
+                    f = self.name,
+                    a = rec.line,
+                    b = rec.end_line,
+                    c = layout.header.get(k).cloned().unwrap_or_default()
+                ));
+            }
+        }
         for (k, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
             for l in v.split(['\n', '\r']).skip(1) {
                 let pieces: Vec<&str> = l.split(d).collect();

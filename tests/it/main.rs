@@ -6,6 +6,8 @@ mod charts;
 mod classify;
 mod cli;
 mod details;
+mod differential;
+mod diffgen;
 mod draft;
 mod input;
 mod notices;
