@@ -119,6 +119,9 @@ pub fn run(args: Args) -> Result<bool> {
 /// reports outside the duty included).
 fn classify_files(args: &Args) -> Result<bool> {
     let files = input_files(&args.input)?;
+    if let Some(out) = &args.out {
+        crate::output::spool_beside(out);
+    }
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     // Lines go to disk as they are judged (memory stays flat), and out
     // only when every record was valid.

@@ -52,17 +52,24 @@ impl Content {
 /// system's temporary folder.
 static SPOOL_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
-/// Spool beside `out`, in its parent folder, where the staging folder will
-/// be. A parent that does not exist yet is not made for it (a failed run
-/// creates nothing): the system's temporary folder is used then.
+/// Spool beside `out`: in its parent folder, where the staging folder will
+/// be, or the nearest folder above it that exists (a failed run creates no
+/// folder for its spool); never the shared temporary folder.
 pub fn spool_beside(out: &Path) {
-    let parent = match out.parent() {
+    let mut dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if parent.is_dir() {
-        let _ = SPOOL_DIR.set(parent);
+    while !dir.is_dir() {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => dir = p.to_path_buf(),
+            _ => {
+                dir = PathBuf::from(".");
+                break;
+            }
+        }
     }
+    let _ = SPOOL_DIR.set(dir);
 }
 
 /// A new temporary file of this process, created exclusively (no planted
