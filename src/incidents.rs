@@ -255,8 +255,53 @@ impl IncidentLine {
                     }
             }
             t if t.starts_with("equipment_") => detailed && eq_code.is_some_and(|(code, _)| code == row),
+            // A file's counted rows are the year's reports read from it.
+            "rows" => column == "counted" && (row == "total" || row == self.file),
             _ => false,
         }
+    }
+}
+
+/// What a figure of a family counts: reports, a report's services in the
+/// group (a report with several counts once per service), or distinct
+/// carriers. Beside `behind`: a family's filter and its measure are read
+/// in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Reports,
+    ServiceCounts,
+    Carriers,
+    /// Rows of a file that were not counted (other years, outside the
+    /// duty, rejected) or all it holds: the reading's own account.
+    FileRows,
+}
+
+impl Measure {
+    pub fn of(table: &str, column: &str) -> Measure {
+        match (table, column) {
+            (t, "count") if t == "service" || t.starts_with("service_") => Measure::ServiceCounts,
+            (_, "carriers") => Measure::Carriers,
+            ("rows", c) if c != "counted" => Measure::FileRows,
+            _ => Measure::Reports,
+        }
+    }
+}
+
+impl IncidentLine {
+    /// How many times this report counts in a service figure: its services
+    /// in the row's group (or sub-group), or all of them for `total`.
+    pub fn service_weight(&self, table: &str, row: &str) -> u64 {
+        SERVICES
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                self.services & (1 << i) != 0
+                    && match table {
+                        "service" => row == "total" || s.group == row,
+                        t => t.strip_prefix("service_").is_some_and(|g| s.group == g && s.sub == row),
+                    }
+            })
+            .count() as u64
     }
 }
 

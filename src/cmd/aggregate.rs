@@ -82,10 +82,13 @@ pub fn run(args: Args) -> Result<bool> {
     match published {
         Some(published) => {
             let result = figures::compare(&figs, &published);
-            for m in &result.mismatches {
+            // The inputs are read once for all mismatches, however many.
+            let keys: Vec<&str> = result.mismatches.iter().map(|m| m.key.as_str()).collect();
+            let read = args.input.sources.read.options(None);
+            let behind = if keys.is_empty() { Vec::new() } else { crate::cmd::explain::ids_behind(&l.files, &read, &l.agg, l.year, &keys, 10)? };
+            for (m, ids) in result.mismatches.iter().zip(behind) {
                 println!("{m}");
-                let read = args.input.sources.read.options(None);
-                if let Some(ids) = crate::cmd::explain::ids_behind(&l.files, &read, &l.agg, l.year, &m.key, 10)? {
+                if let Some(ids) = ids {
                     println!("{}", crate::say!("  reports behind the computed value: {ids}", "  計算値の元の報告: {ids}", ids = ids));
                 }
             }

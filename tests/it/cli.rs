@@ -162,3 +162,43 @@ fn a_year_the_inputs_do_not_hold_is_an_error_not_an_empty_report() {
     assert!(err.contains("no report of 令和3年度 (2021); they hold 令和元年度 (2019), 令和2年度 (2020)"), "{err}");
     assert!(!out.join("o").exists());
 }
+
+/// Issue 22: explain accounts for every count figure of FY2020. The
+/// year's reports are read once; for each figure the reports behind it
+/// (the family's filter) add up, by the family's measure (reports, service
+/// counts, carriers, the file's rows), to the figure in figures.csv.
+#[test]
+fn explain_accounts_for_every_count_figure_of_fy2020() {
+    use jiko::cmd::explain::account;
+    use jiko::incidents::IncidentLine;
+    let files = jiko::records::builtin::files();
+    let opts = jiko::records::ReadOptions::default();
+    let agg = jiko::aggregate::aggregate(&files, 2020, &opts).unwrap();
+    let names: Vec<String> = files.iter().map(|p| jiko::records::display(p)).collect();
+    let numbers: std::collections::HashMap<String, usize> = agg.accidents(2020).iter().map(|a| (a.accident_id.clone(), a.number)).collect();
+    let mut lines: Vec<(IncidentLine, Option<usize>)> = Vec::new();
+    jiko::records::read_files(&files, &opts, |r| {
+        if r.started_at.fiscal_year() == 2020 && jiko::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
+            let l = IncidentLine::from_row(r, &names[r.file]);
+            let no = l.major().then(|| numbers.get(&l.accident_id).copied()).flatten();
+            lines.push((l, no));
+        }
+    })
+    .unwrap();
+    let published = crate::common::figures_csv(&crate::common::root().join("output/fy2020"));
+    let mut checked = 0;
+    for (key, value) in &published {
+        let [table, row, column]: [&str; 3] = key.splitn(3, ',').collect::<Vec<_>>().try_into().unwrap();
+        // Counts only: shares, deltas, the previous year, and the sheets'
+        // texts and per-accident values (a duration, a class) are no count.
+        let Ok(value) = value.parse::<u64>() else { continue };
+        if ["share", "delta", "prev"].iter().any(|w| column.contains(w)) || ["major", "major_trend", "matrix_major", "matrix_share"].contains(&table) || table.ends_with("share") {
+            continue;
+        }
+        let behind: Vec<IncidentLine> = lines.iter().filter(|(l, no)| l.behind(table, row, column, *no)).map(|(l, _)| l.clone()).collect();
+        let (measure, n) = account(&agg, &behind, [table, row, column], None).unwrap();
+        assert_eq!(n, value, "{key}: explain makes {n} ({measure:?}) of {} reports", behind.len());
+        checked += 1;
+    }
+    assert!(checked >= 120, "{checked} count figures checked");
+}

@@ -604,7 +604,7 @@ fn an_interrupted_run_removes_its_temporary_files_at_once() {
     std::fs::write(&input, big).unwrap();
     for (sig, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
         let out = dir.join("out");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jiko"))
+        let child = Command::new(env!("CARGO_BIN_EXE_jiko"))
             .args(["aggregate", "--year", "2020", "--no-charts", "--input"])
             .arg(&input)
             .arg("--out")
