@@ -11,7 +11,7 @@ use crate::figures::{self, Figures};
 use crate::output::{CommitMode, CsvOut, Outputs};
 use crate::{charts, render, report, rules, sentences, taxonomy, wareki};
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
@@ -37,9 +37,51 @@ pub struct Args {
     /// large inputs it is as large as the input, spooled to disk).
     #[arg(long)]
     pub no_incidents: bool,
+    /// Several fiscal years, `FROM-TO` (2019-2020, R1-R2): each year's
+    /// folder under --out (default ./output) as fyYYYY, and
+    /// figures_by_year.csv (fiscal_year,table,row,column,value) beside them.
+    #[arg(long, conflicts_with_all = ["year", "check", "through"])]
+    pub years: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<bool> {
+    match args.years.clone() {
+        Some(range) => run_years(args, &range),
+        None => run_year(args),
+    }
+}
+
+/// Each year of a range in turn (the inputs are read once a year), then
+/// the figures of all of them in one long file.
+fn run_years(args: Args, range: &str) -> Result<bool> {
+    let (a, b) = range.split_once('-').ok_or_else(|| anyhow::anyhow!(crate::say!("--years {r}: give FROM-TO, e.g. 2019-2020", "--years {r}: FROM-TO の形で指定してください（例: 2019-2020）", r = range)))?;
+    let (from, to) = (wareki::parse_fiscal_year(a.trim())?, wareki::parse_fiscal_year(b.trim())?);
+    anyhow::ensure!(from <= to, "{}", crate::say!("--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
+    let parent = args.input.out.clone().unwrap_or_else(|| PathBuf::from("output"));
+    let mut long = CsvOut::for_people();
+    long.row(["fiscal_year", "table", "row", "column", "value"]);
+    let mut ok = true;
+    for year in from..=to {
+        let mut one = Args { years: None, ..args.clone() };
+        one.input.year = Some(year.to_string());
+        one.input.out = Some(parent.join(format!("fy{year}")));
+        eprintln!("{}", crate::say!("{label} ({year}):", "{label}（{year}）:", label = wareki::fiscal_year_label(year), year = year));
+        if !run_year(one)? {
+            ok = false;
+            continue;
+        }
+        let figs = super::figures_csv_of(&parent.join(format!("fy{year}")))?;
+        for [t, r, c, v] in figs {
+            long.row([year.to_string().as_str(), &t, &r, &c, &v]);
+        }
+    }
+    let path = parent.join("figures_by_year.csv");
+    crate::output::write_atomic(&path, &long.finish())?;
+    eprintln!("{}", crate::say!("  wrote {p}", "  {p} に書き出しました", p = path.display()));
+    Ok(ok)
+}
+
+fn run_year(args: Args) -> Result<bool> {
     // Everything named on the command line is read before any output.
     let published = match &args.check {
         Some(path) => {
@@ -102,7 +144,7 @@ pub fn run(args: Args) -> Result<bool> {
 /// The details file and its folder (for diagrams): `--details`, or the
 /// built-in one for the shipped records; none otherwise.
 fn details_of(args: &Args) -> Result<Option<(crate::details::Details, Option<PathBuf>)>> {
-    let year = wareki::parse_fiscal_year(&args.input.year)?;
+    let year = super::year_of(&args.input)?;
     match &args.details {
         Some(p) => {
             must_exist(p, "--details")?;

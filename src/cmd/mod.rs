@@ -84,7 +84,7 @@ pub struct Keep {
 pub struct InputArgs {
     /// Fiscal year: 2020, R2, 令和2, 令和2年度, 令和元年, H30.
     #[arg(long)]
-    pub year: String,
+    pub year: Option<String>,
     #[command(flatten)]
     pub sources: Sources,
     /// Output folder. Default: output/fyYYYY under the current folder.
@@ -171,8 +171,26 @@ pub fn must_exist(path: &Path, what: &str) -> Result<()> {
     }
 }
 
+/// The figures a run wrote (its figures.csv), as table, row, column, value.
+pub fn figures_csv_of(dir: &Path) -> Result<Vec<[String; 4]>> {
+    let path = dir.join("figures.csv");
+    let mut r = anyhow::Context::with_context(csv::Reader::from_path(&path), || crate::lang::doing("reading", "読み込み", &path.display()))?;
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec?;
+        out.push([rec[0].to_string(), rec[1].to_string(), rec[2].to_string(), rec[3].to_string()]);
+    }
+    Ok(out)
+}
+
+/// The fiscal year asked for (`--year`).
+pub fn year_of(args: &InputArgs) -> Result<i32> {
+    let y = args.year.as_deref().ok_or_else(|| anyhow::anyhow!(crate::say!("--year is required (or --years FROM-TO with aggregate)", "--year を指定してください（aggregate では --years FROM-TO も可）")))?;
+    wareki::parse_fiscal_year(y)
+}
+
 pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loaded> {
-    let year = wareki::parse_fiscal_year(&args.year)?;
+    let year = year_of(args)?;
     let period = crate::period::Period::parse(year, through)?;
     let map = match &args.carriers {
         Some(p) => CarrierMap::read(p)?,

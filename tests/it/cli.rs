@@ -202,3 +202,26 @@ fn explain_accounts_for_every_count_figure_of_fy2020() {
     }
     assert!(checked >= 120, "{checked} count figures checked");
 }
+
+/// Issue 23: several years in one command: each year's folder as a run of
+/// that year writes it, and figures_by_year.csv holds exactly their
+/// figures with the year in front.
+#[test]
+fn aggregate_years_writes_each_year_and_their_figures_in_one_file() {
+    let out = crate::common::tmp("years");
+    let o = jiko(&["aggregate", "--years", "2019-2020", "--no-charts", "--no-incidents", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let long = std::fs::read_to_string(out.join("figures_by_year.csv")).unwrap();
+    let mut lines = long.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("fiscal_year,table,row,column,value"));
+    let body: Vec<&str> = lines.collect();
+    for year in [2019, 2020] {
+        let one = std::fs::read_to_string(crate::common::root().join(format!("output/fy{year}/figures.csv"))).unwrap();
+        let want: Vec<String> = one.trim_start_matches('\u{feff}').lines().skip(1).map(|l| format!("{year},{l}")).collect();
+        let got: Vec<String> = body.iter().filter(|l| l.starts_with(&format!("{year},"))).map(|l| l.to_string()).collect();
+        assert_eq!(got, want, "FY{year}");
+        assert_eq!(std::fs::read(out.join(format!("fy{year}/figures.csv"))).unwrap(), one.as_bytes(), "fy{year}/figures.csv as one year's run");
+    }
+    let o = jiko(&["aggregate", "--years", "2020-2019"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("first year"), "{}", String::from_utf8_lossy(&o.stderr));
+}
