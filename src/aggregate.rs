@@ -341,7 +341,11 @@ impl Counter {
             });
         }
         if let (Some(spool), true) = (&mut self.spool, fy == self.year) {
-            if let Err(e) = spool.push(&IncidentLine::of(row, &self.files[row.file], dbin, ubin)) {
+            let mut line = IncidentLine::of(row, &self.files[row.file], dbin, ubin);
+            if let (_, Some(name)) = self.map.key(row.carrier) {
+                line.carrier_key = crate::records::normalize::carrier_key(name);
+            }
+            if let Err(e) = spool.push(&line) {
                 self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
             }
         }

@@ -39,6 +39,15 @@ pub const COLUMNS: &[&str] = &[
     "near_miss",
     "near_miss_due",
     "notes",
+    // Issue 23: what the counting groups by, so the list regroups to every
+    // count (docs/figures.md): the carrier as counted (its key: spellings
+    // and --carriers made one), kind, critical facility, wholesale role,
+    // region as written.
+    "carrier_key",
+    "kind",
+    "facility",
+    "wholesale",
+    "region",
 ];
 
 /// One report and its judgement.
@@ -65,6 +74,12 @@ pub struct IncidentLine {
     /// with the count left open.
     pub open: Option<rules::Open>,
     pub near_miss: Option<rules::near_miss::Answer>,
+    /// The carrier's key as counted (`records::normalize::carrier_key` of
+    /// the spelling, or of the name `--carriers` gives it).
+    pub carrier_key: String,
+    pub kind: usize,
+    pub facility: usize,
+    pub region: String,
 }
 
 impl IncidentLine {
@@ -89,6 +104,10 @@ impl IncidentLine {
             wholesale: row.wholesale,
             open: None,
             near_miss: None,
+            carrier_key: crate::records::normalize::carrier_key(row.carrier),
+            kind: row.kind,
+            facility: row.facility,
+            region: row.region.to_string(),
         }
         .with_open_facts(row)
     }
@@ -204,6 +223,11 @@ impl IncidentLine {
             near.map_or(String::new(), |n| n.verdict.code().to_string()),
             day(near.and_then(|n| n.due)),
             notes.join(" / "),
+            self.carrier_key.clone(),
+            taxonomy::KINDS.get(self.kind).map_or(String::new(), |k| k.code.to_string()),
+            taxonomy::FACILITIES.get(self.facility).map_or(String::new(), |f| f.code.to_string()),
+            taxonomy::WHOLESALE.get(self.wholesale).map_or(String::new(), |w| w.code.to_string()),
+            self.region.clone(),
         ]
     }
 
