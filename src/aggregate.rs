@@ -283,6 +283,8 @@ struct Counter {
     spool: Option<crate::incidents::LineSpool>,
     /// The carriers met, by spelling.
     spellings: Spellings,
+    /// A spelling's carrier key as the list prints it, worked out once.
+    list_keys: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
 impl Counter {
@@ -342,9 +344,17 @@ impl Counter {
         }
         if let (Some(spool), true) = (&mut self.spool, fy == self.year) {
             let mut line = IncidentLine::of(row, &self.files[row.file], dbin, ubin);
-            if let (_, Some(name)) = self.map.key(row.carrier) {
-                line.carrier_key = crate::records::normalize::carrier_key(name);
-            }
+            line.carrier_key = match self.list_keys.get(row.carrier) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = match self.map.key(row.carrier) {
+                        (_, Some(name)) => crate::records::normalize::carrier_key(name),
+                        _ => crate::records::normalize::carrier_key(row.carrier),
+                    };
+                    self.list_keys.insert(row.carrier.to_string(), k.clone());
+                    k
+                }
+            };
             if let Err(e) = spool.push(&line) {
                 self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
             }
@@ -501,6 +511,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         map: map.clone(),
         spool: None,
         spellings: Spellings::default(),
+        list_keys: Default::default(),
     };
     let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
     if opts.keep_incidents {

@@ -2,6 +2,7 @@
 //! rules said of it (incidents.csv), and which figures each line is behind
 //! (`jiko explain`, `--check`).
 
+use std::borrow::Cow;
 use crate::rules::{equipment_unknown, info_leak_row};
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
@@ -104,7 +105,8 @@ impl IncidentLine {
             wholesale: row.wholesale,
             open: None,
             near_miss: None,
-            carrier_key: crate::records::normalize::carrier_key(row.carrier),
+            // Filled by the caller: aggregate knows the spelling's key already.
+            carrier_key: String::new(),
             kind: row.kind,
             facility: row.facility,
             region: row.region.to_string(),
@@ -152,7 +154,9 @@ impl IncidentLine {
     /// A row as read, binned as aggregate bins it.
     pub fn from_row(row: &Row, file: &str) -> IncidentLine {
         let (dbin, ubin) = rules::per_row().cell(row.duration_min, row.affected_users, row.kind);
-        IncidentLine::of(row, file, dbin, ubin)
+        let mut l = IncidentLine::of(row, file, dbin, ubin);
+        l.carrier_key = crate::records::normalize::carrier_key(row.carrier);
+        l
     }
 
     pub fn duration_bin(&self) -> &'static str {
@@ -172,7 +176,9 @@ impl IncidentLine {
     }
 
     /// The line's values in `COLUMNS` order.
-    pub fn values(&self) -> Vec<String> {
+    /// The line's values in `COLUMNS` order, borrowed where they can be:
+    /// a list of millions of lines allocates only what it formats.
+    pub fn values(&self) -> Vec<Cow<'_, str>> {
         let j = &self.judgement;
         let day = |d: Option<(i32, u32, u32)>| d.map_or(String::new(), |(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
         let b = rules::book();
@@ -195,39 +201,39 @@ impl IncidentLine {
             notes.push(format!("near miss: {}", open.join("; ")));
         }
         vec![
-            self.incident_id.clone(),
-            j.fiscal_year.to_string(),
-            j.quarter.map_or(String::new(), |q| q.to_string()),
-            j.set.map_or(String::new(), |s| s.id().to_string()),
-            within.code().to_string(),
-            if within != rules::Tri::No { self.form().to_string() } else { String::new() },
-            major_tri.code().to_string(),
-            major.and_then(|m| m.class).map_or(String::new(), |c| c.to_string()),
-            major.map_or(String::new(), |m| reason(m, j.set)),
-            self.duration_bin().to_string(),
-            if self.open.is_some() { String::new() } else { self.users_bin().to_string() },
-            day(routine_due),
-            day(major_due),
-            self.accident_id.clone(),
-            self.carrier.clone(),
-            self.started_at.to_string(),
-            self.duration_min.to_string(),
-            if self.open.is_some() { String::new() } else { self.affected_users.to_string() },
-            self.service_codes().join(";"),
-            CAUSES[self.cause].code.to_string(),
-            self.equipment.map_or(String::new(), |e| EQUIPMENT[e].code.to_string()),
-            self.file.clone(),
-            self.line.to_string(),
-            j.period_label(),
-            if major_tri != rules::Tri::No { b.major_report.form.clone() } else { String::new() },
-            near.map_or(String::new(), |n| n.verdict.code().to_string()),
-            day(near.and_then(|n| n.due)),
-            notes.join(" / "),
-            self.carrier_key.clone(),
-            taxonomy::KINDS.get(self.kind).map_or(String::new(), |k| k.code.to_string()),
-            taxonomy::FACILITIES.get(self.facility).map_or(String::new(), |f| f.code.to_string()),
-            taxonomy::WHOLESALE.get(self.wholesale).map_or(String::new(), |w| w.code.to_string()),
-            self.region.clone(),
+            Cow::Borrowed(&self.incident_id),
+            Cow::Owned(j.fiscal_year.to_string()),
+            j.quarter.map_or(Cow::Borrowed(""), |q| Cow::Owned(q.to_string())),
+            j.set.map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.id())),
+            Cow::Borrowed(within.code()),
+            if within != rules::Tri::No { Cow::Borrowed(self.form()) } else { Cow::Borrowed("") },
+            Cow::Borrowed(major_tri.code()),
+            major.and_then(|m| m.class).map_or(Cow::Borrowed(""), |c| Cow::Owned(c.to_string())),
+            Cow::Owned(major.map_or(String::new(), |m| reason(m, j.set))),
+            Cow::Borrowed(self.duration_bin()),
+            if self.open.is_some() { Cow::Borrowed("") } else { Cow::Borrowed(self.users_bin()) },
+            Cow::Owned(day(routine_due)),
+            Cow::Owned(day(major_due)),
+            Cow::Borrowed(&self.accident_id),
+            Cow::Borrowed(&self.carrier),
+            Cow::Owned(self.started_at.to_string()),
+            Cow::Owned(self.duration_min.to_string()),
+            if self.open.is_some() { Cow::Borrowed("") } else { Cow::Owned(self.affected_users.to_string()) },
+            Cow::Owned(self.service_codes().join(";")),
+            Cow::Borrowed(CAUSES[self.cause].code),
+            self.equipment.map_or(Cow::Borrowed(""), |e| Cow::Borrowed(EQUIPMENT[e].code)),
+            Cow::Borrowed(&self.file),
+            Cow::Owned(self.line.to_string()),
+            Cow::Owned(j.period_label()),
+            if major_tri != rules::Tri::No { Cow::Borrowed(b.major_report.form.as_str()) } else { Cow::Borrowed("") },
+            near.map_or(Cow::Borrowed(""), |n| Cow::Borrowed(n.verdict.code())),
+            Cow::Owned(day(near.and_then(|n| n.due))),
+            Cow::Owned(notes.join(" / ")),
+            Cow::Borrowed(&self.carrier_key),
+            taxonomy::KINDS.get(self.kind).map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.code)),
+            taxonomy::FACILITIES.get(self.facility).map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.code)),
+            taxonomy::WHOLESALE.get(self.wholesale).map_or(Cow::Borrowed(""), |w| Cow::Borrowed(w.code)),
+            Cow::Borrowed(&self.region),
         ]
     }
 
