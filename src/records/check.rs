@@ -81,10 +81,7 @@ impl<'a> Checker<'a> {
             // …and that reads as one: its start column holds a date (a note
             // with many commas is no record).
             let started = self.layout.at[super::header::col::STARTED];
-            let reads_as_record = |l: &str| {
-                let pieces: Vec<&str> = l.split(d).collect();
-                pieces.len() >= header.len() && pieces.get(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some())
-            };
+            let reads_as_record = |l: &str| super::header::dated_fields(l, d, started).is_some_and(|f| f.len() >= header.len());
             for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
                 if v.split(['\n', '\r']).skip(1).any(reads_as_record) {
                     self.fail(

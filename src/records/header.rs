@@ -132,6 +132,15 @@ impl Layout {
     }
 }
 
+/// The fields of a line found inside a quoted value, when it reads as the
+/// start of a record (a date in the start's column): a stray quote took
+/// that row into the value. The header check, the row check and the
+/// reader's warning each add their own bound on the field count.
+pub(crate) fn dated_fields(line: &str, delimiter: char, started: usize) -> Option<Vec<&str>> {
+    let fields: Vec<&str> = line.split(delimiter).collect();
+    fields.get(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some()).then_some(fields)
+}
+
 /// Map a header row to the contract's columns.
 pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
     let mut at = [usize::MAX; NCOLS];

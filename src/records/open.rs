@@ -80,7 +80,7 @@ fn swallowed_by_header(name: &str, line: u64, header: &[String], layout: &header
     for cell in header.iter().filter(|c| c.contains(['\n', '\r'])) {
         // A header cell may break its line (`影響利用者数⏎（人）`), but no
         // line of it holds the separator: that is a row taken in.
-        let inner = cell.split(['\n', '\r']).skip(1).find(|l| l.contains(d) || l.split(d).nth(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some()));
+        let inner = cell.split(['\n', '\r']).skip(1).find(|l| l.contains(d) || header::dated_fields(l, d, started).is_some());
         if let Some(l) = inner {
             bail!(crate::say!(
                 "{at}: a header cell holds a line break and then a line that reads as a record ({l:?}): a quote in the header is probably stray; no record after it can be read right",

@@ -108,8 +108,7 @@ impl FileCheck<'_> {
         }
         for (k, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
             for l in v.split(['\n', '\r']).skip(1) {
-                let pieces: Vec<&str> = l.split(d).collect();
-                if k >= started && pieces.len() > started && pieces.len() >= k && crate::calendar::Minute::parse(pieces[started]).is_some() {
+                if k >= started && super::header::dated_fields(l, d, started).is_some_and(|f| f.len() >= k) {
                     return Some(crate::say!(
                         "{f}:{a}: the quoted value of column {c} runs from line {a} to line {b} and holds a line that reads as another record ({l:?}): check for a stray pair of quotes; the row was read as one record",
                         "{f}:{a}: 列 {c} の引用符内の値が{a}行目から{b}行目まで続き、別の1件の始まりに見える行（{l:?}）を含みます。余分な引用符の組がないか確かめてください（1件として読みました）",
