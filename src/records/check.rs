@@ -1,7 +1,8 @@
 //! One record checked against the contract: a valid `Row`, or every
 //! problem it has, each naming the column as the file names it.
 
-use super::dates::{accepted_forms, Minute};
+use super::dates::accepted_forms;
+use crate::calendar::Minute;
 use super::decode::Record;
 use super::header::{col, Layout};
 use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};

@@ -4,8 +4,7 @@
 //! forms (`4/1/2024`) are ambiguous and refused.
 
 use super::normalize::nfkc;
-pub use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
-
+use crate::calendar::Minute;
 
 /// What the error for an unreadable date lists.
 pub fn accepted_forms() -> String {
@@ -49,11 +48,7 @@ impl Minute {
         }
         parse_written(&nfkc(t))
     }
-
-
-
 }
-
 
 /// Eight ASCII digits as their values (`None` when a byte is not a digit).
 fn digits(w: u64) -> Option<u64> {
@@ -63,9 +58,6 @@ fn digits(w: u64) -> Option<u64> {
     let low = w & (ONES * 0x0F);
     ((w & (ONES * 0xF0)) == ONES * 0x30 && (low + ONES * 6) & (ONES * 0xF0) == 0).then_some(low)
 }
-
-
-
 
 /// A run of digits, or of other characters, in NFKC text.
 #[derive(Debug, PartialEq)]
@@ -162,6 +154,7 @@ fn parse_written(s: &str) -> Option<Minute> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::days_from_civil;
 
     fn p(s: &str) -> Option<String> {
         Minute::parse(s).map(|m| m.to_string())

@@ -5,7 +5,7 @@
 //! check (`check`), so what is accepted here is exactly what the full
 //! check accepts, with the same values (a test compares the two).
 
-use super::dates::Minute;
+use crate::calendar::Minute;
 use super::header::{col, Layout, NCOLS};
 use super::normalize::trim;
 use super::parse::MAX_FIELDS;

@@ -155,7 +155,7 @@ pub fn excel_minute(serial: f64) -> String {
         days += 1;
         minutes = 0;
     }
-    let (y, m, d) = super::dates::civil_from_days(days - 25_569);
+    let (y, m, d) = crate::calendar::civil_from_days(days - 25_569);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
 }
 
