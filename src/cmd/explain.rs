@@ -139,25 +139,34 @@ fn split_key(key: &str) -> Result<[&str; 3]> {
     }
 }
 
-/// The year's counted reports behind figure `table,row,column`, at most
-/// `limit`: a second, ordered pass over the files (the counting pass keeps
-/// no report in memory).
-pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, [table, row, column]: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
+/// Each of the year's counted reports in the files, with its accident
+/// number when it is major, until `each` says it has enough: the one
+/// filter `behind` and `ids_behind` share (the counting pass keeps no
+/// report in memory, so drill-down reads the files again).
+fn each_counted(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, mut each: impl FnMut(IncidentLine, Option<usize>) -> bool + Send) -> Result<()> {
     let numbers: HashMap<&str, usize> = agg.accidents(year).iter().map(|a| (a.accident_id.as_str(), a.number)).collect();
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    let mut out = Vec::new();
+    let mut more = true;
     records::read_files(files, opts, |r| {
-        if out.len() >= limit || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) {
-            return;
-        }
-        if !crate::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
+        if !more || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !crate::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
             return;
         }
         let l = IncidentLine::from_row(r, &names[r.file]);
         let no = l.major().then(|| numbers.get(l.accident_id.as_str()).copied()).flatten();
-        if l.behind(table, row, column, no) {
+        more = each(l, no);
+    })?;
+    Ok(())
+}
+
+/// The year's counted reports behind figure `table,row,column`, at most
+/// `limit`, in file order.
+pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, [table, row, column]: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
+    let mut out = Vec::new();
+    each_counted(files, opts, agg, year, |l, no| {
+        if out.len() < limit && l.behind(table, row, column, no) {
             out.push(l);
         }
+        out.len() < limit
     })?;
     out.sort_by_key(|l| (l.file_index, l.line));
     Ok(out)
@@ -168,16 +177,9 @@ pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32,
 /// is not `table,row,column` or has no report behind it.
 pub fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, keys: &[&str], n: usize) -> Result<Vec<Option<String>>> {
     let parts: Vec<Option<[&str; 3]>> = keys.iter().map(|k| split_key(k).ok()).collect();
-    let numbers: HashMap<&str, usize> = agg.accidents(year).iter().map(|a| (a.accident_id.as_str(), a.number)).collect();
-    let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let mut found: Vec<Vec<(usize, u64, String)>> = vec![Vec::new(); keys.len()];
     if parts.iter().any(Option::is_some) {
-        records::read_files(files, opts, |r| {
-            if r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !crate::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
-                return;
-            }
-            let l = IncidentLine::from_row(r, &names[r.file]);
-            let no = l.major().then(|| numbers.get(l.accident_id.as_str()).copied()).flatten();
+        each_counted(files, opts, agg, year, |l, no| {
             for (k, p) in parts.iter().enumerate() {
                 if let Some([t, row, c]) = p {
                     if l.behind(t, row, c, no) {
@@ -185,6 +187,7 @@ pub fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: 
                     }
                 }
             }
+            true
         })?;
     }
     Ok(found
