@@ -5,7 +5,7 @@
 //! of a carrier's name, the years and forms it reported in; memory does not
 //! grow with the number of records.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -15,7 +15,7 @@ use crate::period::Period;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{CAUSES, EQUIPMENT, SERVICES};
+use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, SERVICES};
 
 /// The matrix row of an information leak (注2③), after the duration bins.
 pub use crate::rules::{equipment_unknown, info_leak_row};
@@ -191,9 +191,9 @@ pub struct Aggregate {
     pub majors: BTreeMap<i32, Vec<Accident>>,
     pub accounts: Vec<FileAccount>,
     pub outside_duty: Vec<OutsideDuty>,
-    /// incidents.csv, spooled to disk: every counted report of the year in
-    /// input order (when the run kept it).
-    pub incidents: Option<crate::output::Spooled>,
+    /// Accident ids of the year's wholesale providers' majors: their
+    /// receivers' major reports are simplified (the list says so).
+    pub providers: HashSet<String>,
     pub read: ReadReport,
 }
 
@@ -279,16 +279,19 @@ struct Counter {
     files: Vec<String>,
     error: Option<anyhow::Error>,
     map: std::sync::Arc<CarrierMap>,
-    /// A line per counted report of the year (incidents.csv), on disk.
-    spool: Option<crate::incidents::LineSpool>,
+    /// Accident ids of the year's wholesale providers' majors.
+    providers: HashSet<String>,
+    /// The list, written as the count goes (when asked).
+    list: Option<Lister>,
     /// The carriers met, by spelling.
     spellings: Spellings,
-    /// A spelling's carrier key as the list prints it, worked out once.
-    list_keys: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
 impl Counter {
     fn add(&mut self, row: &Row) {
+        if let Some(l) = &mut self.list {
+            l.tx.passed(crate::incidents::list_key(row));
+        }
         let fy = row.started_at.fiscal_year();
         let account = &mut self.accounts[row.file];
         if !self.period.includes(&row.started_at) {
@@ -342,22 +345,13 @@ impl Counter {
                 summary: row.summary.to_string(),
             });
         }
-        if let (Some(spool), true) = (&mut self.spool, fy == self.year) {
-            let mut line = IncidentLine::of(row, &self.files[row.file], dbin, ubin);
-            line.carrier_key = match self.list_keys.get(row.carrier) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = match self.map.key(row.carrier) {
-                        (_, Some(name)) => crate::records::normalize::carrier_key(name),
-                        _ => crate::records::normalize::carrier_key(row.carrier),
-                    };
-                    self.list_keys.insert(row.carrier.to_string(), k.clone());
-                    k
-                }
-            };
-            if let Err(e) = spool.push(&line) {
-                self.error.get_or_insert(anyhow::Error::new(e).context("writing the incident list"));
+        if let (Major::Yes(_), true) = (major, fy == self.year) {
+            if taxonomy::WHOLESALE.get(row.wholesale).is_some_and(|w| w.code == "provider") {
+                self.providers.insert(row.accident_id.to_string());
             }
+        }
+        if let (Some(l), true) = (&mut self.list, fy == self.year) {
+            l.line(row, &self.files[row.file], (dbin, ubin), &self.map);
         }
         let set_place = set_index.unwrap_or(self.rules.sets.len());
         let tally = self.tally(fy);
@@ -431,6 +425,7 @@ impl Counter {
             a.add(o);
         }
         self.outside_duty.extend(other.outside_duty);
+        self.providers.extend(other.providers);
         self.error = self.error.take().or(other.error);
         for (spelling, o) in other.spellings.list {
             self.spellings.get(&spelling, || o.key).times += o.times;
@@ -479,6 +474,96 @@ impl Counter {
     }
 }
 
+/// A counted report's line of the list, with what the read settled: the
+/// carrier as counted (key, printed name) and the providers' majors.
+fn list_line(row: &Row, file: &str, cell: (usize, usize), carrier: (&str, &str), providers: &HashSet<String>) -> IncidentLine {
+    let mut line = IncidentLine::of(row, file, cell.0, cell.1);
+    line.carrier_key = carrier.0.to_string();
+    line.carrier_printed = carrier.1.to_string();
+    line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+    line
+}
+
+/// A worker's part of the list written as the count goes: what it can
+/// know then (a spelling's key, and as printed name the mapped name or
+/// the spelling itself), and the receivers' majors whose form waits on
+/// their providers.
+struct Lister {
+    tx: crate::output::ordered::Sender,
+    /// Spelling → (key as the list prints it, provisional printed name).
+    carriers: HashMap<String, (String, String), foldhash::fast::RandomState>,
+    receivers: HashSet<String>,
+}
+
+impl Lister {
+    fn line(&mut self, row: &Row, file: &str, cell: (usize, usize), map: &CarrierMap) {
+        let carrier = self.carriers.entry(row.carrier.to_string()).or_insert_with(|| {
+            let mapped = map.key(row.carrier).1;
+            (records::normalize::carrier_key(mapped.unwrap_or(row.carrier)), mapped.unwrap_or(row.carrier).to_string())
+        });
+        let line = list_line(row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
+        if line.receiver_major() {
+            self.receivers.insert(line.accident_id.clone());
+        }
+        self.tx.line(crate::incidents::list_key(row), |buf| line.write_csv(buf));
+    }
+}
+
+/// `aggregate_period`, writing the year's list (incidents.csv) as it
+/// counts. The lines are right when no carrier turned out to have a
+/// printed name other than its spelling and no receiver's major waits on
+/// its provider's: then the list is returned, written once in one read.
+/// Otherwise (`None`), `write_list` writes it in a second read.
+pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<(Aggregate, Option<crate::output::Spooled>)> {
+    let (path, f) = crate::output::temp_file("incidents")?;
+    // Removed on any error below (Spooled's drop).
+    let mut spooled = crate::output::Spooled { path, sha256: String::new() };
+    let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
+    let mut senders = senders.into_iter();
+    let (agg, receivers) = count(files, period, opts, map, &mut || {
+        senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new() })
+    })?;
+    drop(senders);
+    spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
+    let printed_as_spelled = agg.carriers.spellings().all(|(key, spelling)| agg.carriers.display(key) == Some(map.key(spelling).1.unwrap_or(spelling)));
+    let settled = printed_as_spelled && receivers.is_disjoint(&agg.providers);
+    Ok((agg, settled.then_some(spooled)))
+}
+
+/// The year's list in a second read of the files, now that the count has
+/// settled printed names and providers' majors (`incidents::write_list`).
+pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &CarrierMap) -> Result<crate::output::Spooled> {
+    let rules = rules::per_row();
+    let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
+    let carriers: HashMap<&str, (String, String), foldhash::fast::RandomState> = agg
+        .carriers
+        .spellings()
+        .map(|(key, spelling)| {
+            let counted = records::normalize::carrier_key(map.key(spelling).1.unwrap_or(spelling));
+            (spelling, (counted, agg.carriers.display(key).unwrap_or(spelling).to_string()))
+        })
+        .collect();
+    let (spooled, report) = crate::incidents::write_list(files, opts, true, |row| {
+        let cell = listed(rules, &agg.period, row)?;
+        let (key, printed) = carriers.get(row.carrier)?;
+        Some(list_line(row, &names[row.file], cell, (key, printed), &agg.providers))
+    })?;
+    // The list and the counts come from the same bytes.
+    for (a, b) in agg.read.files.iter().zip(&report.files) {
+        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
+    }
+    Ok(spooled)
+}
+
+/// Whether a row is one of the year's counted reports (a line of the
+/// list), and its cell: what `Counter::add` decides before it counts.
+pub fn listed(rules: &rules::PerRow, period: &Period, row: &Row) -> Option<(usize, usize)> {
+    let counted = row.started_at.fiscal_year() == period.year
+        && period.includes(&row.started_at)
+        && rules.within_duty(row.duration_min, row.affected_users, row.kind);
+    counted.then(|| rules.cell(row.duration_min, row.affected_users, row.kind))
+}
+
 /// Read `files` and tally every fiscal year they hold; `year` is the year
 /// the run reports on (it decides the per-file accounting).
 pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Aggregate> {
@@ -494,6 +579,12 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
 /// `--through` day (and of the previous year after the same day) are
 /// counted nowhere, and accounted as after the span.
 pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+    Ok(count(files, period, opts, map, &mut || None)?.0)
+}
+
+/// The count, each worker given a lister by `lister` (none: no list);
+/// with the receivers' majors the listers met.
+fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
     let year = period.year;
     let map = std::sync::Arc::new(map.clone());
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
@@ -509,34 +600,26 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         files: names.clone(),
         error: None,
         map: map.clone(),
-        spool: None,
+        providers: HashSet::new(),
+        list: None,
         spellings: Spellings::default(),
-        list_keys: Default::default(),
     };
-    let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter()).collect();
-    if opts.keep_incidents {
-        for c in &mut counters {
-            c.spool = Some(crate::incidents::LineSpool::new()?);
-        }
-    }
+    let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| Counter { list: lister(), ..new_counter() }).collect();
     let read = {
         let mut sinks: Vec<_> = counters.iter_mut().map(|c| move |row: &Row| c.add(row)).collect();
         records::read_files_in_parallel(files, opts, &mut sinks)?
     };
     let mut counter = new_counter();
-    let mut spools = Vec::new();
+    let mut receivers = HashSet::new();
     for mut c in counters {
         c.flush();
-        spools.extend(c.spool.take());
+        // The worker's last lines go to the writer now.
+        receivers.extend(c.list.take().map(|l| l.receivers).unwrap_or_default());
         counter.merge(c);
     }
     if let Some(e) = counter.error.take() {
         return Err(e);
     }
-    let incidents = match opts.keep_incidents {
-        true => Some(crate::incidents::merge(spools, true)?),
-        false => None,
-    };
     for (account, file) in counter.accounts.iter_mut().zip(&read.files) {
         account.read = file.rows;
         account.rejected = file.rejected;
@@ -558,7 +641,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         }
         a.carriers = names;
     }
-    Ok(Aggregate {
+    Ok((Aggregate {
         year,
         period,
         carriers,
@@ -566,7 +649,7 @@ pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, m
         majors,
         accounts: counter.accounts,
         outside_duty: counter.outside_duty,
-        incidents,
+        providers: counter.providers,
         read,
-    })
+    }, receivers))
 }

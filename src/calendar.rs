@@ -38,6 +38,12 @@ impl Minute {
         year << 32 | u64::from(self.month) << 24 | u64::from(self.day) << 16 | u64::from(self.hour) << 8 | u64::from(self.minute)
     }
 
+    /// The minute as an Excel date serial (days since 1899-12-30, the
+    /// time as a fraction of a day): a date cell in a workbook.
+    pub fn excel_serial(&self) -> f64 {
+        (days_from_civil(self.year, self.month, self.day) + 25_569) as f64 + f64::from(self.hour * 60 + self.minute) / 1440.0
+    }
+
     /// Minutes since 1970-01-01 00:00 of the same clock (JST throughout).
     pub fn ordinal(&self) -> i64 {
         days_from_civil(self.year, self.month, self.day) * 1440 + i64::from(self.hour * 60 + self.minute)

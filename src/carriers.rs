@@ -103,6 +103,11 @@ impl CarrierNames {
         s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(name, _)| name.as_str())
     }
 
+    /// Every spelling met, with its carrier's key.
+    pub fn spellings(&self) -> impl Iterator<Item = (u64, &str)> + '_ {
+        self.spellings.iter().flat_map(|(k, s)| s.keys().map(move |x| (*k, x.as_str())))
+    }
+
     /// Carriers met under more than one spelling: the printed name and
     /// every spelling merged into it.
     pub fn merged(&self) -> Vec<(String, Vec<String>)> {

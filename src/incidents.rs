@@ -2,7 +2,6 @@
 //! rules said of it (incidents.csv), and which figures each line is behind
 //! (`jiko explain`, `--check`).
 
-use std::borrow::Cow;
 use crate::rules::{equipment_unknown, info_leak_row};
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
@@ -49,6 +48,9 @@ pub const COLUMNS: &[&str] = &[
     "facility",
     "wholesale",
     "region",
+    // The carrier as the report prints it: the most frequent spelling of
+    // its key (after the whole read).
+    "carrier_printed",
 ];
 
 /// One report and its judgement.
@@ -81,6 +83,11 @@ pub struct IncidentLine {
     pub kind: usize,
     pub facility: usize,
     pub region: String,
+    /// The carrier as the report prints it (known once every record is read).
+    pub carrier_printed: String,
+    /// A wholesale receiver's major whose provider's accident was major
+    /// too: the simplified report (known once every record is read).
+    pub simplified: bool,
 }
 
 impl IncidentLine {
@@ -110,6 +117,8 @@ impl IncidentLine {
             kind: row.kind,
             facility: row.facility,
             region: row.region.to_string(),
+            carrier_printed: String::new(),
+            simplified: false,
         }
         .with_open_facts(row)
     }
@@ -176,12 +185,24 @@ impl IncidentLine {
     }
 
     /// The line's values in `COLUMNS` order.
-    /// The line's values in `COLUMNS` order, borrowed where they can be:
-    /// a list of millions of lines allocates only what it formats.
-    pub fn values(&self) -> Vec<Cow<'_, str>> {
+    pub fn values(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(COLUMNS.len());
+        self.each_value(|v, _| out.push(v.to_string()));
+        out
+    }
+
+    /// Each value in `COLUMNS` order, handed to `f`: numbers and days are
+    /// written into one scratch buffer, so a list of millions of lines
+    /// allocates only for the rare columns (reasons, notes).
+    pub fn each_value(&self, mut each: impl FnMut(&str, bool)) {
+        // `t`: text from the input or the rules, which the CSV guards and
+        // quotes; `f`: codes (plain by the rules' check), numbers and days,
+        // which need neither.
+        let f = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, false);
+        let t = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, true);
         let j = &self.judgement;
-        let day = |d: Option<(i32, u32, u32)>| d.map_or(String::new(), |(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
         let b = rules::book();
+        let mut n = Scratch::default();
         let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
         // With the count open, the deadlines that would apply either way.
         let (routine_due, major_due) = match &self.open {
@@ -191,50 +212,53 @@ impl IncidentLine {
         // With the count open, `j` is the judgement at no users: major only
         // when no count could make it otherwise.
         let major = j.major.as_ref().filter(|_| major_tri == rules::Tri::Yes);
+        let near = self.near_miss.as_ref();
+        t(&mut each, &self.incident_id);
+        f(&mut each, n.int(i64::from(j.fiscal_year)));
+        f(&mut each, j.quarter.map_or("", |q| n.uint(u64::from(q))));
+        t(&mut each, j.set.map_or("", |s| s.id()));
+        f(&mut each, within.code());
+        f(&mut each, if within != rules::Tri::No { self.form() } else { "" });
+        f(&mut each, major_tri.code());
+        f(&mut each, major.and_then(|m| m.class).map_or("", |c| n.uint(u64::from(c))));
+        t(&mut each, &major.map_or(String::new(), |m| reason(m, j.set)));
+        f(&mut each, self.duration_bin());
+        f(&mut each, if self.open.is_some() { "" } else { self.users_bin() });
+        f(&mut each, routine_due.map_or("", |d| n.day(d)));
+        f(&mut each, major_due.map_or("", |d| n.day(d)));
+        t(&mut each, &self.accident_id);
+        t(&mut each, &self.carrier);
+        f(&mut each, n.minute(&self.started_at));
+        f(&mut each, n.uint(self.duration_min));
+        f(&mut each, if self.open.is_some() { "" } else { n.uint(self.affected_users) });
+        f(&mut each, n.codes(SERVICES.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
+        f(&mut each, CAUSES[self.cause].code);
+        f(&mut each, self.equipment.map_or("", |e| EQUIPMENT[e].code));
+        t(&mut each, &self.file);
+        f(&mut each, n.uint(self.line));
+        f(&mut each, &j.period_label());
+        t(&mut each, match (major_tri, &b.major_report.wholesale) {
+            (rules::Tri::No, _) => "",
+            (_, Some(w)) if self.simplified => w.form.as_str(),
+            _ => b.major_report.form.as_str(),
+        });
+        f(&mut each, near.map_or("", |n| n.verdict.code()));
+        f(&mut each, near.and_then(|x| x.due).map_or("", |d| n.day(d)));
         let mut notes = Vec::new();
         if let Some(o) = &self.open {
             notes.push(open_note(o, j));
         }
-        let near = self.near_miss.as_ref();
-        if let Some(n) = near.filter(|n| n.verdict == rules::Tri::Unknown) {
-            let open: Vec<&str> = n.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
+        if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Unknown) {
+            let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
             notes.push(format!("near miss: {}", open.join("; ")));
         }
-        vec![
-            Cow::Borrowed(&self.incident_id),
-            Cow::Owned(j.fiscal_year.to_string()),
-            j.quarter.map_or(Cow::Borrowed(""), |q| Cow::Owned(q.to_string())),
-            j.set.map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.id())),
-            Cow::Borrowed(within.code()),
-            if within != rules::Tri::No { Cow::Borrowed(self.form()) } else { Cow::Borrowed("") },
-            Cow::Borrowed(major_tri.code()),
-            major.and_then(|m| m.class).map_or(Cow::Borrowed(""), |c| Cow::Owned(c.to_string())),
-            Cow::Owned(major.map_or(String::new(), |m| reason(m, j.set))),
-            Cow::Borrowed(self.duration_bin()),
-            if self.open.is_some() { Cow::Borrowed("") } else { Cow::Borrowed(self.users_bin()) },
-            Cow::Owned(day(routine_due)),
-            Cow::Owned(day(major_due)),
-            Cow::Borrowed(&self.accident_id),
-            Cow::Borrowed(&self.carrier),
-            Cow::Owned(self.started_at.to_string()),
-            Cow::Owned(self.duration_min.to_string()),
-            if self.open.is_some() { Cow::Borrowed("") } else { Cow::Owned(self.affected_users.to_string()) },
-            Cow::Owned(self.service_codes().join(";")),
-            Cow::Borrowed(CAUSES[self.cause].code),
-            self.equipment.map_or(Cow::Borrowed(""), |e| Cow::Borrowed(EQUIPMENT[e].code)),
-            Cow::Borrowed(&self.file),
-            Cow::Owned(self.line.to_string()),
-            Cow::Owned(j.period_label()),
-            if major_tri != rules::Tri::No { Cow::Borrowed(b.major_report.form.as_str()) } else { Cow::Borrowed("") },
-            near.map_or(Cow::Borrowed(""), |n| Cow::Borrowed(n.verdict.code())),
-            Cow::Owned(day(near.and_then(|n| n.due))),
-            Cow::Owned(notes.join(" / ")),
-            Cow::Borrowed(&self.carrier_key),
-            taxonomy::KINDS.get(self.kind).map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.code)),
-            taxonomy::FACILITIES.get(self.facility).map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.code)),
-            taxonomy::WHOLESALE.get(self.wholesale).map_or(Cow::Borrowed(""), |w| Cow::Borrowed(w.code)),
-            Cow::Borrowed(&self.region),
-        ]
+        t(&mut each, &notes.join(" / "));
+        t(&mut each, &self.carrier_key);
+        f(&mut each, taxonomy::KINDS.get(self.kind).map_or("", |k| k.code));
+        f(&mut each, taxonomy::FACILITIES.get(self.facility).map_or("", |x| x.code));
+        f(&mut each, taxonomy::WHOLESALE.get(self.wholesale).map_or("", |w| w.code));
+        t(&mut each, &self.region);
+        t(&mut each, &self.carrier_printed);
     }
 
     /// Whether this report is counted in figure `table,row,column`
@@ -358,60 +382,172 @@ pub fn reason(m: &rules::MajorHit, set: Option<&rules::Set>) -> String {
     }
 }
 
-/// One worker's incident lines on disk, each keyed by (file, line) so
-/// that the workers' spools merge into input order; memory stays flat
-/// however many reports the year holds. A line is stored with its length
-/// (a value may hold a line break), and a mark for a wholesale receiver's
-/// major, whose report form is settled at the merge.
-pub struct LineSpool {
-    path: std::path::PathBuf,
-    w: std::io::BufWriter<std::fs::File>,
-    /// One line's CSV, reused.
-    buf: Vec<u8>,
-    /// Accident ids of wholesale providers' major accidents.
-    providers: std::collections::HashSet<String>,
+/// The list written once: the files read again after the count (so every
+/// line knows what the whole read settled: printed spellings, providers'
+/// majors), each line made by `make` (`None`: not listed) and written in
+/// input order straight into a temporary file beside the output, hashed
+/// as it goes. Memory stays flat however long the list: each worker hands
+/// its lines over in chunks, and a line is written once no worker can
+/// still send an earlier one (`output::ordered`).
+pub fn write_list<F>(files: &[std::path::PathBuf], opts: &crate::records::ReadOptions, for_people: bool, make: F) -> anyhow::Result<(crate::output::Spooled, crate::records::ReadReport)>
+where
+    F: Fn(&Row) -> Option<IncidentLine> + Sync,
+{
+    let (path, f) = crate::output::temp_file("incidents")?;
+    // Removed on any error below (Spooled's drop).
+    let mut spooled = crate::output::Spooled { path, sha256: String::new() };
+    let (shared, senders) = crate::output::ordered::Ordered::new(f, &list_head(for_people), crate::records::worker_count());
+    let make = &make;
+    let report = {
+        let mut sinks: Vec<_> = senders
+            .into_iter()
+            .map(|mut tx| {
+                move |row: &Row| {
+                    let key = list_key(row);
+                    tx.passed(key);
+                    if let Some(line) = make(row) {
+                        tx.line(key, |buf| line.write_csv(buf));
+                    }
+                }
+            })
+            .collect();
+        crate::records::read_files_in_parallel(files, opts, &mut sinks)?
+    };
+    spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
+    Ok((spooled, report))
 }
 
-impl LineSpool {
-    pub fn new() -> anyhow::Result<LineSpool> {
-        let (path, f) = crate::output::temp_file("incidents-part")?;
-        Ok(LineSpool { path, w: std::io::BufWriter::with_capacity(1 << 20, f), buf: Vec::with_capacity(512), providers: Default::default() })
-    }
+/// The list's order: a row's file, then its line (lines of one file stay
+/// below 2^40).
+pub fn list_key(row: &Row) -> u64 {
+    (row.file as u64) << 40 | row.line
+}
 
-    pub fn push(&mut self, line: &IncidentLine) -> std::io::Result<()> {
-        use std::io::Write;
-        self.buf.clear();
-        for (i, v) in line.values().iter().enumerate() {
-            if i > 0 {
-                self.buf.push(b',');
+/// The list's header (with a BOM for people: Excel in Japan reads it so).
+pub fn list_head(for_people: bool) -> Vec<u8> {
+    let mut head = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
+    head.row(COLUMNS.iter().copied());
+    head.finish()
+}
+
+impl IncidentLine {
+    /// The line as a CSV record (guarded cells, LF end) onto `out`.
+    pub fn write_csv(&self, out: &mut Vec<u8>) {
+        let mut first = true;
+        self.each_value(|v, text| {
+            if !first {
+                out.push(b',');
             }
-            csv_field(&mut self.buf, &crate::output::sinks::guard_cell(v));
-        }
-        self.buf.push(b'\n');
-        if line.provider_major() {
-            self.providers.insert(line.accident_id.clone());
-        }
-        let mark = if line.receiver_major() { b'R' } else { b'-' };
-        write!(self.w, "{:08x}{:016x}", line.file_index, line.line)?;
-        self.w.write_all(&[mark])?;
-        write!(self.w, "{:08x}", self.buf.len())?;
-        self.w.write_all(&self.buf)
+            first = false;
+            match text {
+                false => out.extend_from_slice(v.as_bytes()),
+                true => match crate::output::sinks::guard_cell(v) {
+                    std::borrow::Cow::Borrowed(v) => csv_field(out, v),
+                    std::borrow::Cow::Owned(v) => csv_field(out, &v),
+                },
+            }
+        });
+        out.push(b'\n');
     }
 }
 
-impl Drop for LineSpool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-        crate::output::cleanup::unregister(&self.path);
+/// A buffer the line's numbers and days are written into, one at a time
+/// (each value is handed on before the next is written).
+#[derive(Default)]
+struct Scratch(String);
+
+impl Scratch {
+    fn int(&mut self, v: i64) -> &str {
+        self.0.clear();
+        if v < 0 {
+            self.0.push('-');
+        }
+        push_uint(&mut self.0, v.unsigned_abs());
+        &self.0
+    }
+    fn uint(&mut self, v: u64) -> &str {
+        self.0.clear();
+        push_uint(&mut self.0, v);
+        &self.0
+    }
+    fn day(&mut self, (y, m, d): (i32, u32, u32)) -> &str {
+        self.0.clear();
+        push_day(&mut self.0, y, m, d);
+        &self.0
+    }
+    fn minute(&mut self, t: &Minute) -> &str {
+        self.0.clear();
+        push_day(&mut self.0, t.year, t.month, t.day);
+        self.0.push('T');
+        push_two(&mut self.0, t.hour);
+        self.0.push(':');
+        push_two(&mut self.0, t.minute);
+        &self.0
+    }
+    fn codes<'a>(&mut self, codes: impl Iterator<Item = &'a str>) -> &str {
+        self.0.clear();
+        for (i, c) in codes.enumerate() {
+            if i > 0 {
+                self.0.push(';');
+            }
+            self.0.push_str(c);
+        }
+        &self.0
     }
 }
+
+/// A number in decimal, as `Display` writes it (by hand: this runs for
+/// every number of every line of the list).
+fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
+fn push_two(out: &mut String, v: u32) {
+    out.push(char::from(b'0' + (v / 10 % 10) as u8));
+    out.push(char::from(b'0' + (v % 10) as u8));
+}
+
+/// `YYYY-MM-DD` (a year of four digits or more, as `{y:04}` writes it).
+fn push_day(out: &mut String, y: i32, m: u32, d: u32) {
+    if (0..10_000).contains(&y) {
+        let y = y as u32;
+        push_two(out, y / 100);
+        push_two(out, y % 100);
+    } else {
+        out.push_str(&format!("{y:04}"));
+    }
+    out.push('-');
+    push_two(out, m);
+    out.push('-');
+    push_two(out, d);
+}
+
+/// Bytes that make a field quoted.
+const QUOTED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
 
 /// A CSV field as the csv crate writes it: quoted when it holds a comma,
 /// a quote or a line break, quotes doubled. Written here rather than with
 /// the csv crate (or csv_core) per line: that costs 3 s more over 10 M
 /// reports (README, Decisions); `spool_tests` holds it to the csv crate.
 fn csv_field(out: &mut Vec<u8>, v: &str) {
-    if v.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if v.bytes().any(|b| QUOTED[usize::from(b)]) {
         out.push(b'"');
         for b in v.bytes() {
             if b == b'"' {
@@ -425,95 +561,8 @@ fn csv_field(out: &mut Vec<u8>, v: &str) {
     }
 }
 
-/// Key width of a spooled line: file index and line number in hex; then
-/// the mark and the line's length.
-const KEY: usize = 24;
-const HEAD: usize = KEY + 1 + 8;
-
-/// A spooled line: its key, its mark and its CSV bytes.
-struct SpoolLine {
-    head: [u8; HEAD],
-    line: Vec<u8>,
-}
-
-fn next_line(r: &mut impl std::io::Read) -> std::io::Result<Option<SpoolLine>> {
-    let mut head = [0u8; HEAD];
-    match r.read_exact(&mut head) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = std::str::from_utf8(&head[KEY + 1..]).ok().and_then(|h| usize::from_str_radix(h, 16).ok()).ok_or_else(|| std::io::Error::other("a damaged incident spool"))?;
-    let mut line = vec![0u8; len];
-    r.read_exact(&mut line)?;
-    Ok(Some(SpoolLine { head, line }))
-}
-
-/// A receiver's line whose provider's accident was major: the simplified
-/// report's form in its `major_report_form`.
-fn simplified(line: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let Some(w) = rules::book().major_report.wholesale.as_ref() else { return Ok(line.to_vec()) };
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-    let rec = r.records().next().transpose()?.unwrap_or_default();
-    let at = COLUMNS.iter().position(|c| *c == "major_report_form").unwrap_or(usize::MAX);
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    out.write_record(rec.iter().enumerate().map(|(i, v)| if i == at { w.form.as_str() } else { v }))?;
-    Ok(out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
-}
-
-/// incidents.csv from the workers' spools: BOM, header, then every line
-/// in (file, line) order, hashed as it is written.
-pub fn merge(mut spools: Vec<LineSpool>, for_people: bool) -> anyhow::Result<crate::output::Spooled> {
-    use sha2::Digest;
-    use std::io::Write;
-    let (path, f) = crate::output::temp_file("incidents")?;
-    // Removed on any error below (Spooled's drop).
-    let mut spooled = crate::output::Spooled { path, sha256: String::new() };
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, f);
-    let mut hash = sha2::Sha256::new();
-    let mut put = |bytes: &[u8], out: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
-        hash.update(bytes);
-        out.write_all(bytes)
-    };
-    let mut head = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
-    head.row(COLUMNS.iter().copied());
-    put(&head.finish(), &mut out)?;
-    let providers: std::collections::HashSet<String> = spools.iter_mut().flat_map(|s| std::mem::take(&mut s.providers)).collect();
-    let mut readers = Vec::new();
-    for s in &mut spools {
-        s.w.flush()?;
-        readers.push(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&s.path)?));
-    }
-    // Each spool is in input order (a worker takes batches in order).
-    let mut heads: Vec<Option<SpoolLine>> = Vec::with_capacity(readers.len());
-    for r in &mut readers {
-        heads.push(next_line(r)?);
-    }
-    while let Some(i) = (0..heads.len()).filter(|&i| heads[i].is_some()).min_by(|&a, &b| heads[a].as_ref().unwrap().head[..KEY].cmp(&heads[b].as_ref().unwrap().head[..KEY])) {
-        let s = heads[i].take().expect("a head was found");
-        if s.head[KEY] == b'R' && !providers.is_empty() && accident_of(&s.line).is_some_and(|a| providers.contains(&a)) {
-            put(&simplified(&s.line)?, &mut out)?;
-        } else {
-            put(&s.line, &mut out)?;
-        }
-        heads[i] = next_line(&mut readers[i])?;
-    }
-    out.flush()?;
-    out.get_ref().sync_all()?;
-    spooled.sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(spooled)
-}
-
-/// The accident_id of a spooled line (as written, before the guard).
-fn accident_of(line: &[u8]) -> Option<String> {
-    let at = COLUMNS.iter().position(|c| *c == "accident_id")?;
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-    let rec = r.records().next()?.ok()?;
-    rec.get(at).map(|v| v.trim_start_matches('\'').to_string())
-}
-
 #[cfg(test)]
-mod spool_tests {
+mod csv_tests {
     /// The spool's quoting is the csv crate's: a record written field by
     /// field here equals the csv crate's writer on the same values.
     #[test]

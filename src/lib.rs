@@ -16,6 +16,8 @@ pub mod details;
 pub mod draft;
 pub mod cmd;
 pub mod figures;
+#[cfg(feature = "frames")]
+pub mod frames;
 pub mod incidents;
 pub mod lang;
 pub mod numbers;

@@ -31,6 +31,8 @@ enum Command {
     Draft(cmd::draft::Args),
     /// A figure of figures.csv and the reports behind it.
     Explain(cmd::explain::Args),
+    /// SQL over every record judged (`incidents`) and every figure (`figures`); needs the frames feature.
+    Query(cmd::query::Args),
     /// Check incident files without aggregating; exit 1 on any invalid row.
     Validate(cmd::validate::Args),
     /// Years side by side: one series per metric, from records, else published, else unknown.
@@ -68,6 +70,7 @@ fn main() {
         Command::Classify(args) => cmd::classify::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Draft(args) => cmd::draft::run(args),
+        Command::Query(args) => cmd::query::run(args),
     });
     match result {
         Ok(true) => {}

@@ -75,7 +75,27 @@ pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    /// Numbers a printed cell holds besides its own (the previous year's
+    /// value, a share, a date, a duration in minutes), each in a column of
+    /// its own: report.xlsx writes them beside the printed table, so a
+    /// formula can use them. The CSV, Markdown and HTML tables print only
+    /// the printed form.
+    pub values: Vec<ValueColumn>,
 }
+
+/// A column of numbers beside a printed table: its header, its Excel
+/// number format, and (row, value) for the rows that have one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueColumn {
+    pub header: String,
+    pub format: &'static str,
+    pub cells: Vec<(usize, f64)>,
+}
+
+/// Excel formats of the value columns.
+const COUNT_FORMAT: &str = "#,##0";
+const SHARE_FORMAT: &str = "0.0##";
+const DATE_FORMAT: &str = "yyyy-mm-dd hh:mm";
 
 impl Table {
     fn new(name: &str, header: &[&str]) -> Table {
@@ -85,6 +105,16 @@ impl Table {
             header: header.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
             notes: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// A number of the row about to be pushed, in the value column `header`.
+    fn value(&mut self, header: String, format: &'static str, value: f64) {
+        let row = self.rows.len();
+        match self.values.iter_mut().find(|c| c.header == header) {
+            Some(c) => c.cells.push((row, value)),
+            None => self.values.push(ValueColumn { header, format, cells: vec![(row, value)] }),
         }
     }
 
@@ -167,6 +197,11 @@ fn summary(this: &Figures, prev: Option<&Figures>) -> Table {
             Some(p) => count_cell(this, "summary", row, column, &format!("{unit} ({}{unit})", thousands(p))),
             None => count_cell(this, "summary", row, column, unit),
         };
+        for (column, header) in [("carriers", label::CARRIERS), ("reports", label::REPORTS)] {
+            if let Some(p) = prev.and_then(|p| p.int("summary", row, column)) {
+                t.value(format!("{header}（前年度）"), COUNT_FORMAT, p as f64);
+            }
+        }
         t.rows.push(vec![Cell::label(name), cell("carriers", "社"), cell("reports", "件")]);
     }
     if prev.is_some() {
@@ -183,6 +218,8 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
     );
     for a in agg.accidents(year) {
         let m = a.started_at;
+        t.value(format!("{}（日時）", label::STARTED), DATE_FORMAT, m.excel_serial());
+        t.value(format!("{}（分）", label::DURATION), COUNT_FORMAT, a.duration_min as f64);
         let services: Vec<&str> = taxonomy::SERVICES
             .iter()
             .enumerate()
@@ -217,6 +254,14 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
     let total_cell = |row: &str, column: &str| {
         count_cell(f, "matrix", row, column, &format!("件 ({}%)", value_text(f.get("matrix_share", row, column))))
     };
+    // The shares printed in the total cells, as numbers (percent).
+    let shares = |t: &mut Table, row: &str, columns: &mut dyn Iterator<Item = (&str, &str)>| {
+        for (column, header) in columns {
+            if let Some(v) = f.get("matrix_share", row, column).and_then(|v| v.to_string().parse::<f64>().ok()) {
+                t.value(format!("{header}（割合%）"), SHARE_FORMAT, v);
+            }
+        }
+    };
     let mut body_rows: Vec<&str> = DURATION_BINS.iter().map(|b| b.code).collect();
     if f.int("matrix", "info_leak", "total").unwrap_or(0) > 0 {
         body_rows.push("info_leak");
@@ -236,8 +281,10 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
             row.push(cell);
         }
         row.push(total_cell(code, "total"));
+        shares(&mut t, code, &mut [("total", label::TOTAL)].into_iter());
         t.rows.push(row);
     }
+    shares(&mut t, "total", &mut USER_BINS.iter().map(|b| (b.code, taxonomy::bin_label(b.code))).chain([("total", label::TOTAL)]));
     let mut total = vec![Cell::label(label::TOTAL)];
     total.extend(USER_BINS.iter().map(|b| total_cell("total", b.code)));
     total.push(total_cell("total", "total"));

@@ -372,6 +372,18 @@ pub fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Fo
             }
         }
     }
+    // The numbers the printed cells hold besides their own, each in its
+    // own column after a blank one (Table::values).
+    let first = t.header.len() as u16 + 1;
+    for (i, v) in t.values.iter().enumerate() {
+        let c = first + i as u16;
+        sheet.write_string_with_format(2, c, &v.header, bold)?;
+        let format = Format::new().set_num_format(v.format);
+        for (r, x) in &v.cells {
+            sheet.write_number_with_format(*r as u32 + 3, c, *x, &format)?;
+        }
+        sheet.set_column_width(c, 18)?;
+    }
     let mut at = t.rows.len() as u32 + 4;
     for n in &t.notes {
         sheet.write_string(at, 0, n)?;

@@ -271,6 +271,7 @@ pub fn table(s: &Series) -> crate::render::Table {
         title: "事故の推移".to_string(),
         header,
         rows,
+        values: Vec::new(),
         notes: vec![
             "＊ 公表値（事故データがない年度）。無印は事故データから集計。不明は公表資料から確認できない値（0ではない）。".to_string(),
             "影響利用者数×継続時間: 報告対象の事故（両様式）の影響利用者数×継続時間（時間）の合計。公表されていない。".to_string(),

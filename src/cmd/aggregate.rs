@@ -117,7 +117,7 @@ fn run_year(args: Args) -> Result<bool> {
     for n in &notes {
         eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
-    let incidents = l.agg.incidents.take();
+    let incidents = l.list.take();
     let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents)?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
     print_summary(&l);
@@ -293,6 +293,15 @@ fn make_outputs(
     o.add("outside_duty.csv", w.finish());
     for (name, bytes) in sheets.iter().filter_map(|s| s.diagram.as_ref()) {
         o.add(name, bytes.clone());
+    }
+    // With the frames feature, the list and the figures as Parquet too
+    // (typed columns, the same rows).
+    #[cfg(feature = "frames")]
+    {
+        o.add_spooled("figures.parquet", crate::frames::parquet_of(&mut crate::frames::figures_frame(&[(year, figs)], false)?)?);
+        if let Some(spooled) = &incidents {
+            o.add_spooled("incidents.parquet", crate::frames::parquet_of_csv(&spooled.path)?);
+        }
     }
     if let Some(spooled) = incidents {
         o.add_spooled("incidents.csv", spooled);

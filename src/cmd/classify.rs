@@ -123,37 +123,53 @@ fn classify_files(args: &Args) -> Result<bool> {
         crate::output::spool_beside(out);
     }
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    // Lines go to disk as they are judged (memory stays flat), and out
-    // only when every record was valid.
-    let mut spool = incidents::LineSpool::new()?;
-    let (mut n, mut failed) = (0u64, None);
     let opts = records::ReadOptions { unknown_users: true, ..args.read.options(None) };
-    let report = records::read_files(&files, &opts, |row| {
-        n += 1;
-        if let Err(e) = spool.push(&IncidentLine::from_row(row, &names[row.file])) {
-            failed.get_or_insert(e);
+    // A first read settles what a line needs from all the others: each
+    // carrier's printed spelling, and the wholesale providers' majors.
+    let map = crate::carriers::CarrierMap::default();
+    let (mut spellings, mut providers) = (std::collections::HashMap::<String, u64>::new(), std::collections::HashSet::new());
+    let first = records::read_files(&files, &opts, |row| {
+        *spellings.entry(row.carrier.to_string()).or_default() += 1;
+        let line = IncidentLine::from_row(row, "");
+        if line.provider_major() {
+            providers.insert(line.accident_id);
         }
     })?;
-    if let Some(e) = failed {
-        return Err(anyhow::Error::new(e).context("writing the classified records"));
-    }
-    super::print_notes(&report);
-    if !report.is_clean() {
-        if !args.skip_invalid || report.fatal() {
-            print_failure(&report, true);
+    super::print_notes(&first);
+    if !first.is_clean() {
+        if !args.skip_invalid || first.fatal() {
+            print_failure(&first, true);
             return Ok(false);
         }
-        super::print_errors(&report);
+        super::print_errors(&first);
         eprintln!(
             "{}",
             crate::say!(
                 "  note: {r} invalid row(s) set aside (--skip-invalid); the other records are judged",
                 "  注: 不正な行{r}行を除きました（--skip-invalid）。ほかの記録を判定しています",
-                r = report.rejected_rows()
+                r = first.rejected_rows()
             )
         );
     }
-    let csv = incidents::merge(vec![spool], args.out.is_some())?;
+    let mut carriers = crate::carriers::CarrierNames::default();
+    for (spelling, n) in &spellings {
+        carriers.add(map.key(spelling).0, spelling, *n, None);
+    }
+    let printed: std::collections::HashMap<&str, &str> = spellings.keys().map(|s| (s.as_str(), carriers.display(map.key(s).0).unwrap_or(s))).collect();
+    // Lines go to disk as they are judged (memory stays flat), and out
+    // only when every record was valid.
+    let counted = std::sync::atomic::AtomicU64::new(0);
+    let (csv, report) = incidents::write_list(&files, &opts, args.out.is_some(), |row| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut line = IncidentLine::from_row(row, &names[row.file]);
+        line.carrier_printed = printed.get(row.carrier).map_or(row.carrier, |p| *p).to_string();
+        line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+        Some(line)
+    })?;
+    let n = counted.into_inner();
+    for (a, b) in first.files.iter().zip(&report.files) {
+        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
+    }
     match &args.out {
         Some(path) => {
             let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;

@@ -48,7 +48,7 @@ pub fn run(mut args: Args) -> Result<bool> {
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
-    let (files, agg) = args.sources.aggregate(Period::whole(year), Keep::default(), &map)?;
+    let (files, agg, _) = args.sources.aggregate(Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() {
         print_failure(&agg.read, false);
         return Ok(false);

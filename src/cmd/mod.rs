@@ -6,6 +6,7 @@ pub mod chart;
 pub mod classify;
 pub mod draft;
 pub mod explain;
+pub mod query;
 pub mod template;
 pub mod trend;
 pub mod validate;
@@ -39,7 +40,7 @@ pub struct ReadArgs {
 
 impl ReadArgs {
     pub fn options(&self, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
-        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, keep_incidents: false, progress, ..Default::default() }
+        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress, ..Default::default() }
     }
 }
 
@@ -57,16 +58,30 @@ pub struct Sources {
 impl Sources {
     /// Read and count every file (progress on a terminal), and say what
     /// was skipped or noticed.
-    pub fn aggregate(&self, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate)> {
+    pub fn aggregate(&self, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
         let files = input_files(&self.input)?;
         let counter = Arc::new(AtomicU64::new(0));
-        let opts = ReadOptions { keep_rejected: keep.rejected, keep_incidents: keep.incidents, ..self.read.options(Some(counter.clone())) };
-        let agg = {
+        let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(Some(counter.clone())) };
+        let (agg, list) = {
             let _progress = Progress::start(&files, counter);
-            crate::aggregate::aggregate_period(&files, period, &opts, map)?
+            match keep.incidents {
+                true => crate::aggregate::aggregate_listing(&files, period, &opts, map)?,
+                false => (crate::aggregate::aggregate_period(&files, period, &opts, map)?, None),
+            }
         };
         print_notes(&agg.read);
-        Ok((files, agg))
+        // Printed names or a provider's major the count settled: the list
+        // is written again, in a second read.
+        let list = match (keep.incidents, list) {
+            (true, None) if agg.read.is_clean() || (keep.rejected && !agg.read.fatal()) => {
+                let counter = Arc::new(AtomicU64::new(0));
+                let opts = ReadOptions { keep_rejected: false, ..self.read.options(Some(counter.clone())) };
+                let _progress = Progress::start_as(&files, counter, crate::say!("writing incidents.csv", "incidents.csv を書き出し中"));
+                Some(crate::aggregate::write_list(&agg, &files, &opts, map)?)
+            }
+            (_, list) => list,
+        };
+        Ok((files, agg, list))
     }
 }
 
@@ -75,7 +90,7 @@ impl Sources {
 pub struct Keep {
     /// Rejected rows' fields (rejects.csv).
     pub rejected: bool,
-    /// A judged line per counted report (incidents.csv).
+    /// The year's list (incidents.csv).
     pub incidents: bool,
 }
 
@@ -111,6 +126,11 @@ pub struct Progress {
 
 impl Progress {
     pub fn start(files: &[PathBuf], counter: Arc<AtomicU64>) -> Progress {
+        Progress::start_as(files, counter, crate::say!("reading", "読み込み中"))
+    }
+
+    /// As `start`, the line saying what is done (`writing incidents.csv`).
+    pub fn start_as(files: &[PathBuf], counter: Arc<AtomicU64>, what: String) -> Progress {
         let done = Arc::new(AtomicBool::new(false));
         let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
         let handle = (std::io::stderr().is_terminal()).then(|| {
@@ -119,7 +139,7 @@ impl Progress {
                 while !done.load(Ordering::Relaxed) {
                     let read = counter.load(Ordering::Relaxed).min(total);
                     let pct = if total > 0 { 100 * read / total } else { 100 };
-                    eprint!("\rreading {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
+                    eprint!("\r{what} {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
                 eprint!("\r\x1b[K");
@@ -159,6 +179,8 @@ pub struct Loaded {
     /// The files read and the carrier map, for a second look.
     pub files: Vec<PathBuf>,
     pub carriers: CarrierMap,
+    /// incidents.csv, when the run writes it.
+    pub list: Option<crate::output::Spooled>,
 }
 
 /// Check what the command line names before any reading: every file must
@@ -198,7 +220,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
     };
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     crate::output::spool_beside(&out);
-    let (files, agg) = args.sources.aggregate(period, keep, &map)?;
+    let (files, agg, list) = args.sources.aggregate(period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
         let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
@@ -224,7 +246,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
             )
         });
     }
-    Ok(Loaded { year, out, agg, files, carriers: map })
+    Ok(Loaded { year, out, agg, files, carriers: map, list })
 }
 
 /// Notes of the read: files skipped, title rows, separators.

@@ -38,7 +38,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool> {
     let from = wareki::parse_fiscal_year(&args.from)?;
     // The year only decides the per-file accounting, unused here.
-    let (_, agg) = args.sources.aggregate(crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
+    let (_, agg, _) = args.sources.aggregate(crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
     if !agg.read.is_clean() {
         print_failure(&agg.read, false);
         return Ok(false);

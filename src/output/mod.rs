@@ -9,6 +9,7 @@ pub mod cleanup;
 mod commit;
 pub mod fault;
 mod manifest;
+pub mod ordered;
 pub mod sinks;
 
 use std::collections::BTreeMap;

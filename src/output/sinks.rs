@@ -1,8 +1,13 @@
 //! Text made safe for where it goes. CSV: a cell that starts with `=`, `+`,
-//! `-`, `@`, a tab or a CR is run as a formula by spreadsheets, so it gets a
-//! leading `'` (OWASP's advice), unless it is a plain number (`-1`, `+311`
-//! stay numbers). Markdown: newlines and markup characters are escaped, so
-//! a value cannot add a heading, a link or an image.
+//! `-` or `@` is run as a formula by spreadsheets, so that first character
+//! is written as its full-width twin (`＝`, `＋`, `－`, `＠`): the cell
+//! reads the same, is text in Excel and LibreOffice, and NFKC (which jiko
+//! applies to every value it reads) turns it back into the original. The
+//! edition itself prints deltas so (`前年度比＋1ポイント`). A leading tab
+//! or CR (also a formula start) is dropped; plain numbers (`-1`, `+311`)
+//! stay numbers. OWASP's leading apostrophe was visible in both programs.
+//! Markdown: newlines and markup characters are escaped, so a value cannot
+//! add a heading, a link or an image.
 
 use std::borrow::Cow;
 
@@ -12,7 +17,8 @@ pub fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::Any(b'\n')).from_writer(out)
 }
 
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+/// Formula starts and the full-width twin each is written as.
+const FORMULA_STARTS: &[(char, char)] = &[('=', '＝'), ('+', '＋'), ('-', '－'), ('@', '＠')];
 
 fn plain_number(s: &str) -> bool {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -21,10 +27,30 @@ fn plain_number(s: &str) -> bool {
 
 /// A cell a spreadsheet shows as text, never runs.
 pub fn guard_cell(s: &str) -> Cow<'_, str> {
-    if s.starts_with(FORMULA_STARTS) && !plain_number(s) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
+    // Most cells start with none of them: one look.
+    if !matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        return Cow::Borrowed(s);
+    }
+    let t = s.trim_start_matches(['\t', '\r']);
+    if plain_number(t) {
+        return if t.len() == s.len() { Cow::Borrowed(s) } else { Cow::Owned(t.to_string()) };
+    }
+    let mut chars = t.chars();
+    match chars.next().and_then(|c| FORMULA_STARTS.iter().find(|(f, _)| *f == c)) {
+        Some((_, twin)) => Cow::Owned(format!("{twin}{}", chars.as_str())),
+        None if t.len() == s.len() => Cow::Borrowed(s),
+        None => Cow::Owned(t.to_string()),
+    }
+}
+
+/// A guarded cell's value as it was (the first character back from its
+/// full-width twin): values are read NFKC-normalized, so no value began
+/// with the twin itself.
+pub fn unguard(s: &str) -> Cow<'_, str> {
+    let mut chars = s.chars();
+    match chars.next().and_then(|c| FORMULA_STARTS.iter().find(|(_, t)| *t == c)) {
+        Some((f, _)) => Cow::Owned(format!("{f}{}", chars.as_str())),
+        None => Cow::Borrowed(s),
     }
 }
 
@@ -100,14 +126,27 @@ mod tests {
 
     #[test]
     fn formulas_become_text_and_numbers_stay_numbers() {
-        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(guard_cell("+311件"), "'+311件");
-        assert_eq!(guard_cell("\tx"), "'\tx");
+        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "＝HYPERLINK(\"x\")");
+        assert_eq!(guard_cell("@SUM(A1)"), "＠SUM(A1)");
+        // The edition's own printing of a delta (FY2020, 前年度比＋1ポイント).
+        assert_eq!(guard_cell("+1ポイント"), "＋1ポイント");
+        assert_eq!(guard_cell("-5ポイント"), "－5ポイント");
+        assert_eq!(guard_cell("\t=1+2"), "＝1+2");
+        assert_eq!(guard_cell("\r\tx"), "x");
         assert_eq!(guard_cell("-1"), "-1");
         assert_eq!(guard_cell("+311"), "+311");
         assert_eq!(guard_cell("-0.5"), "-0.5");
         assert_eq!(guard_cell("KDDI"), "KDDI");
+        assert_eq!(guard_cell("±0ポイント"), "±0ポイント");
+    }
+
+    #[test]
+    fn a_guarded_cell_reads_back_as_written() {
+        use unicode_normalization::UnicodeNormalization;
+        for v in ["=HYPERLINK(\"x\")", "+1ポイント", "-5ポイント", "@SUM(A1)", "-1", "KDDI"] {
+            assert_eq!(guard_cell(v).nfkc().collect::<String>(), v);
+            assert_eq!(unguard(&guard_cell(v)), v);
+        }
     }
 
     #[test]

@@ -209,8 +209,6 @@ pub struct ReadOptions {
     pub header_row: Option<u64>,
     /// Keep rejected rows' fields (for rejects.csv).
     pub keep_rejected: bool,
-    /// Keep a judged line per counted report of the year (incidents.csv).
-    pub keep_incidents: bool,
     /// Take an empty `affected_users` as not known yet (`classify
     /// --input`); aggregate needs every count.
     pub unknown_users: bool,

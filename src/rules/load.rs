@@ -247,9 +247,16 @@ fn check_bins(at: &Locator, name: &str, bins: &[super::raw::RawBin]) -> Result<(
     unique(at, &format!("bins.{name}"), bins.iter().map(|b| b.code.clone()).collect())
 }
 
+/// Codes are unique and plain: ASCII letters, digits, `_`, `-` and `.`,
+/// starting with a letter or digit, so that outputs write them as they
+/// are (no CSV quoting, never a spreadsheet formula).
 fn unique(at: &Locator, name: &str, codes: Vec<String>) -> Result<()> {
     let mut seen = BTreeSet::new();
     for c in codes {
+        let plain = c.starts_with(|x: char| x.is_ascii_alphanumeric()) && c.chars().all(|x| x.is_ascii_alphanumeric() || matches!(x, '_' | '-' | '.'));
+        if !plain {
+            bail!("{}: {name}: code {c:?}: use ASCII letters, digits, _, - and . only, starting with a letter or digit", at.find(&c));
+        }
         if !seen.insert(c.clone()) {
             bail!("{}: {name}: code {c:?} is listed twice", at.find_nth(&c, 2));
         }

@@ -330,3 +330,15 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
     let leap = Facts { known: Some(m("2024-02-29 12:00")), ..base() };
     assert_eq!(nm(&leap).unwrap().due, Some((2024, 3, 30)));
 }
+
+/// A code is written into CSV cells as it is: one that a spreadsheet would
+/// run, or that would need quotes, is refused where the file names it.
+#[test]
+fn codes_that_would_need_quoting_or_run_as_formulas_are_refused() {
+    for bad in ["=cmd", "-x", "a,b", "a b", "ａ"] {
+        let text = BUILTIN.replacen("code = \"outage\"", &format!("code = {bad:?}"), 1);
+        assert_ne!(text, BUILTIN);
+        let e = format!("{:#}", check(&text, "codes.toml").unwrap_err());
+        assert!(e.contains("codes.toml:") && e.contains(&format!("{bad:?}")) && e.contains("ASCII letters"), "{bad}: {e}");
+    }
+}

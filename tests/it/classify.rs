@@ -119,6 +119,36 @@ fn grouping_incidents_csv_reproduces_every_count_of_figures_csv() {
     let raw: BTreeSet<String> = rows(&out.join("incidents.csv")).iter().filter(|l| l["form"] == "detailed").map(|l| l["carrier"].clone()).collect();
     assert!(raw.len() > figures_csv(&out)["summary,detailed,carriers"].parse::<usize>().unwrap(), "the raw spellings are more than the carriers counted");
     regroup(&out);
+    // The printed spelling: one per carrier as counted, one of its own
+    // spellings, and the name the report prints (the majors' table).
+    let lines = rows(&out.join("incidents.csv"));
+    let mut printed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for l in &lines {
+        printed.entry(l["carrier_key"].as_str()).or_default().insert(l["carrier_printed"].as_str());
+        let own = lines.iter().any(|m| m["carrier_key"] == l["carrier_key"] && m["carrier"] == l["carrier_printed"]);
+        assert!(own, "{} is printed as {}, none of its spellings", l["carrier"], l["carrier_printed"]);
+    }
+    assert!(printed.values().all(|p| p.len() == 1), "one printed spelling per carrier");
+    let majors = std::fs::read_to_string(out.join("tables/major.csv")).unwrap();
+    for l in lines.iter().filter(|l| l["major"] == "yes") {
+        assert!(majors.contains(&l["carrier_printed"]), "{} is not how the report prints it", l["carrier_printed"]);
+    }
+}
+
+/// The list written as the count goes (each carrier has one spelling) is
+/// the list a second read writes.
+#[test]
+fn the_list_written_in_one_read_is_the_list_of_a_second_read() {
+    let files = jiko::records::builtin::files();
+    let opts = jiko::records::ReadOptions::default();
+    let period = jiko::period::Period::whole(2020);
+    let map = jiko::carriers::CarrierMap::default();
+    let (agg, once) = jiko::aggregate::aggregate_listing(&files, period, &opts, &map).unwrap();
+    let once = once.expect("the shipped carriers have one spelling each");
+    let again = jiko::aggregate::write_list(&agg, &files, &opts, &map).unwrap();
+    let (a, b) = (std::fs::read(&once.path).unwrap(), std::fs::read(&again.path).unwrap());
+    assert!(a.len() > 1_000_000 && a == b, "{} and {} bytes", a.len(), b.len());
+    assert_eq!(once.sha256, jiko::records::sha256_hex(&a));
 }
 
 /// Every count of an output folder's figures.csv, regrouped from its

@@ -9,6 +9,7 @@ mod details;
 mod differential;
 mod diffgen;
 mod draft;
+mod frames;
 mod input;
 mod notices;
 mod office;

@@ -126,6 +126,23 @@ fn the_workbook_keeps_numbers_as_numbers() {
     assert_eq!(sheet.get_value((3, 1)), Some(&Data::String("①2時間 ②81時間32分".into())));
     let figures = book.worksheet_range("figures").unwrap();
     assert!(figures.rows().any(|r| r[0] == Data::String("headline".into()) && r[3] == Data::Float(6612.0)));
+    // What a printed cell holds besides its own number, in a column of its
+    // own (the edition: 重大な事故 4社 (5社) 4件 (3件); 計 … 3,325件 (50.3%)).
+    let column = |range: &calamine::Range<Data>, header: &str| (0..range.width()).find(|&c| range.get_value((2, c as u32)) == Some(&Data::String(header.into()))).unwrap_or_else(|| panic!("no column {header}")) as u32;
+    let summary = book.worksheet_range("summary").unwrap();
+    assert_eq!(summary.get_value((3, column(&summary, "事業者数（前年度）"))), Some(&Data::Float(5.0)));
+    assert_eq!(summary.get_value((3, column(&summary, "報告件数（前年度）"))), Some(&Data::Float(3.0)));
+    assert_eq!(matrix.get_value((row as u32, column(&matrix, "合計（割合%）"))), Some(&Data::Float(50.3)));
+    // The majors' start as a date and duration in minutes (R2.4.30 14:07, 81h32m).
+    let majors = book.worksheet_range("major").unwrap();
+    // Excel's serial of 2020-04-30 is 43951 (2020-01-01 is 43831, 120 days before).
+    let start = majors.get_value((3, column(&majors, "発生日時（日時）"))).unwrap();
+    let serial = match start {
+        Data::DateTime(d) => d.as_f64(),
+        other => panic!("not a date: {other:?}"),
+    };
+    assert!((serial - (43951.0 + (14.0 * 60.0 + 7.0) / 1440.0)).abs() < 1e-9, "{start:?}");
+    assert_eq!(majors.get_value((3, column(&majors, "継続時間（分）"))), Some(&Data::Float((81 * 60 + 32) as f64)));
 }
 
 /// Render report.html in headless Chromium as a reader would: offline,

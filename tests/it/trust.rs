@@ -481,6 +481,8 @@ fn markdown_and_csv_outputs_cannot_be_injected() {
                 for cell in rec.unwrap().iter() {
                     let runs = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
                     assert!(!runs, "{}: {cell:?} would run as a formula", path.display());
+                    // The guard is invisible: no apostrophe shows in Excel or LibreOffice.
+                    assert!(!cell.starts_with('\''), "{}: {cell:?} shows an apostrophe", path.display());
                 }
             }
         }

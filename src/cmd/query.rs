@@ -1,0 +1,217 @@
+//! `jiko query`: polars SQL over two tables, `incidents` (every record
+//! read, judged: the columns of `classify --input`) and `figures` (every
+//! figure of every fiscal year the inputs cover). Needs the `frames`
+//! feature; without it the command says how to build it.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::Sources;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// The query, in polars SQL: `SELECT … FROM incidents | figures …`.
+    pub sql: String,
+    /// Only this fiscal year (2020, R2, 令和2年度 …) in both tables.
+    #[arg(long)]
+    pub year: Option<String>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Carrier spellings to count as one (CSV: spelling,carrier).
+    #[arg(long)]
+    pub carriers: Option<PathBuf>,
+    /// Write the result here (.csv, .parquet or .xlsx) instead of printing it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[cfg(not(feature = "frames"))]
+pub fn run(_: Args) -> Result<bool> {
+    anyhow::bail!(crate::say!(
+        "jiko query needs the frames feature: cargo build --release --features frames (or cargo install --path . --features frames)",
+        "jiko query には frames 機能が必要です: cargo build --release --features frames（又は cargo install --path . --features frames）"
+    ))
+}
+
+#[cfg(feature = "frames")]
+pub fn run(args: Args) -> Result<bool> {
+    imp::run(args)
+}
+
+#[cfg(feature = "frames")]
+mod imp {
+    use std::io::IsTerminal;
+
+    use anyhow::{Context, Result};
+    use polars::prelude::*;
+
+    use super::Args;
+    use crate::carriers::CarrierMap;
+    use crate::cmd::{input_files, print_failure};
+    use crate::frames::{self, Builder};
+    use crate::incidents::{IncidentLine, COLUMNS};
+    use crate::records;
+
+    pub fn run(args: Args) -> Result<bool> {
+        let only = args.year.as_deref().map(crate::wareki::parse_fiscal_year).transpose()?;
+        let map = match &args.carriers {
+            Some(p) => CarrierMap::read(p)?,
+            None => CarrierMap::default(),
+        };
+        if let Some(out) = &args.out {
+            crate::output::spool_beside(out);
+        }
+        let files = input_files(&args.sources.input)?;
+        let read = args.sources.read.options(None);
+        // The figures first: a read that fails says so before any query.
+        let first = crate::aggregate::aggregate_with(&files, only.unwrap_or(0), &read, &map)?;
+        if !first.read.is_clean() {
+            print_failure(&first.read, false);
+            return Ok(false);
+        }
+        crate::cmd::print_notes(&first.read);
+        let years: Vec<i32> = first.years.keys().copied().filter(|fy| only.is_none_or(|y| y == *fy)).collect();
+        let trend = crate::cmd::aggregate::trend_series(None)?;
+        let mut figures = Vec::new();
+        for fy in &years {
+            // Each year's own read: its `rows` figures account for that year.
+            let agg = if first.year == *fy { None } else { Some(crate::aggregate::aggregate_with(&files, *fy, &read, &map)?) };
+            // As the year's figures.csv: the published series beside the counts.
+            let mut f = crate::figures::compute(agg.as_ref().unwrap_or(&first), *fy);
+            f.add_published_trend(&trend, *fy);
+            figures.push((*fy, f));
+        }
+        let by_year: Vec<(i32, &crate::figures::Figures)> = figures.iter().map(|(y, f)| (*y, f)).collect();
+        let figures = frames::figures_frame(&by_year, true)?;
+        let incidents = incidents_frame(&files, &args, only, &first, &map)?;
+        let mut result = frames::query(&args.sql, vec![("incidents", incidents), ("figures", figures)]).context(crate::say!("the query", "クエリ"))?;
+        match &args.out {
+            Some(path) => {
+                write_out(path, &mut result)?;
+                eprintln!("{}", crate::say!("  wrote {p} ({n} rows)", "  {p} に書き出しました（{n}行）", p = path.display(), n = result.height()));
+            }
+            None if std::io::stdout().is_terminal() => print!("{}", table_text(&frames::text_rows(&result)?)),
+            None => {
+                let mut w = crate::output::sinks::csv_writer(std::io::stdout().lock());
+                for row in frames::text_rows(&result)? {
+                    w.write_record(row.iter().map(|c| crate::output::sinks::guard_cell(c).into_owned()))?;
+                }
+                w.flush()?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Every record of the files judged (as `classify --input` judges
+    /// it), with the carrier as the report prints it.
+    fn incidents_frame(files: &[std::path::PathBuf], args: &Args, only: Option<i32>, agg: &crate::aggregate::Aggregate, map: &CarrierMap) -> Result<DataFrame> {
+        let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
+        let opts = records::ReadOptions { unknown_users: true, ..args.sources.read.options(None) };
+        let mut b = Builder::new(COLUMNS.iter().copied());
+        let mut failed = None;
+        records::read_files(files, &opts, |row| {
+            if only.is_some_and(|y| y != row.started_at.fiscal_year()) {
+                return;
+            }
+            let mut line = IncidentLine::from_row(row, &names[row.file]);
+            line.carrier_key = crate::records::normalize::carrier_key(map.key(row.carrier).1.unwrap_or(row.carrier));
+            line.carrier_printed = agg.carriers.display(map.key(row.carrier).0).unwrap_or(row.carrier).to_string();
+            let values = line.values();
+            if let Err(e) = b.push(values.iter().map(|v| v.as_ref())) {
+                failed.get_or_insert(e);
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        b.take()
+    }
+
+    fn write_out(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let bytes = match ext.as_str() {
+            "csv" => {
+                let mut w = crate::output::CsvOut::for_programs();
+                for row in frames::text_rows(df)? {
+                    w.row(row);
+                }
+                w.finish()
+            }
+            "parquet" => {
+                let spooled = frames::parquet_of(df)?;
+                let mut f = std::fs::File::open(&spooled.path)?;
+                return crate::output::write_atomic_from(path, &mut f);
+            }
+            "xlsx" => xlsx(df)?,
+            _ => anyhow::bail!(crate::say!(
+                "--out {p}: give a .csv, .parquet or .xlsx file",
+                "--out {p}: .csv、.parquet 又は .xlsx のファイルを指定してください",
+                p = path.display()
+            )),
+        };
+        crate::output::write_atomic(path, &bytes)
+    }
+
+    /// The result as a workbook: numbers as numbers, days and the start as
+    /// dates, yes/no as booleans.
+    fn xlsx(df: &DataFrame) -> Result<Vec<u8>> {
+        use rust_xlsxwriter::Format;
+        let mut book = crate::report::workbook("jiko query")?;
+        let sheet = book.add_worksheet();
+        sheet.set_name("query")?;
+        let bold = Format::new().set_bold();
+        let (day, minute) = (Format::new().set_num_format("yyyy-mm-dd"), Format::new().set_num_format("yyyy-mm-dd hh:mm"));
+        for (c, column) in df.columns().iter().enumerate() {
+            let c = u16::try_from(c).context("too many columns for a sheet")?;
+            sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
+            let s = column.as_materialized_series();
+            for i in 0..s.len() {
+                let r = u32::try_from(i + 1).context("too many rows for a sheet")?;
+                match s.get(i)? {
+                    AnyValue::Null => {}
+                    AnyValue::Boolean(b) => {
+                        sheet.write_boolean(r, c, b)?;
+                    }
+                    AnyValue::Date(d) => {
+                        sheet.write_number_with_format(r, c, f64::from(d) + 25_569.0, &day)?;
+                    }
+                    v @ AnyValue::Datetime(..) => {
+                        let text = frames::cell_text(&v);
+                        let (d, t) = text.split_once('T').unwrap_or((&text, "00:00"));
+                        let days = d.split('-').map(|x| x.parse::<u32>().unwrap_or(1)).collect::<Vec<_>>();
+                        let (h, m) = t.split_once(':').map_or((0, 0), |(h, m)| (h.parse().unwrap_or(0), m.parse().unwrap_or(0)));
+                        let at = crate::calendar::Minute { year: days[0] as i32, month: days[1], day: days[2], hour: h, minute: m };
+                        sheet.write_number_with_format(r, c, at.excel_serial(), &minute)?;
+                    }
+                    v if v.is_primitive_numeric() => {
+                        sheet.write_number(r, c, v.extract::<f64>().unwrap_or_default())?;
+                    }
+                    v => {
+                        sheet.write_string(r, c, frames::cell_text(&v))?;
+                    }
+                }
+            }
+        }
+        Ok(book.save_to_buffer()?)
+    }
+
+    /// Rows as an aligned text table (East Asian wide characters count two).
+    fn table_text(rows: &[Vec<String>]) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let n = rows.first().map_or(0, Vec::len);
+        let widths: Vec<usize> = (0..n).map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0)).collect();
+        let mut out = String::new();
+        for (i, r) in rows.iter().enumerate() {
+            let cells: Vec<String> = r.iter().zip(&widths).map(|(v, w)| format!("{v}{}", " ".repeat(w - v.width()))).collect();
+            out += cells.join("  ").trim_end();
+            out.push('\n');
+            if i == 0 {
+                out += &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ");
+                out.push('\n');
+            }
+        }
+        out += &crate::say!("({n} rows)\n", "（{n}行）\n", n = rows.len().saturating_sub(1));
+        out
+    }
+}
