@@ -40,3 +40,32 @@ print(f"| {int(rows):,} | {size} | {float(floor):.2f} s | {j[0]:.2f} s | {j[1]:.
 PY
 done
 echo "(medians of $runs alternating runs; jiko: aggregate --no-charts --no-incidents)"
+
+# The per-report list (issue 23): the default run, which writes
+# incidents.csv, against the run without it, alternating; and the floor of
+# writing a file that size on this machine (`cp` of the list, page cache).
+echo
+printf '| rows | list | cp of the list | with the list: wall | CPU | peak | without: wall | CPU | peak | ratio |\n|---|---|---|---|---|---|---|---|---|---|\n'
+for copies in 8 80; do
+  big="$work/incidents-x$copies.csv"
+  rows=$(( $(wc -l < "$big") - 1 ))
+  : > "$work/times-list" ; : > "$work/times-nolist"
+  for i in $(seq "$runs"); do
+    /usr/bin/time -a -o "$work/times-list" -f "%e %U %S %M" \
+      $jiko aggregate --year 2020 --no-charts --input "$big" --out "$work/out-list" > /dev/null 2>&1
+    /usr/bin/time -a -o "$work/times-nolist" -f "%e %U %S %M" \
+      $jiko aggregate --year 2020 --no-charts --no-incidents --input "$big" --out "$work/out" > /dev/null 2>&1
+  done
+  list="$work/out-list/incidents.csv"
+  floor=$( { /usr/bin/time -f "%e" cp "$list" "$work/list-copy" > /dev/null; } 2>&1 ); rm -f "$work/list-copy"
+  python3 - "$rows" "$(du -h "$list" | cut -f1)" "$floor" "$work/times-list" "$work/times-nolist" <<'PY'
+import sys, statistics as st
+rows, size, floor, fl, fn = sys.argv[1:]
+def med(f):
+    r = [list(map(float, l.split())) for l in open(f) if l.strip() and l[0].isdigit()]
+    return st.median(x[0] for x in r), st.median(x[1] + x[2] for x in r), st.median(x[3] for x in r) / 1024
+a, b = med(fl), med(fn)
+print(f"| {int(rows):,} | {size} | {float(floor):.2f} s | {a[0]:.2f} s | {a[1]:.1f} s | {a[2]:.0f} MB | {b[0]:.2f} s | {b[1]:.1f} s | {b[2]:.0f} MB | {a[0]/b[0]:.2f} |")
+PY
+done
+echo "(medians of $runs alternating runs; jiko aggregate --no-charts, with and without --no-incidents)"

@@ -520,7 +520,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
     let mut spooled = crate::output::Spooled { path, sha256: String::new() };
     let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
     let mut senders = senders.into_iter();
-    let (agg, receivers) = count(files, period, opts, map, &mut || {
+    let (agg, receivers) = count(files, period, opts, map, rules::current(), &mut || {
         senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new() })
     })?;
     drop(senders);
@@ -579,19 +579,24 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
 /// `--through` day (and of the previous year after the same day) are
 /// counted nowhere, and accounted as after the span.
 pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
-    Ok(count(files, period, opts, map, &mut || None)?.0)
+    aggregate_under(files, period, opts, map, rules::current())
+}
+
+/// `aggregate_period` counted by other rules (`--compare`'s book).
+pub fn aggregate_under(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, rules: rules::Rules) -> Result<Aggregate> {
+    Ok(count(files, period, opts, map, rules, &mut || None)?.0)
 }
 
 /// The count, each worker given a lister by `lister` (none: no list);
 /// with the receivers' majors the listers met.
-fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
+fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, r: rules::Rules, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
     let year = period.year;
     let map = std::sync::Arc::new(map.clone());
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let new_counter = || Counter {
         year,
         period,
-        rules: rules::per_row(),
+        rules: r.per_row,
         years: Vec::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),

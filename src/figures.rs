@@ -213,27 +213,32 @@ impl Counts<'_> {
 /// year's records are present (table `rows` only for the year the run
 /// accounted for).
 pub fn compute(agg: &Aggregate, year: i32) -> Figures {
+    compute_under(agg, year, rules::current())
+}
+
+/// `compute` with the rules that counted `agg` (`--compare`'s second book).
+pub fn compute_under(agg: &Aggregate, year: i32, r: rules::Rules) -> Figures {
     let empty = YearTally::default();
     let this = Counts { tally: agg.tally(year).unwrap_or(&empty) };
     let prev = agg.tally(year - 1).map(|tally| Counts { tally });
     let mut figs = Figures::default();
 
     summary(&mut figs, agg, year, &this);
-    headline(&mut figs, agg, year, &this, prev.as_ref());
-    matrix(&mut figs, agg, year, &this);
+    headline(&mut figs, agg, year, &this, prev.as_ref(), r);
+    matrix(&mut figs, agg, year, &this, r);
     majors(&mut figs, agg, year);
     services(&mut figs, &this, prev.as_ref());
     causes(&mut figs, &this, prev.as_ref());
     equipment(&mut figs, &this, prev.as_ref());
     for (&fy, _) in agg.years.range(..=year) {
-        if !rules::sets_in_year(fy).is_empty() {
+        if !r.sets_in_year(fy).is_empty() {
             figs.push("major_trend", fy.to_string(), "count", Value::Int(agg.accidents(fy).len() as i64));
         }
     }
     if year == agg.year {
         rows(&mut figs, agg);
     }
-    if let (Some(note), Some(set)) = (rules::trial_note(), rules::year_set(year)) {
+    if let (Some(note), Some(set)) = (r.trial_note(), r.year_set(year)) {
         figs.push("trial", set.id(), "note", Value::Text(note.to_string()));
     }
     figs
@@ -257,13 +262,13 @@ fn summary(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
     figs.push("summary", "major", "major_reports", Value::Int(accidents.iter().map(|a| a.cells.len()).sum::<usize>() as i64));
 }
 
-fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>) {
-    type Measure = fn(&Counts) -> u64;
-    let rows: [(&str, Measure); 4] = [
-        ("total", |c| c.tally.detailed_reports),
-        ("users_lt500", |c| c.matrix_col(0)),
-        ("users_ge30k", |c| c.users_at_least(rules::book().duty.min_users)),
-        ("duration_ge2h", |c| c.duration_at_least(rules::book().duty.min_duration)),
+fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>, r: rules::Rules) {
+    let d = &r.book.duty;
+    let rows: [(&str, &dyn Fn(&Counts) -> u64); 4] = [
+        ("total", &|c| c.tally.detailed_reports),
+        ("users_lt500", &|c| c.matrix_col(0)),
+        ("users_ge30k", &|c| c.users_at_least(d.min_users)),
+        ("duration_ge2h", &|c| c.duration_at_least(d.min_duration)),
     ];
     for (row, measure) in rows {
         let of = |c: &Counts| (measure(c), c.tally.detailed_reports);
@@ -276,12 +281,12 @@ fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev:
     }
 }
 
-fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
+fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, r: rules::Rules) {
     let t = this.tally;
     let total = t.detailed_reports;
     for (d, dbin) in DURATION_BINS.iter().enumerate() {
         for (u, ubin) in USER_BINS.iter().enumerate() {
-            if !rules::cell_outside_duty(d, u) {
+            if !r.cell_outside_duty(d, u) {
                 figs.push("matrix", dbin.code, ubin.code, Value::Int(t.matrix[d][u] as i64));
             }
         }

@@ -81,7 +81,11 @@ const SECTIONS: &[(&str, &[Part])] = &[
         ],
     ),
     ("4 推移", &[Part::Chart("major_trend"), Part::Chart("trend_reports")]),
+    (COMPARE, &[Part::Sentences(COMPARE), Part::Table("compare_figures"), Part::Table("compare_reports")]),
 ];
+
+/// The section of `aggregate --compare` (only when it ran).
+pub const COMPARE: &str = "5 規則の比較（試算）";
 
 /// The notes that depend on the year: the thresholds in force (注1), the
 /// reporting duty (注2), the simple form (注3), service counting (注4) and
@@ -140,10 +144,15 @@ impl Report<'_> {
         self.sentences.sections.iter().find(|(s, _)| *s == section).map_or(&[], |(_, v)| v.as_slice())
     }
 
+    /// Whether a section is shown: the comparison only when a run made one.
+    fn shows(&self, heading: &str) -> bool {
+        heading != COMPARE || self.table("compare_figures").is_some()
+    }
+
     /// `report.md`; charts are linked as `charts/NAME.png` beside it.
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}\n\n", self.period.title());
-        for (heading, parts) in SECTIONS {
+        for (heading, parts) in SECTIONS.iter().filter(|(h, _)| self.shows(h)) {
             out += &format!("## {heading}\n\n");
             for part in *parts {
                 match part {
@@ -195,7 +204,7 @@ impl Report<'_> {
     /// readable on a phone and printable to A4.
     pub fn html(&self) -> String {
         let mut body = format!("<h1>{}</h1>\n", esc(&self.period.title()));
-        for (heading, parts) in SECTIONS {
+        for (heading, parts) in SECTIONS.iter().filter(|(h, _)| self.shows(h)) {
             let level = if heading.starts_with('(') { "h3" } else { "h2" };
             body += &format!("<section>\n<{level}>{}</{level}>\n", esc(heading));
             for part in *parts {

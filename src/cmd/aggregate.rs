@@ -42,6 +42,11 @@ pub struct Args {
     /// figures_by_year.csv (fiscal_year,table,row,column,value) beside them.
     #[arg(long, conflicts_with_all = ["year", "check", "through"])]
     pub years: Option<String>,
+    /// A second rules file (or shipped name, `proposed-2025`) to set beside
+    /// the run's: every figure that differs and every report whose verdict
+    /// changes, printed, in compare.csv and in the report.
+    #[arg(long, conflicts_with = "years")]
+    pub compare: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<bool> {
@@ -92,6 +97,7 @@ fn run_year(args: Args) -> Result<bool> {
     };
     let trend = trend_series(args.input.trend.as_ref())?;
     let details = details_of(&args)?;
+    let other = args.compare.as_deref().map(super::compare::load).transpose()?;
     let mut l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read, true);
@@ -118,9 +124,16 @@ fn run_year(args: Args) -> Result<bool> {
         eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
     }
     let incidents = l.list.take();
-    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents)?;
+    let comparison = match other {
+        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(None), &trend)?),
+        None => None,
+    };
+    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
     outputs.commit(CommitMode { force: args.input.force, update: false })?;
     print_summary(&l);
+    if let Some(c) = &comparison {
+        c.print();
+    }
     match published {
         Some(published) => {
             let result = figures::compare(&figs, &published);
@@ -254,13 +267,20 @@ fn make_outputs(
     parts: &ReportParts,
     sheets: &[crate::details::Sheet],
     incidents: Option<crate::output::Spooled>,
+    comparison: Option<&super::compare::Comparison>,
 ) -> Result<Outputs> {
     let (agg, year) = (&l.agg, l.year);
     let mut o = Outputs::new(&l.out);
     let mut buf = Vec::new();
     figs.write_csv(&mut buf)?;
     o.add("figures.csv", buf);
-    let tables = render::tables(agg, year, figs, prev);
+    let mut tables = render::tables(agg, year, figs, prev);
+    // --compare: its tables and sentences join the report's last section.
+    let compared = comparison.map(|c| c.section());
+    if let (Some(c), Some((_, extra))) = (comparison, &compared) {
+        tables.extend(extra.iter().cloned());
+        o.add("compare.csv", c.csv());
+    }
     for t in &tables {
         o.add(format!("tables/{}.csv", t.name), t.to_csv());
     }
@@ -270,7 +290,10 @@ fn make_outputs(
     for (name, png) in &parts.charts {
         o.add(format!("charts/{name}"), png.clone());
     }
-    let sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
+    let mut sentences = sentences::generate(agg, year, figs, prev, &parts.trend);
+    if let Some((lines, _)) = compared {
+        sentences.sections.push((report::COMPARE, lines));
+    }
     let doc = report::Report {
         year,
         period: agg.period,

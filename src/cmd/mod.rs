@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod chart;
 pub mod classify;
+pub mod compare;
 pub mod draft;
 pub mod explain;
 pub mod query;

@@ -2,7 +2,7 @@
 //! and quarter, the reporting duty and form, major or not (class and the
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
-use super::{book, raw::Every, set_at, Set, Threshold};
+use super::{book, raw::Every, Rules, Set, Threshold};
 use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
 
 /// What is known of one incident.
@@ -68,19 +68,24 @@ pub struct Judgement {
 }
 
 pub fn judge(i: &Incident) -> Judgement {
-    let b = book();
+    judge_in(super::current(), i)
+}
+
+/// `judge` under the given rules (the run's, or `--compare`'s).
+pub fn judge_in(r: Rules, i: &Incident) -> Judgement {
+    let b = r.book;
     let t = &i.started_at;
     let fiscal_year = t.fiscal_year();
-    let (due_rule, period_due) = match routine_rule(t) {
+    let (due_rule, period_due) = match routine_rule_in(&b.dues, t) {
         Some((r, day)) => (Some(r), Some(day)),
         None => (None, None),
     };
     let yearly = due_rule.is_some_and(|r| b.dues[r].raw.every == Every::Year);
     let quarter = (!yearly).then(|| calendar_quarter(t));
-    let set = set_at(t);
-    let within_duty = super::within_duty(i.duration_min, i.users, i.kind);
-    let major = set.and_then(|s| hit(s, i));
-    let form = within_duty.then(|| match super::simple_form_allows(i.equipment) {
+    let set = r.set_at(t);
+    let within_duty = r.per_row.within_duty(i.duration_min, i.users, i.kind);
+    let major = set.and_then(|s| hit(r, s, i));
+    let form = within_duty.then(|| match super::simple_form_allows_in(b, i.equipment) {
         true => "simple",
         false => "detailed",
     });
@@ -98,8 +103,8 @@ pub fn calendar_quarter(t: &Minute) -> u8 {
 
 /// The class and threshold met, else the critical-facility rule: the same
 /// order as `Set::judge`, each looked at once.
-fn hit(s: &'static Set, i: &Incident) -> Option<MajorHit> {
-    let facility = super::per_row().critical_facility(i.facility);
+fn hit(r: Rules, s: &'static Set, i: &Incident) -> Option<MajorHit> {
+    let facility = r.per_row.critical_facility(i.facility);
     match s.met(i.services, i.duration_min, i.users, i.monthly_active_users) {
         Some((c, t)) => Some(MajorHit {
             class: s.raw.numbered.then_some(c),
@@ -142,7 +147,10 @@ fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
 /// rule with `applies_to_reports_due_from` leaves a report the rule before
 /// it would have due earlier to that rule).
 pub fn routine_rule(t: &Minute) -> Option<(usize, (i32, u32, u32))> {
-    let dues = &book().dues;
+    routine_rule_in(&book().dues, t)
+}
+
+fn routine_rule_in(dues: &[super::DueRule], t: &Minute) -> Option<(usize, (i32, u32, u32))> {
     for i in (0..dues.len()).rev() {
         let d = &dues[i];
         if d.from > *t {

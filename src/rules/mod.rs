@@ -18,7 +18,7 @@ use std::sync::{LazyLock, OnceLock};
 use anyhow::{anyhow, Context, Result};
 
 pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
-pub use judge::{judge, Gap, Incident, Judgement, MajorHit};
+pub use judge::{judge, judge_in, Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
 pub use per_row::{per_row, PerRow};
 pub use open::{judge_open, least_count, Missing, Open, Tri};
@@ -93,6 +93,76 @@ pub fn book() -> &'static RuleBook {
     BOOK.get_or_init(|| &BUILTIN_BOOK)
 }
 
+/// A rule book with its per-row view: what a run's counting, judging and
+/// figures ask, passed to them. The run's own is `current()` (the
+/// `--rules` book, else the built-in one); `--compare` loads a second one.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub book: &'static RuleBook,
+    pub per_row: &'static PerRow,
+}
+
+/// The run's rules.
+pub fn current() -> Rules {
+    Rules { book: book(), per_row: per_row() }
+}
+
+impl Rules {
+    /// A second book beside the run's (`--compare FILE` or a shipped
+    /// name), checked against the built-in one; it lives for the run.
+    pub fn load(path: &Path) -> Result<Rules> {
+        let (text, origin) = read_rules(path)?;
+        let parsed: &'static RuleBook = Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?));
+        Ok(Rules { book: parsed, per_row: Box::leak(Box::new(PerRow::of(parsed))) })
+    }
+
+    /// The set that judges a report started at `t`: the trial's set in a
+    /// what-if, else the last set in force on that day.
+    pub fn set_at(&self, t: &Minute) -> Option<&'static Set> {
+        self.per_row.set_index_at(t).map(|i| &self.book.sets[i])
+    }
+
+    /// Every set in force on some day of fiscal year `fy`, oldest first.
+    pub fn sets_in_year(&self, fy: i32) -> Vec<&'static Set> {
+        let b = self.book;
+        if b.trial.is_some() {
+            return self.set_at(&fy_start(fy)).into_iter().collect();
+        }
+        let (start, end) = (fy_start(fy), fy_start(fy + 1));
+        let dated: Vec<&'static Set> = b.sets.iter().filter(|s| s.from.is_some()).collect();
+        dated
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.from.unwrap() < end && dated.get(i + 1).map_or(true, |next| next.from.unwrap() > start))
+            .map(|(_, s)| *s)
+            .collect()
+    }
+
+    /// The set in force at the end of fiscal year `fy`.
+    pub fn year_set(&self, fy: i32) -> Option<&'static Set> {
+        self.sets_in_year(fy).into_iter().last()
+    }
+
+    /// The what-if notice, when the rules are a trial (試算).
+    pub fn trial_note(&self) -> Option<&'static str> {
+        self.book.trial.as_ref().map(|t| t.note.as_str())
+    }
+
+    /// Matrix cells under both duty thresholds are printed as outside the duty.
+    pub fn cell_outside_duty(&self, duration_bin: usize, users_bin: usize) -> bool {
+        let d = &self.book.duty;
+        DURATION_BINS[duration_bin].from < d.min_duration && USER_BINS[users_bin].from < d.min_users
+    }
+
+    /// Whether `other` counts in the same codes and bins, so that their
+    /// figures and verdicts can stand side by side.
+    pub fn same_codes(&self, other: &Rules) -> bool {
+        let (a, b) = (self.book, other.book);
+        let codes = |t: &Taxonomy| format!("{:?}", (&t.services, &t.causes, &t.equipment, &t.kinds, &t.facilities, &t.wholesale, &t.forms));
+        codes(&a.taxonomy) == codes(&b.taxonomy) && format!("{:?}", a.bins) == format!("{:?}", b.bins)
+    }
+}
+
 /// Rules files shipped in data/rules/, by name, usable from any folder
 /// (`--rules proposed-2025`).
 const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../data/rules/proposed-2025.toml"))];
@@ -100,13 +170,19 @@ const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_s
 /// Use the rules of `path` for the rest of the run (`--rules FILE`, or
 /// the name of a shipped rules file when no such file exists).
 pub fn use_file(path: &Path) -> Result<()> {
-    let shipped = SHIPPED.iter().find(|(name, _)| !path.exists() && path.to_str() == Some(*name));
-    let (text, origin) = match shipped {
-        Some((name, text)) => (text.to_string(), format!("data/rules/{name}.toml")),
-        None => (std::fs::read_to_string(path).with_context(|| format!("reading rules {} (shipped rules: {})", path.display(), SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))?, path.display().to_string()),
-    };
+    let (text, origin) = read_rules(path)?;
     let parsed = load::parse(&text, &origin, Some(&BUILTIN_BOOK))?;
     BOOK.set(Box::leak(Box::new(parsed))).map_err(|_| anyhow!("rules were already in use before --rules was read"))
+}
+
+/// A rules file's text and the name it goes by: a file, or a shipped
+/// one by name when no such file exists.
+fn read_rules(path: &Path) -> Result<(String, String)> {
+    let shipped = SHIPPED.iter().find(|(name, _)| !path.exists() && path.to_str() == Some(*name));
+    Ok(match shipped {
+        Some((name, text)) => (text.to_string(), format!("data/rules/{name}.toml")),
+        None => (std::fs::read_to_string(path).with_context(|| format!("reading rules {} (shipped rules: {})", path.display(), SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))?, path.display().to_string()),
+    })
 }
 
 /// Check a rules text without using it (tests, `jiko rules --check`).
@@ -145,8 +221,7 @@ pub fn within_duty(duration_min: u64, users: u64, kind: usize) -> bool {
 
 /// Matrix cells under both duty thresholds are printed as outside the duty.
 pub fn cell_outside_duty(duration_bin: usize, users_bin: usize) -> bool {
-    let d = &book().duty;
-    DURATION_BINS[duration_bin].from < d.min_duration && USER_BINS[users_bin].from < d.min_users
+    current().cell_outside_duty(duration_bin, users_bin)
 }
 
 /// The fiscal year (April to March) of a date.
@@ -155,10 +230,9 @@ pub use crate::calendar::fiscal_year;
 /// The largest count of users a record may give (above it, a typo).
 pub const MAX_USERS: u64 = 500_000_000;
 
-/// The set that judges a report started at `t`: the trial's set in a
-/// what-if, else the last set in force on that day.
+/// `Rules::set_at` of the run's rules.
 pub fn set_at(t: &Minute) -> Option<&'static Set> {
-    set_index_at(t).map(|i| &book().sets[i])
+    current().set_at(t)
 }
 
 /// `set_at` as the set's place in the book.
@@ -166,25 +240,14 @@ pub fn set_index_at(t: &Minute) -> Option<usize> {
     per_row().set_index_at(t)
 }
 
-/// Every set in force on some day of fiscal year `fy`, oldest first.
+/// `Rules::sets_in_year` of the run's rules.
 pub fn sets_in_year(fy: i32) -> Vec<&'static Set> {
-    let b = book();
-    if b.trial.is_some() {
-        return set_at(&fy_start(fy)).into_iter().collect();
-    }
-    let (start, end) = (fy_start(fy), fy_start(fy + 1));
-    let dated: Vec<&Set> = b.sets.iter().filter(|s| s.from.is_some()).collect();
-    dated
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.from.unwrap() < end && dated.get(i + 1).map_or(true, |next| next.from.unwrap() > start))
-        .map(|(_, s)| *s)
-        .collect()
+    current().sets_in_year(fy)
 }
 
-/// The set in force at the end of fiscal year `fy` (for marks that need one).
+/// `Rules::year_set` of the run's rules.
 pub fn year_set(fy: i32) -> Option<&'static Set> {
-    sets_in_year(fy).into_iter().last()
+    current().year_set(fy)
 }
 
 pub fn fy_start(fy: i32) -> Minute {
@@ -349,7 +412,11 @@ pub fn kanji_number(n: usize) -> &'static str {
 
 /// A simple-form report must name one of these (incidents.md).
 pub fn simple_form_allows(equipment: Option<usize>) -> bool {
-    equipment.is_some_and(|i| book().taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
+    simple_form_allows_in(book(), equipment)
+}
+
+fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
+    equipment.is_some_and(|i| b.taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
 }
 
 /// Footer line(s) naming the rules used, and the what-if notice.
@@ -365,9 +432,9 @@ pub fn provenance() -> Vec<String> {
     out
 }
 
-/// The what-if notice, when the rules are a trial (試算).
+/// The what-if notice, when the run's rules are a trial (試算).
 pub fn trial_note() -> Option<&'static str> {
-    book().trial.as_ref().map(|t| t.note.as_str())
+    current().trial_note()
 }
 
 #[cfg(test)]

@@ -545,3 +545,59 @@ fn a_yearly_regime_year_is_labelled_neutrally_and_says_so() {
     let fy2020 = std::fs::read_to_string(crate::common::root().join("output/fy2020/report.md")).unwrap();
     assert!(fy2020.contains("注2 四半期報告の対象は") && !fy2020.contains("年次報告"));
 }
+
+/// `--compare B` in one run says what two separate runs say: the figures
+/// that differ between `aggregate` and `aggregate --rules B`, and the
+/// reports whose `major`/`within_duty` differ between their lists.
+#[test]
+fn compare_says_what_two_separate_runs_say() {
+    let dir = tmp("compare");
+    // B: the FY2019 set's class 5 (the services of no other class) major
+    // from 2 hours and 200,000 users, instead of 2 hours and 30,000 or 1
+    // hour and 1,000,000: the edition's No.1 (166,803 users) and No.4
+    // (106,027) are no longer major.
+    let builtin = std::fs::read_to_string(crate::common::root().join("data/rules/mic.toml")).unwrap();
+    let from = "thresholds = [{ min_duration = 120, min_users = 30000 }, { min_duration = 60, min_users = 1000000 }]";
+    let at = builtin.rfind(from).unwrap();
+    let b = format!("{}thresholds = [{{ min_duration = 120, min_users = 200000 }}]{}", &builtin[..at], &builtin[at + from.len()..]);
+    assert_ne!(b, builtin);
+    let b_path = dir.join("b.toml");
+    std::fs::write(&b_path, b).unwrap();
+    let (one, a_out, b_out) = (dir.join("one"), dir.join("a"), dir.join("b"));
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--compare", b_path.to_str().unwrap(), "--out", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--out", a_out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = jiko(&["--rules", b_path.to_str().unwrap(), "aggregate", "--year", "2020", "--no-charts", "--out", b_out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The run's own outputs are A's.
+    assert_eq!(figures_csv(&one), figures_csv(&a_out));
+    let (fa, fb) = (figures_csv(&a_out), figures_csv(&b_out));
+    let mut want: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for k in fa.keys().chain(fb.keys()) {
+        let (x, y) = (fa.get(k).cloned().unwrap_or("－".into()), fb.get(k).cloned().unwrap_or("－".into()));
+        if x != y {
+            want.insert(k.clone(), (x, y));
+        }
+    }
+    let compared = rows(&one.join("compare.csv"));
+    let got: BTreeMap<String, (String, String)> = compared
+        .iter()
+        .filter(|r| r["kind"] == "figure")
+        .map(|r| (format!("{},{},{}", r["table"], r["row"], r["column"]), (r["under_a"].clone(), r["under_b"].clone())))
+        .collect();
+    assert!(want.len() > 3 && want.contains_key("summary,major,reports"), "{want:?}");
+    assert_eq!(got, want);
+    // Reports: the lists of the two runs, line by line.
+    let (la, lb) = (rows(&a_out.join("incidents.csv")), rows(&b_out.join("incidents.csv")));
+    let verdict = |l: &BTreeMap<String, String>| (l["within_duty"].clone(), l["major"].clone(), l["major_class"].clone());
+    let changed: BTreeSet<String> = la.iter().zip(&lb).filter(|(x, y)| verdict(x) != verdict(y)).map(|(x, _)| x["incident_id"].clone()).collect();
+    let got: BTreeSet<String> = compared.iter().filter(|r| r["kind"] == "report").map(|r| r["incident_id"].clone()).collect();
+    assert!(changed.len() >= 2, "{changed:?}");
+    assert_eq!(got, changed);
+    assert_eq!(fb["summary,major,reports"], "2");
+    let report = std::fs::read_to_string(one.join("report.md")).unwrap();
+    assert!(report.contains("## 5 規則の比較") && report.contains(&format!("{}件の報告で判定が変わる", changed.len())), "the report's section");
+    let plain = std::fs::read_to_string(a_out.join("report.md")).unwrap();
+    assert!(!plain.contains("規則の比較"), "no section without --compare");
+}

@@ -1,0 +1,183 @@
+//! `jiko aggregate --compare B`: the year counted under a second rule book
+//! beside the run's own (A), in one run: every figure that differs, and
+//! every report whose verdict (duty, major, class) changes. Both books are
+//! passed to the counting and judging (`rules::Rules`); nothing global
+//! is swapped.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::figures::{self, Figures};
+use crate::output::CsvOut;
+use crate::records::{self, ReadOptions, Row};
+use crate::render::{Cell, Table};
+use crate::rules::{self, Rules};
+
+/// The two rule sets' answers side by side.
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    /// `table,row,column` with A's and B's value (`－`: not computed).
+    pub figures: Vec<([String; 3], String, String)>,
+    /// Reports whose verdict changes, in input order.
+    pub reports: Vec<Changed>,
+}
+
+pub struct Changed {
+    pub incident_id: String,
+    pub carrier: String,
+    pub started_at: String,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    pub a: String,
+    pub b: String,
+}
+
+/// Count and judge the year again under `path`'s rules and set the two
+/// side by side. `figs` are the run's own figures (A).
+/// The second book, read and checked before any input is.
+pub fn load(path: &Path) -> Result<Rules> {
+    let (a, b) = (rules::current(), Rules::load(path)?);
+    anyhow::ensure!(
+        a.same_codes(&b),
+        "{}",
+        crate::say!(
+            "--compare {p}: its codes or bins differ from the run's rules, so figures cannot be set side by side",
+            "--compare {p}: コード又は区分が実行中の規則と異なるため、数値を比較できません",
+            p = path.display()
+        )
+    );
+    Ok(b)
+}
+
+pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, trend: &[(i32, u64)]) -> Result<Comparison> {
+    let a = rules::current();
+    let agg_b = crate::aggregate::aggregate_under(&l.files, l.agg.period, read, &l.carriers, b)?;
+    let mut figs_b = figures::compute_under(&agg_b, l.year, b);
+    figs_b.add_published_trend(trend, l.year);
+    let key = |f: &figures::Figure| [f.table.clone(), f.row.clone(), f.column.clone()];
+    let mut keys: Vec<[String; 3]> = figs.list.iter().map(key).collect();
+    keys.extend(figs_b.list.iter().map(key).filter(|k| figs.get(&k[0], &k[1], &k[2]).is_none()));
+    let text = |f: &Figures, k: &[String; 3]| f.get(&k[0], &k[1], &k[2]).map_or("－".to_string(), |v| v.to_string());
+    let differ: Vec<([String; 3], String, String)> = keys.into_iter().map(|k| (text(figs, &k), text(&figs_b, &k), k)).filter(|(x, y, _)| x != y).map(|(x, y, k)| (k, x, y)).collect();
+    Ok(Comparison { a: a.book.origin.clone(), b: b.book.origin.clone(), figures: differ, reports: verdicts(l, read, a, b)? })
+}
+
+/// What the rules say of a report, in one phrase.
+fn verdict(r: Rules, row: &Row) -> String {
+    let j = rules::judge_in(r, &row.incident());
+    match (&j.major, j.within_duty) {
+        (Some(m), _) => match m.class {
+            Some(c) => format!("重大な事故（{}）", rules::kanji_number(usize::from(c))),
+            None => "重大な事故".to_string(),
+        },
+        (None, true) => "報告対象".to_string(),
+        (None, false) => "報告対象外".to_string(),
+    }
+}
+
+/// The year's reports whose verdict differs, read once more.
+fn verdicts(l: &super::Loaded, read: &ReadOptions, a: Rules, b: Rules) -> Result<Vec<Changed>> {
+    let period = l.agg.period;
+    let mut found: Vec<Vec<(u64, Changed)>> = (0..records::worker_count()).map(|_| Vec::new()).collect();
+    {
+        let mut sinks: Vec<_> = found
+            .iter_mut()
+            .map(|out| {
+                move |row: &Row| {
+                    if row.started_at.fiscal_year() != period.year || !period.includes(&row.started_at) {
+                        return;
+                    }
+                    let (x, y) = (verdict(a, row), verdict(b, row));
+                    if x != y {
+                        out.push((
+                            crate::incidents::list_key(row),
+                            Changed {
+                                incident_id: row.incident_id.to_string(),
+                                carrier: row.carrier.to_string(),
+                                started_at: row.started_at.to_string(),
+                                duration_min: row.duration_min,
+                                affected_users: row.affected_users,
+                                a: x,
+                                b: y,
+                            },
+                        ));
+                    }
+                }
+            })
+            .collect();
+        records::read_files_in_parallel(&l.files, read, &mut sinks)?;
+    }
+    let mut all: Vec<(u64, Changed)> = found.into_iter().flatten().collect();
+    all.sort_by_key(|(k, _)| *k);
+    Ok(all.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Rows of a report section's tables, at most.
+const SHOWN: usize = 50;
+
+impl Comparison {
+    /// compare.csv: every difference, figures first, then reports.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = CsvOut::for_people();
+        w.row(["kind", "table", "row", "column", "incident_id", "under_a", "under_b"]);
+        for ([t, r, c], x, y) in &self.figures {
+            w.row(["figure", t, r, c, "", x, y]);
+        }
+        for c in &self.reports {
+            w.row(["report", "", "", "", &c.incident_id, &c.a, &c.b]);
+        }
+        w.finish()
+    }
+
+    /// The report's section: what is compared, and the first differences.
+    pub fn section(&self) -> (Vec<String>, Vec<Table>) {
+        let lines = vec![
+            format!("規則A（この報告の集計）: {}。規則B（比較）: {}。", self.a, self.b),
+            format!(
+                "規則Bでは{}件の数値が異なり、{}件の報告で判定が変わる（すべて compare.csv、{}件まで以下に示す）。",
+                self.figures.len(),
+                self.reports.len(),
+                SHOWN
+            ),
+        ];
+        let mut f = table("compare_figures", "規則Aと規則Bで異なる数値", &["表", "行", "列", "規則A", "規則B"]);
+        for ([t, r, c], x, y) in self.figures.iter().take(SHOWN) {
+            f.rows.push([t, r, c, x, y].iter().map(|s| Cell::Text(s.to_string())).collect());
+        }
+        let mut r = table("compare_reports", "規則Bで判定が変わる報告", &["報告番号", "事業者名", "発生日時", "継続時間", "影響利用者数", "規則A", "規則B"]);
+        for c in self.reports.iter().take(SHOWN) {
+            r.rows.push(vec![
+                Cell::Text(c.incident_id.clone()),
+                Cell::Text(c.carrier.clone()),
+                Cell::Text(c.started_at.replace('T', " ")),
+                Cell::Text(rules::hours_text(c.duration_min)),
+                Cell::Text(crate::render::thousands(c.affected_users as i64)),
+                Cell::Text(c.a.clone()),
+                Cell::Text(c.b.clone()),
+            ]);
+        }
+        (lines, vec![f, r])
+    }
+
+    /// What the terminal shows.
+    pub fn print(&self) {
+        println!("{}", crate::say!("compare: A = {a}, B = {b}", "比較: 規則A = {a}、規則B = {b}", a = self.a, b = self.b));
+        println!("{}", crate::say!("  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
+        for ([t, r, c], x, y) in self.figures.iter().take(20) {
+            println!("    {t},{r},{c}: A {x}, B {y}");
+        }
+        println!("{}", crate::say!("  {n} report(s) change verdict", "  判定が変わる報告: {n}件", n = self.reports.len()));
+        for c in self.reports.iter().take(20) {
+            println!("    {} {} {}: A {}, B {}", c.incident_id, c.carrier, c.started_at, c.a, c.b);
+        }
+        if self.figures.len() > 20 || self.reports.len() > 20 {
+            println!("{}", crate::say!("  (all in compare.csv)", "  （すべて compare.csv）"));
+        }
+    }
+}
+
+fn table(name: &str, title: &str, header: &[&str]) -> Table {
+    Table { name: name.to_string(), title: title.to_string(), header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), notes: Vec::new(), values: Vec::new() }
+}
