@@ -549,9 +549,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
         Some(list_line(row, &names[row.file], cell, (key, printed), &agg.providers))
     })?;
     // The list and the counts come from the same bytes.
-    for (a, b) in agg.read.files.iter().zip(&report.files) {
-        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
-    }
+    crate::incidents::same_inputs(&agg.read, &report)?;
     Ok(spooled)
 }
 

@@ -417,6 +417,15 @@ where
     Ok((spooled, report))
 }
 
+/// A second read saw the bytes of the first (SHA-256 per file): the list
+/// and what the first read settled come from the same inputs.
+pub fn same_inputs(first: &crate::records::ReadReport, second: &crate::records::ReadReport) -> anyhow::Result<()> {
+    for (a, b) in first.files.iter().zip(&second.files) {
+        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
+    }
+    Ok(())
+}
+
 /// The list's order: a row's file, then its line (lines of one file stay
 /// below 2^40).
 pub fn list_key(row: &Row) -> u64 {

@@ -167,9 +167,7 @@ fn classify_files(args: &Args) -> Result<bool> {
         Some(line)
     })?;
     let n = counted.into_inner();
-    for (a, b) in first.files.iter().zip(&report.files) {
-        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
-    }
+    incidents::same_inputs(&first, &report)?;
     match &args.out {
         Some(path) => {
             let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;
