@@ -60,6 +60,8 @@ mod imp {
             None => CarrierMap::default(),
         };
         if let Some(out) = &args.out {
+            // Said before any reading: the kind of file is known already.
+            out_kind(out)?;
             crate::output::spool_beside(out);
         }
         let files = input_files(&args.sources.input)?;
@@ -128,9 +130,19 @@ mod imp {
         b.take()
     }
 
-    fn write_out(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
+    /// The kind of file `--out` names: csv, parquet or xlsx.
+    fn out_kind(path: &std::path::Path) -> Result<String> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let bytes = match ext.as_str() {
+        anyhow::ensure!(
+            ["csv", "parquet", "xlsx"].contains(&ext.as_str()),
+            "{}",
+            crate::say!("--out {p}: give a .csv, .parquet or .xlsx file", "--out {p}: .csv、.parquet 又は .xlsx のファイルを指定してください", p = path.display())
+        );
+        Ok(ext)
+    }
+
+    fn write_out(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
+        let bytes = match out_kind(path)?.as_str() {
             "csv" => {
                 let mut w = crate::output::CsvOut::for_programs();
                 for row in frames::text_rows(df)? {
@@ -143,12 +155,7 @@ mod imp {
                 let mut f = std::fs::File::open(&spooled.path)?;
                 return crate::output::write_atomic_from(path, &mut f);
             }
-            "xlsx" => xlsx(df)?,
-            _ => anyhow::bail!(crate::say!(
-                "--out {p}: give a .csv, .parquet or .xlsx file",
-                "--out {p}: .csv、.parquet 又は .xlsx のファイルを指定してください",
-                p = path.display()
-            )),
+            _ => xlsx(df)?,
         };
         crate::output::write_atomic(path, &bytes)
     }

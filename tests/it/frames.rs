@@ -101,6 +101,9 @@ mod with_frames {
             let o = jiko(&["query", sql, "--out", out.to_str().unwrap()]);
             assert!(o.status.success(), "{}", stderr(&o));
         }
+        let bad = jiko(&["query", sql, "--out", dir.join("majors.txt").to_str().unwrap()]);
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(stderr(&bad).starts_with("error: --out") && !stderr(&bad).contains("note:"), "refused before reading: {}", stderr(&bad));
         let csv = std::fs::read_to_string(dir.join("majors.csv")).unwrap();
         assert_eq!(csv.lines().count(), 5, "{csv}");
         // The edition's No.1: R2.4.30 14:07, 166,803 users.
