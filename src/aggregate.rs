@@ -497,10 +497,13 @@ struct Lister {
 
 impl Lister {
     fn line(&mut self, row: &Row, file: &str, cell: (usize, usize), map: &CarrierMap) {
-        let carrier = self.carriers.entry(row.carrier.to_string()).or_insert_with(|| {
+        // Looked up by the borrowed spelling: a key is made only once.
+        if !self.carriers.contains_key(row.carrier) {
             let mapped = map.key(row.carrier).1;
-            (records::normalize::carrier_key(mapped.unwrap_or(row.carrier)), mapped.unwrap_or(row.carrier).to_string())
-        });
+            let known = (records::normalize::carrier_key(mapped.unwrap_or(row.carrier)), mapped.unwrap_or(row.carrier).to_string());
+            self.carriers.insert(row.carrier.to_string(), known);
+        }
+        let carrier = &self.carriers[row.carrier];
         let line = list_line(row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
         if line.receiver_major() {
             self.receivers.insert(line.accident_id.clone());
