@@ -135,10 +135,6 @@ impl Record {
         self.ends.len() + self.extra_fields
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Every field's text back to back.
     pub fn text(&self) -> &str {
         &self.text

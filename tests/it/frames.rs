@@ -2,7 +2,7 @@
 //! the feature, `query` says in one line how to build it. Expected values
 //! come from the FY2020 edition's text (総件数は6,612件, 重大な事故 4件).
 
-use crate::common::{jiko, stderr, tmp};
+use crate::common::{jiko, stderr};
 
 #[cfg(not(feature = "frames"))]
 #[test]
@@ -17,7 +17,7 @@ fn without_the_feature_query_says_how_to_build_it() {
 #[cfg(feature = "frames")]
 mod with_frames {
     use super::*;
-    use crate::common::{figures_csv, stdout};
+    use crate::common::{figures_csv, stdout, tmp};
     use jiko::frames::polars::prelude::*;
 
     fn query(args: &[&str]) -> String {
