@@ -9,7 +9,7 @@
 //! reconstruction is built by the maintainer tool `tools/` (`generate`).
 
 pub mod aggregate;
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod carriers;
 pub mod charts;
 pub mod details;
@@ -23,15 +23,15 @@ pub mod lang;
 pub mod numbers;
 pub mod output;
 pub mod period;
-pub mod published;
+pub(crate) mod published;
 pub mod records;
 pub mod render;
-pub mod report;
+pub(crate) mod report;
 pub mod rules;
 pub mod sentences;
 /// Every code and label of the contract (kept at this path for users).
 pub use rules::taxonomy;
 pub mod text;
 pub mod trend;
-pub mod wareki;
+pub(crate) mod wareki;
 

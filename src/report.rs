@@ -16,7 +16,6 @@ use crate::wareki;
 
 /// Everything a document shows.
 pub struct Report<'a> {
-    pub year: i32,
     /// The span counted: its title says a year to date (速報).
     pub period: crate::period::Period,
     pub tables: &'a [Table],

@@ -295,7 +295,6 @@ fn make_outputs(
         sentences.sections.push((report::COMPARE, lines));
     }
     let doc = report::Report {
-        year,
         period: agg.period,
         tables: &tables,
         sentences: &sentences,
