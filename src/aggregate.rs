@@ -499,8 +499,7 @@ impl Lister {
     fn line(&mut self, row: &Row, file: &str, cell: (usize, usize), map: &CarrierMap) {
         // Looked up by the borrowed spelling: a key is made only once.
         if !self.carriers.contains_key(row.carrier) {
-            let mapped = map.key(row.carrier).1;
-            let known = (records::normalize::carrier_key(mapped.unwrap_or(row.carrier)), mapped.unwrap_or(row.carrier).to_string());
+            let known = (map.counted_key(row.carrier), map.name(row.carrier).to_string());
             self.carriers.insert(row.carrier.to_string(), known);
         }
         let carrier = &self.carriers[row.carrier];
@@ -528,7 +527,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
     })?;
     drop(senders);
     spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
-    let printed_as_spelled = agg.carriers.spellings().all(|(key, spelling)| agg.carriers.display(key) == Some(map.key(spelling).1.unwrap_or(spelling)));
+    let printed_as_spelled = agg.carriers.spellings().all(|(key, spelling)| agg.carriers.display(key) == Some(map.name(spelling)));
     let settled = printed_as_spelled && receivers.is_disjoint(&agg.providers);
     Ok((agg, settled.then_some(spooled)))
 }
@@ -542,8 +541,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
         .carriers
         .spellings()
         .map(|(key, spelling)| {
-            let counted = records::normalize::carrier_key(map.key(spelling).1.unwrap_or(spelling));
-            (spelling, (counted, agg.carriers.display(key).unwrap_or(spelling).to_string()))
+            (spelling, (map.counted_key(spelling), agg.carriers.display(key).unwrap_or(spelling).to_string()))
         })
         .collect();
     let (spooled, report) = crate::incidents::write_list(files, opts, true, |row| {

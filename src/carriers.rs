@@ -56,6 +56,17 @@ impl CarrierMap {
         Ok(CarrierMap { to })
     }
 
+    /// The name a spelling stands for: the map's name, else the spelling.
+    pub fn name<'a>(&'a self, raw: &'a str) -> &'a str {
+        self.key(raw).1.unwrap_or(raw)
+    }
+
+    /// The carrier as the list's `carrier_key` writes it: the key of
+    /// `name`, so spellings and mapped names are one.
+    pub fn counted_key(&self, raw: &str) -> String {
+        carrier_key(self.name(raw))
+    }
+
     /// The hash carriers are counted by, and the name a map gives it.
     pub fn key(&self, raw: &str) -> (u64, Option<&str>) {
         let k = carrier_key(raw);

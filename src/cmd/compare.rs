@@ -34,8 +34,6 @@ pub struct Changed {
     pub b: String,
 }
 
-/// Count and judge the year again under `path`'s rules and set the two
-/// side by side. `figs` are the run's own figures (A).
 /// The second book, read and checked before any input is.
 pub fn load(path: &Path) -> Result<Rules> {
     let (a, b) = (rules::current(), Rules::load(path)?);
@@ -51,6 +49,8 @@ pub fn load(path: &Path) -> Result<Rules> {
     Ok(b)
 }
 
+/// Count and judge the year again under `b` and set the two side by side.
+/// `figs` are the run's own figures (A).
 pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, trend: &[(i32, u64)]) -> Result<Comparison> {
     let a = rules::current();
     let agg_b = crate::aggregate::aggregate_under(&l.files, l.agg.period, read, &l.carriers, b)?;

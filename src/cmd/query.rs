@@ -117,7 +117,7 @@ mod imp {
                 return;
             }
             let mut line = IncidentLine::from_row(row, &names[row.file]);
-            line.carrier_key = crate::records::normalize::carrier_key(map.key(row.carrier).1.unwrap_or(row.carrier));
+            line.carrier_key = map.counted_key(row.carrier);
             line.carrier_printed = agg.carriers.display(map.key(row.carrier).0).unwrap_or(row.carrier).to_string();
             let values = line.values();
             if let Err(e) = b.push(values.iter().map(|v| v.as_ref())) {
