@@ -29,15 +29,7 @@ for copies in 8 80; do
     /usr/bin/time -a -o "$work/times-duckdb" -f "%e %U %S %M" \
       python3 bench/duckdb_tables.py "$big" 2020 > "$work/duckdb.out" 2>&1
   done
-  python3 - "$rows" "$(du -h "$big" | cut -f1)" "$floor" "$work/times-jiko" "$work/times-duckdb" <<'PY'
-import sys, statistics as st
-rows, size, floor, fj, fd = sys.argv[1:]
-def med(f):
-    r = [list(map(float, l.split())) for l in open(f) if l.strip() and l[0].isdigit()]
-    return st.median(x[0] for x in r), st.median(x[1] + x[2] for x in r), st.median(x[3] for x in r) / 1024
-j, d = med(fj), med(fd)
-print(f"| {int(rows):,} | {size} | {float(floor):.2f} s | {j[0]:.2f} s | {j[1]:.1f} s | {j[2]:.0f} MB | {d[0]:.2f} s | {d[1]:.1f} s | {d[2]:.0f} MB | {d[0]/j[0]:.2f} |")
-PY
+  python3 bench/medians.py "$rows" "$(du -h "$big" | cut -f1)" "$floor" "$work/times-jiko" "$work/times-duckdb" second/first
 done
 echo "(medians of $runs alternating runs; jiko: aggregate --no-charts --no-incidents)"
 
@@ -58,14 +50,6 @@ for copies in 8 80; do
   done
   list="$work/out-list/incidents.csv"
   floor=$( { /usr/bin/time -f "%e" cp "$list" "$work/list-copy" > /dev/null; } 2>&1 ); rm -f "$work/list-copy"
-  python3 - "$rows" "$(du -h "$list" | cut -f1)" "$floor" "$work/times-list" "$work/times-nolist" <<'PY'
-import sys, statistics as st
-rows, size, floor, fl, fn = sys.argv[1:]
-def med(f):
-    r = [list(map(float, l.split())) for l in open(f) if l.strip() and l[0].isdigit()]
-    return st.median(x[0] for x in r), st.median(x[1] + x[2] for x in r), st.median(x[3] for x in r) / 1024
-a, b = med(fl), med(fn)
-print(f"| {int(rows):,} | {size} | {float(floor):.2f} s | {a[0]:.2f} s | {a[1]:.1f} s | {a[2]:.0f} MB | {b[0]:.2f} s | {b[1]:.1f} s | {b[2]:.0f} MB | {a[0]/b[0]:.2f} |")
-PY
+  python3 bench/medians.py "$rows" "$(du -h "$list" | cut -f1)" "$floor" "$work/times-list" "$work/times-nolist" first/second
 done
 echo "(medians of $runs alternating runs; jiko aggregate --no-charts, with and without --no-incidents)"
