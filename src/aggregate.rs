@@ -23,8 +23,8 @@ pub use crate::rules::{equipment_unknown, info_leak_row};
 
 /// The matrix cell of a report: its duration bin (or the info-leak row)
 /// and its user bin.
-pub fn cell_of(row: &Row) -> (usize, usize) {
-    rules::per_row().cell(row.duration_min, row.affected_users, row.kind)
+pub fn cell_of(rules: &rules::PerRow, row: &Row) -> (usize, usize) {
+    rules.cell(row.duration_min, row.affected_users, row.kind)
 }
 
 /// Counts of one fiscal year's reports within the quarterly duty.
@@ -86,8 +86,9 @@ impl YearTally {
     }
 }
 
-impl Default for YearTally {
-    fn default() -> Self {
+impl YearTally {
+    /// An empty tally for a book of `sets` rule sets.
+    pub fn new(sets: usize) -> Self {
         YearTally {
             detailed_reports: 0,
             simple_reports: 0,
@@ -99,7 +100,7 @@ impl Default for YearTally {
             services: vec![0; SERVICES.len()],
             outside_duty: 0,
             user_minutes: 0,
-            rule_sets: vec![0; rules::book().sets.len() + 1],
+            rule_sets: vec![0; sets + 1],
         }
     }
 }
@@ -195,6 +196,8 @@ pub struct Aggregate {
     /// receivers' major reports are simplified (the list says so).
     pub providers: HashSet<String>,
     pub read: ReadReport,
+    /// The rules it was counted by (its figures and wording ask them).
+    pub rules: rules::Rules,
 }
 
 impl Aggregate {
@@ -266,8 +269,8 @@ impl Spellings {
 struct Counter {
     year: i32,
     period: Period,
-    /// What each row asks of the rules.
-    rules: &'static rules::PerRow,
+    /// The rules; what each row asks of them is `rules.per_row`.
+    rules: rules::Rules,
     /// Each fiscal year met (a few): a short list, looked up per row.
     years: Vec<(i32, YearTally)>,
     major_reports: BTreeMap<(i32, String), Vec<MajorReport>>,
@@ -302,7 +305,7 @@ impl Counter {
             }
             return;
         }
-        let in_duty = self.rules.within_duty(row.duration_min, row.affected_users, row.kind);
+        let in_duty = self.rules.per_row.within_duty(row.duration_min, row.affected_users, row.kind);
         match (fy == self.year, in_duty) {
             (false, _) => account.other_years += 1,
             (true, true) => account.counted += 1,
@@ -320,16 +323,16 @@ impl Counter {
             }
             return;
         }
-        let set_index = self.rules.set_index_at(&row.started_at);
-        let set = set_index.map(|i| &self.rules.sets[i]);
-        let (dbin, ubin) = self.rules.cell(row.duration_min, row.affected_users, row.kind);
+        let set_index = self.rules.per_row.set_index_at(&row.started_at);
+        let set = set_index.map(|i| &self.rules.per_row.sets[i]);
+        let (dbin, ubin) = self.rules.per_row.cell(row.duration_min, row.affected_users, row.kind);
         self.note_carrier(row.carrier, fy, row.detailed);
         // An accident id left empty is the report's own (the same text).
         if !std::ptr::eq(row.accident_id, row.incident_id) && row.accident_id != row.incident_id {
             self.linked.entry((fy, row.accident_id.to_string())).or_default().insert(row.carrier.to_string());
         }
         let major = set.map_or(Major::No, |s| {
-            s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, self.rules.critical_facility(row.facility))
+            s.judge(row.services, row.duration_min, row.affected_users, row.monthly_active_users, self.rules.per_row.critical_facility(row.facility))
         });
         if let Major::Yes(class) = major {
             self.major_reports.entry((fy, row.accident_id.to_string())).or_default().push(MajorReport {
@@ -351,9 +354,9 @@ impl Counter {
             }
         }
         if let (Some(l), true) = (&mut self.list, fy == self.year) {
-            l.line(row, &self.files[row.file], (dbin, ubin), &self.map);
+            l.line(self.rules, row, &self.files[row.file], (dbin, ubin), &self.map);
         }
-        let set_place = set_index.unwrap_or(self.rules.sets.len());
+        let set_place = set_index.unwrap_or(self.rules.per_row.sets.len());
         let tally = self.tally(fy);
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         tally.rule_sets[set_place] += 1;
@@ -373,14 +376,14 @@ impl Counter {
     }
 
     fn tally(&mut self, fy: i32) -> &mut YearTally {
-        Self::tally_in(&mut self.years, fy)
+        Self::tally_in(&mut self.years, fy, self.rules.per_row.sets.len())
     }
 
-    fn tally_in(years: &mut Vec<(i32, YearTally)>, fy: i32) -> &mut YearTally {
+    fn tally_in(years: &mut Vec<(i32, YearTally)>, fy: i32, sets: usize) -> &mut YearTally {
         let at = match years.iter().position(|(y, _)| *y == fy) {
             Some(at) => at,
             None => {
-                years.push((fy, YearTally::default()));
+                years.push((fy, YearTally::new(sets)));
                 years.len() - 1
             }
         };
@@ -401,7 +404,7 @@ impl Counter {
     fn flush(&mut self) {
         for (_, s) in self.spellings.list.iter_mut() {
             for (fy, detailed) in std::mem::take(&mut s.counted_in) {
-                let t = Self::tally_in(&mut self.years, fy);
+                let t = Self::tally_in(&mut self.years, fy, self.rules.per_row.sets.len());
                 match detailed {
                     true => t.detailed_carriers.insert(s.key),
                     false => t.simple_carriers.insert(s.key),
@@ -476,8 +479,8 @@ impl Counter {
 
 /// A counted report's line of the list, with what the read settled: the
 /// carrier as counted (key, printed name) and the providers' majors.
-fn list_line(row: &Row, file: &str, cell: (usize, usize), carrier: (&str, &str), providers: &HashSet<String>) -> IncidentLine {
-    let mut line = IncidentLine::of(row, file, cell.0, cell.1);
+fn list_line(rules: rules::Rules, row: &Row, file: &str, cell: (usize, usize), carrier: (&str, &str), providers: &HashSet<String>) -> IncidentLine {
+    let mut line = IncidentLine::of(rules, row, file, cell.0, cell.1);
     line.carrier_key = carrier.0.to_string();
     line.carrier_printed = carrier.1.to_string();
     line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
@@ -496,14 +499,14 @@ struct Lister {
 }
 
 impl Lister {
-    fn line(&mut self, row: &Row, file: &str, cell: (usize, usize), map: &CarrierMap) {
+    fn line(&mut self, rules: rules::Rules, row: &Row, file: &str, cell: (usize, usize), map: &CarrierMap) {
         // Looked up by the borrowed spelling: a key is made only once.
         if !self.carriers.contains_key(row.carrier) {
             let known = (map.counted_key(row.carrier), map.name(row.carrier).to_string());
             self.carriers.insert(row.carrier.to_string(), known);
         }
         let carrier = &self.carriers[row.carrier];
-        let line = list_line(row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
+        let line = list_line(rules, row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
         if line.receiver_major() {
             self.receivers.insert(line.accident_id.clone());
         }
@@ -522,7 +525,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
     let mut spooled = crate::output::Spooled { path, sha256: String::new() };
     let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
     let mut senders = senders.into_iter();
-    let (agg, receivers) = count(files, period, opts, map, rules::current(), &mut || {
+    let (agg, receivers) = count(files, period, opts, map, &mut || {
         senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new() })
     })?;
     drop(senders);
@@ -535,7 +538,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
 /// The year's list in a second read of the files, now that the count has
 /// settled printed names and providers' majors (`incidents::write_list`).
 pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &CarrierMap) -> Result<crate::output::Spooled> {
-    let rules = rules::per_row();
+    let rules = agg.rules.per_row;
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let carriers: HashMap<&str, (String, String), foldhash::fast::RandomState> = agg
         .carriers
@@ -547,7 +550,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
     let (spooled, report) = crate::incidents::write_list(files, opts, true, |row| {
         let cell = listed(rules, &agg.period, row)?;
         let (key, printed) = carriers.get(row.carrier)?;
-        Some(list_line(row, &names[row.file], cell, (key, printed), &agg.providers))
+        Some(list_line(agg.rules, row, &names[row.file], cell, (key, printed), &agg.providers))
     })?;
     // The list and the counts come from the same bytes.
     crate::incidents::same_inputs(&agg.read, &report)?;
@@ -577,25 +580,22 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
 /// `aggregate_with` for a span of the year: reports of the year after the
 /// `--through` day (and of the previous year after the same day) are
 /// counted nowhere, and accounted as after the span.
+/// Counted by the rules of `opts`.
 pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
-    aggregate_under(files, period, opts, map, rules::current())
-}
-
-/// `aggregate_period` counted by other rules (`--compare`'s book).
-pub fn aggregate_under(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, rules: rules::Rules) -> Result<Aggregate> {
-    Ok(count(files, period, opts, map, rules, &mut || None)?.0)
+    Ok(count(files, period, opts, map, &mut || None)?.0)
 }
 
 /// The count, each worker given a lister by `lister` (none: no list);
 /// with the receivers' majors the listers met.
-fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, r: rules::Rules, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
+fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
     let year = period.year;
+    let r = opts.rules;
     let map = std::sync::Arc::new(map.clone());
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let new_counter = || Counter {
         year,
         period,
-        rules: r.per_row,
+        rules: r,
         years: Vec::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),
@@ -647,7 +647,7 @@ fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap
     }
     Ok((Aggregate {
         year,
-        period,
+        period: Period { trial: r.trial_note().is_some(), ..period },
         carriers,
         years: counter.years.into_iter().collect(),
         majors,
@@ -655,5 +655,6 @@ fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap
         outside_duty: counter.outside_duty,
         providers: counter.providers,
         read,
+        rules: r,
     }, receivers))
 }

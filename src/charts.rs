@@ -135,8 +135,8 @@ pub struct Chart {
 
 /// The rule changes the trend chart marks (the edition's notes 5–7):
 /// (first fiscal year, mark, text), from the rule sets' `trend_note`.
-pub fn trend_notes() -> Vec<(i32, &'static str, &'static str)> {
-    let b = crate::rules::book();
+pub fn trend_notes(r: rules::Rules) -> Vec<(i32, &'static str, &'static str)> {
+    let b = r.book;
     let sets = b.sets.iter().filter_map(|s| Some((s.from?, s.raw.trend_note.as_str())));
     // Breaks that are no new threshold set (おそれ事態, yearly reports).
     let regimes = b.regimes.iter().map(|(from, r)| (*from, r.trend_note.as_str()));
@@ -186,9 +186,9 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         list.iter().enumerate().map(|(i, g)| (g.code, g.label, i)).collect()
     };
     let mut charts = Vec::new();
-    charts.push(trend_model(year, this, trend));
+    charts.push(trend_model(agg.rules, year, this, trend));
     charts.push(major_service_model(agg, year));
-    charts.push(matrix_model(this, year));
+    charts.push(matrix_model(this, agg.rules, year));
     let service = shares("service", groups(&SERVICE_GROUPS));
     charts.push(share_chart("service", vec![service], "※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上"));
     for g in ["voice", "data"] {
@@ -207,6 +207,16 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         panels.push(p);
     }
     charts.push(share_chart("equipment", panels, "※ 故障設備が不明の事故を除く"));
+    trial_marked(charts, agg.rules)
+}
+
+/// A trial's charts (試算) say so in their titles.
+pub fn trial_marked(mut charts: Vec<Chart>, r: rules::Rules) -> Vec<Chart> {
+    if r.trial_note().is_some() {
+        for c in &mut charts {
+            c.title.push_str("（試算）");
+        }
+    }
     charts
 }
 
@@ -236,7 +246,7 @@ pub fn known_trend(this: &Figures, published: &[(i32, u64)]) -> BTreeMap<i32, u6
     known
 }
 
-fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
+fn trend_model(r: rules::Rules, year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
     let from_records = trend_from_records(this);
     let bars = (FIRST_TREND_YEAR..=year)
         .map(|fy| {
@@ -250,7 +260,7 @@ fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
                 label: wareki::fiscal_year_label(fy),
                 count,
                 source,
-                note: trend_notes().into_iter().find(|(y, _, _)| *y == fy).map(|(_, mark, _)| mark),
+                note: trend_notes(r).into_iter().find(|(y, _, _)| *y == fy).map(|(_, mark, _)| mark),
             }
         })
         .collect();
@@ -259,7 +269,7 @@ fn trend_model(year: i32, this: &Figures, published: &[(i32, u64)]) -> Chart {
         title: taxonomy::table_title("major_trend").to_string(),
         axis: format!("{}（件）", label::COUNT),
         body: Body::Trend(bars),
-        notes: trend_notes()
+        notes: trend_notes(r)
             .into_iter()
             .filter(|(y, _, _)| *y <= year)
             .map(|(_, _, text)| text.to_string())
@@ -314,8 +324,8 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
     }
 }
 
-fn matrix_model(f: &Figures, year: i32) -> Chart {
-    let outside = rules::duty_labels(year).1;
+fn matrix_model(f: &Figures, r: rules::Rules, year: i32) -> Chart {
+    let outside = r.duty_labels(year).1;
     let cells = DURATION_BINS
         .iter()
         .enumerate()
@@ -324,7 +334,7 @@ fn matrix_model(f: &Figures, year: i32) -> Chart {
                 .iter()
                 .enumerate()
                 .map(|(u, ub)| MatrixCell {
-                    count: (!rules::cell_outside_duty(d, u)).then(|| f.int("matrix", db.code, ub.code).unwrap_or(0) as u64),
+                    count: (!r.cell_outside_duty(d, u)).then(|| f.int("matrix", db.code, ub.code).unwrap_or(0) as u64),
                     majors: f.get("matrix_major", db.code, ub.code).map(|v| {
                         v.to_string().split(';').map(|n| format!("<{n}>")).collect::<Vec<_>>().join(" ")
                     }),
@@ -344,7 +354,7 @@ fn matrix_model(f: &Figures, year: i32) -> Chart {
         },
         notes: vec![
             "<n>: 重大な事故（一覧の No）を含むセル".to_string(),
-            format!("灰色: {outside}（{}）", rules::outside_duty_text()),
+            format!("灰色: {outside}（{}）", r.outside_duty_text()),
         ],
     }
 }
@@ -516,11 +526,7 @@ pub fn draw(chart: &Chart, fonts: &Fonts) -> Result<Vec<u8>> {
     fonts.check(&format!("{}.png", chart.name), chart.labels().iter().map(String::as_str))?;
     // Drawn on a tall canvas, then cut below the last note.
     let mut c = Canvas::new(WIDTH, MAX_HEIGHT, fonts);
-    let title = match rules::trial_note() {
-        Some(_) => format!("{}（試算）", chart.title),
-        None => chart.title.clone(),
-    };
-    c.text(&title, (WIDTH as f32 / 2.0, 40.0), TITLE_PX, Weight::Bold, Anchor::Center, INK)?;
+    c.text(&chart.title, (WIDTH as f32 / 2.0, 40.0), TITLE_PX, Weight::Bold, Anchor::Center, INK)?;
     let bottom = match &chart.body {
         Body::Trend(bars) => draw_trend(&mut c, bars, &chart.axis)?,
         Body::Shares(panels) => {

@@ -204,11 +204,11 @@ fn users_text(d: &Detail, a: &Accident) -> String {
 }
 
 /// `五：一の項から四の項までに掲げる…（インターネット関連サービス（有料）（電子メール））`.
-pub fn class_text(a: &Accident) -> String {
-    let Some(set) = rules::set_at(&a.started_at) else { return String::new() };
+pub fn class_text(r: rules::Rules, a: &Accident) -> String {
+    let Some(set) = r.set_at(&a.started_at) else { return String::new() };
     let Some(class) = a.class else { return String::new() };
     let c = &set.raw.classes[usize::from(class) - 1];
-    let book = &rules::book().taxonomy;
+    let book = &r.book.taxonomy;
     let services: Vec<&str> = taxonomy::SERVICES
         .iter()
         .enumerate()
@@ -300,7 +300,7 @@ pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>
             ("影響地域", d.region.clone()),
             ("事業者への問合せ件数", inquiries),
             ("障害内容", d.content.trim().to_string()),
-            ("重大な事故に該当する電気通信役務の区分", class_text(a)),
+            ("重大な事故に該当する電気通信役務の区分", class_text(agg.rules, a)),
             ("発生原因", d.cause.trim().to_string()),
             ("機器構成図", diagram.as_ref().map_or("（この資料には含まれない）".to_string(), |(name, _)| name.clone())),
             ("再発防止策", measures_text(d)),

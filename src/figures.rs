@@ -212,13 +212,10 @@ impl Counts<'_> {
 /// Compute every figure of `year`, with deltas when the previous fiscal
 /// year's records are present (table `rows` only for the year the run
 /// accounted for).
+/// The rules are those that counted `agg`.
 pub fn compute(agg: &Aggregate, year: i32) -> Figures {
-    compute_under(agg, year, rules::current())
-}
-
-/// `compute` with the rules that counted `agg` (`--compare`'s second book).
-pub fn compute_under(agg: &Aggregate, year: i32, r: rules::Rules) -> Figures {
-    let empty = YearTally::default();
+    let r = agg.rules;
+    let empty = YearTally::new(r.book.sets.len());
     let this = Counts { tally: agg.tally(year).unwrap_or(&empty) };
     let prev = agg.tally(year - 1).map(|tally| Counts { tally });
     let mut figs = Figures::default();

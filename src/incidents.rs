@@ -88,10 +88,12 @@ pub struct IncidentLine {
     /// A wholesale receiver's major whose provider's accident was major
     /// too: the simplified report (known once every record is read).
     pub simplified: bool,
+    /// The rules that judged it.
+    pub rules: rules::Rules,
 }
 
 impl IncidentLine {
-    pub fn of(row: &Row, file: &str, dbin: usize, ubin: usize) -> IncidentLine {
+    pub fn of(rules: rules::Rules, row: &Row, file: &str, dbin: usize, ubin: usize) -> IncidentLine {
         IncidentLine {
             file_index: row.file,
             file: file.to_string(),
@@ -108,7 +110,7 @@ impl IncidentLine {
             detailed: row.detailed,
             dbin,
             ubin,
-            judgement: rules::judge(&row.incident()),
+            judgement: rules.judge(&row.incident()),
             wholesale: row.wholesale,
             open: None,
             near_miss: None,
@@ -119,6 +121,7 @@ impl IncidentLine {
             region: row.region.to_string(),
             carrier_printed: String::new(),
             simplified: false,
+            rules,
         }
         .with_open_facts(row)
     }
@@ -127,12 +130,12 @@ impl IncidentLine {
     /// known yet, and the おそれ事態 columns. Rare, so kept off the common path.
     fn with_open_facts(mut self, row: &Row) -> IncidentLine {
         if !row.users_known {
-            self.open = Some(rules::judge_open(&row.incident(), rules::Missing { users: true, services: false }));
+            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: true, services: false }));
         }
         if let Some(facts) = &row.near_miss {
             let mut f = (**facts).clone();
             f.major = self.major_tri();
-            self.near_miss = rules::near_miss::judge(&f);
+            self.near_miss = rules::near_miss::judge(self.rules, &f);
         }
         self
     }
@@ -151,7 +154,7 @@ impl IncidentLine {
     pub fn receiver_major(&self) -> bool {
         taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver")
             && self.major_tri() != rules::Tri::No
-            && rules::book().wholesale_from.is_some_and(|f| self.started_at >= f)
+            && self.rules.book.wholesale_from.is_some_and(|f| self.started_at >= f)
     }
 
     /// A wholesale provider's major accident: its receivers' reports may
@@ -161,9 +164,9 @@ impl IncidentLine {
     }
 
     /// A row as read, binned as aggregate bins it.
-    pub fn from_row(row: &Row, file: &str) -> IncidentLine {
-        let (dbin, ubin) = rules::per_row().cell(row.duration_min, row.affected_users, row.kind);
-        let mut l = IncidentLine::of(row, file, dbin, ubin);
+    pub fn from_row(rules: rules::Rules, row: &Row, file: &str) -> IncidentLine {
+        let (dbin, ubin) = rules.per_row.cell(row.duration_min, row.affected_users, row.kind);
+        let mut l = IncidentLine::of(rules, row, file, dbin, ubin);
         l.carrier_key = crate::records::normalize::carrier_key(row.carrier);
         l
     }
@@ -201,7 +204,7 @@ impl IncidentLine {
         let f = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, false);
         let t = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, true);
         let j = &self.judgement;
-        let b = rules::book();
+        let b = self.rules.book;
         let mut n = Scratch::default();
         let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
         // With the count open, the deadlines that would apply either way.
@@ -270,7 +273,7 @@ impl IncidentLine {
         };
         let eq = self.equipment.unwrap_or(equipment_unknown());
         let eq_code = EQUIPMENT.get(eq).map(|e| (e.code, e.group));
-        let d = &rules::book().duty;
+        let d = &self.rules.book.duty;
         match table {
             "summary" => match row {
                 "major" => accident_no.is_some(),

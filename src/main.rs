@@ -53,24 +53,17 @@ fn main() {
     let cli = Cli::parse();
     jiko::lang::set(cli.lang);
     // The rules are read before any command, so a bad rules file stops the
-    // run at once with its located error.
-    let rules = match &cli.rules {
-        Some(path) => jiko::rules::use_file(path),
-        None => {
-            let _ = jiko::rules::book();
-            Ok(())
-        }
-    };
-    let result = rules.and_then(|()| match cli.command {
-        Command::Aggregate(args) => cmd::aggregate::run(args),
-        Command::Chart(args) => cmd::chart::run(args),
-        Command::Validate(args) => cmd::validate::run(args),
-        Command::Template(args) => cmd::template::run(args),
-        Command::Trend(args) => cmd::trend::run(args),
-        Command::Classify(args) => cmd::classify::run(args),
-        Command::Explain(args) => cmd::explain::run(args),
-        Command::Draft(args) => cmd::draft::run(args),
-        Command::Query(args) => cmd::query::run(args),
+    // run at once with its located error; the command is given them.
+    let result = cmd::run_rules(cli.rules.as_deref()).and_then(|rules| match cli.command {
+        Command::Aggregate(args) => cmd::aggregate::run(args, rules),
+        Command::Chart(args) => cmd::chart::run(args, rules),
+        Command::Validate(args) => cmd::validate::run(args, rules),
+        Command::Template(args) => cmd::template::run(args, rules),
+        Command::Trend(args) => cmd::trend::run(args, rules),
+        Command::Classify(args) => cmd::classify::run(args, rules),
+        Command::Explain(args) => cmd::explain::run(args, rules),
+        Command::Draft(args) => cmd::draft::run(args, rules),
+        Command::Query(args) => cmd::query::run(args, rules),
     });
     match result {
         Ok(true) => {}

@@ -12,11 +12,14 @@ pub struct Period {
     pub year: i32,
     /// The last day counted (its year, month, day); `None`: the whole year.
     pub through: Option<(i32, u32, u32)>,
+    /// Counted under a trial's rules (試算): every label says so. Set by
+    /// the count from its rules.
+    pub trial: bool,
 }
 
 impl Period {
     pub fn whole(year: i32) -> Period {
-        Period { year, through: None }
+        Period { year, through: None, trial: false }
     }
 
     /// `--through DATE` for `year`: a day past the year's end is the whole
@@ -40,7 +43,7 @@ impl Period {
                 year = year
             ));
         }
-        Ok(Period { year, through: (day < (year + 1, 4, 1)).then_some(day) })
+        Ok(Period { year, through: (day < (year + 1, 4, 1)).then_some(day), trial: false })
     }
 
     /// The same day a year earlier (29 February as 28 February).
@@ -72,9 +75,9 @@ impl Period {
             Some(day) => format!("{} 速報（{}まで）", wareki::fiscal_year_label(self.year), Period::day_text(day)),
         };
         // A trial under other rules says so wherever the year is named.
-        match crate::rules::trial_note() {
-            Some(_) => format!("{label} 【試算】"),
-            None => label,
+        match self.trial {
+            true => format!("{label} 【試算】"),
+            false => label,
         }
     }
 

@@ -14,13 +14,15 @@ use crate::wareki;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A matrix cell outside the reporting duty: its label, shown grey.
+    Outside(String),
     Num { value: f64, text: String, format: String },
 }
 
 impl Cell {
     pub fn text(&self) -> &str {
         match self {
-            Cell::Text(t) | Cell::Num { text: t, .. } => t,
+            Cell::Text(t) | Cell::Outside(t) | Cell::Num { text: t, .. } => t,
         }
     }
 
@@ -118,11 +120,12 @@ impl Table {
         }
     }
 
-    /// The table for people: a CSV with a BOM, so Excel reads it as UTF-8.
-    pub fn to_csv(&self) -> Vec<u8> {
+    /// The table for people: a CSV with a BOM, so Excel reads it as UTF-8;
+    /// a trial's (試算) says so in its first header.
+    pub fn to_csv(&self, trial: bool) -> Vec<u8> {
         let mut w = crate::output::CsvOut::for_people();
         let mut header = self.header.clone();
-        if let (Some(first), Some(_)) = (header.first_mut(), crate::rules::trial_note()) {
+        if let (Some(first), true) = (header.first_mut(), trial) {
             *first = format!("【試算】{first}");
         }
         w.row(&header);
@@ -165,7 +168,7 @@ fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
 
 /// Every table of the year, in the edition's order.
 pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>) -> Vec<Table> {
-    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, rules::year_set(year), year), major_trend(this)];
+    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, agg.rules, year), major_trend(this)];
     out.push(breakdown(this, "service", SERVICE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
     for g in SERVICE_GROUPS.iter() {
         let table = format!("service_{}", g.code);
@@ -237,15 +240,16 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
             Cell::label(a.class.map_or(String::new(), |c| rules::kanji_number(usize::from(c)).to_string())),
         ]);
     }
-    for r in rules::sets_in_year(year) {
+    for r in agg.rules.sets_in_year(year) {
         t.notes.push(format!("※ 重大な事故の基準（{}の規則）:", r.raw.id));
         t.notes.extend(r.notes().iter().map(|n| format!("- {n}")));
     }
     t
 }
 
-fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
-    let (duty_name, outside) = rules::duty_labels(year);
+fn matrix(f: &Figures, r: rules::Rules, year: i32) -> Table {
+    let set = r.year_set(year);
+    let (duty_name, outside) = r.duty_labels(year);
     let corner = format!("{}＼{}", label::DURATION, label::USERS);
     let mut header: Vec<&str> = vec![&corner];
     header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
@@ -271,10 +275,10 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
         for (u, ub) in USER_BINS.iter().enumerate() {
             let cell = if *code == "info_leak" {
                 Cell::label("")
-            } else if rules::cell_outside_duty(d, u) {
-                Cell::label(outside)
+            } else if r.cell_outside_duty(d, u) {
+                Cell::Outside(outside.to_string())
             } else {
-                let threshold = if rules.is_some_and(|r| r.cell_meets_a_threshold(d, u)) { "※" } else { "" };
+                let threshold = if set.is_some_and(|s| s.cell_meets_a_threshold(d, u)) { "※" } else { "" };
                 let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
                 count_cell(f, "matrix", code, ub.code, &format!("{threshold}{}", marks.as_deref().unwrap_or("")))
             };
@@ -290,13 +294,13 @@ fn matrix(f: &Figures, rules: Option<&rules::Set>, year: i32) -> Table {
     total.push(total_cell("total", "total"));
     t.rows.push(total);
     t.notes.push("<n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
-    if let Some(r) = rules {
-        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", r.raw.id));
+    if let Some(s) = set {
+        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", s.raw.id));
     }
     t.notes.push(format!(
         "※ {}: {}の事故は{}の対象外。",
         outside,
-        rules::outside_duty_text(),
+        r.outside_duty_text(),
         duty_name
     ));
     t

@@ -89,26 +89,26 @@ pub const COMPARE: &str = "5 規則の比較（試算）";
 /// The notes that depend on the year: the thresholds in force (注1), the
 /// reporting duty (注2), the simple form (注3), service counting (注4) and
 /// the trend's rule changes (注5–注7).
-pub fn footnotes(year: i32) -> Vec<String> {
+pub fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     let mut out = Vec::new();
-    let sets = rules::sets_in_year(year);
+    let sets = r.sets_in_year(year);
     if sets.is_empty() {
         out.push("注1 この年度には重大な事故の基準が適用されていない。".into());
     }
-    for r in &sets {
-        let which = match (sets.len(), rules::trial_note()) {
-            (_, Some(_)) => format!("試算に用いた基準（{}）", r.raw.id),
+    for s in &sets {
+        let which = match (sets.len(), r.trial_note()) {
+            (_, Some(_)) => format!("試算に用いた基準（{}）", s.raw.id),
             (1, None) => format!("{}年度に適用される基準", wareki::fiscal_year_label(year).trim_end_matches("年度")),
-            _ => format!("{}の基準（{}から）", r.raw.id, r.from.map_or(String::new(), |f| format!("{}年{}月{}日", f.year, f.month, f.day))),
+            _ => format!("{}の基準（{}から）", s.raw.id, s.from.map_or(String::new(), |f| format!("{}年{}月{}日", f.year, f.month, f.day))),
         };
         out.push(format!("注1 重大な事故（{which}。継続時間及び影響利用者数）:"));
-        out.extend(r.notes().iter().map(|n| format!("  {n}")));
-        if let Some(d) = r.raw.facility_min_duration {
-            out.push(format!("  {}", rules::book().facility.text.replace("{hours}", &(d / 60).to_string())));
+        out.extend(s.notes().iter().map(|n| format!("  {n}")));
+        if let Some(d) = s.raw.facility_min_duration {
+            out.push(format!("  {}", r.book.facility.text.replace("{hours}", &(d / 60).to_string())));
         }
     }
-    let duty = &rules::book().duty;
-    let (duty_name, outside) = rules::duty_labels(year);
+    let duty = &r.book.duty;
+    let (duty_name, outside) = r.duty_labels(year);
     let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| taxonomy::kind(k).map(|i| taxonomy::KINDS[i].label)).collect();
     out.push(format!(
         "注2 {}の対象は、継続時間{}以上又は影響利用者数{}以上の事故{}。それ以外は{}。",
@@ -118,7 +118,7 @@ pub fn footnotes(year: i32) -> Vec<String> {
         always.iter().map(|k| format!("、及び{k}")).collect::<String>(),
         outside
     ));
-    let simple: Vec<&str> = rules::book()
+    let simple: Vec<&str> = r.book
         .taxonomy
         .simple_form_equipment
         .iter()
@@ -126,7 +126,7 @@ pub fn footnotes(year: i32) -> Vec<String> {
         .collect();
     out.push(format!("注3 簡易な様式は、故障設備が{}の事故の報告に用いられる。", simple.join("、")));
     out.push("注4 ※ 1件の事故で複数のサービスに影響があった場合は、それぞれのサービスで計上。故障設備別の内訳は故障設備が明確な事故件数に占める割合。".into());
-    out.extend(crate::charts::trend_notes().into_iter().filter(|(fy, _, _)| *fy <= year).map(|(_, _, text)| text.to_string()));
+    out.extend(crate::charts::trend_notes(r).into_iter().filter(|(fy, _, _)| *fy <= year).map(|(_, _, text)| text.to_string()));
     out
 }
 
@@ -371,7 +371,7 @@ pub fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Fo
             let c = c as u16;
             match cell {
                 Cell::Text(s) if s.is_empty() => {}
-                Cell::Text(s) => {
+                Cell::Text(s) | Cell::Outside(s) => {
                     sheet.write_string(r, c, s)?;
                 }
                 Cell::Num { value, format, .. } => {
@@ -451,7 +451,7 @@ pub fn html_table(t: &Table) -> String {
         for (i, cell) in row.iter().enumerate() {
             let text = cell.text();
             let (class, html) = match cell {
-                _ if rules::is_outside_label(&text) => (" class=\"outside\"", esc(text)),
+                Cell::Outside(_) => (" class=\"outside\"", esc(text)),
                 Cell::Num { .. } if text.contains('<') || text.contains('※') => {
                     // `5※ <3>`: the count, the threshold mark, the majors.
                     let (n, marks) = text.split_once(' ').unwrap_or((text, ""));

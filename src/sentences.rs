@@ -31,6 +31,7 @@ pub struct Sentences {
 }
 
 struct Ctx<'a> {
+    rules: crate::rules::Rules,
     this: &'a Figures,
     prev: Option<&'a Figures>,
 }
@@ -73,7 +74,7 @@ fn count_text(d: i64) -> String {
 /// Generate every sentence of the year. `trend` is the major-accident
 /// series (records first, then published counts) for 直近5年間.
 pub fn generate(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>, trend: &BTreeMap<i32, u64>) -> Sentences {
-    let c = Ctx { this, prev };
+    let c = Ctx { rules: agg.rules, this, prev };
     let mut sections = Vec::new();
     sections.push(("2 重大な事故", majors(agg, year, &c, trend)));
     sections.push(("3 (1) 影響利用者数及び継続時間", scale(&c)));
@@ -153,7 +154,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
         }
     };
     let share = |row: &str| c.share("headline", row).unwrap_or_default();
-    let duty = &crate::rules::book().duty;
+    let duty = &c.rules.book.duty;
     let second = Some(format!(
         "・影響利用者数で見た場合、影響利用者数が{}の小規模な事故件数は、{}であり、総件数の約{}%{}を占めた。影響利用者数が{}人以上の事故件数は、{}であり、総件数の約{}%{}であった。",
         crate::rules::USER_BINS[0].label,

@@ -78,6 +78,8 @@ pub struct Difference {
 
 #[derive(Debug, Default)]
 pub struct Series {
+    /// The rules the records were counted by.
+    pub rules: crate::rules::Rules,
     pub points: Vec<Point>,
     /// Records and published both known: compared, as a multi-year check.
     pub compared: usize,
@@ -116,7 +118,7 @@ fn records_value(agg: &Aggregate, figs: &Figures, fy: i32, m: &Metric) -> Option
 
 /// The series from `from` to `to`: records first, then published, else unknown.
 pub fn series(agg: &Aggregate, published: &Published, from: i32, to: i32) -> Series {
-    let mut s = Series::default();
+    let mut s = Series { rules: agg.rules, ..Series::default() };
     for fy in from..=to {
         let figs = agg.tally(fy).map(|_| figures::compute(agg, fy));
         for m in METRICS {
@@ -166,12 +168,12 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
         Some(_) => {}
         None => marks.push((fy, mark.to_string())),
     };
-    for r in crate::rules::book().sets.iter().filter(|r| r.raw.trend_note.is_empty()) {
+    for r in s.rules.book.sets.iter().filter(|r| r.raw.trend_note.is_empty()) {
         if let Some(f) = r.from {
             add(f.fiscal_year(), &r.raw.id);
         }
     }
-    for (fy, mark, _) in trend_notes() {
+    for (fy, mark, _) in trend_notes(s.rules) {
         add(fy, mark);
     }
     let chart = |name: &'static str, title: &str, parts: &[(&str, &str)], unit: &str, in_man: bool| {
@@ -198,7 +200,7 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
                 }
             })
             .collect();
-        let notes = trend_notes()
+        let notes = trend_notes(s.rules)
             .into_iter()
             .filter(|(fy, _, _)| *fy <= last && *fy > years[0])
             .map(|(_, _, t)| t.to_string())
@@ -220,7 +222,7 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
     if years.is_empty() {
         return Vec::new();
     }
-    vec![
+    let charts = vec![
         chart("trend_majors", "重大な事故発生件数の推移", &[("majors", "重大な事故")], "件", false),
         chart("trend_reports", "報告件数の推移（様式別）", &[("detailed_reports", "詳細な様式"), ("simple_reports", "簡易な様式")], "件", false),
         chart("trend_user_hours", "影響利用者数×継続時間（人時）の推移", &[("user_hours", "人時")], "人時", true),
@@ -236,7 +238,8 @@ pub fn charts(s: &Series) -> Vec<crate::charts::Chart> {
             "%",
             false,
         ),
-    ]
+    ];
+    crate::charts::trial_marked(charts, s.rules)
 }
 
 /// The series as a Japanese table: a row per year, a column per metric;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use crate::rules::Rules;
 
 use super::{load, must_exist, print_failure, InputArgs, Keep, Loaded};
 use crate::aggregate::{Aggregate, FileAccount};
@@ -49,16 +50,16 @@ pub struct Args {
     pub compare: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     match args.years.clone() {
-        Some(range) => run_years(args, &range),
-        None => run_year(args),
+        Some(range) => run_years(args, rules, &range),
+        None => run_year(args, rules),
     }
 }
 
 /// Each year of a range in turn (the inputs are read once a year), then
 /// the figures of all of them in one long file.
-fn run_years(args: Args, range: &str) -> Result<bool> {
+fn run_years(args: Args, rules: Rules, range: &str) -> Result<bool> {
     let (a, b) = range.split_once('-').ok_or_else(|| anyhow::anyhow!(crate::say!("--years {r}: give FROM-TO, e.g. 2019-2020", "--years {r}: FROM-TO の形で指定してください（例: 2019-2020）", r = range)))?;
     let (from, to) = (wareki::parse_fiscal_year(a.trim())?, wareki::parse_fiscal_year(b.trim())?);
     anyhow::ensure!(from <= to, "{}", crate::say!("--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
@@ -71,7 +72,7 @@ fn run_years(args: Args, range: &str) -> Result<bool> {
         one.input.year = Some(year.to_string());
         one.input.out = Some(parent.join(format!("fy{year}")));
         eprintln!("{}", crate::say!("{label} ({year}):", "{label}（{year}）:", label = wareki::fiscal_year_label(year), year = year));
-        if !run_year(one)? {
+        if !run_year(one, rules)? {
             ok = false;
             continue;
         }
@@ -86,7 +87,7 @@ fn run_years(args: Args, range: &str) -> Result<bool> {
     Ok(ok)
 }
 
-fn run_year(args: Args) -> Result<bool> {
+fn run_year(args: Args, rules: Rules) -> Result<bool> {
     // Everything named on the command line is read before any output.
     let published = match &args.check {
         Some(path) => {
@@ -97,8 +98,8 @@ fn run_year(args: Args) -> Result<bool> {
     };
     let trend = trend_series(args.input.trend.as_ref())?;
     let details = details_of(&args)?;
-    let other = args.compare.as_deref().map(super::compare::load).transpose()?;
-    let mut l = load(&args.input, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
+    let other = args.compare.as_deref().map(|p| super::compare::load(rules, p)).transpose()?;
+    let mut l = load(&args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(&l.agg.read, true);
         return Ok(false);
@@ -106,7 +107,7 @@ fn run_year(args: Args) -> Result<bool> {
     let (mut figs, prev) = figures_of(&l.agg, l.year);
     // A year to date counts earlier years whole for the trends.
     let whole = match l.agg.period.through {
-        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(None), &l.carriers)?),
+        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(rules, None), &l.carriers)?),
         None => None,
     };
     let history = whole.as_ref().unwrap_or(&l.agg);
@@ -125,7 +126,7 @@ fn run_year(args: Args) -> Result<bool> {
     }
     let incidents = l.list.take();
     let comparison = match other {
-        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(None), &trend)?),
+        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(b, None), &trend)?),
         None => None,
     };
     let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
@@ -139,7 +140,7 @@ fn run_year(args: Args) -> Result<bool> {
             let result = figures::compare(&figs, &published);
             // The inputs are read once for all mismatches, however many.
             let keys: Vec<&str> = result.mismatches.iter().map(|m| m.key.as_str()).collect();
-            let read = args.input.sources.read.options(None);
+            let read = args.input.sources.read.options(rules, None);
             let behind = if keys.is_empty() { Vec::new() } else { crate::cmd::explain::ids_behind(&l.files, &read, &l.agg, l.year, &keys, 10)? };
             for (m, ids) in result.mismatches.iter().zip(behind) {
                 println!("{m}");
@@ -211,9 +212,9 @@ pub fn report_parts(
 /// shipped data.
 pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
     let mut lines = vec![format!("jiko {} で作成。重大な事故の基準: {}。", env!("CARGO_PKG_VERSION"), rules_used(agg, year))];
-    lines.extend(rules::provenance());
+    lines.extend(agg.rules.provenance());
     // A due rule's own note (the yearly report's name is not MIC's).
-    lines.extend(rules::year_due(year).map(|d| d.note.clone()).filter(|n| !n.is_empty()));
+    lines.extend(agg.rules.year_due(year).map(|d| d.note.clone()).filter(|n| !n.is_empty()));
     lines.extend(agg.period.footer(agg.tally(year - 1).is_some()));
     // Several major reports of one accident (a wholesale provider's and its
     // receivers') are one accident in the count, as the edition counts.
@@ -241,10 +242,10 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
 /// The rule sets that judged the year's counted reports: one set with the
 /// day it took effect, or each set with how many reports it judged.
 pub fn rules_used(agg: &Aggregate, year: i32) -> String {
-    let sets = rules::sets_in_year(year);
+    let sets = agg.rules.sets_in_year(year);
     let used: BTreeMap<&str, u64> = agg
         .tally(year)
-        .map(|t| rules::book().sets.iter().zip(&t.rule_sets).filter(|(_, n)| **n > 0).map(|(s, n)| (s.raw.id.as_str(), *n)).collect())
+        .map(|t| agg.rules.book.sets.iter().zip(&t.rule_sets).filter(|(_, n)| **n > 0).map(|(s, n)| (s.raw.id.as_str(), *n)).collect())
         .unwrap_or_default();
     let from = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年度から", f.fiscal_year()));
     let day = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day));
@@ -282,7 +283,7 @@ fn make_outputs(
         o.add("compare.csv", c.csv());
     }
     for t in &tables {
-        o.add(format!("tables/{}.csv", t.name), t.to_csv());
+        o.add(format!("tables/{}.csv", t.name), t.to_csv(agg.rules.trial_note().is_some()));
     }
     let footer = footer(agg, year);
     o.add("tables.md", render::markdown(&agg.period.title(), &tables, &footer).into_bytes());
@@ -299,7 +300,7 @@ fn make_outputs(
         tables: &tables,
         sentences: &sentences,
         charts: &parts.charts,
-        footnotes: report::footnotes(year),
+        footnotes: report::footnotes(agg.rules, year),
         footer,
         sheets,
     };
@@ -398,7 +399,7 @@ fn print_summary(l: &Loaded) {
             crate::say!(
                 "  outside the duty ({label}): {ids}{more} (all in {file})",
                 "  {label}: {ids}{more}（一覧は {file}）",
-                label = rules::duty_labels(agg.period.year).1,
+                label = agg.rules.duty_labels(agg.period.year).1,
                 ids = ids,
                 more = more,
                 file = file.display()

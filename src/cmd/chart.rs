@@ -3,6 +3,7 @@
 //! `jiko aggregate` to refresh those (the command says so).
 
 use anyhow::Result;
+use crate::rules::Rules;
 
 use super::aggregate::{figures_of, report_parts, trend_series};
 use super::{load, print_failure, InputArgs};
@@ -19,9 +20,9 @@ pub struct Args {
     pub only: Vec<String>,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, super::Keep::default(), None)?;
+    let l = load(&args.input, rules, super::Keep::default(), None)?;
     if !l.agg.read.is_clean() {
         print_failure(&l.agg.read, false);
         return Ok(false);

@@ -10,7 +10,7 @@ use super::{input_files, print_failure, ReadArgs};
 use crate::incidents::{self, IncidentLine};
 use crate::records::values::{self, vocabularies, Vocabulary};
 use crate::records::{self, Minute};
-use crate::rules::{self, Gap, Incident, Judgement, Open, Tri};
+use crate::rules::{self, Gap, Incident, Judgement, Open, Rules, Tri};
 use crate::{taxonomy, wareki};
 
 #[derive(clap::Args, Debug)]
@@ -93,23 +93,23 @@ pub struct Args {
     pub skip_invalid: bool,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     if !args.input.is_empty() {
-        return classify_files(&args);
+        return classify_files(&args, rules);
     }
     let outage_given = args.start.is_some() || !args.windows.is_empty();
     let outage = if args.situation.is_none() || outage_given { Some(incident_of(&args)?) } else { None };
     let mut text = String::new();
     let mut major = Tri::No;
     if let Some((incident, phases, missing)) = &outage {
-        let open = rules::judge_open(incident, *missing);
-        let j = rules::judge(incident).with_gaps(incident);
+        let open = rules.judge_open(incident, *missing);
+        let j = rules.judge(incident).with_gaps(incident);
         major = open.major;
-        text += &answer(incident, phases, &j, &open, *missing, wholesale_form(&args, incident));
+        text += &answer(rules, incident, phases, &j, &open, *missing, wholesale_form(rules, &args, incident));
     }
     if args.situation.is_some() {
         let started = outage.as_ref().map(|(i, _, _)| i.started_at);
-        text += &near_miss_answer(&args, started, major)?;
+        text += &near_miss_answer(rules, &args, started, major)?;
     }
     print!("{text}");
     Ok(true)
@@ -117,20 +117,20 @@ pub fn run(args: Args) -> Result<bool> {
 
 /// One line per record of the files, every record judged (other years and
 /// reports outside the duty included).
-fn classify_files(args: &Args) -> Result<bool> {
+fn classify_files(args: &Args, rules: Rules) -> Result<bool> {
     let files = input_files(&args.input)?;
     if let Some(out) = &args.out {
         crate::output::spool_beside(out);
     }
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    let opts = records::ReadOptions { unknown_users: true, ..args.read.options(None) };
+    let opts = records::ReadOptions { unknown_users: true, ..args.read.options(rules, None) };
     // A first read settles what a line needs from all the others: each
     // carrier's printed spelling, and the wholesale providers' majors.
     let map = crate::carriers::CarrierMap::default();
     let (mut spellings, mut providers) = (std::collections::HashMap::<String, u64>::new(), std::collections::HashSet::new());
     let first = records::read_files(&files, &opts, |row| {
         *spellings.entry(row.carrier.to_string()).or_default() += 1;
-        let line = IncidentLine::from_row(row, "");
+        let line = IncidentLine::from_row(rules, row, "");
         if line.provider_major() {
             providers.insert(line.accident_id);
         }
@@ -161,7 +161,7 @@ fn classify_files(args: &Args) -> Result<bool> {
     let counted = std::sync::atomic::AtomicU64::new(0);
     let (csv, report) = incidents::write_list(&files, &opts, args.out.is_some(), |row| {
         counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut line = IncidentLine::from_row(row, &names[row.file]);
+        let mut line = IncidentLine::from_row(rules, row, &names[row.file]);
         line.carrier_printed = printed.get(row.carrier).map_or(row.carrier, |p| *p).to_string();
         line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
         Some(line)
@@ -294,8 +294,8 @@ fn users_text(n: u64) -> String {
 /// The answer, in Japanese with English in brackets. `open` bounds the
 /// answers when a fact is missing; `j` is the judgement with the facts
 /// given (a missing count as 0), used only where `open` says it holds.
-pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open, missing: rules::Missing, wholesale: Option<(String, String)>) -> String {
-    let b = rules::book();
+pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, open: &Open, missing: rules::Missing, wholesale: Option<(String, String)>) -> String {
+    let b = r.book;
     let mut out = String::new();
     let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
     if let Some(t) = &b.trial {
@@ -432,7 +432,7 @@ pub(crate) fn answer(i: &Incident, phases: &[Phase], j: &Judgement, open: &Open,
             line(format!("注: {}", due.note), "the yearly report's name in MIC's statistics is not known".into());
         }
     }
-    for (ja, en) in caveats(i, phases, total, missing) {
+    for (ja, en) in caveats(r, i, phases, total, missing) {
         line(ja, en);
     }
     out
@@ -452,8 +452,8 @@ fn iso((y, m, d): (i32, u32, u32)) -> String {
 
 /// The simplified report's form and items, for a wholesale receiver whose
 /// provider's accident was major too, on or after the rule's first day.
-fn wholesale_form(a: &Args, i: &Incident) -> Option<(String, String)> {
-    let b = rules::book();
+fn wholesale_form(r: Rules, a: &Args, i: &Incident) -> Option<(String, String)> {
+    let b = r.book;
     let (w, from) = (b.major_report.wholesale.as_ref()?, b.wholesale_from?);
     let receiver = a.wholesale.as_deref().and_then(|v| vocabularies().wholesale.find(v)).is_some_and(|k| taxonomy::WHOLESALE[k].code == "receiver");
     (receiver && a.provider_major && i.started_at >= from).then(|| (w.form.clone(), w.items.clone()))
@@ -461,11 +461,11 @@ fn wholesale_form(a: &Args, i: &Incident) -> Option<(String, String)> {
 
 /// Where the answer hangs on a choice the facts or the rules leave open:
 /// each a line saying what the other choice would change.
-fn caveats(i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) -> Vec<(String, String)> {
-    let b = rules::book();
+fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) -> Vec<(String, String)> {
+    let b = r.book;
     let mut out = Vec::new();
     let base = |x: &Incident| {
-        let j = rules::judge(x);
+        let j = r.judge(x);
         (j.within_duty, j.major.is_some())
     };
     let now = base(i);
@@ -487,7 +487,7 @@ fn caveats(i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) 
     if i.monthly_active_users.is_none() && !missing.users && !missing.services {
         let with = base(&Incident { monthly_active_users: Some(crate::records::values::MAX_USERS), ..i.clone() });
         if with.1 != now.1 {
-            let least = rules::least_count(|m| rules::judge(&Incident { monthly_active_users: Some(m), ..i.clone() }).major.is_some());
+            let least = rules::least_count(|m| r.judge(&Incident { monthly_active_users: Some(m), ..i.clone() }).major.is_some());
             out.push((
                 format!("注意: 月間アクティブ利用者数（--monthly-active-users）が{}以上なら重大な事故に該当する", least.map_or("一定数".to_string(), users_text)),
                 "caveat: major if the service's monthly active users reach the rule's figure; give --monthly-active-users".into(),
@@ -506,9 +506,9 @@ fn caveats(i: &Incident, phases: &[Phase], total: u64, missing: rules::Missing) 
 }
 
 /// The おそれ事態 answer.
-fn near_miss_answer(a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
-    use rules::near_miss;
-    let Some(r) = near_miss::rules() else {
+fn near_miss_answer(rules: Rules, a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
+    use crate::rules::near_miss;
+    let Some(r) = rules.near_miss() else {
         bail!(crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
     };
     let n = &r.raw;
@@ -530,7 +530,7 @@ fn near_miss_answer(a: &Args, started: Option<Minute>, major: Tri) -> Result<Str
     if f.occurred.is_none() && f.known.is_none() {
         bail!(crate::say!("give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));
     }
-    let ans = near_miss::judge(&f).expect("the rule is there");
+    let ans = near_miss::judge(rules, &f).expect("the rule is there");
     let mut out = String::new();
     let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
     if started.is_none() {

@@ -35,8 +35,8 @@ pub struct Changed {
 }
 
 /// The second book, read and checked before any input is.
-pub fn load(path: &Path) -> Result<Rules> {
-    let (a, b) = (rules::current(), Rules::load(path)?);
+pub fn load(a: Rules, path: &Path) -> Result<Rules> {
+    let b = Rules::load(path)?;
     anyhow::ensure!(
         a.same_codes(&b),
         "{}",
@@ -50,11 +50,11 @@ pub fn load(path: &Path) -> Result<Rules> {
 }
 
 /// Count and judge the year again under `b` and set the two side by side.
-/// `figs` are the run's own figures (A).
+/// `figs` are the run's own figures (A); `read` reads by B.
 pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, trend: &[(i32, u64)]) -> Result<Comparison> {
-    let a = rules::current();
-    let agg_b = crate::aggregate::aggregate_under(&l.files, l.agg.period, read, &l.carriers, b)?;
-    let mut figs_b = figures::compute_under(&agg_b, l.year, b);
+    let a = l.agg.rules;
+    let agg_b = crate::aggregate::aggregate_period(&l.files, l.agg.period, read, &l.carriers)?;
+    let mut figs_b = figures::compute(&agg_b, l.year);
     figs_b.add_published_trend(trend, l.year);
     let key = |f: &figures::Figure| [f.table.clone(), f.row.clone(), f.column.clone()];
     let mut keys: Vec<[String; 3]> = figs.list.iter().map(key).collect();
@@ -66,7 +66,7 @@ pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, 
 
 /// What the rules say of a report, in one phrase.
 fn verdict(r: Rules, row: &Row) -> String {
-    let j = rules::judge_in(r, &row.incident());
+    let j = r.judge(&row.incident());
     match (&j.major, j.within_duty) {
         (Some(m), _) => match m.class {
             Some(c) => format!("重大な事故（{}）", rules::kanji_number(usize::from(c))),

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use crate::rules::Rules;
 
 use crate::draft::{self, Draft, Incident};
 use crate::output::sinks::CsvOut;
@@ -38,7 +39,7 @@ const COLUMNS: &[&str] = &[
     "summary", "ended_at", "source",
 ];
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     let mut csv = CsvOut::for_programs();
     csv.row(COLUMNS.iter().copied());
     let mut details = String::new();
@@ -69,7 +70,7 @@ pub fn run(args: Args) -> Result<bool> {
             details += &details_entry(&d, inc, &name);
             if args.classify && inc.started_at().is_some() {
                 eprintln!();
-                eprint!("{}", classify(inc));
+                eprint!("{}", classify(rules, inc));
             }
         }
     }
@@ -285,7 +286,7 @@ fn details_entry(d: &Draft, inc: &Incident, source: &str) -> String {
 
 /// The rules' answer for the draft; services are not guessed, so without
 /// them only the duty can be judged.
-fn classify(inc: &Incident) -> String {
+fn classify(rules: Rules, inc: &Incident) -> String {
     let started = inc.started_at().expect("checked");
     let incident = crate::rules::Incident {
         started_at: started,
@@ -298,11 +299,11 @@ fn classify(inc: &Incident) -> String {
         monthly_active_users: None,
     };
     let phases: Vec<super::classify::Phase> = inc.phases.iter().map(|p| (p.start, p.end)).collect();
-    let j = crate::rules::judge(&incident).with_gaps(&incident);
+    let j = rules.judge(&incident).with_gaps(&incident);
     // Services are never guessed, and a count not found stays unknown.
     let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true };
-    let open = crate::rules::judge_open(&incident, missing);
-    let mut out = super::classify::answer(&incident, &phases, &j, &open, missing, None);
+    let open = rules.judge_open(&incident, missing);
+    let mut out = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
     out += &say!(
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",
         "（役務は下書きにないため重大な事故かは判定できません。同じ期間で jiko classify --services … を実行してください）\n"

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use crate::rules::Rules;
 
 use super::{print_failure, Keep, Sources};
 use crate::records::{self, ReadOptions};
@@ -28,7 +29,7 @@ pub struct Args {
     pub carriers: Option<PathBuf>,
 }
 
-pub fn run(mut args: Args) -> Result<bool> {
+pub fn run(mut args: Args, rules: Rules) -> Result<bool> {
     let year = wareki::parse_fiscal_year(&args.year)?;
     // `--input f.xlsx matrix,2h-5h,100k-1m`: the option took the figure as
     // one more file; a value that is no file and reads as a figure is it.
@@ -48,7 +49,7 @@ pub fn run(mut args: Args) -> Result<bool> {
         Some(p) => CarrierMap::read(p)?,
         None => CarrierMap::default(),
     };
-    let (files, agg, _) = args.sources.aggregate(Period::whole(year), Keep::default(), &map)?;
+    let (files, agg, _) = args.sources.aggregate(rules, Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() {
         print_failure(&agg.read, false);
         return Ok(false);
@@ -61,7 +62,7 @@ pub fn run(mut args: Args) -> Result<bool> {
         bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
-    let lines = behind(&files, &args.sources.read.options(None), &agg, year, [table, row, column], usize::MAX)?;
+    let lines = behind(&files, &args.sources.read.options(rules, None), &agg, year, [table, row, column], usize::MAX)?;
     if table == "major_trend" && row != year.to_string() {
         println!("{}", crate::say!("(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
         return Ok(true);
@@ -148,10 +149,10 @@ fn each_counted(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i3
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let mut more = true;
     records::read_files(files, opts, |r| {
-        if !more || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !crate::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
+        if !more || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !agg.rules.within_duty(r.duration_min, r.affected_users, r.kind) {
             return;
         }
-        let l = IncidentLine::from_row(r, &names[r.file]);
+        let l = IncidentLine::from_row(agg.rules, r, &names[r.file]);
         let no = l.major().then(|| numbers.get(l.accident_id.as_str()).copied()).flatten();
         more = each(l, no);
     })?;

@@ -22,8 +22,20 @@ use anyhow::Result;
 use crate::aggregate::Aggregate;
 use crate::carriers::CarrierMap;
 use crate::records::{self, Encoding, ReadOptions, ReadReport};
+use crate::rules::Rules;
 use crate::wareki;
 
+
+/// The run's rules: `--rules FILE` (or a shipped name), else the built-in
+/// book. Their codes and bins become the run's vocabulary.
+pub fn run_rules(path: Option<&Path>) -> Result<Rules> {
+    let rules = match path {
+        Some(p) => Rules::load(p)?,
+        None => Rules::builtin(),
+    };
+    crate::rules::taxonomy::use_vocabulary_of(rules)?;
+    Ok(rules)
+}
 
 /// How inputs are read, shared by the commands that read them.
 #[derive(clap::Args, Debug, Clone)]
@@ -40,8 +52,8 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    pub fn options(&self, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
-        ReadOptions { encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress, ..Default::default() }
+    pub fn options(&self, rules: Rules, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
+        ReadOptions { rules, encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress, ..Default::default() }
     }
 }
 
@@ -59,10 +71,10 @@ pub struct Sources {
 impl Sources {
     /// Read and count every file (progress on a terminal), and say what
     /// was skipped or noticed.
-    pub fn aggregate(&self, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
+    pub fn aggregate(&self, rules: Rules, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
         let files = input_files(&self.input)?;
         let counter = Arc::new(AtomicU64::new(0));
-        let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(Some(counter.clone())) };
+        let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(rules, Some(counter.clone())) };
         let (agg, list) = {
             let _progress = Progress::start(&files, counter);
             match keep.incidents {
@@ -76,7 +88,7 @@ impl Sources {
         let list = match (keep.incidents, list) {
             (true, None) if agg.read.is_clean() || (keep.rejected && !agg.read.fatal()) => {
                 let counter = Arc::new(AtomicU64::new(0));
-                let opts = ReadOptions { keep_rejected: false, ..self.read.options(Some(counter.clone())) };
+                let opts = ReadOptions { keep_rejected: false, ..self.read.options(rules, Some(counter.clone())) };
                 let _progress = Progress::start_as(&files, counter, crate::say!("writing incidents.csv", "incidents.csv を書き出し中"));
                 Some(crate::aggregate::write_list(&agg, &files, &opts, map)?)
             }
@@ -212,7 +224,7 @@ pub fn year_of(args: &InputArgs) -> Result<i32> {
     wareki::parse_fiscal_year(y)
 }
 
-pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loaded> {
+pub fn load(args: &InputArgs, rules: Rules, keep: Keep, through: Option<&str>) -> Result<Loaded> {
     let year = year_of(args)?;
     let period = crate::period::Period::parse(year, through)?;
     let map = match &args.carriers {
@@ -221,7 +233,7 @@ pub fn load(args: &InputArgs, keep: Keep, through: Option<&str>) -> Result<Loade
     };
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     crate::output::spool_beside(&out);
-    let (files, agg, list) = args.sources.aggregate(period, keep, &map)?;
+    let (files, agg, list) = args.sources.aggregate(rules, period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
         let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();

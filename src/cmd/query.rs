@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 #[cfg(not(feature = "frames"))]
-pub fn run(_: Args) -> Result<bool> {
+pub fn run(_: Args, _: crate::rules::Rules) -> Result<bool> {
     anyhow::bail!(crate::say!(
         "jiko query needs the frames feature: cargo build --release --features frames (or cargo install --path . --features frames)",
         "jiko query には frames 機能が必要です: cargo build --release --features frames（又は cargo install --path . --features frames）"
@@ -35,7 +35,7 @@ pub fn run(_: Args) -> Result<bool> {
 }
 
 #[cfg(feature = "frames")]
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: crate::rules::Rules) -> Result<bool> {
     imp::run(args)
 }
 
@@ -53,7 +53,7 @@ mod imp {
     use crate::incidents::{IncidentLine, COLUMNS};
     use crate::records;
 
-    pub fn run(args: Args) -> Result<bool> {
+    pub fn run(args: Args, rules: crate::rules::Rules) -> Result<bool> {
         let only = args.year.as_deref().map(crate::wareki::parse_fiscal_year).transpose()?;
         let map = match &args.carriers {
             Some(p) => CarrierMap::read(p)?,

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use crate::rules::Rules;
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
 
 use crate::records::header::Need;
@@ -43,7 +44,7 @@ fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
     }
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, _: Rules) -> Result<bool> {
     if args.out.exists() && !args.force {
         bail!(crate::say!("{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
     }

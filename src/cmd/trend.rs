@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
+use crate::rules::Rules;
 use base64::Engine;
 
 use super::{print_failure, Sources};
@@ -35,10 +36,10 @@ pub struct Args {
     pub no_charts: bool,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     let from = wareki::parse_fiscal_year(&args.from)?;
     // The year only decides the per-file accounting, unused here.
-    let (_, agg, _) = args.sources.aggregate(crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
+    let (_, agg, _) = args.sources.aggregate(rules, crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
     if !agg.read.is_clean() {
         print_failure(&agg.read, false);
         return Ok(false);
@@ -91,7 +92,7 @@ fn make_outputs(out: &std::path::Path, series: &Series, no_charts: bool) -> Resu
     let mut o = Outputs::new(out);
     o.add("trend.csv", trend::csv(series));
     let table = trend::table(series);
-    o.add("tables/trend.csv", table.to_csv());
+    o.add("tables/trend.csv", table.to_csv(series.rules.trial_note().is_some()));
     let mut md = format!("# {}\n\n", table.title);
     md += &table.to_markdown();
     let charts: Vec<(String, Vec<u8>)> = if no_charts { Vec::new() } else { charts::render(&trend::charts(series), &[])? };

@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use anyhow::Result;
+use crate::rules::Rules;
 
 use super::{input_files, print_errors, print_notes, Progress, ReadArgs};
 use crate::records;
@@ -17,10 +18,10 @@ pub struct Args {
     pub read: ReadArgs,
 }
 
-pub fn run(args: Args) -> Result<bool> {
+pub fn run(args: Args, rules: Rules) -> Result<bool> {
     let files = input_files(&args.paths)?;
     let counter = Arc::new(AtomicU64::new(0));
-    let opts = args.read.options(Some(counter.clone()));
+    let opts = args.read.options(rules, Some(counter.clone()));
     let report = {
         let _progress = Progress::start(&files, counter);
         let mut sinks: Vec<_> = (0..records::worker_count()).map(|_| |_: &records::Row| {}).collect();

@@ -52,6 +52,7 @@ pub struct Checker<'a> {
     pub layout: &'a Layout,
     /// An empty affected_users is not known yet (classify --input).
     pub unknown_users: bool,
+    pub rules: rules::Rules,
 }
 
 impl<'a> Checker<'a> {
@@ -239,14 +240,14 @@ impl<'a> Checker<'a> {
         let kind = optional(col::KIND, &v.kinds, &mut fail);
         let wholesale = optional(col::WHOLESALE, &v.wholesale, &mut fail);
         if let (Some(1), Some(eq)) = (form, equipment) {
-            if !rules::simple_form_allows(eq) {
+            if !self.rules.simple_form_allows(eq) {
                 fail(
                     col::EQUIPMENT,
                     equipment_text,
                     crate::say!(
                         "the simple form (簡易な様式) is allowed only for {list}",
                         "簡易な様式は故障設備が {list} の場合に限られます",
-                        list = rules::book().taxonomy.simple_form_equipment.join(", ")
+                        list = self.rules.book.taxonomy.simple_form_equipment.join(", ")
                     ),
                 );
             }
@@ -255,7 +256,7 @@ impl<'a> Checker<'a> {
             "" => incident_id,
             a => Some(a),
         };
-        let near_miss = near_miss_facts(&get, started_at, &mut fail);
+        let near_miss = near_miss_facts(self.rules, &get, started_at, &mut fail);
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -288,12 +289,12 @@ impl<'a> Checker<'a> {
 }
 
 /// The おそれ事態 columns of a row, when it has any value in them.
-fn near_miss_facts<'r>(get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
+fn near_miss_facts<'r>(rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
     use rules::near_miss;
     if super::header::NEAR_MISS_COLUMNS.iter().all(|&c| get(c).is_empty()) {
         return None;
     }
-    let Some(r) = near_miss::rules() else {
+    let Some(r) = rules.near_miss() else {
         fail(col::SITUATION, get(col::SITUATION), crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
         return None;
     };

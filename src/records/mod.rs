@@ -202,6 +202,9 @@ impl ReadReport {
 
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
+    /// The rules the rows are checked against (a simple form's equipment,
+    /// the おそれ事態 columns) and counted by.
+    pub rules: crate::rules::Rules,
     pub encoding: Option<Encoding>,
     /// The worksheet to read from workbooks (default: the first).
     pub sheet: Option<String>,

@@ -139,7 +139,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     sinks: &mut [S],
 ) -> Result<()> {
     let Opened { name, sheet, encoding, layout, digest, source, notes } = opened;
-    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
+    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users, rules: opts.rules }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {
             let mut part = Partial::default();
@@ -152,7 +152,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
         }
         Source::Csv { parser, pending, unclosed } => {
             let delimiter = layout.delimiter.unwrap_or(b',');
-            let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout)).flatten();
+            let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout, opts.rules)).flatten();
             let block_bytes = opts.block_bytes.unwrap_or(BLOCK_BYTES);
             // The fast path reads text: the reading thread checks it.
             let check_text = fast.is_some();

@@ -2,7 +2,7 @@
 //! and quarter, the reporting duty and form, major or not (class and the
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
-use super::{book, raw::Every, Rules, Set, Threshold};
+use super::{raw::Every, Rules, Set, Threshold};
 use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
 
 /// What is known of one incident.
@@ -48,8 +48,11 @@ pub struct Judgement {
     /// The quarter (1–4) the routine report covers; `None` when the due
     /// rule in force is yearly (the report covers the 報告年度).
     pub quarter: Option<u8>,
-    /// The due rule in force (index into `RuleBook::dues`).
-    pub due_rule: Option<usize>,
+    /// The due rule in force.
+    pub due: Option<&'static super::raw::Due>,
+    /// The routine report's name and the label outside it under that rule
+    /// (年次報告 / 年次報告対象外), else the duty's own.
+    pub labels: (&'static str, &'static str),
     /// The due day of the period's routine report, whatever the duty
     /// says of this one (`report_due` is it when the report is owed).
     pub period_due: Option<(i32, u32, u32)>,
@@ -67,12 +70,8 @@ pub struct Judgement {
     pub major_report_due: Option<(i32, u32, u32)>,
 }
 
-pub fn judge(i: &Incident) -> Judgement {
-    judge_in(super::current(), i)
-}
-
-/// `judge` under the given rules (the run's, or `--compare`'s).
-pub fn judge_in(r: Rules, i: &Incident) -> Judgement {
+/// `Rules::judge`: one incident under the given rules.
+pub(super) fn judge_in(r: Rules, i: &Incident) -> Judgement {
     let b = r.book;
     let t = &i.started_at;
     let fiscal_year = t.fiscal_year();
@@ -80,12 +79,13 @@ pub fn judge_in(r: Rules, i: &Incident) -> Judgement {
         Some((r, day)) => (Some(r), Some(day)),
         None => (None, None),
     };
-    let yearly = due_rule.is_some_and(|r| b.dues[r].raw.every == Every::Year);
+    let due = due_rule.map(|i| &b.dues[i].raw);
+    let yearly = due.is_some_and(|d| d.every == Every::Year);
     let quarter = (!yearly).then(|| calendar_quarter(t));
     let set = r.set_at(t);
     let within_duty = r.per_row.within_duty(i.duration_min, i.users, i.kind);
     let major = set.and_then(|s| hit(r, s, i));
-    let form = within_duty.then(|| match super::simple_form_allows_in(b, i.equipment) {
+    let form = within_duty.then(|| match r.simple_form_allows(i.equipment) {
         true => "simple",
         false => "detailed",
     });
@@ -93,7 +93,7 @@ pub fn judge_in(r: Rules, i: &Incident) -> Judgement {
     let major_report_due = major.as_ref().map(|_| {
         civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
     });
-    Judgement { fiscal_year, quarter, due_rule, period_due, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
+    Judgement { fiscal_year, quarter, due, labels: r.labels_of(due), period_due, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
 }
 
 /// The fiscal quarter of a day: April–June is 1.
@@ -146,11 +146,7 @@ fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
 /// day: the newest rule in force at `t` whose 附則 takes the report (a
 /// rule with `applies_to_reports_due_from` leaves a report the rule before
 /// it would have due earlier to that rule).
-pub fn routine_rule(t: &Minute) -> Option<(usize, (i32, u32, u32))> {
-    routine_rule_in(&book().dues, t)
-}
-
-fn routine_rule_in(dues: &[super::DueRule], t: &Minute) -> Option<(usize, (i32, u32, u32))> {
+pub(super) fn routine_rule_in(dues: &[super::DueRule], t: &Minute) -> Option<(usize, (i32, u32, u32))> {
     for i in (0..dues.len()).rev() {
         let d = &dues[i];
         if d.from > *t {
@@ -199,17 +195,17 @@ impl Judgement {
 
     /// The due rule in force, when there is one.
     pub fn due(&self) -> Option<&'static super::raw::Due> {
-        self.due_rule.map(|r| &book().dues[r].raw)
+        self.due
     }
 
     /// The routine report's name under the rule in force (年次報告), else
     /// the duty's name (四半期報告).
     pub fn duty_name(&self) -> &'static str {
-        super::labels_of(self.due()).0
+        self.labels.0
     }
 
     pub fn outside_label(&self) -> &'static str {
-        super::labels_of(self.due()).1
+        self.labels.1
     }
 }
 

@@ -1,8 +1,9 @@
 //! The rules of the contract as data (data/rules/mic.toml, built in;
 //! `--rules FILE` replaces it): bins, the reporting duty and its due
 //! dates, the major-accident rule sets by effective date, and the
-//! taxonomy. The book is read once per process; code asks it, and does
-//! not know its values.
+//! taxonomy. A book is passed to what asks it (`Rules`), never looked up:
+//! two books live in one run (`--compare`). Code asks it, and does not know
+//! its values.
 
 pub mod taxonomy;
 mod raw;
@@ -13,16 +14,16 @@ pub mod near_miss;
 mod open;
 
 use std::path::Path;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 
 pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
-pub use judge::{judge, judge_in, Gap, Incident, Judgement, MajorHit};
+pub use judge::{Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
-pub use per_row::{per_row, PerRow};
-pub use open::{judge_open, least_count, Missing, Open, Tri};
-pub use judge::{calendar_quarter, routine_rule};
+pub use per_row::PerRow;
+pub use open::{least_count, Missing, Open, Tri};
+pub use judge::calendar_quarter;
 
 use crate::calendar::Minute;
 
@@ -84,32 +85,41 @@ pub struct Set {
     pub floor: (u64, u64),
 }
 
-static BOOK: OnceLock<&'static RuleBook> = OnceLock::new();
 static BUILTIN_BOOK: LazyLock<RuleBook> =
     LazyLock::new(|| load::parse(BUILTIN, BUILTIN_NAME, None).expect("the built-in rules are valid (tests check them)"));
+static BUILTIN_PER_ROW: LazyLock<PerRow> = LazyLock::new(|| PerRow::of(&BUILTIN_BOOK));
 
-/// The rules in use: a `--rules` file, else the built-in book.
-pub fn book() -> &'static RuleBook {
-    BOOK.get_or_init(|| &BUILTIN_BOOK)
+/// The built-in book (data/rules/mic.toml): the base a rules file extends,
+/// and the codes and bins when no `--rules` is given.
+pub(crate) fn builtin_book() -> &'static RuleBook {
+    &BUILTIN_BOOK
 }
 
-/// A rule book with its per-row view: what a run's counting, judging and
-/// figures ask, passed to them. The run's own is `current()` (the
-/// `--rules` book, else the built-in one); `--compare` loads a second one.
+/// A rule book with its per-row view: what a run's reading, counting,
+/// judging, figures and wording ask, passed to them. A command gets the
+/// run's own from `--rules` (else `Rules::builtin()`); `--compare` loads a
+/// second one.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
     pub book: &'static RuleBook,
     pub per_row: &'static PerRow,
 }
 
-/// The run's rules.
-pub fn current() -> Rules {
-    Rules { book: book(), per_row: per_row() }
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules::builtin()
+    }
 }
 
 impl Rules {
-    /// A second book beside the run's (`--compare FILE` or a shipped
-    /// name), checked against the built-in one; it lives for the run.
+    /// The built-in rules (data/rules/mic.toml).
+    pub fn builtin() -> Rules {
+        Rules { book: &BUILTIN_BOOK, per_row: &BUILTIN_PER_ROW }
+    }
+
+    /// The rules of a file (`--rules FILE`, `--compare FILE`) or of a
+    /// shipped one by name, checked against the built-in book; the book
+    /// lives for the run.
     pub fn load(path: &Path) -> Result<Rules> {
         let (text, origin) = read_rules(path)?;
         let parsed: &'static RuleBook = Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?));
@@ -154,6 +164,91 @@ impl Rules {
         DURATION_BINS[duration_bin].from < d.min_duration && USER_BINS[users_bin].from < d.min_users
     }
 
+    /// Within the routine reporting duty: long enough, or enough users, or
+    /// a kind always reported (an information leak, 注2③).
+    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
+        self.per_row.within_duty(duration_min, users, kind)
+    }
+
+    /// `set_at` as the set's place in the book.
+    pub fn set_index_at(&self, t: &Minute) -> Option<usize> {
+        self.per_row.set_index_at(t)
+    }
+
+    /// One incident judged by these rules.
+    pub fn judge(&self, i: &Incident) -> Judgement {
+        judge::judge_in(*self, i)
+    }
+
+    /// `judge` with the facts `missing` left open.
+    pub fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
+        open::judge_open(*self, i, missing)
+    }
+
+    /// The due rule for a routine report of an incident at `t`, and its
+    /// due day (`judge::routine_rule_in`).
+    pub fn routine_rule(&self, t: &Minute) -> Option<(usize, (i32, u32, u32))> {
+        judge::routine_rule_in(&self.book.dues, t)
+    }
+
+    /// The おそれ事態 rule, when the book has it.
+    pub fn near_miss(&self) -> Option<&'static NearMissRules> {
+        self.book.near_miss.as_ref()
+    }
+
+    /// The due rule in force at the end of fiscal year `fy` (a year's
+    /// tables and notes name its report).
+    pub fn year_due(&self, fy: i32) -> Option<&'static raw::Due> {
+        let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
+        self.routine_rule(&end).map(|(i, _)| &self.book.dues[i].raw)
+    }
+
+    /// The routine report's name and the label outside it under `due`
+    /// (年次報告 from FY2025), else the duty's own (四半期報告).
+    pub fn labels_of(&self, due: Option<&'static raw::Due>) -> (&'static str, &'static str) {
+        let b = self.book;
+        (
+            due.and_then(|d| d.name.as_deref()).unwrap_or(&b.duty.name),
+            due.and_then(|d| d.outside_label.as_deref()).unwrap_or(&b.duty.outside_label),
+        )
+    }
+
+    /// `labels_of` the rule in force at the end of fiscal year `fy`.
+    pub fn duty_labels(&self, fy: i32) -> (&'static str, &'static str) {
+        self.labels_of(self.year_due(fy))
+    }
+
+    /// Whether a cell's text is a label printed outside the duty (any rule's).
+    pub fn is_outside_label(&self, text: &str) -> bool {
+        let b = self.book;
+        text == b.duty.outside_label || b.dues.iter().any(|d| d.raw.outside_label.as_deref() == Some(text))
+    }
+
+    /// What falls outside the duty, as the edition's notes word it:
+    /// `継続時間2時間未満かつ影響利用者数3万人未満`.
+    pub fn outside_duty_text(&self) -> String {
+        let d = &self.book.duty;
+        format!("継続時間{}未満かつ影響利用者数{}人未満", hours_text(d.min_duration), man(d.min_users))
+    }
+
+    /// A simple-form report must name one of these (incidents.md).
+    pub fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
+        simple_form_allows_in(self.book, equipment)
+    }
+
+    /// Footer line(s) naming the rules used, and the what-if notice.
+    pub fn provenance(&self) -> Vec<String> {
+        let b = self.book;
+        let mut out = Vec::new();
+        if b.origin != BUILTIN_NAME {
+            out.push(format!("規則ファイル: {}（{}）", b.origin, b.meta.title));
+        }
+        if let Some(t) = &b.trial {
+            out.push(t.note.clone());
+        }
+        out
+    }
+
     /// Whether `other` counts in the same codes and bins, so that their
     /// figures and verdicts can stand side by side.
     pub fn same_codes(&self, other: &Rules) -> bool {
@@ -166,14 +261,6 @@ impl Rules {
 /// Rules files shipped in data/rules/, by name, usable from any folder
 /// (`--rules proposed-2025`).
 const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../data/rules/proposed-2025.toml"))];
-
-/// Use the rules of `path` for the rest of the run (`--rules FILE`, or
-/// the name of a shipped rules file when no such file exists).
-pub fn use_file(path: &Path) -> Result<()> {
-    let (text, origin) = read_rules(path)?;
-    let parsed = load::parse(&text, &origin, Some(&BUILTIN_BOOK))?;
-    BOOK.set(Box::leak(Box::new(parsed))).map_err(|_| anyhow!("rules were already in use before --rules was read"))
-}
 
 /// A rules file's text and the name it goes by: a file, or a shipped
 /// one by name when no such file exists.
@@ -202,8 +289,10 @@ fn bins(raw: &'static [raw::RawBin]) -> Vec<Bin> {
     raw.iter().map(|b| Bin { code: &b.code, from: b.from, label: &b.label }).collect()
 }
 
-pub static DURATION_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.duration));
-pub static USER_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&book().bins.users));
+/// The run's bins (`taxonomy::vocabulary`): every book of a run counts
+/// by the same ones.
+pub static DURATION_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&taxonomy::vocabulary().bins.duration));
+pub static USER_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&taxonomy::vocabulary().bins.users));
 
 /// Index of the bin holding `value`: bins increase (the rules' loader
 /// checks), so the bins starting at or below it are the first ones, found
@@ -213,42 +302,11 @@ pub fn bin_of(bins: &[Bin], value: u64) -> usize {
     bins.partition_point(|b| b.from <= value).saturating_sub(1)
 }
 
-/// Within the routine reporting duty: long enough, or enough users, or a
-/// kind always reported (an information leak, 注2③).
-pub fn within_duty(duration_min: u64, users: u64, kind: usize) -> bool {
-    per_row().within_duty(duration_min, users, kind)
-}
-
-/// Matrix cells under both duty thresholds are printed as outside the duty.
-pub fn cell_outside_duty(duration_bin: usize, users_bin: usize) -> bool {
-    current().cell_outside_duty(duration_bin, users_bin)
-}
-
 /// The fiscal year (April to March) of a date.
 pub use crate::calendar::fiscal_year;
 
 /// The largest count of users a record may give (above it, a typo).
 pub const MAX_USERS: u64 = 500_000_000;
-
-/// `Rules::set_at` of the run's rules.
-pub fn set_at(t: &Minute) -> Option<&'static Set> {
-    current().set_at(t)
-}
-
-/// `set_at` as the set's place in the book.
-pub fn set_index_at(t: &Minute) -> Option<usize> {
-    per_row().set_index_at(t)
-}
-
-/// `Rules::sets_in_year` of the run's rules.
-pub fn sets_in_year(fy: i32) -> Vec<&'static Set> {
-    current().sets_in_year(fy)
-}
-
-/// `Rules::year_set` of the run's rules.
-pub fn year_set(fy: i32) -> Option<&'static Set> {
-    current().year_set(fy)
-}
 
 pub fn fy_start(fy: i32) -> Minute {
     Minute { year: fy, month: 4, day: 1, hour: 0, minute: 0 }
@@ -370,71 +428,13 @@ pub fn man(n: u64) -> String {
     }
 }
 
-/// The due rule in force at the end of fiscal year `fy` (a year's tables
-/// and notes name its report).
-pub fn year_due(fy: i32) -> Option<&'static raw::Due> {
-    let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
-    routine_rule(&end).map(|(i, _)| &book().dues[i].raw)
-}
-
-/// The routine report's name and the label outside it under `due`
-/// (年次報告 from FY2025), else the duty's own (四半期報告).
-pub fn labels_of(due: Option<&'static raw::Due>) -> (&'static str, &'static str) {
-    let b = book();
-    (
-        due.and_then(|d| d.name.as_deref()).unwrap_or(&b.duty.name),
-        due.and_then(|d| d.outside_label.as_deref()).unwrap_or(&b.duty.outside_label),
-    )
-}
-
-/// `labels_of` the rule in force at the end of fiscal year `fy`.
-pub fn duty_labels(fy: i32) -> (&'static str, &'static str) {
-    labels_of(year_due(fy))
-}
-
-/// Whether a cell's text is a label printed outside the duty (any rule's).
-pub fn is_outside_label(text: &str) -> bool {
-    let b = book();
-    text == b.duty.outside_label || b.dues.iter().any(|d| d.raw.outside_label.as_deref() == Some(text))
-}
-
-/// What falls outside the duty, as the edition's notes word it:
-/// `継続時間2時間未満かつ影響利用者数3万人未満`.
-pub fn outside_duty_text() -> String {
-    let d = &book().duty;
-    format!("継続時間{}未満かつ影響利用者数{}人未満", hours_text(d.min_duration), man(d.min_users))
+fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
+    equipment.is_some_and(|i| b.taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
 }
 
 /// Kanji numerals for class numbers (一 … 十).
 pub fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
-}
-
-/// A simple-form report must name one of these (incidents.md).
-pub fn simple_form_allows(equipment: Option<usize>) -> bool {
-    simple_form_allows_in(book(), equipment)
-}
-
-fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
-    equipment.is_some_and(|i| b.taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
-}
-
-/// Footer line(s) naming the rules used, and the what-if notice.
-pub fn provenance() -> Vec<String> {
-    let b = book();
-    let mut out = Vec::new();
-    if b.origin != BUILTIN_NAME {
-        out.push(format!("規則ファイル: {}（{}）", b.origin, b.meta.title));
-    }
-    if let Some(t) = &b.trial {
-        out.push(t.note.clone());
-    }
-    out
-}
-
-/// The what-if notice, when the run's rules are a trial (試算).
-pub fn trial_note() -> Option<&'static str> {
-    current().trial_note()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use super::open::Tri;
 use super::raw::{Provision, Situation};
-use super::{book, NearMissRules};
+use super::NearMissRules;
 use crate::calendar::{civil_from_days, days_from_civil, Minute};
 
 /// What is known of a situation. `None`: not given.
@@ -47,11 +47,6 @@ pub struct Answer {
     /// The written report's due day (the day it became known + 30 days).
     pub due: Option<(i32, u32, u32)>,
     pub rules: &'static NearMissRules,
-}
-
-/// The rule, when the book has it.
-pub fn rules() -> Option<&'static NearMissRules> {
-    book().near_miss.as_ref()
 }
 
 /// A code or label in one of the rule's lists.
@@ -104,9 +99,10 @@ pub enum Field {
 }
 
 
-/// Judge the facts; `None` when the book has no おそれ事態 rule.
-pub fn judge(f: &Facts) -> Option<Answer> {
-    let r = rules()?;
+/// Judge the facts under the rules' おそれ事態 rule; `None` when the book
+/// has none.
+pub fn judge(rules: super::Rules, f: &Facts) -> Option<Answer> {
+    let r = rules.near_miss()?;
     let n = &r.raw;
     let mut checks = Vec::new();
     let mut check = |item: &str, met: Tri, ja: String, en: String| checks.push(Check { item: item.to_string(), met, ja, en });

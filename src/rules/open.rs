@@ -6,7 +6,7 @@
 //! does not matter; when they differ, the answer is unknown, and the
 //! least count that would tip it is found by halving.
 
-use super::judge::{judge, Incident, Judgement};
+use super::judge::{Incident, Judgement};
 use super::MAX_USERS;
 
 /// Yes, no, or it depends on a fact not given.
@@ -67,8 +67,8 @@ pub struct Open {
     pub users_for_major: Option<u64>,
 }
 
-/// Judge `i` with the facts `missing` left open.
-pub fn judge_open(i: &Incident, missing: Missing) -> Open {
+/// `Rules::judge_open`: judge `i` with the facts `missing` left open.
+pub(super) fn judge_open(r: super::Rules, i: &Incident, missing: Missing) -> Open {
     let with = |users: u64, services: u32| {
         let mut j = i.clone();
         if missing.users {
@@ -81,15 +81,15 @@ pub fn judge_open(i: &Incident, missing: Missing) -> Open {
     };
     let n = crate::rules::taxonomy::SERVICES.len() as u32;
     let all_services = if n == 0 { 0 } else { u32::MAX >> (32 - n) };
-    let least = judge(&with(0, 0));
-    let most = judge(&with(MAX_USERS, all_services));
+    let least = r.judge(&with(0, 0));
+    let most = r.judge(&with(MAX_USERS, all_services));
     let within_duty = Tri::of(least.within_duty, most.within_duty);
     let major = Tri::of(least.major.is_some(), most.major.is_some());
     // The tipping count at the services given. The duty does not look at
     // services, so its count is found either way; the major one only when
     // the services are known (else it is one count per service, and the
     // text says so instead).
-    let tip = |test: fn(&Judgement) -> bool| least_count(|u| test(&judge(&with(u, i.services))));
+    let tip = |test: fn(&Judgement) -> bool| least_count(|u| test(&r.judge(&with(u, i.services))));
     let users_for_duty = (missing.users && within_duty == Tri::Unknown).then(|| tip(|j| j.within_duty)).flatten();
     let users_for_major = (missing.users && !missing.services && major == Tri::Unknown).then(|| tip(|j| j.major.is_some())).flatten();
     Open { least, most, within_duty, major, users_for_duty, users_for_major }

@@ -3,9 +3,7 @@
 //! search by name. Counting takes them once per worker; `within_duty`,
 //! `set_index_at` and `cell_of` answer from them for everyone else.
 
-use std::sync::LazyLock;
-
-use super::{book, RuleBook};
+use super::RuleBook;
 #[cfg(test)]
 use super::{DURATION_BINS, USER_BINS};
 use crate::calendar::Minute;
@@ -32,12 +30,6 @@ pub struct PerRow {
     /// The dated sets' first minutes (`Minute::key`) with their places in
     /// the book, in the book's order.
     set_starts: Vec<(u64, usize)>,
-}
-
-/// The book's rules as `PerRow` (after `--rules` is read).
-pub fn per_row() -> &'static PerRow {
-    static PER_ROW: LazyLock<PerRow> = LazyLock::new(|| PerRow::of(book()));
-    &PER_ROW
 }
 
 impl PerRow {
@@ -143,7 +135,7 @@ mod tests {
 
     #[test]
     fn bins_counted_are_the_bins_searched() {
-        let r = per_row();
+        let r = super::super::Rules::builtin().per_row;
         let edges = DURATION_BINS.iter().chain(USER_BINS.iter()).map(|b| b.from);
         let values: Vec<u64> = edges.flat_map(|f| [f.saturating_sub(1), f, f + 1]).chain([0, u64::MAX]).collect();
         for v in values {
@@ -167,8 +159,8 @@ mod tests {
 
     #[test]
     fn the_set_found_by_key_is_the_set_in_force() {
-        let r = per_row();
-        let b = book();
+        let rules = super::super::Rules::builtin();
+        let (r, b) = (rules.per_row, rules.book);
         for fy in 2000..2040 {
             for month in 1..=12 {
                 for (day, hour, minute) in [(1, 0, 0), (1, 0, 1), (28, 23, 59), (31, 12, 0)] {

@@ -1,10 +1,36 @@
 //! Every code of the input contract with its group and Japanese label,
 //! read from the rule book's `[taxonomy]` (data/rules/mic.toml): the code
 //! here knows no code or label, only how to look them up.
+//!
+//! These codes, with the bins, are the run's vocabulary: what records are
+//! read into and tallies are indexed by. Unlike the rest of a rule book it
+//! is one per run, taken from the `--rules` book before anything is read
+//! (`use_vocabulary_of`), else the built-in one; a second book in the same
+//! run (`--compare`) must count in the same codes and bins
+//! (`Rules::same_codes`).
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use crate::rules::book;
+use crate::rules::{builtin_book, RuleBook, Rules};
+
+static VOCABULARY: OnceLock<&'static RuleBook> = OnceLock::new();
+
+/// Take the codes, labels, aliases and bins of `rules` for the run. Only
+/// before any is looked up: afterwards the run's codes are fixed, and a
+/// book with other codes is refused.
+pub fn use_vocabulary_of(rules: Rules) -> anyhow::Result<()> {
+    let set = VOCABULARY.get_or_init(|| rules.book);
+    if std::ptr::eq(*set, rules.book) || rules.same_codes(&Rules { book: set, per_row: rules.per_row }) {
+        Ok(())
+    } else {
+        anyhow::bail!("{}: its codes or bins differ from those already in use ({})", rules.book.origin, set.origin)
+    }
+}
+
+/// The book the run's codes and bins come from.
+pub(crate) fn vocabulary() -> &'static RuleBook {
+    VOCABULARY.get_or_init(builtin_book)
+}
 
 /// One service (役務) of the contract.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +59,7 @@ pub struct Group {
 }
 
 fn tax() -> &'static crate::rules::Taxonomy {
-    &book().taxonomy
+    &vocabulary().taxonomy
 }
 
 fn coded(list: &'static [crate::rules::CodedEntry]) -> Vec<Coded> {
@@ -108,7 +134,7 @@ pub mod label {
 
 /// The label of a duration or user bin code, or of the info-leak row.
 pub fn bin_label(code: &str) -> &'static str {
-    let bins = &book().bins;
+    let bins = &vocabulary().bins;
     bins.duration
         .iter()
         .chain(bins.users.iter())

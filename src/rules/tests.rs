@@ -1,12 +1,17 @@
 use super::*;
 use crate::rules::taxonomy;
 
+/// The built-in rules, which these tests read.
+fn b() -> Rules {
+    Rules::builtin()
+}
+
 fn mask(codes: &[&str]) -> u32 {
     codes.iter().map(|c| 1u32 << taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b)
 }
 
 fn fy_set(fy: i32) -> &'static Set {
-    set_at(&fy_start(fy)).unwrap()
+    b().set_at(&fy_start(fy)).unwrap()
 }
 
 fn judge(fy: i32, codes: &[&str], d: u64, u: u64) -> Major {
@@ -32,13 +37,13 @@ fn user_bin_boundaries() {
 #[test]
 fn quarterly_duty_boundaries() {
     let leak = taxonomy::kind("info_leak").unwrap();
-    assert!(!within_duty(119, 29_999, 0));
-    assert!(within_duty(120, 0, 0));
-    assert!(within_duty(0, 30_000, 0));
-    assert!(within_duty(0, 0, leak), "an information leak is always within the duty");
-    assert!(cell_outside_duty(3, 2));
-    assert!(!cell_outside_duty(4, 0));
-    assert!(!cell_outside_duty(0, 3));
+    assert!(!b().within_duty(119, 29_999, 0));
+    assert!(b().within_duty(120, 0, 0));
+    assert!(b().within_duty(0, 30_000, 0));
+    assert!(b().within_duty(0, 0, leak), "an information leak is always within the duty");
+    assert!(b().cell_outside_duty(3, 2));
+    assert!(!b().cell_outside_duty(4, 0));
+    assert!(!b().cell_outside_duty(0, 3));
 }
 
 #[test]
@@ -99,7 +104,7 @@ fn earlier_rule_sets() {
     assert_eq!(judge(2014, &["ip_phone_0abj"], 60, 100_000), Major::No);
     assert_eq!(judge(2014, &["internet_free"], 120, 30_000), Major::Yes(None));
     assert_eq!(judge(2008, &["ftth"], 119, 30_000), Major::No);
-    assert!(set_at(&fy_start(2007)).is_none());
+    assert!(b().set_at(&fy_start(2007)).is_none());
     assert_eq!(judge(2015, &["ip_phone_0abj"], 60, 30_000), Major::Yes(Some(1)));
     assert_eq!(judge(2018, &["internet_free"], 1440, 100_000), Major::Yes(Some(3)));
     assert_eq!(judge(2018, &["lpwa_cellular"], 120, 30_000), Major::Yes(Some(4)));
@@ -109,11 +114,11 @@ fn earlier_rule_sets() {
 
 #[test]
 fn the_set_in_force_is_chosen_by_the_start_day() {
-    let at = |s: &str| set_at(&Minute::parse(s).unwrap()).map(|s| s.id());
+    let at = |s: &str| b().set_at(&Minute::parse(s).unwrap()).map(|s| s.id());
     assert_eq!(at("2019-03-31 23:59"), Some("FY2015"));
     assert_eq!(at("2019-04-01 00:00"), Some("FY2019"));
     assert_eq!(at("2008-03-31 23:59"), None);
-    assert_eq!(sets_in_year(2019).iter().map(|s| s.id()).collect::<Vec<_>>(), ["FY2019"]);
+    assert_eq!(b().sets_in_year(2019).iter().map(|s| s.id()).collect::<Vec<_>>(), ["FY2019"]);
 }
 
 #[test]
@@ -127,14 +132,14 @@ fn notes_are_written_from_the_thresholds() {
 #[test]
 fn deadlines() {
     // Routine: the last day of the second month after the quarter.
-    let j = judge::judge(&judge::incident("2020-05-10 09:00", 130, 100, &["ftth"]));
+    let j = b().judge(&judge::incident("2020-05-10 09:00", 130, 100, &["ftth"]));
     assert_eq!((j.fiscal_year, j.quarter, j.report_due), (2020, Some(1), Some((2020, 8, 31))));
-    let j = judge::judge(&judge::incident("2021-02-01 09:00", 130, 100, &["ftth"]));
+    let j = b().judge(&judge::incident("2021-02-01 09:00", 130, 100, &["ftth"]));
     assert_eq!((j.fiscal_year, j.quarter, j.report_due), (2020, Some(4), Some((2021, 5, 31))));
-    let j = judge::judge(&judge::incident("2020-12-31 23:00", 130, 100, &["ftth"]));
+    let j = b().judge(&judge::incident("2020-12-31 23:00", 130, 100, &["ftth"]));
     assert_eq!((j.quarter, j.report_due), (Some(3), Some((2021, 2, 28))));
     // Major: the written report within 30 days of the day it occurred.
-    let j = judge::judge(&judge::incident("2020-04-30 14:07", 4892, 166_803, &["email_paid"]));
+    let j = b().judge(&judge::incident("2020-04-30 14:07", 4892, 166_803, &["email_paid"]));
     assert_eq!(j.major.as_ref().and_then(|m| m.class), Some(5));
     assert_eq!((j.report_due, j.major_report_due), (None, Some((2020, 5, 30))));
 }
@@ -143,7 +148,7 @@ fn deadlines() {
 fn nearest_threshold() {
     // 1 h 30 min and 20,000 users of a class-1 service: major from 30,000.
     let i = judge::incident("2024-02-26 10:19", 90, 20_000, &["ip_phone_0abj"]);
-    let j = judge::judge(&i).with_gaps(&i);
+    let j = b().judge(&i).with_gaps(&i);
     assert!(j.major.is_none());
     let g = &j.gaps[0];
     assert_eq!((g.class, g.users_from, g.minutes_from), (1, Some(30_000), None));
@@ -251,8 +256,8 @@ fn the_law_case_by_case_fy2008_to_fy2027() {
         if missing.services {
             i.services = 0;
         }
-        let o = judge_open(&i, missing);
-        let j = super::judge(&i);
+        let o = b().judge_open(&i, missing);
+        let j = b().judge(&i);
         assert_eq!((j.fiscal_year, j.quarter), (fy, q), "{start} {svc} {d} {u:?}: {why}");
         assert_eq!((o.within_duty, o.major), (within, major), "{start} {svc} {d} {u:?}: {why}");
         if missing == Missing::default() {
@@ -261,7 +266,7 @@ fn the_law_case_by_case_fy2008_to_fy2027() {
     }
     // The count that tips an open answer (58条2項 一 and 二; 7の3 ロ).
     let tip = |svc: &str, d: u64| {
-        let o = judge_open(&incident("2025-06-10 09:00", d, 0, &[svc]), Missing { users: true, services: false });
+        let o = b().judge_open(&incident("2025-06-10 09:00", d, 0, &[svc]), Missing { users: true, services: false });
         (o.users_for_duty, o.users_for_major)
     };
     assert_eq!(tip("mobile_voice", 60), (Some(30_000), Some(30_000)));
@@ -275,13 +280,13 @@ fn an_information_leak_and_a_critical_facility_after_2025() {
     // 7の3第1項第3号 kept at every date (its removal date is not known).
     let mut leak = incident("2025-06-10 09:00", 0, 0, &["ftth"]);
     leak.kind = taxonomy::kind("info_leak").unwrap();
-    assert!(super::judge(&leak).within_duty);
+    assert!(b().judge(&leak).within_duty);
     // 58条2項第2号: a satellite wholly down 2 hours is major at any count.
     let mut sat = incident("2025-06-10 09:00", 120, 10, &["ftth"]);
     sat.facility = crate::rules::taxonomy::FACILITIES.iter().position(|f| f.code == "satellite").unwrap();
-    assert!(super::judge(&sat).major.is_some_and(|m| m.by_facility));
+    assert!(b().judge(&sat).major.is_some_and(|m| m.by_facility));
     sat.duration_min = 119;
-    assert!(super::judge(&sat).major.is_none());
+    assert!(b().judge(&sat).major.is_none());
 }
 
 /// おそれ事態 on both sides of every condition of 施行規則第58条の2, and
@@ -289,7 +294,7 @@ fn an_information_leak_and_a_critical_facility_after_2025() {
 #[test]
 fn near_miss_situations_on_both_sides_of_every_condition() {
     use super::near_miss::{find, find_situation, judge as nm, Facts};
-    let n = &near_miss::rules().unwrap().raw;
+    let n = &b().near_miss().unwrap().raw;
     let sit = |c: &str| find_situation(&n.situations, c).unwrap();
     let ex = |c: &str| find(&n.exclusions, c).unwrap();
     let m = |s: &str| Minute::parse(s).unwrap();
@@ -303,7 +308,7 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
         known: Some(m("2024-05-02 09:00")),
         major: Tri::No,
     };
-    let verdict = |f: Facts| nm(&f).unwrap().verdict;
+    let verdict = |f: Facts| nm(b(), &f).unwrap().verdict;
     let cases: Vec<(Facts, Tri, &str)> = vec![
         (base(), Tri::Yes, "every condition of 第1号 met"),
         (Facts { occurred: Some(m("2023-06-15 23:59")), known: Some(m("2023-06-15 23:59")), ..base() }, Tri::No, "before 2023-06-16 (法28条2項 in force)"),
@@ -326,9 +331,9 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
     for (f, want, why) in cases {
         assert_eq!(verdict(f), want, "{why}");
     }
-    assert_eq!(nm(&base()).unwrap().due, Some((2024, 6, 1)), "2024-05-02 + 30 days");
+    assert_eq!(nm(b(), &base()).unwrap().due, Some((2024, 6, 1)), "2024-05-02 + 30 days");
     let leap = Facts { known: Some(m("2024-02-29 12:00")), ..base() };
-    assert_eq!(nm(&leap).unwrap().due, Some((2024, 3, 30)));
+    assert_eq!(nm(b(), &leap).unwrap().due, Some((2024, 3, 30)));
 }
 
 /// A code is written into CSV cells as it is: one that a spreadsheet would
@@ -341,4 +346,18 @@ fn codes_that_would_need_quoting_or_run_as_formulas_are_refused() {
         let e = format!("{:#}", check(&text, "codes.toml").unwrap_err());
         assert!(e.contains("codes.toml:") && e.contains(&format!("{bad:?}")) && e.contains("ASCII letters"), "{bad}: {e}");
     }
+}
+
+#[test]
+fn two_books_judge_side_by_side_in_one_process() {
+    // 90 minutes and 150,000 users of FTTH: under the FY2019 set's class 五
+    // (2 h and 30,000, or 1 h and 1,000,000) not major; under the 2025
+    // proposal's (1 h and 100,000, 答申 2025-09-01) major.
+    let proposed = Rules::load(Path::new("proposed-2025")).unwrap();
+    let i = judge::incident("2024-05-10 09:00", 90, 150_000, &["ftth"]);
+    assert!(b().judge(&i).major.is_none());
+    assert!(proposed.judge(&i).major.is_some());
+    assert!(b().judge(&i).major.is_none(), "loading a second book leaves the first as it was");
+    assert_eq!(proposed.trial_note().is_some(), true);
+    assert!(b().trial_note().is_none());
 }

@@ -178,8 +178,8 @@ fn explain_accounts_for_every_count_figure_of_fy2020() {
     let numbers: std::collections::HashMap<String, usize> = agg.accidents(2020).iter().map(|a| (a.accident_id.clone(), a.number)).collect();
     let mut lines: Vec<(IncidentLine, Option<usize>)> = Vec::new();
     jiko::records::read_files(&files, &opts, |r| {
-        if r.started_at.fiscal_year() == 2020 && jiko::rules::within_duty(r.duration_min, r.affected_users, r.kind) {
-            let l = IncidentLine::from_row(r, &names[r.file]);
+        if r.started_at.fiscal_year() == 2020 && agg.rules.within_duty(r.duration_min, r.affected_users, r.kind) {
+            let l = IncidentLine::from_row(agg.rules, r, &names[r.file]);
             let no = l.major().then(|| numbers.get(&l.accident_id).copied()).flatten();
             lines.push((l, no));
         }

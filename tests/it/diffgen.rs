@@ -177,7 +177,7 @@ pub fn read(bytes: &[u8], block: Option<usize>) -> Option<Read> {
     let opts = ReadOptions { keep_rejected: true, block_bytes: block, ..Default::default() };
     let report = read_csv_bytes("diff.csv", bytes, &opts, |r| {
         rows.lock().unwrap().insert(r.line, (r.incident_id.to_string(), r.carrier.to_string(), r.region.to_string(), r.summary.to_string(), r.started_at, r.duration_min, r.affected_users));
-        let l = jiko::incidents::IncidentLine::from_row(r, "diff.csv");
+        let l = jiko::incidents::IncidentLine::from_row(opts.rules, r, "diff.csv");
         list.lock().unwrap().push((l.file.clone(), l.line, l.carrier.clone()));
     })
     .ok()?;

@@ -154,7 +154,7 @@ fn the_series_reaches_fy2022_and_marks_the_changes_after_it() {
     assert_eq!(value(&rows, 2022, "majors"), ("10".to_string(), "published".to_string()));
     assert_eq!(value(&rows, 2022, "detailed_reports"), ("7500".to_string(), "published".to_string()));
     assert_eq!(value(&rows, 2021, "majors").1, "unknown");
-    let notes = jiko::charts::trend_notes();
+    let notes = jiko::charts::trend_notes(jiko::rules::Rules::builtin());
     let year_of = |mark: &str| notes.iter().find(|(_, m, _)| *m == mark).map(|(fy, _, _)| *fy);
     assert_eq!((year_of("注8"), year_of("注9"), year_of("注10")), (Some(2023), Some(2023), Some(2025)));
     assert!(notes.iter().any(|(_, _, t)| t.contains("年次報告")));

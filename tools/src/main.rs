@@ -274,7 +274,7 @@ impl Published {
         let mut m = vec![vec![0; USER_BINS.len()]; DURATION_BINS.len()];
         for (d, db) in DURATION_BINS.iter().enumerate() {
             for (u, ub) in USER_BINS.iter().enumerate() {
-                if !rules::cell_outside_duty(d, u) {
+                if !rules::Rules::builtin().cell_outside_duty(d, u) {
                     m[d][u] = self.num("matrix", db.code, ub.code)? as u64;
                 }
             }
@@ -588,7 +588,7 @@ fn services_mask(codes: &[&str]) -> u32 {
 
 /// A service set that keeps a large non-major report below every threshold.
 fn safe_services(fy: i32, r: &Rec) -> Result<Vec<&'static str>> {
-    let rules = rules::year_set(fy).context("no major-accident rules for the year")?;
+    let rules = rules::Rules::builtin().year_set(fy).context("no major-accident rules for the year")?;
     for candidate in ["internet_free", "lpwa_unlicensed", "lpwa_cellular"] {
         let mask = services_mask(&[candidate]);
         if rules.judge(mask, r.duration_min, r.affected_users, None, false) == Major::No {
@@ -683,7 +683,7 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
         if recs[i].fixed {
             continue;
         }
-        if recs[i].duration_min >= 60 && recs[i].affected_users >= rules::book().duty.min_users {
+        if recs[i].duration_min >= 60 && recs[i].affected_users >= rules::Rules::builtin().book.duty.min_users {
             recs[i].services = safe_services(fy, &recs[i])?;
         } else {
             free.push(i);
