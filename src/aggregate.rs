@@ -520,7 +520,8 @@ impl Lister {
 /// its provider's: then the list is returned, written once in one read.
 /// Otherwise (`None`), `write_list` writes it in a second read.
 pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<(Aggregate, Option<crate::output::Spooled>)> {
-    let (path, f) = crate::output::temp_file("incidents")?;
+    let lang = opts.lang;
+    let (path, f) = crate::output::temp_file(lang, "incidents")?;
     // Removed on any error below (Spooled's drop).
     let mut spooled = crate::output::Spooled { path, sha256: String::new() };
     let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
@@ -538,6 +539,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
 /// The year's list in a second read of the files, now that the count has
 /// settled printed names and providers' majors (`incidents::write_list`).
 pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &CarrierMap) -> Result<crate::output::Spooled> {
+    let lang = opts.lang;
     let rules = agg.rules.per_row;
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let carriers: HashMap<&str, (String, String), foldhash::fast::RandomState> = agg
@@ -553,7 +555,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
         Some(list_line(agg.rules, row, &names[row.file], cell, (key, printed), &agg.providers))
     })?;
     // The list and the counts come from the same bytes.
-    crate::incidents::same_inputs(&agg.read, &report)?;
+    crate::incidents::same_inputs(lang, &agg.read, &report)?;
     Ok(spooled)
 }
 

@@ -31,24 +31,24 @@ pub struct CarrierMap {
 }
 
 impl CarrierMap {
-    pub fn read(path: &Path) -> Result<CarrierMap> {
+    pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<CarrierMap> {
         let mut r = csv::ReaderBuilder::new()
             .flexible(true)
             .from_path(path)
-            .with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?;
+            .with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
         let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
         if header.len() < 2 {
-            bail!(crate::say!("{p}:1: expected the columns spelling,carrier", "{p}:1: 列 spelling,carrier が必要です", p = path.display()));
+            bail!(crate::say!(lang, "{p}:1: expected the columns spelling,carrier", "{p}:1: 列 spelling,carrier が必要です", p = path.display()));
         }
         let mut to = HashMap::new();
         for rec in r.records() {
-            let rec = rec.with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
+            let rec = rec.with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
             let line = rec.position().map_or(0, |p| p.line());
             let (Some(spelling), Some(name)) = (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) else {
-                bail!(crate::say!("{p}:{line}: expected two fields, spelling and carrier", "{p}:{line}: 表記と事業者名の2項目が必要です", p = path.display(), line = line));
+                bail!(crate::say!(lang, "{p}:{line}: expected two fields, spelling and carrier", "{p}:{line}: 表記と事業者名の2項目が必要です", p = path.display(), line = line));
             };
             if spelling.is_empty() || name.is_empty() {
-                bail!(crate::say!("{p}:{line}: spelling and carrier must both be given", "{p}:{line}: 表記と事業者名の両方が必要です", p = path.display(), line = line));
+                bail!(crate::say!(lang, "{p}:{line}: spelling and carrier must both be given", "{p}:{line}: 表記と事業者名の両方が必要です", p = path.display(), line = line));
             }
             to.insert(carrier_key(spelling), name.to_string());
             to.insert(carrier_key(name), name.to_string());

@@ -822,13 +822,13 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
 /// The published major-accident series built into the binary (its source
 /// is data/published/major_trend.csv), so a run from any folder draws the
 /// same chart.
-pub fn builtin_trend() -> Result<Vec<(i32, u64)>> {
+pub fn builtin_trend(lang: crate::lang::Lang) -> Result<Vec<(i32, u64)>> {
     // FY2007 counted outages only (the pre-FY2008 definition): not part of the series.
-    Ok(crate::published::Published::builtin()?.major_trend().into_iter().filter(|(fy, _)| *fy >= FIRST_TREND_YEAR).collect())
+    Ok(crate::published::Published::builtin(lang)?.major_trend().into_iter().filter(|(fy, _)| *fy >= FIRST_TREND_YEAR).collect())
 }
 
-pub fn read_trend(path: &Path) -> Result<Vec<(i32, u64)>> {
-    let rows = crate::figures::read_published(path)?;
+pub fn read_trend(lang: crate::lang::Lang, path: &Path) -> Result<Vec<(i32, u64)>> {
+    let rows = crate::figures::read_published(lang, path)?;
     trend_rows(path, rows)
 }
 
@@ -845,19 +845,20 @@ fn trend_rows(path: &Path, rows: Vec<(u64, [String; 4])>) -> Result<Vec<(i32, u6
 }
 
 /// Draw the charts named in `only` (all when empty): file name and PNG.
-pub fn render(charts: &[Chart], only: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn render(lang: crate::lang::Lang, charts: &[Chart], only: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
     for name in only {
         if !CHART_NAMES.contains(&name.as_str()) {
             let list = CHART_NAMES.join(", ");
             match taxonomy::nearest(name, CHART_NAMES.iter().copied()) {
                 Some(near) => bail!(crate::say!(
+                    lang,
                     "unknown chart {name:?}: did you mean `{near}`? (charts: {list})",
                     "図 {name:?} はありません。`{near}` ではありませんか？（図: {list}）",
                     name = name,
                     near = near,
                     list = list
                 )),
-                None => bail!(crate::say!("unknown chart {name:?}: choose from {list}", "図 {name:?} はありません。次から選んでください: {list}", name = name, list = list)),
+                None => bail!(crate::say!(lang, "unknown chart {name:?}: choose from {list}", "図 {name:?} はありません。次から選んでください: {list}", name = name, list = list)),
             }
         }
     }

@@ -250,7 +250,7 @@ fn measures_text(d: &Detail) -> String {
 
 /// The year's sheets, in the major-accident list's order, and notes on
 /// details without a major and majors without a detail.
-pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>) -> (Vec<Sheet>, Vec<String>) {
+pub fn sheets(lang: crate::lang::Lang, agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>) -> (Vec<Sheet>, Vec<String>) {
     let by_id: BTreeMap<&str, &Detail> = details.accidents.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut notes = Vec::new();
     let mut out = Vec::new();
@@ -258,7 +258,7 @@ pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>
     for a in accidents {
         let detail = by_id.get(a.accident_id.as_str()).copied();
         let Some(d) = detail else {
-            notes.push(crate::say!("major accident No.{n} ({id}) has no details: no sheet", "重大な事故 No.{n}（{id}）の詳細がないため別紙はありません", n = a.number, id = a.accident_id));
+            notes.push(crate::say!(lang, "major accident No.{n} ({id}) has no details: no sheet", "重大な事故 No.{n}（{id}）の詳細がないため別紙はありません", n = a.number, id = a.accident_id));
             continue;
         };
         let longest = d.phases.iter().map(Phase::minutes).max();
@@ -311,7 +311,7 @@ pub fn sheets(agg: &Aggregate, year: i32, details: &Details, base: Option<&Path>
     }
     for d in &details.accidents {
         if !accidents.iter().any(|a| a.accident_id == d.id) {
-            notes.push(crate::say!("details of {id} match no major accident of the year: not shown", "{id} の詳細に対応する重大な事故がこの年度にないため表示しません", id = d.id));
+            notes.push(crate::say!(lang, "details of {id} match no major accident of the year: not shown", "{id} の詳細に対応する重大な事故がこの年度にないため表示しません", id = d.id));
         }
     }
     (out, notes)

@@ -409,11 +409,12 @@ pub struct Mismatch {
     pub computed: Option<String>,
 }
 
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Mismatch {
+    /// `key: published p, computed c`, in `lang`.
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
         match &self.computed {
-            Some(c) => write!(f, "{}", crate::say!("{k}: published {p}, computed {c}", "{k}: 公表値 {p}、計算値 {c}", k = self.key, p = self.published, c = c)),
-            None => write!(f, "{}", crate::say!("{k}: published {p}, computed missing", "{k}: 公表値 {p}、計算値なし", k = self.key, p = self.published)),
+            Some(c) => crate::say!(lang, "{k}: published {p}, computed {c}", "{k}: 公表値 {p}、計算値 {c}", k = self.key, p = self.published, c = c),
+            None => crate::say!(lang, "{k}: published {p}, computed missing", "{k}: 公表値 {p}、計算値なし", k = self.key, p = self.published),
         }
     }
 }
@@ -431,25 +432,25 @@ impl Comparison {
 }
 
 /// A published file's figures, in file order, with their line numbers.
-pub fn read_published(path: &Path) -> Result<Vec<(u64, [String; 4])>> {
-    let bytes = std::fs::read(path).with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?;
-    parse_published(&path.display().to_string(), &bytes)
+pub fn read_published(lang: crate::lang::Lang, path: &Path) -> Result<Vec<(u64, [String; 4])>> {
+    let bytes = std::fs::read(path).with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
+    parse_published(lang, &path.display().to_string(), &bytes)
 }
 
 /// A published figures file's rows (`table,row,column,value`) with lines.
-pub fn parse_published(name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
+pub fn parse_published(lang: crate::lang::Lang, name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers = reader.headers().with_context(|| crate::lang::doing("reading", "読み込み", &name))?.clone();
+    let headers = reader.headers().with_context(|| crate::lang::doing(lang, "reading", "読み込み", &name))?.clone();
     if headers.iter().collect::<Vec<_>>() != ["table", "row", "column", "value"] {
-        bail!(crate::say!("{name}:1: expected the header table,row,column,value", "{name}:1: 見出し table,row,column,value が必要です", name = name));
+        bail!(crate::say!(lang, "{name}:1: expected the header table,row,column,value", "{name}:1: 見出し table,row,column,value が必要です", name = name));
     }
     let mut out = Vec::new();
     for rec in reader.records() {
-        let rec = rec.with_context(|| crate::lang::doing("reading", "読み込み", &name))?;
+        let rec = rec.with_context(|| crate::lang::doing(lang, "reading", "読み込み", &name))?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() != 4 {
-            bail!(crate::say!("{name}:{line}: expected 4 fields, found {n}", "{name}:{line}: 4項目が必要ですが{n}項目です", name = name, line = line, n = rec.len()));
+            bail!(crate::say!(lang, "{name}:{line}: expected 4 fields, found {n}", "{name}:{line}: 4項目が必要ですが{n}項目です", name = name, line = line, n = rec.len()));
         }
         out.push((line, [0, 1, 2, 3].map(|i| rec[i].trim().to_string())));
     }
@@ -534,7 +535,7 @@ mod tests {
             ]),
         );
         assert_eq!(bad.matched(), 0);
-        assert_eq!(bad.mismatches[0].to_string(), "headline,users_lt500,share: published 92, computed 93");
-        assert_eq!(bad.mismatches[1].to_string(), "headline,total,count: published 6612, computed missing");
+        assert_eq!(bad.mismatches[0].text(crate::lang::Lang::En), "headline,users_lt500,share: published 92, computed 93");
+        assert_eq!(bad.mismatches[1].text(crate::lang::Lang::En), "headline,total,count: published 6612, computed missing");
     }
 }

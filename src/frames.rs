@@ -18,8 +18,8 @@ use crate::calendar;
 pub use polars;
 
 /// A Parquet file as a frame.
-pub fn read_parquet(path: &std::path::Path) -> Result<DataFrame> {
-    let f = std::fs::File::open(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
+pub fn read_parquet(lang: crate::lang::Lang, path: &std::path::Path) -> Result<DataFrame> {
+    let f = std::fs::File::open(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     Ok(ParquetReader::new(f).finish()?)
 }
 
@@ -162,8 +162,8 @@ struct CsvChunks {
 }
 
 impl CsvChunks {
-    fn open(path: &std::path::Path, chunk: usize) -> Result<CsvChunks> {
-        let file = std::fs::File::open(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
+    fn open(lang: crate::lang::Lang, path: &std::path::Path, chunk: usize) -> Result<CsvChunks> {
+        let file = std::fs::File::open(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
         let mut r = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
         let header: Vec<String> = r.headers()?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
         let b = Builder::new(header.iter().map(String::as_str));
@@ -194,11 +194,11 @@ const CHUNK: usize = 1 << 17;
 
 /// A Parquet file of a CSV list, written a row group at a time (memory
 /// stays flat however long the list), into a spooled file with its hash.
-pub fn parquet_of_csv(csv: &std::path::Path) -> Result<crate::output::Spooled> {
-    let (path, f) = crate::output::temp_file("parquet")?;
+pub fn parquet_of_csv(lang: crate::lang::Lang, csv: &std::path::Path) -> Result<crate::output::Spooled> {
+    let (path, f) = crate::output::temp_file(lang, "parquet")?;
     let spooled = crate::output::Spooled { path, sha256: String::new() };
     let mut out = Hashing::new(std::io::BufWriter::with_capacity(1 << 20, f));
-    let mut chunks = CsvChunks::open(csv, CHUNK)?;
+    let mut chunks = CsvChunks::open(lang, csv, CHUNK)?;
     let first = chunks.next(true)?.context("a list with no header")?;
     {
         let mut writer = parquet_writer(&mut out).batched(first.schema())?;
@@ -212,8 +212,8 @@ pub fn parquet_of_csv(csv: &std::path::Path) -> Result<crate::output::Spooled> {
 }
 
 /// A frame as a Parquet file, spooled with its hash.
-pub fn parquet_of(df: &mut DataFrame) -> Result<crate::output::Spooled> {
-    let (path, f) = crate::output::temp_file("parquet")?;
+pub fn parquet_of(lang: crate::lang::Lang, df: &mut DataFrame) -> Result<crate::output::Spooled> {
+    let (path, f) = crate::output::temp_file(lang, "parquet")?;
     let spooled = crate::output::Spooled { path, sha256: String::new() };
     let mut out = Hashing::new(std::io::BufWriter::with_capacity(1 << 20, f));
     parquet_writer(&mut out).finish(df)?;

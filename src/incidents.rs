@@ -396,7 +396,8 @@ pub fn write_list<F>(files: &[std::path::PathBuf], opts: &crate::records::ReadOp
 where
     F: Fn(&Row) -> Option<IncidentLine> + Sync,
 {
-    let (path, f) = crate::output::temp_file("incidents")?;
+    let lang = opts.lang;
+    let (path, f) = crate::output::temp_file(lang, "incidents")?;
     // Removed on any error below (Spooled's drop).
     let mut spooled = crate::output::Spooled { path, sha256: String::new() };
     let (shared, senders) = crate::output::ordered::Ordered::new(f, &list_head(for_people), crate::records::worker_count());
@@ -422,9 +423,9 @@ where
 
 /// A second read saw the bytes of the first (SHA-256 per file): the list
 /// and what the first read settled come from the same inputs.
-pub fn same_inputs(first: &crate::records::ReadReport, second: &crate::records::ReadReport) -> anyhow::Result<()> {
+pub fn same_inputs(lang: crate::lang::Lang, first: &crate::records::ReadReport, second: &crate::records::ReadReport) -> anyhow::Result<()> {
     for (a, b) in first.files.iter().zip(&second.files) {
-        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!("{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
+        anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!(lang, "{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
     }
     Ok(())
 }

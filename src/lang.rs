@@ -1,20 +1,34 @@
 //! The language of messages: English, or Japanese with `--lang ja` or a
-//! Japanese locale (LC_ALL, LC_MESSAGES or LANG starting with `ja`). Each
-//! message is written once in both languages where it is made: `say!`.
+//! Japanese locale (LC_ALL, LC_MESSAGES or LANG starting with `ja`). The
+//! run's language is a value passed to whatever writes a message (a
+//! command, the reader's options, the output's commit), never looked up.
+//! Each message is written once in both languages where it is made: `say!`.
 
-use std::sync::OnceLock;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
+    #[default]
     En,
     Ja,
 }
 
-static LANG: OnceLock<Lang> = OnceLock::new();
+impl Lang {
+    /// `--lang` when given, else the locale's.
+    pub fn chosen(flag: Option<Lang>) -> Lang {
+        flag.unwrap_or_else(from_locale)
+    }
 
-/// Set the language for the run (first call wins).
-pub fn set(lang: Option<Lang>) {
-    let _ = LANG.set(lang.unwrap_or_else(from_locale));
+    pub fn ja(self) -> bool {
+        self == Lang::Ja
+    }
+
+    /// The text of this language of a pair.
+    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        if self.ja() {
+            ja
+        } else {
+            en
+        }
+    }
 }
 
 /// The locale's language: the first of LC_ALL, LC_MESSAGES, LANG that is set.
@@ -26,21 +40,17 @@ pub fn from_locale() -> Lang {
     }
 }
 
-pub fn ja() -> bool {
-    *LANG.get_or_init(|| Lang::En) == Lang::Ja
-}
-
-/// A message in the run's language: `say!("{n} rows", "{n}行", n = 3)`.
+/// A message in the language `lang`: `say!(lang, "{n} rows", "{n}行", n = 3)`.
 #[macro_export]
 macro_rules! say {
-    ($en:literal, $ja:literal $(, $($args:tt)*)?) => {
-        if $crate::lang::ja() { format!($ja $(, $($args)*)?) } else { format!($en $(, $($args)*)?) }
+    ($lang:expr, $en:literal, $ja:literal $(, $($args:tt)*)?) => {
+        if $crate::lang::Lang::ja($lang) { format!($ja $(, $($args)*)?) } else { format!($en $(, $($args)*)?) }
     };
 }
 
 /// "creating /x" / "/x の作成": the context of a file operation that failed.
-pub fn doing(en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
-    if ja() {
+pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
+    if lang.ja() {
         format!("{what} の{ja_verb}")
     } else {
         format!("{en} {what}")

@@ -48,28 +48,28 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // Interrupted (Ctrl-C, SIGTERM): the run's temporary files go at once.
-    jiko::output::cleanup::install();
     let cli = Cli::parse();
-    jiko::lang::set(cli.lang);
+    let lang = jiko::lang::Lang::chosen(cli.lang);
+    // Interrupted (Ctrl-C, SIGTERM): the run's temporary files go at once.
+    jiko::output::cleanup::install(lang);
     // The rules are read before any command, so a bad rules file stops the
     // run at once with its located error; the command is given them.
     let result = cmd::run_rules(cli.rules.as_deref()).and_then(|rules| match cli.command {
-        Command::Aggregate(args) => cmd::aggregate::run(args, rules),
-        Command::Chart(args) => cmd::chart::run(args, rules),
-        Command::Validate(args) => cmd::validate::run(args, rules),
-        Command::Template(args) => cmd::template::run(args, rules),
-        Command::Trend(args) => cmd::trend::run(args, rules),
-        Command::Classify(args) => cmd::classify::run(args, rules),
-        Command::Explain(args) => cmd::explain::run(args, rules),
-        Command::Draft(args) => cmd::draft::run(args, rules),
-        Command::Query(args) => cmd::query::run(args, rules),
+        Command::Aggregate(args) => cmd::aggregate::run(args, rules, lang),
+        Command::Chart(args) => cmd::chart::run(args, rules, lang),
+        Command::Validate(args) => cmd::validate::run(args, rules, lang),
+        Command::Template(args) => cmd::template::run(args, rules, lang),
+        Command::Trend(args) => cmd::trend::run(args, rules, lang),
+        Command::Classify(args) => cmd::classify::run(args, rules, lang),
+        Command::Explain(args) => cmd::explain::run(args, rules, lang),
+        Command::Draft(args) => cmd::draft::run(args, rules, lang),
+        Command::Query(args) => cmd::query::run(args, rules, lang),
     });
     match result {
         Ok(true) => {}
         Ok(false) => std::process::exit(1),
         Err(e) => {
-            eprintln!("{}", jiko::say!("error: {e:#}", "エラー: {e:#}", e = e));
+            eprintln!("{}", jiko::say!(lang, "error: {e:#}", "エラー: {e:#}", e = e));
             std::process::exit(2);
         }
     }

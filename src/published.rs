@@ -41,10 +41,10 @@ pub struct Published {
 impl Published {
     /// The built-in files. A year's own file wins over another year's
     /// mention of it (the major-accident series names many years).
-    pub fn builtin() -> Result<Published> {
+    pub fn builtin(lang: crate::lang::Lang) -> Result<Published> {
         let mut p = Published::default();
         for (name, fy, text) in FILES {
-            for (_, [table, row, column, value]) in parse_published(name, text.as_bytes())? {
+            for (_, [table, row, column, value]) in parse_published(lang, name, text.as_bytes())? {
                 let year = match (fy, table.as_str()) {
                     (_, "major_trend") => row.parse().ok(),
                     (Some(fy), _) => Some(*fy),
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn published_years_are_built_in() {
-        let p = Published::builtin().unwrap();
+        let p = Published::builtin(crate::lang::Lang::En).unwrap();
         assert_eq!(p.get(2013, "summary", "detailed", "reports").unwrap().value, "7243");
         assert_eq!(p.get(2008, "major_trend", "2008", "count").unwrap().value, "18");
         assert!(p.get(2017, "major_trend", "2017", "count").is_none(), "FY2016–FY2018 are not known");

@@ -285,8 +285,8 @@ pub fn table(s: &Series) -> crate::render::Table {
 /// The year's charts and, last, reports per year by form (the trend's
 /// chart, from the records, else published): composed here, above both,
 /// so that the year's charts do not depend on the trend.
-pub fn with_reports_chart(mut year_charts: Vec<crate::charts::Chart>, history: &crate::aggregate::Aggregate, year: i32) -> Vec<crate::charts::Chart> {
-    if let Ok(published) = crate::published::Published::builtin() {
+pub fn with_reports_chart(lang: crate::lang::Lang, mut year_charts: Vec<crate::charts::Chart>, history: &crate::aggregate::Aggregate, year: i32) -> Vec<crate::charts::Chart> {
+    if let Ok(published) = crate::published::Published::builtin(lang) {
         let s = series(history, &published, crate::charts::FIRST_TREND_YEAR, year);
         year_charts.extend(charts(&s).into_iter().filter(|c| c.name == "trend_reports"));
     }

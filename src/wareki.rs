@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 const ERAS: &[(&str, &str, i32)] = &[("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926)];
 
 /// `2020`, `FY2020`, `R2`, `令和2`, `令和2年度`, `令和元年`, `H30`, `平成30年度`.
-pub fn parse_fiscal_year(text: &str) -> Result<i32> {
+pub fn parse_fiscal_year(lang: crate::lang::Lang, text: &str) -> Result<i32> {
     let s = text.trim();
     let s = s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).unwrap_or(s);
     let s = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")).unwrap_or(s);
@@ -28,6 +28,7 @@ pub fn parse_fiscal_year(text: &str) -> Result<i32> {
         }
     }
     bail!(crate::say!(
+        lang,
         "cannot read {text:?} as a fiscal year: use 2020, R2, 令和2, 令和2年度, 令和元年 or H30",
         "{text:?} を年度として読めません。2020、R2、令和2、令和2年度、令和元年、H30 のように書いてください",
         text = text
@@ -80,14 +81,14 @@ mod tests {
     #[test]
     fn parses_every_spelling() {
         for s in ["2020", "R2", "r2", "令和2", "令和2年度", "令和２年度", "FY2020"] {
-            assert_eq!(parse_fiscal_year(s).unwrap(), 2020, "{s}");
+            assert_eq!(parse_fiscal_year(crate::lang::Lang::En, s).unwrap(), 2020, "{s}");
         }
-        assert_eq!(parse_fiscal_year("令和元年").unwrap(), 2019);
-        assert_eq!(parse_fiscal_year("令和元年度").unwrap(), 2019);
-        assert_eq!(parse_fiscal_year("H30").unwrap(), 2018);
-        assert_eq!(parse_fiscal_year("平成20年度").unwrap(), 2008);
-        assert!(parse_fiscal_year("R0").is_err());
-        assert!(parse_fiscal_year("next year").is_err());
+        assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "令和元年").unwrap(), 2019);
+        assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "令和元年度").unwrap(), 2019);
+        assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "H30").unwrap(), 2018);
+        assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "平成20年度").unwrap(), 2008);
+        assert!(parse_fiscal_year(crate::lang::Lang::En, "R0").is_err());
+        assert!(parse_fiscal_year(crate::lang::Lang::En, "next year").is_err());
     }
 
     #[test]

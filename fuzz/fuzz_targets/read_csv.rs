@@ -28,7 +28,7 @@ fn read(data: &[u8], opts: &ReadOptions, workers: usize) -> Option<(Vec<String>,
 }
 
 fn errors(r: &ReadReport) -> Vec<String> {
-    r.errors.iter().map(|e| e.to_string()).collect()
+    r.errors.iter().map(|e| e.text(jiko::lang::Lang::En)).collect()
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use crate::lang::Lang;
 use crate::rules::Rules;
 
 use super::{load, must_exist, print_failure, InputArgs, Keep, Loaded};
@@ -50,19 +51,19 @@ pub struct Args {
     pub compare: Option<PathBuf>,
 }
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     match args.years.clone() {
-        Some(range) => run_years(args, rules, &range),
-        None => run_year(args, rules),
+        Some(range) => run_years(lang, args, rules, &range),
+        None => run_year(lang, args, rules),
     }
 }
 
 /// Each year of a range in turn (the inputs are read once a year), then
 /// the figures of all of them in one long file.
-fn run_years(args: Args, rules: Rules, range: &str) -> Result<bool> {
-    let (a, b) = range.split_once('-').ok_or_else(|| anyhow::anyhow!(crate::say!("--years {r}: give FROM-TO, e.g. 2019-2020", "--years {r}: FROM-TO の形で指定してください（例: 2019-2020）", r = range)))?;
-    let (from, to) = (wareki::parse_fiscal_year(a.trim())?, wareki::parse_fiscal_year(b.trim())?);
-    anyhow::ensure!(from <= to, "{}", crate::say!("--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
+fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> Result<bool> {
+    let (a, b) = range.split_once('-').ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "--years {r}: give FROM-TO, e.g. 2019-2020", "--years {r}: FROM-TO の形で指定してください（例: 2019-2020）", r = range)))?;
+    let (from, to) = (wareki::parse_fiscal_year(lang, a.trim())?, wareki::parse_fiscal_year(lang, b.trim())?);
+    anyhow::ensure!(from <= to, "{}", crate::say!(lang, "--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
     let parent = args.input.out.clone().unwrap_or_else(|| PathBuf::from("output"));
     let mut long = CsvOut::for_people();
     long.row(["fiscal_year", "table", "row", "column", "value"]);
@@ -71,84 +72,84 @@ fn run_years(args: Args, rules: Rules, range: &str) -> Result<bool> {
         let mut one = Args { years: None, ..args.clone() };
         one.input.year = Some(year.to_string());
         one.input.out = Some(parent.join(format!("fy{year}")));
-        eprintln!("{}", crate::say!("{label} ({year}):", "{label}（{year}）:", label = wareki::fiscal_year_label(year), year = year));
-        if !run_year(one, rules)? {
+        eprintln!("{}", crate::say!(lang, "{label} ({year}):", "{label}（{year}）:", label = wareki::fiscal_year_label(year), year = year));
+        if !run_year(lang, one, rules)? {
             ok = false;
             continue;
         }
-        let figs = super::figures_csv_of(&parent.join(format!("fy{year}")))?;
+        let figs = super::figures_csv_of(lang, &parent.join(format!("fy{year}")))?;
         for [t, r, c, v] in figs {
             long.row([year.to_string().as_str(), &t, &r, &c, &v]);
         }
     }
     let path = parent.join("figures_by_year.csv");
-    crate::output::write_atomic(&path, &long.finish())?;
-    eprintln!("{}", crate::say!("  wrote {p}", "  {p} に書き出しました", p = path.display()));
+    crate::output::write_atomic(lang, &path, &long.finish())?;
+    eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = path.display()));
     Ok(ok)
 }
 
-fn run_year(args: Args, rules: Rules) -> Result<bool> {
+fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
     // Everything named on the command line is read before any output.
     let published = match &args.check {
         Some(path) => {
-            must_exist(path, "--check")?;
-            Some(figures::read_published(path)?)
+            must_exist(lang, path, "--check")?;
+            Some(figures::read_published(lang, path)?)
         }
         None => None,
     };
-    let trend = trend_series(args.input.trend.as_ref())?;
-    let details = details_of(&args)?;
-    let other = args.compare.as_deref().map(|p| super::compare::load(rules, p)).transpose()?;
-    let mut l = load(&args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
+    let trend = trend_series(lang, args.input.trend.as_ref())?;
+    let details = details_of(lang, &args)?;
+    let other = args.compare.as_deref().map(|p| super::compare::load(lang, rules, p)).transpose()?;
+    let mut l = load(lang, &args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
-        print_failure(&l.agg.read, true);
+        print_failure(lang, &l.agg.read, true);
         return Ok(false);
     }
     let (mut figs, prev) = figures_of(&l.agg, l.year);
     // A year to date counts earlier years whole for the trends.
     let whole = match l.agg.period.through {
-        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(rules, None), &l.carriers)?),
+        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(lang, rules, None), &l.carriers)?),
         None => None,
     };
     let history = whole.as_ref().unwrap_or(&l.agg);
     for (fy, _) in history.years.range(..l.year).filter(|_| whole.is_some()) {
         figs.set_major_trend(*fy, history.accidents(*fy).len() as u64);
     }
-    let parts = report_parts(&l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
+    let parts = report_parts(lang, &l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
     figs.add_published_trend(&trend, l.year);
     // Without a details file there are no sheets, and nothing to note.
     let (sheets, notes) = match &details {
-        Some((d, base)) => crate::details::sheets(&l.agg, l.year, d, base.as_deref()),
+        Some((d, base)) => crate::details::sheets(lang, &l.agg, l.year, d, base.as_deref()),
         None => Default::default(),
     };
     for n in &notes {
-        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
+        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
     }
     let incidents = l.list.take();
     let comparison = match other {
-        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(b, None), &trend)?),
+        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(lang, b, None), &trend)?),
         None => None,
     };
-    let outputs = make_outputs(&l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
-    outputs.commit(CommitMode { force: args.input.force, update: false })?;
-    print_summary(&l);
+    let outputs = make_outputs(lang, &l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
+    outputs.commit(CommitMode { force: args.input.force, update: false, lang })?;
+    print_summary(lang, &l);
     if let Some(c) = &comparison {
-        c.print();
+        c.print(lang);
     }
     match published {
         Some(published) => {
             let result = figures::compare(&figs, &published);
             // The inputs are read once for all mismatches, however many.
             let keys: Vec<&str> = result.mismatches.iter().map(|m| m.key.as_str()).collect();
-            let read = args.input.sources.read.options(rules, None);
+            let read = args.input.sources.read.options(lang, rules, None);
             let behind = if keys.is_empty() { Vec::new() } else { crate::cmd::explain::ids_behind(&l.files, &read, &l.agg, l.year, &keys, 10)? };
             for (m, ids) in result.mismatches.iter().zip(behind) {
-                println!("{m}");
+                println!("{}", m.text(lang));
                 if let Some(ids) = ids {
-                    println!("{}", crate::say!("  reports behind the computed value: {ids}", "  計算値の元の報告: {ids}", ids = ids));
+                    println!("{}", crate::say!(lang, "  reports behind the computed value: {ids}", "  計算値の元の報告: {ids}", ids = ids));
                 }
             }
-            println!("{}", crate::say!("{m}/{t} figures match", "{m}/{t} 件の数値が一致", m = result.matched(), t = result.total));
+            println!("{}", crate::say!(lang, "{m}/{t} figures match", "{m}/{t} 件の数値が一致", m = result.matched(), t = result.total));
             Ok(result.mismatches.is_empty())
         }
         None => Ok(true),
@@ -157,11 +158,11 @@ fn run_year(args: Args, rules: Rules) -> Result<bool> {
 
 /// The details file and its folder (for diagrams): `--details`, or the
 /// built-in one for the shipped records; none otherwise.
-fn details_of(args: &Args) -> Result<Option<(crate::details::Details, Option<PathBuf>)>> {
-    let year = super::year_of(&args.input)?;
+fn details_of(lang: crate::lang::Lang, args: &Args) -> Result<Option<(crate::details::Details, Option<PathBuf>)>> {
+    let year = super::year_of(lang, &args.input)?;
     match &args.details {
         Some(p) => {
-            must_exist(p, "--details")?;
+            must_exist(lang, p, "--details")?;
             Ok(Some((crate::details::read(p)?, p.parent().map(PathBuf::from))))
         }
         None if args.input.sources.input.is_empty() => crate::details::builtin(year).transpose().map(|d| d.map(|d| (d, None))),
@@ -170,13 +171,13 @@ fn details_of(args: &Args) -> Result<Option<(crate::details::Details, Option<Pat
 }
 
 /// The published major-accident series: the one built in, or `--trend`.
-pub fn trend_series(path: Option<&PathBuf>) -> Result<Vec<(i32, u64)>> {
+pub fn trend_series(lang: crate::lang::Lang, path: Option<&PathBuf>) -> Result<Vec<(i32, u64)>> {
     match path {
         Some(p) => {
-            must_exist(p, "--trend")?;
-            charts::read_trend(p)
+            must_exist(lang, p, "--trend")?;
+            charts::read_trend(lang, p)
         }
-        None => charts::builtin_trend(),
+        None => charts::builtin_trend(lang),
     }
 }
 
@@ -193,6 +194,7 @@ pub struct ReportParts {
 }
 
 pub fn report_parts(
+    lang: crate::lang::Lang,
     l: &Loaded,
     history: &crate::aggregate::Aggregate,
     series: &[(i32, u64)],
@@ -201,7 +203,7 @@ pub fn report_parts(
     only: Option<&[String]>,
 ) -> Result<ReportParts> {
     let drawn = match only {
-        Some(only) => charts::render(&crate::trend::with_reports_chart(charts::models(&l.agg, l.year, this, prev, series), history, l.year), only)?,
+        Some(only) => charts::render(lang, &crate::trend::with_reports_chart(lang, charts::models(&l.agg, l.year, this, prev, series), history, l.year), only)?,
         None => Vec::new(),
     };
     Ok(ReportParts { charts: drawn, trend: charts::known_trend(this, series) })
@@ -260,8 +262,11 @@ pub fn rules_used(agg: &Aggregate, year: i32) -> String {
     }
 }
 
-/// Every file of the year's result, in memory.
+/// Every file of the year's result, in memory (`lang`: the Parquet
+/// writers' messages, with the frames feature).
+#[cfg_attr(not(feature = "frames"), allow(unused_variables))]
 fn make_outputs(
+    lang: crate::lang::Lang,
     l: &Loaded,
     figs: &Figures,
     prev: Option<&Figures>,
@@ -321,9 +326,9 @@ fn make_outputs(
     // (typed columns, the same rows).
     #[cfg(feature = "frames")]
     {
-        o.add_spooled("figures.parquet", crate::frames::parquet_of(&mut crate::frames::figures_frame(&[(year, figs)], false)?)?);
+        o.add_spooled("figures.parquet", crate::frames::parquet_of(lang, &mut crate::frames::figures_frame(&[(year, figs)], false)?)?);
         if let Some(spooled) = &incidents {
-            o.add_spooled("incidents.parquet", crate::frames::parquet_of_csv(&spooled.path)?);
+            o.add_spooled("incidents.parquet", crate::frames::parquet_of_csv(lang, &spooled.path)?);
         }
     }
     if let Some(spooled) = incidents {
@@ -365,16 +370,17 @@ fn rejects(agg: &Aggregate) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn print_summary(l: &Loaded) {
+fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
     let (agg, year) = (&l.agg, l.year);
     let label = wareki::fiscal_year_label(year);
     let n = agg.accounts.len();
-    eprintln!("{}", crate::say!("{label} ({year}) from {n} file(s):", "{label}（{year}）、{n}ファイルから:", label = label, year = year, n = n));
-    let total = FileAccount::sum(&crate::say!("total", "合計"), &agg.accounts);
+    eprintln!("{}", crate::say!(lang, "{label} ({year}) from {n} file(s):", "{label}（{year}）、{n}ファイルから:", label = label, year = year, n = n));
+    let total = FileAccount::sum(&crate::say!(lang, "total", "合計"), &agg.accounts);
     for a in agg.accounts.iter().chain([&total]) {
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "  {p}: {r} read = {c} counted + {o} other fiscal years + {d} outside the reporting duty + {x} rejected{t}",
                 "  {p}: 読んだ{r}行 = 集計{c} + 他年度{o} + 報告対象外{d} + 不正{x}{t}",
                 p = a.path,
@@ -384,7 +390,7 @@ fn print_summary(l: &Loaded) {
                 d = a.outside_duty,
                 x = a.rejected,
                 t = if agg.period.through.is_some() {
-                    crate::say!(" + {n} after the --through day", " + 期間後{n}", n = a.after_through)
+                    crate::say!(lang, " + {n} after the --through day", " + 期間後{n}", n = a.after_through)
                 } else {
                     String::new()
                 }
@@ -397,6 +403,7 @@ fn print_summary(l: &Loaded) {
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "  outside the duty ({label}): {ids}{more} (all in {file})",
                 "  {label}: {ids}{more}（一覧は {file}）",
                 label = agg.rules.duty_labels(agg.period.year).1,
@@ -410,6 +417,7 @@ fn print_summary(l: &Loaded) {
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "  note: carrier spellings counted as one, printed as {name}: {list}",
                 "  注: 同じ事業者として数えた表記（{name} と表示）: {list}",
                 name = name,
@@ -419,7 +427,7 @@ fn print_summary(l: &Loaded) {
     }
     if !agg.read.rejected.is_empty() {
         let (n, file) = (agg.read.rejected.len(), l.out.join("rejects.csv"));
-        eprintln!("{}", crate::say!("  {n} invalid row(s) set aside in {file}", "  不正な{n}行を {file} に分けました", n = n, file = file.display()));
+        eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}", "  不正な{n}行を {file} に分けました", n = n, file = file.display()));
     }
-    eprintln!("{}", crate::say!("  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
+    eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
 }

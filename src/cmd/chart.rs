@@ -3,6 +3,7 @@
 //! `jiko aggregate` to refresh those (the command says so).
 
 use anyhow::Result;
+use crate::lang::Lang;
 use crate::rules::Rules;
 
 use super::aggregate::{figures_of, report_parts, trend_series};
@@ -20,26 +21,27 @@ pub struct Args {
     pub only: Vec<String>,
 }
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
-    let trend = trend_series(args.input.trend.as_ref())?;
-    let l = load(&args.input, rules, super::Keep::default(), None)?;
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
+    let trend = trend_series(lang, args.input.trend.as_ref())?;
+    let l = load(lang, &args.input, rules, super::Keep::default(), None)?;
     if !l.agg.read.is_clean() {
-        print_failure(&l.agg.read, false);
+        print_failure(lang, &l.agg.read, false);
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);
-    let parts = report_parts(&l, &l.agg, &trend, &figs, prev.as_ref(), Some(&args.only))?;
+    let parts = report_parts(lang, &l, &l.agg, &trend, &figs, prev.as_ref(), Some(&args.only))?;
     let mut outputs = Outputs::new(&l.out);
     for (name, png) in parts.charts {
         outputs.add(format!("charts/{name}"), png);
     }
     for p in outputs.paths() {
-        eprintln!("{}", crate::say!("  drew {p}", "  {p} を描きました", p = p.display()));
+        eprintln!("{}", crate::say!(lang, "  drew {p}", "  {p} を描きました", p = p.display()));
     }
-    outputs.commit(CommitMode { force: args.input.force, update: true })?;
+    outputs.commit(CommitMode { force: args.input.force, update: true, lang })?;
     eprintln!(
         "{}",
         crate::say!(
+            lang,
             "  note: report.html and report.xlsx keep the charts they were made with; `jiko aggregate` remakes them",
             "  注: report.html と report.xlsx の図は作成時のままです。`jiko aggregate` で作り直せます"
         )

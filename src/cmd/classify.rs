@@ -10,6 +10,7 @@ use super::{input_files, print_failure, ReadArgs};
 use crate::incidents::{self, IncidentLine};
 use crate::records::values::{self, vocabularies, Vocabulary};
 use crate::records::{self, Minute};
+use crate::lang::Lang;
 use crate::rules::{self, Gap, Incident, Judgement, Open, Rules, Tri};
 use crate::{taxonomy, wareki};
 
@@ -93,12 +94,12 @@ pub struct Args {
     pub skip_invalid: bool,
 }
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     if !args.input.is_empty() {
-        return classify_files(&args, rules);
+        return classify_files(lang, &args, rules);
     }
     let outage_given = args.start.is_some() || !args.windows.is_empty();
-    let outage = if args.situation.is_none() || outage_given { Some(incident_of(&args)?) } else { None };
+    let outage = if args.situation.is_none() || outage_given { Some(incident_of(lang, &args)?) } else { None };
     let mut text = String::new();
     let mut major = Tri::No;
     if let Some((incident, phases, missing)) = &outage {
@@ -109,7 +110,7 @@ pub fn run(args: Args, rules: Rules) -> Result<bool> {
     }
     if args.situation.is_some() {
         let started = outage.as_ref().map(|(i, _, _)| i.started_at);
-        text += &near_miss_answer(rules, &args, started, major)?;
+        text += &near_miss_answer(lang, rules, &args, started, major)?;
     }
     print!("{text}");
     Ok(true)
@@ -117,13 +118,13 @@ pub fn run(args: Args, rules: Rules) -> Result<bool> {
 
 /// One line per record of the files, every record judged (other years and
 /// reports outside the duty included).
-fn classify_files(args: &Args, rules: Rules) -> Result<bool> {
-    let files = input_files(&args.input)?;
+fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<bool> {
+    let files = input_files(lang, &args.input)?;
     if let Some(out) = &args.out {
         crate::output::spool_beside(out);
     }
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    let opts = records::ReadOptions { unknown_users: true, ..args.read.options(rules, None) };
+    let opts = records::ReadOptions { unknown_users: true, ..args.read.options(lang, rules, None) };
     // A first read settles what a line needs from all the others: each
     // carrier's printed spelling, and the wholesale providers' majors.
     let map = crate::carriers::CarrierMap::default();
@@ -135,16 +136,17 @@ fn classify_files(args: &Args, rules: Rules) -> Result<bool> {
             providers.insert(line.accident_id);
         }
     })?;
-    super::print_notes(&first);
+    super::print_notes(lang, &first);
     if !first.is_clean() {
         if !args.skip_invalid || first.fatal() {
-            print_failure(&first, true);
+            print_failure(lang, &first, true);
             return Ok(false);
         }
-        super::print_errors(&first);
+        super::print_errors(lang, &first);
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "  note: {r} invalid row(s) set aside (--skip-invalid); the other records are judged",
                 "  注: 不正な行{r}行を除きました（--skip-invalid）。ほかの記録を判定しています",
                 r = first.rejected_rows()
@@ -167,12 +169,12 @@ fn classify_files(args: &Args, rules: Rules) -> Result<bool> {
         Some(line)
     })?;
     let n = counted.into_inner();
-    incidents::same_inputs(&first, &report)?;
+    incidents::same_inputs(lang, &first, &report)?;
     match &args.out {
         Some(path) => {
             let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;
-            crate::output::write_atomic_from(path, &mut f)?;
-            eprintln!("{}", crate::say!("  wrote {p} ({n} records)", "  {p} に書き出しました（{n}件）", p = path.display(), n = n));
+            crate::output::write_atomic_from(lang, path, &mut f)?;
+            eprintln!("{}", crate::say!(lang, "  wrote {p} ({n} records)", "  {p} に書き出しました（{n}件）", p = path.display(), n = n));
         }
         None => {
             let mut f = std::fs::File::open(&csv.path).context("reading the classified records")?;
@@ -185,45 +187,45 @@ fn classify_files(args: &Args, rules: Rules) -> Result<bool> {
 /// A phase: start and end.
 pub(crate) type Phase = (Minute, Minute);
 
-fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
+fn incident_of(lang: crate::lang::Lang, a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
     let v = vocabularies();
     let mut services = 0u32;
     for piece in a.services.as_deref().unwrap_or("").split([',', ';', '、']).map(str::trim).filter(|p| !p.is_empty()) {
-        services |= 1 << code(&v.services, "--services", piece)?;
+        services |= 1 << code(lang, &v.services, "--services", piece)?;
     }
     let users = match a.users.as_deref() {
-        Some(t) => values::count(t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
+        Some(t) => values::count(lang, t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
         None => 0,
     };
     let missing = rules::Missing { users: a.users.is_none(), services: services == 0 };
     let (started_at, duration_min, phases) = if a.windows.is_empty() {
-        let start = date("--start", a.start.as_deref().context(need("--start"))?)?;
+        let start = date(lang, "--start", a.start.as_deref().context(need(lang, "--start"))?)?;
         let minutes = match (&a.end, &a.duration) {
             (Some(e), _) => {
-                let end = end_of(start, e)?;
+                let end = end_of(lang, start, e)?;
                 (end.ordinal() - start.ordinal()) as u64
             }
-            (None, Some(d)) => values::minutes(d).map_err(|m| anyhow::anyhow!("--duration {d:?}: {m}"))?,
-            (None, None) => bail!(need("--end or --duration")),
+            (None, Some(d)) => values::minutes(lang, d).map_err(|m| anyhow::anyhow!("--duration {d:?}: {m}"))?,
+            (None, None) => bail!(need(lang, "--end or --duration")),
         };
         (start, minutes, Vec::new())
     } else {
-        let mut phases: Vec<Phase> = a.windows.iter().map(|w| window(w)).collect::<Result<_>>()?;
+        let mut phases: Vec<Phase> = a.windows.iter().map(|w| window(lang, w)).collect::<Result<_>>()?;
         phases.sort();
         for w in phases.windows(2) {
             if w[1].0 < w[0].1 {
-                bail!(crate::say!("--window: phases {a}–{b} and {c}–{d} overlap", "--window: 段階 {a}–{b} と {c}–{d} が重なっています", a = w[0].0, b = w[0].1, c = w[1].0, d = w[1].1));
+                bail!(crate::say!(lang, "--window: phases {a}–{b} and {c}–{d} overlap", "--window: 段階 {a}–{b} と {c}–{d} が重なっています", a = w[0].0, b = w[0].1, c = w[1].0, d = w[1].1));
             }
         }
         // The contract's rule: the longest phase is the duration.
         let longest = phases.iter().map(|(s, e)| (e.ordinal() - s.ordinal()) as u64).max().unwrap_or(0);
         (phases[0].0, longest, phases)
     };
-    let opt = |voc: &Vocabulary, flag: &str, v: &Option<String>| -> Result<Option<usize>> { v.as_deref().map(|x| code(voc, flag, x)).transpose() };
+    let opt = |voc: &Vocabulary, flag: &str, v: &Option<String>| -> Result<Option<usize>> { v.as_deref().map(|x| code(lang, voc, flag, x)).transpose() };
     let monthly_active_users = a
         .monthly_active_users
         .as_deref()
-        .map(|m| values::count(m).map_err(|e| anyhow::anyhow!("--monthly-active-users {m:?}: {e}")))
+        .map(|m| values::count(lang, m).map_err(|e| anyhow::anyhow!("--monthly-active-users {m:?}: {e}")))
         .transpose()?;
     Ok((
         Incident {
@@ -241,42 +243,43 @@ fn incident_of(a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
     ))
 }
 
-fn need(flag: &str) -> String {
-    crate::say!("give {flag} (or --input FILES)", "{flag} を指定してください（又は --input でファイル）", flag = flag)
+fn need(lang: crate::lang::Lang, flag: &str) -> String {
+    crate::say!(lang, "give {flag} (or --input FILES)", "{flag} を指定してください（又は --input でファイル）", flag = flag)
 }
 
-fn code(voc: &Vocabulary, flag: &str, v: &str) -> Result<usize> {
-    voc.find(v).ok_or_else(|| anyhow::anyhow!("{flag} {v:?}: {}", voc.unknown(v)))
+fn code(lang: crate::lang::Lang, voc: &Vocabulary, flag: &str, v: &str) -> Result<usize> {
+    voc.find(v).ok_or_else(|| anyhow::anyhow!("{flag} {v:?}: {}", voc.unknown(lang, v)))
 }
 
-fn date(flag: &str, v: &str) -> Result<Minute> {
-    Minute::parse(v).ok_or_else(|| anyhow::anyhow!(crate::say!("{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms())))
+fn date(lang: crate::lang::Lang, flag: &str, v: &str) -> Result<Minute> {
+    Minute::parse(v).ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))))
 }
 
 /// An end: a full date and time, or a time of the start's day.
-fn end_of(start: Minute, v: &str) -> Result<Minute> {
+fn end_of(lang: crate::lang::Lang, start: Minute, v: &str) -> Result<Minute> {
     let end = match Minute::parse(v) {
         Some(m) => m,
-        None => Minute::parse(&format!("{:04}-{:02}-{:02} {}", start.year, start.month, start.day, v.trim())).ok_or_else(|| date("--end", v).unwrap_err())?,
+        None => Minute::parse(&format!("{:04}-{:02}-{:02} {}", start.year, start.month, start.day, v.trim())).ok_or_else(|| date(lang, "--end", v).unwrap_err())?,
     };
     if end < start {
-        bail!(crate::say!("end {e} is before the start {s}", "終了 {e} が開始 {s} より前です", e = end, s = start));
+        bail!(crate::say!(lang, "end {e} is before the start {s}", "終了 {e} が開始 {s} より前です", e = end, s = start));
     }
     Ok(end)
 }
 
 /// `START/END`: slash dates hold `/` too, so every split is tried.
-fn window(w: &str) -> Result<Phase> {
+fn window(lang: crate::lang::Lang, w: &str) -> Result<Phase> {
     for (i, _) in w.match_indices(['/', '～', '~']) {
         let (s, rest) = w.split_at(i);
         let e = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
         if let Some(start) = Minute::parse(s) {
-            if let Ok(end) = end_of(start, e) {
+            if let Ok(end) = end_of(lang, start, e) {
                 return Ok((start, end));
             }
         }
     }
     bail!(crate::say!(
+        lang,
         "--window {w:?}: give START/END, e.g. 2024-02-26 10:19/12:16 or 2024-02-26 10:19/2024-02-26 12:16",
         "--window {w:?}: 開始/終了 の形で指定してください（例: 2024-02-26 10:19/12:16）",
         w = w
@@ -506,10 +509,10 @@ fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules:
 }
 
 /// The おそれ事態 answer.
-fn near_miss_answer(rules: Rules, a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
+fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
     use crate::rules::near_miss;
     let Some(r) = rules.near_miss() else {
-        bail!(crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
+        bail!(crate::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
     };
     let n = &r.raw;
     let mut f = near_miss::Facts { occurred: started, major, ..Default::default() };
@@ -524,11 +527,11 @@ fn near_miss_answer(rules: Rules, a: &Args, started: Option<Minute>, major: Tri)
     ];
     for (flag, field, v) in flags {
         if let Some(v) = v {
-            records::set_fact(&mut f, r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
+            records::set_fact(lang, &mut f, r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
         }
     }
     if f.occurred.is_none() && f.known.is_none() {
-        bail!(crate::say!("give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));
+        bail!(crate::say!(lang, "give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));
     }
     let ans = near_miss::judge(rules, &f).expect("the rule is there");
     let mut out = String::new();

@@ -35,12 +35,13 @@ pub struct Changed {
 }
 
 /// The second book, read and checked before any input is.
-pub fn load(a: Rules, path: &Path) -> Result<Rules> {
+pub fn load(lang: crate::lang::Lang, a: Rules, path: &Path) -> Result<Rules> {
     let b = Rules::load(path)?;
     anyhow::ensure!(
         a.same_codes(&b),
         "{}",
         crate::say!(
+            lang,
             "--compare {p}: its codes or bins differ from the run's rules, so figures cannot be set side by side",
             "--compare {p}: コード又は区分が実行中の規則と異なるため、数値を比較できません",
             p = path.display()
@@ -162,18 +163,18 @@ impl Comparison {
     }
 
     /// What the terminal shows.
-    pub fn print(&self) {
-        println!("{}", crate::say!("compare: A = {a}, B = {b}", "比較: 規則A = {a}、規則B = {b}", a = self.a, b = self.b));
-        println!("{}", crate::say!("  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
+    pub fn print(&self, lang: crate::lang::Lang) {
+        println!("{}", crate::say!(lang, "compare: A = {a}, B = {b}", "比較: 規則A = {a}、規則B = {b}", a = self.a, b = self.b));
+        println!("{}", crate::say!(lang, "  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
         for ([t, r, c], x, y) in self.figures.iter().take(20) {
             println!("    {t},{r},{c}: A {x}, B {y}");
         }
-        println!("{}", crate::say!("  {n} report(s) change verdict", "  判定が変わる報告: {n}件", n = self.reports.len()));
+        println!("{}", crate::say!(lang, "  {n} report(s) change verdict", "  判定が変わる報告: {n}件", n = self.reports.len()));
         for c in self.reports.iter().take(20) {
             println!("    {} {} {}: A {}, B {}", c.incident_id, c.carrier, c.started_at, c.a, c.b);
         }
         if self.figures.len() > 20 || self.reports.len() > 20 {
-            println!("{}", crate::say!("  (all in compare.csv)", "  （すべて compare.csv）"));
+            println!("{}", crate::say!(lang, "  (all in compare.csv)", "  （すべて compare.csv）"));
         }
     }
 }

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use crate::lang::Lang;
 use crate::rules::Rules;
 
 use crate::draft::{self, Draft, Incident};
@@ -39,59 +40,60 @@ const COLUMNS: &[&str] = &[
     "summary", "ended_at", "source",
 ];
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     let mut csv = CsvOut::for_programs();
     csv.row(COLUMNS.iter().copied());
     let mut details = String::new();
     let mut ok = true;
     for path in &args.notices {
-        let text = read_text(path)?;
-        let d = draft::read(&text);
+        let text = read_text(lang, path)?;
+        let d = draft::read(lang, &text);
         let name = records::display(path);
         let n = d.incidents.len();
         for (k, inc) in d.incidents.iter().enumerate() {
             let values = record(&d, inc, &name);
             csv.row(values.iter().map(String::as_str));
-            let which = if n > 1 { say!(" (outage {k} of {n})", "（{n}件中{k}件目）", k = k + 1, n = n) } else { String::new() };
-            eprintln!("{}", say!("{f}{w}: draft record", "{f}{w}: 記録の下書き", f = name, w = which));
+            let which = if n > 1 { say!(lang, " (outage {k} of {n})", "（{n}件中{k}件目）", k = k + 1, n = n) } else { String::new() };
+            eprintln!("{}", say!(lang, "{f}{w}: draft record", "{f}{w}: 記録の下書き", f = name, w = which));
             if !inc.has_period() {
                 eprintln!(
                     "  {}",
                     say!(
+                        lang,
                         "no period found (no start and end date and time, e.g. 2024年3月25日8時31分～4月25日10時50分, or 発生日時 … / 復旧日時 …)",
                         "障害期間が見つかりません（2024年3月25日8時31分～4月25日10時50分、発生日時…／復旧日時… のような開始と終了の日時がありません）"
                     )
                 );
                 ok = false;
             }
-            for line in explain(&d, inc, &values) {
+            for line in explain(lang, &d, inc, &values) {
                 eprintln!("  {line}");
             }
             details += &details_entry(&d, inc, &name);
             if args.classify && inc.started_at().is_some() {
                 eprintln!();
-                eprint!("{}", classify(rules, inc));
+                eprint!("{}", classify(lang, rules, inc));
             }
         }
     }
     let bytes = csv.finish();
     match &args.out {
-        Some(p) => crate::output::write_atomic(p, &bytes)?,
+        Some(p) => crate::output::write_atomic(lang, p, &bytes)?,
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&bytes).context("writing to stdout")?;
         }
     }
     match &args.details {
-        Some(p) => crate::output::write_atomic(p, details.as_bytes())?,
-        None => eprint!("\n{}\n{details}", say!("# draft details entries (save them with --details FILE):", "# 詳細（別紙）の下書き（--details FILE で保存）:")),
+        Some(p) => crate::output::write_atomic(lang, p, details.as_bytes())?,
+        None => eprint!("\n{}\n{details}", say!(lang, "# draft details entries (save them with --details FILE):", "# 詳細（別紙）の下書き（--details FILE で保存）:")),
     }
     Ok(ok)
 }
 
 /// A notice's text: UTF-8 (a BOM allowed), else CP932.
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
+fn read_text(lang: crate::lang::Lang, path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
@@ -134,47 +136,49 @@ fn record(d: &Draft, inc: &Incident, file: &str) -> Vec<String> {
 }
 
 /// Where in the notice a carrier's name was read, in words.
-fn how(h: &str) -> String {
+fn how(lang: crate::lang::Lang, h: &str) -> String {
     match h {
-        "letterhead" => say!("letterhead or signature", "レターヘッド・署名"),
-        "patronage" => say!("平素より … をご利用", "「平素より…をご利用」"),
-        "opening" => say!("a company opening a sentence", "文頭の会社名"),
-        "subject" => say!("the subject of a sentence", "文の主語"),
-        _ => say!("a service's name", "サービス名"),
+        "letterhead" => say!(lang, "letterhead or signature", "レターヘッド・署名"),
+        "patronage" => say!(lang, "平素より … をご利用", "「平素より…をご利用」"),
+        "opening" => say!(lang, "a company opening a sentence", "文頭の会社名"),
+        "subject" => say!(lang, "the subject of a sentence", "文の主語"),
+        _ => say!(lang, "a service's name", "サービス名"),
     }
 }
 
-fn line_of(n: usize) -> String {
+fn line_of(lang: crate::lang::Lang, n: usize) -> String {
     if n == 0 {
-        say!("the page's address", "ページのアドレス")
+        say!(lang, "the page's address", "ページのアドレス")
     } else {
-        say!("line {n}", "{n}行目", n = n)
+        say!(lang, "line {n}", "{n}行目", n = n)
     }
 }
 
 /// Each field: where it came from, or that it is to be filled.
-fn explain(d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
+fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    let mark = |approx: bool| if approx { say!(", 頃 (approximate)", "、頃（概略）") } else { String::new() };
+    let mark = |approx: bool| if approx { say!(lang, ", 頃 (approximate)", "、頃（概略）") } else { String::new() };
     match (&inc.phases[..], inc.start_only, inc.days) {
         ([], Some((s, approx)), _) => out.push(say!(
+            lang,
             "started_at: {s} ({l}{m}); the notice states no end: fill duration_min or ended_at",
             "started_at: {s}（{l}{m}）。終了が書かれていません: duration_min か ended_at を記入してください",
             s = stamp(&s),
-            l = line_of(inc.line),
+            l = line_of(lang, inc.line),
             m = mark(approx)
         )),
         ([], None, Some((from, to))) => {
             let len = match inc.stated_minutes {
-                Some((m, approx)) => say!("; its length is stated: {m} min{a}", "。長さの記載: {m}分{a}", m = m, a = if approx { say!(" (約)", "（約）") } else { String::new() }),
-                None => say!("; no length is stated", "。長さの記載はありません"),
+                Some((m, approx)) => say!(lang, "; its length is stated: {m} min{a}", "。長さの記載: {m}分{a}", m = m, a = if approx { say!(lang, " (約)", "（約）") } else { String::new() }),
+                None => say!(lang, "; no length is stated", "。長さの記載はありません"),
             };
             out.push(say!(
+                lang,
                 "period: the days {a} – {b} without clock times ({l}){len}: fill started_at",
                 "障害期間: {a}～{b}（時刻なし、{l}）{len}。started_at を記入してください",
                 a = day(&from),
                 b = day(&to),
-                l = line_of(inc.line),
+                l = line_of(lang, inc.line),
                 len = len
             ));
         }
@@ -182,12 +186,13 @@ fn explain(d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
         (phases, _, _) => {
             let list: Vec<String> = phases
                 .iter()
-                .map(|p| say!("{s}–{e} ({m} min{a}; {l})", "{s}～{e}（{m}分{a}、{l}）", s = stamp(&p.start), e = stamp(&p.end), m = p.minutes(), a = if p.approximate { "、頃" } else { "" }, l = line_of(p.line)))
+                .map(|p| say!(lang, "{s}–{e} ({m} min{a}; {l})", "{s}～{e}（{m}分{a}、{l}）", s = stamp(&p.start), e = stamp(&p.end), m = p.minutes(), a = if p.approximate { "、頃" } else { "" }, l = line_of(lang, p.line)))
                 .collect();
-            out.push(say!("period: {p}", "障害期間: {p}", p = list.join(", ")));
+            out.push(say!(lang, "period: {p}", "障害期間: {p}", p = list.join(", ")));
             if phases.len() > 1 {
                 let total = phases.iter().map(|p| p.minutes()).sum::<u64>();
                 out.push(say!(
+                    lang,
                     "{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {t} min",
                     "{n}段階: duration_min は最も長い段階（docs/incidents.md）。合計は{t}分",
                     n = phases.len(),
@@ -198,58 +203,59 @@ fn explain(d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
     }
     if inc.year_inferred {
         let from = match &d.page {
-            Some(p) => say!("the page's date {f} ({l})", "ページの日付 {f}（{l}）", f = p.from, l = line_of(p.line)),
-            None => say!("another date of the notice", "お知らせの別の日付"),
+            Some(p) => say!(lang, "the page's date {f} ({l})", "ページの日付 {f}（{l}）", f = p.from, l = line_of(lang, p.line)),
+            None => say!(lang, "another date of the notice", "お知らせの別の日付"),
         };
-        out.push(say!("year: not written beside the period; taken from {f}: check it", "年: 期間に書かれていないため {f} から補いました。確認してください", f = from));
+        out.push(say!(lang, "year: not written beside the period; taken from {f}: check it", "年: 期間に書かれていないため {f} から補いました。確認してください", f = from));
     }
     match inc.main_count() {
         Some(c) => {
-            let marks: String = [(c.approximate, say!(", approximate (約)", "、概数（約）")), (c.at_most, say!(", at most (最大)", "、最大")), (c.at_least, say!(", at least (以上)", "、以上"))]
+            let marks: String = [(c.approximate, say!(lang, ", approximate (約)", "、概数（約）")), (c.at_most, say!(lang, ", at most (最大)", "、最大")), (c.at_least, say!(lang, ", at least (以上)", "、以上"))]
                 .iter()
                 .filter(|(on, _)| *on)
                 .map(|(_, m)| m.as_str())
                 .collect();
-            let unit = if c.unit.is_empty() { say!("not written", "記載なし") } else { c.unit.clone() };
+            let unit = if c.unit.is_empty() { say!(lang, "not written", "記載なし") } else { c.unit.clone() };
             out.push(say!(
+                lang,
                 "affected_users: {v} from {t:?} ({l}; unit {u}{m})",
                 "affected_users: {v}（{t:?}、{l}。単位 {u}{m}）",
                 v = c.value,
                 t = c.text,
-                l = line_of(c.line),
+                l = line_of(lang, c.line),
                 u = unit,
                 m = marks
             ));
         }
-        None => out.push(say!("affected_users: not found; fill it (an unknown count stays empty, never 0)", "affected_users: 見つかりません。記入してください（不明な数は空欄のまま、0にしません）")),
+        None => out.push(say!(lang, "affected_users: not found; fill it (an unknown count stays empty, never 0)", "affected_users: 見つかりません。記入してください（不明な数は空欄のまま、0にしません）")),
     }
     let main = inc.main_count();
     for c in inc.counts.iter().filter(|c| Some(*c) != main) {
         match &c.not_users {
-            Some(why) => out.push(say!("  not users: {t:?} ({l}): {w}", "  利用者数ではない数: {t:?}（{l}）: {w}", t = c.text, l = line_of(c.line), w = why)),
-            None => out.push(say!("  another count: {t:?} ({l})", "  ほかの数: {t:?}（{l}）", t = c.text, l = line_of(c.line))),
+            Some(why) => out.push(say!(lang, "  not users: {t:?} ({l}): {w}", "  利用者数ではない数: {t:?}（{l}）: {w}", t = c.text, l = line_of(lang, c.line), w = why)),
+            None => out.push(say!(lang, "  another count: {t:?} ({l})", "  ほかの数: {t:?}（{l}）", t = c.text, l = line_of(lang, c.line))),
         }
     }
     match (&d.carrier, &d.host) {
-        (Some(c), _) => out.push(say!("carrier: {n} ({l}, {h})", "carrier: {n}（{l}、{h}）", n = c.name, l = line_of(c.line), h = how(c.how))),
-        (None, Some(h)) => out.push(say!("carrier: not named; the page is on {h}: fill it", "carrier: 名称の記載がありません（ページは {h}）。記入してください", h = h)),
-        (None, None) => out.push(say!("carrier: not named: fill it", "carrier: 名称の記載がありません。記入してください")),
+        (Some(c), _) => out.push(say!(lang, "carrier: {n} ({l}, {h})", "carrier: {n}（{l}、{h}）", n = c.name, l = line_of(lang, c.line), h = how(lang, c.how))),
+        (None, Some(h)) => out.push(say!(lang, "carrier: not named; the page is on {h}: fill it", "carrier: 名称の記載がありません（ページは {h}）。記入してください", h = h)),
+        (None, None) => out.push(say!(lang, "carrier: not named: fill it", "carrier: 名称の記載がありません。記入してください")),
     }
     for (col, v) in COLUMNS.iter().zip(values) {
         if !v.is_empty() || matches!(*col, "ended_at" | "affected_users" | "users_unit" | "carrier" | "started_at" | "duration_min" | "source") {
             continue;
         }
-        let seen: Vec<String> = d.hints.iter().filter(|h| h.column == *col).map(|h| format!("{} — {} ({})", h.code, h.why, line_of(h.line))).collect();
+        let seen: Vec<String> = d.hints.iter().filter(|h| h.column == *col).map(|h| format!("{} — {} ({})", h.code, h.why, line_of(lang, h.line))).collect();
         let hint = match (*col, seen.is_empty()) {
-            (_, false) => say!("; the notice suggests: {c}", "。お知らせからの候補: {c}", c = seen.join("; ")),
-            ("summary", true) => say!(" (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
+            (_, false) => say!(lang, "; the notice suggests: {c}", "。お知らせからの候補: {c}", c = seen.join("; ")),
+            ("summary", true) => say!(lang, " (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
             _ => String::new(),
         };
-        out.push(say!("{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
+        out.push(say!(lang, "{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
     }
     for (name, text) in [("cause (原因)", &d.cause), ("measures (再発防止策)", &d.measures)] {
         if text.is_empty() {
-            out.push(say!("{name}: no section found", "{name}: 節が見つかりません", name = name));
+            out.push(say!(lang, "{name}: no section found", "{name}: 節が見つかりません", name = name));
         }
     }
     out
@@ -286,7 +292,7 @@ fn details_entry(d: &Draft, inc: &Incident, source: &str) -> String {
 
 /// The rules' answer for the draft; services are not guessed, so without
 /// them only the duty can be judged.
-fn classify(rules: Rules, inc: &Incident) -> String {
+fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
     let started = inc.started_at().expect("checked");
     let incident = crate::rules::Incident {
         started_at: started,
@@ -305,6 +311,7 @@ fn classify(rules: Rules, inc: &Incident) -> String {
     let open = rules.judge_open(&incident, missing);
     let mut out = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
     out += &say!(
+        lang,
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",
         "（役務は下書きにないため重大な事故かは判定できません。同じ期間で jiko classify --services … を実行してください）\n"
     );

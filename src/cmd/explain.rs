@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use crate::lang::Lang;
 use crate::rules::Rules;
 
 use super::{print_failure, Keep, Sources};
@@ -29,62 +30,65 @@ pub struct Args {
     pub carriers: Option<PathBuf>,
 }
 
-pub fn run(mut args: Args, rules: Rules) -> Result<bool> {
-    let year = wareki::parse_fiscal_year(&args.year)?;
+pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
+    let year = wareki::parse_fiscal_year(lang, &args.year)?;
     // `--input f.xlsx matrix,2h-5h,100k-1m`: the option took the figure as
     // one more file; a value that is no file and reads as a figure is it.
     if args.figure.is_none() {
-        let last = args.sources.input.last().filter(|p| !p.exists() && split_key(&p.to_string_lossy()).is_ok()).cloned();
+        let last = args.sources.input.last().filter(|p| !p.exists() && split_key(lang, &p.to_string_lossy()).is_ok()).cloned();
         if let Some(f) = last {
             args.sources.input.pop();
             args.figure = Some(f.to_string_lossy().into_owned());
         }
     }
     let figure = args.figure.clone().context(crate::say!(
+        lang,
         "name the figure: TABLE,ROW,COLUMN as in figures.csv (e.g. matrix,2h-5h,100k-1m)",
         "数値を指定してください: figures.csv の TABLE,ROW,COLUMN（例: matrix,2h-5h,100k-1m）"
     ))?;
-    let [table, row, column] = split_key(&figure)?;
+    let [table, row, column] = split_key(lang, &figure)?;
     let map = match &args.carriers {
-        Some(p) => CarrierMap::read(p)?,
+        Some(p) => CarrierMap::read(lang, p)?,
         None => CarrierMap::default(),
     };
-    let (files, agg, _) = args.sources.aggregate(rules, Period::whole(year), Keep::default(), &map)?;
+    let (files, agg, _) = args.sources.aggregate(lang, rules, Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() {
-        print_failure(&agg.read, false);
+        print_failure(lang, &agg.read, false);
         return Ok(false);
     }
     let figs = figures::compute(&agg, year);
     let Some(value) = figs.get(table, row, column) else {
         let keys: Vec<String> = figs.list.iter().map(|f| format!("{},{},{}", f.table, f.row, f.column)).collect();
         let near = crate::rules::taxonomy::nearest(&figure, keys.iter().map(String::as_str));
-        let hint = near.map_or(String::new(), |n| crate::say!(" (did you mean {n}?)", "（{n} のことですか）", n = n));
-        bail!(crate::say!("{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
+        let hint = near.map_or(String::new(), |n| crate::say!(lang, " (did you mean {n}?)", "（{n} のことですか）", n = n));
+        bail!(crate::say!(lang, "{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
-    let lines = behind(&files, &args.sources.read.options(rules, None), &agg, year, [table, row, column], usize::MAX)?;
+    let lines = behind(&files, &args.sources.read.options(lang, rules, None), &agg, year, [table, row, column], usize::MAX)?;
     if table == "major_trend" && row != year.to_string() {
-        println!("{}", crate::say!("(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
+        println!("{}", crate::say!(lang, "(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
         return Ok(true);
     }
-    let (measure, n) = account(&agg, &lines, [table, row, column], args.carriers.as_deref())?;
+    let (measure, n) = account(lang, &agg, &lines, [table, row, column], args.carriers.as_deref())?;
     let how = match measure {
-        Measure::Reports => crate::say!("{n} report(s)", "報告{n}件", n = n),
+        Measure::Reports => crate::say!(lang, "{n} report(s)", "報告{n}件", n = n),
         Measure::ServiceCounts => crate::say!(
+            lang,
             "{n} service count(s) of the {r} reports below (a report counts once per service it names in the row)",
             "下の報告{r}件のサービス別の計上{n}件（報告は行のサービスごとに計上）",
             n = n,
             r = lines.len()
         ),
-        Measure::Carriers => crate::say!("{n} carrier(s) (spellings counted as one) of the {r} reports below", "下の報告{r}件の事業者{n}社（表記の違いは1社）", n = n, r = lines.len()),
+        Measure::Carriers => crate::say!(lang, "{n} carrier(s) (spellings counted as one) of the {r} reports below", "下の報告{r}件の事業者{n}社（表記の違いは1社）", n = n, r = lines.len()),
         Measure::FileRows => crate::say!(
+            lang,
             "{n} row(s) of the file's reading (rows read = counted + other fiscal years + outside the duty + rejected; only counted rows are listed)",
             "ファイルの読み込みの{n}行（読んだ行 = 集計 + 他の年度 + 報告義務外 + 不正。一覧は集計した行のみ）",
             n = n
         ),
     };
-    println!("{}", crate::say!("made of: {h}", "内訳: {h}", h = how));
-    println!("{}", crate::say!("reports behind it: {n}", "元になった報告: {n}件", n = lines.len()));
+    println!("{}", crate::say!(lang, "made of: {h}", "内訳: {h}", h = how));
+    println!("{}", crate::say!(lang, "reports behind it: {n}", "元になった報告: {n}件", n = lines.len()));
     println!("incident_id\tcarrier\tstarted_at\tduration_min\taffected_users\tservices\tmajor");
     for l in &lines {
         println!(
@@ -104,7 +108,7 @@ pub fn run(mut args: Args, rules: Rules) -> Result<bool> {
 /// What the reports behind a figure add up to, by its family's measure:
 /// the figure itself for every count figure (tests/it/cli.rs checks each of
 /// FY2020's).
-pub fn account(agg: &Aggregate, lines: &[IncidentLine], [table, row, column]: [&str; 3], carriers: Option<&std::path::Path>) -> Result<(Measure, u64)> {
+pub fn account(lang: crate::lang::Lang, agg: &Aggregate, lines: &[IncidentLine], [table, row, column]: [&str; 3], carriers: Option<&std::path::Path>) -> Result<(Measure, u64)> {
     let measure = Measure::of(table, column);
     let n = match measure {
         Measure::FileRows => {
@@ -123,7 +127,7 @@ pub fn account(agg: &Aggregate, lines: &[IncidentLine], [table, row, column]: [&
         Measure::ServiceCounts => lines.iter().map(|l| l.service_weight(table, row)).sum(),
         Measure::Carriers => {
             let map = match carriers {
-                Some(p) => crate::carriers::CarrierMap::read(p)?,
+                Some(p) => crate::carriers::CarrierMap::read(lang, p)?,
                 None => crate::carriers::CarrierMap::default(),
             };
             lines.iter().map(|l| map.key(&l.carrier).0).collect::<std::collections::BTreeSet<u64>>().len() as u64
@@ -132,11 +136,11 @@ pub fn account(agg: &Aggregate, lines: &[IncidentLine], [table, row, column]: [&
     Ok((measure, n))
 }
 
-fn split_key(key: &str) -> Result<[&str; 3]> {
+fn split_key(lang: crate::lang::Lang, key: &str) -> Result<[&str; 3]> {
     let parts: Vec<&str> = key.split(',').map(str::trim).collect();
     match parts.as_slice() {
         [t, r, c] => Ok([t, r, c]),
-        _ => bail!(crate::say!("{key}: give TABLE,ROW,COLUMN as in figures.csv", "{key}: figures.csv と同じ 表,行,列 の形で指定してください", key = key)),
+        _ => bail!(crate::say!(lang, "{key}: give TABLE,ROW,COLUMN as in figures.csv", "{key}: figures.csv と同じ 表,行,列 の形で指定してください", key = key)),
     }
 }
 
@@ -177,7 +181,8 @@ pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32,
 /// pass over the files however many keys there are; `None` for a key that
 /// is not `table,row,column` or has no report behind it.
 pub fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, keys: &[&str], n: usize) -> Result<Vec<Option<String>>> {
-    let parts: Vec<Option<[&str; 3]>> = keys.iter().map(|k| split_key(k).ok()).collect();
+    let lang = opts.lang;
+    let parts: Vec<Option<[&str; 3]>> = keys.iter().map(|k| split_key(lang, k).ok()).collect();
     let mut found: Vec<Vec<(usize, u64, String)>> = vec![Vec::new(); keys.len()];
     if parts.iter().any(Option::is_some) {
         each_counted(files, opts, agg, year, |l, no| {

@@ -52,8 +52,8 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    pub fn options(&self, rules: Rules, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
-        ReadOptions { rules, encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress, ..Default::default() }
+    pub fn options(&self, lang: crate::lang::Lang, rules: Rules, progress: Option<Arc<AtomicU64>>) -> ReadOptions {
+        ReadOptions { rules, lang, encoding: self.encoding, sheet: self.sheet.clone(), header_row: self.header_row, keep_rejected: false, progress, ..Default::default() }
     }
 }
 
@@ -71,25 +71,25 @@ pub struct Sources {
 impl Sources {
     /// Read and count every file (progress on a terminal), and say what
     /// was skipped or noticed.
-    pub fn aggregate(&self, rules: Rules, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
-        let files = input_files(&self.input)?;
+    pub fn aggregate(&self, lang: crate::lang::Lang, rules: Rules, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
+        let files = input_files(lang, &self.input)?;
         let counter = Arc::new(AtomicU64::new(0));
-        let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(rules, Some(counter.clone())) };
+        let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(lang, rules, Some(counter.clone())) };
         let (agg, list) = {
-            let _progress = Progress::start(&files, counter);
+            let _progress = Progress::start(lang, &files, counter);
             match keep.incidents {
                 true => crate::aggregate::aggregate_listing(&files, period, &opts, map)?,
                 false => (crate::aggregate::aggregate_period(&files, period, &opts, map)?, None),
             }
         };
-        print_notes(&agg.read);
+        print_notes(lang, &agg.read);
         // Printed names or a provider's major the count settled: the list
         // is written again, in a second read.
         let list = match (keep.incidents, list) {
             (true, None) if agg.read.is_clean() || (keep.rejected && !agg.read.fatal()) => {
                 let counter = Arc::new(AtomicU64::new(0));
-                let opts = ReadOptions { keep_rejected: false, ..self.read.options(rules, Some(counter.clone())) };
-                let _progress = Progress::start_as(&files, counter, crate::say!("writing incidents.csv", "incidents.csv を書き出し中"));
+                let opts = ReadOptions { keep_rejected: false, ..self.read.options(lang, rules, Some(counter.clone())) };
+                let _progress = Progress::start_as(&files, counter, crate::say!(lang, "writing incidents.csv", "incidents.csv を書き出し中"));
                 Some(crate::aggregate::write_list(&agg, &files, &opts, map)?)
             }
             (_, list) => list,
@@ -138,8 +138,8 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn start(files: &[PathBuf], counter: Arc<AtomicU64>) -> Progress {
-        Progress::start_as(files, counter, crate::say!("reading", "読み込み中"))
+    pub fn start(lang: crate::lang::Lang, files: &[PathBuf], counter: Arc<AtomicU64>) -> Progress {
+        Progress::start_as(files, counter, crate::say!(lang, "reading", "読み込み中"))
     }
 
     /// As `start`, the line saying what is done (`writing incidents.csv`).
@@ -173,13 +173,13 @@ impl Drop for Progress {
 
 /// The files to read: those given, or the shipped data. Notes on what was
 /// skipped are printed.
-pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn input_files(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let inputs = match paths {
         [] => records::Inputs { files: records::builtin::files(), notes: vec![] },
-        given => records::expand_inputs(given)?,
+        given => records::expand_inputs(lang, given)?,
     };
     for n in &inputs.notes {
-        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
+        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
     }
     Ok(inputs.files)
 }
@@ -198,18 +198,18 @@ pub struct Loaded {
 
 /// Check what the command line names before any reading: every file must
 /// be there, so no option is ignored in silence.
-pub fn must_exist(path: &Path, what: &str) -> Result<()> {
+pub fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => anyhow::bail!(crate::say!("{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
+        Ok(_) => anyhow::bail!(crate::say!(lang, "{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
         Err(e) => anyhow::bail!("{what} {}: {e}", path.display()),
     }
 }
 
 /// The figures a run wrote (its figures.csv), as table, row, column, value.
-pub fn figures_csv_of(dir: &Path) -> Result<Vec<[String; 4]>> {
+pub fn figures_csv_of(lang: crate::lang::Lang, dir: &Path) -> Result<Vec<[String; 4]>> {
     let path = dir.join("figures.csv");
-    let mut r = anyhow::Context::with_context(csv::Reader::from_path(&path), || crate::lang::doing("reading", "読み込み", &path.display()))?;
+    let mut r = anyhow::Context::with_context(csv::Reader::from_path(&path), || crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec?;
@@ -219,30 +219,31 @@ pub fn figures_csv_of(dir: &Path) -> Result<Vec<[String; 4]>> {
 }
 
 /// The fiscal year asked for (`--year`).
-pub fn year_of(args: &InputArgs) -> Result<i32> {
-    let y = args.year.as_deref().ok_or_else(|| anyhow::anyhow!(crate::say!("--year is required (or --years FROM-TO with aggregate)", "--year を指定してください（aggregate では --years FROM-TO も可）")))?;
-    wareki::parse_fiscal_year(y)
+pub fn year_of(lang: crate::lang::Lang, args: &InputArgs) -> Result<i32> {
+    let y = args.year.as_deref().ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "--year is required (or --years FROM-TO with aggregate)", "--year を指定してください（aggregate では --years FROM-TO も可）")))?;
+    wareki::parse_fiscal_year(lang, y)
 }
 
-pub fn load(args: &InputArgs, rules: Rules, keep: Keep, through: Option<&str>) -> Result<Loaded> {
-    let year = year_of(args)?;
-    let period = crate::period::Period::parse(year, through)?;
+pub fn load(lang: crate::lang::Lang, args: &InputArgs, rules: Rules, keep: Keep, through: Option<&str>) -> Result<Loaded> {
+    let year = year_of(lang, args)?;
+    let period = crate::period::Period::parse(lang, year, through)?;
     let map = match &args.carriers {
-        Some(p) => CarrierMap::read(p)?,
+        Some(p) => CarrierMap::read(lang, p)?,
         None => CarrierMap::default(),
     };
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("output/fy{year}")));
     crate::output::spool_beside(&out);
-    let (files, agg, list) = args.sources.aggregate(rules, period, keep, &map)?;
+    let (files, agg, list) = args.sources.aggregate(lang, rules, period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
         let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
         if !agg.read.is_clean() {
-            print_errors(&agg.read);
+            print_errors(lang, &agg.read);
         }
-        let (label, held) = (wareki::fiscal_year_label(year), if held.is_empty() { crate::say!("none", "なし") } else { held.join(", ") });
+        let (label, held) = (wareki::fiscal_year_label(year), if held.is_empty() { crate::say!(lang, "none", "なし") } else { held.join(", ") });
         anyhow::bail!(if agg.read.is_clean() {
             crate::say!(
+                lang,
                 "the inputs hold no report of {label} ({year}); they hold {held}. Nothing was written",
                 "入力に{label}（{year}）の報告がありません。入力にあるのは {held}。何も書き出していません",
                 label = label,
@@ -251,6 +252,7 @@ pub fn load(args: &InputArgs, rules: Rules, keep: Keep, through: Option<&str>) -
             )
         } else {
             crate::say!(
+                lang,
                 "the inputs hold no valid report of {label} ({year}); they hold {held}. Nothing was written",
                 "入力に{label}（{year}）の正しい報告がありません。入力にあるのは {held}。何も書き出していません",
                 label = label,
@@ -263,26 +265,27 @@ pub fn load(args: &InputArgs, rules: Rules, keep: Keep, through: Option<&str>) -
 }
 
 /// Notes of the read: files skipped, title rows, separators.
-pub fn print_notes(report: &ReadReport) {
+pub fn print_notes(lang: crate::lang::Lang, report: &ReadReport) {
     for n in &report.notes {
-        eprintln!("{}", crate::say!("  note: {n}", "  注: {n}", n = n));
+        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
     }
     let columns = report.ignored_columns();
     if !columns.is_empty() {
-        eprintln!("{}", crate::say!("  note: columns jiko ignores (kept out of the figures): {c}", "  注: 集計に使わない列: {c}", c = columns.join(", ")));
+        eprintln!("{}", crate::say!(lang, "  note: columns jiko ignores (kept out of the figures): {c}", "  注: 集計に使わない列: {c}", c = columns.join(", ")));
     }
 }
 
 /// Every listed error, then how many were not listed.
-pub fn print_errors(report: &ReadReport) {
+pub fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
     for e in &report.errors {
-        eprintln!("{e}");
+        eprintln!("{}", e.text(lang));
     }
     let unlisted = report.unlisted();
     if unlisted > 0 {
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "… and {unlisted} more problem(s) not listed (the first {n} of each file are)",
                 "… ほかに{unlisted}件の問題があります（各ファイル最初の{n}件を表示）",
                 unlisted = unlisted,
@@ -295,21 +298,23 @@ pub fn print_errors(report: &ReadReport) {
 /// The summary line after the errors of a failed read.
 /// `can_skip`: the command takes `--skip-invalid` (aggregate, classify
 /// --input), so the hint may name it.
-pub fn print_failure(report: &ReadReport, can_skip: bool) {
-    print_errors(report);
+pub fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_skip: bool) {
+    print_errors(lang, report);
     let hint = if !can_skip {
-        crate::say!("fix them and run again", "直してから実行し直してください")
+        crate::say!(lang, "fix them and run again", "直してから実行し直してください")
     } else if report.fatal() {
         crate::say!(
+            lang,
             "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)",
             "重複した報告番号と閉じていない引用符は手で直してください（--skip-invalid では除けません）"
         )
     } else {
-        crate::say!("fix them, or pass --skip-invalid to set those rows aside in rejects.csv", "直すか、--skip-invalid でそれらの行を rejects.csv に分けてください")
+        crate::say!(lang, "fix them, or pass --skip-invalid to set those rows aside in rejects.csv", "直すか、--skip-invalid でそれらの行を rejects.csv に分けてください")
     };
     eprintln!(
         "{}",
         crate::say!(
+            lang,
             "error: {p} problem(s), {r} invalid row(s); nothing was written: {hint}",
             "エラー: 問題{p}件、不正な行{r}行。何も書き出していません: {hint}",
             p = report.problems(),

@@ -27,16 +27,17 @@ pub struct Args {
 }
 
 #[cfg(not(feature = "frames"))]
-pub fn run(_: Args, _: crate::rules::Rules) -> Result<bool> {
+pub fn run(_: Args, _: crate::rules::Rules, lang: crate::lang::Lang) -> Result<bool> {
     anyhow::bail!(crate::say!(
+        lang,
         "jiko query needs the frames feature: cargo build --release --features frames (or cargo install --path . --features frames)",
         "jiko query には frames 機能が必要です: cargo build --release --features frames（又は cargo install --path . --features frames）"
     ))
 }
 
 #[cfg(feature = "frames")]
-pub fn run(args: Args, rules: crate::rules::Rules) -> Result<bool> {
-    imp::run(args)
+pub fn run(args: Args, rules: crate::rules::Rules, lang: crate::lang::Lang) -> Result<bool> {
+    imp::run(args, rules, lang)
 }
 
 #[cfg(feature = "frames")]
@@ -53,28 +54,28 @@ mod imp {
     use crate::incidents::{IncidentLine, COLUMNS};
     use crate::records;
 
-    pub fn run(args: Args, rules: crate::rules::Rules) -> Result<bool> {
-        let only = args.year.as_deref().map(crate::wareki::parse_fiscal_year).transpose()?;
+    pub fn run(args: Args, rules: crate::rules::Rules, lang: crate::lang::Lang) -> Result<bool> {
+        let only = args.year.as_deref().map(|y| crate::wareki::parse_fiscal_year(lang, y)).transpose()?;
         let map = match &args.carriers {
-            Some(p) => CarrierMap::read(p)?,
+            Some(p) => CarrierMap::read(lang, p)?,
             None => CarrierMap::default(),
         };
         if let Some(out) = &args.out {
             // Said before any reading: the kind of file is known already.
-            out_kind(out)?;
+            out_kind(lang, out)?;
             crate::output::spool_beside(out);
         }
-        let files = input_files(&args.sources.input)?;
-        let read = args.sources.read.options(None);
+        let files = input_files(lang, &args.sources.input)?;
+        let read = args.sources.read.options(lang, rules, None);
         // The figures first: a read that fails says so before any query.
         let first = crate::aggregate::aggregate_with(&files, only.unwrap_or(0), &read, &map)?;
         if !first.read.is_clean() {
-            print_failure(&first.read, false);
+            print_failure(lang, &first.read, false);
             return Ok(false);
         }
-        crate::cmd::print_notes(&first.read);
+        crate::cmd::print_notes(lang, &first.read);
         let years: Vec<i32> = first.years.keys().copied().filter(|fy| only.is_none_or(|y| y == *fy)).collect();
-        let trend = crate::cmd::aggregate::trend_series(None)?;
+        let trend = crate::cmd::aggregate::trend_series(lang, None)?;
         let mut figures = Vec::new();
         for fy in &years {
             // Each year's own read: its `rows` figures account for that year.
@@ -86,14 +87,14 @@ mod imp {
         }
         let by_year: Vec<(i32, &crate::figures::Figures)> = figures.iter().map(|(y, f)| (*y, f)).collect();
         let figures = frames::figures_frame(&by_year, true)?;
-        let incidents = incidents_frame(&files, &args, only, &first, &map)?;
-        let mut result = frames::query(&args.sql, vec![("incidents", incidents), ("figures", figures)]).context(crate::say!("the query", "クエリ"))?;
+        let incidents = incidents_frame(lang, &files, &args, only, &first, &map)?;
+        let mut result = frames::query(&args.sql, vec![("incidents", incidents), ("figures", figures)]).context(crate::say!(lang, "the query", "クエリ"))?;
         match &args.out {
             Some(path) => {
-                write_out(path, &mut result)?;
-                eprintln!("{}", crate::say!("  wrote {p} ({n} rows)", "  {p} に書き出しました（{n}行）", p = path.display(), n = result.height()));
+                write_out(lang, path, &mut result)?;
+                eprintln!("{}", crate::say!(lang, "  wrote {p} ({n} rows)", "  {p} に書き出しました（{n}行）", p = path.display(), n = result.height()));
             }
-            None if std::io::stdout().is_terminal() => print!("{}", table_text(&frames::text_rows(&result)?)),
+            None if std::io::stdout().is_terminal() => print!("{}", table_text(lang, &frames::text_rows(&result)?)),
             None => {
                 let mut w = crate::output::sinks::csv_writer(std::io::stdout().lock());
                 for row in frames::text_rows(&result)? {
@@ -107,16 +108,16 @@ mod imp {
 
     /// Every record of the files judged (as `classify --input` judges
     /// it), with the carrier as the report prints it.
-    fn incidents_frame(files: &[std::path::PathBuf], args: &Args, only: Option<i32>, agg: &crate::aggregate::Aggregate, map: &CarrierMap) -> Result<DataFrame> {
+    fn incidents_frame(lang: crate::lang::Lang, files: &[std::path::PathBuf], args: &Args, only: Option<i32>, agg: &crate::aggregate::Aggregate, map: &CarrierMap) -> Result<DataFrame> {
         let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-        let opts = records::ReadOptions { unknown_users: true, ..args.sources.read.options(None) };
+        let opts = records::ReadOptions { unknown_users: true, ..args.sources.read.options(lang, agg.rules, None) };
         let mut b = Builder::new(COLUMNS.iter().copied());
         let mut failed = None;
         records::read_files(files, &opts, |row| {
             if only.is_some_and(|y| y != row.started_at.fiscal_year()) {
                 return;
             }
-            let mut line = IncidentLine::from_row(row, &names[row.file]);
+            let mut line = IncidentLine::from_row(agg.rules, row, &names[row.file]);
             line.carrier_key = map.counted_key(row.carrier);
             line.carrier_printed = agg.carriers.display(map.key(row.carrier).0).unwrap_or(row.carrier).to_string();
             let values = line.values();
@@ -131,18 +132,18 @@ mod imp {
     }
 
     /// The kind of file `--out` names: csv, parquet or xlsx.
-    fn out_kind(path: &std::path::Path) -> Result<String> {
+    fn out_kind(lang: crate::lang::Lang, path: &std::path::Path) -> Result<String> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         anyhow::ensure!(
             ["csv", "parquet", "xlsx"].contains(&ext.as_str()),
             "{}",
-            crate::say!("--out {p}: give a .csv, .parquet or .xlsx file", "--out {p}: .csv、.parquet 又は .xlsx のファイルを指定してください", p = path.display())
+            crate::say!(lang, "--out {p}: give a .csv, .parquet or .xlsx file", "--out {p}: .csv、.parquet 又は .xlsx のファイルを指定してください", p = path.display())
         );
         Ok(ext)
     }
 
-    fn write_out(path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
-        let bytes = match out_kind(path)?.as_str() {
+    fn write_out(lang: crate::lang::Lang, path: &std::path::Path, df: &mut DataFrame) -> Result<()> {
+        let bytes = match out_kind(lang, path)?.as_str() {
             "csv" => {
                 let mut w = crate::output::CsvOut::for_programs();
                 for row in frames::text_rows(df)? {
@@ -151,13 +152,13 @@ mod imp {
                 w.finish()
             }
             "parquet" => {
-                let spooled = frames::parquet_of(df)?;
+                let spooled = frames::parquet_of(lang, df)?;
                 let mut f = std::fs::File::open(&spooled.path)?;
-                return crate::output::write_atomic_from(path, &mut f);
+                return crate::output::write_atomic_from(lang, path, &mut f);
             }
             _ => xlsx(df)?,
         };
-        crate::output::write_atomic(path, &bytes)
+        crate::output::write_atomic(lang, path, &bytes)
     }
 
     /// The result as a workbook: numbers as numbers, days and the start as
@@ -204,7 +205,7 @@ mod imp {
     }
 
     /// Rows as an aligned text table (East Asian wide characters count two).
-    fn table_text(rows: &[Vec<String>]) -> String {
+    fn table_text(lang: crate::lang::Lang, rows: &[Vec<String>]) -> String {
         use unicode_width::UnicodeWidthStr;
         let n = rows.first().map_or(0, Vec::len);
         let widths: Vec<usize> = (0..n).map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0)).collect();
@@ -218,7 +219,7 @@ mod imp {
                 out.push('\n');
             }
         }
-        out += &crate::say!("({n} rows)\n", "（{n}行）\n", n = rows.len().saturating_sub(1));
+        out += &crate::say!(lang, "({n} rows)\n", "（{n}行）\n", n = rows.len().saturating_sub(1));
         out
     }
 }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use crate::lang::Lang;
 use crate::rules::Rules;
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
 
@@ -44,15 +45,15 @@ fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
     }
 }
 
-pub fn run(args: Args, _: Rules) -> Result<bool> {
+pub fn run(args: Args, _: Rules, lang: Lang) -> Result<bool> {
     if args.out.exists() && !args.force {
-        bail!(crate::say!("{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
+        bail!(crate::say!(lang, "{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
     }
     let bytes = workbook()?;
-    crate::output::write_atomic(&args.out, &bytes)?;
+    crate::output::write_atomic(lang, &args.out, &bytes)?;
     eprintln!(
         "{}",
-        crate::say!("wrote {p} (sheets {a}, {b}, {c})", "{p} を書き出しました（シート {a}、{b}、{c}）", p = args.out.display(), a = DATA_SHEET, b = HELP_SHEET, c = LIST_SHEET)
+        crate::say!(lang, "wrote {p} (sheets {a}, {b}, {c})", "{p} を書き出しました（シート {a}、{b}、{c}）", p = args.out.display(), a = DATA_SHEET, b = HELP_SHEET, c = LIST_SHEET)
     );
     Ok(true)
 }

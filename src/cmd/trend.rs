@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
+use crate::lang::Lang;
 use crate::rules::Rules;
 use base64::Engine;
 
@@ -36,36 +37,37 @@ pub struct Args {
     pub no_charts: bool,
 }
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
-    let from = wareki::parse_fiscal_year(&args.from)?;
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
+    let from = wareki::parse_fiscal_year(lang, &args.from)?;
     // The year only decides the per-file accounting, unused here.
-    let (_, agg, _) = args.sources.aggregate(rules, crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
+    let (_, agg, _) = args.sources.aggregate(lang, rules, crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
     if !agg.read.is_clean() {
-        print_failure(&agg.read, false);
+        print_failure(lang, &agg.read, false);
         return Ok(false);
     }
     let to = match &args.to {
-        Some(t) => wareki::parse_fiscal_year(t)?,
+        Some(t) => wareki::parse_fiscal_year(lang, t)?,
         // The last year the records hold, or MIC published, whichever is later.
-        None => agg.years.keys().next_back().copied().into_iter().chain(Published::builtin()?.years()).max().unwrap_or(from),
+        None => agg.years.keys().next_back().copied().into_iter().chain(Published::builtin(lang)?.years()).max().unwrap_or(from),
     };
     if to < from {
-        bail!(crate::say!("--to {to} is before --from {from}", "--to {to} が --from {from} より前です", to = to, from = from));
+        bail!(crate::say!(lang, "--to {to} is before --from {from}", "--to {to} が --from {from} より前です", to = to, from = from));
     }
-    let published = Published::builtin()?;
+    let published = Published::builtin(lang)?;
     let series = trend::series(&agg, &published, from, to);
     let out = args.out.clone().unwrap_or_else(|| std::path::PathBuf::from("output/trend"));
-    let outputs = make_outputs(&out, &series, args.no_charts)?;
-    outputs.commit(CommitMode { force: args.force, update: false })?;
-    print_check(&series);
-    eprintln!("{}", crate::say!("  wrote {p}", "  {p} に書き出しました", p = out.display()));
+    let outputs = make_outputs(lang, &out, &series, args.no_charts)?;
+    outputs.commit(CommitMode { force: args.force, update: false, lang })?;
+    print_check(lang, &series);
+    eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = out.display()));
     Ok(series.differences.is_empty())
 }
 
-fn print_check(s: &Series) {
+fn print_check(lang: crate::lang::Lang, s: &Series) {
     eprintln!(
         "{}",
         crate::say!(
+            lang,
             "check: {n} value(s) known from both the records and a published file; {d} differ",
             "照合: 事故データと公表値の両方がある値 {n}件、うち不一致 {d}件",
             n = s.compared,
@@ -76,6 +78,7 @@ fn print_check(s: &Series) {
         println!(
             "{}",
             crate::say!(
+                lang,
                 "{fy},{m}: published {p} ({file}), records {r}",
                 "{fy},{m}: 公表値 {p}（{file}）、事故データ {r}",
                 fy = d.fiscal_year,
@@ -88,14 +91,14 @@ fn print_check(s: &Series) {
     }
 }
 
-fn make_outputs(out: &std::path::Path, series: &Series, no_charts: bool) -> Result<Outputs> {
+fn make_outputs(lang: crate::lang::Lang, out: &std::path::Path, series: &Series, no_charts: bool) -> Result<Outputs> {
     let mut o = Outputs::new(out);
     o.add("trend.csv", trend::csv(series));
     let table = trend::table(series);
     o.add("tables/trend.csv", table.to_csv(series.rules.trial_note().is_some()));
     let mut md = format!("# {}\n\n", table.title);
     md += &table.to_markdown();
-    let charts: Vec<(String, Vec<u8>)> = if no_charts { Vec::new() } else { charts::render(&trend::charts(series), &[])? };
+    let charts: Vec<(String, Vec<u8>)> = if no_charts { Vec::new() } else { charts::render(lang, &trend::charts(series), &[])? };
     for (name, _) in &charts {
         md += &format!("\n![{}](charts/{name})\n", name.trim_end_matches(".png"));
     }

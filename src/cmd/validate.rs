@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use anyhow::Result;
+use crate::lang::Lang;
 use crate::rules::Rules;
 
 use super::{input_files, print_errors, print_notes, Progress, ReadArgs};
@@ -18,31 +19,32 @@ pub struct Args {
     pub read: ReadArgs,
 }
 
-pub fn run(args: Args, rules: Rules) -> Result<bool> {
-    let files = input_files(&args.paths)?;
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
+    let files = input_files(lang, &args.paths)?;
     let counter = Arc::new(AtomicU64::new(0));
-    let opts = args.read.options(rules, Some(counter.clone()));
+    let opts = args.read.options(lang, rules, Some(counter.clone()));
     let report = {
-        let _progress = Progress::start(&files, counter);
+        let _progress = Progress::start(lang, &files, counter);
         let mut sinks: Vec<_> = (0..records::worker_count()).map(|_| |_: &records::Row| {}).collect();
         records::read_files_in_parallel(&files, &opts, &mut sinks)?
     };
-    print_errors(&report);
+    print_errors(lang, &report);
     for f in &report.files {
         eprintln!(
             "{}",
-            crate::say!("{p}: {n} rows, {v} valid, {x} invalid", "{p}: {n}行（正しい{v}行、不正{x}行）", p = f.path, n = f.rows, v = f.rows - f.rejected, x = f.rejected)
+            crate::say!(lang, "{p}: {n} rows, {v} valid, {x} invalid", "{p}: {n}行（正しい{v}行、不正{x}行）", p = f.path, n = f.rows, v = f.rows - f.rejected, x = f.rejected)
         );
     }
-    print_notes(&report);
+    print_notes(lang, &report);
     if report.is_clean() {
-        eprintln!("{}", crate::say!("all {n} rows valid", "{n}行すべて正しい", n = report.rows()));
+        eprintln!("{}", crate::say!(lang, "all {n} rows valid", "{n}行すべて正しい", n = report.rows()));
         Ok(true)
     } else {
         let fatal = report.errors.iter().filter(|e| e.fatal).count();
         eprintln!(
             "{}",
             crate::say!(
+                lang,
                 "error: {r} invalid row(s), {p} problem(s), {fatal} that --skip-invalid cannot set aside (duplicate ids, unclosed quotes)",
                 "エラー: 不正な行{r}行、問題{p}件、うち--skip-invalidで除けないもの{fatal}件（重複した報告番号、閉じていない引用符）",
                 r = report.rejected_rows(),

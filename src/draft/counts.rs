@@ -46,7 +46,7 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every count of a line whose dates and times are blanked out.
-pub(crate) fn counts_of_line(rules: &NoticeRules, no: usize, line: &str) -> Vec<Count> {
+pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: usize, line: &str) -> Vec<Count> {
     let mut out: Vec<Count> = Vec::new();
     let mut prev_end = usize::MAX;
     for c in COUNT.captures_iter(line) {
@@ -89,7 +89,7 @@ pub(crate) fn counts_of_line(rules: &NoticeRules, no: usize, line: &str) -> Vec<
             (_, Some(l)) if !l.is_empty() && (unit.is_empty() || unit == "件") => (l, true, None),
             (_, Some(_)) => (unit.clone(), true, None),
             (Some(true), None) => (unit.clone(), true, None),
-            (Some(false), None) => (unit.clone(), false, Some(rules.why_not(&unit))),
+            (Some(false), None) => (unit.clone(), false, Some(rules.why_not(lang, &unit))),
             (None, None) => {
                 if !rules.affects(post) {
                     continue;
@@ -100,8 +100,8 @@ pub(crate) fn counts_of_line(rules: &NoticeRules, no: usize, line: &str) -> Vec<
         let total = rules.total(label);
         let superseded = label.trim_end().ends_with("当初") || label.contains("当初約") && label.rfind("当初").is_some_and(|k| label[k..].chars().count() <= 4);
         let (users, not_users) = match (users, total, superseded) {
-            (true, true, _) => (false, Some(crate::say!("a total, not the affected", "全体の数で、影響した数ではありません"))),
-            (true, _, true) => (false, Some(crate::say!("superseded (当初)", "当初の数（後に改められた）"))),
+            (true, true, _) => (false, Some(crate::say!(lang, "a total, not the affected", "全体の数で、影響した数ではありません"))),
+            (true, _, true) => (false, Some(crate::say!(lang, "superseded (当初)", "当初の数（後に改められた）"))),
             other => (other.0, not_users),
         };
         let at_least = post.trim_start().starts_with("以上") || post.trim_start().starts_with('超') || pre.contains("少なくとも");

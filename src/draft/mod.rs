@@ -115,7 +115,7 @@ impl Draft {
 }
 
 /// Read a notice.
-pub fn read(raw: &str) -> Draft {
+pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     let rules = rules::builtin();
     let text = Text::new(raw);
     let ms = when::mentions(&text);
@@ -123,7 +123,7 @@ pub fn read(raw: &str) -> Draft {
     let fallback_year = ms.iter().find_map(|m| m.year());
     let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
     let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
-    assign_counts(rules, &text, &ms, &mut incidents);
+    assign_counts(lang, rules, &text, &ms, &mut incidents);
     let (content, cause, measures) = sections(&text.lines);
     Draft {
         incidents,
@@ -134,7 +134,7 @@ pub fn read(raw: &str) -> Draft {
         content,
         cause,
         measures,
-        hints: hints(rules, &text.lines),
+        hints: hints(lang, rules, &text.lines),
     }
 }
 
@@ -225,7 +225,7 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
 /// Each count to the outage it is written about: the nearest period
 /// before it (the first when none is before). Counts in a sentence about
 /// another time (先月, 今年2月 …) are left out.
-fn assign_counts(rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
+fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
     let mut all: Vec<Count> = Vec::new();
     for (no, line) in text.lines.iter().enumerate() {
         // Dates and times are not counts.
@@ -233,7 +233,7 @@ fn assign_counts(rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], 
         for m in ms.iter().filter(|m| m.line == no) {
             blank.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
         }
-        for c in counts::counts_of_line(rules, no, &blank) {
+        for c in counts::counts_of_line(lang, rules, no, &blank) {
             let sentence_start = blank[..c.at].rfind('。').map_or(0, |k| k + '。'.len_utf8());
             let sentence_end = blank[c.at..].find('。').map_or(blank.len(), |k| c.at + k);
             let sentence = &line[sentence_start..sentence_end];
@@ -293,7 +293,7 @@ fn is_numbered_heading(line: &str) -> bool {
 
 /// Codes the notice suggests, each with its reason and line (the first
 /// line that gives it).
-fn hints(rules: &rules::NoticeRules, lines: &[String]) -> Vec<Hint> {
+fn hints(lang: crate::lang::Lang, rules: &rules::NoticeRules, lines: &[String]) -> Vec<Hint> {
     static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{m\}").expect("valid"));
     let mut out: Vec<Hint> = Vec::new();
     for h in &rules.hints {
@@ -306,7 +306,7 @@ fn hints(rules: &rules::NoticeRules, lines: &[String]) -> Vec<Hint> {
             }
             let Some(c) = h.pattern.captures(l) else { continue };
             let m = c.get(1).or(c.get(0)).map_or("", |m| m.as_str());
-            let why = if crate::lang::ja() { &h.why_ja } else { &h.why };
+            let why = if lang.ja() { &h.why_ja } else { &h.why };
             out.push(Hint { column: h.column.clone(), code: h.code.clone(), why: PLACEHOLDER.replace_all(why, regex::NoExpand(m)).into_owned(), line: no + 1 });
             break;
         }

@@ -136,10 +136,10 @@ impl NoticeRules {
     }
 
     /// Why a unit is not of users.
-    pub fn why_not(&self, unit: &str) -> String {
+    pub fn why_not(&self, lang: crate::lang::Lang, unit: &str) -> String {
         match self.not_users.iter().find(|n| n.unit == unit) {
-            Some(n) => if crate::lang::ja() { n.why_ja.clone() } else { n.why.clone() },
-            None => crate::say!("not a count of users", "利用者の数ではありません"),
+            Some(n) => if lang.ja() { n.why_ja.clone() } else { n.why.clone() },
+            None => crate::say!(lang, "not a count of users", "利用者の数ではありません"),
         }
     }
 

@@ -37,8 +37,9 @@ fn remove_all() {
 }
 
 /// Block the signals in this thread (and so in every thread it starts)
-/// and start the thread that handles them. Called first in `main`.
-pub fn install() {
+/// and start the thread that handles them, saying so in `lang`. Called
+/// in `main` before any other thread starts.
+pub fn install(lang: crate::lang::Lang) {
     #[cfg(unix)]
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
@@ -54,7 +55,7 @@ pub fn install() {
             if libc::sigwait(&set, &mut sig) == 0 {
                 remove_all();
                 // A line of its own after any progress line.
-                eprintln!("\n{}", crate::say!("interrupted: its temporary files and staging folder removed; an output folder keeps its last complete result", "中断しました。一時ファイルと作業用フォルダは削除しました（出力フォルダは前回の完全な結果のままです）"));
+                eprintln!("\n{}", crate::say!(lang, "interrupted: its temporary files and staging folder removed; an output folder keeps its last complete result", "中断しました。一時ファイルと作業用フォルダは削除しました（出力フォルダは前回の完全な結果のままです）"));
                 std::process::exit(128 + sig);
             }
         });

@@ -29,28 +29,32 @@ pub struct CommitMode {
     /// Keep jiko's earlier files that this run does not make (a redraw of
     /// some charts keeps the report); otherwise they are removed.
     pub update: bool,
+    /// The language of its messages.
+    pub lang: crate::lang::Lang,
 }
 
 pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitMode) -> Result<()> {
+    let lang = mode.lang;
     let name = out
         .file_name()
         .filter(|n| *n != "." && *n != "..")
-        .with_context(|| crate::say!("{p}: the output folder needs a name (give e.g. --out ./report)", "{p}: 出力フォルダに名前が必要です（例: --out ./report）", p = out.display()))?
+        .with_context(|| crate::say!(lang, "{p}: the output folder needs a name (give e.g. --out ./report)", "{p}: 出力フォルダに名前が必要です（例: --out ./report）", p = out.display()))?
         .to_string_lossy()
         .into_owned();
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing("creating", "作成", &parent.display()))?;
-    let _lock = lock(&parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
-    clean_leftovers(&parent, &name)?;
+    std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing(lang, "creating", "作成", &parent.display()))?;
+    let _lock = lock(lang, &parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
+    clean_leftovers(lang, &parent, &name)?;
 
-    let existing = Existing::read(out)?;
+    let existing = Existing::read(lang, out)?;
     if existing.manifest.is_none() && !existing.files.is_empty() && !mode.force {
         let some = existing.files.iter().take(3).map(|p| manifest::portable(p)).collect::<Vec<_>>().join(", ");
         let more = if existing.files.len() > 3 { ", …" } else { "" };
         bail!(crate::say!(
+            lang,
             "{p}: the folder holds files jiko did not write ({some}{more}); choose an empty or new --out, or pass --force to write beside them",
             "{p}: jiko が書いていないファイルがあるフォルダです（{some}{more}）。空か新しい --out を選ぶか、横に書くなら --force を付けてください",
             p = out.display(),
@@ -66,6 +70,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
         if manifest_files.contains_key(rel) {
             if !ours && !mode.force {
                 bail!(crate::say!(
+                    lang,
                     "{p}: jiko did not write this file and would replace it; move it away, choose another --out, or pass --force",
                     "{p}: jiko が書いていないファイルを置き換えることになります。移動するか、別の --out を選ぶか、--force を付けてください",
                     p = out.join(rel).display()
@@ -74,32 +79,32 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
         } else if !ours {
             carried.push(rel.clone());
         } else if mode.update {
-            let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing("reading", "読み込み", &out.join(rel).display()))?;
+            let bytes = std::fs::read(out.join(rel)).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &out.join(rel).display()))?;
             manifest_files.insert(rel.clone(), super::Content::Bytes(bytes));
         }
     }
 
-    let stage = create_stage(&parent, &name)?;
+    let stage = create_stage(lang, &parent, &name)?;
     let staged = (|| -> Result<()> {
         for (rel, content) in &manifest_files {
             match content {
-                super::Content::Bytes(bytes) => write_new(&stage.join(rel), bytes)?,
-                super::Content::Spooled(s) => copy_new(&s.path, &stage.join(rel))?,
+                super::Content::Bytes(bytes) => write_new(lang, &stage.join(rel), bytes)?,
+                super::Content::Spooled(s) => copy_new(lang, &s.path, &stage.join(rel))?,
             }
             fault::point();
         }
         for rel in &carried {
-            carry(&out.join(rel), &stage.join(rel))?;
+            carry(lang, &out.join(rel), &stage.join(rel))?;
         }
-        write_new(&stage.join(MANIFEST), &manifest::render(manifest_files.iter().map(|(p, c)| (p, c.sha256()))))?;
-        sync_dir(&stage)?;
+        write_new(lang, &stage.join(MANIFEST), &manifest::render(manifest_files.iter().map(|(p, c)| (p, c.sha256()))))?;
+        sync_dir(lang, &stage)?;
         fault::point();
         Ok(())
     })();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&stage);
         super::cleanup::unregister(&stage);
-        return Err(e.context(crate::say!("nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
+        return Err(e.context(crate::say!(lang, "nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
     }
     // From the swap on, the stage is the result (or holds the old one):
     // an interruption leaves it to the next run, not to the cleanup.
@@ -108,9 +113,9 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
     fault::point();
     // The stage now holds the old folder.
     if existing.present {
-        remove(&stage)?;
+        remove(lang, &stage)?;
     }
-    sync_dir(&parent)?;
+    sync_dir(lang, &parent)?;
     Ok(())
 }
 
@@ -123,41 +128,42 @@ struct Existing {
 }
 
 impl Existing {
-    fn read(out: &Path) -> Result<Existing> {
+    fn read(lang: crate::lang::Lang, out: &Path) -> Result<Existing> {
         let meta = match std::fs::symlink_metadata(out) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing { present: false, files: Vec::new(), manifest: None }),
-            Err(e) => return Err(e).with_context(|| crate::lang::doing("looking at", "確認", &out.display())),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing(lang, "looking at", "確認", &out.display())),
         };
         if meta.file_type().is_symlink() {
             bail!(crate::say!(
+                lang,
                 "{p}: the output folder is a symbolic link; give the folder it points to",
                 "{p}: 出力フォルダがシンボリックリンクです。リンク先のフォルダを指定してください",
                 p = out.display()
             ));
         }
         if !meta.is_dir() {
-            bail!(crate::say!("{p}: not a folder", "{p}: フォルダではありません", p = out.display()));
+            bail!(crate::say!(lang, "{p}: not a folder", "{p}: フォルダではありません", p = out.display()));
         }
         let mut files = Vec::new();
-        list(out, Path::new(""), &mut files)?;
+        list(lang, out, Path::new(""), &mut files)?;
         files.retain(|f| f != Path::new(MANIFEST));
         let manifest_path = out.join(MANIFEST);
-        let manifest = manifest_path.exists().then(|| manifest::read(&manifest_path)).transpose()?.map(|v| v.into_iter().collect());
+        let manifest = manifest_path.exists().then(|| manifest::read(lang, &manifest_path)).transpose()?.map(|v| v.into_iter().collect());
         Ok(Existing { present: true, files, manifest })
     }
 }
 
 /// Files below `dir` (links listed as files, not followed), and empty
 /// folders, which are the user's too.
-fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+fn list(lang: crate::lang::Lang, dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut any = false;
-    for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing("reading", "読み込み", &dir.display()))? {
+    for entry in std::fs::read_dir(dir).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &dir.display()))? {
         let entry = entry?;
         any = true;
         let r = rel.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            list(&entry.path(), &r, out)?;
+            list(lang, &entry.path(), &r, out)?;
         } else {
             out.push(r);
         }
@@ -169,7 +175,7 @@ fn list(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Hold the output's lock for the run; a second run is refused, not queued.
-fn lock(path: &Path, out: &Path) -> Result<File> {
+fn lock(lang: crate::lang::Lang, path: &Path, out: &Path) -> Result<File> {
     let mut o = OpenOptions::new();
     o.read(true).write(true).create(true);
     #[cfg(unix)]
@@ -177,54 +183,55 @@ fn lock(path: &Path, out: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
     }
-    let f = o.open(path).with_context(|| crate::lang::doing("opening the lock", "ロックを開く", &path.display()))?;
+    let f = o.open(path).with_context(|| crate::lang::doing(lang, "opening the lock", "ロックを開く", &path.display()))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => bail!(crate::say!(
+            lang,
             "{p}: another jiko run is writing this folder (lock {lock}); wait for it to finish",
             "{p}: 別の jiko がこのフォルダに書き込み中です（ロック {lock}）。終わるまで待ってください",
             p = out.display(),
             lock = path.display()
         )),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing("locking", "ロック", &path.display())),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing(lang, "locking", "ロック", &path.display())),
     }
 }
 
 /// Staging folders of runs that were killed (the lock is ours, so no live
 /// run owns them).
-fn clean_leftovers(parent: &Path, name: &str) -> Result<()> {
+fn clean_leftovers(lang: crate::lang::Lang, parent: &Path, name: &str) -> Result<()> {
     let prefix = format!(".{name}{STAGE_MARK}");
-    for entry in std::fs::read_dir(parent).with_context(|| crate::lang::doing("reading", "読み込み", &parent.display()))? {
+    for entry in std::fs::read_dir(parent).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &parent.display()))? {
         let entry = entry?;
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            remove(&entry.path())?;
+            remove(lang, &entry.path())?;
         }
     }
     Ok(())
 }
 
 /// Remove a folder, or only the link if it is one.
-fn remove(path: &Path) -> Result<()> {
+fn remove(lang: crate::lang::Lang, path: &Path) -> Result<()> {
     let meta = std::fs::symlink_metadata(path)?;
     if meta.is_dir() {
         std::fs::remove_dir_all(path)
     } else {
         std::fs::remove_file(path)
     }
-    .with_context(|| crate::lang::doing("removing", "削除", &path.display()))
+    .with_context(|| crate::lang::doing(lang, "removing", "削除", &path.display()))
 }
 
 /// A spooled file into the stage: moved when it is on the same file
 /// system (it was synced when it was finished), else copied and synced.
-fn copy_new(from: &Path, to: &Path) -> Result<()> {
+fn copy_new(lang: crate::lang::Lang, from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing(lang, "creating", "作成", &dir.display()))?;
     }
     if std::fs::symlink_metadata(to).is_err() && std::fs::rename(from, to).is_ok() {
         return Ok(());
     }
-    let mut src = std::fs::File::open(from).with_context(|| crate::lang::doing("reading", "読み込み", &from.display()))?;
-    write_new_from(to, &mut src)
+    let mut src = std::fs::File::open(from).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &from.display()))?;
+    write_new_from(lang, to, &mut src)
 }
 
 pub(super) fn random_suffix() -> String {
@@ -235,7 +242,7 @@ pub(super) fn random_suffix() -> String {
     format!("{:016x}", h.finish())
 }
 
-fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
+fn create_stage(lang: crate::lang::Lang, parent: &Path, name: &str) -> Result<PathBuf> {
     for _ in 0..8 {
         let stage = parent.join(format!(".{name}{STAGE_MARK}{}", random_suffix()));
         let mut b = std::fs::DirBuilder::new();
@@ -250,22 +257,22 @@ fn create_stage(parent: &Path, name: &str) -> Result<PathBuf> {
                 return Ok(stage);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &stage.display())),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing(lang, "creating", "作成", &stage.display())),
         }
     }
-    bail!(crate::say!("could not create a staging folder in {p}", "{p} に作業用フォルダを作れませんでした", p = parent.display()))
+    bail!(crate::say!(lang, "could not create a staging folder in {p}", "{p} に作業用フォルダを作れませんでした", p = parent.display()))
 }
 
 /// A new file (never an existing one or a link), written and synced.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_new_from(path, &mut &bytes[..])
+fn write_new(lang: crate::lang::Lang, path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new_from(lang, path, &mut &bytes[..])
 }
 
 /// A new file (never an existing one or a link) with what `from` holds,
 /// written in 1 MiB chunks (each a fault-injection point) and synced.
-fn write_new_from(path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
+fn write_new_from(lang: crate::lang::Lang, path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing(lang, "creating", "作成", &dir.display()))?;
     }
     let mut write = || -> std::io::Result<()> {
         let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
@@ -282,36 +289,36 @@ fn write_new_from(path: &Path, from: &mut dyn std::io::Read) -> Result<()> {
         }
         f.sync_all()
     };
-    write().with_context(|| crate::lang::doing("writing", "書き込み", &path.display()))
+    write().with_context(|| crate::lang::doing(lang, "writing", "書き込み", &path.display()))
 }
 
 /// A user's file into the staged folder: a hard link (same file, nothing
 /// copied), or a copy where links cannot be made.
-fn carry(from: &Path, to: &Path) -> Result<()> {
+fn carry(lang: crate::lang::Lang, from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| crate::lang::doing(lang, "creating", "作成", &dir.display()))?;
     }
     let meta = std::fs::symlink_metadata(from)?;
     if meta.is_dir() {
-        return std::fs::create_dir_all(to).with_context(|| crate::lang::doing("keeping", "保持", &from.display()));
+        return std::fs::create_dir_all(to).with_context(|| crate::lang::doing(lang, "keeping", "保持", &from.display()));
     }
     if meta.file_type().is_symlink() {
         #[cfg(unix)]
         {
             let target = std::fs::read_link(from)?;
-            std::os::unix::fs::symlink(target, to).with_context(|| crate::lang::doing("keeping the link", "リンクの保持", &from.display()))?;
+            std::os::unix::fs::symlink(target, to).with_context(|| crate::lang::doing(lang, "keeping the link", "リンクの保持", &from.display()))?;
             return Ok(());
         }
     }
     if std::fs::hard_link(from, to).is_err() {
-        std::fs::copy(from, to).with_context(|| crate::lang::doing("keeping", "保持", &from.display()))?;
+        std::fs::copy(from, to).with_context(|| crate::lang::doing(lang, "keeping", "保持", &from.display()))?;
     }
     Ok(())
 }
 
-fn sync_dir(dir: &Path) -> Result<()> {
+fn sync_dir(lang: crate::lang::Lang, dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).with_context(|| crate::lang::doing("syncing", "同期", &dir.display()))?;
+    File::open(dir).and_then(|d| d.sync_all()).with_context(|| crate::lang::doing(lang, "syncing", "同期", &dir.display()))?;
     Ok(())
 }
 

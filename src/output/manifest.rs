@@ -22,21 +22,22 @@ pub fn portable(path: &Path) -> String {
 }
 
 /// The files a manifest lists (relative paths).
-pub fn read(path: &Path) -> Result<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(path).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))?;
+pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     let mut lines = text.lines();
     if lines.next() != Some(HEAD) {
-        bail!(crate::say!("{p}: not a jiko manifest", "{p}: jiko のマニフェストではありません", p = path.display()));
+        bail!(crate::say!(lang, "{p}: not a jiko manifest", "{p}: jiko のマニフェストではありません", p = path.display()));
     }
     let mut files = Vec::new();
     for (i, line) in lines.enumerate() {
         let Some((_, rel)) = line.split_once("  ") else {
-            bail!(crate::say!("{p}:{n}: not a manifest line", "{p}:{n}: マニフェストの行ではありません", p = path.display(), n = i + 2));
+            bail!(crate::say!(lang, "{p}:{n}: not a manifest line", "{p}:{n}: マニフェストの行ではありません", p = path.display(), n = i + 2));
         };
         let rel = PathBuf::from(rel);
         // Only plain relative paths: a manifest cannot point outside.
         if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             bail!(crate::say!(
+                lang,
                 "{p}:{n}: {rel:?} is not a path inside the folder",
                 "{p}:{n}: {rel:?} はフォルダ内のパスではありません",
                 p = path.display(),

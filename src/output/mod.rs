@@ -76,7 +76,7 @@ pub fn spool_beside(out: &Path) {
 /// A new temporary file of this process, created exclusively (no planted
 /// link is followed), for spooled outputs; removed if the run is
 /// interrupted (`cleanup`).
-pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
+pub fn temp_file(lang: crate::lang::Lang, what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
     use anyhow::Context;
     let dir = SPOOL_DIR.get().cloned().unwrap_or_else(std::env::temp_dir);
     static CLEANED: std::sync::Once = std::sync::Once::new();
@@ -89,7 +89,7 @@ pub fn temp_file(what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
                 return Ok((path, f));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| crate::lang::doing("creating", "作成", &path.display())),
+            Err(e) => return Err(e).with_context(|| crate::lang::doing(lang, "creating", "作成", &path.display())),
         }
     }
     anyhow::bail!("no free temporary file name in {}", dir.display())
@@ -149,19 +149,19 @@ impl Outputs {
 /// One file replaced in one step (a new file beside it, renamed over it):
 /// for files that are not part of a report folder, such as the shipped
 /// reconstruction that `jiko generate` rewrites.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomic_from(path, &mut &bytes[..])
+pub fn write_atomic(lang: crate::lang::Lang, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic_from(lang, path, &mut &bytes[..])
 }
 
 /// `write_atomic` from a reader (a spooled file), without holding it in
 /// memory.
-pub fn write_atomic_from(path: &Path, from: &mut dyn std::io::Read) -> anyhow::Result<()> {
+pub fn write_atomic_from(lang: crate::lang::Lang, path: &Path, from: &mut dyn std::io::Read) -> anyhow::Result<()> {
     use anyhow::Context;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).with_context(|| crate::lang::doing("creating", "作成", &dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| crate::lang::doing(lang, "creating", "作成", &dir.display()))?;
     let name = path.file_name().context("output path has no file name")?.to_string_lossy();
     let tmp = dir.join(format!(".{name}.jiko-tmp-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
@@ -174,7 +174,7 @@ pub fn write_atomic_from(path: &Path, from: &mut dyn std::io::Read) -> anyhow::R
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| crate::lang::doing("writing", "書き込み", &path.display()))
+    result.with_context(|| crate::lang::doing(lang, "writing", "書き込み", &path.display()))
 }
 
 /// The SHA-256 of bytes, as lowercase hex (the manifest's and the footer's).

@@ -17,16 +17,17 @@ const SHOWN_CHARS: usize = 80;
 /// Unknown codes listed for one cell; more are counted.
 const LISTED_CODES: usize = 3;
 
-fn too_long() -> String {
+fn too_long(lang: crate::lang::Lang) -> String {
     crate::say!(
+        lang,
         "longer than {n} characters, the most a spreadsheet cell holds (counted as a spreadsheet counts: a character outside the BMP, such as an emoji, is two)",
         "{n}文字（表計算ソフトの1セルの上限。絵文字など基本多言語面の外の文字は2文字と数えます）を超えています",
         n = CELL_CHARS
     )
 }
 
-fn before_start() -> String {
-    crate::say!("before the start (発生日時)", "発生日時より前です")
+fn before_start(lang: crate::lang::Lang) -> String {
+    crate::say!(lang, "before the start (発生日時)", "発生日時より前です")
 }
 
 /// One problem of a row: the column as the file names it, the value, why.
@@ -53,6 +54,7 @@ pub struct Checker<'a> {
     /// An empty affected_users is not known yet (classify --input).
     pub unknown_users: bool,
     pub rules: rules::Rules,
+    pub lang: crate::lang::Lang,
 }
 
 impl<'a> Checker<'a> {
@@ -67,14 +69,14 @@ impl<'a> Checker<'a> {
             // A stray comma or a cut line: never drop or shift fields silently.
             let (n, width) = (rec.len(), header.len());
             let message = match self.layout.delimiter {
-                Some(_) => crate::say!("the header has {width} columns; quote values that contain commas", "見出しは{width}列です。カンマを含む値は引用符で囲んでください", width = width),
-                None => crate::say!("the header has {width} columns; a value stands right of the header's last column", "見出しは{width}列です。見出しの最後の列より右に値があります", width = width),
+                Some(_) => crate::say!(self.lang, "the header has {width} columns; quote values that contain commas", "見出しは{width}列です。カンマを含む値は引用符で囲んでください", width = width),
+                None => crate::say!(self.lang, "the header has {width} columns; a value stands right of the header's last column", "見出しは{width}列です。見出しの最後の列より右に値があります", width = width),
             };
-            self.fail(problems, &super::row_column(), &crate::say!("{n} fields", "{n}項目", n = n), message);
+            self.fail(problems, &super::row_column(self.lang), &crate::say!(self.lang, "{n} fields", "{n}項目", n = n), message);
         }
         let name = |i: usize| header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
         if let Some((i, q)) = &rec.quoting {
-            self.fail(problems, &name(*i), rec.get(*i).unwrap_or_default(), q.clone());
+            self.fail(problems, &name(*i), rec.get(*i).unwrap_or_default(), q.message(self.lang));
         }
         if let (Some(d), true) = (self.layout.delimiter, rec.end_line > rec.line && header.len() > 2) {
             // A line inside a quoted value with a whole record's separators
@@ -91,6 +93,7 @@ impl<'a> Checker<'a> {
                         &name(i),
                         v,
                         crate::say!(
+                            self.lang,
                             "the quoted value from line {a} to line {b} holds a line with a whole record's fields: a quote is probably missing or stray",
                             "{a}行目から{b}行目までの引用符内の値に、1件分の項目がそろった行があります。引用符の閉じ忘れか余分な引用符と思われます",
                             a = rec.line,
@@ -101,25 +104,25 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, bytes) in &rec.undecodable {
-            self.fail(problems, &name(*i), bytes, crate::say!("holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
+            self.fail(problems, &name(*i), bytes, crate::say!(self.lang, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
         }
         if let Some(i) = rec.oversized {
-            self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long());
+            self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long(self.lang));
         }
         // Each field is looked at only when the whole record calls for it.
         let (long, replaced, nul) = (rec.text().len() > CELL_CHARS, rec.text().contains('\u{FFFD}'), rec.text().contains('\0'));
         if nul {
             for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains('\0')) {
-                self.fail(problems, &name(i), &v.replace('\0', "\u{2400}"), crate::say!("holds a NUL byte (U+0000), no text's character: the file is damaged or not text", "NULバイト（U+0000）を含みます。文字ではありません（ファイルの破損か、テキストではありません）"));
+                self.fail(problems, &name(i), &v.replace('\0', "\u{2400}"), crate::say!(self.lang, "holds a NUL byte (U+0000), no text's character: the file is damaged or not text", "NULバイト（U+0000）を含みます。文字ではありません（ファイルの破損か、テキストではありません）"));
             }
         }
         if long || replaced {
             for (i, v) in rec.iter().enumerate() {
                 if Some(i) != rec.oversized && v.len() > CELL_CHARS && v.encode_utf16().count() > CELL_CHARS {
-                    self.fail(problems, &name(i), v, too_long());
+                    self.fail(problems, &name(i), v, too_long(self.lang));
                 }
                 if replaced && v.contains('\u{FFFD}') {
-                    self.fail(problems, &name(i), v, crate::say!("holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
+                    self.fail(problems, &name(i), v, crate::say!(self.lang, "holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
                 }
             }
         }
@@ -144,7 +147,7 @@ impl<'a> Checker<'a> {
         let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'r str> {
             let v = get(c);
             if v.is_empty() {
-                fail(c, v, crate::say!("required value is empty", "必須の値が空です"));
+                fail(c, v, crate::say!(self.lang, "required value is empty", "必須の値が空です"));
                 None
             } else {
                 Some(v)
@@ -153,7 +156,7 @@ impl<'a> Checker<'a> {
         let code = |c: usize, voc: &Vocabulary, v: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let found = voc.find(v);
             if found.is_none() {
-                fail(c, v, if detail { voc.unknown(v) } else { String::new() });
+                fail(c, v, if detail { voc.unknown(self.lang, v) } else { String::new() });
             }
             found
         };
@@ -168,7 +171,7 @@ impl<'a> Checker<'a> {
         let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let m = Minute::parse(x);
             if m.is_none() {
-                fail(c, x, crate::say!("not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms()));
+                fail(c, x, crate::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang)));
             }
             m
         };
@@ -182,12 +185,12 @@ impl<'a> Checker<'a> {
             ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
                 (Some(s), Some(Some(e))) if e >= s => Some((e.ordinal() - s.ordinal()) as u64),
                 (Some(_), Some(Some(_))) => {
-                    fail(col::ENDED, get(col::ENDED), before_start());
+                    fail(col::ENDED, get(col::ENDED), before_start(self.lang));
                     None
                 }
                 _ => None,
             },
-            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(x).and_then(|n| values::within(n, MAX_MINUTES, &crate::say!("minutes", "継続時間（分）"))) {
+            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_MINUTES, &crate::say!(self.lang, "minutes", "継続時間（分）"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
                     fail(col::DURATION, x, m);
@@ -197,7 +200,7 @@ impl<'a> Checker<'a> {
         };
         if let (Some(s), Some(Some(e))) = (started_at, ended_at) {
             if e < s && !get(col::DURATION).is_empty() {
-                fail(col::ENDED, get(col::ENDED), before_start());
+                fail(col::ENDED, get(col::ENDED), before_start(self.lang));
             }
         }
         let users_known = !(self.unknown_users && get(col::USERS).is_empty());
@@ -206,12 +209,13 @@ impl<'a> Checker<'a> {
             "" if !users_known => Some(0),
             "" => {
                 fail(col::USERS, "", crate::say!(
+                self.lang,
                 "required value is empty: counting needs every count (the edition has no 'unknown' column); `jiko classify --input` answers a record with an empty count as unknown",
                 "必須の値が空です。集計には全ての報告の利用者数が必要です（公表資料に「不明」の欄はありません）。`jiko classify --input` は空欄を不明として判定します"
                 ));
                 None
             }
-            x => match values::count(x).and_then(|n| values::within(n, MAX_USERS, &crate::say!("users", "影響利用者数"))) {
+            x => match values::count(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_USERS, &crate::say!(self.lang, "users", "影響利用者数"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
                     fail(col::USERS, x, m);
@@ -221,7 +225,7 @@ impl<'a> Checker<'a> {
         };
         let monthly_active_users = match get(col::MAU) {
             "" => Some(None),
-            x => match values::count(x) {
+            x => match values::count(self.lang, x) {
                 Ok(n) => Some(Some(n)),
                 Err(m) => {
                     fail(col::MAU, x, m);
@@ -229,7 +233,7 @@ impl<'a> Checker<'a> {
                 }
             },
         };
-        let services = required(col::SERVICES, &mut fail).and_then(|x| services(x, &v.services, detail, &mut fail));
+        let services = required(col::SERVICES, &mut fail).and_then(|x| services(self.lang, x, &v.services, detail, &mut fail));
         let cause = required(col::CAUSE, &mut fail).and_then(|x| code(col::CAUSE, &v.causes, x, &mut fail));
         let equipment_text = get(col::EQUIPMENT);
         let equipment = match equipment_text {
@@ -245,6 +249,7 @@ impl<'a> Checker<'a> {
                     col::EQUIPMENT,
                     equipment_text,
                     crate::say!(
+                        self.lang,
                         "the simple form (簡易な様式) is allowed only for {list}",
                         "簡易な様式は故障設備が {list} の場合に限られます",
                         list = self.rules.book.taxonomy.simple_form_equipment.join(", ")
@@ -256,7 +261,7 @@ impl<'a> Checker<'a> {
             "" => incident_id,
             a => Some(a),
         };
-        let near_miss = near_miss_facts(self.rules, &get, started_at, &mut fail);
+        let near_miss = near_miss_facts(self.lang, self.rules, &get, started_at, &mut fail);
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -289,13 +294,13 @@ impl<'a> Checker<'a> {
 }
 
 /// The おそれ事態 columns of a row, when it has any value in them.
-fn near_miss_facts<'r>(rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
+fn near_miss_facts<'r>(lang: crate::lang::Lang, rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
     use rules::near_miss;
     if super::header::NEAR_MISS_COLUMNS.iter().all(|&c| get(c).is_empty()) {
         return None;
     }
     let Some(r) = rules.near_miss() else {
-        fail(col::SITUATION, get(col::SITUATION), crate::say!("these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
+        fail(col::SITUATION, get(col::SITUATION), crate::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
         return None;
     };
     let mut f = near_miss::Facts { occurred: started_at, ..Default::default() };
@@ -310,7 +315,7 @@ fn near_miss_facts<'r>(rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, star
     for (c, field) in fields {
         let v = get(c);
         if !v.is_empty() {
-            if let Err(m) = super::set_fact(&mut f, r, field, v) {
+            if let Err(m) = super::set_fact(lang, &mut f, r, field, v) {
                 fail(c, v, m);
             }
         }
@@ -320,7 +325,7 @@ fn near_miss_facts<'r>(rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, star
 
 /// A cell of services: codes or labels separated by `;`, `、`, `，` or a
 /// line break, as a bit mask over `taxonomy::SERVICES`.
-fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
+fn services(lang: crate::lang::Lang, v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
     let mut mask = 0u32;
     let mut unknown = 0usize;
     let mut take = |piece: &str, fail: &mut dyn FnMut(usize, &str, String)| match voc.find(piece) {
@@ -328,7 +333,7 @@ fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize,
         None => {
             unknown += 1;
             if unknown <= LISTED_CODES {
-                fail(col::SERVICES, piece, if detail { voc.unknown(piece) } else { String::new() });
+                fail(col::SERVICES, piece, if detail { voc.unknown(lang, piece) } else { String::new() });
             }
         }
     };
@@ -340,10 +345,10 @@ fn services(v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize,
         n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
     }
     if unknown > LISTED_CODES {
-        fail(col::SERVICES, v, crate::say!("{n} more unknown codes in this cell", "このセルにはほかに{n}個の不明なコードがあります", n = unknown - LISTED_CODES));
+        fail(col::SERVICES, v, crate::say!(lang, "{n} more unknown codes in this cell", "このセルにはほかに{n}個の不明なコードがあります", n = unknown - LISTED_CODES));
     }
     if mask == 0 && unknown == 0 {
-        fail(col::SERVICES, v, crate::say!("no service code", "役務がありません"));
+        fail(col::SERVICES, v, crate::say!(lang, "no service code", "役務がありません"));
     }
     (unknown == 0 && mask != 0).then_some(mask)
 }

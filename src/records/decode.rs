@@ -22,7 +22,9 @@ impl std::str::FromStr for Encoding {
         match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "utf8" => Ok(Encoding::Utf8),
             "shiftjis" | "sjis" | "cp932" | "windows31j" => Ok(Encoding::ShiftJis),
-            _ => bail!(crate::say!("unknown encoding {s:?}: use utf-8 or cp932", "文字コード {s:?} は使えません。utf-8 又は cp932 を指定してください", s = s)),
+            // Read by clap, inside its own English message, before the
+            // run's language is known.
+            _ => bail!("unknown encoding {s:?}: use utf-8 or cp932"),
         }
     }
 }
@@ -34,9 +36,9 @@ const SAMPLE: usize = 64 * 1024;
 /// a BOM means UTF-8; otherwise the first 64 KiB that hold non-ASCII bytes,
 /// wherever in the file they are, must be valid UTF-8 for UTF-8, else the
 /// file is CP932 (Excel in Japan). An ASCII-only file is UTF-8.
-pub fn sniff(path: &Path) -> Result<Encoding> {
-    let file = std::fs::File::open(path).with_context(|| crate::lang::doing("opening", "オープン", &path.display()))?;
-    sniff_reader(file).with_context(|| crate::lang::doing("reading", "読み込み", &path.display()))
+pub fn sniff(lang: crate::lang::Lang, path: &Path) -> Result<Encoding> {
+    let file = std::fs::File::open(path).with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
+    sniff_reader(file).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))
 }
 
 pub fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {
@@ -127,7 +129,7 @@ pub struct Record {
     pub undecodable: Vec<(usize, String)>,
     pub extra_fields: usize,
     pub oversized: Option<usize>,
-    pub quoting: Option<(usize, String)>,
+    pub quoting: Option<(usize, super::parse::StrayQuote)>,
 }
 
 impl Record {
@@ -203,7 +205,7 @@ impl Record {
         self.end_line = raw.end_line;
         self.extra_fields = raw.extra_fields;
         self.oversized = raw.oversized;
-        self.quoting = raw.quoting.clone();
+        self.quoting = raw.quoting;
         self.text.clear();
         self.ends.clear();
         self.undecodable.clear();

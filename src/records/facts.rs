@@ -8,26 +8,26 @@ use crate::rules::NearMissRules;
 
 /// Read one fact from its text (a flag's or a cell's), or say what is
 /// wrong with it; the command line and the records read the same way.
-pub fn set_fact(f: &mut Facts, r: &NearMissRules, field: Field, v: &str) -> Result<(), String> {
+pub fn set_fact(lang: crate::lang::Lang, f: &mut Facts, r: &NearMissRules, field: Field, v: &str) -> Result<(), String> {
     let n = &r.raw;
     fn codes<T: Coded>(list: &[T]) -> String {
         list.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
     }
     match field {
-        Field::Situation => f.situation = Some(position(&n.situations, v).ok_or_else(|| crate::say!("not a situation code: {l}", "事態のコードではありません: {l}", l = codes(&n.situations)))?),
-        Field::Function => f.function = Some(position(&n.functions, v).ok_or_else(|| crate::say!("not a function code: {l}", "機能のコードではありません: {l}", l = codes(&n.functions)))?),
-        Field::CarrierUsers => f.carrier_users = Some(super::values::count(v)?),
+        Field::Situation => f.situation = Some(position(&n.situations, v).ok_or_else(|| crate::say!(lang, "not a situation code: {l}", "事態のコードではありません: {l}", l = codes(&n.situations)))?),
+        Field::Function => f.function = Some(position(&n.functions, v).ok_or_else(|| crate::say!(lang, "not a function code: {l}", "機能のコードではありません: {l}", l = codes(&n.functions)))?),
+        Field::CarrierUsers => f.carrier_users = Some(super::values::count(lang, v)?),
         Field::Prefectures => {
-            let p = super::values::count(v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p));
-            f.prefectures = Some(p.ok_or_else(|| crate::say!("not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません"))?);
+            let p = super::values::count(lang, v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p));
+            f.prefectures = Some(p.ok_or_else(|| crate::say!(lang, "not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません"))?);
         }
         Field::Known => {
             let m = Minute::parse(v).or_else(|| Minute::parse(&format!("{} 00:00", v.trim())));
-            f.known = Some(m.ok_or_else(|| crate::say!("not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = super::dates::accepted_forms()))?);
+            f.known = Some(m.ok_or_else(|| crate::say!(lang, "not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = super::dates::accepted_forms(lang)))?);
         }
         Field::Exclusions => {
             for piece in v.split([';', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
-                let e = position(&n.exclusions, piece).ok_or_else(|| crate::say!("{p:?}: not an exclusion code: {l}", "{p:?}: 除外事由のコードではありません: {l}", p = piece, l = codes(&n.exclusions)))?;
+                let e = position(&n.exclusions, piece).ok_or_else(|| crate::say!(lang, "{p:?}: not an exclusion code: {l}", "{p:?}: 除外事由のコードではありません: {l}", p = piece, l = codes(&n.exclusions)))?;
                 f.exclusions.push(e);
             }
         }

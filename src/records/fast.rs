@@ -490,11 +490,11 @@ mod tests {
     /// Every line: the fast path gives the full check's row, or leaves it.
     fn agrees(header: &str, lines: &[&str]) -> usize {
         let cells: Vec<String> = header.split(',').map(str::to_string).collect();
-        let mut layout = map_header("t", &cells).unwrap();
+        let mut layout = map_header(crate::lang::Lang::En, "t", &cells).unwrap();
         layout.delimiter = Some(b',');
         let rules = crate::rules::Rules::builtin();
         let fast = Fast::new(0, &layout, rules).unwrap();
-        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules };
+        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules, lang: crate::lang::Lang::En };
         let mut accepted = 0;
         let mut memo = Memo::default();
         for line in lines {

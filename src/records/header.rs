@@ -142,13 +142,14 @@ pub(crate) fn dated_fields(line: &str, delimiter: char, started: usize) -> Optio
 }
 
 /// Map a header row to the contract's columns.
-pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
+pub fn map_header(lang: crate::lang::Lang, place: &str, header: &[String]) -> Result<Layout> {
     let mut at = [usize::MAX; NCOLS];
     let mut extra = Vec::new();
     for (i, h) in header.iter().enumerate() {
         match canonical_column(h) {
             Some(c) if at[c] != usize::MAX => {
                 bail!(crate::say!(
+                    lang,
                     "{place}: columns {a:?} and {b:?} both name {name} ({ja})",
                     "{place}: 列 {a:?} と {b:?} がどちらも {ja}（{name}）です",
                     place = place,
@@ -183,15 +184,16 @@ pub fn map_header(place: &str, header: &[String]) -> Result<Layout> {
             .iter()
             .filter_map(|c| {
                 let near = nearest_header(c, &extra)?;
-                Some(crate::say!("{near:?} for {name} ({ja})", "{ja}（{name}）のつもりで {near:?}", near = near, name = c.name, ja = c.japanese))
+                Some(crate::say!(lang, "{near:?} for {name} ({ja})", "{ja}（{name}）のつもりで {near:?}", near = near, name = c.name, ja = c.japanese))
             })
             .collect();
         let hint = if hints.is_empty() {
             String::new()
         } else {
-            crate::say!("; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
+            crate::say!(lang, "; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
         };
         bail!(crate::say!(
+            lang,
             "{place}: the header lacks required column(s) {names}{hint}; found {found}",
             "{place}: 見出しに必須の列 {names} がありません{hint}。見出し: {found}",
             place = place,
@@ -256,14 +258,14 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let e = map_header("f.csv:1", &h).unwrap_err().to_string();
+        let e = map_header(crate::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
         assert!(e.contains("lacks required column(s) cause; did you mean \"caus\" for cause (発生要因)?"), "{e}");
         // 復旧日時 stands in for the duration.
         let h: Vec<String> = ["報告番号", "事業者名", "報告様式", "発生日時", "復旧日時", "影響利用者数", "役務", "発生要因"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let l = map_header("f.csv:1", &h).unwrap();
+        let l = map_header(crate::lang::Lang::En, "f.csv:1", &h).unwrap();
         assert!(!l.has(col::DURATION) && l.has(col::ENDED));
         assert_eq!(l.name(col::SERVICES), "役務");
     }

@@ -161,6 +161,7 @@ impl IdSet {
 
     /// The real duplicates among the colliding hashes, each naming both places.
     pub fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
+    let lang = opts.lang;
         let mut first: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();
         for path in files {
@@ -175,7 +176,7 @@ impl IdSet {
                 if id.is_empty() || !self.collisions.contains(&fixed_hash(id.as_bytes())) {
                     return;
                 }
-                let here = place(&name, sheet.as_deref(), rec.line);
+                let here = place(lang, &name, sheet.as_deref(), rec.line);
                 match first.get(id.as_ref()) {
                     Some(at) => errors.push(RowError {
                         file: name.clone(),
@@ -183,7 +184,7 @@ impl IdSet {
                         line: rec.line,
                         column: column_name.clone(),
                         value: raw.to_string(),
-                        message: crate::say!("duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
+                        message: crate::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
                         fatal: true,
                     }),
                     None => {

@@ -36,16 +36,17 @@ pub struct Inputs {
 }
 
 /// The files of the given files and folders (folders walked, in name order).
-pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
+pub fn expand_inputs(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(crate::say!("{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
+        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(crate::say!(lang, "{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
         if meta.is_dir() {
             let before = inputs.files.len();
-            walk(p, &mut inputs).with_context(|| crate::lang::doing("reading folder", "フォルダの読み込み", &p.display()))?;
+            walk(lang, p, &mut inputs).with_context(|| crate::lang::doing(lang, "reading folder", "フォルダの読み込み", &p.display()))?;
             inputs.files[before..].sort();
             if inputs.files.len() == before {
                 bail!(crate::say!(
+                    lang,
                     "no incident file (.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods) in {p}",
                     "{p} に事故のファイル（.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods）がありません",
                     p = p.display()
@@ -53,19 +54,22 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
             }
         } else if !meta.is_file() {
             bail!(crate::say!(
+                lang,
                 "{p}: not a regular file (a FIFO, device or socket cannot be read as incidents)",
                 "{p}: 通常のファイルではありません（FIFO、デバイス、ソケットは読めません）",
                 p = p.display()
             ));
         } else if file_name(p).starts_with("~$") {
             bail!(crate::say!(
+                lang,
                 "{p}: an Excel lock file (Excel writes it while the workbook is open), not a workbook",
                 "{p}: Excel のロックファイル（ブックを開いている間に Excel が作るもの）で、ブックではありません",
                 p = p.display()
             ));
         } else if !is_readable_kind(p) {
-            let kind = extension(p).map_or(crate::say!("a file without an extension", "拡張子のないファイル"), |e| format!(".{e}"));
+            let kind = extension(p).map_or(crate::say!(lang, "a file without an extension", "拡張子のないファイル"), |e| format!(".{e}"));
             bail!(crate::say!(
+                lang,
                 "{p}: jiko reads .csv and .tsv text and .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, not {kind}",
                 "{p}: jiko が読めるのは .csv、.tsv のテキストと .xlsx、.xlsm、.xlsb、.xls、.ods のブックで、{kind} は読めません",
                 p = p.display(),
@@ -78,7 +82,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Inputs> {
     Ok(inputs)
 }
 
-fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
+fn walk(lang: crate::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -92,17 +96,19 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
                     inputs.files.push(path);
                 }
                 Ok(m) if m.is_dir() => inputs.notes.push(crate::say!(
+                    lang,
                     "{p}: a link to a folder, not followed",
                     "{p}: フォルダへのリンクはたどりません",
                     p = path.display()
                 )),
                 Ok(m) if !m.is_file() && is_readable_kind(&path) => inputs.notes.push(crate::say!(
+                    lang,
                     "{p}: a link to something that is not a regular file, skipped",
                     "{p}: 通常のファイルでないものへのリンクのため読み飛ばしました",
                     p = path.display()
                 )),
                 Err(_) if is_readable_kind(&path) => {
-                    inputs.notes.push(crate::say!("{p}: a broken link, skipped", "{p}: 切れたリンクのため読み飛ばしました", p = path.display()))
+                    inputs.notes.push(crate::say!(lang, "{p}: a broken link, skipped", "{p}: 切れたリンクのため読み飛ばしました", p = path.display()))
                 }
                 _ => {}
             }
@@ -110,15 +116,16 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
             if name.starts_with('.') {
                 continue;
             }
-            walk(&path, inputs)?;
+            walk(lang, &path, inputs)?;
         } else if !is_readable_kind(&path) {
             continue;
         } else if name.starts_with("~$") {
-            inputs.notes.push(crate::say!("{p}: an Excel lock file, skipped", "{p}: Excel のロックファイルのため読み飛ばしました", p = path.display()));
+            inputs.notes.push(crate::say!(lang, "{p}: an Excel lock file, skipped", "{p}: Excel のロックファイルのため読み飛ばしました", p = path.display()));
         } else if name.starts_with('.') {
-            inputs.notes.push(crate::say!("{p}: a hidden file, skipped", "{p}: 隠しファイルのため読み飛ばしました", p = path.display()));
+            inputs.notes.push(crate::say!(lang, "{p}: a hidden file, skipped", "{p}: 隠しファイルのため読み飛ばしました", p = path.display()));
         } else if !kind.is_file() {
             inputs.notes.push(crate::say!(
+                lang,
                 "{p}: not a regular file (FIFO, device or socket), skipped",
                 "{p}: 通常のファイルでない（FIFO、デバイス、ソケット）ため読み飛ばしました",
                 p = path.display()

@@ -23,7 +23,7 @@ mod split;
 pub(crate) mod values;
 pub(crate) mod workbook;
 
-use std::fmt;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -99,18 +99,19 @@ pub struct RowError {
 }
 
 /// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
-pub fn place(file: &str, sheet: Option<&str>, line: u64) -> String {
+pub fn place(lang: crate::lang::Lang, file: &str, sheet: Option<&str>, line: u64) -> String {
     match sheet {
-        Some(sheet) => crate::say!("{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
+        Some(sheet) => crate::say!(lang, "{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
         None => format!("{file}:{line}"),
     }
 }
 
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = place(&self.file, self.sheet.as_deref(), self.line);
-        let column = crate::say!("column", "列");
-        write!(f, "{at}: {column} {}: {:?}: {}", self.column, self.value, self.message)
+impl RowError {
+    /// `file:line: column C: "value": message`, in `lang`.
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
+        let at = place(lang, &self.file, self.sheet.as_deref(), self.line);
+        let column = crate::say!(lang, "column", "列");
+        format!("{at}: {column} {}: {:?}: {}", self.column, self.value, self.message)
     }
 }
 
@@ -205,6 +206,8 @@ pub struct ReadOptions {
     /// The rules the rows are checked against (a simple form's equipment,
     /// the おそれ事態 columns) and counted by.
     pub rules: crate::rules::Rules,
+    /// The language of the problems' messages.
+    pub lang: crate::lang::Lang,
     pub encoding: Option<Encoding>,
     /// The worksheet to read from workbooks (default: the first).
     pub sheet: Option<String>,
@@ -286,8 +289,8 @@ pub fn display(path: &Path) -> String {
 }
 
 /// The column of a problem that is the whole row's (a field count, quoting).
-pub fn row_column() -> String {
-    crate::say!("(row)", "（行）")
+pub fn row_column(lang: crate::lang::Lang) -> String {
+    crate::say!(lang, "(row)", "（行）")
 }
 
 #[cfg(test)]
@@ -310,7 +313,7 @@ mod tests {
         drop(sinks);
         let mut rows = rows.into_inner().unwrap();
         rows.sort();
-        let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+        let errors: Vec<String> = report.errors.iter().map(|e| e.text(crate::lang::Lang::En)).collect();
         let rejected: Vec<(u64, u64)> = report.rejected.iter().map(|r| (r.line, r.end_line)).collect();
         format!("{rows:#?}\n{errors:#?}\n{rejected:?}\n{} {} {} {}", report.rows(), report.rejected_rows(), report.problems(), report.fatal())
     }

@@ -97,6 +97,7 @@ impl FileCheck<'_> {
             let k = layout.at[*c];
             if rec.get(k).is_some_and(|v| v.contains(['\n', '\r'])) {
                 return Some(crate::say!(
+                    self.checker.lang,
                     "{f}:{a}: column {c} holds a line break (the quoted value runs from line {a} to line {b}): legal CSV, but most likely a stray quote that joined rows; the row was read as one record",
                     "{f}:{a}: 列 {c} に改行があります（引用符内の値が{a}行目から{b}行目まで続きます）。余分な引用符で行がつながった可能性があります（1件として読みました）",
                     f = self.name,
@@ -110,6 +111,7 @@ impl FileCheck<'_> {
             for l in v.split(['\n', '\r']).skip(1) {
                 if k >= started && super::header::dated_fields(l, d, started).is_some_and(|f| f.len() >= k) {
                     return Some(crate::say!(
+                        self.checker.lang,
                         "{f}:{a}: the quoted value of column {c} runs from line {a} to line {b} and holds a line that reads as another record ({l:?}): check for a stray pair of quotes; the row was read as one record",
                         "{f}:{a}: 列 {c} の引用符内の値が{a}行目から{b}行目まで続き、別の1件の始まりに見える行（{l:?}）を含みます。余分な引用符の組がないか確かめてください（1件として読みました）",
                         f = self.name,
@@ -139,7 +141,7 @@ pub fn check_file<S: FnMut(&Row) + Send>(
     sinks: &mut [S],
 ) -> Result<()> {
     let Opened { name, sheet, encoding, layout, digest, source, notes } = opened;
-    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users, rules: opts.rules }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
+    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users, rules: opts.rules, lang: opts.lang }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {
             let mut part = Partial::default();
@@ -299,7 +301,7 @@ impl Worker<'_, '_> {
                 let _ = back.send(block.into_buffer());
             }
             Err(ParseError::UnclosedQuote(u)) => self.unclosed(&u),
-            Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing("reading", "読み込み", &self.fc.name)),
+            Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing(self.fc.checker.lang, "reading", "読み込み", &self.fc.name)),
         }
         Ok(())
     }
@@ -362,9 +364,9 @@ impl Worker<'_, '_> {
         self.part.fatal = true;
         self.part.errors.push(self.fc.error(
             u.line,
-            super::row_column(),
+            super::row_column(self.fc.checker.lang),
             "\"".into(),
-            crate::say!("a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
+            crate::say!(self.fc.checker.lang, "a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
             true,
         ));
     }

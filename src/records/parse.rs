@@ -28,7 +28,7 @@ pub struct ByteRecord {
     pub oversized: Option<usize>,
     /// Something wrong with the record's quoting, for a row error: the
     /// field's index and what is wrong.
-    pub quoting: Option<(usize, String)>,
+    pub quoting: Option<(usize, StrayQuote)>,
 }
 
 impl ByteRecord {
@@ -85,6 +85,29 @@ impl ByteRecord {
             self.bytes.truncate(field_start);
             self.extra_fields += 1;
         }
+    }
+}
+
+/// Text after the closing quote of a value (`"ab"c`): the field keeps the
+/// text, and the row is in doubt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrayQuote {
+    /// The byte after the quote (non-ASCII: the start of a character).
+    pub after: u8,
+    /// The line the value opened on.
+    pub opened: u64,
+}
+
+impl StrayQuote {
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        let what = if self.after.is_ascii() { format!("{:?}", char::from(self.after)) } else { crate::say!(lang, "text", "文字") };
+        crate::say!(
+            lang,
+            "{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray",
+            "{opened}行目で始まる値の閉じ引用符の後に{what}が続きます。引用符が足りないか余分です",
+            what = what,
+            opened = self.opened
+        )
     }
 }
 
@@ -332,16 +355,7 @@ impl<R: Read> Parser<'_, R> {
                     Some(other) => {
                         // `"ab"c`: keep the text, but the row is in doubt.
                         let field = rec.ends.len();
-                        rec.quoting.get_or_insert_with(|| {
-                            let what = if other.is_ascii() { format!("{:?}", char::from(other)) } else { crate::say!("text", "文字") };
-                            let message = crate::say!(
-                                "{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray",
-                                "{opened}行目で始まる値の閉じ引用符の後に{what}が続きます。引用符が足りないか余分です",
-                                what = what,
-                                opened = opened
-                            );
-                            (field, message)
-                        });
+                        rec.quoting.get_or_insert((field, StrayQuote { after: other, opened }));
                         let ended = self.unquoted(rec, field_start)?;
                         return Ok(ended);
                     }

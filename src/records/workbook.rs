@@ -12,8 +12,8 @@ use super::decode::Record;
 use super::parse::MAX_FIELDS;
 
 /// Read `sheet` (or the first sheet): its name and its non-blank rows.
-pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
-    let mut book = open_workbook_auto(path).with_context(|| crate::lang::doing("opening workbook", "ブックのオープン", &path.display()))?;
+pub fn read_sheet(lang: crate::lang::Lang, path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
+    let mut book = open_workbook_auto(path).with_context(|| crate::lang::doing(lang, "opening workbook", "ブックのオープン", &path.display()))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -21,25 +21,25 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Recor
             .find(|n| *n == s)
             .cloned()
             .with_context(|| {
-                crate::say!("{p}: no sheet {s:?}; the sheets are {list}", "{p}: シート {s:?} がありません。シート: {list}", p = path.display(), s = s, list = names.join(", "))
+                crate::say!(lang, "{p}: no sheet {s:?}; the sheets are {list}", "{p}: シート {s:?} がありません。シート: {list}", p = path.display(), s = s, list = names.join(", "))
             })?,
-        None => names.first().cloned().with_context(|| crate::say!("{p}: the workbook has no sheet", "{p}: ブックにシートがありません", p = path.display()))?,
+        None => names.first().cloned().with_context(|| crate::say!(lang, "{p}: the workbook has no sheet", "{p}: ブックにシートがありません", p = path.display()))?,
     };
     let at = |e: &dyn std::fmt::Display| format!("{}: reading sheet {name}: {e}", path.display());
-    let mut rows = SparseRows::new(path, &name);
+    let mut rows = SparseRows::new(lang, path, &name);
     match &mut book {
         Sheets::Xlsx(x) => {
             let mut cells = x.worksheet_cells_reader(&name).map_err(|e| anyhow::anyhow!(at(&e)))?;
             while let Some(cell) = cells.next_cell().map_err(|e| anyhow::anyhow!(at(&e)))? {
                 let (r, c) = cell.get_position();
-                rows.add(r, c, cell_ref_text(cell.get_value()))?;
+                rows.add(lang, r, c, cell_ref_text(cell.get_value()))?;
             }
         }
         Sheets::Xlsb(x) => {
             let mut cells = x.worksheet_cells_reader(&name).map_err(|e| anyhow::anyhow!(at(&e)))?;
             while let Some(cell) = cells.next_cell().map_err(|e| anyhow::anyhow!(at(&e)))? {
                 let (r, c) = cell.get_position();
-                rows.add(r, c, cell_ref_text(cell.get_value()))?;
+                rows.add(lang, r, c, cell_ref_text(cell.get_value()))?;
             }
         }
         // .xls and .ods have no cell stream in calamine: read the range
@@ -48,7 +48,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Recor
             let range = other.worksheet_range(&name).map_err(|e| anyhow::anyhow!(at(&e)))?;
             for (r, c, v) in range.used_cells() {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
-                rows.add(r0 + r as u32, c0 + c as u32, cell_text(v))?;
+                rows.add(lang, r0 + r as u32, c0 + c as u32, cell_text(v))?;
             }
         }
     }
@@ -62,16 +62,17 @@ struct SparseRows {
 }
 
 impl SparseRows {
-    fn new(path: &Path, sheet: &str) -> SparseRows {
-        SparseRows { where_: crate::say!("{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default() }
+    fn new(lang: crate::lang::Lang, path: &Path, sheet: &str) -> SparseRows {
+        SparseRows { where_: crate::say!(lang, "{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default() }
     }
 
-    fn add(&mut self, row: u32, col: u32, text: String) -> Result<()> {
+    fn add(&mut self, lang: crate::lang::Lang, row: u32, col: u32, text: String) -> Result<()> {
         if text.is_empty() {
             return Ok(());
         }
         if col as usize >= MAX_FIELDS {
             bail!(crate::say!(
+                lang,
                 "{at}, cell {cell}: a value beyond the first {n} columns; an incident list is narrower (delete stray cells)",
                 "{at}、セル {cell}: 先頭{n}列より右に値があります。事故一覧の幅を超えています（不要なセルを削除してください）",
                 at = self.where_,

@@ -10,8 +10,8 @@ use jiko::text::Fonts;
 
 fn fy2020() -> (Aggregate, Figures, Figures, Vec<Chart>) {
     let (agg, this, prev) = crate::common::fy2020();
-    let trend = charts::read_trend(&root().join("data/published/major_trend.csv")).unwrap();
-    let models = jiko::trend::with_reports_chart(charts::models(&agg, 2020, &this, Some(&prev), &trend), &agg, 2020);
+    let trend = charts::read_trend(jiko::lang::Lang::En, &root().join("data/published/major_trend.csv")).unwrap();
+    let models = jiko::trend::with_reports_chart(jiko::lang::Lang::En, charts::models(&agg, 2020, &this, Some(&prev), &trend), &agg, 2020);
     (agg, this, prev, models)
 }
 

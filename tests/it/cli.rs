@@ -196,7 +196,7 @@ fn explain_accounts_for_every_count_figure_of_fy2020() {
             continue;
         }
         let behind: Vec<IncidentLine> = lines.iter().filter(|(l, no)| l.behind(table, row, column, *no)).map(|(l, _)| l.clone()).collect();
-        let (measure, n) = account(&agg, &behind, [table, row, column], None).unwrap();
+        let (measure, n) = account(jiko::lang::Lang::En, &agg, &behind, [table, row, column], None).unwrap();
         assert_eq!(n, value, "{key}: explain makes {n} ({measure:?}) of {} reports", behind.len());
         checked += 1;
     }

@@ -61,7 +61,7 @@ pub fn figures_csv(dir: &Path) -> BTreeMap<String, String> {
 
 /// The shipped records counted for FY2020, with FY2020's and FY2019's figures.
 pub fn fy2020() -> (Aggregate, Figures, Figures) {
-    let files = records::expand_inputs(&[root().join("data/incidents")]).unwrap().files;
+    let files = records::expand_inputs(jiko::lang::Lang::En, &[root().join("data/incidents")]).unwrap().files;
     let agg = aggregate::aggregate(&files, 2020, &ReadOptions::default()).unwrap();
     let (this, prev) = (figures::compute(&agg, 2020), figures::compute(&agg, 2019));
     (agg, this, prev)

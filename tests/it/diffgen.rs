@@ -186,7 +186,7 @@ pub fn read(bytes: &[u8], block: Option<usize>) -> Option<Read> {
 
 pub fn check_valid(seed: u64, f: &File) {
     let got = read(&f.bytes, None).unwrap_or_else(|| panic!("seed {seed}: the read failed"));
-    let errors: Vec<String> = got.report.errors.iter().map(|e| e.to_string()).collect();
+    let errors: Vec<String> = got.report.errors.iter().map(|e| e.text(jiko::lang::Lang::En)).collect();
     assert!(got.report.is_clean(), "seed {seed}: a valid file was refused: {errors:?}");
     assert_eq!(got.rows.len(), f.cases.len(), "seed {seed}: records lost or made");
     for (c, line) in f.cases.iter().zip(&f.lines) {

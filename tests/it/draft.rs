@@ -5,7 +5,7 @@ use crate::common::{jiko, root, stderr, stdout, tmp};
 use jiko::draft;
 
 fn notice(name: &str) -> draft::Draft {
-    draft::read(&std::fs::read_to_string(root().join("tests/fixtures/notices").join(name)).unwrap())
+    draft::read(jiko::lang::Lang::En, &std::fs::read_to_string(root().join("tests/fixtures/notices").join(name)).unwrap())
 }
 
 fn stamp(m: &jiko::records::Minute) -> String {
@@ -61,29 +61,29 @@ fn the_four_notices_give_their_periods_phases_and_counts() {
 
 #[test]
 fn approximate_and_worded_counts() {
-    let d = draft::read("令和6年1月5日 9時00分頃～11時30分頃、約3万人のお客様に影響しました。");
+    let d = draft::read(jiko::lang::Lang::En, "令和6年1月5日 9時00分頃～11時30分頃、約3万人のお客様に影響しました。");
     let c = d.incidents[0].main_count().unwrap();
     assert_eq!((c.value, c.unit.as_str(), c.approximate), (30_000, "人", true));
     assert_eq!(d.incidents[0].duration_min(), Some(150));
-    let d = draft::read("2023年12月31日23時50分～1月1日0時20分に最大220万人に影響。");
+    let d = draft::read(jiko::lang::Lang::En, "2023年12月31日23時50分～1月1日0時20分に最大220万人に影響。");
     assert_eq!(stamp(&d.phases()[0].end), "2024-01-01T00:20", "the year turns");
     assert!(d.incidents[0].main_count().unwrap().at_most);
     // 3万5千, 約242万人(推計), 契約, ID and a count on its own line.
-    let d = draft::read("2024-05-23 10:15～12:40 障害が発生しました。\n影響: 約242万人(推計)");
+    let d = draft::read(jiko::lang::Lang::En, "2024-05-23 10:15～12:40 障害が発生しました。\n影響: 約242万人(推計)");
     assert_eq!((stamp(&d.phases()[0].start), stamp(&d.phases()[0].end)), ("2024-05-23T10:15".into(), "2024-05-23T12:40".into()), "ISO dates");
     let c = d.incidents[0].main_count().unwrap();
     assert_eq!((c.value, c.approximate), (2_420_000, true));
-    let d = draft::read("2024年6月1日 午後1時～午後3時 約3万5千契約に影響");
+    let d = draft::read(jiko::lang::Lang::En, "2024年6月1日 午後1時～午後3時 約3万5千契約に影響");
     assert_eq!(d.incidents[0].duration_min(), Some(120), "午後 on both ends");
     let c = d.incidents[0].main_count().unwrap();
     assert_eq!((c.value, c.unit.as_str(), c.approximate), (35_000, "契約", true), "契約 is a unit, not 約");
-    let d = draft::read("2024年6月1日 9時～10時 3,921 ID が影響を受けました");
+    let d = draft::read(jiko::lang::Lang::En, "2024年6月1日 9時～10時 3,921 ID が影響を受けました");
     assert_eq!(d.incidents[0].main_count().map(|c| (c.value, c.unit.as_str())), Some((3921, "ID")));
     // 同日, 翌日 and an hour without minutes.
-    let d = draft::read("2024年7月1日午後11時頃に発生し、翌日午前3時に復旧しました。");
+    let d = draft::read(jiko::lang::Lang::En, "2024年7月1日午後11時頃に発生し、翌日午前3時に復旧しました。");
     assert_eq!((stamp(&d.phases()[0].start), stamp(&d.phases()[0].end)), ("2024-07-01T23:00".into(), "2024-07-02T03:00".into()));
     // No count: empty, never 0.
-    let d = draft::read("2024年7月1日 9時～10時 メールが送れませんでした。");
+    let d = draft::read(jiko::lang::Lang::En, "2024年7月1日 9時～10時 メールが送れませんでした。");
     assert!(d.incidents[0].main_count().is_none());
 }
 

@@ -108,7 +108,7 @@ mod with_frames {
         assert_eq!(csv.lines().count(), 5, "{csv}");
         // The edition's No.1: R2.4.30 14:07, 166,803 users.
         assert!(csv.lines().nth(1).unwrap().contains(",2020-04-30T14:07,") && csv.contains(",true,166803"), "{csv}");
-        let df = jiko::frames::read_parquet(&dir.join("majors.parquet")).unwrap();
+        let df = jiko::frames::read_parquet(jiko::lang::Lang::En, &dir.join("majors.parquet")).unwrap();
         assert_eq!(df.height(), 4);
         assert_eq!(df.column("started_at").unwrap().dtype(), &DataType::Datetime(TimeUnit::Milliseconds, None));
         assert_eq!(df.column("report_due").unwrap().dtype(), &DataType::Date);
@@ -127,7 +127,7 @@ mod with_frames {
         let out = tmp("parquet");
         let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let list = jiko::frames::read_parquet(&out.join("incidents.parquet")).unwrap();
+        let list = jiko::frames::read_parquet(jiko::lang::Lang::En, &out.join("incidents.parquet")).unwrap();
         let mut r = csv::Reader::from_path(out.join("incidents.csv")).unwrap();
         let header: Vec<String> = r.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
         let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
@@ -147,7 +147,7 @@ mod with_frames {
             }
         }
         assert!(matches!(list.column("cause").unwrap().dtype(), DataType::Categorical(..)));
-        let figures = jiko::frames::read_parquet(&out.join("figures.parquet")).unwrap();
+        let figures = jiko::frames::read_parquet(jiko::lang::Lang::En, &out.join("figures.parquet")).unwrap();
         assert_eq!(figures.height(), figures_csv(&out).len());
         let manifest = std::fs::read_to_string(out.join(".jiko-manifest")).unwrap();
         assert!(manifest.contains("incidents.parquet") && manifest.contains("figures.parquet"), "{manifest}");

@@ -274,3 +274,27 @@ fn a_failed_run_leaves_no_half_report() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("二千年"), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!out.exists(), "nothing was written: the tables were made but the charts failed");
 }
+
+/// The language is a value of the read, not of the process: the same bad
+/// row read twice in one process, in English and in Japanese.
+#[test]
+fn messages_in_two_languages_in_one_process() {
+    use jiko::lang::Lang;
+    let head = std::fs::read_to_string(root().join("data/incidents/fy2020.csv")).unwrap().lines().next().unwrap().to_string();
+    let width = head.split(',').count();
+    let mut row = vec![""; width];
+    let at = |name: &str| head.split(',').position(|h| h == name).unwrap();
+    for (name, v) in [("incident_id", "L-1"), ("carrier", "架空通信"), ("report_form", "detailed"), ("started_at", "2020-05-01 10:00"), ("duration_min", "2:75"), ("affected_users", "10"), ("services", "ftth"), ("cause", "power_outage"), ("equipment", "server")] {
+        row[at(name)] = v;
+    }
+    let text = format!("{head}\n{}\n", row.join(","));
+    let read = |lang| {
+        let report = jiko::records::read_csv_bytes("l.csv", text.as_bytes(), &ReadOptions { lang, ..Default::default() }, |_| {}).unwrap();
+        report.errors[0].text(lang)
+    };
+    let (en, ja) = (read(Lang::En), read(Lang::Ja));
+    // The messages as values.rs words them: minutes past 59 in H:MM.
+    assert!(en.contains("column duration_min") && en.contains("not a duration as H:MM"), "{en}");
+    assert!(ja.contains("列 duration_min") && ja.contains("H:MM の形の時間として読めません"), "{ja}");
+    assert_eq!(read(Lang::En), en, "the first language is not changed by the second");
+}

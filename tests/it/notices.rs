@@ -172,7 +172,7 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
     let mut phases = Score::default();
     for (name, text, e) in corpus() {
-        let d = draft::read(&text);
+        let d = draft::read(jiko::lang::Lang::En, &text);
         let with_period: Vec<&ExpectedIncident> = e.incident.iter().filter(|i| i.has_period()).collect();
         if !with_period.is_empty() {
             let drafted = d.incidents.iter().filter(|i| i.has_period()).count();

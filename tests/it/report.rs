@@ -24,7 +24,7 @@ fn same_signs(s: &str) -> String {
 }
 
 fn trend(agg_this: &Figures, extra: &[(i32, u64)]) -> BTreeMap<i32, u64> {
-    let published = jiko::charts::read_trend(&root().join("data/published/major_trend.csv")).unwrap();
+    let published = jiko::charts::read_trend(jiko::lang::Lang::En, &root().join("data/published/major_trend.csv")).unwrap();
     let mut t = jiko::charts::known_trend(agg_this, &published);
     t.extend(extra.iter().copied());
     t

@@ -195,3 +195,40 @@ fn a_copy_of_the_binary_works_from_an_empty_folder() {
     let o = run(&["explain", "--year", "2020", "summary,major,accidents"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Every source file of the product, with its text.
+fn product_sources() -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                out.push((p, text));
+            }
+        }
+    }
+    out
+}
+
+/// No process-wide rule book or language: a `static` holding either comes
+/// back only as the built-in book (compiled-in data) or the run's
+/// vocabulary of codes (README, Decisions).
+#[test]
+fn the_rule_book_and_the_language_are_passed_not_global() {
+    for (p, text) in product_sources() {
+        for (i, l) in text.lines().enumerate() {
+            let l = l.trim_start();
+            if !(l.starts_with("static ") || l.starts_with("pub static ") || l.starts_with("pub(crate) static ")) {
+                continue;
+            }
+            let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric() && c != '_').collect();
+            let built_in = ["static BUILTIN_BOOK", "static BUILTIN_PER_ROW", "static VOCABULARY"].iter().any(|s| l.starts_with(s));
+            let global = words.iter().any(|w| ["Lang", "Rules", "RuleBook", "PerRow"].contains(w)) && !built_in;
+            assert!(!global, "{}:{}: {}", p.strip_prefix(root()).unwrap().display(), i + 1, l);
+        }
+    }
+}

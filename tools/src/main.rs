@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::{bail, ensure, Context, Result};
 
 use jiko::records::Minute;
+use jiko::lang::Lang;
 use jiko::rules::{self, Major, DURATION_BINS, USER_BINS};
 use jiko::taxonomy::{self, SERVICES};
 
@@ -256,7 +257,7 @@ pub struct Published(HashMap<(String, String, String), String>);
 
 impl Published {
     pub fn read(path: &Path) -> Result<Self> {
-        let rows = jiko::figures::read_published(path)?;
+        let rows = jiko::figures::read_published(Lang::En, path)?;
         Ok(Published(rows.into_iter().map(|(_, [t, r, c, v])| ((t, r, c), v)).collect()))
     }
     fn get(&self, table: &str, row: &str, column: &str) -> Option<&str> {
@@ -621,7 +622,7 @@ fn parse_major_file(path: &Path) -> Result<Vec<Rec>> {
         });
     })
     .and_then(|report| {
-        ensure!(report.errors.is_empty(), "{}", report.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        ensure!(report.errors.is_empty(), "{}", report.errors.iter().map(|e| e.text(Lang::En)).collect::<Vec<_>>().join("\n"));
         Ok(())
     })?;
     Ok(out)
@@ -865,7 +866,7 @@ fn write_records(path: &Path, recs: &[Rec]) -> Result<()> {
         }
         w.flush()?;
     }
-    jiko::output::write_atomic(path, &buf)
+    jiko::output::write_atomic(Lang::En, path, &buf)
 }
 
 pub const DEFAULT_SEED: u64 = 20210922;
