@@ -21,11 +21,6 @@ use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, SERVICES};
 pub use crate::rules::{equipment_unknown, info_leak_row};
 
 
-/// The matrix cell of a report: its duration bin (or the info-leak row)
-/// and its user bin.
-pub fn cell_of(rules: &rules::PerRow, row: &Row) -> (usize, usize) {
-    rules.cell(row.duration_min, row.affected_users, row.kind)
-}
 
 /// Counts of one fiscal year's reports within the quarterly duty.
 #[derive(Debug, Clone)]
@@ -208,7 +203,7 @@ impl Aggregate {
         self.majors.get(&fy).map_or(&[], Vec::as_slice)
     }
     /// Carriers of the year's major accidents, over all their reports.
-    pub fn major_carriers(&self, fy: i32) -> usize {
+    pub(crate) fn major_carriers(&self, fy: i32) -> usize {
         self.accidents(fy).iter().flat_map(|a| a.carriers.iter()).collect::<BTreeSet<_>>().len()
     }
 }
@@ -575,7 +570,7 @@ pub fn aggregate(files: &[PathBuf], year: i32, opts: &ReadOptions) -> Result<Agg
 }
 
 /// `aggregate`, with carriers' spellings mapped by a user's file.
-pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+pub(crate) fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
     aggregate_period(files, Period::whole(year), opts, map)
 }
 
@@ -583,7 +578,7 @@ pub fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, map: &Ca
 /// `--through` day (and of the previous year after the same day) are
 /// counted nowhere, and accounted as after the span.
 /// Counted by the rules of `opts`.
-pub fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
+pub(crate) fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
     Ok(count(files, period, opts, map, &mut || None)?.0)
 }
 

@@ -40,7 +40,7 @@ impl Minute {
 
     /// The minute as an Excel date serial (days since 1899-12-30, the
     /// time as a fraction of a day): a date cell in a workbook.
-    pub fn excel_serial(&self) -> f64 {
+    pub(crate) fn excel_serial(&self) -> f64 {
         (days_from_civil(self.year, self.month, self.day) + 25_569) as f64 + f64::from(self.hour * 60 + self.minute) / 1440.0
     }
 

@@ -12,7 +12,7 @@ use crate::records::normalize::carrier_key;
 
 /// FNV-1a, then a 64-bit finaliser: a carrier's key as a number, the same
 /// in every run (outputs list carriers in its order).
-pub fn name_hash(name: &str) -> u64 {
+pub(crate) fn name_hash(name: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in name.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
@@ -63,7 +63,7 @@ impl CarrierMap {
 
     /// The carrier as the list's `carrier_key` writes it: the key of
     /// `name`, so spellings and mapped names are one.
-    pub fn counted_key(&self, raw: &str) -> String {
+    pub(crate) fn counted_key(&self, raw: &str) -> String {
         carrier_key(self.name(raw))
     }
 
@@ -121,7 +121,7 @@ impl CarrierNames {
 
     /// Carriers met under more than one spelling: the printed name and
     /// every spelling merged into it.
-    pub fn merged(&self) -> Vec<(String, Vec<String>)> {
+    pub(crate) fn merged(&self) -> Vec<(String, Vec<String>)> {
         self.spellings
             .iter()
             .filter(|(k, s)| s.len() > 1 || self.mapped.get(k).is_some_and(|m| s.keys().any(|x| x != m)))

@@ -21,7 +21,7 @@ use crate::wareki;
 pub const CHART_NAMES: &[&str] =
     &["major_trend", "major_service", "matrix", "service", "service_voice", "service_data", "cause", "equipment", "trend_reports"];
 
-pub const WIDTH: u32 = 1600;
+pub(crate) const WIDTH: u32 = 1600;
 const MAX_HEIGHT: u32 = 3000;
 
 /// Okabe–Ito, safe for the common colour-vision deficiencies.
@@ -148,7 +148,7 @@ pub fn trend_notes(r: rules::Rules) -> Vec<(i32, &'static str, &'static str)> {
     notes.sort_by_key(|(fy, _, _)| *fy);
     notes
 }
-pub const FIRST_TREND_YEAR: i32 = 2008;
+pub(crate) const FIRST_TREND_YEAR: i32 = 2008;
 /// What the numbers on a share bar are.
 const SHARE_AXIS: &str = "割合（%）と件数（件）";
 
@@ -211,7 +211,7 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
 }
 
 /// A trial's charts (試算) say so in their titles.
-pub fn trial_marked(mut charts: Vec<Chart>, r: rules::Rules) -> Vec<Chart> {
+pub(crate) fn trial_marked(mut charts: Vec<Chart>, r: rules::Rules) -> Vec<Chart> {
     if r.trial_note().is_some() {
         for c in &mut charts {
             c.title.push_str("（試算）");
@@ -231,7 +231,7 @@ fn share_chart(name: &'static str, panels: Vec<Panel>, note: &str) -> Chart {
 }
 
 /// Major accidents per fiscal year counted from the records.
-pub fn trend_from_records(this: &Figures) -> BTreeMap<i32, u64> {
+pub(crate) fn trend_from_records(this: &Figures) -> BTreeMap<i32, u64> {
     this.list
         .iter()
         .filter(|f| f.table == "major_trend" && f.column == "count")
@@ -591,7 +591,7 @@ const YEARS_LEGEND: &[&str] = &["事故データから集計", "公表値（薄�
 
 impl YearSeries {
     /// `1,234件`, `57%`, `12,345万人時`.
-    pub fn value_text(&self, v: f64) -> String {
+    pub(crate) fn value_text(&self, v: f64) -> String {
         if self.in_man {
             format!("{}万", thousands((v / 10_000.0).round() as i64))
         } else if self.unit == "%" {
@@ -822,7 +822,7 @@ fn draw_matrix(c: &mut Canvas, rows: &[String], columns: &[String], cells: &[Vec
 /// The published major-accident series built into the binary (its source
 /// is data/published/major_trend.csv), so a run from any folder draws the
 /// same chart.
-pub fn builtin_trend(lang: crate::lang::Lang) -> Result<Vec<(i32, u64)>> {
+pub(crate) fn builtin_trend(lang: crate::lang::Lang) -> Result<Vec<(i32, u64)>> {
     // FY2007 counted outages only (the pre-FY2008 definition): not part of the series.
     Ok(crate::published::Published::builtin(lang)?.major_trend().into_iter().filter(|(fy, _)| *fy >= FIRST_TREND_YEAR).collect())
 }

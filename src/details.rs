@@ -93,7 +93,7 @@ pub struct Notice {
 }
 
 /// The field names of a sheet, in the edition's order.
-pub const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "No.",
     "事業者名",
     "発生日時",
@@ -168,13 +168,13 @@ pub fn mark(i: usize, many: bool) -> &'static str {
 }
 
 /// `令和2年4月30日 14時07分` (with 頃 when approximate).
-pub fn started_text(a: &Accident, approximately: bool) -> String {
+pub(crate) fn started_text(a: &Accident, approximately: bool) -> String {
     let m = a.started_at;
     format!("{} {}時{:02}分{}", wareki::date_label(m.year, m.month, m.day), m.hour, m.minute, if approximately { "頃" } else { "" })
 }
 
 /// `①2時間 ②81時間32分`, or `5時間36分` for one phase.
-pub fn duration_text(d: &Detail, a: &Accident) -> String {
+pub(crate) fn duration_text(d: &Detail, a: &Accident) -> String {
     match d.phases.as_slice() {
         [] => rules::hours_text(a.duration_min),
         phases => phases
@@ -204,7 +204,7 @@ fn users_text(d: &Detail, a: &Accident) -> String {
 }
 
 /// `五：一の項から四の項までに掲げる…（インターネット関連サービス（有料）（電子メール））`.
-pub fn class_text(r: rules::Rules, a: &Accident) -> String {
+pub(crate) fn class_text(r: rules::Rules, a: &Accident) -> String {
     let Some(set) = r.set_at(&a.started_at) else { return String::new() };
     let Some(class) = a.class else { return String::new() };
     let c = &set.raw.classes[usize::from(class) - 1];
@@ -229,7 +229,7 @@ fn day_text(d: &toml::value::Datetime) -> String {
 }
 
 /// `令和2年4月30日14時45分、第1報 …` as the sheets list notices.
-pub fn notice_text(n: &Notice) -> String {
+pub(crate) fn notice_text(n: &Notice) -> String {
     let day = n.time.date.map_or(String::new(), |d| wareki::date_label(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
     let time = n.time.time.map_or(String::new(), |t| format!("{:02}時{:02}分", t.hour, t.minute));
     let place = if n.place.is_empty() { String::new() } else { format!("（{}）", n.place) };

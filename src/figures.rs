@@ -26,7 +26,7 @@ pub enum Value {
 impl Value {
     /// The share rounded half away from zero to `decimals`, scaled by
     /// 10^decimals: 6118/6612 at 1 decimal is 925.
-    pub fn share_scaled(num: u64, den: u64, decimals: u32) -> i64 {
+    pub(crate) fn share_scaled(num: u64, den: u64, decimals: u32) -> i64 {
         let scale = 100 * 10u128.pow(decimals);
         ((2 * u128::from(num) * scale + u128::from(den)) / (2 * u128::from(den))) as i64
     }
@@ -43,7 +43,7 @@ impl Value {
     }
 
     /// Render at the precision of `published` (for a comparison).
-    pub fn text_like(&self, published: &str) -> String {
+    pub(crate) fn text_like(&self, published: &str) -> String {
         match self {
             Value::Share { num, den, .. } => {
                 let decimals = published.split_once('.').map_or(0, |(_, f)| f.len() as u32);
@@ -97,7 +97,7 @@ impl Figures {
     /// The published major-accident counts of the years up to `year` that
     /// the records do not hold, as `major_trend,FY,published` (never as
     /// `count`, which is computed).
-    pub fn add_published_trend(&mut self, series: &[(i32, u64)], year: i32) {
+    pub(crate) fn add_published_trend(&mut self, series: &[(i32, u64)], year: i32) {
         let from_records: Vec<String> = self.list.iter().filter(|f| f.table == "major_trend").map(|f| f.row.clone()).collect();
         for (fy, n) in series.iter().filter(|(fy, _)| *fy <= year) {
             if !from_records.contains(&fy.to_string()) {
@@ -109,7 +109,7 @@ impl Figures {
     /// Major accidents of a year counted from its whole records (a year to
     /// date counts earlier years whole, and the previous year only over
     /// the same span).
-    pub fn set_major_trend(&mut self, fy: i32, n: u64) {
+    pub(crate) fn set_major_trend(&mut self, fy: i32, n: u64) {
         let row = fy.to_string();
         match self.list.iter_mut().find(|f| f.table == "major_trend" && f.row == row && f.column == "count") {
             Some(f) => f.value = Value::Int(n as i64),
@@ -118,7 +118,7 @@ impl Figures {
     }
 
     /// figures.csv: for programs and CI, so no BOM; cells guarded.
-    pub fn write_csv(&self, mut out: impl Write) -> Result<()> {
+    pub(crate) fn write_csv(&self, mut out: impl Write) -> Result<()> {
         let mut w = crate::output::CsvOut::for_programs();
         w.row(["table", "row", "column", "value"]);
         for f in &self.list {
@@ -426,7 +426,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub fn matched(&self) -> usize {
+    pub(crate) fn matched(&self) -> usize {
         self.total - self.mismatches.len()
     }
 }
@@ -438,7 +438,7 @@ pub fn read_published(lang: crate::lang::Lang, path: &Path) -> Result<Vec<(u64, 
 }
 
 /// A published figures file's rows (`table,row,column,value`) with lines.
-pub fn parse_published(lang: crate::lang::Lang, name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
+pub(crate) fn parse_published(lang: crate::lang::Lang, name: &str, bytes: &[u8]) -> Result<Vec<(u64, [String; 4])>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = reader.headers().with_context(|| crate::lang::doing(lang, "reading", "読み込み", &name))?.clone();
@@ -481,7 +481,7 @@ fn normalise_sign(s: &str) -> String {
     s.replace('＋', "+").replace('－', "-")
 }
 
-pub fn numbers_equal(a: &str, b: &str) -> bool {
+pub(crate) fn numbers_equal(a: &str, b: &str) -> bool {
     let clean = |s: &str| s.trim_start_matches('+').to_string();
     match (clean(a).parse::<f64>(), clean(b).parse::<f64>()) {
         (Ok(x), Ok(y)) => x == y,

@@ -55,7 +55,7 @@ enum Values {
 }
 
 /// Columns filled row by row from the CSV's values, then a frame.
-pub struct Builder {
+pub(crate) struct Builder {
     columns: Vec<(String, Kind, Values)>,
 }
 
@@ -194,7 +194,7 @@ const CHUNK: usize = 1 << 17;
 
 /// A Parquet file of a CSV list, written a row group at a time (memory
 /// stays flat however long the list), into a spooled file with its hash.
-pub fn parquet_of_csv(lang: crate::lang::Lang, csv: &std::path::Path) -> Result<crate::output::Spooled> {
+pub(crate) fn parquet_of_csv(lang: crate::lang::Lang, csv: &std::path::Path) -> Result<crate::output::Spooled> {
     let (path, f) = crate::output::temp_file(lang, "parquet")?;
     let spooled = crate::output::Spooled { path, sha256: String::new() };
     let mut out = Hashing::new(std::io::BufWriter::with_capacity(1 << 20, f));
@@ -212,7 +212,7 @@ pub fn parquet_of_csv(lang: crate::lang::Lang, csv: &std::path::Path) -> Result<
 }
 
 /// A frame as a Parquet file, spooled with its hash.
-pub fn parquet_of(lang: crate::lang::Lang, df: &mut DataFrame) -> Result<crate::output::Spooled> {
+pub(crate) fn parquet_of(lang: crate::lang::Lang, df: &mut DataFrame) -> Result<crate::output::Spooled> {
     let (path, f) = crate::output::temp_file(lang, "parquet")?;
     let spooled = crate::output::Spooled { path, sha256: String::new() };
     let mut out = Hashing::new(std::io::BufWriter::with_capacity(1 << 20, f));
@@ -269,7 +269,7 @@ impl<W: Write> Write for Hashing<W> {
 /// `row`, `column` (categoricals but `row`, text), `value` (a number; a
 /// figure that is not one, such as the major accidents' marks of a cell,
 /// is null there and kept in `text`).
-pub fn figures_frame(years: &[(i32, &crate::figures::Figures)], with_year: bool) -> Result<DataFrame> {
+pub(crate) fn figures_frame(years: &[(i32, &crate::figures::Figures)], with_year: bool) -> Result<DataFrame> {
     let (mut fy, mut table, mut row, mut column, mut value, mut text) = (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (year, figs) in years {
         for f in &figs.list {
@@ -306,7 +306,7 @@ pub fn query(sql: &str, tables: Vec<(&str, DataFrame)>) -> Result<DataFrame> {
 
 /// A cell as people read it: integers without a decimal point, days as
 /// `2020-08-31`, the start as `2020-04-01T09:05`, null as empty.
-pub fn cell_text(v: &AnyValue) -> String {
+pub(crate) fn cell_text(v: &AnyValue) -> String {
     match v {
         AnyValue::Null => String::new(),
         AnyValue::Float64(x) => float_text(*x),

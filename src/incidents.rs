@@ -140,18 +140,18 @@ impl IncidentLine {
         self
     }
 
-    pub fn within_duty_tri(&self) -> rules::Tri {
+    pub(crate) fn within_duty_tri(&self) -> rules::Tri {
         self.open.as_ref().map_or(rules::Tri::from_bool(self.judgement.within_duty), |o| o.within_duty)
     }
 
-    pub fn major_tri(&self) -> rules::Tri {
+    pub(crate) fn major_tri(&self) -> rules::Tri {
         self.open.as_ref().map_or(rules::Tri::from_bool(self.judgement.major.is_some()), |o| o.major)
     }
 
     /// A wholesale receiver's major accident on or after the simplified
     /// report's first day: its form turns on whether the provider's
     /// accident was major too (known once every record is read).
-    pub fn receiver_major(&self) -> bool {
+    pub(crate) fn receiver_major(&self) -> bool {
         taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver")
             && self.major_tri() != rules::Tri::No
             && self.rules.book.wholesale_from.is_some_and(|f| self.started_at >= f)
@@ -159,7 +159,7 @@ impl IncidentLine {
 
     /// A wholesale provider's major accident: its receivers' reports may
     /// be simplified.
-    pub fn provider_major(&self) -> bool {
+    pub(crate) fn provider_major(&self) -> bool {
         taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "provider") && self.major_tri() == rules::Tri::Yes
     }
 
@@ -183,7 +183,7 @@ impl IncidentLine {
     pub fn major(&self) -> bool {
         self.judgement.major.is_some()
     }
-    pub fn service_codes(&self) -> Vec<&'static str> {
+    pub(crate) fn service_codes(&self) -> Vec<&'static str> {
         SERVICES.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code).collect()
     }
 
@@ -197,7 +197,7 @@ impl IncidentLine {
     /// Each value in `COLUMNS` order, handed to `f`: numbers and days are
     /// written into one scratch buffer, so a list of millions of lines
     /// allocates only for the rare columns (reasons, notes).
-    pub fn each_value(&self, mut each: impl FnMut(&str, bool)) {
+    pub(crate) fn each_value(&self, mut each: impl FnMut(&str, bool)) {
         // `t`: text from the input or the rules, which the CSV guards and
         // quotes; `f`: codes (plain by the rules' check), numbers and days,
         // which need neither.
@@ -347,7 +347,7 @@ impl Measure {
 impl IncidentLine {
     /// How many times this report counts in a service figure: its services
     /// in the row's group (or sub-group), or all of them for `total`.
-    pub fn service_weight(&self, table: &str, row: &str) -> u64 {
+    pub(crate) fn service_weight(&self, table: &str, row: &str) -> u64 {
         SERVICES
             .iter()
             .enumerate()
@@ -423,7 +423,7 @@ where
 
 /// A second read saw the bytes of the first (SHA-256 per file): the list
 /// and what the first read settled come from the same inputs.
-pub fn same_inputs(lang: crate::lang::Lang, first: &crate::records::ReadReport, second: &crate::records::ReadReport) -> anyhow::Result<()> {
+pub(crate) fn same_inputs(lang: crate::lang::Lang, first: &crate::records::ReadReport, second: &crate::records::ReadReport) -> anyhow::Result<()> {
     for (a, b) in first.files.iter().zip(&second.files) {
         anyhow::ensure!(a.sha256 == b.sha256, "{}", crate::say!(lang, "{p} changed while it was read; run again", "{p} は読み込み中に変更されました。実行し直してください", p = a.path));
     }
@@ -432,12 +432,12 @@ pub fn same_inputs(lang: crate::lang::Lang, first: &crate::records::ReadReport, 
 
 /// The list's order: a row's file, then its line (lines of one file stay
 /// below 2^40).
-pub fn list_key(row: &Row) -> u64 {
+pub(crate) fn list_key(row: &Row) -> u64 {
     (row.file as u64) << 40 | row.line
 }
 
 /// The list's header (with a BOM for people: Excel in Japan reads it so).
-pub fn list_head(for_people: bool) -> Vec<u8> {
+pub(crate) fn list_head(for_people: bool) -> Vec<u8> {
     let mut head = if for_people { CsvOut::for_people() } else { CsvOut::for_programs() };
     head.row(COLUMNS.iter().copied());
     head.finish()
@@ -445,7 +445,7 @@ pub fn list_head(for_people: bool) -> Vec<u8> {
 
 impl IncidentLine {
     /// The line as a CSV record (guarded cells, LF end) onto `out`.
-    pub fn write_csv(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_csv(&self, out: &mut Vec<u8>) {
         let mut first = true;
         self.each_value(|v, text| {
             if !first {

@@ -21,18 +21,10 @@ impl Lang {
         self == Lang::Ja
     }
 
-    /// The text of this language of a pair.
-    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        if self.ja() {
-            ja
-        } else {
-            en
-        }
-    }
 }
 
 /// The locale's language: the first of LC_ALL, LC_MESSAGES, LANG that is set.
-pub fn from_locale() -> Lang {
+pub(crate) fn from_locale() -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
     match locale {
         Some(l) if l.to_ascii_lowercase().starts_with("ja") => Lang::Ja,
@@ -49,7 +41,7 @@ macro_rules! say {
 }
 
 /// "creating /x" / "/x の作成": the context of a file operation that failed.
-pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
+pub(crate) fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
     if lang.ja() {
         format!("{what} の{ja_verb}")
     } else {

@@ -122,7 +122,7 @@ impl Table {
 
     /// The table for people: a CSV with a BOM, so Excel reads it as UTF-8;
     /// a trial's (試算) says so in its first header.
-    pub fn to_csv(&self, trial: bool) -> Vec<u8> {
+    pub(crate) fn to_csv(&self, trial: bool) -> Vec<u8> {
         let mut w = crate::output::CsvOut::for_people();
         let mut header = self.header.clone();
         if let (Some(first), true) = (header.first_mut(), trial) {
@@ -135,7 +135,7 @@ impl Table {
         w.finish()
     }
 
-    pub fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         use crate::output::{md_cell, md_text};
         let mut out = format!("### {}\n\n", md_text(&self.title));
         out += &format!("| {} |\n", self.header.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
@@ -337,7 +337,7 @@ fn breakdown<'a>(f: &Figures, table: &str, rows: impl Iterator<Item = (&'a str, 
 }
 
 /// All tables as one Markdown document.
-pub fn markdown(title: &str, tables: &[Table], footer: &[String]) -> String {
+pub(crate) fn markdown(title: &str, tables: &[Table], footer: &[String]) -> String {
     let mut out = format!("# {}\n\n", crate::output::md_text(title));
     for t in tables {
         out += &t.to_markdown();

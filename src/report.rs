@@ -15,7 +15,7 @@ use crate::rules::taxonomy;
 use crate::wareki;
 
 /// Everything a document shows.
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     /// The span counted: its title says a year to date (速報).
     pub period: crate::period::Period,
     pub tables: &'a [Table],
@@ -84,12 +84,12 @@ const SECTIONS: &[(&str, &[Part])] = &[
 ];
 
 /// The section of `aggregate --compare` (only when it ran).
-pub const COMPARE: &str = "5 規則の比較（試算）";
+pub(crate) const COMPARE: &str = "5 規則の比較（試算）";
 
 /// The notes that depend on the year: the thresholds in force (注1), the
 /// reporting duty (注2), the simple form (注3), service counting (注4) and
 /// the trend's rule changes (注5–注7).
-pub fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
+pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     let mut out = Vec::new();
     let sets = r.sets_in_year(year);
     if sets.is_empty() {
@@ -149,7 +149,7 @@ impl Report<'_> {
     }
 
     /// `report.md`; charts are linked as `charts/NAME.png` beside it.
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         let mut out = format!("# {}\n\n", self.period.title());
         for (heading, parts) in SECTIONS.iter().filter(|(h, _)| self.shows(h)) {
             out += &format!("## {heading}\n\n");
@@ -358,7 +358,7 @@ pub fn workbook(title: &str) -> Result<rust_xlsxwriter::Workbook> {
 
 /// One table as a worksheet: title, header, typed cells (numbers stay
 /// numbers, shown as printed through their number format), notes.
-pub fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Format, bold: &Format) -> Result<()> {
+pub(crate) fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Format, bold: &Format) -> Result<()> {
     let sheet = book.add_worksheet();
     sheet.set_name(&t.name).context("sheet name")?;
     sheet.write_string_with_format(0, 0, &t.title, heading)?;
@@ -436,11 +436,11 @@ footer{border-top:1px solid #999;margin-top:2em;padding-top:0.5em}
 @media print{body{max-width:none;padding:0;font-size:10pt}.scroll{overflow:visible}section{break-inside:auto}figure,table{break-inside:avoid}th,td{white-space:normal}}
 ";
 
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub fn html_table(t: &Table) -> String {
+pub(crate) fn html_table(t: &Table) -> String {
     let mut out = format!("<div class=\"scroll\"><table id=\"table-{}\">\n<caption>{}</caption>\n<thead><tr>", t.name, esc(&t.title));
     for h in &t.header {
         out += &format!("<th>{}</th>", esc(h));
@@ -485,7 +485,7 @@ fn json_value(v: &Value) -> serde_json::Value {
 }
 
 /// `figures.json`: the figures of figures.csv for programs.
-pub fn figures_json(period: crate::period::Period, figures: &Figures) -> String {
+pub(crate) fn figures_json(period: crate::period::Period, figures: &Figures) -> String {
     let year = period.year;
     let list: Vec<serde_json::Value> = figures
         .list

@@ -7,13 +7,13 @@
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use anyhow::{bail, Result};
 
-pub const REGULAR: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Regular-jis0208.otf"));
+pub(crate) const REGULAR: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Regular-jis0208.otf"));
 const BOLD: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fonts/NotoSansJP-Bold-jis0208.otf"));
 
 /// The regular font cut down to the glyphs `text` uses (and `.notdef`),
 /// a standalone OpenType font with a Unicode cmap that browsers accept:
 /// what a page embeds instead of the whole 2 MB font.
-pub fn regular_subset(text: &str) -> Result<Vec<u8>> {
+pub(crate) fn regular_subset(text: &str) -> Result<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset, CmapTarget, SubsetProfile};

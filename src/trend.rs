@@ -29,7 +29,7 @@ impl Source {
 /// unit, and the figure (table, row, column) that holds it in a year's
 /// figures and in a published file; `None` when it is computed otherwise.
 #[derive(Debug, Clone, Copy)]
-pub struct Metric {
+pub(crate) struct Metric {
     pub key: &'static str,
     pub label: &'static str,
     pub unit: &'static str,
@@ -41,7 +41,7 @@ const fn metric(key: &'static str, label: &'static str, unit: &'static str, figu
 }
 
 /// The metrics, in the order of trend.csv and the table.
-pub const METRICS: &[Metric] = &[
+pub(crate) const METRICS: &[Metric] = &[
     metric("majors", "重大な事故", "件", Some(("summary", "major", "reports"))),
     metric("detailed_reports", "詳細な様式の報告", "件", Some(("summary", "detailed", "reports"))),
     metric("simple_reports", "簡易な様式の報告", "件", Some(("summary", "simple", "reports"))),

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 const ERAS: &[(&str, &str, i32)] = &[("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926)];
 
 /// `2020`, `FY2020`, `R2`, `令和2`, `令和2年度`, `令和元年`, `H30`, `平成30年度`.
-pub fn parse_fiscal_year(lang: crate::lang::Lang, text: &str) -> Result<i32> {
+pub(crate) fn parse_fiscal_year(lang: crate::lang::Lang, text: &str) -> Result<i32> {
     let s = text.trim();
     let s = s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).unwrap_or(s);
     let s = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")).unwrap_or(s);
@@ -49,7 +49,7 @@ fn to_ascii_digits(s: &str) -> String {
 const ERA_DAYS: &[(&str, (i32, u32, u32))] = &[("令和", (2019, 5, 1)), ("平成", (1989, 1, 8)), ("昭和", (1926, 12, 25))];
 
 /// `令和2年4月30日`, `令和元年5月1日`, `平成31年4月30日`.
-pub fn date_label(y: i32, m: u32, d: u32) -> String {
+pub(crate) fn date_label(y: i32, m: u32, d: u32) -> String {
     match ERA_DAYS.iter().find(|(_, first)| (y, m, d) >= *first) {
         Some((name, (first, _, _))) if y == *first => format!("{name}元年{m}月{d}日"),
         Some((name, (first, _, _))) => format!("{name}{}年{m}月{d}日", y - first + 1),
@@ -58,7 +58,7 @@ pub fn date_label(y: i32, m: u32, d: u32) -> String {
 }
 
 /// `令和2年度`, `令和元年度`, `平成20年度`.
-pub fn fiscal_year_label(fy: i32) -> String {
+pub(crate) fn fiscal_year_label(fy: i32) -> String {
     match ERAS.iter().find(|(_, _, first)| fy >= *first) {
         Some((name, _, first)) if fy == *first => format!("{name}元年度"),
         Some((name, _, first)) => format!("{name}{}年度", fy - first + 1),

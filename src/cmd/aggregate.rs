@@ -171,7 +171,7 @@ fn details_of(lang: crate::lang::Lang, args: &Args) -> Result<Option<(crate::det
 }
 
 /// The published major-accident series: the one built in, or `--trend`.
-pub fn trend_series(lang: crate::lang::Lang, path: Option<&PathBuf>) -> Result<Vec<(i32, u64)>> {
+pub(crate) fn trend_series(lang: crate::lang::Lang, path: Option<&PathBuf>) -> Result<Vec<(i32, u64)>> {
     match path {
         Some(p) => {
             must_exist(lang, p, "--trend")?;
@@ -182,18 +182,18 @@ pub fn trend_series(lang: crate::lang::Lang, path: Option<&PathBuf>) -> Result<V
 }
 
 /// The year's figures and, when its records are there, the previous year's.
-pub fn figures_of(agg: &Aggregate, year: i32) -> (Figures, Option<Figures>) {
+pub(crate) fn figures_of(agg: &Aggregate, year: i32) -> (Figures, Option<Figures>) {
     (figures::compute(agg, year), agg.tally(year - 1).map(|_| figures::compute(agg, year - 1)))
 }
 
 /// What the documents need beyond the tables: the charts drawn (none with
 /// --no-charts) and the major-accident series.
-pub struct ReportParts {
+pub(crate) struct ReportParts {
     pub charts: Vec<(String, Vec<u8>)>,
     pub trend: BTreeMap<i32, u64>,
 }
 
-pub fn report_parts(
+pub(crate) fn report_parts(
     lang: crate::lang::Lang,
     l: &Loaded,
     history: &crate::aggregate::Aggregate,
@@ -243,7 +243,7 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
 
 /// The rule sets that judged the year's counted reports: one set with the
 /// day it took effect, or each set with how many reports it judged.
-pub fn rules_used(agg: &Aggregate, year: i32) -> String {
+pub(crate) fn rules_used(agg: &Aggregate, year: i32) -> String {
     let sets = agg.rules.sets_in_year(year);
     let used: BTreeMap<&str, u64> = agg
         .tally(year)
@@ -341,7 +341,7 @@ fn make_outputs(
 }
 
 /// Columns rejects files put before the input's own.
-pub const REJECT_COLUMNS: &[&str] = &["reason", "source_file", "source_line"];
+pub(crate) const REJECT_COLUMNS: &[&str] = &["reason", "source_file", "source_line"];
 
 /// Rejected rows with the input's own header, so a person fixes them in a
 /// spreadsheet and feeds the file back (the added columns are ignored on

@@ -185,7 +185,7 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
 }
 
 /// A phase: start and end.
-pub(crate) type Phase = (Minute, Minute);
+pub type Phase = (Minute, Minute);
 
 fn incident_of(lang: crate::lang::Lang, a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
     let v = vocabularies();

@@ -180,7 +180,7 @@ pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32,
 /// The first `n` report ids behind each figure key, for `--check`, in one
 /// pass over the files however many keys there are; `None` for a key that
 /// is not `table,row,column` or has no report behind it.
-pub fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, keys: &[&str], n: usize) -> Result<Vec<Option<String>>> {
+pub(crate) fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, keys: &[&str], n: usize) -> Result<Vec<Option<String>>> {
     let lang = opts.lang;
     let parts: Vec<Option<[&str; 3]>> = keys.iter().map(|k| split_key(lang, k).ok()).collect();
     let mut found: Vec<Vec<(usize, u64, String)>> = vec![Vec::new(); keys.len()];

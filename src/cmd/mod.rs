@@ -132,7 +132,7 @@ pub struct InputArgs {
 }
 
 /// Shows bytes read on a terminal while the inputs are read.
-pub struct Progress {
+pub(crate) struct Progress {
     done: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
@@ -143,7 +143,7 @@ impl Progress {
     }
 
     /// As `start`, the line saying what is done (`writing incidents.csv`).
-    pub fn start_as(files: &[PathBuf], counter: Arc<AtomicU64>, what: String) -> Progress {
+    pub(crate) fn start_as(files: &[PathBuf], counter: Arc<AtomicU64>, what: String) -> Progress {
         let done = Arc::new(AtomicBool::new(false));
         let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
         let handle = (std::io::stderr().is_terminal()).then(|| {
@@ -173,7 +173,7 @@ impl Drop for Progress {
 
 /// The files to read: those given, or the shipped data. Notes on what was
 /// skipped are printed.
-pub fn input_files(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(crate) fn input_files(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let inputs = match paths {
         [] => records::Inputs { files: records::builtin::files(), notes: vec![] },
         given => records::expand_inputs(lang, given)?,
@@ -198,7 +198,7 @@ pub struct Loaded {
 
 /// Check what the command line names before any reading: every file must
 /// be there, so no option is ignored in silence.
-pub fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Result<()> {
+pub(crate) fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
         Ok(_) => anyhow::bail!(crate::say!(lang, "{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
@@ -207,7 +207,7 @@ pub fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Result<()
 }
 
 /// The figures a run wrote (its figures.csv), as table, row, column, value.
-pub fn figures_csv_of(lang: crate::lang::Lang, dir: &Path) -> Result<Vec<[String; 4]>> {
+pub(crate) fn figures_csv_of(lang: crate::lang::Lang, dir: &Path) -> Result<Vec<[String; 4]>> {
     let path = dir.join("figures.csv");
     let mut r = anyhow::Context::with_context(csv::Reader::from_path(&path), || crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     let mut out = Vec::new();
@@ -265,7 +265,7 @@ pub fn load(lang: crate::lang::Lang, args: &InputArgs, rules: Rules, keep: Keep,
 }
 
 /// Notes of the read: files skipped, title rows, separators.
-pub fn print_notes(lang: crate::lang::Lang, report: &ReadReport) {
+pub(crate) fn print_notes(lang: crate::lang::Lang, report: &ReadReport) {
     for n in &report.notes {
         eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
     }
@@ -276,7 +276,7 @@ pub fn print_notes(lang: crate::lang::Lang, report: &ReadReport) {
 }
 
 /// Every listed error, then how many were not listed.
-pub fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
+pub(crate) fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
     for e in &report.errors {
         eprintln!("{}", e.text(lang));
     }
@@ -298,7 +298,7 @@ pub fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
 /// The summary line after the errors of a failed read.
 /// `can_skip`: the command takes `--skip-invalid` (aggregate, classify
 /// --input), so the hint may name it.
-pub fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_skip: bool) {
+pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_skip: bool) {
     print_errors(lang, report);
     let hint = if !can_skip {
         crate::say!(lang, "fix them and run again", "直してから実行し直してください")

@@ -26,9 +26,9 @@ pub struct Args {
 
 /// Rows that get the dropdowns and formats.
 const ROWS: u32 = 10_000;
-pub const DATA_SHEET: &str = "事故一覧";
-pub const HELP_SHEET: &str = "説明";
-pub const LIST_SHEET: &str = "選択肢";
+pub(crate) const DATA_SHEET: &str = "事故一覧";
+pub(crate) const HELP_SHEET: &str = "説明";
+pub(crate) const LIST_SHEET: &str = "選択肢";
 
 /// The coded columns and their vocabularies; services take several values,
 /// so their list only suggests.

@@ -122,7 +122,7 @@ impl NoticeRules {
 
     /// The unit a count's tail starts with, and whether it counts users
     /// (`None` inside: 台, decided by its sentence).
-    pub fn unit_of(&self, tail: &str) -> Option<(String, Option<bool>)> {
+    pub(crate) fn unit_of(&self, tail: &str) -> Option<(String, Option<bool>)> {
         let longest = |list: &mut dyn Iterator<Item = &String>| list.filter(|u| tail.starts_with(u.as_str())).max_by_key(|u| u.len()).cloned();
         let user = longest(&mut self.users.iter());
         let not = longest(&mut self.not_users.iter().map(|n| &n.unit));
@@ -136,7 +136,7 @@ impl NoticeRules {
     }
 
     /// Why a unit is not of users.
-    pub fn why_not(&self, lang: crate::lang::Lang, unit: &str) -> String {
+    pub(crate) fn why_not(&self, lang: crate::lang::Lang, unit: &str) -> String {
         match self.not_users.iter().find(|n| n.unit == unit) {
             Some(n) => if lang.ja() { n.why_ja.clone() } else { n.why.clone() },
             None => crate::say!(lang, "not a count of users", "利用者の数ではありません"),
@@ -144,7 +144,7 @@ impl NoticeRules {
     }
 
     /// A user label at the end of the text before a count, and its unit.
-    pub fn user_label(&self, before: &str) -> Option<String> {
+    pub(crate) fn user_label(&self, before: &str) -> Option<String> {
         let tail: String = before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
         self.labels.iter().filter(|l| tail.contains(l.label.as_str())).max_by_key(|l| l.label.len()).map(|l| l.unit.clone())
     }
@@ -156,7 +156,7 @@ impl NoticeRules {
     }
 
     /// The text after a unit-less count says it affected.
-    pub fn affects(&self, after: &str) -> bool {
+    pub(crate) fn affects(&self, after: &str) -> bool {
         let a = after.trim_start();
         self.affects.iter().any(|w| a.starts_with(w.as_str()))
     }

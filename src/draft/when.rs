@@ -62,7 +62,7 @@ impl Mention {
     pub fn year(&self) -> Option<i32> {
         self.year
     }
-    pub fn is_foreign(&self) -> bool {
+    pub(crate) fn is_foreign(&self) -> bool {
         self.relative == Relative::Foreign
     }
 }

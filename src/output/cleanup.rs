@@ -12,12 +12,12 @@ static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Remove `path` (a file, or a folder and all in it) if the run is
 /// interrupted.
-pub fn register(path: &Path) {
+pub(crate) fn register(path: &Path) {
     PATHS.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
 }
 
 /// `path` is gone, or is the result now: no longer removed.
-pub fn unregister(path: &Path) {
+pub(crate) fn unregister(path: &Path) {
     PATHS.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != path);
 }
 

@@ -17,7 +17,7 @@ pub fn render<'a>(files: impl Iterator<Item = (&'a PathBuf, String)>) -> Vec<u8>
 }
 
 /// A relative path with `/` on every platform.
-pub fn portable(path: &Path) -> String {
+pub(crate) fn portable(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 

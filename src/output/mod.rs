@@ -9,7 +9,7 @@ pub mod cleanup;
 mod commit;
 pub mod fault;
 mod manifest;
-pub mod ordered;
+pub(crate) mod ordered;
 pub mod sinks;
 
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ pub use sinks::{csv_writer, md_cell, md_text, CsvOut};
 
 /// A file's content: in memory, or spooled to a temporary file when it
 /// may be as large as the input (incidents.csv).
-pub enum Content {
+pub(crate) enum Content {
     Bytes(Vec<u8>),
     Spooled(Spooled),
 }
@@ -56,7 +56,7 @@ static SPOOL_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 /// Spool beside `out`: in its parent folder, where the staging folder will
 /// be, or the nearest folder above it that exists (a failed run creates no
 /// folder for its spool); never the shared temporary folder.
-pub fn spool_beside(out: &Path) {
+pub(crate) fn spool_beside(out: &Path) {
     let mut dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -76,7 +76,7 @@ pub fn spool_beside(out: &Path) {
 /// A new temporary file of this process, created exclusively (no planted
 /// link is followed), for spooled outputs; removed if the run is
 /// interrupted (`cleanup`).
-pub fn temp_file(lang: crate::lang::Lang, what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
+pub(crate) fn temp_file(lang: crate::lang::Lang, what: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
     use anyhow::Context;
     let dir = SPOOL_DIR.get().cloned().unwrap_or_else(std::env::temp_dir);
     static CLEANED: std::sync::Once = std::sync::Once::new();
@@ -116,7 +116,7 @@ fn remove_stale_temp_files(dir: &Path) {
 }
 
 /// The files of one run, by path relative to the output folder.
-pub struct Outputs {
+pub(crate) struct Outputs {
     root: PathBuf,
     files: BTreeMap<PathBuf, Content>,
 }
@@ -132,11 +132,11 @@ impl Outputs {
     }
 
     /// A spooled file at `rel`, moved or copied into place at the commit.
-    pub fn add_spooled(&mut self, rel: impl AsRef<Path>, spooled: Spooled) {
+    pub(crate) fn add_spooled(&mut self, rel: impl AsRef<Path>, spooled: Spooled) {
         self.files.insert(rel.as_ref().to_path_buf(), Content::Spooled(spooled));
     }
 
-    pub fn paths(&self) -> impl Iterator<Item = PathBuf> + '_ {
+    pub(crate) fn paths(&self) -> impl Iterator<Item = PathBuf> + '_ {
         self.files.keys().map(|p| self.root.join(p))
     }
 
@@ -155,7 +155,7 @@ pub fn write_atomic(lang: crate::lang::Lang, path: &Path, bytes: &[u8]) -> anyho
 
 /// `write_atomic` from a reader (a spooled file), without holding it in
 /// memory.
-pub fn write_atomic_from(lang: crate::lang::Lang, path: &Path, from: &mut dyn std::io::Read) -> anyhow::Result<()> {
+pub(crate) fn write_atomic_from(lang: crate::lang::Lang, path: &Path, from: &mut dyn std::io::Read) -> anyhow::Result<()> {
     use anyhow::Context;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

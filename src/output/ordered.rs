@@ -20,7 +20,7 @@ struct Lane {
 
 /// Lines with their keys, in one buffer.
 #[derive(Default)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     keys: Vec<u64>,
     /// Where each line ends in `bytes`.
     ends: Vec<usize>,
@@ -47,13 +47,13 @@ struct Writer {
 
 /// The shared writer: lanes under one lock, the file under another (a
 /// thread that finds the file busy leaves its lines to the one writing).
-pub struct Ordered {
+pub(crate) struct Ordered {
     lanes: Mutex<Vec<Lane>>,
     writer: Mutex<Writer>,
 }
 
 /// A thread's handle: it gathers lines and hands them over in chunks.
-pub struct Sender {
+pub(crate) struct Sender {
     shared: Arc<Ordered>,
     lane: usize,
     chunk: Chunk,

@@ -26,7 +26,7 @@ fn plain_number(s: &str) -> bool {
 }
 
 /// A cell a spreadsheet shows as text, never runs.
-pub fn guard_cell(s: &str) -> Cow<'_, str> {
+pub(crate) fn guard_cell(s: &str) -> Cow<'_, str> {
     // Most cells start with none of them: one look.
     if !matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
         return Cow::Borrowed(s);
@@ -61,13 +61,13 @@ pub struct CsvOut {
 }
 
 impl CsvOut {
-    pub fn for_people() -> CsvOut {
+    pub(crate) fn for_people() -> CsvOut {
         let mut buf = Vec::new();
         buf.extend_from_slice("\u{feff}".as_bytes());
         CsvOut { w: csv_writer(buf) }
     }
 
-    pub fn for_programs() -> CsvOut {
+    pub(crate) fn for_programs() -> CsvOut {
         CsvOut { w: csv_writer(Vec::new()) }
     }
 

@@ -48,7 +48,7 @@ pub fn shown(v: &str) -> String {
     }
 }
 
-pub struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     pub file: usize,
     pub layout: &'a Layout,
     /// An empty affected_users is not known yet (classify --input).

@@ -7,7 +7,7 @@ use super::normalize::nfkc;
 use crate::calendar::Minute;
 
 /// What the error for an unreadable date lists.
-pub fn accepted_forms(lang: crate::lang::Lang) -> String {
+pub(crate) fn accepted_forms(lang: crate::lang::Lang) -> String {
     let forms = "YYYY-MM-DD HH:MM, YYYY/M/D H:MM, YYYY年M月D日 H時M分, 令和6年4月1日 9:05, R6.4.1 9:05";
     crate::say!(lang, "{forms} (seconds allowed, JST)", "{forms}（秒は省略可、日本時間）", forms = forms)
 }

@@ -36,12 +36,12 @@ const SAMPLE: usize = 64 * 1024;
 /// a BOM means UTF-8; otherwise the first 64 KiB that hold non-ASCII bytes,
 /// wherever in the file they are, must be valid UTF-8 for UTF-8, else the
 /// file is CP932 (Excel in Japan). An ASCII-only file is UTF-8.
-pub fn sniff(lang: crate::lang::Lang, path: &Path) -> Result<Encoding> {
+pub(crate) fn sniff(lang: crate::lang::Lang, path: &Path) -> Result<Encoding> {
     let file = std::fs::File::open(path).with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
     sniff_reader(file).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))
 }
 
-pub fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {
+pub(crate) fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {
     let mut buf = vec![0u8; SAMPLE];
     let mut first = true;
     loop {
@@ -104,7 +104,7 @@ fn plausible(text: &str, bytes: &[u8]) -> Encoding {
     }
 }
 
-pub fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
@@ -119,7 +119,7 @@ pub fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// A record's fields as text.
 #[derive(Debug, Default, Clone)]
-pub struct Record {
+pub(crate) struct Record {
     pub line: u64,
     pub end_line: u64,
     text: String,
@@ -153,7 +153,7 @@ impl Record {
     }
 
     /// A record made from text (a workbook's cells).
-    pub fn from_fields<'a>(line: u64, fields: impl IntoIterator<Item = &'a str>) -> Record {
+    pub(crate) fn from_fields<'a>(line: u64, fields: impl IntoIterator<Item = &'a str>) -> Record {
         let mut r = Record { line, end_line: line, ..Default::default() };
         for f in fields {
             r.text.push_str(f);
@@ -164,7 +164,7 @@ impl Record {
 
     /// Empty fields up to `n`: a worksheet row ends at its last value, but
     /// its empty cells up to the header's width are fields all the same.
-    pub fn pad_to(&mut self, n: usize) {
+    pub(crate) fn pad_to(&mut self, n: usize) {
         while self.ends.len() < n {
             self.ends.push(self.text.len());
         }
@@ -172,7 +172,7 @@ impl Record {
 
     /// Decode `raw` into this record, taking its bytes when they are valid
     /// UTF-8 already (no copy) and handing back this record's buffer.
-    pub fn take_from(&mut self, raw: &mut ByteRecord, encoding: Encoding) {
+    pub(crate) fn take_from(&mut self, raw: &mut ByteRecord, encoding: Encoding) {
         if encoding == Encoding::Utf8 {
             let old = std::mem::take(&mut self.text).into_bytes();
             let bytes = std::mem::replace(&mut raw.bytes, old);
@@ -200,7 +200,7 @@ impl Record {
     }
 
     /// Decode `raw` into this record, reusing its buffers.
-    pub fn decode_from(&mut self, raw: &ByteRecord, encoding: Encoding) {
+    pub(crate) fn decode_from(&mut self, raw: &ByteRecord, encoding: Encoding) {
         self.line = raw.line;
         self.end_line = raw.end_line;
         self.extra_fields = raw.extra_fields;
@@ -241,7 +241,7 @@ fn decode_field(bytes: &[u8], encoding: Encoding) -> Option<std::borrow::Cow<'_,
 
 /// The field's text with every byte that does not decode shown as `\xNN`
 /// (linear in the field's length: fields may be long).
-pub fn escaped(bytes: &[u8], encoding: Encoding) -> String {
+pub(crate) fn escaped(bytes: &[u8], encoding: Encoding) -> String {
     let mut out = String::new();
     let bad = |out: &mut String, b: &[u8]| b.iter().for_each(|b| out.push_str(&format!("\\x{b:02X}")));
     match encoding {

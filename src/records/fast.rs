@@ -111,7 +111,7 @@ impl Codes {
 /// (reused, not cleared), and the service mask of a cell as written (a few
 /// combinations of services fill most cells), kept in a small table by the
 /// cell's hash.
-pub struct Memo {
+pub(crate) struct Memo {
     starts: [u16; ROOM],
     services: Vec<(Vec<u8>, u32)>,
 }
@@ -124,7 +124,7 @@ impl Default for Memo {
 
 const MEMO_BITS: u32 = 6;
 
-pub struct Fast {
+pub(crate) struct Fast {
     file: usize,
     delimiter: u8,
     width: usize,

@@ -63,34 +63,34 @@ pub const COLUMNS: &[Column] = &[
 /// Index of each column in `COLUMNS`, for code that reads a row.
 pub mod col {
     pub const ID: usize = 0;
-    pub const CARRIER: usize = 1;
-    pub const FORM: usize = 2;
-    pub const STARTED: usize = 3;
-    pub const DURATION: usize = 4;
-    pub const USERS: usize = 5;
+    pub(crate) const CARRIER: usize = 1;
+    pub(crate) const FORM: usize = 2;
+    pub(crate) const STARTED: usize = 3;
+    pub(crate) const DURATION: usize = 4;
+    pub(crate) const USERS: usize = 5;
     pub const SERVICES: usize = 6;
-    pub const CAUSE: usize = 7;
+    pub(crate) const CAUSE: usize = 7;
     pub const EQUIPMENT: usize = 8;
-    pub const FACILITY: usize = 9;
-    pub const KIND: usize = 10;
+    pub(crate) const FACILITY: usize = 9;
+    pub(crate) const KIND: usize = 10;
     pub const WHOLESALE: usize = 11;
-    pub const ACCIDENT: usize = 12;
-    pub const REGION: usize = 13;
-    pub const SUMMARY: usize = 14;
-    pub const ENDED: usize = 15;
-    pub const MAU: usize = 16;
-    pub const SITUATION: usize = 17;
-    pub const FUNCTION: usize = 18;
-    pub const CARRIER_USERS: usize = 19;
-    pub const PREFECTURES: usize = 20;
-    pub const KNOWN_AT: usize = 21;
-    pub const EXCLUSIONS: usize = 22;
+    pub(crate) const ACCIDENT: usize = 12;
+    pub(crate) const REGION: usize = 13;
+    pub(crate) const SUMMARY: usize = 14;
+    pub(crate) const ENDED: usize = 15;
+    pub(crate) const MAU: usize = 16;
+    pub(crate) const SITUATION: usize = 17;
+    pub(crate) const FUNCTION: usize = 18;
+    pub(crate) const CARRIER_USERS: usize = 19;
+    pub(crate) const PREFECTURES: usize = 20;
+    pub(crate) const KNOWN_AT: usize = 21;
+    pub(crate) const EXCLUSIONS: usize = 22;
 }
 
-pub const NCOLS: usize = 23;
+pub(crate) const NCOLS: usize = 23;
 
 /// The おそれ事態 columns: a row with any of them takes the full check.
-pub const NEAR_MISS_COLUMNS: [usize; 6] = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
+pub(crate) const NEAR_MISS_COLUMNS: [usize; 6] = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
 const _: () = assert!(COLUMNS.len() == NCOLS);
 
 /// The contract column a header cell names, if any.
@@ -142,7 +142,7 @@ pub(crate) fn dated_fields(line: &str, delimiter: char, started: usize) -> Optio
 }
 
 /// Map a header row to the contract's columns.
-pub fn map_header(lang: crate::lang::Lang, place: &str, header: &[String]) -> Result<Layout> {
+pub(crate) fn map_header(lang: crate::lang::Lang, place: &str, header: &[String]) -> Result<Layout> {
     let mut at = [usize::MAX; NCOLS];
     let mut extra = Vec::new();
     for (i, h) in header.iter().enumerate() {
@@ -225,7 +225,7 @@ fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
 }
 
 /// How many cells of a row name contract columns: a header names several.
-pub fn known_columns(cells: &[String]) -> usize {
+pub(crate) fn known_columns(cells: &[String]) -> usize {
     let mut seen = [false; NCOLS];
     for c in cells.iter().filter_map(|h| canonical_column(h)) {
         seen[c] = true;
@@ -234,9 +234,9 @@ pub fn known_columns(cells: &[String]) -> usize {
 }
 
 /// Rows within which the header is looked for.
-pub const HEADER_SEARCH_ROWS: usize = 10;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 10;
 /// Cells a row must name to be taken for the header.
-pub const HEADER_MIN_KNOWN: usize = 3;
+pub(crate) const HEADER_MIN_KNOWN: usize = 3;
 
 #[cfg(test)]
 mod tests {

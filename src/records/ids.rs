@@ -13,7 +13,7 @@ use super::normalize::nfkc;
 use super::{open, place, ReadOptions, RowError};
 
 #[derive(Default)]
-pub struct IdSet {
+pub(crate) struct IdSet {
     /// Every file's hashes, by bucket: each thread's part as it was (a
     /// copy into one list would be work for one thread while others wait).
     buckets: Vec<Vec<Vec<u64>>>,
@@ -27,7 +27,7 @@ const BUCKET_BITS: u32 = 6;
 /// Each bucket is checked on its own, small enough for the cache, and the
 /// threads split the buckets evenly; a hash met twice is met twice in its
 /// bucket.
-pub struct Hashes(Vec<Vec<u64>>);
+pub(crate) struct Hashes(Vec<Vec<u64>>);
 
 impl Default for Hashes {
     fn default() -> Self {
@@ -103,14 +103,14 @@ fn prefetch(slot: &u64) {
 /// The hash an id is checked by (after NFKC), the same in both looks at
 /// the files.
 #[inline]
-pub fn id_key_hash(id: &str) -> u64 {
+pub(crate) fn id_key_hash(id: &str) -> u64 {
     fixed_hash(nfkc(id).as_bytes())
 }
 
 /// Foldhash with a fixed seed: the same in every run and on every thread
 /// (ids, and the slots of small lookup tables).
 #[inline]
-pub fn fixed_hash(v: &[u8]) -> u64 {
+pub(crate) fn fixed_hash(v: &[u8]) -> u64 {
     use std::hash::BuildHasher as _;
     foldhash::fast::FixedState::with_seed(0x6a69_6b6f).hash_one(v)
 }
@@ -130,7 +130,7 @@ impl IdSet {
 
     /// Keep the hashes seen more than once, the buckets split between
     /// threads. True when there are any.
-    pub fn find_collisions(&mut self) -> Result<bool> {
+    pub(crate) fn find_collisions(&mut self) -> Result<bool> {
         let mut buckets = std::mem::take(&mut self.buckets);
         if buckets.is_empty() {
             return Ok(!self.collisions.is_empty());
@@ -160,7 +160,7 @@ impl IdSet {
     }
 
     /// The real duplicates among the colliding hashes, each naming both places.
-    pub fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
+    pub(crate) fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
     let lang = opts.lang;
         let mut first: HashMap<String, String> = HashMap::new();
         let mut errors = Vec::new();

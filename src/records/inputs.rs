@@ -16,7 +16,7 @@ fn extension(path: &Path) -> Option<String> {
     path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase())
 }
 
-pub fn is_workbook(path: &Path) -> bool {
+pub(crate) fn is_workbook(path: &Path) -> bool {
     extension(path).is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.as_str()))
 }
 

@@ -99,7 +99,7 @@ pub struct RowError {
 }
 
 /// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
-pub fn place(lang: crate::lang::Lang, file: &str, sheet: Option<&str>, line: u64) -> String {
+pub(crate) fn place(lang: crate::lang::Lang, file: &str, sheet: Option<&str>, line: u64) -> String {
     match sheet {
         Some(sheet) => crate::say!(lang, "{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
         None => format!("{file}:{line}"),
@@ -116,13 +116,13 @@ impl RowError {
 }
 
 /// Validating workers to run: one per core, at most four.
-pub fn worker_count() -> usize {
+pub(crate) fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
 }
 
 /// Errors listed in full per file, and per run; more are counted.
-pub const ERRORS_PER_FILE: usize = 100;
-pub const ERRORS_PER_RUN: usize = 1_000;
+pub(crate) const ERRORS_PER_FILE: usize = 100;
+pub(crate) const ERRORS_PER_RUN: usize = 1_000;
 
 /// What reading one file found, for the run's accounting.
 #[derive(Debug, Clone, Default)]
@@ -188,12 +188,12 @@ impl ReadReport {
     }
 
     /// Problems found but not listed in `errors`.
-    pub fn unlisted(&self) -> u64 {
+    pub(crate) fn unlisted(&self) -> u64 {
         self.problems().saturating_sub(self.errors.len() as u64)
     }
 
     /// Columns jiko ignores, each once for all files.
-    pub fn ignored_columns(&self) -> Vec<&str> {
+    pub(crate) fn ignored_columns(&self) -> Vec<&str> {
         let mut columns: Vec<&str> = self.files.iter().flat_map(|f| f.extra_columns.iter().map(String::as_str)).collect();
         columns.sort();
         columns.dedup();
@@ -238,7 +238,7 @@ pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&R
 /// sinks in no set order, so sinks must count in a way order does not
 /// change. Errors and rejected rows are reported in file and line order.
 /// Ids are checked for uniqueness across all files.
-pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
+pub(crate) fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
     let mut report = ReadReport::default();
     let mut ids = ids::IdSet::default();
     for (index, path) in files.iter().enumerate() {
@@ -289,7 +289,7 @@ pub fn display(path: &Path) -> String {
 }
 
 /// The column of a problem that is the whole row's (a field count, quoting).
-pub fn row_column(lang: crate::lang::Lang) -> String {
+pub(crate) fn row_column(lang: crate::lang::Lang) -> String {
     crate::say!(lang, "(row)", "（行）")
 }
 

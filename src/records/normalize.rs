@@ -68,14 +68,14 @@ fn nfkc_unicode(t: &str) -> Cow<'_, str> {
 
 /// The key codes, labels and header names are matched by: NFKC, no spaces,
 /// ASCII lower case, no BOM.
-pub fn match_key(s: &str) -> String {
+pub(crate) fn match_key(s: &str) -> String {
     nfkc(s.trim_start_matches('\u{feff}')).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// Company-form words and their short spellings; after NFKC, `㈱` is `(株)`.
 /// A short form counts as its word in the same position only, so
 /// `(株)KDDI` = `株式会社KDDI`, but `KDDI株式会社` stays apart.
-pub const COMPANY_FORMS: &[(&str, &str)] = &[("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社")];
+pub(crate) const COMPANY_FORMS: &[(&str, &str)] = &[("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社")];
 
 /// The key carriers are counted by (docs/incidents.md, "Carriers").
 pub fn carrier_key(s: &str) -> String {

@@ -14,9 +14,9 @@ use super::parse::{ByteRecord, ParseError, Parser, UnclosedQuote};
 use super::{place, ReadOptions};
 
 /// Where a file's SHA-256 lands once its last byte is read.
-pub type Digest = Arc<Mutex<String>>;
+pub(crate) type Digest = Arc<Mutex<String>>;
 
-pub type CsvParser = Parser<'static, Box<dyn Read + Send>>;
+pub(crate) type CsvParser = Parser<'static, Box<dyn Read + Send>>;
 
 pub enum Source {
     /// A CSV being parsed, with the records read past the header while
@@ -26,7 +26,7 @@ pub enum Source {
     Sheet(Vec<Record>),
 }
 
-pub struct Opened {
+pub(crate) struct Opened {
     pub name: String,
     pub sheet: Option<String>,
     pub encoding: Encoding,
@@ -59,7 +59,7 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     open_csv(&name, encoding, &source, opts)
 }
 
-pub fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened> {
+pub(crate) fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened> {
     let encoding = match opts.encoding {
         Some(e) => e,
         None => decode::sniff_reader(&bytes[..])?,
@@ -328,7 +328,7 @@ impl<R: Read> Read for Tap<R> {
 impl Opened {
     /// Every record after the header, decoded, in file order, on this
     /// thread (the second look for duplicate ids).
-    pub fn each_record(self, mut f: impl FnMut(&Record)) -> Result<()> {
+    pub(crate) fn each_record(self, mut f: impl FnMut(&Record)) -> Result<()> {
         let mut text = Record::default();
         match self.source {
             Source::Sheet(rows) => rows.iter().for_each(f),

@@ -132,7 +132,7 @@ impl FileCheck<'_> {
 }
 
 /// Check every record of one opened file; valid rows go to the sinks.
-pub fn check_file<S: FnMut(&Row) + Send>(
+pub(crate) fn check_file<S: FnMut(&Row) + Send>(
     index: usize,
     opened: Opened,
     opts: &ReadOptions,

@@ -9,13 +9,13 @@ use std::io::Read;
 /// Bytes one field may hold before the rest is dropped and the field
 /// reported: a little over 32,767 characters of 4 bytes, a spreadsheet
 /// cell's limit, so every over-long value is still seen as over-long.
-pub const FIELD_BYTES: usize = 32_767 * 4 + 4;
+pub(crate) const FIELD_BYTES: usize = 32_767 * 4 + 4;
 /// Fields one record may hold; more are counted, not stored.
-pub const MAX_FIELDS: usize = 1_000;
+pub(crate) const MAX_FIELDS: usize = 1_000;
 
 /// One record as read: the unescaped bytes of its fields back to back.
 #[derive(Debug, Default, Clone)]
-pub struct ByteRecord {
+pub(crate) struct ByteRecord {
     /// The line it starts on and the line it ends on (1-based).
     pub line: u64,
     pub end_line: u64,
@@ -50,7 +50,7 @@ impl ByteRecord {
 
     /// Every field empty or blank: spacing (a blank line, `,,,,` as Excel
     /// writes below a table), not a record.
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.extra_fields == 0 && self.quoting.is_none() && blank_bytes(&self.bytes)
     }
 
@@ -91,7 +91,7 @@ impl ByteRecord {
 /// Text after the closing quote of a value (`"ab"c`): the field keeps the
 /// text, and the row is in doubt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StrayQuote {
+pub(crate) struct StrayQuote {
     /// The byte after the quote (non-ASCII: the start of a character).
     pub after: u8,
     /// The line the value opened on.
@@ -114,12 +114,12 @@ impl StrayQuote {
 /// The file ended inside a quoted field: every later row would be lost in
 /// it, so the file cannot be read.
 #[derive(Debug, Clone)]
-pub struct UnclosedQuote {
+pub(crate) struct UnclosedQuote {
     pub line: u64,
 }
 
 #[derive(Debug)]
-pub enum ParseError {
+pub(crate) enum ParseError {
     UnclosedQuote(UnclosedQuote),
     Io(std::io::Error),
 }
@@ -151,7 +151,7 @@ impl<R: Read> Parser<'static, R> {
 
     /// A parser whose first bytes are `read` (taken from `src` already)
     /// and whose first byte is on `line`.
-    pub fn starting(src: R, read: Vec<u8>, line: u64, delimiter: u8) -> Self {
+    pub(crate) fn starting(src: R, read: Vec<u8>, line: u64, delimiter: u8) -> Self {
         let len = read.len();
         let mut buf = read;
         buf.resize(len.max(1 << 16), 0);
@@ -175,7 +175,7 @@ impl<'a> Parser<'a, std::io::Empty> {
 impl<R: Read> Parser<'_, R> {
     /// The source, the bytes read from it but not parsed yet, and the line
     /// they start on: for reading on in blocks (`split`).
-    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
+    pub(crate) fn into_parts(self) -> (R, Vec<u8>, u64) {
         let mut rest = self.buf.into_owned();
         rest.truncate(self.len);
         rest.drain(..self.pos);
@@ -195,7 +195,7 @@ impl<R: Read> Parser<'_, R> {
 
     /// Take a whole line of `taken` bytes, its break included, read by
     /// other means (`plain_line`, or the fast path over a block).
-    pub fn skip_line(&mut self, taken: usize) {
+    pub(crate) fn skip_line(&mut self, taken: usize) {
         self.pos += taken;
         self.line += 1;
     }
@@ -238,7 +238,7 @@ impl<R: Read> Parser<'_, R> {
     }
 
     /// Read the next record into `rec`; false at the end of the input.
-    pub fn next_record(&mut self, rec: &mut ByteRecord) -> Result<bool, ParseError> {
+    pub(crate) fn next_record(&mut self, rec: &mut ByteRecord) -> Result<bool, ParseError> {
         rec.clear();
         if self.peek()?.is_none() {
             return Ok(false);

@@ -10,18 +10,18 @@ use std::io::Read;
 use super::decode::read_up_to;
 
 /// Bytes read at a time; a block is about this size.
-pub const BLOCK_BYTES: usize = 1 << 18;
+pub(crate) const BLOCK_BYTES: usize = 1 << 18;
 /// A record longer than this (a value of many lines, or a quote left open
 /// to the end of the file) is not held whole: the reading thread parses it
 /// alone, with the parser's bounds on what a record may keep. With the
 /// blocks the workers may be behind (`parallel`), this bounds what reading
 /// holds in memory: 2 MiB × 64 at worst, whatever the file.
-pub const MAX_BLOCK_BYTES: usize = 8 * BLOCK_BYTES;
+pub(crate) const MAX_BLOCK_BYTES: usize = 8 * BLOCK_BYTES;
 
 /// Whole records, the first starting on `line`: the first `len` bytes of
 /// `bytes` (a buffer reused as it is, so it is never zeroed again).
 #[derive(Debug)]
-pub struct Block {
+pub(crate) struct Block {
     bytes: Vec<u8>,
     len: usize,
     pub line: u64,
@@ -47,7 +47,7 @@ impl Block {
     }
 
     /// The buffer, for reuse.
-    pub fn into_buffer(self) -> Vec<u8> {
+    pub(crate) fn into_buffer(self) -> Vec<u8> {
         self.bytes
     }
 }
@@ -60,14 +60,14 @@ fn clean_utf8(records: &[u8]) -> bool {
 }
 
 /// What the reading thread has next.
-pub enum Next {
+pub(crate) enum Next {
     Block(Block),
     /// No record end within `MAX_BLOCK_BYTES`: parse on from here alone.
     Long,
     End,
 }
 
-pub struct Splitter<R> {
+pub(crate) struct Splitter<R> {
     src: R,
     /// Bytes read at a time, and the most a block may hold.
     block: usize,
@@ -91,18 +91,18 @@ impl<R: Read> Splitter<R> {
     }
 
     /// Look at each block's text as it is cut (`Block::text`).
-    pub fn checking_text(mut self, check: bool) -> Self {
+    pub(crate) fn checking_text(mut self, check: bool) -> Self {
         self.check_text = check;
         self
     }
 
     /// The source and the bytes read from it but not handed out.
-    pub fn into_parts(self) -> (R, Vec<u8>, u64) {
+    pub(crate) fn into_parts(self) -> (R, Vec<u8>, u64) {
         (self.src, self.carry, self.line)
     }
 
     /// The next block, built in `buf` (a buffer handed back for reuse).
-    pub fn next_block(&mut self, mut buf: Vec<u8>) -> std::io::Result<Next> {
+    pub(crate) fn next_block(&mut self, mut buf: Vec<u8>) -> std::io::Result<Next> {
         // `buf` starts with the carried start of a record. A cut is looked
         // for in its first `limit` bytes, read as needed; with none there,
         // in twice as many.
@@ -172,7 +172,7 @@ fn line_breaks(block: &[u8], no_cr: bool) -> u64 {
 /// The end of the last whole record in `buf` (which starts at a record's
 /// start): just after a line break outside quotes whose meaning is known
 /// (a CR with its next byte read). `None` when there is none.
-pub fn last_record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
+pub(crate) fn last_record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
     let mut best = None;
     // Bytes from `plain` on are outside quotes until the next opening quote.
     let mut plain = 0;

@@ -11,13 +11,13 @@ use crate::rules::taxonomy::{self, Coded};
 /// Plausible ranges (docs/incidents.md): more users than this is not a
 /// count of Japanese users, more minutes than ten years not an outage.
 pub use crate::rules::MAX_USERS;
-pub const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
+pub(crate) const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
 
 /// Units a count may carry (`3,000人`).
-pub const COUNT_UNITS: &[&str] = &["人", "回線", "契約", "件", "ユーザ", "ユーザー", "ID", "アカウント", "社", "通", "台", "局"];
+pub(crate) const COUNT_UNITS: &[&str] = &["人", "回線", "契約", "件", "ユーザ", "ユーザー", "ID", "アカウント", "社", "通", "台", "局"];
 /// Words that make a count approximate: refused, since the edition counts
 /// what was reported.
-pub const APPROXIMATE: &[&str] = &["約", "およそ", "概ね", "おおよそ", "推定", "程度", "以上", "超", "未満", "前後", "強", "弱", "~"];
+pub(crate) const APPROXIMATE: &[&str] = &["約", "およそ", "概ね", "おおよそ", "推定", "程度", "以上", "超", "未満", "前後", "強", "弱", "~"];
 
 /// A whole number of users or of something counted, or why not.
 pub fn count(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
@@ -82,7 +82,7 @@ fn not_whole(lang: crate::lang::Lang) -> String {
 }
 
 /// Plain ASCII digits (at most 18: no overflow), read without normalizing.
-pub fn plain_digits(v: &[u8]) -> Option<u64> {
+pub(crate) fn plain_digits(v: &[u8]) -> Option<u64> {
     if v.is_empty() || v.len() > 18 {
         return None;
     }
@@ -151,7 +151,7 @@ pub fn within(lang: crate::lang::Lang, n: u64, max: u64, what: &str) -> Result<u
 }
 
 /// Every spelling a coded column accepts, by match key.
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     pub codes: &'static [Coded],
     by_key: HashMap<String, usize>,
     /// Spellings that two codes claim (the taxonomy's test keeps it empty).
@@ -215,7 +215,7 @@ impl Vocabulary {
 }
 
 /// The vocabularies of the coded columns.
-pub struct Vocabularies {
+pub(crate) struct Vocabularies {
     pub forms: Vocabulary,
     pub services: Vocabulary,
     pub causes: Vocabulary,
@@ -225,7 +225,7 @@ pub struct Vocabularies {
     pub wholesale: Vocabulary,
 }
 
-pub fn vocabularies() -> &'static Vocabularies {
+pub(crate) fn vocabularies() -> &'static Vocabularies {
     static V: OnceLock<Vocabularies> = OnceLock::new();
     V.get_or_init(|| {
         let v = |codes: &'static [Coded], column| Vocabulary::new(codes, &taxonomy::aliases(column));
@@ -243,10 +243,10 @@ pub fn vocabularies() -> &'static Vocabularies {
 
 /// Separators between several services in one cell, after NFKC (which
 /// makes `，` and `；` ASCII).
-pub const SERVICE_SEPARATORS: &[char] = &[';', '、', ',', '\n', '\r'];
+pub(crate) const SERVICE_SEPARATORS: &[char] = &[';', '、', ',', '\n', '\r'];
 
 /// Those of them in ASCII: what splits a cell that is all ASCII.
-pub fn ascii_service_separator(b: u8) -> bool {
+pub(crate) fn ascii_service_separator(b: u8) -> bool {
     matches!(b, b';' | b',' | b'\n' | b'\r')
 }
 

@@ -12,7 +12,7 @@ use super::decode::Record;
 use super::parse::MAX_FIELDS;
 
 /// Read `sheet` (or the first sheet): its name and its non-blank rows.
-pub fn read_sheet(lang: crate::lang::Lang, path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
+pub(crate) fn read_sheet(lang: crate::lang::Lang, path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
     let mut book = open_workbook_auto(path).with_context(|| crate::lang::doing(lang, "opening workbook", "ブックのオープン", &path.display()))?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -103,7 +103,7 @@ impl SparseRows {
 }
 
 /// `A`, `Z`, `AA`, … `XFD`.
-pub fn column_letters(col: u32) -> String {
+pub(crate) fn column_letters(col: u32) -> String {
     let mut n = col + 1;
     let mut s = Vec::new();
     while n > 0 {
@@ -149,7 +149,7 @@ fn hours_minutes(serial: f64) -> String {
 }
 
 /// An Excel serial date (days since 1899-12-30) to the minute.
-pub fn excel_minute(serial: f64) -> String {
+pub(crate) fn excel_minute(serial: f64) -> String {
     let mut days = serial.floor() as i64;
     let mut minutes = ((serial - serial.floor()) * 1440.0).round() as i64;
     if minutes == 1440 {

@@ -128,12 +128,12 @@ impl Rules {
 
     /// The set that judges a report started at `t`: the trial's set in a
     /// what-if, else the last set in force on that day.
-    pub fn set_at(&self, t: &Minute) -> Option<&'static Set> {
+    pub(crate) fn set_at(&self, t: &Minute) -> Option<&'static Set> {
         self.per_row.set_index_at(t).map(|i| &self.book.sets[i])
     }
 
     /// Every set in force on some day of fiscal year `fy`, oldest first.
-    pub fn sets_in_year(&self, fy: i32) -> Vec<&'static Set> {
+    pub(crate) fn sets_in_year(&self, fy: i32) -> Vec<&'static Set> {
         let b = self.book;
         if b.trial.is_some() {
             return self.set_at(&fy_start(fy)).into_iter().collect();
@@ -154,7 +154,7 @@ impl Rules {
     }
 
     /// The what-if notice, when the rules are a trial (試算).
-    pub fn trial_note(&self) -> Option<&'static str> {
+    pub(crate) fn trial_note(&self) -> Option<&'static str> {
         self.book.trial.as_ref().map(|t| t.note.as_str())
     }
 
@@ -170,10 +170,6 @@ impl Rules {
         self.per_row.within_duty(duration_min, users, kind)
     }
 
-    /// `set_at` as the set's place in the book.
-    pub fn set_index_at(&self, t: &Minute) -> Option<usize> {
-        self.per_row.set_index_at(t)
-    }
 
     /// One incident judged by these rules.
     pub fn judge(&self, i: &Incident) -> Judgement {
@@ -181,13 +177,13 @@ impl Rules {
     }
 
     /// `judge` with the facts `missing` left open.
-    pub fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
+    pub(crate) fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
         open::judge_open(*self, i, missing)
     }
 
     /// The due rule for a routine report of an incident at `t`, and its
     /// due day (`judge::routine_rule_in`).
-    pub fn routine_rule(&self, t: &Minute) -> Option<(usize, (i32, u32, u32))> {
+    pub(crate) fn routine_rule(&self, t: &Minute) -> Option<(usize, (i32, u32, u32))> {
         judge::routine_rule_in(&self.book.dues, t)
     }
 
@@ -198,14 +194,14 @@ impl Rules {
 
     /// The due rule in force at the end of fiscal year `fy` (a year's
     /// tables and notes name its report).
-    pub fn year_due(&self, fy: i32) -> Option<&'static raw::Due> {
+    pub(crate) fn year_due(&self, fy: i32) -> Option<&'static raw::Due> {
         let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
         self.routine_rule(&end).map(|(i, _)| &self.book.dues[i].raw)
     }
 
     /// The routine report's name and the label outside it under `due`
     /// (年次報告 from FY2025), else the duty's own (四半期報告).
-    pub fn labels_of(&self, due: Option<&'static raw::Due>) -> (&'static str, &'static str) {
+    pub(crate) fn labels_of(&self, due: Option<&'static raw::Due>) -> (&'static str, &'static str) {
         let b = self.book;
         (
             due.and_then(|d| d.name.as_deref()).unwrap_or(&b.duty.name),
@@ -214,25 +210,20 @@ impl Rules {
     }
 
     /// `labels_of` the rule in force at the end of fiscal year `fy`.
-    pub fn duty_labels(&self, fy: i32) -> (&'static str, &'static str) {
+    pub(crate) fn duty_labels(&self, fy: i32) -> (&'static str, &'static str) {
         self.labels_of(self.year_due(fy))
     }
 
-    /// Whether a cell's text is a label printed outside the duty (any rule's).
-    pub fn is_outside_label(&self, text: &str) -> bool {
-        let b = self.book;
-        text == b.duty.outside_label || b.dues.iter().any(|d| d.raw.outside_label.as_deref() == Some(text))
-    }
 
     /// What falls outside the duty, as the edition's notes word it:
     /// `継続時間2時間未満かつ影響利用者数3万人未満`.
-    pub fn outside_duty_text(&self) -> String {
+    pub(crate) fn outside_duty_text(&self) -> String {
         let d = &self.book.duty;
         format!("継続時間{}未満かつ影響利用者数{}人未満", hours_text(d.min_duration), man(d.min_users))
     }
 
     /// A simple-form report must name one of these (incidents.md).
-    pub fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
+    pub(crate) fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
         simple_form_allows_in(self.book, equipment)
     }
 
@@ -251,7 +242,7 @@ impl Rules {
 
     /// Whether `other` counts in the same codes and bins, so that their
     /// figures and verdicts can stand side by side.
-    pub fn same_codes(&self, other: &Rules) -> bool {
+    pub(crate) fn same_codes(&self, other: &Rules) -> bool {
         let (a, b) = (self.book, other.book);
         let codes = |t: &Taxonomy| format!("{:?}", (&t.services, &t.causes, &t.equipment, &t.kinds, &t.facilities, &t.wholesale, &t.forms));
         codes(&a.taxonomy) == codes(&b.taxonomy) && format!("{:?}", a.bins) == format!("{:?}", b.bins)
@@ -308,7 +299,7 @@ pub use crate::calendar::fiscal_year;
 /// The largest count of users a record may give (above it, a typo).
 pub const MAX_USERS: u64 = 500_000_000;
 
-pub fn fy_start(fy: i32) -> Minute {
+pub(crate) fn fy_start(fy: i32) -> Minute {
     Minute { year: fy, month: 4, day: 1, hour: 0, minute: 0 }
 }
 
@@ -326,13 +317,10 @@ impl Set {
         &self.raw.id
     }
 
-    pub fn classes(&self) -> &[Class] {
-        &self.raw.classes
-    }
 
     /// The lowest class met by one of `services` (a bit mask over the
     /// taxonomy's services), with the threshold met.
-    pub fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
+    pub(crate) fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
         if duration_min < self.floor.0 || users < self.floor.1 {
             return None;
         }
@@ -364,13 +352,13 @@ impl Set {
 
     /// The critical-facility rule (注1②): a critical facility wholly down
     /// at least the set's time.
-    pub fn facility_met(&self, duration_min: u64, critical_facility: bool) -> bool {
+    pub(crate) fn facility_met(&self, duration_min: u64, critical_facility: bool) -> bool {
         critical_facility && self.raw.facility_min_duration.is_some_and(|d| duration_min >= d)
     }
 
     /// Every report in the matrix cell meets some class's threshold, given
     /// a service of that class (the cells the edition marks ※).
-    pub fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
+    pub(crate) fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
         let (d, u) = (DURATION_BINS[duration_bin].from, USER_BINS[users_bin].from);
         self.raw
             .classes
@@ -393,14 +381,14 @@ impl Set {
     }
 }
 
-pub fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u64>) -> bool {
+pub(crate) fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u64>) -> bool {
     duration_min >= t.min_duration
         && users >= t.min_users
         && t.min_monthly_active_users.map_or(true, |m| mau.is_some_and(|v| v >= m))
 }
 
 /// `2時間以上かつ3万以上、又は1時間以上かつ100万以上`.
-pub fn thresholds_text(ts: &[Threshold]) -> String {
+pub(crate) fn thresholds_text(ts: &[Threshold]) -> String {
     ts.iter()
         .map(|t| {
             let mau = t.min_monthly_active_users.map_or(String::new(), |m| format!("（月間アクティブ利用者数{}以上）", man(m)));
@@ -411,7 +399,7 @@ pub fn thresholds_text(ts: &[Threshold]) -> String {
 }
 
 /// Minutes as the edition writes them: `2時間`, `1時間30分`, `30分`.
-pub fn hours_text(min: u64) -> String {
+pub(crate) fn hours_text(min: u64) -> String {
     match (min / 60, min % 60) {
         (0, m) => format!("{m}分"),
         (h, 0) => format!("{h}時間"),
@@ -420,7 +408,7 @@ pub fn hours_text(min: u64) -> String {
 }
 
 /// Counts in 万 as the edition writes thresholds: `3万`, `100万`, `500`.
-pub fn man(n: u64) -> String {
+pub(crate) fn man(n: u64) -> String {
     if n >= 10_000 && n % 10_000 == 0 {
         format!("{}万", n / 10_000)
     } else {
@@ -433,7 +421,7 @@ fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
 }
 
 /// Kanji numerals for class numbers (一 … 十).
-pub fn kanji_number(n: usize) -> &'static str {
+pub(crate) fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
 }
 

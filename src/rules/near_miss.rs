@@ -83,10 +83,6 @@ pub fn find(list: &[Provision], code: &str) -> Option<usize> {
     position(list, code)
 }
 
-pub fn find_situation(list: &[Situation], code: &str) -> Option<usize> {
-    position(list, code)
-}
-
 /// One fact of a situation, as a flag or a column gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

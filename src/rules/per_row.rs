@@ -1,7 +1,7 @@
 //! The rules a counted row asks for, read from the book once and laid out
 //! for a look per row: plain numbers and short arrays, with no lock and no
 //! search by name. Counting takes them once per worker; `within_duty`,
-//! `set_index_at` and `cell_of` answer from them for everyone else.
+//! `set_index_at` and `cell` answer from them for everyone else.
 
 use super::RuleBook;
 #[cfg(test)]
@@ -61,7 +61,7 @@ impl PerRow {
     /// The set that judges a report started at `t`, as its place in the
     /// book: the trial's set in a what-if, else the last set in force.
     #[inline]
-    pub fn set_index_at(&self, t: &Minute) -> Option<usize> {
+    pub(crate) fn set_index_at(&self, t: &Minute) -> Option<usize> {
         if let Some(trial) = self.trial {
             return trial;
         }
@@ -71,7 +71,7 @@ impl PerRow {
 
     /// A report on a critical facility (for the facility rule, 注1②).
     #[inline]
-    pub fn critical_facility(&self, facility: usize) -> bool {
+    pub(crate) fn critical_facility(&self, facility: usize) -> bool {
         self.no_facility != Some(facility)
     }
 

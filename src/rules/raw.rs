@@ -7,7 +7,7 @@ use serde::Deserialize;
 /// from the built-in book.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawBook {
+pub(crate) struct RawBook {
     pub extends: Option<String>,
     pub meta: Option<Meta>,
     pub trial: Option<Trial>,

@@ -293,9 +293,9 @@ fn an_information_leak_and_a_critical_facility_after_2025() {
 /// its due day (57条3項: 知つた日から三十日以内).
 #[test]
 fn near_miss_situations_on_both_sides_of_every_condition() {
-    use super::near_miss::{find, find_situation, judge as nm, Facts};
+    use super::near_miss::{find, judge as nm, position, Facts};
     let n = &b().near_miss().unwrap().raw;
-    let sit = |c: &str| find_situation(&n.situations, c).unwrap();
+    let sit = |c: &str| position(&n.situations, c).unwrap();
     let ex = |c: &str| find(&n.exclusions, c).unwrap();
     let m = |s: &str| Minute::parse(s).unwrap();
     let base = || Facts {
