@@ -12,7 +12,7 @@ struct Cli {
     command: Command,
     /// Language of messages (default: Japanese when the locale is).
     #[arg(long, global = true, value_enum)]
-    lang: Option<jiko::lang::Lang>,
+    lang: Option<LangArg>,
     /// Rules file to use instead of the built-in data/rules/mic.toml, or a
     /// shipped one by name (`proposed-2025`: the 2025 proposal, a trial).
     #[arg(long, global = true)]
@@ -41,6 +41,13 @@ enum Command {
     Template(cmd::template::Args),
 }
 
+/// `--lang`'s values (the language itself is jiko's, not clap's).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    En,
+    Ja,
+}
+
 fn main() {
     // A closed pipe (`jiko … | head`) ends the program quietly, as Unix
     // tools do, instead of a panic on the next write.
@@ -49,7 +56,10 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    let lang = jiko::lang::Lang::chosen(cli.lang);
+    let lang = jiko::lang::Lang::chosen(cli.lang.map(|l| match l {
+        LangArg::En => jiko::lang::Lang::En,
+        LangArg::Ja => jiko::lang::Lang::Ja,
+    }));
     // Interrupted (Ctrl-C, SIGTERM): the run's temporary files go at once.
     jiko::output::cleanup::install(lang);
     // The rules are read before any command, so a bad rules file stops the

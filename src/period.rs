@@ -26,7 +26,7 @@ impl Period {
     /// year; a day before its start is an error.
     pub fn parse(lang: crate::lang::Lang, year: i32, through: Option<&str>) -> Result<Period> {
         let Some(text) = through else { return Ok(Period::whole(year)) };
-        let Some(m) = Minute::parse(&format!("{} 23:59", text.trim())) else {
+        let Some(m) = crate::records::parse_minute(&format!("{} 23:59", text.trim())) else {
             bail!(crate::say!(
                 lang,
                 "--through {text:?}: not a date (e.g. 2020-09-30, 2020/9/30, 令和2年9月30日)",
@@ -107,15 +107,15 @@ mod tests {
     fn spans_of_a_year() {
         let p = Period::parse(crate::lang::Lang::En, 2020, Some("2020-09-30")).unwrap();
         assert_eq!(p.through, Some((2020, 9, 30)));
-        assert!(p.includes(&Minute::parse("2020-09-30 23:59").unwrap()));
-        assert!(!p.includes(&Minute::parse("2020-10-01 00:00").unwrap()));
-        assert!(p.includes(&Minute::parse("2019-09-30 12:00").unwrap()), "the previous year's same span");
-        assert!(!p.includes(&Minute::parse("2019-10-01 12:00").unwrap()));
-        assert!(p.includes(&Minute::parse("2018-12-01 12:00").unwrap()), "other years whole");
+        assert!(p.includes(&crate::records::parse_minute("2020-09-30 23:59").unwrap()));
+        assert!(!p.includes(&crate::records::parse_minute("2020-10-01 00:00").unwrap()));
+        assert!(p.includes(&crate::records::parse_minute("2019-09-30 12:00").unwrap()), "the previous year's same span");
+        assert!(!p.includes(&crate::records::parse_minute("2019-10-01 12:00").unwrap()));
+        assert!(p.includes(&crate::records::parse_minute("2018-12-01 12:00").unwrap()), "other years whole");
         assert_eq!(Period::parse(crate::lang::Lang::En, 2020, Some("2021/4/1")).unwrap().through, None, "past the end: the whole year");
         assert!(Period::parse(crate::lang::Lang::En, 2020, Some("2020-03-31")).is_err());
         assert_eq!(p.label(), "令和2年度 速報（2020年9月30日まで）");
         let leap = Period::parse(crate::lang::Lang::En, 2019, Some("2020-02-29")).unwrap();
-        assert!(leap.includes(&Minute::parse("2019-02-28 10:00").unwrap()));
+        assert!(leap.includes(&crate::records::parse_minute("2019-02-28 10:00").unwrap()));
     }
 }

@@ -252,14 +252,14 @@ fn code(lang: crate::lang::Lang, voc: &Vocabulary, flag: &str, v: &str) -> Resul
 }
 
 fn date(lang: crate::lang::Lang, flag: &str, v: &str) -> Result<Minute> {
-    Minute::parse(v).ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))))
+    crate::records::parse_minute(v).ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))))
 }
 
 /// An end: a full date and time, or a time of the start's day.
 fn end_of(lang: crate::lang::Lang, start: Minute, v: &str) -> Result<Minute> {
-    let end = match Minute::parse(v) {
+    let end = match crate::records::parse_minute(v) {
         Some(m) => m,
-        None => Minute::parse(&format!("{:04}-{:02}-{:02} {}", start.year, start.month, start.day, v.trim())).ok_or_else(|| date(lang, "--end", v).unwrap_err())?,
+        None => crate::records::parse_minute(&format!("{:04}-{:02}-{:02} {}", start.year, start.month, start.day, v.trim())).ok_or_else(|| date(lang, "--end", v).unwrap_err())?,
     };
     if end < start {
         bail!(crate::say!(lang, "end {e} is before the start {s}", "終了 {e} が開始 {s} より前です", e = end, s = start));
@@ -272,7 +272,7 @@ fn window(lang: crate::lang::Lang, w: &str) -> Result<Phase> {
     for (i, _) in w.match_indices(['/', '～', '~']) {
         let (s, rest) = w.split_at(i);
         let e = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
-        if let Some(start) = Minute::parse(s) {
+        if let Some(start) = crate::records::parse_minute(s) {
             if let Ok(end) = end_of(lang, start, e) {
                 return Ok((start, end));
             }

@@ -178,11 +178,4 @@ pub(crate) fn write_atomic_from(lang: crate::lang::Lang, path: &Path, from: &mut
 }
 
 /// The SHA-256 of bytes, as lowercase hex (the manifest's and the footer's).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::records::{hex, sha256_hex};

@@ -57,7 +57,7 @@ impl ExpectedIncident {
 }
 
 fn minutes(s: &str) -> i64 {
-    jiko::records::Minute::parse(s).unwrap_or_else(|| panic!("bad time {s} in a corpus file")).ordinal()
+    jiko::records::parse_minute(s).unwrap_or_else(|| panic!("bad time {s} in a corpus file")).ordinal()
 }
 
 fn stamp(m: &jiko::records::Minute) -> String {

@@ -377,7 +377,7 @@ fn random_minute(rng: &mut Rng, fy: i32) -> Minute {
         let (year, month) = months[rng.below(12) as usize];
         let day = 1 + rng.below(31) as u32;
         let text = format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", rng.below(24), rng.below(60));
-        if let Some(m) = Minute::parse(&text) {
+        if let Some(m) = jiko::records::parse_minute(&text) {
             return m;
         }
     }
@@ -636,7 +636,7 @@ fn synthetic_majors() -> Result<Vec<Rec>> {
             incident_id: format!("M{i}"),
             carrier: carrier_name(m.carrier_rank),
             detailed: true,
-            started_at: Minute::parse(m.started_at).context("bad date in plan")?,
+            started_at: jiko::records::parse_minute(m.started_at).context("bad date in plan")?,
             duration_min: m.duration_min,
             affected_users: m.affected_users,
             services: services.context("bad service in plan")?,

@@ -36,7 +36,7 @@ impl Tri {
         }
     }
 
-    pub(crate) fn from_bool(b: bool) -> Tri {
+    pub fn from_bool(b: bool) -> Tri {
         if b {
             Tri::Yes
         } else {

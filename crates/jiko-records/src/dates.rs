@@ -4,53 +4,53 @@
 //! forms (`4/1/2024`) are ambiguous and refused.
 
 use super::normalize::nfkc;
-use crate::calendar::Minute;
+use jiko_core::calendar::Minute;
 
 /// What the error for an unreadable date lists.
-pub(crate) fn accepted_forms(lang: crate::lang::Lang) -> String {
+pub fn accepted_forms(lang: jiko_core::lang::Lang) -> String {
     let forms = "YYYY-MM-DD HH:MM, YYYY/M/D H:MM, YYYY年M月D日 H時M分, 令和6年4月1日 9:05, R6.4.1 9:05";
-    crate::say!(lang, "{forms} (seconds allowed, JST)", "{forms}（秒は省略可、日本時間）", forms = forms)
+    jiko_core::say!(lang, "{forms} (seconds allowed, JST)", "{forms}（秒は省略可、日本時間）", forms = forms)
 }
 
 /// Eras for 和暦 dates: name, letter, Western year of its year 1.
 const ERAS: &[(&str, char, i32)] = &[("令和", 'R', 2019), ("平成", 'H', 1989), ("昭和", 'S', 1926)];
 
-impl Minute {
-    /// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast:
-    /// the sixteen bytes checked and read as two 64-bit words.
-    pub(super) fn parse_canonical(b: &[u8]) -> Option<Minute> {
-        let b: &[u8; 16] = b.try_into().ok()?;
-        let (lo, hi) = (u64::from_le_bytes(b[..8].try_into().ok()?), u64::from_le_bytes(b[8..].try_into().ok()?));
-        // `YYYY-MM-` and `DD?HH:MM`: the separators, then every other byte
-        // a digit (the separators' places made `0` first).
-        const LO_SEP: u64 = 0xFF00_00FF_0000_0000;
-        const HI_SEP: u64 = 0x0000_FF00_00FF_0000;
-        let t = match b[10] {
-            b' ' | b'T' => u64::from(b[10]) << 16,
-            _ => return None,
-        };
-        if lo & LO_SEP != 0x2D00_002D_0000_0000 || hi & HI_SEP != 0x0000_3A00_0000_0000 | t {
-            return None;
-        }
-        let lo = digits(lo & !LO_SEP | 0x3000_0030_0000_0000)?;
-        let hi = digits(hi & !HI_SEP | 0x0000_3000_0030_0000)?;
-        let at = |w: u64, i: u32| (w >> (8 * i)) as u32 & 0xFF;
-        let two = |w: u64, i: u32| at(w, i) * 10 + at(w, i + 1);
-        Minute { year: (two(lo, 0) * 100 + two(lo, 2)) as i32, month: two(lo, 5), day: two(hi, 0), hour: two(hi, 3), minute: two(hi, 6) }.checked()
+/// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast:
+/// the sixteen bytes checked and read as two 64-bit words.
+#[inline]
+pub(crate) fn parse_canonical(b: &[u8]) -> Option<Minute> {
+    let b: &[u8; 16] = b.try_into().ok()?;
+    let (lo, hi) = (u64::from_le_bytes(b[..8].try_into().ok()?), u64::from_le_bytes(b[8..].try_into().ok()?));
+    // `YYYY-MM-` and `DD?HH:MM`: the separators, then every other byte
+    // a digit (the separators' places made `0` first).
+    const LO_SEP: u64 = 0xFF00_00FF_0000_0000;
+    const HI_SEP: u64 = 0x0000_FF00_00FF_0000;
+    let t = match b[10] {
+        b' ' | b'T' => u64::from(b[10]) << 16,
+        _ => return None,
+    };
+    if lo & LO_SEP != 0x2D00_002D_0000_0000 || hi & HI_SEP != 0x0000_3A00_0000_0000 | t {
+        return None;
     }
+    let lo = digits(lo & !LO_SEP | 0x3000_0030_0000_0000)?;
+    let hi = digits(hi & !HI_SEP | 0x0000_3000_0030_0000)?;
+    let at = |w: u64, i: u32| (w >> (8 * i)) as u32 & 0xFF;
+    let two = |w: u64, i: u32| at(w, i) * 10 + at(w, i + 1);
+    Minute { year: (two(lo, 0) * 100 + two(lo, 2)) as i32, month: two(lo, 5), day: two(hi, 0), hour: two(hi, 3), minute: two(hi, 6) }.checked()
+}
 
-    /// Any accepted form; `None` when the text is not one of them or names
-    /// no such day or time.
-    pub fn parse(s: &str) -> Option<Minute> {
-        let t = s.trim();
-        if let Some(m) = Minute::parse_canonical(t.as_bytes()) {
-            return Some(m);
-        }
-        parse_written(&nfkc(t))
+/// A date and time in any accepted form (`accepted_forms`); `None` when
+/// the text is not one of them or names no such day or time.
+pub fn parse_minute(s: &str) -> Option<Minute> {
+    let t = s.trim();
+    if let Some(m) = parse_canonical(t.as_bytes()) {
+        return Some(m);
     }
+    parse_written(&nfkc(t))
 }
 
 /// Eight ASCII digits as their values (`None` when a byte is not a digit).
+#[inline]
 fn digits(w: u64) -> Option<u64> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     // Each byte: high nibble 3, low nibble at most 9 (adding 6 carries
@@ -154,21 +154,21 @@ fn parse_written(s: &str) -> Option<Minute> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::days_from_civil;
+    use jiko_core::calendar::days_from_civil;
 
     fn p(s: &str) -> Option<String> {
-        Minute::parse(s).map(|m| m.to_string())
+        parse_minute(s).map(|m| m.to_string())
     }
 
     #[test]
     fn canonical_and_calendar() {
-        let m = Minute::parse("2021-03-31 23:59").unwrap();
+        let m = parse_minute("2021-03-31 23:59").unwrap();
         assert_eq!(m.fiscal_year(), 2020);
-        assert_eq!(Minute::parse("2021-04-01T00:00").unwrap().fiscal_year(), 2021);
-        assert!(Minute::parse("2021-02-29 10:00").is_none());
-        assert!(Minute::parse("2020-02-29 10:00").is_some());
-        assert!(Minute::parse("2020-04-31 10:00").is_none());
-        assert!(Minute::parse("2020-04-01 24:00").is_none());
+        assert_eq!(parse_minute("2021-04-01T00:00").unwrap().fiscal_year(), 2021);
+        assert!(parse_minute("2021-02-29 10:00").is_none());
+        assert!(parse_minute("2020-02-29 10:00").is_some());
+        assert!(parse_minute("2020-04-31 10:00").is_none());
+        assert!(parse_minute("2020-04-01 24:00").is_none());
     }
 
     /// The canonical form read a byte at a time, as the word reading must.
@@ -202,15 +202,15 @@ mod tests {
                     _ => pool[(next() % pool.len() as u64) as usize],
                 };
             }
-            let m = Minute::parse_canonical(&b);
+            let m = parse_canonical(&b);
             assert_eq!(m, canonical_by_bytes(&b), "{:?}", String::from_utf8_lossy(&b));
             read += usize::from(m.is_some());
         }
         assert!(read > 10_000, "{read}");
-        assert_eq!(Minute::parse_canonical(b"2020-02-29 23:5"), None);
-        assert_eq!(Minute::parse_canonical(b"2020-02-29 23:590"), None);
-        assert_eq!(Minute::parse_canonical(b"2100-02-29 10:00"), None);
-        assert_eq!(Minute::parse_canonical(b"2000-02-29T10:00").map(|m| m.to_string()).as_deref(), Some("2000-02-29T10:00"));
+        assert_eq!(parse_canonical(b"2020-02-29 23:5"), None);
+        assert_eq!(parse_canonical(b"2020-02-29 23:590"), None);
+        assert_eq!(parse_canonical(b"2100-02-29 10:00"), None);
+        assert_eq!(parse_canonical(b"2000-02-29T10:00").map(|m| m.to_string()).as_deref(), Some("2000-02-29T10:00"));
     }
 
     #[test]
@@ -246,8 +246,8 @@ mod tests {
 
     #[test]
     fn ordinals_count_minutes() {
-        let a = Minute::parse("2020-02-28 23:00").unwrap();
-        let b = Minute::parse("2020-03-01 01:30").unwrap();
+        let a = parse_minute("2020-02-28 23:00").unwrap();
+        let b = parse_minute("2020-03-01 01:30").unwrap();
         assert_eq!(b.ordinal() - a.ordinal(), 24 * 60 + 150);
         assert_eq!(days_from_civil(1970, 1, 1), 0);
     }

@@ -31,21 +31,23 @@ fn file_name(path: &Path) -> String {
 /// The files to read, and what was passed over.
 #[derive(Debug, Default)]
 pub struct Inputs {
+    /// The files to read, in order.
     pub files: Vec<PathBuf>,
+    /// What was skipped in the folders, and why.
     pub notes: Vec<String>,
 }
 
 /// The files of the given files and folders (folders walked, in name order).
-pub fn expand_inputs(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Inputs> {
+pub fn expand_inputs(lang: jiko_core::lang::Lang, paths: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(crate::say!(lang, "{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
+        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(jiko_core::say!(lang, "{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
         if meta.is_dir() {
             let before = inputs.files.len();
-            walk(lang, p, &mut inputs).with_context(|| crate::lang::doing(lang, "reading folder", "フォルダの読み込み", &p.display()))?;
+            walk(lang, p, &mut inputs).with_context(|| jiko_core::lang::doing(lang, "reading folder", "フォルダの読み込み", &p.display()))?;
             inputs.files[before..].sort();
             if inputs.files.len() == before {
-                bail!(crate::say!(
+                bail!(jiko_core::say!(
                     lang,
                     "no incident file (.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods) in {p}",
                     "{p} に事故のファイル（.csv, .tsv, .xlsx, .xlsm, .xlsb, .xls, .ods）がありません",
@@ -53,22 +55,22 @@ pub fn expand_inputs(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Input
                 ));
             }
         } else if !meta.is_file() {
-            bail!(crate::say!(
+            bail!(jiko_core::say!(
                 lang,
                 "{p}: not a regular file (a FIFO, device or socket cannot be read as incidents)",
                 "{p}: 通常のファイルではありません（FIFO、デバイス、ソケットは読めません）",
                 p = p.display()
             ));
         } else if file_name(p).starts_with("~$") {
-            bail!(crate::say!(
+            bail!(jiko_core::say!(
                 lang,
                 "{p}: an Excel lock file (Excel writes it while the workbook is open), not a workbook",
                 "{p}: Excel のロックファイル（ブックを開いている間に Excel が作るもの）で、ブックではありません",
                 p = p.display()
             ));
         } else if !is_readable_kind(p) {
-            let kind = extension(p).map_or(crate::say!(lang, "a file without an extension", "拡張子のないファイル"), |e| format!(".{e}"));
-            bail!(crate::say!(
+            let kind = extension(p).map_or(jiko_core::say!(lang, "a file without an extension", "拡張子のないファイル"), |e| format!(".{e}"));
+            bail!(jiko_core::say!(
                 lang,
                 "{p}: jiko reads .csv and .tsv text and .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, not {kind}",
                 "{p}: jiko が読めるのは .csv、.tsv のテキストと .xlsx、.xlsm、.xlsb、.xls、.ods のブックで、{kind} は読めません",
@@ -82,7 +84,7 @@ pub fn expand_inputs(lang: crate::lang::Lang, paths: &[PathBuf]) -> Result<Input
     Ok(inputs)
 }
 
-fn walk(lang: crate::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
+fn walk(lang: jiko_core::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -95,20 +97,20 @@ fn walk(lang: crate::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Re
                 Ok(m) if m.is_file() && is_readable_kind(&path) && !name.starts_with('.') && !name.starts_with("~$") => {
                     inputs.files.push(path);
                 }
-                Ok(m) if m.is_dir() => inputs.notes.push(crate::say!(
+                Ok(m) if m.is_dir() => inputs.notes.push(jiko_core::say!(
                     lang,
                     "{p}: a link to a folder, not followed",
                     "{p}: フォルダへのリンクはたどりません",
                     p = path.display()
                 )),
-                Ok(m) if !m.is_file() && is_readable_kind(&path) => inputs.notes.push(crate::say!(
+                Ok(m) if !m.is_file() && is_readable_kind(&path) => inputs.notes.push(jiko_core::say!(
                     lang,
                     "{p}: a link to something that is not a regular file, skipped",
                     "{p}: 通常のファイルでないものへのリンクのため読み飛ばしました",
                     p = path.display()
                 )),
                 Err(_) if is_readable_kind(&path) => {
-                    inputs.notes.push(crate::say!(lang, "{p}: a broken link, skipped", "{p}: 切れたリンクのため読み飛ばしました", p = path.display()))
+                    inputs.notes.push(jiko_core::say!(lang, "{p}: a broken link, skipped", "{p}: 切れたリンクのため読み飛ばしました", p = path.display()))
                 }
                 _ => {}
             }
@@ -120,11 +122,11 @@ fn walk(lang: crate::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Re
         } else if !is_readable_kind(&path) {
             continue;
         } else if name.starts_with("~$") {
-            inputs.notes.push(crate::say!(lang, "{p}: an Excel lock file, skipped", "{p}: Excel のロックファイルのため読み飛ばしました", p = path.display()));
+            inputs.notes.push(jiko_core::say!(lang, "{p}: an Excel lock file, skipped", "{p}: Excel のロックファイルのため読み飛ばしました", p = path.display()));
         } else if name.starts_with('.') {
-            inputs.notes.push(crate::say!(lang, "{p}: a hidden file, skipped", "{p}: 隠しファイルのため読み飛ばしました", p = path.display()));
+            inputs.notes.push(jiko_core::say!(lang, "{p}: a hidden file, skipped", "{p}: 隠しファイルのため読み飛ばしました", p = path.display()));
         } else if !kind.is_file() {
-            inputs.notes.push(crate::say!(
+            inputs.notes.push(jiko_core::say!(
                 lang,
                 "{p}: not a regular file (FIFO, device or socket), skipped",
                 "{p}: 通常のファイルでない（FIFO、デバイス、ソケット）ため読み飛ばしました",

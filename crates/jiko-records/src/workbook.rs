@@ -12,8 +12,8 @@ use super::decode::Record;
 use super::parse::MAX_FIELDS;
 
 /// Read `sheet` (or the first sheet): its name and its non-blank rows.
-pub(crate) fn read_sheet(lang: crate::lang::Lang, path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
-    let mut book = open_workbook_auto(path).with_context(|| crate::lang::doing(lang, "opening workbook", "ブックのオープン", &path.display()))?;
+pub(crate) fn read_sheet(lang: jiko_core::lang::Lang, path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
+    let mut book = open_workbook_auto(path).with_context(|| jiko_core::lang::doing(lang, "opening workbook", "ブックのオープン", &path.display()))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -21,9 +21,9 @@ pub(crate) fn read_sheet(lang: crate::lang::Lang, path: &Path, sheet: Option<&st
             .find(|n| *n == s)
             .cloned()
             .with_context(|| {
-                crate::say!(lang, "{p}: no sheet {s:?}; the sheets are {list}", "{p}: シート {s:?} がありません。シート: {list}", p = path.display(), s = s, list = names.join(", "))
+                jiko_core::say!(lang, "{p}: no sheet {s:?}; the sheets are {list}", "{p}: シート {s:?} がありません。シート: {list}", p = path.display(), s = s, list = names.join(", "))
             })?,
-        None => names.first().cloned().with_context(|| crate::say!(lang, "{p}: the workbook has no sheet", "{p}: ブックにシートがありません", p = path.display()))?,
+        None => names.first().cloned().with_context(|| jiko_core::say!(lang, "{p}: the workbook has no sheet", "{p}: ブックにシートがありません", p = path.display()))?,
     };
     let at = |e: &dyn std::fmt::Display| format!("{}: reading sheet {name}: {e}", path.display());
     let mut rows = SparseRows::new(lang, path, &name);
@@ -62,16 +62,16 @@ struct SparseRows {
 }
 
 impl SparseRows {
-    fn new(lang: crate::lang::Lang, path: &Path, sheet: &str) -> SparseRows {
-        SparseRows { where_: crate::say!(lang, "{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default() }
+    fn new(lang: jiko_core::lang::Lang, path: &Path, sheet: &str) -> SparseRows {
+        SparseRows { where_: jiko_core::say!(lang, "{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default() }
     }
 
-    fn add(&mut self, lang: crate::lang::Lang, row: u32, col: u32, text: String) -> Result<()> {
+    fn add(&mut self, lang: jiko_core::lang::Lang, row: u32, col: u32, text: String) -> Result<()> {
         if text.is_empty() {
             return Ok(());
         }
         if col as usize >= MAX_FIELDS {
-            bail!(crate::say!(
+            bail!(jiko_core::say!(
                 lang,
                 "{at}, cell {cell}: a value beyond the first {n} columns; an incident list is narrower (delete stray cells)",
                 "{at}、セル {cell}: 先頭{n}列より右に値があります。事故一覧の幅を超えています（不要なセルを削除してください）",
@@ -103,7 +103,7 @@ impl SparseRows {
 }
 
 /// `A`, `Z`, `AA`, … `XFD`.
-pub(crate) fn column_letters(col: u32) -> String {
+pub fn column_letters(col: u32) -> String {
     let mut n = col + 1;
     let mut s = Vec::new();
     while n > 0 {
@@ -156,7 +156,7 @@ pub(crate) fn excel_minute(serial: f64) -> String {
         days += 1;
         minutes = 0;
     }
-    let (y, m, d) = crate::calendar::civil_from_days(days - 25_569);
+    let (y, m, d) = jiko_core::calendar::civil_from_days(days - 25_569);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
 }
 

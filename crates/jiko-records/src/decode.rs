@@ -12,7 +12,9 @@ use super::parse::ByteRecord;
 /// Which bytes a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
+    /// UTF-8 (a BOM allowed).
     Utf8,
+    /// Shift_JIS as Windows writes it (CP932).
     ShiftJis,
 }
 
@@ -36,9 +38,9 @@ const SAMPLE: usize = 64 * 1024;
 /// a BOM means UTF-8; otherwise the first 64 KiB that hold non-ASCII bytes,
 /// wherever in the file they are, must be valid UTF-8 for UTF-8, else the
 /// file is CP932 (Excel in Japan). An ASCII-only file is UTF-8.
-pub(crate) fn sniff(lang: crate::lang::Lang, path: &Path) -> Result<Encoding> {
-    let file = std::fs::File::open(path).with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
-    sniff_reader(file).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))
+pub(crate) fn sniff(lang: jiko_core::lang::Lang, path: &Path) -> Result<Encoding> {
+    let file = std::fs::File::open(path).with_context(|| jiko_core::lang::doing(lang, "opening", "オープン", &path.display()))?;
+    sniff_reader(file).with_context(|| jiko_core::lang::doing(lang, "reading", "読み込み", &path.display()))
 }
 
 pub(crate) fn sniff_reader(mut r: impl Read) -> std::io::Result<Encoding> {

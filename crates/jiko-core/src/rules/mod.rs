@@ -28,7 +28,7 @@ pub use judge::calendar_quarter;
 use crate::calendar::Minute;
 
 /// The shipped rules, compiled in so jiko runs from any folder.
-pub const BUILTIN: &str = include_str!("../../data/rules/mic.toml");
+pub const BUILTIN: &str = include_str!("../../../../data/rules/mic.toml");
 const BUILTIN_NAME: &str = "data/rules/mic.toml";
 
 /// A checked rule book.
@@ -128,12 +128,12 @@ impl Rules {
 
     /// The set that judges a report started at `t`: the trial's set in a
     /// what-if, else the last set in force on that day.
-    pub(crate) fn set_at(&self, t: &Minute) -> Option<&'static Set> {
+    pub fn set_at(&self, t: &Minute) -> Option<&'static Set> {
         self.per_row.set_index_at(t).map(|i| &self.book.sets[i])
     }
 
     /// Every set in force on some day of fiscal year `fy`, oldest first.
-    pub(crate) fn sets_in_year(&self, fy: i32) -> Vec<&'static Set> {
+    pub fn sets_in_year(&self, fy: i32) -> Vec<&'static Set> {
         let b = self.book;
         if b.trial.is_some() {
             return self.set_at(&fy_start(fy)).into_iter().collect();
@@ -154,7 +154,7 @@ impl Rules {
     }
 
     /// The what-if notice, when the rules are a trial (試算).
-    pub(crate) fn trial_note(&self) -> Option<&'static str> {
+    pub fn trial_note(&self) -> Option<&'static str> {
         self.book.trial.as_ref().map(|t| t.note.as_str())
     }
 
@@ -166,6 +166,7 @@ impl Rules {
 
     /// Within the routine reporting duty: long enough, or enough users, or
     /// a kind always reported (an information leak, 注2③).
+    #[inline]
     pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
         self.per_row.within_duty(duration_min, users, kind)
     }
@@ -177,7 +178,7 @@ impl Rules {
     }
 
     /// `judge` with the facts `missing` left open.
-    pub(crate) fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
+    pub fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
         open::judge_open(*self, i, missing)
     }
 
@@ -194,7 +195,7 @@ impl Rules {
 
     /// The due rule in force at the end of fiscal year `fy` (a year's
     /// tables and notes name its report).
-    pub(crate) fn year_due(&self, fy: i32) -> Option<&'static raw::Due> {
+    pub fn year_due(&self, fy: i32) -> Option<&'static raw::Due> {
         let end = Minute { year: fy + 1, month: 3, day: 31, hour: 23, minute: 59 };
         self.routine_rule(&end).map(|(i, _)| &self.book.dues[i].raw)
     }
@@ -210,20 +211,20 @@ impl Rules {
     }
 
     /// `labels_of` the rule in force at the end of fiscal year `fy`.
-    pub(crate) fn duty_labels(&self, fy: i32) -> (&'static str, &'static str) {
+    pub fn duty_labels(&self, fy: i32) -> (&'static str, &'static str) {
         self.labels_of(self.year_due(fy))
     }
 
 
     /// What falls outside the duty, as the edition's notes word it:
     /// `継続時間2時間未満かつ影響利用者数3万人未満`.
-    pub(crate) fn outside_duty_text(&self) -> String {
+    pub fn outside_duty_text(&self) -> String {
         let d = &self.book.duty;
         format!("継続時間{}未満かつ影響利用者数{}人未満", hours_text(d.min_duration), man(d.min_users))
     }
 
     /// A simple-form report must name one of these (incidents.md).
-    pub(crate) fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
+    pub fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
         simple_form_allows_in(self.book, equipment)
     }
 
@@ -242,7 +243,7 @@ impl Rules {
 
     /// Whether `other` counts in the same codes and bins, so that their
     /// figures and verdicts can stand side by side.
-    pub(crate) fn same_codes(&self, other: &Rules) -> bool {
+    pub fn same_codes(&self, other: &Rules) -> bool {
         let (a, b) = (self.book, other.book);
         let codes = |t: &Taxonomy| format!("{:?}", (&t.services, &t.causes, &t.equipment, &t.kinds, &t.facilities, &t.wholesale, &t.forms));
         codes(&a.taxonomy) == codes(&b.taxonomy) && format!("{:?}", a.bins) == format!("{:?}", b.bins)
@@ -251,7 +252,7 @@ impl Rules {
 
 /// Rules files shipped in data/rules/, by name, usable from any folder
 /// (`--rules proposed-2025`).
-const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../data/rules/proposed-2025.toml"))];
+const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../../../data/rules/proposed-2025.toml"))];
 
 /// A rules file's text and the name it goes by: a file, or a shipped
 /// one by name when no such file exists.
@@ -320,7 +321,8 @@ impl Set {
 
     /// The lowest class met by one of `services` (a bit mask over the
     /// taxonomy's services), with the threshold met.
-    pub(crate) fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
+    #[inline]
+    pub fn met(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>) -> Option<(u8, Threshold)> {
         if duration_min < self.floor.0 || users < self.floor.1 {
             return None;
         }
@@ -342,6 +344,7 @@ impl Set {
         best
     }
 
+    #[inline]
     pub fn judge(&self, services: u32, duration_min: u64, users: u64, mau: Option<u64>, critical_facility: bool) -> Major {
         match self.met(services, duration_min, users, mau) {
             Some((c, _)) => Major::Yes(self.raw.numbered.then_some(c)),
@@ -358,7 +361,7 @@ impl Set {
 
     /// Every report in the matrix cell meets some class's threshold, given
     /// a service of that class (the cells the edition marks ※).
-    pub(crate) fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
+    pub fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
         let (d, u) = (DURATION_BINS[duration_bin].from, USER_BINS[users_bin].from);
         self.raw
             .classes
@@ -388,7 +391,7 @@ pub(crate) fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u6
 }
 
 /// `2時間以上かつ3万以上、又は1時間以上かつ100万以上`.
-pub(crate) fn thresholds_text(ts: &[Threshold]) -> String {
+pub fn thresholds_text(ts: &[Threshold]) -> String {
     ts.iter()
         .map(|t| {
             let mau = t.min_monthly_active_users.map_or(String::new(), |m| format!("（月間アクティブ利用者数{}以上）", man(m)));
@@ -399,7 +402,7 @@ pub(crate) fn thresholds_text(ts: &[Threshold]) -> String {
 }
 
 /// Minutes as the edition writes them: `2時間`, `1時間30分`, `30分`.
-pub(crate) fn hours_text(min: u64) -> String {
+pub fn hours_text(min: u64) -> String {
     match (min / 60, min % 60) {
         (0, m) => format!("{m}分"),
         (h, 0) => format!("{h}時間"),
@@ -408,7 +411,7 @@ pub(crate) fn hours_text(min: u64) -> String {
 }
 
 /// Counts in 万 as the edition writes thresholds: `3万`, `100万`, `500`.
-pub(crate) fn man(n: u64) -> String {
+pub fn man(n: u64) -> String {
     if n >= 10_000 && n % 10_000 == 0 {
         format!("{}万", n / 10_000)
     } else {
@@ -421,7 +424,7 @@ fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
 }
 
 /// Kanji numerals for class numbers (一 … 十).
-pub(crate) fn kanji_number(n: usize) -> &'static str {
+pub fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
 }
 

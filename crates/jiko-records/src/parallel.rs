@@ -96,7 +96,7 @@ impl FileCheck<'_> {
         for c in one_line.iter().filter(|c| layout.has(**c)) {
             let k = layout.at[*c];
             if rec.get(k).is_some_and(|v| v.contains(['\n', '\r'])) {
-                return Some(crate::say!(
+                return Some(jiko_core::say!(
                     self.checker.lang,
                     "{f}:{a}: column {c} holds a line break (the quoted value runs from line {a} to line {b}): legal CSV, but most likely a stray quote that joined rows; the row was read as one record",
                     "{f}:{a}: 列 {c} に改行があります（引用符内の値が{a}行目から{b}行目まで続きます）。余分な引用符で行がつながった可能性があります（1件として読みました）",
@@ -110,7 +110,7 @@ impl FileCheck<'_> {
         for (k, v) in rec.iter().enumerate().filter(|(_, v)| v.contains(['\n', '\r'])) {
             for l in v.split(['\n', '\r']).skip(1) {
                 if k >= started && super::header::dated_fields(l, d, started).is_some_and(|f| f.len() >= k) {
-                    return Some(crate::say!(
+                    return Some(jiko_core::say!(
                         self.checker.lang,
                         "{f}:{a}: the quoted value of column {c} runs from line {a} to line {b} and holds a line that reads as another record ({l:?}): check for a stray pair of quotes; the row was read as one record",
                         "{f}:{a}: 列 {c} の引用符内の値が{a}行目から{b}行目まで続き、別の1件の始まりに見える行（{l:?}）を含みます。余分な引用符の組がないか確かめてください（1件として読みました）",
@@ -301,7 +301,7 @@ impl Worker<'_, '_> {
                 let _ = back.send(block.into_buffer());
             }
             Err(ParseError::UnclosedQuote(u)) => self.unclosed(&u),
-            Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing(self.fc.checker.lang, "reading", "読み込み", &self.fc.name)),
+            Err(ParseError::Io(e)) => return Err(e).with_context(|| jiko_core::lang::doing(self.fc.checker.lang, "reading", "読み込み", &self.fc.name)),
         }
         Ok(())
     }
@@ -366,7 +366,7 @@ impl Worker<'_, '_> {
             u.line,
             super::row_column(self.fc.checker.lang),
             "\"".into(),
-            crate::say!(self.fc.checker.lang, "a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
+            jiko_core::say!(self.fc.checker.lang, "a quote opened here is never closed: every later row would be lost in it", "ここで開いた引用符が閉じられていません。以降の行がすべてこの値に取り込まれてしまいます"),
             true,
         ));
     }

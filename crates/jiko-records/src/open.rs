@@ -54,7 +54,7 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     };
     let path = path.to_path_buf();
     let source = move || -> Result<Box<dyn Read + Send>> {
-        Ok(Box::new(std::fs::File::open(&path).with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?))
+        Ok(Box::new(std::fs::File::open(&path).with_context(|| jiko_core::lang::doing(lang, "opening", "オープン", &path.display()))?))
     };
     open_csv(&name, encoding, &source, opts)
 }
@@ -72,7 +72,7 @@ pub(crate) fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Resu
 /// A header cell that holds a line break and, after it, a line that reads
 /// as a record (a date in the start's column): a stray quote in the header
 /// took records into it. Refused, as no record can be trusted after it.
-fn swallowed_by_header(lang: crate::lang::Lang, name: &str, line: u64, header: &[String], layout: &header::Layout, delimiter: u8) -> Result<()> {
+fn swallowed_by_header(lang: jiko_core::lang::Lang, name: &str, line: u64, header: &[String], layout: &header::Layout, delimiter: u8) -> Result<()> {
     if !layout.has(header::col::STARTED) {
         return Ok(());
     }
@@ -83,7 +83,7 @@ fn swallowed_by_header(lang: crate::lang::Lang, name: &str, line: u64, header: &
         // line of it holds the separator: that is a row taken in.
         let inner = cell.split(['\n', '\r']).skip(1).find(|l| l.contains(d) || header::dated_fields(l, d, started).is_some());
         if let Some(l) = inner {
-            bail!(crate::say!(
+            bail!(jiko_core::say!(
                 lang,
                 "{at}: a header cell holds a line break and then a line that reads as a record ({l:?}): a quote in the header is probably stray; no record after it can be read right",
                 "{at}: 見出しのセルに改行と、1件の記録に見える行（{l:?}）があります。見出しに余分な引用符があると思われます（以降の記録を正しく読めません）",
@@ -155,10 +155,10 @@ fn cells(r: &Record) -> Vec<String> {
 }
 
 /// Title rows above the header, named in a note.
-fn title_note(lang: crate::lang::Lang, name: &str, sheet: Option<&str>, skipped: &[Record]) -> Option<String> {
+fn title_note(lang: jiko_core::lang::Lang, name: &str, sheet: Option<&str>, skipped: &[Record]) -> Option<String> {
     (!skipped.is_empty()).then(|| {
         let rows: Vec<String> = skipped.iter().map(|r| format!("{} ({})", r.line, super::shown(&r.iter().collect::<Vec<_>>().join(" ").trim().to_string()))).collect();
-        crate::say!(
+        jiko_core::say!(
             lang,
             "{at}: rows above the header skipped as titles: {rows}",
             "{at}: 見出しより上の行を表題として読み飛ばしました: {rows}",
@@ -204,7 +204,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
                     unclosed = Some(u);
                     break;
                 }
-                Err(ParseError::Io(e)) => return Err(e).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &name)),
+                Err(ParseError::Io(e)) => return Err(e).with_context(|| jiko_core::lang::doing(lang, "reading", "読み込み", &name)),
             }
             if rec.is_blank() {
                 continue;
@@ -229,7 +229,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
         swallowed_by_header(lang, name, rows[at].line, &header, &layout, *separator)?;
         let mut notes: Vec<String> = title_note(lang, name, None, &rows[..at]).into_iter().collect();
         if i > 0 {
-            notes.push(crate::say!(
+            notes.push(jiko_core::say!(
                 lang,
                 "{name}: read as {sep}-separated (no header was found with commas)",
                 "{name}: カンマ区切りでは見出しが見つからないため、{sep}区切りとして読みました",
@@ -251,11 +251,11 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
     // No separator gave a header: report the comma reading's first row.
     let (rows, _, _, _) = first_try.context("no separator tried")?;
     match (opts.header_row, rows.first()) {
-        (Some(n), _) => bail!(crate::say!(lang, "{at}: --header-row {n}: the file has no such row", "{at}: --header-row {n}: その行がありません", at = place(lang, name, None, n), n = n)),
-        (None, None) => bail!(crate::say!(lang, "{name}: the file holds no rows (no header)", "{name}: 行がありません（見出しもありません）", name = name)),
+        (Some(n), _) => bail!(jiko_core::say!(lang, "{at}: --header-row {n}: the file has no such row", "{at}: --header-row {n}: その行がありません", at = place(lang, name, None, n), n = n)),
+        (None, None) => bail!(jiko_core::say!(lang, "{name}: the file holds no rows (no header)", "{name}: 行がありません（見出しもありません）", name = name)),
         (None, Some(first)) => {
             header::map_header(lang, &place(lang, name, None, first.line), &cells(first))?;
-            bail!(crate::say!(
+            bail!(jiko_core::say!(
                 lang,
                 "{at}: no header row found in the first {n} rows",
                 "{at}: 最初の{n}行に見出しが見つかりません",
@@ -269,7 +269,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
 fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> {
     let lang = opts.lang;
     let (sheet, mut rows) = super::workbook::read_sheet(lang, path, opts.sheet.as_deref())?;
-    let bytes = std::fs::read(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| jiko_core::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     if let Some(counter) = &opts.progress {
         counter.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
     }
@@ -278,14 +278,14 @@ fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> 
     let at = match find_header(search, opts.header_row) {
         Some(at) => at,
         None => match (opts.header_row, rows.first()) {
-            (Some(n), _) => bail!(crate::say!(
+            (Some(n), _) => bail!(jiko_core::say!(
                 lang,
                 "{at}: --header-row {n}: the sheet has no such row with values",
                 "{at}: --header-row {n}: 値のあるその行がありません",
                 at = place(lang, name, Some(&sheet), n),
                 n = n
             )),
-            (None, None) => bail!(crate::say!(lang, "{name}: sheet {sheet} is empty", "{name}: シート {sheet} は空です", name = name, sheet = sheet)),
+            (None, None) => bail!(jiko_core::say!(lang, "{name}: sheet {sheet} is empty", "{name}: シート {sheet} は空です", name = name, sheet = sheet)),
             (None, Some(_)) => 0,
         },
     };

@@ -4,7 +4,7 @@
 //! command, the reader's options, the output's commit), never looked up.
 //! Each message is written once in both languages where it is made: `say!`.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     En,
@@ -17,6 +17,7 @@ impl Lang {
         flag.unwrap_or_else(from_locale)
     }
 
+    #[inline]
     pub fn ja(self) -> bool {
         self == Lang::Ja
     }
@@ -41,7 +42,7 @@ macro_rules! say {
 }
 
 /// "creating /x" / "/x の作成": the context of a file operation that failed.
-pub(crate) fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
+pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) -> String {
     if lang.ja() {
         format!("{what} の{ja_verb}")
     } else {

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::normalize::{match_key, nfkc};
-use crate::rules::taxonomy::{self, Coded};
+use jiko_core::rules::taxonomy::{self, Coded};
 
 /// Plausible ranges (docs/incidents.md): more users than this is not a
 /// count of Japanese users, more minutes than ten years not an outage.
-pub use crate::rules::MAX_USERS;
+pub use jiko_core::rules::MAX_USERS;
 pub(crate) const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
 
 /// Units a count may carry (`3,000人`).
@@ -20,7 +20,7 @@ pub(crate) const COUNT_UNITS: &[&str] = &["人", "回線", "契約", "件", "ユ
 pub(crate) const APPROXIMATE: &[&str] = &["約", "およそ", "概ね", "おおよそ", "推定", "程度", "以上", "超", "未満", "前後", "強", "弱", "~"];
 
 /// A whole number of users or of something counted, or why not.
-pub fn count(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
+pub fn count(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     // The common case, plain digits, without allocating.
     if let Some(n) = plain_digits(v.as_bytes()) {
         return Ok(n);
@@ -29,7 +29,7 @@ pub fn count(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
     // The unit first: 契約 holds 約 but is no 約.
     let t = COUNT_UNITS.iter().find_map(|u| t.strip_suffix(u)).unwrap_or(&t).trim();
     if APPROXIMATE.iter().any(|w| t.contains(w)) {
-        return Err(crate::say!(
+        return Err(jiko_core::say!(
             lang,
             "an approximate count (約, 以上, …): write the number the carrier reported, e.g. 30000",
             "概数（約、以上 など）です。事業者が報告した数（例: 30000）を書いてください"
@@ -39,19 +39,19 @@ pub fn count(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
 }
 
 /// A duration in minutes: `120`, `120分`, `2:05`, `2時間5分`, `1日3時間`.
-pub fn minutes(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
+pub fn minutes(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     if let Some(n) = plain_digits(v.as_bytes()) {
         return Ok(n);
     }
     let t = nfkc(v);
     if APPROXIMATE.iter().any(|w| t.contains(w)) {
-        return Err(crate::say!(lang, "an approximate duration (約, 以上, …): write the minutes reported", "概数（約、以上 など）です。報告された分数を書いてください"));
+        return Err(jiko_core::say!(lang, "an approximate duration (約, 以上, …): write the minutes reported", "概数（約、以上 など）です。報告された分数を書いてください"));
     }
     let t = t.trim();
     if let Some((h, m)) = t.split_once(':') {
         let (h, m) = (grouped(lang, h.trim())?, grouped(lang, m.trim())?);
         if m >= 60 || m.to_string().len() > 2 {
-            return Err(crate::say!(lang, "not a duration as H:MM", "H:MM の形の時間として読めません"));
+            return Err(jiko_core::say!(lang, "not a duration as H:MM", "H:MM の形の時間として読めません"));
         }
         return h.checked_mul(60).and_then(|x| x.checked_add(m)).ok_or_else(|| too_large(lang));
     }
@@ -68,20 +68,21 @@ pub fn minutes(lang: crate::lang::Lang, v: &str) -> Result<u64, String> {
         }
     }
     if any {
-        return if rest.is_empty() { Ok(total) } else { Err(crate::say!(lang, "{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
+        return if rest.is_empty() { Ok(total) } else { Err(jiko_core::say!(lang, "{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
     }
     grouped(lang, t)
 }
 
-fn too_large(lang: crate::lang::Lang) -> String {
-    crate::say!(lang, "too large a number", "大きすぎる数です")
+fn too_large(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(lang, "too large a number", "大きすぎる数です")
 }
 
-fn not_whole(lang: crate::lang::Lang) -> String {
-    crate::say!(lang, "not a whole number", "整数として読めません")
+fn not_whole(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(lang, "not a whole number", "整数として読めません")
 }
 
 /// Plain ASCII digits (at most 18: no overflow), read without normalizing.
+#[inline]
 pub(crate) fn plain_digits(v: &[u8]) -> Option<u64> {
     if v.is_empty() || v.len() > 18 {
         return None;
@@ -93,12 +94,12 @@ pub(crate) fn plain_digits(v: &[u8]) -> Option<u64> {
 }
 
 /// Digits with optional thousands separators (`166,803`), nothing else.
-fn grouped(lang: crate::lang::Lang, t: &str) -> Result<u64, String> {
+fn grouped(lang: jiko_core::lang::Lang, t: &str) -> Result<u64, String> {
     if t.starts_with('+') || t.starts_with('-') {
         return Err(if t.starts_with('-') {
-            crate::say!(lang, "must not be negative", "負の数は使えません")
+            jiko_core::say!(lang, "must not be negative", "負の数は使えません")
         } else {
-            crate::say!(lang, "a plain number, without a sign", "符号を付けない数で書いてください")
+            jiko_core::say!(lang, "a plain number, without a sign", "符号を付けない数で書いてください")
         });
     }
     let ok_groups = !t.contains(',') || {
@@ -117,7 +118,7 @@ fn grouped(lang: crate::lang::Lang, t: &str) -> Result<u64, String> {
 }
 
 /// `35万1266`, `1億2000万`, `3万`: 万 and 億 as the multipliers they are.
-fn kanji_scaled(lang: crate::lang::Lang, t: &str) -> Result<u64, String> {
+fn kanji_scaled(lang: jiko_core::lang::Lang, t: &str) -> Result<u64, String> {
     if !t.contains(['万', '億']) {
         return grouped(lang, t);
     }
@@ -141,17 +142,18 @@ fn kanji_scaled(lang: crate::lang::Lang, t: &str) -> Result<u64, String> {
 }
 
 /// A number checked against its plausible range.
-pub fn within(lang: crate::lang::Lang, n: u64, max: u64, what: &str) -> Result<u64, String> {
+pub fn within(lang: jiko_core::lang::Lang, n: u64, max: u64, what: &str) -> Result<u64, String> {
     if n > max {
-        let max = crate::numbers::thousands(max as i64);
-        Err(crate::say!(lang, "{n} {what} is outside the plausible range 0–{max}", "{n}は{what}としてあり得る範囲（0～{max}）の外です", n = n, what = what, max = max))
+        let max = jiko_core::numbers::thousands(max as i64);
+        Err(jiko_core::say!(lang, "{n} {what} is outside the plausible range 0–{max}", "{n}は{what}としてあり得る範囲（0～{max}）の外です", n = n, what = what, max = max))
     } else {
         Ok(n)
     }
 }
 
 /// Every spelling a coded column accepts, by match key.
-pub(crate) struct Vocabulary {
+pub struct Vocabulary {
+    /// The codes, in the taxonomy's order.
     pub codes: &'static [Coded],
     by_key: HashMap<String, usize>,
     /// Spellings that two codes claim (the taxonomy's test keeps it empty).
@@ -199,33 +201,41 @@ impl Vocabulary {
 
     /// "unknown code" with the nearest code or label, for short values only
     /// (a long value gets no search: it is not a typo).
-    pub fn unknown(&self, lang: crate::lang::Lang, value: &str) -> String {
+    pub fn unknown(&self, lang: jiko_core::lang::Lang, value: &str) -> String {
         let codes = self.codes.iter().map(|c| c.code);
         // Labels are Japanese: a value in ASCII is compared with codes only.
         let labels = || (!value.is_ascii()).then(|| taxonomy::nearest(value, self.codes.iter().map(|c| c.label))).flatten();
         let near = (value.chars().count() <= 40).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
         match near {
-            Some(near) => crate::say!(lang, "unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
+            Some(near) => jiko_core::say!(lang, "unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
             None => {
                 let list = codes.collect::<Vec<_>>().join(", ");
-                crate::say!(lang, "unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
+                jiko_core::say!(lang, "unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
             }
         }
     }
 }
 
 /// The vocabularies of the coded columns.
-pub(crate) struct Vocabularies {
+pub struct Vocabularies {
+    /// `report_form`.
     pub forms: Vocabulary,
+    /// `services`.
     pub services: Vocabulary,
+    /// `cause`.
     pub causes: Vocabulary,
+    /// `equipment`.
     pub equipment: Vocabulary,
+    /// `facility`.
     pub facilities: Vocabulary,
+    /// `kind`.
     pub kinds: Vocabulary,
+    /// `wholesale`.
     pub wholesale: Vocabulary,
 }
 
-pub(crate) fn vocabularies() -> &'static Vocabularies {
+/// The run's vocabularies (`taxonomy::vocabulary`), built once.
+pub fn vocabularies() -> &'static Vocabularies {
     static V: OnceLock<Vocabularies> = OnceLock::new();
     V.get_or_init(|| {
         let v = |codes: &'static [Coded], column| Vocabulary::new(codes, &taxonomy::aliases(column));
@@ -256,38 +266,38 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(count(crate::lang::Lang::En, "166,803"), Ok(166_803));
-        assert_eq!(count(crate::lang::Lang::En, "１５０００００"), Ok(1_500_000));
-        assert_eq!(count(crate::lang::Lang::En, "3,000人"), Ok(3000));
-        assert_eq!(count(crate::lang::Lang::En, "135,000回線"), Ok(135_000));
-        assert_eq!(count(crate::lang::Lang::En, "35万1266通"), Ok(351_266));
-        assert_eq!(count(crate::lang::Lang::En, "3万"), Ok(30_000));
-        assert!(count(crate::lang::Lang::En, "約3万").unwrap_err().contains("approximate"));
+        assert_eq!(count(jiko_core::lang::Lang::En, "166,803"), Ok(166_803));
+        assert_eq!(count(jiko_core::lang::Lang::En, "１５０００００"), Ok(1_500_000));
+        assert_eq!(count(jiko_core::lang::Lang::En, "3,000人"), Ok(3000));
+        assert_eq!(count(jiko_core::lang::Lang::En, "135,000回線"), Ok(135_000));
+        assert_eq!(count(jiko_core::lang::Lang::En, "35万1266通"), Ok(351_266));
+        assert_eq!(count(jiko_core::lang::Lang::En, "3万"), Ok(30_000));
+        assert!(count(jiko_core::lang::Lang::En, "約3万").unwrap_err().contains("approximate"));
         // Issue 24: the documented unit 契約 is a unit, not 約.
-        assert_eq!(count(crate::lang::Lang::En, "3000契約"), Ok(3000));
-        assert_eq!(count(crate::lang::Lang::En, "3,000 契約"), Ok(3000));
-        assert!(count(crate::lang::Lang::En, "約3000契約").unwrap_err().contains("approximate"));
-        assert!(count(crate::lang::Lang::En, "-5").unwrap_err().contains("negative"));
-        assert!(count(crate::lang::Lang::En, "+200").unwrap_err().contains("sign"));
-        assert!(count(crate::lang::Lang::En, "12.5").is_err());
-        assert!(count(crate::lang::Lang::En, "1,23").is_err());
-        assert!(count(crate::lang::Lang::En, "18446744073709551615").is_err());
-        assert!(within(crate::lang::Lang::En, 600_000_000, MAX_USERS, "users").is_err());
+        assert_eq!(count(jiko_core::lang::Lang::En, "3000契約"), Ok(3000));
+        assert_eq!(count(jiko_core::lang::Lang::En, "3,000 契約"), Ok(3000));
+        assert!(count(jiko_core::lang::Lang::En, "約3000契約").unwrap_err().contains("approximate"));
+        assert!(count(jiko_core::lang::Lang::En, "-5").unwrap_err().contains("negative"));
+        assert!(count(jiko_core::lang::Lang::En, "+200").unwrap_err().contains("sign"));
+        assert!(count(jiko_core::lang::Lang::En, "12.5").is_err());
+        assert!(count(jiko_core::lang::Lang::En, "1,23").is_err());
+        assert!(count(jiko_core::lang::Lang::En, "18446744073709551615").is_err());
+        assert!(within(jiko_core::lang::Lang::En, 600_000_000, MAX_USERS, "users").is_err());
     }
 
     #[test]
     fn durations() {
-        assert_eq!(minutes(crate::lang::Lang::En, "120"), Ok(120));
-        assert_eq!(minutes(crate::lang::Lang::En, "１２０分"), Ok(120));
-        assert_eq!(minutes(crate::lang::Lang::En, "2:05"), Ok(125));
-        assert_eq!(minutes(crate::lang::Lang::En, "2時間5分"), Ok(125));
-        assert_eq!(minutes(crate::lang::Lang::En, "81時間32分"), Ok(81 * 60 + 32));
-        assert_eq!(minutes(crate::lang::Lang::En, "2時間"), Ok(120));
-        assert_eq!(minutes(crate::lang::Lang::En, "1日3時間"), Ok(1620));
-        assert_eq!(minutes(crate::lang::Lang::En, "1,440"), Ok(1440));
-        assert!(minutes(crate::lang::Lang::En, "2:75").is_err());
-        assert!(minutes(crate::lang::Lang::En, "約2時間").is_err());
-        assert!(minutes(crate::lang::Lang::En, "2時間半").is_err());
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "120"), Ok(120));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "１２０分"), Ok(120));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "2:05"), Ok(125));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "2時間5分"), Ok(125));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "81時間32分"), Ok(81 * 60 + 32));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "2時間"), Ok(120));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "1日3時間"), Ok(1620));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "1,440"), Ok(1440));
+        assert!(minutes(jiko_core::lang::Lang::En, "2:75").is_err());
+        assert!(minutes(jiko_core::lang::Lang::En, "約2時間").is_err());
+        assert!(minutes(jiko_core::lang::Lang::En, "2時間半").is_err());
     }
 
     #[test]
@@ -301,8 +311,8 @@ mod tests {
         assert_eq!(s, Some("email_paid"));
         assert_eq!(v.services.find("ＦＴＴＨ").map(|i| v.services.codes[i].code), Some("ftth"));
         assert_eq!(v.services.find("IP電話(0AB-J)").map(|i| v.services.codes[i].code), Some("ip_phone_0abj"));
-        assert!(v.services.unknown(crate::lang::Lang::En, "ftth_acces").contains("did you mean `ftth`"));
-        assert!(!v.services.unknown(crate::lang::Lang::En, &"zz;".repeat(10_000)).contains("did you mean"));
+        assert!(v.services.unknown(jiko_core::lang::Lang::En, "ftth_acces").contains("did you mean `ftth`"));
+        assert!(!v.services.unknown(jiko_core::lang::Lang::En, &"zz;".repeat(10_000)).contains("did you mean"));
     }
 
     #[test]

@@ -99,9 +99,9 @@ pub(crate) struct StrayQuote {
 }
 
 impl StrayQuote {
-    pub fn message(&self, lang: crate::lang::Lang) -> String {
-        let what = if self.after.is_ascii() { format!("{:?}", char::from(self.after)) } else { crate::say!(lang, "text", "文字") };
-        crate::say!(
+    pub fn message(&self, lang: jiko_core::lang::Lang) -> String {
+        let what = if self.after.is_ascii() { format!("{:?}", char::from(self.after)) } else { jiko_core::say!(lang, "text", "文字") };
+        jiko_core::say!(
             lang,
             "{what} follows the closing quote of a value opened on line {opened}; a quote is missing or stray",
             "{opened}行目で始まる値の閉じ引用符の後に{what}が続きます。引用符が足りないか余分です",

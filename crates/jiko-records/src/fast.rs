@@ -5,7 +5,7 @@
 //! check (`check`), so what is accepted here is exactly what the full
 //! check accepts, with the same values (a test compares the two).
 
-use crate::calendar::Minute;
+
 use super::header::{col, Layout, NCOLS};
 use super::normalize::trim;
 use super::parse::MAX_FIELDS;
@@ -35,6 +35,7 @@ const NOTHING: Sig = Sig(0, 0, usize::MAX);
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Sig(u64, u64, usize);
 
+#[inline]
 fn sig(v: &[u8]) -> Sig {
     let n = v.len();
     if let (Some(a), Some(b)) = (v.first_chunk::<8>(), v.last_chunk::<8>()) {
@@ -53,11 +54,13 @@ fn sig(v: &[u8]) -> Sig {
 /// comparing the value: the top `bits` bits of a hash of every byte (names
 /// such as `架空通信001株式会社` and `架空通信002株式会社` differ only in
 /// the middle).
+#[inline]
 pub fn quick_hash(v: &[u8], bits: u32) -> usize {
     (super::ids::fixed_hash(v) >> (64 - bits)) as usize
 }
 
 /// The slot of a signature in a table of `mask + 1` slots.
+#[inline]
 fn slot(s: Sig, seed: u64, mask: usize) -> usize {
     ((s.0 ^ s.1.rotate_left(29) ^ s.2 as u64).wrapping_mul(seed) >> 40) as usize & mask
 }
@@ -144,7 +147,7 @@ pub(crate) struct Fast {
 
 impl Fast {
     /// The fast path for a CSV file's records, when its shape allows one.
-    pub fn new(file: usize, layout: &Layout, rules: crate::rules::Rules) -> Option<Fast> {
+    pub fn new(file: usize, layout: &Layout, rules: jiko_core::rules::Rules) -> Option<Fast> {
         let width = layout.header.len();
         if width > MAX_WIDTH || width >= MAX_FIELDS {
             return None;
@@ -203,7 +206,7 @@ impl Fast {
         let incident_id = Some(f.text(col::ID)).filter(|v| !v.is_empty())?;
         let carrier = Some(f.text(col::CARRIER)).filter(|v| !v.is_empty())?;
         let form = self.forms.find(f.raw(col::FORM))?;
-        let started_at = Minute::parse_canonical(f.raw(col::STARTED))?;
+        let started_at = crate::dates::parse_canonical(f.raw(col::STARTED))?;
         // A 復旧日時 takes the full check (it may stand in for the duration),
         // and so do the おそれ事態 columns.
         if !f.raw(col::ENDED).is_empty() || super::header::NEAR_MISS_COLUMNS.iter().any(|&c| !f.raw(c).is_empty()) {
@@ -490,11 +493,11 @@ mod tests {
     /// Every line: the fast path gives the full check's row, or leaves it.
     fn agrees(header: &str, lines: &[&str]) -> usize {
         let cells: Vec<String> = header.split(',').map(str::to_string).collect();
-        let mut layout = map_header(crate::lang::Lang::En, "t", &cells).unwrap();
+        let mut layout = map_header(jiko_core::lang::Lang::En, "t", &cells).unwrap();
         layout.delimiter = Some(b',');
-        let rules = crate::rules::Rules::builtin();
+        let rules = jiko_core::rules::Rules::builtin();
         let fast = Fast::new(0, &layout, rules).unwrap();
-        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules, lang: crate::lang::Lang::En };
+        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules, lang: jiko_core::lang::Lang::En };
         let mut accepted = 0;
         let mut memo = Memo::default();
         for line in lines {
@@ -612,8 +615,8 @@ mod tests {
 
     #[test]
     fn the_shipped_records_take_the_fast_path() {
-        let path = crate::records::builtin::files().into_iter().find(|p| p.ends_with("fy2020.csv")).unwrap();
-        let text = String::from_utf8(crate::records::builtin::bytes(&path).unwrap().to_vec()).unwrap();
+        let path = crate::builtin::files().into_iter().find(|p| p.ends_with("fy2020.csv")).unwrap();
+        let text = String::from_utf8(crate::builtin::bytes(&path).unwrap().to_vec()).unwrap();
         let mut lines = text.lines();
         let header = lines.next().unwrap();
         // Every line but those with a quoted value (the parser's).

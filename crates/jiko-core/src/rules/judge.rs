@@ -178,7 +178,7 @@ fn due_under(due: &super::raw::Due, t: &Minute) -> (i32, u32, u32) {
 impl Judgement {
     /// The judgement with the thresholds one step away (for an answer
     /// about one incident; a year's list does not need them).
-    pub(crate) fn with_gaps(mut self, i: &Incident) -> Judgement {
+    pub fn with_gaps(mut self, i: &Incident) -> Judgement {
         if let (None, Some(s)) = (&self.major, self.set) {
             self.gaps = gaps(s, i);
         }
@@ -186,7 +186,7 @@ impl Judgement {
     }
 
     /// `FY2024Q4`, or `FY2025` when the report is yearly.
-    pub(crate) fn period_label(&self) -> String {
+    pub fn period_label(&self) -> String {
         match self.quarter {
             Some(q) => format!("FY{}Q{q}", self.fiscal_year),
             None => format!("FY{}", self.fiscal_year),
@@ -200,11 +200,11 @@ impl Judgement {
 
     /// The routine report's name under the rule in force (年次報告), else
     /// the duty's name (四半期報告).
-    pub(crate) fn duty_name(&self) -> &'static str {
+    pub fn duty_name(&self) -> &'static str {
         self.labels.0
     }
 
-    pub(crate) fn outside_label(&self) -> &'static str {
+    pub fn outside_label(&self) -> &'static str {
         self.labels.1
     }
 }
@@ -212,7 +212,7 @@ impl Judgement {
 #[cfg(test)]
 pub(super) fn incident(start: &str, d: u64, u: u64, services: &[&str]) -> Incident {
     Incident {
-        started_at: Minute::parse(start).unwrap(),
+        started_at: crate::calendar::minute(start),
         duration_min: d,
         users: u,
         services: services.iter().map(|c| 1u32 << crate::rules::taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),

@@ -114,7 +114,7 @@ fn earlier_rule_sets() {
 
 #[test]
 fn the_set_in_force_is_chosen_by_the_start_day() {
-    let at = |s: &str| b().set_at(&Minute::parse(s).unwrap()).map(|s| s.id());
+    let at = |s: &str| b().set_at(&crate::calendar::minute(s)).map(|s| s.id());
     assert_eq!(at("2019-03-31 23:59"), Some("FY2015"));
     assert_eq!(at("2019-04-01 00:00"), Some("FY2019"));
     assert_eq!(at("2008-03-31 23:59"), None);
@@ -297,7 +297,7 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
     let n = &b().near_miss().unwrap().raw;
     let sit = |c: &str| position(&n.situations, c).unwrap();
     let ex = |c: &str| find(&n.exclusions, c).unwrap();
-    let m = |s: &str| Minute::parse(s).unwrap();
+    let m = |s: &str| crate::calendar::minute(s);
     let base = || Facts {
         situation: Some(sit("failover_failed")),
         function: Some(find(&n.functions, "switching").unwrap()),

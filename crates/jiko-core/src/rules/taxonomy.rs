@@ -18,7 +18,7 @@ static VOCABULARY: OnceLock<&'static RuleBook> = OnceLock::new();
 /// Take the codes, labels, aliases and bins of `rules` for the run. Only
 /// before any is looked up: afterwards the run's codes are fixed, and a
 /// book with other codes is refused.
-pub(crate) fn use_vocabulary_of(rules: Rules) -> anyhow::Result<()> {
+pub fn use_vocabulary_of(rules: Rules) -> anyhow::Result<()> {
     let set = VOCABULARY.get_or_init(|| rules.book);
     if std::ptr::eq(*set, rules.book) || rules.same_codes(&Rules { book: set, per_row: rules.per_row }) {
         Ok(())
@@ -28,7 +28,7 @@ pub(crate) fn use_vocabulary_of(rules: Rules) -> anyhow::Result<()> {
 }
 
 /// The book the run's codes and bins come from.
-pub(crate) fn vocabulary() -> &'static RuleBook {
+pub fn vocabulary() -> &'static RuleBook {
     VOCABULARY.get_or_init(builtin_book)
 }
 
@@ -78,11 +78,11 @@ pub static SERVICE_CODES: LazyLock<Vec<Coded>> =
     LazyLock::new(|| SERVICES.iter().map(|s| Coded { code: s.code, group: s.group, label: s.label }).collect());
 pub static CAUSES: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().causes));
 pub static EQUIPMENT: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().equipment));
-pub(crate) static SERVICE_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().service_groups));
+pub static SERVICE_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().service_groups));
 pub static CAUSE_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().cause_groups));
 pub static EQUIPMENT_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().equipment_groups));
 /// The report forms (報告様式), in index order (0 detailed, 1 simple).
-pub(crate) static FORMS: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().forms));
+pub static FORMS: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().forms));
 /// Critical facilities whose whole traffic was down (注1②); `none` first.
 pub static FACILITIES: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().facilities));
 /// Kinds of incident (注2 ①②③); `outage` first.
@@ -96,7 +96,7 @@ pub fn service_subs(group: &str) -> Vec<Group> {
 }
 
 /// Other spellings a coded column accepts besides code and label.
-pub(crate) fn aliases(column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
+pub fn aliases(column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
     tax()
         .aliases
         .iter()
@@ -108,32 +108,32 @@ pub(crate) fn aliases(column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
 
 /// Labels of table rows and headers that are not codes.
 pub mod label {
-    pub(crate) const MAJOR: &str = "重大な事故";
-    pub(crate) const CARRIERS: &str = "事業者数";
-    pub(crate) const REPORTS: &str = "報告件数";
-    pub(crate) const TOTAL: &str = "合計";
-    pub(crate) const COUNT: &str = "件数";
-    pub(crate) const SHARE: &str = "割合";
-    pub(crate) const YOY: &str = "前年度比";
-    pub(crate) const KNOWN: &str = "故障設備が明確な事故";
-    pub(crate) const UNKNOWN: &str = "故障設備が不明";
-    pub(crate) const DURATION: &str = "継続時間";
-    pub(crate) const USERS: &str = "影響利用者数";
-    pub(crate) const NO: &str = "No";
-    pub(crate) const CARRIER: &str = "事業者名";
-    pub(crate) const STARTED: &str = "発生日時";
-    pub(crate) const CONTENT: &str = "主な障害内容";
-    pub(crate) const CLASS: &str = "役務区分";
+    pub const MAJOR: &str = "重大な事故";
+    pub const CARRIERS: &str = "事業者数";
+    pub const REPORTS: &str = "報告件数";
+    pub const TOTAL: &str = "合計";
+    pub const COUNT: &str = "件数";
+    pub const SHARE: &str = "割合";
+    pub const YOY: &str = "前年度比";
+    pub const KNOWN: &str = "故障設備が明確な事故";
+    pub const UNKNOWN: &str = "故障設備が不明";
+    pub const DURATION: &str = "継続時間";
+    pub const USERS: &str = "影響利用者数";
+    pub const NO: &str = "No";
+    pub const CARRIER: &str = "事業者名";
+    pub const STARTED: &str = "発生日時";
+    pub const CONTENT: &str = "主な障害内容";
+    pub const CLASS: &str = "役務区分";
     pub const SERVICES: &str = "役務";
-    pub(crate) const FISCAL_YEAR: &str = "年度";
-    pub(crate) const SOURCE: &str = "出典";
-    pub(crate) const FROM_RECORDS: &str = "記録から集計";
-    pub(crate) const PUBLISHED: &str = "公表値";
-    pub(crate) const RECONSTRUCTION: &str = "注意: 同梱の事故データは総務省の公表値から再構成したものです（個票は公表されていません）。FY2020の重大な事故4件は公表どおりの実データ、それ以外の記録は合成データです。";
+    pub const FISCAL_YEAR: &str = "年度";
+    pub const SOURCE: &str = "出典";
+    pub const FROM_RECORDS: &str = "記録から集計";
+    pub const PUBLISHED: &str = "公表値";
+    pub const RECONSTRUCTION: &str = "注意: 同梱の事故データは総務省の公表値から再構成したものです（個票は公表されていません）。FY2020の重大な事故4件は公表どおりの実データ、それ以外の記録は合成データです。";
 }
 
 /// The label of a duration or user bin code, or of the info-leak row.
-pub(crate) fn bin_label(code: &str) -> &'static str {
+pub fn bin_label(code: &str) -> &'static str {
     let bins = &vocabulary().bins;
     bins.duration
         .iter()
@@ -162,12 +162,12 @@ pub(crate) const TABLE_TITLES: &[(&str, &str)] = &[
     ("equipment_other", "その他の設備の故障による事故の内訳"),
 ];
 
-pub(crate) fn table_title(name: &str) -> &'static str {
+pub fn table_title(name: &str) -> &'static str {
     TABLE_TITLES.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t)
 }
 
 /// The name the edition's sentences use for a service (some are shorter).
-pub(crate) fn sentence_label(code: &str) -> &'static str {
+pub fn sentence_label(code: &str) -> &'static str {
     tax().services.iter().find(|s| s.code == code).map_or("", |s| s.sentence_label.as_deref().unwrap_or(&s.label))
 }
 
@@ -187,7 +187,7 @@ pub fn equipment(code: &str) -> Option<(usize, &'static Coded)> {
     EQUIPMENT.iter().enumerate().find(|(_, c)| c.code == code)
 }
 
-pub(crate) fn group_label(groups: &[Group], code: &str) -> &'static str {
+pub fn group_label(groups: &[Group], code: &str) -> &'static str {
     groups.iter().find(|g| g.code == code).map(|g| g.label).unwrap_or("")
 }
 
@@ -224,7 +224,7 @@ pub fn nearest<'a>(value: &str, codes: impl Iterator<Item = &'a str>) -> Option<
 
 /// Edits between two spellings (Levenshtein, by characters; strsim is
 /// already in the tree through clap).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 

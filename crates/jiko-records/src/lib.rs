@@ -1,27 +1,35 @@
-//! Reading incident records: files and folders (`inputs`), encodings
-//! (`decode`), CSV bytes (`parse`) and workbooks (`workbook`), the header
-//! (`header`), values as people write them (`values`, `dates`), the check of
-//! each row (`check`), and one worker per core over each file (`parallel`).
-//! Every row read is valid, rejected with located errors, or blank spacing:
-//! none is dropped in silence.
+//! jiko's reader: incident files (CSV in UTF-8 or CP932, Excel workbooks)
+//! checked row by row into typed [`Row`]s, one worker per core, with every
+//! problem located (file, line, column, value) in a [`ReadReport`]. Every
+//! row read is valid, rejected, or blank spacing: none is dropped in
+//! silence.
+//!
+//! The face: [`read_files`] and [`read_files_in_parallel`] (and their
+//! `read_csv_bytes` forms) with [`ReadOptions`] (the rules rows are checked
+//! against, the language of the messages, the encoding, the sheet); the
+//! contract's columns ([`header`]) and vocabularies ([`values`]); dates and
+//! text as offices write them ([`dates`], [`normalize`]); the shipped
+//! reconstruction carried inside ([`builtin`]). The blocks, the CSV parser
+//! and the fast path behind them are private.
+#![deny(missing_docs)]
 
 pub mod builtin;
 mod check;
 mod facts;
 pub use facts::set_fact;
-pub(crate) mod dates;
+pub mod dates;
 mod decode;
 mod fast;
-pub(crate) mod header;
+pub mod header;
 mod ids;
 pub(crate) mod inputs;
-pub(crate) mod normalize;
+pub mod normalize;
 mod open;
 mod parallel;
 mod parse;
 mod split;
-pub(crate) mod values;
-pub(crate) mod workbook;
+pub mod values;
+pub mod workbook;
 
 
 use std::path::{Path, PathBuf};
@@ -29,7 +37,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use check::{shown, Problem, CELL_CHARS};
-pub use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
+pub use jiko_core::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
+pub use dates::parse_minute;
 pub use decode::Encoding;
 pub use fast::quick_hash;
 pub use header::{canonical_column, Column, COLUMNS};
@@ -38,25 +47,39 @@ pub use inputs::{expand_inputs, Inputs};
 /// One valid report. Text fields borrow from the reader's buffer.
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
+    /// Index of the file in the list read.
     pub file: usize,
+    /// Line (or worksheet row) the record starts on.
     pub line: u64,
+    /// `incident_id` as written.
     pub incident_id: &'a str,
+    /// The carrier as the file spells it.
     pub carrier: &'a str,
+    /// The detailed report form (詳細な様式), else the simple one.
     pub detailed: bool,
+    /// When it started (JST).
     pub started_at: Minute,
+    /// The duration that counts, in minutes (the longest phase).
     pub duration_min: u64,
+    /// Users affected (0 when not known; see `users_known`).
     pub affected_users: u64,
     /// Bit mask over `taxonomy::SERVICES`.
     pub services: u32,
+    /// Index into `taxonomy::CAUSES`.
     pub cause: usize,
     /// Index into `taxonomy::EQUIPMENT`; `None` when unknown.
     pub equipment: Option<usize>,
     /// Indexes into `taxonomy::FACILITIES`, `KINDS`, `WHOLESALE`.
     pub facility: usize,
+    /// Index into `taxonomy::KINDS`.
     pub kind: usize,
+    /// Index into `taxonomy::WHOLESALE`.
     pub wholesale: usize,
+    /// The accident it belongs to (its own id when empty).
     pub accident_id: &'a str,
+    /// The region affected, as written.
     pub region: &'a str,
+    /// The summary, as written.
     pub summary: &'a str,
     /// The service's monthly active users, for rules that use them.
     pub monthly_active_users: Option<u64>,
@@ -64,13 +87,13 @@ pub struct Row<'a> {
     /// reading allows it (`classify --input`): the count is not known yet.
     pub users_known: bool,
     /// The おそれ事態 columns, when a row has any.
-    pub near_miss: Option<Box<crate::rules::near_miss::Facts>>,
+    pub near_miss: Option<Box<jiko_core::rules::near_miss::Facts>>,
 }
 
 impl Row<'_> {
     /// The facts the rules judge.
-    pub fn incident(&self) -> crate::rules::Incident {
-        crate::rules::Incident {
+    pub fn incident(&self) -> jiko_core::rules::Incident {
+        jiko_core::rules::Incident {
             started_at: self.started_at,
             duration_min: self.duration_min,
             users: self.affected_users,
@@ -86,12 +109,17 @@ impl Row<'_> {
 /// A problem with one value, located for a person to fix.
 #[derive(Debug, Clone)]
 pub struct RowError {
+    /// The file, as it prints.
     pub file: String,
     /// The worksheet of a workbook; `line` is then its row number.
     pub sheet: Option<String>,
+    /// The line (or worksheet row).
     pub line: u64,
+    /// The column, as the file's header names it.
     pub column: String,
+    /// The value, shortened when long.
     pub value: String,
+    /// What is wrong and how to fix it, in the read's language.
     pub message: String,
     /// Not a bad value of one row but something no `--skip-invalid` can set
     /// aside: a duplicate id, or a quote left open to the file's end.
@@ -99,42 +127,45 @@ pub struct RowError {
 }
 
 /// Where a row is: `file.csv:12`, or `book.xlsx: sheet 事故, row 12`.
-pub(crate) fn place(lang: crate::lang::Lang, file: &str, sheet: Option<&str>, line: u64) -> String {
+pub(crate) fn place(lang: jiko_core::lang::Lang, file: &str, sheet: Option<&str>, line: u64) -> String {
     match sheet {
-        Some(sheet) => crate::say!(lang, "{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
+        Some(sheet) => jiko_core::say!(lang, "{file}: sheet {sheet}, row {line}", "{file}: シート {sheet}、{line}行目", file = file, sheet = sheet, line = line),
         None => format!("{file}:{line}"),
     }
 }
 
 impl RowError {
     /// `file:line: column C: "value": message`, in `lang`.
-    pub fn text(&self, lang: crate::lang::Lang) -> String {
+    pub fn text(&self, lang: jiko_core::lang::Lang) -> String {
         let at = place(lang, &self.file, self.sheet.as_deref(), self.line);
-        let column = crate::say!(lang, "column", "列");
+        let column = jiko_core::say!(lang, "column", "列");
         format!("{at}: {column} {}: {:?}: {}", self.column, self.value, self.message)
     }
 }
 
 /// Validating workers to run: one per core, at most four.
-pub(crate) fn worker_count() -> usize {
+pub fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
 }
 
 /// Errors listed in full per file, and per run; more are counted.
-pub(crate) const ERRORS_PER_FILE: usize = 100;
+pub const ERRORS_PER_FILE: usize = 100;
 pub(crate) const ERRORS_PER_RUN: usize = 1_000;
 
 /// What reading one file found, for the run's accounting.
 #[derive(Debug, Clone, Default)]
 pub struct FileReport {
+    /// The file, as it prints.
     pub path: String,
     /// SHA-256 of the file's bytes, for the report footer.
     pub sha256: String,
     /// Records read (blank spacing rows aside).
     pub rows: u64,
+    /// Records rejected for a problem.
     pub rejected: u64,
     /// Problems found in the file, listed or not.
     pub problems: u64,
+    /// Columns outside the contract, kept out of the figures.
     pub extra_columns: Vec<String>,
     /// The header row as the file writes it (for rejects.csv).
     pub header: Vec<String>,
@@ -143,16 +174,22 @@ pub struct FileReport {
 /// A row that failed validation, with its fields for a rejects file.
 #[derive(Debug, Clone)]
 pub struct Rejected {
+    /// Index of the file in the list read.
     pub file: usize,
+    /// The record's first line.
     pub line: u64,
+    /// The record's last line (a quoted value may span lines).
     pub end_line: u64,
+    /// Its fields as read.
     pub fields: Vec<String>,
+    /// Its problems, joined.
     pub reason: String,
 }
 
 /// Everything a read found besides the valid rows.
 #[derive(Debug, Default)]
 pub struct ReadReport {
+    /// Each file read, in order.
     pub files: Vec<FileReport>,
     /// The first errors of each file (`ERRORS_PER_FILE`) and of the run.
     pub errors: Vec<RowError>,
@@ -171,29 +208,33 @@ impl ReadReport {
         self.fatal || self.errors.iter().any(|e| e.fatal)
     }
 
+    /// Records read in all the files.
     pub fn rows(&self) -> u64 {
         self.files.iter().map(|f| f.rows).sum()
     }
 
+    /// Records rejected in all the files.
     pub fn rejected_rows(&self) -> u64 {
         self.files.iter().map(|f| f.rejected).sum()
     }
 
+    /// Problems found in all the files, listed or not.
     pub fn problems(&self) -> u64 {
         self.files.iter().map(|f| f.problems).sum::<u64>() + self.errors.iter().filter(|e| e.fatal).count() as u64
     }
 
+    /// No problem at all.
     pub fn is_clean(&self) -> bool {
         self.problems() == 0 && !self.fatal()
     }
 
     /// Problems found but not listed in `errors`.
-    pub(crate) fn unlisted(&self) -> u64 {
+    pub fn unlisted(&self) -> u64 {
         self.problems().saturating_sub(self.errors.len() as u64)
     }
 
     /// Columns jiko ignores, each once for all files.
-    pub(crate) fn ignored_columns(&self) -> Vec<&str> {
+    pub fn ignored_columns(&self) -> Vec<&str> {
         let mut columns: Vec<&str> = self.files.iter().flat_map(|f| f.extra_columns.iter().map(String::as_str)).collect();
         columns.sort();
         columns.dedup();
@@ -202,12 +243,14 @@ impl ReadReport {
 }
 
 #[derive(Debug, Clone, Default)]
+/// How files are read.
 pub struct ReadOptions {
     /// The rules the rows are checked against (a simple form's equipment,
     /// the おそれ事態 columns) and counted by.
-    pub rules: crate::rules::Rules,
+    pub rules: jiko_core::rules::Rules,
     /// The language of the problems' messages.
-    pub lang: crate::lang::Lang,
+    pub lang: jiko_core::lang::Lang,
+    /// The encoding, instead of finding it.
     pub encoding: Option<Encoding>,
     /// The worksheet to read from workbooks (default: the first).
     pub sheet: Option<String>,
@@ -238,7 +281,7 @@ pub fn read_files(files: &[PathBuf], opts: &ReadOptions, mut sink: impl FnMut(&R
 /// sinks in no set order, so sinks must count in a way order does not
 /// change. Errors and rejected rows are reported in file and line order.
 /// Ids are checked for uniqueness across all files.
-pub(crate) fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
+pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &ReadOptions, sinks: &mut [S]) -> Result<ReadReport> {
     let mut report = ReadReport::default();
     let mut ids = ids::IdSet::default();
     for (index, path) in files.iter().enumerate() {
@@ -276,7 +319,17 @@ pub fn read_csv_bytes_in_parallel<S: FnMut(&Row) + Send>(name: &str, bytes: &[u8
     Ok(report)
 }
 
-pub use crate::output::{hex, sha256_hex};
+/// The SHA-256 of `bytes` in lower-case hex: how inputs (and outputs) are
+/// named in footers and manifests.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Bytes in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// A path as messages and outputs print it: as given, and the built-in
 /// shipped data as `data/incidents/…`, so the reference outputs do not
@@ -289,8 +342,8 @@ pub fn display(path: &Path) -> String {
 }
 
 /// The column of a problem that is the whole row's (a field count, quoting).
-pub(crate) fn row_column(lang: crate::lang::Lang) -> String {
-    crate::say!(lang, "(row)", "（行）")
+pub(crate) fn row_column(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(lang, "(row)", "（行）")
 }
 
 #[cfg(test)]
@@ -313,7 +366,7 @@ mod tests {
         drop(sinks);
         let mut rows = rows.into_inner().unwrap();
         rows.sort();
-        let errors: Vec<String> = report.errors.iter().map(|e| e.text(crate::lang::Lang::En)).collect();
+        let errors: Vec<String> = report.errors.iter().map(|e| e.text(jiko_core::lang::Lang::En)).collect();
         let rejected: Vec<(u64, u64)> = report.rejected.iter().map(|r| (r.line, r.end_line)).collect();
         format!("{rows:#?}\n{errors:#?}\n{rejected:?}\n{} {} {} {}", report.rows(), report.rejected_rows(), report.problems(), report.fatal())
     }

@@ -184,7 +184,7 @@ impl IdSet {
                         line: rec.line,
                         column: column_name.clone(),
                         value: raw.to_string(),
-                        message: crate::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
+                        message: jiko_core::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
                         fatal: true,
                     }),
                     None => {

@@ -9,7 +9,9 @@ use super::normalize::match_key;
 /// When a column must be there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
+    /// Every file has it.
     Required,
+    /// A file may leave it out.
     Optional,
     /// Required unless the named column is there instead.
     RequiredUnless(&'static str),
@@ -19,9 +21,13 @@ pub enum Need {
 /// other accepted header spellings, and whether it must be there.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
+    /// The contract's name (docs/incidents.md).
     pub name: &'static str,
+    /// The Japanese header the template writes.
     pub japanese: &'static str,
+    /// Other headers offices write for it.
     pub aliases: &'static [&'static str],
+    /// Whether a file must have it.
     pub need: Need,
     /// What to write, for the template's explanation sheet.
     pub meaning: &'static str,
@@ -62,17 +68,21 @@ pub const COLUMNS: &[Column] = &[
 
 /// Index of each column in `COLUMNS`, for code that reads a row.
 pub mod col {
+    /// `incident_id`.
     pub const ID: usize = 0;
     pub(crate) const CARRIER: usize = 1;
     pub(crate) const FORM: usize = 2;
     pub(crate) const STARTED: usize = 3;
     pub(crate) const DURATION: usize = 4;
     pub(crate) const USERS: usize = 5;
+    /// `services`.
     pub const SERVICES: usize = 6;
     pub(crate) const CAUSE: usize = 7;
+    /// `equipment`.
     pub const EQUIPMENT: usize = 8;
     pub(crate) const FACILITY: usize = 9;
     pub(crate) const KIND: usize = 10;
+    /// `wholesale`.
     pub const WHOLESALE: usize = 11;
     pub(crate) const ACCIDENT: usize = 12;
     pub(crate) const REGION: usize = 13;
@@ -108,9 +118,11 @@ pub fn canonical_column(header: &str) -> Option<usize> {
 /// header as written gives each column's own name for messages (`name`).
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// Each contract column's place in the file's fields.
     pub at: [usize; NCOLS],
     /// The header's cells as written.
     pub header: Vec<String>,
+    /// Columns outside the contract, by their headers.
     pub extra: Vec<String>,
     /// The CSV separator (none for a workbook): a line inside a quoted
     /// field with a whole record's separators is a record swallowed by a
@@ -119,6 +131,7 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Whether the file has contract column `c` (`col::…`).
     pub fn has(&self, c: usize) -> bool {
         self.at[c] != usize::MAX
     }
@@ -138,17 +151,17 @@ impl Layout {
 /// reader's warning each add their own bound on the field count.
 pub(crate) fn dated_fields(line: &str, delimiter: char, started: usize) -> Option<Vec<&str>> {
     let fields: Vec<&str> = line.split(delimiter).collect();
-    fields.get(started).is_some_and(|p| crate::calendar::Minute::parse(p).is_some()).then_some(fields)
+    fields.get(started).is_some_and(|p| crate::dates::parse_minute(p).is_some()).then_some(fields)
 }
 
 /// Map a header row to the contract's columns.
-pub(crate) fn map_header(lang: crate::lang::Lang, place: &str, header: &[String]) -> Result<Layout> {
+pub(crate) fn map_header(lang: jiko_core::lang::Lang, place: &str, header: &[String]) -> Result<Layout> {
     let mut at = [usize::MAX; NCOLS];
     let mut extra = Vec::new();
     for (i, h) in header.iter().enumerate() {
         match canonical_column(h) {
             Some(c) if at[c] != usize::MAX => {
-                bail!(crate::say!(
+                bail!(jiko_core::say!(
                     lang,
                     "{place}: columns {a:?} and {b:?} both name {name} ({ja})",
                     "{place}: 列 {a:?} と {b:?} がどちらも {ja}（{name}）です",
@@ -184,15 +197,15 @@ pub(crate) fn map_header(lang: crate::lang::Lang, place: &str, header: &[String]
             .iter()
             .filter_map(|c| {
                 let near = nearest_header(c, &extra)?;
-                Some(crate::say!(lang, "{near:?} for {name} ({ja})", "{ja}（{name}）のつもりで {near:?}", near = near, name = c.name, ja = c.japanese))
+                Some(jiko_core::say!(lang, "{near:?} for {name} ({ja})", "{ja}（{name}）のつもりで {near:?}", near = near, name = c.name, ja = c.japanese))
             })
             .collect();
         let hint = if hints.is_empty() {
             String::new()
         } else {
-            crate::say!(lang, "; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
+            jiko_core::say!(lang, "; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
         };
-        bail!(crate::say!(
+        bail!(jiko_core::say!(
             lang,
             "{place}: the header lacks required column(s) {names}{hint}; found {found}",
             "{place}: 見出しに必須の列 {names} がありません{hint}。見出し: {found}",
@@ -215,7 +228,7 @@ fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
             let k = match_key(h);
             names
                 .iter()
-                .map(|n| crate::rules::taxonomy::edit_distance(&k, &match_key(n)))
+                .map(|n| jiko_core::rules::taxonomy::edit_distance(&k, &match_key(n)))
                 .min()
                 .filter(|d| *d <= (k.chars().count() / 3).max(2))
                 .map(|d| (d, h.as_str()))
@@ -258,14 +271,14 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let e = map_header(crate::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
+        let e = map_header(jiko_core::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
         assert!(e.contains("lacks required column(s) cause; did you mean \"caus\" for cause (発生要因)?"), "{e}");
         // 復旧日時 stands in for the duration.
         let h: Vec<String> = ["報告番号", "事業者名", "報告様式", "発生日時", "復旧日時", "影響利用者数", "役務", "発生要因"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let l = map_header(crate::lang::Lang::En, "f.csv:1", &h).unwrap();
+        let l = map_header(jiko_core::lang::Lang::En, "f.csv:1", &h).unwrap();
         assert!(!l.has(col::DURATION) && l.has(col::ENDED));
         assert_eq!(l.name(col::SERVICES), "役務");
     }

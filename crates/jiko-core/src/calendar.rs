@@ -17,11 +17,13 @@ pub struct Minute {
 
 impl Minute {
     /// The fiscal year (April to March) of the minute.
+    #[inline]
     pub fn fiscal_year(&self) -> i32 {
         fiscal_year(self.year, self.month)
     }
 
-    pub(crate) fn checked(self) -> Option<Minute> {
+    #[inline]
+    pub fn checked(self) -> Option<Minute> {
         let ok = (1..=12).contains(&self.month)
             && self.day >= 1
             && (self.day <= 28 || self.day <= days_in_month(self.year, self.month))
@@ -40,7 +42,7 @@ impl Minute {
 
     /// The minute as an Excel date serial (days since 1899-12-30, the
     /// time as a fraction of a day): a date cell in a workbook.
-    pub(crate) fn excel_serial(&self) -> f64 {
+    pub fn excel_serial(&self) -> f64 {
         (days_from_civil(self.year, self.month, self.day) + 25_569) as f64 + f64::from(self.hour * 60 + self.minute) / 1440.0
     }
 
@@ -50,6 +52,14 @@ impl Minute {
     }
 }
 
+/// `YYYY-MM-DD HH:MM` for the tests here (the reader reads every form
+/// offices write: `jiko_records::parse_minute`).
+#[cfg(test)]
+pub(crate) fn minute(s: &str) -> Minute {
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap();
+    Minute { year: n(0..4) as i32, month: n(5..7), day: n(8..10), hour: n(11..13), minute: n(14..16) }.checked().unwrap()
+}
+
 impl fmt::Display for Minute {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute)
@@ -57,6 +67,7 @@ impl fmt::Display for Minute {
 }
 
 /// The fiscal year (April to March) a month belongs to.
+#[inline]
 pub fn fiscal_year(year: i32, month: u32) -> i32 {
     if month >= 4 {
         year
@@ -65,6 +76,7 @@ pub fn fiscal_year(year: i32, month: u32) -> i32 {
     }
 }
 
+#[inline]
 pub fn days_in_month(year: i32, month: u32) -> u32 {
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(month.clamp(1, 12) - 1) as usize]

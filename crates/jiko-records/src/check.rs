@@ -2,12 +2,12 @@
 //! problem it has, each naming the column as the file names it.
 
 use super::dates::accepted_forms;
-use crate::calendar::Minute;
+use jiko_core::calendar::Minute;
 use super::decode::Record;
 use super::header::{col, Layout};
 use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
 use super::Row;
-use crate::rules;
+use jiko_core::rules;
 
 /// A spreadsheet cell's limit: what aggregate writes to report.xlsx must
 /// fit, so a longer value is refused when it is read.
@@ -17,8 +17,8 @@ const SHOWN_CHARS: usize = 80;
 /// Unknown codes listed for one cell; more are counted.
 const LISTED_CODES: usize = 3;
 
-fn too_long(lang: crate::lang::Lang) -> String {
-    crate::say!(
+fn too_long(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(
         lang,
         "longer than {n} characters, the most a spreadsheet cell holds (counted as a spreadsheet counts: a character outside the BMP, such as an emoji, is two)",
         "{n}文字（表計算ソフトの1セルの上限。絵文字など基本多言語面の外の文字は2文字と数えます）を超えています",
@@ -26,15 +26,18 @@ fn too_long(lang: crate::lang::Lang) -> String {
     )
 }
 
-fn before_start(lang: crate::lang::Lang) -> String {
-    crate::say!(lang, "before the start (発生日時)", "発生日時より前です")
+fn before_start(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(lang, "before the start (発生日時)", "発生日時より前です")
 }
 
 /// One problem of a row: the column as the file names it, the value, why.
 #[derive(Debug, Clone)]
 pub struct Problem {
+    /// The column, as the file's header names it.
     pub column: String,
+    /// The value, shortened when long.
     pub value: String,
+    /// What is wrong, in the read's language.
     pub message: String,
 }
 
@@ -54,7 +57,7 @@ pub(crate) struct Checker<'a> {
     /// An empty affected_users is not known yet (classify --input).
     pub unknown_users: bool,
     pub rules: rules::Rules,
-    pub lang: crate::lang::Lang,
+    pub lang: jiko_core::lang::Lang,
 }
 
 impl<'a> Checker<'a> {
@@ -69,10 +72,10 @@ impl<'a> Checker<'a> {
             // A stray comma or a cut line: never drop or shift fields silently.
             let (n, width) = (rec.len(), header.len());
             let message = match self.layout.delimiter {
-                Some(_) => crate::say!(self.lang, "the header has {width} columns; quote values that contain commas", "見出しは{width}列です。カンマを含む値は引用符で囲んでください", width = width),
-                None => crate::say!(self.lang, "the header has {width} columns; a value stands right of the header's last column", "見出しは{width}列です。見出しの最後の列より右に値があります", width = width),
+                Some(_) => jiko_core::say!(self.lang, "the header has {width} columns; quote values that contain commas", "見出しは{width}列です。カンマを含む値は引用符で囲んでください", width = width),
+                None => jiko_core::say!(self.lang, "the header has {width} columns; a value stands right of the header's last column", "見出しは{width}列です。見出しの最後の列より右に値があります", width = width),
             };
-            self.fail(problems, &super::row_column(self.lang), &crate::say!(self.lang, "{n} fields", "{n}項目", n = n), message);
+            self.fail(problems, &super::row_column(self.lang), &jiko_core::say!(self.lang, "{n} fields", "{n}項目", n = n), message);
         }
         let name = |i: usize| header.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1));
         if let Some((i, q)) = &rec.quoting {
@@ -92,7 +95,7 @@ impl<'a> Checker<'a> {
                         problems,
                         &name(i),
                         v,
-                        crate::say!(
+                        jiko_core::say!(
                             self.lang,
                             "the quoted value from line {a} to line {b} holds a line with a whole record's fields: a quote is probably missing or stray",
                             "{a}行目から{b}行目までの引用符内の値に、1件分の項目がそろった行があります。引用符の閉じ忘れか余分な引用符と思われます",
@@ -104,7 +107,7 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, bytes) in &rec.undecodable {
-            self.fail(problems, &name(*i), bytes, crate::say!(self.lang, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
+            self.fail(problems, &name(*i), bytes, jiko_core::say!(self.lang, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
         }
         if let Some(i) = rec.oversized {
             self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long(self.lang));
@@ -113,7 +116,7 @@ impl<'a> Checker<'a> {
         let (long, replaced, nul) = (rec.text().len() > CELL_CHARS, rec.text().contains('\u{FFFD}'), rec.text().contains('\0'));
         if nul {
             for (i, v) in rec.iter().enumerate().filter(|(_, v)| v.contains('\0')) {
-                self.fail(problems, &name(i), &v.replace('\0', "\u{2400}"), crate::say!(self.lang, "holds a NUL byte (U+0000), no text's character: the file is damaged or not text", "NULバイト（U+0000）を含みます。文字ではありません（ファイルの破損か、テキストではありません）"));
+                self.fail(problems, &name(i), &v.replace('\0', "\u{2400}"), jiko_core::say!(self.lang, "holds a NUL byte (U+0000), no text's character: the file is damaged or not text", "NULバイト（U+0000）を含みます。文字ではありません（ファイルの破損か、テキストではありません）"));
             }
         }
         if long || replaced {
@@ -122,7 +125,7 @@ impl<'a> Checker<'a> {
                     self.fail(problems, &name(i), v, too_long(self.lang));
                 }
                 if replaced && v.contains('\u{FFFD}') {
-                    self.fail(problems, &name(i), v, crate::say!(self.lang, "holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
+                    self.fail(problems, &name(i), v, jiko_core::say!(self.lang, "holds U+FFFD, the mark of text already damaged by a wrong conversion", "U+FFFD（誤った変換で壊れた文字の印）を含みます"));
                 }
             }
         }
@@ -147,7 +150,7 @@ impl<'a> Checker<'a> {
         let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'r str> {
             let v = get(c);
             if v.is_empty() {
-                fail(c, v, crate::say!(self.lang, "required value is empty", "必須の値が空です"));
+                fail(c, v, jiko_core::say!(self.lang, "required value is empty", "必須の値が空です"));
                 None
             } else {
                 Some(v)
@@ -169,9 +172,9 @@ impl<'a> Checker<'a> {
         let carrier = required(col::CARRIER, &mut fail);
         let form = required(col::FORM, &mut fail).and_then(|x| code(col::FORM, &v.forms, x, &mut fail));
         let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
-            let m = Minute::parse(x);
+            let m = crate::dates::parse_minute(x);
             if m.is_none() {
-                fail(c, x, crate::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang)));
+                fail(c, x, jiko_core::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang)));
             }
             m
         };
@@ -190,7 +193,7 @@ impl<'a> Checker<'a> {
                 }
                 _ => None,
             },
-            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_MINUTES, &crate::say!(self.lang, "minutes", "継続時間（分）"))) {
+            _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_MINUTES, &jiko_core::say!(self.lang, "minutes", "継続時間（分）"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
                     fail(col::DURATION, x, m);
@@ -208,14 +211,14 @@ impl<'a> Checker<'a> {
             // Not known yet (classify --input): judged with the count open.
             "" if !users_known => Some(0),
             "" => {
-                fail(col::USERS, "", crate::say!(
+                fail(col::USERS, "", jiko_core::say!(
                 self.lang,
                 "required value is empty: counting needs every count (the edition has no 'unknown' column); `jiko classify --input` answers a record with an empty count as unknown",
                 "必須の値が空です。集計には全ての報告の利用者数が必要です（公表資料に「不明」の欄はありません）。`jiko classify --input` は空欄を不明として判定します"
                 ));
                 None
             }
-            x => match values::count(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_USERS, &crate::say!(self.lang, "users", "影響利用者数"))) {
+            x => match values::count(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_USERS, &jiko_core::say!(self.lang, "users", "影響利用者数"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
                     fail(col::USERS, x, m);
@@ -248,7 +251,7 @@ impl<'a> Checker<'a> {
                 fail(
                     col::EQUIPMENT,
                     equipment_text,
-                    crate::say!(
+                    jiko_core::say!(
                         self.lang,
                         "the simple form (簡易な様式) is allowed only for {list}",
                         "簡易な様式は故障設備が {list} の場合に限られます",
@@ -294,13 +297,13 @@ impl<'a> Checker<'a> {
 }
 
 /// The おそれ事態 columns of a row, when it has any value in them.
-fn near_miss_facts<'r>(lang: crate::lang::Lang, rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
+fn near_miss_facts<'r>(lang: jiko_core::lang::Lang, rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
     use rules::near_miss;
     if super::header::NEAR_MISS_COLUMNS.iter().all(|&c| get(c).is_empty()) {
         return None;
     }
     let Some(r) = rules.near_miss() else {
-        fail(col::SITUATION, get(col::SITUATION), crate::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
+        fail(col::SITUATION, get(col::SITUATION), jiko_core::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
         return None;
     };
     let mut f = near_miss::Facts { occurred: started_at, ..Default::default() };
@@ -325,7 +328,7 @@ fn near_miss_facts<'r>(lang: crate::lang::Lang, rules: rules::Rules, get: &dyn F
 
 /// A cell of services: codes or labels separated by `;`, `、`, `，` or a
 /// line break, as a bit mask over `taxonomy::SERVICES`.
-fn services(lang: crate::lang::Lang, v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
+fn services(lang: jiko_core::lang::Lang, v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
     let mut mask = 0u32;
     let mut unknown = 0usize;
     let mut take = |piece: &str, fail: &mut dyn FnMut(usize, &str, String)| match voc.find(piece) {
@@ -345,10 +348,10 @@ fn services(lang: crate::lang::Lang, v: &str, voc: &Vocabulary, detail: bool, fa
         n.split(SERVICE_SEPARATORS).map(str::trim).filter(|c| !c.is_empty()).for_each(|c| take(c, fail));
     }
     if unknown > LISTED_CODES {
-        fail(col::SERVICES, v, crate::say!(lang, "{n} more unknown codes in this cell", "このセルにはほかに{n}個の不明なコードがあります", n = unknown - LISTED_CODES));
+        fail(col::SERVICES, v, jiko_core::say!(lang, "{n} more unknown codes in this cell", "このセルにはほかに{n}個の不明なコードがあります", n = unknown - LISTED_CODES));
     }
     if mask == 0 && unknown == 0 {
-        fail(col::SERVICES, v, crate::say!(lang, "no service code", "役務がありません"));
+        fail(col::SERVICES, v, jiko_core::say!(lang, "no service code", "役務がありません"));
     }
     (unknown == 0 && mask != 0).then_some(mask)
 }

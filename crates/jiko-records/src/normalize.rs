@@ -20,6 +20,7 @@ pub fn trim(s: &str) -> &str {
 /// Whether `b` may start with white space (`char::is_whitespace`): an
 /// ASCII control or space, or the bytes of a Unicode space (U+0085, U+00A0,
 /// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+#[inline]
 fn space_at_start(b: &[u8]) -> bool {
     match b {
         [a, ..] if *a < 0x80 => *a <= b' ',
@@ -31,6 +32,7 @@ fn space_at_start(b: &[u8]) -> bool {
 }
 
 /// The same at the end.
+#[inline]
 fn space_at_end(b: &[u8]) -> bool {
     match b {
         [.., z] if *z < 0x80 => *z <= b' ',
@@ -75,7 +77,7 @@ pub(crate) fn match_key(s: &str) -> String {
 /// Company-form words and their short spellings; after NFKC, `㈱` is `(株)`.
 /// A short form counts as its word in the same position only, so
 /// `(株)KDDI` = `株式会社KDDI`, but `KDDI株式会社` stays apart.
-pub(crate) const COMPANY_FORMS: &[(&str, &str)] = &[("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社")];
+pub const COMPANY_FORMS: &[(&str, &str)] = &[("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社")];
 
 /// The key carriers are counted by (docs/incidents.md, "Carriers").
 pub fn carrier_key(s: &str) -> String {

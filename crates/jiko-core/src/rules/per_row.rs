@@ -34,7 +34,7 @@ pub struct PerRow {
 
 impl PerRow {
     /// The per-row view of a book, read from the book's own lists.
-    pub(crate) fn of(b: &'static RuleBook) -> PerRow {
+    pub fn of(b: &'static RuleBook) -> PerRow {
         let kinds = &b.taxonomy.kinds;
         let always_kinds: Box<[bool]> = kinds.iter().map(|k| b.duty.always_kinds.iter().any(|a| *a == k.code)).collect();
         PerRow {
@@ -61,7 +61,7 @@ impl PerRow {
     /// The set that judges a report started at `t`, as its place in the
     /// book: the trial's set in a what-if, else the last set in force.
     #[inline]
-    pub(crate) fn set_index_at(&self, t: &Minute) -> Option<usize> {
+    pub fn set_index_at(&self, t: &Minute) -> Option<usize> {
         if let Some(trial) = self.trial {
             return trial;
         }
@@ -71,7 +71,7 @@ impl PerRow {
 
     /// A report on a critical facility (for the facility rule, 注1②).
     #[inline]
-    pub(crate) fn critical_facility(&self, facility: usize) -> bool {
+    pub fn critical_facility(&self, facility: usize) -> bool {
         self.no_facility != Some(facility)
     }
 
