@@ -1,7 +1,7 @@
 //! The ground of the pipeline: a minute of JST as the records write it,
 //! civil days and the fiscal year (April–March). Everything above (rules,
 //! the reader, the tallies) shares these; reading dates from text is the
-//! reader's (records/dates.rs).
+//! reader's (jiko-records, dates.rs).
 
 use std::fmt;
 
