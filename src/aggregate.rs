@@ -12,6 +12,7 @@ use anyhow::Result;
 
 use crate::carriers::{CarrierMap, CarrierNames};
 use crate::period::Period;
+use crate::families::Cell;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
 use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
@@ -51,6 +52,30 @@ impl YearTally {
     /// rounded half up to a whole number.
     pub fn user_hours(&self) -> u128 {
         (self.user_minutes + 30) / 60
+    }
+
+    /// One more report in a cell.
+    #[inline]
+    fn add(&mut self, c: Cell) {
+        match c {
+            Cell::Matrix(d, u) => self.matrix[d][u] += 1,
+            Cell::Cause(i) => self.causes[i] += 1,
+            Cell::Equipment(i) => self.equipment[i] += 1,
+            Cell::Service(i) => self.services[i] += 1,
+        }
+    }
+
+    /// The reports (service counts for services) in the cells.
+    pub fn sum(&self, cells: &[Cell]) -> u64 {
+        cells
+            .iter()
+            .map(|c| match *c {
+                Cell::Matrix(d, u) => self.matrix[d][u],
+                Cell::Cause(i) => self.causes[i],
+                Cell::Equipment(i) => self.equipment[i],
+                Cell::Service(i) => self.services[i],
+            })
+            .sum()
     }
 
     /// Add another worker's counts of the same year.
@@ -360,14 +385,7 @@ impl Counter {
             return;
         }
         tally.detailed_reports += 1;
-        tally.matrix[dbin][ubin] += 1;
-        tally.causes[row.cause] += 1;
-        tally.equipment[row.equipment.unwrap_or(equipment_unknown())] += 1;
-        let mut services = row.services;
-        while services != 0 {
-            tally.services[services.trailing_zeros() as usize] += 1;
-            services &= services - 1;
-        }
+        crate::families::report_cells(dbin, ubin, row.cause, row.equipment, row.services, |c| tally.add(c));
     }
 
     fn tally(&mut self, fy: i32) -> &mut YearTally {

@@ -9,9 +9,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::aggregate::{equipment_unknown, info_leak_row, Aggregate, FileAccount, YearTally};
+use crate::aggregate::{Aggregate, FileAccount, YearTally};
+use crate::families;
 use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, CAUSES, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
+use crate::rules::taxonomy::{self, Group, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
 
 /// One figure's value, kept exact so that a comparison can round it to
 /// whatever precision the published figure has.
@@ -166,46 +167,22 @@ fn breakdown_row(figs: &mut Figures, table: &str, row: &str, this: (u64, u64), p
     measured_row(figs, table, row, this, prev, false);
 }
 
-/// The counts each breakdown is made of, for one year.
+/// One year's tally, and the rules that counted it: a figure of a family
+/// of the tally is the sum of its cells (`families`).
 struct Counts<'a> {
     tally: &'a YearTally,
+    rules: rules::Rules,
 }
 
 impl Counts<'_> {
-    fn matrix_col(&self, ubin: usize) -> u64 {
-        (0..DURATION_BINS.len()).map(|d| self.tally.matrix[d][ubin]).sum()
+    /// The sum of a figure's cells.
+    fn sum(&self, table: &str, row: &str, column: &str) -> u64 {
+        self.tally.sum(&families::figure_cells(self.rules, table, row, column).expect("a family of the tally"))
     }
-    fn matrix_row(&self, dbin: usize) -> u64 {
-        self.tally.matrix[dbin].iter().sum()
-    }
-    fn users_at_least(&self, lower: u64) -> u64 {
-        (0..USER_BINS.len()).filter(|&u| USER_BINS[u].from >= lower).map(|u| self.matrix_col(u)).sum()
-    }
-    fn duration_at_least(&self, lower: u64) -> u64 {
-        (0..DURATION_BINS.len()).filter(|&d| DURATION_BINS[d].from >= lower).map(|d| self.matrix_row(d)).sum()
-    }
-    fn service_group(&self, group: &str, sub: Option<&str>) -> u64 {
-        SERVICES
-            .iter()
-            .zip(self.tally.services.iter().copied())
-            .filter(|(s, _)| s.group == group && sub.map_or(true, |sub| s.sub == sub))
-            .map(|(_, n)| n)
-            .sum()
-    }
-    fn service_total(&self) -> u64 {
-        self.tally.services.iter().sum()
-    }
-    fn cause_group(&self, group: &str) -> u64 {
-        CAUSES.iter().zip(self.tally.causes.iter().copied()).filter(|(c, _)| c.group == group).map(|(_, n)| n).sum()
-    }
-    fn equipment_code(&self, code: &str) -> u64 {
-        taxonomy::equipment(code).map_or(0, |(i, _)| self.tally.equipment[i])
-    }
-    fn equipment_group(&self, group: &str) -> u64 {
-        EQUIPMENT.iter().filter(|e| e.group == group).map(|e| self.equipment_code(e.code)).sum()
-    }
-    fn equipment_known(&self) -> u64 {
-        self.tally.equipment[..equipment_unknown()].iter().sum()
+    /// A row's sum and the sum its share is of.
+    fn of(&self, table: &str, row: &str, column: &str) -> (u64, u64) {
+        let (t, r, c) = families::share_base(table);
+        (self.sum(table, row, column), self.sum(t, r, c))
     }
 }
 
@@ -216,12 +193,12 @@ impl Counts<'_> {
 pub fn compute(agg: &Aggregate, year: i32) -> Figures {
     let r = agg.rules;
     let empty = YearTally::new(r.book.sets.len());
-    let this = Counts { tally: agg.tally(year).unwrap_or(&empty) };
-    let prev = agg.tally(year - 1).map(|tally| Counts { tally });
+    let this = Counts { tally: agg.tally(year).unwrap_or(&empty), rules: r };
+    let prev = agg.tally(year - 1).map(|tally| Counts { tally, rules: r });
     let mut figs = Figures::default();
 
     summary(&mut figs, agg, year, &this);
-    headline(&mut figs, agg, year, &this, prev.as_ref(), r);
+    headline(&mut figs, agg, year, &this, prev.as_ref());
     matrix(&mut figs, agg, year, &this, r);
     majors(&mut figs, agg, year);
     services(&mut figs, &this, prev.as_ref());
@@ -259,16 +236,9 @@ fn summary(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts) {
     figs.push("summary", "major", "major_reports", Value::Int(accidents.iter().map(|a| a.cells.len()).sum::<usize>() as i64));
 }
 
-fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>, r: rules::Rules) {
-    let d = &r.book.duty;
-    let rows: [(&str, &dyn Fn(&Counts) -> u64); 4] = [
-        ("total", &|c| c.tally.detailed_reports),
-        ("users_lt500", &|c| c.matrix_col(0)),
-        ("users_ge30k", &|c| c.users_at_least(d.min_users)),
-        ("duration_ge2h", &|c| c.duration_at_least(d.min_duration)),
-    ];
-    for (row, measure) in rows {
-        let of = |c: &Counts| (measure(c), c.tally.detailed_reports);
+fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev: Option<&Counts>) {
+    for row in ["total", "users_lt500", "users_ge30k", "duration_ge2h"] {
+        let of = |c: &Counts| c.of("headline", row, "count");
         measured_row(figs, "headline", row, of(this), prev.map(of), true);
     }
     let majors = agg.accidents(year).len() as i64;
@@ -279,35 +249,29 @@ fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev:
 }
 
 fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, r: rules::Rules) {
-    let t = this.tally;
-    let total = t.detailed_reports;
+    let count = |row: &str, column: &str| Value::Int(this.sum("matrix", row, column) as i64);
     for (d, dbin) in DURATION_BINS.iter().enumerate() {
         for (u, ubin) in USER_BINS.iter().enumerate() {
+            // A cell under both duty thresholds is outside every table.
             if !r.cell_outside_duty(d, u) {
-                figs.push("matrix", dbin.code, ubin.code, Value::Int(t.matrix[d][u] as i64));
+                figs.push("matrix", dbin.code, ubin.code, count(dbin.code, ubin.code));
             }
         }
-        figs.push("matrix", dbin.code, "total", Value::Int(this.matrix_row(d) as i64));
+        figs.push("matrix", dbin.code, "total", count(dbin.code, "total"));
     }
-    figs.push("matrix", "info_leak", "total", Value::Int(this.matrix_row(info_leak_row()) as i64));
-    for (u, ubin) in USER_BINS.iter().enumerate() {
-        figs.push("matrix", "total", ubin.code, Value::Int(this.matrix_col(u) as i64));
+    figs.push("matrix", "info_leak", "total", count("info_leak", "total"));
+    for ubin in USER_BINS.iter() {
+        figs.push("matrix", "total", ubin.code, count("total", ubin.code));
     }
-    figs.push("matrix", "total", "total", Value::Int(total as i64));
+    figs.push("matrix", "total", "total", count("total", "total"));
 
-    let rows = DURATION_BINS.iter().map(|b| b.code).chain(["info_leak"]).enumerate();
-    for (d, code) in rows {
-        if let Some(s) = share(this.matrix_row(d), total, MATRIX_DECIMALS) {
-            figs.push("matrix_share", code, "total", s);
+    let shares = DURATION_BINS.iter().map(|b| (b.code, "total")).chain([("info_leak", "total")]);
+    let shares = shares.chain(USER_BINS.iter().map(|b| ("total", b.code))).chain([("total", "total")]);
+    for (row, column) in shares {
+        let (n, total) = this.of("matrix_share", row, column);
+        if let Some(s) = share(n, total, MATRIX_DECIMALS) {
+            figs.push("matrix_share", row, column, s);
         }
-    }
-    for (u, ubin) in USER_BINS.iter().enumerate() {
-        if let Some(s) = share(this.matrix_col(u), total, MATRIX_DECIMALS) {
-            figs.push("matrix_share", "total", ubin.code, s);
-        }
-    }
-    if let Some(s) = share(total, total, MATRIX_DECIMALS) {
-        figs.push("matrix_share", "total", "total", s);
     }
 
     let mut marks: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
@@ -335,44 +299,32 @@ fn majors(figs: &mut Figures, agg: &Aggregate, year: i32) {
 }
 
 fn services(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    let total = |c: &Counts| c.service_total();
+    let groups = SERVICE_GROUPS.iter().map(|g| g.code).chain(["total"]);
+    breakdown(figs, "service", groups, this, prev);
     for g in SERVICE_GROUPS.iter() {
-        let of = |c: &Counts| (c.service_group(g.code, None), total(c));
-        breakdown_row(figs, "service", g.code, of(this), prev.map(of));
-    }
-    breakdown_row(figs, "service", "total", (total(this), total(this)), prev.map(|p| (total(p), total(p))));
-    for g in SERVICE_GROUPS.iter() {
-        let table = format!("service_{}", g.code);
-        for sub in taxonomy::service_subs(g.code) {
-            let of = |c: &Counts| (c.service_group(g.code, Some(sub.code)), c.service_group(g.code, None));
-            breakdown_row(figs, &table, sub.code, of(this), prev.map(of));
-        }
+        let subs: Vec<Group> = taxonomy::service_subs(g.code);
+        breakdown(figs, &format!("service_{}", g.code), subs.iter().map(|s| s.code), this, prev);
     }
 }
 
 fn causes(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    let total = |c: &Counts| c.tally.causes.iter().sum::<u64>();
-    for g in CAUSE_GROUPS.iter() {
-        let of = |c: &Counts| (c.cause_group(g.code), total(c));
-        breakdown_row(figs, "cause", g.code, of(this), prev.map(of));
-    }
-    breakdown_row(figs, "cause", "total", (total(this), total(this)), prev.map(|p| (total(p), total(p))));
+    breakdown(figs, "cause", CAUSE_GROUPS.iter().map(|g| g.code).chain(["total"]), this, prev);
 }
 
 fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    let known = |c: &Counts| c.equipment_known();
+    breakdown(figs, "equipment", EQUIPMENT_GROUPS.iter().map(|g| g.code).chain(["known"]), this, prev);
+    figs.push("equipment", "unknown", "count", Value::Int(this.sum("equipment", "unknown", "count") as i64));
     for g in EQUIPMENT_GROUPS.iter() {
-        let of = |c: &Counts| (c.equipment_group(g.code), known(c));
-        breakdown_row(figs, "equipment", g.code, of(this), prev.map(of));
+        let codes = EQUIPMENT.iter().filter(|e| e.group == g.code).map(|e| e.code);
+        breakdown(figs, &format!("equipment_{}", g.code), codes, this, prev);
     }
-    breakdown_row(figs, "equipment", "known", (known(this), known(this)), prev.map(|p| (known(p), known(p))));
-    figs.push("equipment", "unknown", "count", Value::Int(this.tally.equipment[equipment_unknown()] as i64));
-    for g in EQUIPMENT_GROUPS.iter() {
-        let table = format!("equipment_{}", g.code);
-        for e in EQUIPMENT.iter().filter(|e| e.group == g.code) {
-            let of = |c: &Counts| (c.equipment_code(e.code), c.equipment_group(g.code));
-            breakdown_row(figs, &table, e.code, of(this), prev.map(of));
-        }
+}
+
+/// The rows of a breakdown table, each with its share of the table's base.
+fn breakdown<'a>(figs: &mut Figures, table: &str, rows: impl Iterator<Item = &'a str>, this: &Counts, prev: Option<&Counts>) {
+    for row in rows {
+        let of = |c: &Counts| c.of(table, row, "count");
+        breakdown_row(figs, table, row, of(this), prev.map(of));
     }
 }
 

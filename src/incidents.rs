@@ -2,7 +2,7 @@
 //! rules said of it (incidents.csv), and which figures each line is behind
 //! (`jiko explain`, `--check`).
 
-use crate::rules::{equipment_unknown, info_leak_row};
+use crate::families::Cell;
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
 use crate::rules::{self, Judgement, DURATION_BINS, USER_BINS};
@@ -264,54 +264,46 @@ impl IncidentLine {
         t(&mut each, &self.carrier_printed);
     }
 
+    /// The tally cells this report added to (`families`): none unless
+    /// detailed, as the count adds them.
+    pub fn cells(&self) -> Vec<Cell> {
+        let mut out = Vec::new();
+        if self.detailed {
+            crate::families::report_cells(self.dbin, self.ubin, self.cause, self.equipment, self.services, |c| out.push(c));
+        }
+        out
+    }
+
+    /// How many times this report counts in figure `table,row,column`: for
+    /// a family of the tally, the cells it added to among the figure's (a
+    /// service figure counts a report once per service in it); otherwise 1
+    /// when it is behind the figure, else 0.
+    pub fn weight(&self, table: &str, row: &str, column: &str, accident_no: Option<usize>) -> u64 {
+        match crate::families::figure_cells(self.rules, table, row, column) {
+            Some(cells) => self.cells().iter().filter(|c| cells.contains(c)).count() as u64,
+            None => u64::from(self.behind_alone(table, row, column, accident_no)),
+        }
+    }
+
     /// Whether this report is counted in figure `table,row,column`
-    /// (`accident_numbers` maps accident ids to their No. in the year).
+    /// (`accident_no`: its accident's No. in the year, when major).
     pub fn behind(&self, table: &str, row: &str, column: &str, accident_no: Option<usize>) -> bool {
-        let detailed = self.detailed;
-        let has_service = |pred: &dyn Fn(&taxonomy::Service) -> bool| {
-            SERVICES.iter().enumerate().any(|(i, s)| self.services & (1 << i) != 0 && pred(s))
-        };
-        let eq = self.equipment.unwrap_or(equipment_unknown());
-        let eq_code = EQUIPMENT.get(eq).map(|e| (e.code, e.group));
-        let d = &self.rules.book.duty;
+        self.weight(table, row, column, accident_no) > 0
+    }
+
+    /// The families of their own: accidents, the forms, the files.
+    fn behind_alone(&self, table: &str, row: &str, column: &str, accident_no: Option<usize>) -> bool {
         match table {
             "summary" => match row {
                 "major" => accident_no.is_some(),
-                "detailed" => detailed,
-                "simple" => !detailed,
+                "detailed" => self.detailed,
+                "simple" => !self.detailed,
                 _ => false,
             },
-            "headline" => detailed && match row {
-                "total" => true,
-                "users_lt500" => self.ubin == 0,
-                "users_ge30k" => self.affected_users >= d.min_users && self.dbin != info_leak_row(),
-                "duration_ge2h" => self.duration_min >= d.min_duration && self.dbin != info_leak_row(),
-                "major" => accident_no.is_some(),
-                _ => false,
-            },
-            "matrix" | "matrix_share" => {
-                detailed
-                    && (row == "total" || row == self.duration_bin())
-                    && (column == "total" || column == self.users_bin())
-            }
+            "headline" => row == "major" && accident_no.is_some(),
             "matrix_major" => accident_no.is_some() && row == self.duration_bin() && column == self.users_bin(),
             "major" => accident_no.is_some_and(|n| n.to_string() == row),
             "major_trend" => accident_no.is_some() && row == self.judgement.fiscal_year.to_string(),
-            "service" => detailed && (row == "total" || has_service(&|s| s.group == row)),
-            t if t.starts_with("service_") => {
-                let group = &t["service_".len()..];
-                detailed && has_service(&|s| s.group == group && s.sub == row)
-            }
-            "cause" => detailed && (row == "total" || CAUSES[self.cause].group == row),
-            "equipment" => {
-                detailed
-                    && match row {
-                        "known" => eq_code.is_some(),
-                        "unknown" => eq_code.is_none(),
-                        g => eq_code.is_some_and(|(_, group)| group == g),
-                    }
-            }
-            t if t.starts_with("equipment_") => detailed && eq_code.is_some_and(|(code, _)| code == row),
             // A file's counted rows are the year's reports read from it.
             "rows" => column == "counted" && (row == "total" || row == self.file),
             _ => false,
@@ -341,24 +333,6 @@ impl Measure {
             ("rows", c) if c != "counted" => Measure::FileRows,
             _ => Measure::Reports,
         }
-    }
-}
-
-impl IncidentLine {
-    /// How many times this report counts in a service figure: its services
-    /// in the row's group (or sub-group), or all of them for `total`.
-    pub(crate) fn service_weight(&self, table: &str, row: &str) -> u64 {
-        SERVICES
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| {
-                self.services & (1 << i) != 0
-                    && match table {
-                        "service" => row == "total" || s.group == row,
-                        t => t.strip_prefix("service_").is_some_and(|g| s.group == g && s.sub == row),
-                    }
-            })
-            .count() as u64
     }
 }
 

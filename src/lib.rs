@@ -18,6 +18,7 @@ pub mod aggregate;
 pub mod carriers;
 pub mod charts;
 pub mod details;
+pub mod families;
 pub mod draft;
 pub mod cmd;
 pub mod figures;

@@ -124,7 +124,7 @@ pub fn account(lang: crate::lang::Lang, agg: &Aggregate, lines: &[IncidentLine],
             }
         }
         Measure::Reports => lines.len() as u64,
-        Measure::ServiceCounts => lines.iter().map(|l| l.service_weight(table, row)).sum(),
+        Measure::ServiceCounts => lines.iter().map(|l| l.weight(table, row, column, None)).sum(),
         Measure::Carriers => {
             let map = match carriers {
                 Some(p) => crate::carriers::CarrierMap::read(lang, p)?,
