@@ -546,6 +546,28 @@ fn a_yearly_regime_year_is_labelled_neutrally_and_says_so() {
     assert!(fy2020.contains("注2 四半期報告の対象は") && !fy2020.contains("年次報告"));
 }
 
+/// One vocabulary per run (README, Decisions): a second book that counts
+/// in other bins is refused before any input is read, and nothing is
+/// written.
+#[test]
+fn compare_refuses_a_book_with_other_bins_before_reading() {
+    let dir = tmp("compare-bins");
+    let builtin = std::fs::read_to_string(crate::common::root().join("data/rules/mic.toml")).unwrap();
+    let from = r#"{ code = "5h-12h", from = 300,"#;
+    assert!(builtin.contains(from));
+    let b_path = dir.join("other-bins.toml");
+    std::fs::write(&b_path, builtin.replace(from, r#"{ code = "5h-12h", from = 360,"#)).unwrap();
+    let out = dir.join("o");
+    for lang in ["en", "ja"] {
+        let o = jiko(&["--lang", lang, "aggregate", "--year", "2020", "--no-charts", "--compare", b_path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = if lang == "en" { "its codes or bins differ from the run's rules" } else { "コード又は区分が実行中の規則と異なる" };
+        assert!(stderr(&o).contains(want), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("reading"), "refused before reading: {}", stderr(&o));
+        assert!(!out.exists());
+    }
+}
+
 /// `--compare B` in one run says what two separate runs say: the figures
 /// that differ between `aggregate` and `aggregate --rules B`, and the
 /// reports whose `major`/`within_duty` differ between their lists.
