@@ -169,21 +169,12 @@ fn no_module_imports_one_that_imports_it_back() {
 #[test]
 fn the_product_resolves_no_path_into_the_checkout_at_run_time() {
     // CARGO_MANIFEST_DIR only where files are built in at compile time.
-    let mut stack: Vec<_> = CRATES.iter().map(|(_, dir)| root().join(dir).join("src")).collect();
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
-                for (i, l) in code.lines().enumerate() {
-                    let runtime = l.contains("CARGO_MANIFEST_DIR") && !l.contains("include_bytes!") && !l.contains("include_str!");
-                    assert!(!runtime, "{}:{}: {}", p.strip_prefix(root()).unwrap().display(), i + 1, l.trim());
-                    assert!(!l.contains("project_dir("), "{}:{}: {}", p.display(), i + 1, l.trim());
-                }
-            }
+    for (p, text) in product_sources() {
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        for (i, l) in code.lines().enumerate() {
+            let runtime = l.contains("CARGO_MANIFEST_DIR") && !l.contains("include_bytes!") && !l.contains("include_str!");
+            assert!(!runtime, "{}:{}: {}", p.strip_prefix(root()).unwrap().display(), i + 1, l.trim());
+            assert!(!l.contains("project_dir("), "{}:{}: {}", p.display(), i + 1, l.trim());
         }
     }
     assert!(!Path::new(&root().join("src/generate.rs")).exists(), "generate is a maintainer tool (tools/)");
