@@ -102,6 +102,23 @@ pub fn figure_cells(r: Rules, table: &str, row: &str, column: &str) -> Option<Ve
     Some(cells)
 }
 
+/// A figure asked about (`explain`, `--check`): its key, and its cells
+/// when it is a sum of the tally, found once for every report looked at.
+#[derive(Debug, Clone)]
+pub struct FigureKey<'a> {
+    pub table: &'a str,
+    pub row: &'a str,
+    pub column: &'a str,
+    /// `figure_cells` of the key.
+    pub cells: Option<Vec<Cell>>,
+}
+
+impl<'a> FigureKey<'a> {
+    pub fn new(r: Rules, [table, row, column]: [&'a str; 3]) -> FigureKey<'a> {
+        FigureKey { table, row, column, cells: figure_cells(r, table, row, column) }
+    }
+}
+
 /// The row whose sum a share of `table,row` is taken of: the table's
 /// total, or (sub-tables) their group's.
 pub fn share_base(table: &str) -> (&str, &str, &str) {

@@ -2,7 +2,7 @@
 //! rules said of it (incidents.csv), and which figures each line is behind
 //! (`jiko explain`, `--check`).
 
-use crate::families::Cell;
+use crate::families::FigureKey;
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
 use crate::rules::{self, Judgement, DURATION_BINS, USER_BINS};
@@ -264,31 +264,28 @@ impl IncidentLine {
         t(&mut each, &self.carrier_printed);
     }
 
-    /// The tally cells this report added to (`families`): none unless
-    /// detailed, as the count adds them.
-    pub fn cells(&self) -> Vec<Cell> {
-        let mut out = Vec::new();
-        if self.detailed {
-            crate::families::report_cells(self.dbin, self.ubin, self.cause, self.equipment, self.services, |c| out.push(c));
-        }
-        out
-    }
-
-    /// How many times this report counts in figure `table,row,column`: for
-    /// a family of the tally, the cells it added to among the figure's (a
-    /// service figure counts a report once per service in it); otherwise 1
-    /// when it is behind the figure, else 0.
-    pub fn weight(&self, table: &str, row: &str, column: &str, accident_no: Option<usize>) -> u64 {
-        match crate::families::figure_cells(self.rules, table, row, column) {
-            Some(cells) => self.cells().iter().filter(|c| cells.contains(c)).count() as u64,
-            None => u64::from(self.behind_alone(table, row, column, accident_no)),
+    /// How many times this report counts in figure `f`: for a family of
+    /// the tally, the cells it added to among the figure's (only a
+    /// detailed report adds any, as in the count; a service figure counts
+    /// a report once per service in it); otherwise 1 when it is behind the
+    /// figure, else 0.
+    pub fn weight(&self, f: &FigureKey, accident_no: Option<usize>) -> u64 {
+        match &f.cells {
+            Some(cells) => {
+                let mut n = 0;
+                if self.detailed {
+                    crate::families::report_cells(self.dbin, self.ubin, self.cause, self.equipment, self.services, |c| n += u64::from(cells.contains(&c)));
+                }
+                n
+            }
+            None => u64::from(self.behind_alone(f.table, f.row, f.column, accident_no)),
         }
     }
 
-    /// Whether this report is counted in figure `table,row,column`
-    /// (`accident_no`: its accident's No. in the year, when major).
-    pub fn behind(&self, table: &str, row: &str, column: &str, accident_no: Option<usize>) -> bool {
-        self.weight(table, row, column, accident_no) > 0
+    /// Whether this report is counted in figure `f` (`accident_no`: its
+    /// accident's No. in the year, when major).
+    pub fn behind(&self, f: &FigureKey, accident_no: Option<usize>) -> bool {
+        self.weight(f, accident_no) > 0
     }
 
     /// The families of their own: accidents, the forms, the files.

@@ -12,6 +12,7 @@ use super::{print_failure, Keep, Sources};
 use crate::records::{self, ReadOptions};
 use crate::aggregate::Aggregate;
 use crate::carriers::CarrierMap;
+use crate::families::FigureKey;
 use crate::incidents::{IncidentLine, Measure};
 use crate::{figures, period::Period, wareki};
 
@@ -124,7 +125,10 @@ pub fn account(lang: crate::lang::Lang, agg: &Aggregate, lines: &[IncidentLine],
             }
         }
         Measure::Reports => lines.len() as u64,
-        Measure::ServiceCounts => lines.iter().map(|l| l.weight(table, row, column, None)).sum(),
+        Measure::ServiceCounts => {
+            let f = FigureKey::new(agg.rules, [table, row, column]);
+            lines.iter().map(|l| l.weight(&f, None)).sum()
+        }
         Measure::Carriers => {
             let map = match carriers {
                 Some(p) => crate::carriers::CarrierMap::read(lang, p)?,
@@ -165,10 +169,11 @@ fn each_counted(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i3
 
 /// The year's counted reports behind figure `table,row,column`, at most
 /// `limit`, in file order.
-pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, [table, row, column]: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
+pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, key: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
+    let f = FigureKey::new(agg.rules, key);
     let mut out = Vec::new();
     each_counted(files, opts, agg, year, |l, no| {
-        if out.len() < limit && l.behind(table, row, column, no) {
+        if out.len() < limit && l.behind(&f, no) {
             out.push(l);
         }
         out.len() < limit
@@ -182,13 +187,13 @@ pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32,
 /// is not `table,row,column` or has no report behind it.
 pub(crate) fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, keys: &[&str], n: usize) -> Result<Vec<Option<String>>> {
     let lang = opts.lang;
-    let parts: Vec<Option<[&str; 3]>> = keys.iter().map(|k| split_key(lang, k).ok()).collect();
+    let parts: Vec<Option<FigureKey>> = keys.iter().map(|k| split_key(lang, k).ok().map(|key| FigureKey::new(agg.rules, key))).collect();
     let mut found: Vec<Vec<(usize, u64, String)>> = vec![Vec::new(); keys.len()];
     if parts.iter().any(Option::is_some) {
         each_counted(files, opts, agg, year, |l, no| {
             for (k, p) in parts.iter().enumerate() {
-                if let Some([t, row, c]) = p {
-                    if l.behind(t, row, c, no) {
+                if let Some(f) = p {
+                    if l.behind(f, no) {
                         found[k].push((l.file_index, l.line, l.incident_id.clone()));
                     }
                 }

@@ -192,7 +192,8 @@ fn explain_accounts_for(files: &[std::path::PathBuf], year: i32, figures: &std::
         if ["share", "delta", "prev"].iter().any(|w| column.contains(w)) || ["major", "major_trend", "matrix_major", "matrix_share"].contains(&table) || table.ends_with("share") {
             continue;
         }
-        let behind: Vec<IncidentLine> = lines.iter().filter(|(l, no)| l.behind(table, row, column, *no)).map(|(l, _)| l.clone()).collect();
+        let f = jiko::families::FigureKey::new(agg.rules, [table, row, column]);
+        let behind: Vec<IncidentLine> = lines.iter().filter(|(l, no)| l.behind(&f, *no)).map(|(l, _)| l.clone()).collect();
         let (measure, n) = account(jiko::lang::Lang::En, &agg, &behind, [table, row, column], None).unwrap();
         assert_eq!(n, value, "{key}: explain makes {n} ({measure:?}) of {} reports", behind.len());
         checked += 1;
