@@ -15,11 +15,7 @@ use crate::period::Period;
 use crate::families::Cell;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
-use crate::rules::{self, Major, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, SERVICES};
-
-/// The matrix row of an information leak (注2③), after the duration bins.
-pub use crate::rules::{equipment_unknown, info_leak_row};
+use crate::rules::{self, Major};
 
 
 
@@ -107,20 +103,21 @@ impl YearTally {
 }
 
 impl YearTally {
-    /// An empty tally for a book of `sets` rule sets.
-    pub fn new(sets: usize) -> Self {
+    /// An empty tally in the codes and bins of `rules`, for its sets.
+    pub fn new(rules: rules::Rules) -> Self {
+        let v = rules.vocab;
         YearTally {
             detailed_reports: 0,
             simple_reports: 0,
             detailed_carriers: BTreeSet::new(),
             simple_carriers: BTreeSet::new(),
-            matrix: vec![vec![0; USER_BINS.len()]; DURATION_BINS.len() + 1],
-            causes: vec![0; CAUSES.len()],
-            equipment: vec![0; EQUIPMENT.len() + 1],
-            services: vec![0; SERVICES.len()],
+            matrix: vec![vec![0; v.user_bins.len()]; v.info_leak_row() + 1],
+            causes: vec![0; v.causes.len()],
+            equipment: vec![0; v.equipment_unknown() + 1],
+            services: vec![0; v.services.len()],
             outside_duty: 0,
             user_minutes: 0,
-            rule_sets: vec![0; sets + 1],
+            rule_sets: vec![0; rules.book.sets.len() + 1],
         }
     }
 }
@@ -369,7 +366,7 @@ impl Counter {
             });
         }
         if let (Major::Yes(_), true) = (major, fy == self.year) {
-            if taxonomy::WHOLESALE.get(row.wholesale).is_some_and(|w| w.code == "provider") {
+            if self.rules.vocab.wholesale.get(row.wholesale).is_some_and(|w| w.code == "provider") {
                 self.providers.insert(row.accident_id.to_string());
             }
         }
@@ -377,6 +374,7 @@ impl Counter {
             l.line(self.rules, row, &self.files[row.file], (dbin, ubin), &self.map);
         }
         let set_place = set_index.unwrap_or(self.rules.per_row.sets.len());
+        let vocab = self.rules.vocab;
         let tally = self.tally(fy);
         tally.user_minutes += u128::from(row.affected_users) * u128::from(row.duration_min);
         tally.rule_sets[set_place] += 1;
@@ -385,18 +383,18 @@ impl Counter {
             return;
         }
         tally.detailed_reports += 1;
-        crate::families::report_cells(dbin, ubin, row.cause, row.equipment, row.services, |c| tally.add(c));
+        crate::families::report_cells(vocab, dbin, ubin, row.cause, row.equipment, row.services, |c| tally.add(c));
     }
 
     fn tally(&mut self, fy: i32) -> &mut YearTally {
-        Self::tally_in(&mut self.years, fy, self.rules.per_row.sets.len())
+        Self::tally_in(&mut self.years, fy, self.rules)
     }
 
-    fn tally_in(years: &mut Vec<(i32, YearTally)>, fy: i32, sets: usize) -> &mut YearTally {
+    fn tally_in(years: &mut Vec<(i32, YearTally)>, fy: i32, rules: rules::Rules) -> &mut YearTally {
         let at = match years.iter().position(|(y, _)| *y == fy) {
             Some(at) => at,
             None => {
-                years.push((fy, YearTally::new(sets)));
+                years.push((fy, YearTally::new(rules)));
                 years.len() - 1
             }
         };
@@ -417,7 +415,7 @@ impl Counter {
     fn flush(&mut self) {
         for (_, s) in self.spellings.list.iter_mut() {
             for (fy, detailed) in std::mem::take(&mut s.counted_in) {
-                let t = Self::tally_in(&mut self.years, fy, self.rules.per_row.sets.len());
+                let t = Self::tally_in(&mut self.years, fy, self.rules);
                 match detailed {
                     true => t.detailed_carriers.insert(s.key),
                     false => t.simple_carriers.insert(s.key),

@@ -12,8 +12,8 @@ use plotters::prelude::*;
 use crate::aggregate::Aggregate;
 use crate::figures::{Figures, Value};
 use crate::render::thousands;
-use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICES, SERVICE_GROUPS};
+use crate::rules;
+use crate::rules::taxonomy::{self, label};
 use crate::text::{Anchor, Fonts, Weight};
 use crate::wareki;
 
@@ -185,25 +185,26 @@ pub fn models(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
     let groups = |list: &[taxonomy::Group]| -> Vec<(&'static str, &'static str, usize)> {
         list.iter().enumerate().map(|(i, g)| (g.code, g.label, i)).collect()
     };
+    let v = agg.rules.vocab;
     let mut charts = Vec::new();
     charts.push(trend_model(agg.rules, year, this, trend));
     charts.push(major_service_model(agg, year));
     charts.push(matrix_model(this, agg.rules, year));
-    let service = shares("service", groups(&SERVICE_GROUPS));
+    let service = shares("service", groups(&v.service_groups));
     charts.push(share_chart("service", vec![service], "※ 1件の事故で複数のサービスに影響した場合はそれぞれに計上"));
     for g in ["voice", "data"] {
-        let subs: Vec<_> = taxonomy::service_subs(g).iter().enumerate().map(|(i, s)| (s.code, s.label, i)).collect();
+        let subs: Vec<_> = v.service_subs(g).iter().enumerate().map(|(i, s)| (s.code, s.label, i)).collect();
         let name = if g == "voice" { "service_voice" } else { "service_data" };
         charts.push(share_chart(name, vec![shares(name, subs)], ""));
     }
-    charts.push(share_chart("cause", vec![shares("cause", groups(&CAUSE_GROUPS))], "※ 主たる発生要因で分類"));
-    let mut panels = vec![shares("equipment", groups(&EQUIPMENT_GROUPS))];
+    charts.push(share_chart("cause", vec![shares("cause", groups(&v.cause_groups))], "※ 主たる発生要因で分類"));
+    let mut panels = vec![shares("equipment", groups(&v.equipment_groups))];
     panels[0].title = "故障設備が明確な事故".to_string();
     for g in ["switching", "line"] {
         let table = format!("equipment_{g}");
-        let codes: Vec<_> = EQUIPMENT.iter().filter(|e| e.group == g).enumerate().map(|(i, e)| (e.code, e.label, i)).collect();
+        let codes: Vec<_> = v.equipment.iter().filter(|e| e.group == g).enumerate().map(|(i, e)| (e.code, e.label, i)).collect();
         let mut p = shares(&table, codes);
-        p.title = taxonomy::group_label(&EQUIPMENT_GROUPS, g).to_string();
+        p.title = taxonomy::group_label(&v.equipment_groups, g).to_string();
         panels.push(p);
     }
     charts.push(share_chart("equipment", panels, "※ 故障設備が不明の事故を除く"));
@@ -281,8 +282,9 @@ fn trend_model(r: rules::Rules, year: i32, this: &Figures, published: &[(i32, u6
 /// Major accidents per service (an accident with several services counts
 /// in each), this year beside the previous one.
 fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
+    let services = &agg.rules.vocab.services;
     let per_year = |fy: i32| -> Vec<u64> {
-        let mut counts = vec![0u64; SERVICES.len()];
+        let mut counts = vec![0u64; services.len()];
         for a in agg.accidents(fy) {
             for (i, c) in counts.iter_mut().enumerate() {
                 if a.services & (1 << i) != 0 {
@@ -294,7 +296,7 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
     };
     let years: Vec<i32> = [year - 1, year].into_iter().filter(|fy| agg.tally(*fy).is_some()).collect();
     let counts: Vec<Vec<u64>> = years.iter().map(|&fy| per_year(fy)).collect();
-    let used: Vec<usize> = (0..SERVICES.len()).filter(|&i| counts.iter().any(|c| c[i] > 0)).collect();
+    let used: Vec<usize> = (0..services.len()).filter(|&i| counts.iter().any(|c| c[i] > 0)).collect();
     let bars = years
         .iter()
         .zip(&counts)
@@ -306,7 +308,7 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
                     .iter()
                     .enumerate()
                     .map(|(pos, &i)| Segment {
-                        label: SERVICES[i].label.to_string(),
+                        label: services[i].label.to_string(),
                         count: c[i],
                         share: if total > 0 { Value::share_scaled(c[i], total, 0).to_string() } else { String::new() },
                         colour: colour(pos),
@@ -325,12 +327,12 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
 }
 
 fn matrix_model(f: &Figures, r: rules::Rules, year: i32) -> Chart {
-    let outside = r.duty_labels(year).1;
-    let cells = DURATION_BINS
+    let (outside, v) = (r.duty_labels(year).1, r.vocab);
+    let cells = v.duration_bins
         .iter()
         .enumerate()
         .map(|(d, db)| {
-            USER_BINS
+            v.user_bins
                 .iter()
                 .enumerate()
                 .map(|(u, ub)| MatrixCell {
@@ -347,8 +349,8 @@ fn matrix_model(f: &Figures, r: rules::Rules, year: i32) -> Chart {
         title: format!("{}（件）", taxonomy::table_title("matrix")),
         axis: String::new(),
         body: Body::Matrix {
-            rows: DURATION_BINS.iter().map(|b| taxonomy::bin_label(b.code).to_string()).collect(),
-            columns: USER_BINS.iter().map(|b| taxonomy::bin_label(b.code).to_string()).collect(),
+            rows: v.duration_bins.iter().map(|b| v.bin_label(b.code).to_string()).collect(),
+            columns: v.user_bins.iter().map(|b| v.bin_label(b.code).to_string()).collect(),
             cells,
             outside: outside.to_string(),
         },

@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context, Result};
 use serde::Deserialize;
 
 use crate::aggregate::{Accident, Aggregate};
-use crate::{rules, taxonomy, wareki};
+use crate::{rules, wareki};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,7 +209,7 @@ pub(crate) fn class_text(r: rules::Rules, a: &Accident) -> String {
     let Some(class) = a.class else { return String::new() };
     let c = &set.raw.classes[usize::from(class) - 1];
     let book = &r.book.taxonomy;
-    let services: Vec<&str> = taxonomy::SERVICES
+    let services: Vec<&str> = r.vocab.services
         .iter()
         .enumerate()
         .filter(|(i, _)| a.services & (1 << i) != 0 && set.class_of_service[*i] == class)

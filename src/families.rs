@@ -9,8 +9,8 @@
 //! families of their own (summary, major, major_trend, matrix_major, rows)
 //! count accidents and files, and are defined where those are.
 
-use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, SERVICES};
-use crate::rules::{equipment_unknown, info_leak_row, Rules, DURATION_BINS, USER_BINS};
+use crate::rules::taxonomy::{self, Vocabulary};
+use crate::rules::Rules;
 
 /// A place in a year's tally (`aggregate::YearTally`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,18 +19,19 @@ pub enum Cell {
     Matrix(usize, usize),
     /// A cause, by index.
     Cause(usize),
-    /// A failed equipment, by index; `equipment_unknown()` when unknown.
+    /// A failed equipment, by index; `Vocabulary::equipment_unknown` when unknown.
     Equipment(usize),
     /// A service, by index (a report adds once per service).
     Service(usize),
 }
 
-/// The cells a detailed report adds to, each handed to `each`.
+/// The cells a detailed report adds to, each handed to `each`, in the
+/// codes and bins of `v`.
 #[inline]
-pub fn report_cells(dbin: usize, ubin: usize, cause: usize, equipment: Option<usize>, services: u32, mut each: impl FnMut(Cell)) {
+pub fn report_cells(v: &Vocabulary, dbin: usize, ubin: usize, cause: usize, equipment: Option<usize>, services: u32, mut each: impl FnMut(Cell)) {
     each(Cell::Matrix(dbin, ubin));
     each(Cell::Cause(cause));
-    each(Cell::Equipment(equipment.unwrap_or(equipment_unknown())));
+    each(Cell::Equipment(equipment.unwrap_or(v.equipment_unknown())));
     let mut rest = services;
     while rest != 0 {
         each(Cell::Service(rest.trailing_zeros() as usize));
@@ -41,37 +42,37 @@ pub fn report_cells(dbin: usize, ubin: usize, cause: usize, equipment: Option<us
 /// The cells figure `table,row,column` sums (any of its measures: count,
 /// share, their deltas), or `None` when it is no sum of the tally.
 pub fn figure_cells(r: Rules, table: &str, row: &str, column: &str) -> Option<Vec<Cell>> {
-    let duty = &r.book.duty;
+    let (duty, v) = (&r.book.duty, r.vocab);
     // The bins' rows, and with the info-leak row (a leak is in the totals
     // of the matrix's rows, not under a user bin's column of durations).
-    let bins = 0..DURATION_BINS.len();
-    let with_leak = 0..=info_leak_row();
+    let bins = 0..v.duration_bins.len();
+    let with_leak = 0..=v.info_leak_row();
     let matrix = |ds: &mut dyn Iterator<Item = usize>, us: &dyn Fn(usize) -> bool| -> Vec<Cell> {
-        ds.flat_map(|d| (0..USER_BINS.len()).filter(|&u| us(u)).map(move |u| Cell::Matrix(d, u))).collect()
+        ds.flat_map(|d| (0..v.user_bins.len()).filter(|&u| us(u)).map(move |u| Cell::Matrix(d, u))).collect()
     };
     let services = |keep: &dyn Fn(&taxonomy::Service) -> bool| -> Vec<Cell> {
-        SERVICES.iter().enumerate().filter(|(_, s)| keep(s)).map(|(i, _)| Cell::Service(i)).collect()
+        v.services.iter().enumerate().filter(|(_, s)| keep(s)).map(|(i, _)| Cell::Service(i)).collect()
     };
     let equipment = |keep: &dyn Fn(&taxonomy::Coded) -> bool| -> Vec<Cell> {
-        EQUIPMENT.iter().enumerate().filter(|(_, e)| keep(e)).map(|(i, _)| Cell::Equipment(i)).collect()
+        v.equipment.iter().enumerate().filter(|(_, e)| keep(e)).map(|(i, _)| Cell::Equipment(i)).collect()
     };
     let cells = match table {
         "headline" => match row {
             "total" => matrix(&mut with_leak.clone(), &|_| true),
             "users_lt500" => matrix(&mut bins.clone(), &|u| u == 0),
-            "users_ge30k" => matrix(&mut bins.clone(), &|u| USER_BINS[u].from >= duty.min_users),
-            "duration_ge2h" => matrix(&mut bins.clone().filter(|&d| DURATION_BINS[d].from >= duty.min_duration), &|_| true),
+            "users_ge30k" => matrix(&mut bins.clone(), &|u| v.user_bins[u].from >= duty.min_users),
+            "duration_ge2h" => matrix(&mut bins.clone().filter(|&d| v.duration_bins[d].from >= duty.min_duration), &|_| true),
             _ => return None,
         },
         "matrix" | "matrix_share" => {
-            let user = |u: usize| column == "total" || USER_BINS[u].code == column;
+            let user = |u: usize| column == "total" || v.user_bins[u].code == column;
             match row {
                 // A column's total is of the bins' rows; the whole total
                 // and the leaks' row hold the leaks too.
                 "total" if column == "total" => matrix(&mut with_leak.clone(), &|_| true),
                 "total" => matrix(&mut bins.clone(), &user),
-                "info_leak" => matrix(&mut std::iter::once(info_leak_row()), &user),
-                code => matrix(&mut bins.clone().filter(|&d| DURATION_BINS[d].code == code), &user),
+                "info_leak" => matrix(&mut std::iter::once(v.info_leak_row()), &user),
+                code => matrix(&mut bins.clone().filter(|&d| v.duration_bins[d].code == code), &user),
             }
         }
         "service" => match row {
@@ -82,7 +83,7 @@ pub fn figure_cells(r: Rules, table: &str, row: &str, column: &str) -> Option<Ve
             let group = &t["service_".len()..];
             services(&|s| s.group == group && s.sub == row)
         }
-        "cause" => CAUSES
+        "cause" => v.causes
             .iter()
             .enumerate()
             .filter(|(_, c)| row == "total" || c.group == row)
@@ -90,7 +91,7 @@ pub fn figure_cells(r: Rules, table: &str, row: &str, column: &str) -> Option<Ve
             .collect(),
         "equipment" => match row {
             "known" => equipment(&|_| true),
-            "unknown" => vec![Cell::Equipment(equipment_unknown())],
+            "unknown" => vec![Cell::Equipment(v.equipment_unknown())],
             group => equipment(&|e| e.group == group),
         },
         t if t.starts_with("equipment_") => {

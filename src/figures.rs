@@ -11,8 +11,8 @@ use anyhow::{bail, Context, Result};
 
 use crate::aggregate::{Aggregate, FileAccount, YearTally};
 use crate::families;
-use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, Group, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
+use crate::rules;
+use crate::rules::taxonomy::Group;
 
 /// One figure's value, kept exact so that a comparison can round it to
 /// whatever precision the published figure has.
@@ -192,7 +192,7 @@ impl Counts<'_> {
 /// The rules are those that counted `agg`.
 pub fn compute(agg: &Aggregate, year: i32) -> Figures {
     let r = agg.rules;
-    let empty = YearTally::new(r.book.sets.len());
+    let empty = YearTally::new(r);
     let this = Counts { tally: agg.tally(year).unwrap_or(&empty), rules: r };
     let prev = agg.tally(year - 1).map(|tally| Counts { tally, rules: r });
     let mut figs = Figures::default();
@@ -249,9 +249,10 @@ fn headline(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, prev:
 }
 
 fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, r: rules::Rules) {
+    let v = r.vocab;
     let count = |row: &str, column: &str| Value::Int(this.sum("matrix", row, column) as i64);
-    for (d, dbin) in DURATION_BINS.iter().enumerate() {
-        for (u, ubin) in USER_BINS.iter().enumerate() {
+    for (d, dbin) in v.duration_bins.iter().enumerate() {
+        for (u, ubin) in v.user_bins.iter().enumerate() {
             // A cell under both duty thresholds is outside every table.
             if !r.cell_outside_duty(d, u) {
                 figs.push("matrix", dbin.code, ubin.code, count(dbin.code, ubin.code));
@@ -260,13 +261,13 @@ fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, r: rule
         figs.push("matrix", dbin.code, "total", count(dbin.code, "total"));
     }
     figs.push("matrix", "info_leak", "total", count("info_leak", "total"));
-    for ubin in USER_BINS.iter() {
+    for ubin in v.user_bins.iter() {
         figs.push("matrix", "total", ubin.code, count("total", ubin.code));
     }
     figs.push("matrix", "total", "total", count("total", "total"));
 
-    let shares = DURATION_BINS.iter().map(|b| (b.code, "total")).chain([("info_leak", "total")]);
-    let shares = shares.chain(USER_BINS.iter().map(|b| ("total", b.code))).chain([("total", "total")]);
+    let shares = v.duration_bins.iter().map(|b| (b.code, "total")).chain([("info_leak", "total")]);
+    let shares = shares.chain(v.user_bins.iter().map(|b| ("total", b.code))).chain([("total", "total")]);
     for (row, column) in shares {
         let (n, total) = this.of("matrix_share", row, column);
         if let Some(s) = share(n, total, MATRIX_DECIMALS) {
@@ -281,9 +282,9 @@ fn matrix(figs: &mut Figures, agg: &Aggregate, year: i32, this: &Counts, r: rule
         }
     }
     for ((d, u), numbers) in marks {
-        let row = DURATION_BINS.get(d).map_or("info_leak", |b| b.code);
+        let row = v.duration_bins.get(d).map_or("info_leak", |b| b.code);
         let text = numbers.iter().map(usize::to_string).collect::<Vec<_>>().join(";");
-        figs.push("matrix_major", row, USER_BINS[u].code, Value::Text(text));
+        figs.push("matrix_major", row, v.user_bins[u].code, Value::Text(text));
     }
 }
 
@@ -299,23 +300,25 @@ fn majors(figs: &mut Figures, agg: &Aggregate, year: i32) {
 }
 
 fn services(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    let groups = SERVICE_GROUPS.iter().map(|g| g.code).chain(["total"]);
+    let v = this.rules.vocab;
+    let groups = v.service_groups.iter().map(|g| g.code).chain(["total"]);
     breakdown(figs, "service", groups, this, prev);
-    for g in SERVICE_GROUPS.iter() {
-        let subs: Vec<Group> = taxonomy::service_subs(g.code);
+    for g in v.service_groups.iter() {
+        let subs: Vec<Group> = v.service_subs(g.code);
         breakdown(figs, &format!("service_{}", g.code), subs.iter().map(|s| s.code), this, prev);
     }
 }
 
 fn causes(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    breakdown(figs, "cause", CAUSE_GROUPS.iter().map(|g| g.code).chain(["total"]), this, prev);
+    breakdown(figs, "cause", this.rules.vocab.cause_groups.iter().map(|g| g.code).chain(["total"]), this, prev);
 }
 
 fn equipment(figs: &mut Figures, this: &Counts, prev: Option<&Counts>) {
-    breakdown(figs, "equipment", EQUIPMENT_GROUPS.iter().map(|g| g.code).chain(["known"]), this, prev);
+    let v = this.rules.vocab;
+    breakdown(figs, "equipment", v.equipment_groups.iter().map(|g| g.code).chain(["known"]), this, prev);
     figs.push("equipment", "unknown", "count", Value::Int(this.sum("equipment", "unknown", "count") as i64));
-    for g in EQUIPMENT_GROUPS.iter() {
-        let codes = EQUIPMENT.iter().filter(|e| e.group == g.code).map(|e| e.code);
+    for g in v.equipment_groups.iter() {
+        let codes = v.equipment.iter().filter(|e| e.group == g.code).map(|e| e.code);
         breakdown(figs, &format!("equipment_{}", g.code), codes, this, prev);
     }
 }

@@ -5,8 +5,7 @@
 use crate::families::FigureKey;
 use crate::output::sinks::CsvOut;
 use crate::records::{Minute, Row};
-use crate::rules::{self, Judgement, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, CAUSES, EQUIPMENT, FORMS, SERVICES};
+use crate::rules::{self, Judgement};
 
 /// The columns `classify --input` and incidents.csv write, in order: the
 /// judgement first (named as issue 10 fixed them), then the record's facts.
@@ -152,7 +151,7 @@ impl IncidentLine {
     /// report's first day: its form turns on whether the provider's
     /// accident was major too (known once every record is read).
     pub(crate) fn receiver_major(&self) -> bool {
-        taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "receiver")
+        self.rules.vocab.wholesale.get(self.wholesale).is_some_and(|w| w.code == "receiver")
             && self.major_tri() != rules::Tri::No
             && self.rules.book.wholesale_from.is_some_and(|f| self.started_at >= f)
     }
@@ -160,7 +159,7 @@ impl IncidentLine {
     /// A wholesale provider's major accident: its receivers' reports may
     /// be simplified.
     pub(crate) fn provider_major(&self) -> bool {
-        taxonomy::WHOLESALE.get(self.wholesale).is_some_and(|w| w.code == "provider") && self.major_tri() == rules::Tri::Yes
+        self.rules.vocab.wholesale.get(self.wholesale).is_some_and(|w| w.code == "provider") && self.major_tri() == rules::Tri::Yes
     }
 
     /// A row as read, binned as aggregate bins it.
@@ -172,19 +171,19 @@ impl IncidentLine {
     }
 
     pub fn duration_bin(&self) -> &'static str {
-        DURATION_BINS.get(self.dbin).map_or("info_leak", |b| b.code)
+        self.rules.vocab.duration_bins.get(self.dbin).map_or("info_leak", |b| b.code)
     }
     pub fn users_bin(&self) -> &'static str {
-        USER_BINS[self.ubin].code
+        self.rules.vocab.user_bins[self.ubin].code
     }
     pub fn form(&self) -> &'static str {
-        FORMS[usize::from(!self.detailed)].code
+        self.rules.vocab.forms[usize::from(!self.detailed)].code
     }
     pub fn major(&self) -> bool {
         self.judgement.major.is_some()
     }
     pub(crate) fn service_codes(&self) -> Vec<&'static str> {
-        SERVICES.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code).collect()
+        self.rules.vocab.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code).collect()
     }
 
     /// The line's values in `COLUMNS` order.
@@ -204,7 +203,7 @@ impl IncidentLine {
         let f = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, false);
         let t = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, true);
         let j = &self.judgement;
-        let b = self.rules.book;
+        let (b, v) = (self.rules.book, self.rules.vocab);
         let mut n = Scratch::default();
         let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
         // With the count open, the deadlines that would apply either way.
@@ -234,9 +233,9 @@ impl IncidentLine {
         f(&mut each, n.minute(&self.started_at));
         f(&mut each, n.uint(self.duration_min));
         f(&mut each, if self.open.is_some() { "" } else { n.uint(self.affected_users) });
-        f(&mut each, n.codes(SERVICES.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
-        f(&mut each, CAUSES[self.cause].code);
-        f(&mut each, self.equipment.map_or("", |e| EQUIPMENT[e].code));
+        f(&mut each, n.codes(v.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
+        f(&mut each, v.causes[self.cause].code);
+        f(&mut each, self.equipment.map_or("", |e| v.equipment[e].code));
         t(&mut each, &self.file);
         f(&mut each, n.uint(self.line));
         f(&mut each, &j.period_label());
@@ -257,9 +256,9 @@ impl IncidentLine {
         }
         t(&mut each, &notes.join(" / "));
         t(&mut each, &self.carrier_key);
-        f(&mut each, taxonomy::KINDS.get(self.kind).map_or("", |k| k.code));
-        f(&mut each, taxonomy::FACILITIES.get(self.facility).map_or("", |x| x.code));
-        f(&mut each, taxonomy::WHOLESALE.get(self.wholesale).map_or("", |w| w.code));
+        f(&mut each, v.kinds.get(self.kind).map_or("", |k| k.code));
+        f(&mut each, v.facilities.get(self.facility).map_or("", |x| x.code));
+        f(&mut each, self.rules.vocab.wholesale.get(self.wholesale).map_or("", |w| w.code));
         t(&mut each, &self.region);
         t(&mut each, &self.carrier_printed);
     }
@@ -274,7 +273,7 @@ impl IncidentLine {
             Some(cells) => {
                 let mut n = 0;
                 if self.detailed {
-                    crate::families::report_cells(self.dbin, self.ubin, self.cause, self.equipment, self.services, |c| n += u64::from(cells.contains(&c)));
+                    crate::families::report_cells(self.rules.vocab, self.dbin, self.ubin, self.cause, self.equipment, self.services, |c| n += u64::from(cells.contains(&c)));
                 }
                 n
             }

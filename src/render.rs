@@ -4,8 +4,8 @@
 pub use crate::numbers::{signed, thousands};
 use crate::aggregate::Aggregate;
 use crate::figures::{Figures, Value};
-use crate::rules::{self, DURATION_BINS, USER_BINS};
-use crate::rules::taxonomy::{self, label, CAUSE_GROUPS, EQUIPMENT, EQUIPMENT_GROUPS, SERVICE_GROUPS};
+use crate::rules;
+use crate::rules::taxonomy::{self, label, Vocabulary};
 use crate::wareki;
 
 /// One printed cell: its text, and for a number its value and an Excel
@@ -168,17 +168,18 @@ fn count_cell(f: &Figures, t: &str, r: &str, c: &str, suffix: &str) -> Cell {
 
 /// Every table of the year, in the edition's order.
 pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>) -> Vec<Table> {
-    let mut out = vec![summary(this, prev), majors(agg, year), matrix(this, agg.rules, year), major_trend(this)];
-    out.push(breakdown(this, "service", SERVICE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
-    for g in SERVICE_GROUPS.iter() {
+    let v = agg.rules.vocab;
+    let mut out = vec![summary(v, this, prev), majors(agg, year), matrix(this, agg.rules, year), major_trend(this)];
+    out.push(breakdown(this, "service", v.service_groups.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
+    for g in v.service_groups.iter() {
         let table = format!("service_{}", g.code);
-        out.push(breakdown(this, &table, taxonomy::service_subs(g.code).iter().map(|s| (s.code, s.label))));
+        out.push(breakdown(this, &table, v.service_subs(g.code).iter().map(|s| (s.code, s.label))));
     }
-    out.push(breakdown(this, "cause", CAUSE_GROUPS.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
+    out.push(breakdown(this, "cause", v.cause_groups.iter().map(|g| (g.code, g.label)).chain([("total", label::TOTAL)])));
     let mut equipment = breakdown(
         this,
         "equipment",
-        EQUIPMENT_GROUPS.iter().map(|g| (g.code, g.label)).chain([("known", label::KNOWN)]),
+        v.equipment_groups.iter().map(|g| (g.code, g.label)).chain([("known", label::KNOWN)]),
     );
     equipment.notes.push(format!(
         "※ 割合は故障設備が明確な事故件数に占める割合。{}の事故{}件は除く。",
@@ -186,16 +187,16 @@ pub fn tables(agg: &Aggregate, year: i32, this: &Figures, prev: Option<&Figures>
         int_text(this, "equipment", "unknown", "count")
     ));
     out.push(equipment);
-    for g in EQUIPMENT_GROUPS.iter() {
+    for g in v.equipment_groups.iter() {
         let table = format!("equipment_{}", g.code);
-        out.push(breakdown(this, &table, EQUIPMENT.iter().filter(|e| e.group == g.code).map(|e| (e.code, e.label))));
+        out.push(breakdown(this, &table, v.equipment.iter().filter(|e| e.group == g.code).map(|e| (e.code, e.label))));
     }
     out
 }
 
-fn summary(this: &Figures, prev: Option<&Figures>) -> Table {
+fn summary(v: &Vocabulary, this: &Figures, prev: Option<&Figures>) -> Table {
     let mut t = Table::new("summary", &["区分", label::CARRIERS, label::REPORTS]);
-    for (row, name) in [("major", label::MAJOR), ("detailed", taxonomy::FORMS[0].label), ("simple", taxonomy::FORMS[1].label)] {
+    for (row, name) in [("major", label::MAJOR), ("detailed", v.forms[0].label), ("simple", v.forms[1].label)] {
         let cell = |column: &str, unit: &str| match prev.and_then(|p| p.int("summary", row, column)) {
             Some(p) => count_cell(this, "summary", row, column, &format!("{unit} ({}{unit})", thousands(p))),
             None => count_cell(this, "summary", row, column, unit),
@@ -223,7 +224,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
         let m = a.started_at;
         t.value(format!("{}（日時）", label::STARTED), DATE_FORMAT, m.excel_serial());
         t.value(format!("{}（分）", label::DURATION), COUNT_FORMAT, a.duration_min as f64);
-        let services: Vec<&str> = taxonomy::SERVICES
+        let services: Vec<&str> = agg.rules.vocab.services
             .iter()
             .enumerate()
             .filter(|(i, _)| a.services & (1 << i) != 0)
@@ -248,11 +249,11 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
 }
 
 fn matrix(f: &Figures, r: rules::Rules, year: i32) -> Table {
-    let set = r.year_set(year);
+    let (set, v) = (r.year_set(year), r.vocab);
     let (duty_name, outside) = r.duty_labels(year);
     let corner = format!("{}＼{}", label::DURATION, label::USERS);
     let mut header: Vec<&str> = vec![&corner];
-    header.extend(USER_BINS.iter().map(|b| taxonomy::bin_label(b.code)));
+    header.extend(v.user_bins.iter().map(|b| v.bin_label(b.code)));
     header.push(label::TOTAL);
     let mut t = Table::new("matrix", &header);
     let total_cell = |row: &str, column: &str| {
@@ -266,19 +267,19 @@ fn matrix(f: &Figures, r: rules::Rules, year: i32) -> Table {
             }
         }
     };
-    let mut body_rows: Vec<&str> = DURATION_BINS.iter().map(|b| b.code).collect();
+    let mut body_rows: Vec<&str> = v.duration_bins.iter().map(|b| b.code).collect();
     if f.int("matrix", "info_leak", "total").unwrap_or(0) > 0 {
         body_rows.push("info_leak");
     }
     for (d, code) in body_rows.iter().enumerate() {
-        let mut row = vec![Cell::label(taxonomy::bin_label(code))];
-        for (u, ub) in USER_BINS.iter().enumerate() {
+        let mut row = vec![Cell::label(v.bin_label(code))];
+        for (u, ub) in v.user_bins.iter().enumerate() {
             let cell = if *code == "info_leak" {
                 Cell::label("")
             } else if r.cell_outside_duty(d, u) {
                 Cell::Outside(outside.to_string())
             } else {
-                let threshold = if set.is_some_and(|s| s.cell_meets_a_threshold(d, u)) { "※" } else { "" };
+                let threshold = if set.is_some_and(|s| s.cell_meets_a_threshold(v, d, u)) { "※" } else { "" };
                 let marks = f.get("matrix_major", code, ub.code).map(|v| format!(" <{}>", v.to_string().replace(';', ">, <")));
                 count_cell(f, "matrix", code, ub.code, &format!("{threshold}{}", marks.as_deref().unwrap_or("")))
             };
@@ -288,9 +289,9 @@ fn matrix(f: &Figures, r: rules::Rules, year: i32) -> Table {
         shares(&mut t, code, &mut [("total", label::TOTAL)].into_iter());
         t.rows.push(row);
     }
-    shares(&mut t, "total", &mut USER_BINS.iter().map(|b| (b.code, taxonomy::bin_label(b.code))).chain([("total", label::TOTAL)]));
+    shares(&mut t, "total", &mut v.user_bins.iter().map(|b| (b.code, v.bin_label(b.code))).chain([("total", label::TOTAL)]));
     let mut total = vec![Cell::label(label::TOTAL)];
-    total.extend(USER_BINS.iter().map(|b| total_cell("total", b.code)));
+    total.extend(v.user_bins.iter().map(|b| total_cell("total", b.code)));
     total.push(total_cell("total", "total"));
     t.rows.push(total);
     t.notes.push("<n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());

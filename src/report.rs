@@ -109,7 +109,7 @@ pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     }
     let duty = &r.book.duty;
     let (duty_name, outside) = r.duty_labels(year);
-    let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| taxonomy::kind(k).map(|i| taxonomy::KINDS[i].label)).collect();
+    let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| r.vocab.kind(k).map(|i| r.vocab.kinds[i].label)).collect();
     out.push(format!(
         "注2 {}の対象は、継続時間{}以上又は影響利用者数{}以上の事故{}。それ以外は{}。",
         duty_name,
@@ -122,7 +122,7 @@ pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
         .taxonomy
         .simple_form_equipment
         .iter()
-        .filter_map(|c| taxonomy::equipment(c).map(|(_, e)| e.label))
+        .filter_map(|c| r.vocab.equipment_code(c).map(|(_, e)| e.label))
         .collect();
     out.push(format!("注3 簡易な様式は、故障設備が{}の事故の報告に用いられる。", simple.join("、")));
     out.push("注4 ※ 1件の事故で複数のサービスに影響があった場合は、それぞれのサービスで計上。故障設備別の内訳は故障設備が明確な事故件数に占める割合。".into());

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::aggregate::Aggregate;
 use crate::figures::Figures;
 use crate::render::thousands;
-use crate::rules::taxonomy::{self, SERVICES};
+use crate::rules::taxonomy::{self, Vocabulary};
 
 /// How a template writes the sign of a point difference.
 #[derive(Clone, Copy)]
@@ -107,11 +107,14 @@ fn majors(agg: &Aggregate, year: i32, c: &Ctx, trend: &BTreeMap<i32, u64>) -> Ve
     let accidents = agg.accidents(year);
     let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for a in accidents {
-        let mut labels: Vec<&str> = SERVICES
+        let mut labels: Vec<&str> = c
+            .rules
+            .vocab
+            .services
             .iter()
             .enumerate()
             .filter(|(i, _)| a.services & (1 << i) != 0)
-            .map(|(_, s)| taxonomy::sentence_label(s.code))
+            .map(|(_, s)| c.rules.vocab.sentence_label(s.code))
             .collect();
         labels.dedup();
         for l in labels {
@@ -157,7 +160,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
     let duty = &c.rules.book.duty;
     let second = Some(format!(
         "・影響利用者数で見た場合、影響利用者数が{}の小規模な事故件数は、{}であり、総件数の約{}%{}を占めた。影響利用者数が{}人以上の事故件数は、{}であり、総件数の約{}%{}であった。",
-        crate::rules::USER_BINS[0].label,
+        c.rules.vocab.user_bins[0].label,
         count("users_lt500", true),
         share("users_lt500"),
         c.points("headline", "users_lt500", Signs::Ascii, Zero::Same),
@@ -178,7 +181,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
 
 fn services(c: &Ctx) -> Vec<Option<String>> {
     let fw = |t: &str, r: &str| c.points(t, r, Signs::FullWidth, Zero::PlusMinus);
-    let label = |g: &str| taxonomy::group_label(&taxonomy::SERVICE_GROUPS, g);
+    let label = |g: &str| taxonomy::group_label(&c.rules.vocab.service_groups, g);
     // The larger of data and voice first, as the edition words it.
     let mut groups = ["data", "voice"];
     let value = |g: &str| c.share("service", g).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
@@ -218,9 +221,9 @@ fn causes(c: &Ctx) -> Vec<Option<String>> {
 }
 
 /// The equipment code with the largest count in a group, in these figures.
-fn top_code(f: &Figures, group: &str) -> Option<&'static str> {
+fn top_code(v: &'static Vocabulary, f: &Figures, group: &str) -> Option<&'static str> {
     let table = format!("equipment_{group}");
-    taxonomy::EQUIPMENT
+    v.equipment
         .iter()
         .filter(|e| e.group == group)
         .max_by_key(|e| f.int(&table, e.code, "count").unwrap_or(0))
@@ -234,12 +237,12 @@ fn equipment(c: &Ctx) -> Vec<Option<String>> {
         "・ 故障設備が明確な事故件数※に占める「伝送交換設備」（サーバ設備を除く）の故障による事故件数の割合は{}%{}、「伝送路設備」の故障による事故件数の割合は{}%{}、「サーバ設備」の故障による事故件数の割合は{}%{}であった。",
         sw.0, sw.1, ln.0, ln.1, sv.0, sv.1
     ));
-    let (Some(top_sw), Some(top_ln)) = (top_code(c.this, "switching"), top_code(c.this, "line")) else {
+    let (Some(top_sw), Some(top_ln)) = (top_code(c.rules.vocab, c.this, "switching"), top_code(c.rules.vocab, c.this, "line")) else {
         return vec![first];
     };
-    let label = |code: &str| taxonomy::equipment(code).map_or("", |(_, e)| e.label);
+    let label = |code: &str| c.rules.vocab.equipment_code(code).map_or("", |(_, e)| e.label);
     let (a, b) = (p("equipment_switching", top_sw), p("equipment_line", top_ln));
-    let still_largest = c.prev.is_some_and(|prev| top_code(prev, "switching") == Some(top_sw) && top_code(prev, "line") == Some(top_ln));
+    let still_largest = c.prev.is_some_and(|prev| top_code(c.rules.vocab, prev, "switching") == Some(top_sw) && top_code(c.rules.vocab, prev, "line") == Some(top_ln));
     let tail = if still_largest { "で、昨年に引き続き最大の割合を占め続けている。" } else { "であった。" };
     let second = Some(format!(
         "・ 伝送交換設備（サーバ設備を除く）の故障による事故の内訳については、「{}」の故障による事故件数の割合が{}%{}、伝送路設備の故障による事故の内訳については、「{}」の故障による事故件数の割合が{}%{}{tail}",

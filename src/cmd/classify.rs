@@ -8,11 +8,11 @@ use anyhow::{bail, Context, Result};
 
 use super::{input_files, print_failure, ReadArgs};
 use crate::incidents::{self, IncidentLine};
-use crate::records::values::{self, vocabularies, Vocabulary};
+use crate::records::values::{self, Vocabularies, Vocabulary};
 use crate::records::{self, Minute};
 use crate::lang::Lang;
 use crate::rules::{self, Gap, Incident, Judgement, Open, Rules, Tri};
-use crate::{taxonomy, wareki};
+use crate::wareki;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -99,7 +99,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         return classify_files(lang, &args, rules);
     }
     let outage_given = args.start.is_some() || !args.windows.is_empty();
-    let outage = if args.situation.is_none() || outage_given { Some(incident_of(lang, &args)?) } else { None };
+    let outage = if args.situation.is_none() || outage_given { Some(incident_of(rules, lang, &args)?) } else { None };
     let mut text = String::new();
     let mut major = Tri::No;
     if let Some((incident, phases, missing)) = &outage {
@@ -187,8 +187,8 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
 /// A phase: start and end.
 pub type Phase = (Minute, Minute);
 
-fn incident_of(lang: crate::lang::Lang, a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
-    let v = vocabularies();
+fn incident_of(r: Rules, lang: crate::lang::Lang, a: &Args) -> Result<(Incident, Vec<Phase>, rules::Missing)> {
+    let v = Vocabularies::of(r.vocab);
     let mut services = 0u32;
     for piece in a.services.as_deref().unwrap_or("").split([',', ';', '、']).map(str::trim).filter(|p| !p.is_empty()) {
         services |= 1 << code(lang, &v.services, "--services", piece)?;
@@ -312,7 +312,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
             format!("fiscal year {}; the routine report is yearly (the whole 報告年度)", j.fiscal_year),
         ),
     }
-    let services: Vec<&str> = taxonomy::SERVICES.iter().enumerate().filter(|(k, _)| i.services & (1 << k) != 0).map(|(_, s)| s.label).collect();
+    let services: Vec<&str> = r.vocab.services.iter().enumerate().filter(|(k, _)| i.services & (1 << k) != 0).map(|(_, s)| s.label).collect();
     if missing.services {
         line("役務: 不明（--services がない）".into(), "services not given".into());
     } else {
@@ -354,7 +354,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
     match (open.within_duty, open.major) {
         (Tri::Yes, Tri::Yes) => line(format!("報告義務: 重大な事故として報告（{name}ではなく施行規則第57条・第58条による）"), "reported as a major accident, not in the routine report".into()),
         (Tri::Yes, Tri::No) => {
-            let form = j.form.and_then(|f| taxonomy::FORMS.iter().find(|c| c.code == f)).map_or("", |c| c.label);
+            let form = j.form.and_then(|f| r.vocab.forms.iter().find(|c| c.code == f)).map_or("", |c| c.label);
             line(format!("報告義務: {name}の対象（{form}）"), format!("within the routine reporting duty, {} form", j.form.unwrap_or("")));
         }
         (Tri::Yes, Tri::Unknown) => line(
@@ -458,7 +458,7 @@ fn iso((y, m, d): (i32, u32, u32)) -> String {
 fn wholesale_form(r: Rules, a: &Args, i: &Incident) -> Option<(String, String)> {
     let b = r.book;
     let (w, from) = (b.major_report.wholesale.as_ref()?, b.wholesale_from?);
-    let receiver = a.wholesale.as_deref().and_then(|v| vocabularies().wholesale.find(v)).is_some_and(|k| taxonomy::WHOLESALE[k].code == "receiver");
+    let receiver = a.wholesale.as_deref().and_then(|v| Vocabularies::of(r.vocab).wholesale.find(v)).is_some_and(|k| r.vocab.wholesale[k].code == "receiver");
     (receiver && a.provider_major && i.started_at >= from).then(|| (w.form.clone(), w.items.clone()))
 }
 
@@ -502,7 +502,7 @@ fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules:
             out.push((format!("注: {}", h.note), h.note_en.clone()));
         }
     }
-    if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| crate::rules::taxonomy::kind(&l.kind) == Some(i.kind)) {
+    if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| r.vocab.kind(&l.kind) == Some(i.kind)) {
         out.push((format!("注: {}", leak.note), leak.note_en.clone()));
     }
     out

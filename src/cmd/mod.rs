@@ -27,14 +27,12 @@ use crate::wareki;
 
 
 /// The run's rules: `--rules FILE` (or a shipped name), else the built-in
-/// book. Their codes and bins become the run's vocabulary.
+/// book (its codes and bins come with it).
 pub fn run_rules(path: Option<&Path>) -> Result<Rules> {
-    let rules = match path {
-        Some(p) => Rules::load(p)?,
-        None => Rules::builtin(),
-    };
-    crate::rules::taxonomy::use_vocabulary_of(rules)?;
-    Ok(rules)
+    match path {
+        Some(p) => Rules::load(p),
+        None => Ok(Rules::builtin()),
+    }
 }
 
 /// How inputs are read, shared by the commands that read them.

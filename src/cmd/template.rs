@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula,
 
 use crate::records::header::Need;
 use crate::records::COLUMNS;
-use crate::rules::taxonomy::{self, Coded};
+use crate::rules::taxonomy::{Coded, Vocabulary};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,24 +32,24 @@ pub(crate) const LIST_SHEET: &str = "選択肢";
 
 /// The coded columns and their vocabularies; services take several values,
 /// so their list only suggests.
-fn coded(column: &str) -> Option<(&'static [Coded], bool)> {
+fn coded(v: &'static Vocabulary, column: &str) -> Option<(&'static [Coded], bool)> {
     match column {
-        "report_form" => Some((&taxonomy::FORMS, true)),
-        "services" => Some((&taxonomy::SERVICE_CODES, false)),
-        "cause" => Some((&taxonomy::CAUSES, true)),
-        "equipment" => Some((&taxonomy::EQUIPMENT, true)),
-        "facility" => Some((&taxonomy::FACILITIES, true)),
-        "kind" => Some((&taxonomy::KINDS, true)),
-        "wholesale" => Some((&taxonomy::WHOLESALE, true)),
+        "report_form" => Some((&v.forms, true)),
+        "services" => Some((&v.service_codes, false)),
+        "cause" => Some((&v.causes, true)),
+        "equipment" => Some((&v.equipment, true)),
+        "facility" => Some((&v.facilities, true)),
+        "kind" => Some((&v.kinds, true)),
+        "wholesale" => Some((&v.wholesale, true)),
         _ => None,
     }
 }
 
-pub fn run(args: Args, _: Rules, lang: Lang) -> Result<bool> {
+pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     if args.out.exists() && !args.force {
         bail!(crate::say!(lang, "{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
     }
-    let bytes = workbook()?;
+    let bytes = workbook(rules.vocab)?;
     crate::output::write_atomic(lang, &args.out, &bytes)?;
     eprintln!(
         "{}",
@@ -58,7 +58,8 @@ pub fn run(args: Args, _: Rules, lang: Lang) -> Result<bool> {
     Ok(true)
 }
 
-pub fn workbook() -> Result<Vec<u8>> {
+/// The template workbook, with the lists of the codes of `v`.
+pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let head = Format::new().set_bold().set_background_color("#EEF3F8");
     let date = Format::new().set_num_format("yyyy/mm/dd hh:mm");
@@ -79,8 +80,8 @@ pub fn workbook() -> Result<Vec<u8>> {
             _ => &text,
         };
         data.set_column_format(col, format)?;
-        if let Some((codes, strict)) = coded(c.name) {
-            let letter = crate::records::workbook::column_letters(list_column(c.name) as u32);
+        if let Some((codes, strict)) = coded(v, c.name) {
+            let letter = crate::records::workbook::column_letters(list_column(v, c.name) as u32);
             let range = format!("='{LIST_SHEET}'!${letter}$2:${letter}${}", codes.len() + 1);
             let mut v = DataValidation::new()
                 .allow_list_formula(Formula::new(range))
@@ -107,7 +108,7 @@ pub fn workbook() -> Result<Vec<u8>> {
             Need::Optional => "任意".to_string(),
             Need::RequiredUnless(other) => format!("必須（{}があれば不要）", COLUMNS.iter().find(|o| o.name == other).map_or(other, |o| o.japanese)),
         };
-        let values = coded(c.name).map_or(String::new(), |(codes, _)| format!("「{LIST_SHEET}」シートの一覧（{}件）", codes.len()));
+        let values = coded(v, c.name).map_or(String::new(), |(codes, _)| format!("「{LIST_SHEET}」シートの一覧（{}件）", codes.len()));
         for (i, v) in [c.japanese, c.name, &need, c.meaning, &values].iter().enumerate() {
             help.write_string(r, i as u16, *v)?;
         }
@@ -116,8 +117,8 @@ pub fn workbook() -> Result<Vec<u8>> {
     let lists = book.add_worksheet();
     lists.set_name(LIST_SHEET)?;
     for c in COLUMNS {
-        if let Some((codes, _)) = coded(c.name) {
-            let col = list_column(c.name);
+        if let Some((codes, _)) = coded(v, c.name) {
+            let col = list_column(v, c.name);
             lists.write_string_with_format(0, col, c.japanese, &head)?;
             lists.set_column_width(col, 36)?;
             for (r, code) in codes.iter().enumerate() {
@@ -129,8 +130,8 @@ pub fn workbook() -> Result<Vec<u8>> {
 }
 
 /// The list sheet's column for a coded column.
-fn list_column(name: &str) -> u16 {
-    COLUMNS.iter().filter(|c| coded(c.name).is_some()).position(|c| c.name == name).unwrap_or(0) as u16
+fn list_column(v: &'static Vocabulary, name: &str) -> u16 {
+    COLUMNS.iter().filter(|c| coded(v, c.name).is_some()).position(|c| c.name == name).unwrap_or(0) as u16
 }
 
 /// Excel's input messages hold 255 characters at most.

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::common::{figures_csv, jiko, stderr, stdout, tmp};
-use jiko::taxonomy;
 
 /// Rows of a CSV (BOM allowed) as header → value maps.
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -175,15 +174,15 @@ fn regroup(out: &Path) {
         add(format!("matrix,total,{}", l["users_bin"]));
         add("matrix,total,total".into());
         for code in l["services"].split(';') {
-            let (_, s) = taxonomy::service(code).unwrap();
+            let (_, s) = jiko::rules::Rules::builtin().vocab.service(code).unwrap();
             add(format!("service,{},count", s.group));
             add(format!("service_{},{},count", s.group, s.sub));
             add("service,total,count".into());
         }
-        let (_, cause) = taxonomy::cause(&l["cause"]).unwrap();
+        let (_, cause) = jiko::rules::Rules::builtin().vocab.cause(&l["cause"]).unwrap();
         add(format!("cause,{},count", cause.group));
         add("cause,total,count".into());
-        match taxonomy::equipment(&l["equipment"]) {
+        match jiko::rules::Rules::builtin().vocab.equipment_code(&l["equipment"]) {
             Some((_, e)) => {
                 add(format!("equipment,{},count", e.group));
                 add(format!("equipment_{},{},count", e.group, e.code));

@@ -240,7 +240,7 @@ fn random_records_always_reconcile() {
         let agg = aggregate::aggregate(&[path], 2020, &ReadOptions::default()).unwrap();
         let a = &agg.accounts[0];
         assert_eq!((a.read, a.counted, a.other_years, a.outside_duty, a.rejected), (n, counted, other, outside, bad), "case {case}");
-        let t = agg.tally(2020).cloned().unwrap_or_else(|| jiko::aggregate::YearTally::new(agg.rules.book.sets.len()));
+        let t = agg.tally(2020).cloned().unwrap_or_else(|| jiko::aggregate::YearTally::new(agg.rules));
         assert_eq!(t.detailed_reports, counted, "case {case}");
         assert_eq!(t.matrix.iter().flatten().sum::<u64>(), counted, "the matrix holds every counted report");
     }
@@ -297,4 +297,43 @@ fn messages_in_two_languages_in_one_process() {
     assert!(en.contains("column duration_min") && en.contains("not a duration as H:MM"), "{en}");
     assert!(ja.contains("列 duration_min") && ja.contains("H:MM の形の時間として読めません"), "{ja}");
     assert_eq!(read(Lang::En), en, "the first language is not changed by the second");
+}
+
+/// Two books with other bins and other spellings, in one process: each
+/// reads its own spellings and counts into its own bins, and the first
+/// is as it was after the second is loaded (the vocabulary is passed with
+/// the book, not fixed for the process).
+#[test]
+fn two_vocabularies_count_side_by_side_in_one_process() {
+    let dir = tmp("two-vocabularies");
+    let builtin = std::fs::read_to_string(root().join("data/rules/mic.toml")).unwrap();
+    let bin = r#"  { code = "5h-12h", from = 300, label = "5時間以上12時間未満" },"#;
+    let split = "  { code = \"5h-8h\", from = 300, label = \"5時間以上8時間未満\" },\n  { code = \"8h-12h\", from = 480, label = \"8時間以上12時間未満\" },";
+    let alias = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光アクセス"] },"#;
+    let more = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光アクセス", "光ファイバ"] },"#;
+    assert!(builtin.contains(bin) && builtin.contains(alias));
+    let path = dir.join("split.toml");
+    std::fs::write(&path, builtin.replace(bin, split).replace(alias, more)).unwrap();
+    let split = jiko::rules::Rules::load(&path).unwrap();
+    let csv = dir.join("r.csv");
+    std::fs::write(
+        &csv,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
+         a,C,detailed,2020-05-01 10:00,360,100,ftth,natural_failure\n\
+         b,C,detailed,2020-06-01 10:00,600,100,ftth,natural_failure\n\
+         c,C,detailed,2020-07-01 10:00,600,100,光ファイバ,natural_failure\n",
+    )
+    .unwrap();
+    let count = |agg: &jiko::aggregate::Aggregate, row: &str| jiko::figures::compute(agg, 2020).int("matrix", row, "total");
+    let with = |rules| aggregate::aggregate(&[csv.clone()], 2020, &ReadOptions { rules, ..ReadOptions::default() });
+    let rejected = |agg: &jiko::aggregate::Aggregate| agg.accounts[0].rejected;
+    let b = with(split).unwrap();
+    assert_eq!((count(&b, "5h-8h"), count(&b, "8h-12h"), count(&b, "5h-12h"), rejected(&b)), (Some(1), Some(2), None, 0));
+    assert_eq!(split.vocab.bin_label("8h-12h"), "8時間以上12時間未満");
+    // The built-in book, after the other was loaded and used: its own bins,
+    // and 光ファイバ is no spelling of it (that report is rejected).
+    let a = with(jiko::rules::Rules::builtin()).unwrap();
+    assert_eq!((count(&a, "5h-12h"), count(&a, "5h-8h"), rejected(&a)), (Some(2), None, 1));
+    assert_eq!(jiko::rules::Rules::builtin().vocab.bin_label("8h-12h"), "");
+    assert!(!split.same_codes(&jiko::rules::Rules::builtin()));
 }

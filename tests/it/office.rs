@@ -57,7 +57,7 @@ fn office_row(header: &[String], rec: &csv::StringRecord, i: usize) -> Vec<Strin
         1 => full_width(&users.to_string()),
         _ => users.to_string(),
     };
-    let services: Vec<String> = get("services").split(';').map(|c| label(&taxonomy::SERVICE_CODES, c)).collect();
+    let services: Vec<String> = get("services").split(';').map(|c| label(&jiko::rules::Rules::builtin().vocab.service_codes, c)).collect();
     let carrier = get("carrier");
     // A few synthetic carriers in full width: counted once all the same.
     let carrier = if !real && i % 7 == 0 { full_width(&carrier) } else { carrier };
@@ -77,11 +77,11 @@ fn office_row(header: &[String], rec: &csv::StringRecord, i: usize) -> Vec<Strin
         duration,
         users,
         services.join("、"),
-        coded("cause", &taxonomy::CAUSES),
-        coded("equipment", &taxonomy::EQUIPMENT),
-        coded("facility", &taxonomy::FACILITIES),
-        coded("kind", &taxonomy::KINDS),
-        coded("wholesale", &taxonomy::WHOLESALE),
+        coded("cause", &jiko::rules::Rules::builtin().vocab.causes),
+        coded("equipment", &jiko::rules::Rules::builtin().vocab.equipment),
+        coded("facility", &jiko::rules::Rules::builtin().vocab.facilities),
+        coded("kind", &jiko::rules::Rules::builtin().vocab.kinds),
+        coded("wholesale", &jiko::rules::Rules::builtin().vocab.wholesale),
         get("accident_id"),
         get("region"),
         get("summary"),

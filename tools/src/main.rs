@@ -10,8 +10,14 @@ use anyhow::{bail, ensure, Context, Result};
 
 use jiko::records::Minute;
 use jiko::lang::Lang;
-use jiko::rules::{self, Major, DURATION_BINS, USER_BINS};
-use jiko::taxonomy::{self, SERVICES};
+use jiko::rules::{self, Major};
+use jiko::taxonomy::{self, Vocabulary};
+
+/// The built-in book's codes and bins: the shipped data is rebuilt under
+/// the shipped rules.
+fn voc() -> &'static Vocabulary {
+    rules::Rules::builtin().vocab
+}
 
 /// SplitMix64: tiny, well known, and stable across crate versions, which a
 /// byte-identical reconstruction needs.
@@ -248,7 +254,7 @@ struct Rec {
 
 impl Rec {
     fn cell(&self) -> (usize, usize) {
-        (rules::bin_of(&DURATION_BINS, self.duration_min), rules::bin_of(&USER_BINS, self.affected_users))
+        (rules::bin_of(&voc().duration_bins, self.duration_min), rules::bin_of(&voc().user_bins, self.affected_users))
     }
 }
 
@@ -272,9 +278,9 @@ impl Published {
             .with_context(|| format!("the published file lacks {table},{row},{column}"))
     }
     fn matrix(&self) -> Option<Vec<Vec<u64>>> {
-        let mut m = vec![vec![0; USER_BINS.len()]; DURATION_BINS.len()];
-        for (d, db) in DURATION_BINS.iter().enumerate() {
-            for (u, ub) in USER_BINS.iter().enumerate() {
+        let mut m = vec![vec![0; voc().user_bins.len()]; voc().duration_bins.len()];
+        for (d, db) in voc().duration_bins.iter().enumerate() {
+            for (u, ub) in voc().user_bins.iter().enumerate() {
                 if !rules::Rules::builtin().cell_outside_duty(d, u) {
                     m[d][u] = self.num("matrix", db.code, ub.code)? as u64;
                 }
@@ -321,8 +327,8 @@ fn matrix_for(p: &Published, template: Option<&Published>, fixed: &[Rec]) -> Res
     let mut tmpl = template.matrix().context("the template year has no matrix")?;
     // Shape only by the template's non-major reports: its major cells say
     // nothing about where this year's ordinary reports fall.
-    for (d, db) in DURATION_BINS.iter().enumerate() {
-        for (u, ub) in USER_BINS.iter().enumerate() {
+    for (d, db) in voc().duration_bins.iter().enumerate() {
+        for (u, ub) in voc().user_bins.iter().enumerate() {
             let majors = template.get("matrix_major", db.code, ub.code).map_or(0, |v| v.split(';').count() as u64);
             tmpl[d][u] = tmpl[d][u].saturating_sub(majors);
         }
@@ -339,14 +345,14 @@ fn matrix_for(p: &Published, template: Option<&Published>, fixed: &[Rec]) -> Res
         (lt500, |d, u| d >= 4 && u == 0),
         (total - ge30k - lt500, |d, u| d >= 4 && (1..3).contains(&u)),
     ];
-    let mut m = vec![vec![0u64; USER_BINS.len()]; DURATION_BINS.len()];
+    let mut m = vec![vec![0u64; voc().user_bins.len()]; voc().duration_bins.len()];
     for r in fixed {
         let (d, u) = r.cell();
         m[d][u] += 1;
     }
     for (count, member) in groups {
-        let cells: Vec<(usize, usize)> = (0..DURATION_BINS.len())
-            .flat_map(|d| (0..USER_BINS.len()).map(move |u| (d, u)))
+        let cells: Vec<(usize, usize)> = (0..voc().duration_bins.len())
+            .flat_map(|d| (0..voc().user_bins.len()).map(move |u| (d, u)))
             .filter(|&(d, u)| member(d, u))
             .collect();
         let placed: u64 = cells.iter().map(|&(d, u)| m[d][u]).sum();
@@ -391,12 +397,12 @@ fn code_weights(table: &[(&'static str, u32)], codes: &[&'static str]) -> Vec<u3
 type Sub = (&'static str, &'static str);
 
 fn sub_of(code: &str) -> Sub {
-    let (_, s) = taxonomy::service(code).expect("known service");
+    let (_, s) = voc().service(code).expect("known service");
     (s.group, s.sub)
 }
 
 fn codes_of(sub: Sub) -> Vec<&'static str> {
-    SERVICES.iter().filter(|s| (s.group, s.sub) == sub).map(|s| s.code).collect()
+    voc().services.iter().filter(|s| (s.group, s.sub) == sub).map(|s| s.code).collect()
 }
 
 /// (report, service) pairs wanted per sub-group.
@@ -418,7 +424,7 @@ fn service_targets(p: &Published, template: Option<&Published>, detailed: u64) -
     let data = group_count("data").context("no data share")?;
     let mut targets = BTreeMap::new();
     for (group, count) in [("voice", voice), ("data", data), ("other", total - voice - data)] {
-        let subs = taxonomy::service_subs(group);
+        let subs = voc().service_subs(group);
         let mut left = count;
         let mut open = Vec::new();
         for s in subs {
@@ -577,14 +583,14 @@ fn assign_services(rng: &mut Rng, recs: &mut [Rec], free: &[usize], targets: &BT
             let w = code_weights(plan::SERVICE_WEIGHTS, &options);
             codes.push(options[rng.weighted(&w)]);
         }
-        codes.sort_by_key(|c| taxonomy::service(c).map(|(i, _)| i));
+        codes.sort_by_key(|c| voc().service(c).map(|(i, _)| i));
         recs[i].services = codes;
     }
     Ok(())
 }
 
 fn services_mask(codes: &[&str]) -> u32 {
-    codes.iter().filter_map(|c| taxonomy::service(c)).fold(0, |m, (i, _)| m | (1 << i))
+    codes.iter().filter_map(|c| voc().service(c)).fold(0, |m, (i, _)| m | (1 << i))
 }
 
 /// A service set that keeps a large non-major report below every threshold.
@@ -593,7 +599,7 @@ fn safe_services(fy: i32, r: &Rec) -> Result<Vec<&'static str>> {
     for candidate in ["internet_free", "lpwa_unlicensed", "lpwa_cellular"] {
         let mask = services_mask(&[candidate]);
         if rules.judge(mask, r.duration_min, r.affected_users, None, false) == Major::No {
-            let (_, s) = taxonomy::service(candidate).expect("known");
+            let (_, s) = voc().service(candidate).expect("known");
             return Ok(vec![s.code]);
         }
     }
@@ -610,9 +616,9 @@ fn parse_major_file(path: &Path) -> Result<Vec<Rec>> {
             started_at: row.started_at,
             duration_min: row.duration_min,
             affected_users: row.affected_users,
-            services: SERVICES.iter().enumerate().filter(|(i, _)| row.services & (1 << i) != 0).map(|(_, s)| s.code).collect(),
-            cause: taxonomy::CAUSES[row.cause].code,
-            equipment: row.equipment.map(|i| taxonomy::EQUIPMENT[i].code),
+            services: voc().services.iter().enumerate().filter(|(i, _)| row.services & (1 << i) != 0).map(|(_, s)| s.code).collect(),
+            cause: voc().causes[row.cause].code,
+            equipment: row.equipment.map(|i| voc().equipment[i].code),
             wholesale: "",
             accident_id: String::new(),
             region: row.region.to_string(),
@@ -631,7 +637,7 @@ fn parse_major_file(path: &Path) -> Result<Vec<Rec>> {
 fn synthetic_majors() -> Result<Vec<Rec>> {
     let mut out: Vec<Rec> = Vec::new();
     for (i, m) in plan::FY2019_MAJORS.iter().enumerate() {
-        let services = m.services.split(';').map(|c| taxonomy::service(c).map(|(_, s)| s.code)).collect::<Option<Vec<_>>>();
+        let services = m.services.split(';').map(|c| voc().service(c).map(|(_, s)| s.code)).collect::<Option<Vec<_>>>();
         out.push(Rec {
             incident_id: format!("M{i}"),
             carrier: carrier_name(m.carrier_rank),
@@ -640,8 +646,8 @@ fn synthetic_majors() -> Result<Vec<Rec>> {
             duration_min: m.duration_min,
             affected_users: m.affected_users,
             services: services.context("bad service in plan")?,
-            cause: taxonomy::cause(m.cause).context("bad cause")?.1.code,
-            equipment: Some(taxonomy::equipment(m.equipment).context("bad equipment")?.1.code),
+            cause: voc().cause(m.cause).context("bad cause")?.1.code,
+            equipment: Some(voc().equipment_code(m.equipment).context("bad equipment")?.1.code),
             wholesale: m.wholesale,
             accident_id: m.same_accident_as.map_or(String::new(), |j| format!("M{j}")),
             region: String::new(),
@@ -671,8 +677,8 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
     }
     for (d, row) in left.iter().enumerate() {
         for (u, &n) in row.iter().enumerate() {
-            let (dlo, dhi) = bin_range(&DURATION_BINS, d, 7 * 1440);
-            let (ulo, uhi) = bin_range(&USER_BINS, u, 3_000_000);
+            let (dlo, dhi) = bin_range(&voc().duration_bins, d, 7 * 1440);
+            let (ulo, uhi) = bin_range(&voc().user_bins, u, 3_000_000);
             for _ in 0..n {
                 recs.push(blank(fy, true, draw_between(&mut rng, dlo, dhi), draw_between(&mut rng, ulo.max(1), uhi), &mut rng));
             }
@@ -694,12 +700,12 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
     assign_services(&mut rng, &mut recs, &free, &targets)?;
 
     // Causes: group shares published, codes by weight; majors fixed.
-    let cause_counts = coded_targets(p, "cause", detailed, &taxonomy::CAUSE_GROUPS, &taxonomy::CAUSES, plan::CAUSE_WEIGHTS)?;
-    let mut cause_pool = counts_minus(&cause_counts, recs.iter().filter(|r| r.fixed).map(|r| taxonomy::cause(r.cause).map(|c| c.0)))?;
+    let cause_counts = coded_targets(p, "cause", detailed, &voc().cause_groups, &voc().causes, plan::CAUSE_WEIGHTS)?;
+    let mut cause_pool = counts_minus(&cause_counts, recs.iter().filter(|r| r.fixed).map(|r| voc().cause(r.cause).map(|c| c.0)))?;
     let open: Vec<usize> = (0..recs.len()).filter(|&i| !recs[i].fixed).collect();
     let causes = deal(&mut rng, &mut cause_pool, open.len());
     for (&i, c) in open.iter().zip(causes) {
-        recs[i].cause = taxonomy::CAUSES[c].code;
+        recs[i].cause = voc().causes[c].code;
     }
 
     // Equipment: known total published (or scaled from the template year);
@@ -713,18 +719,18 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
         }
     };
     let equipment_counts =
-        coded_targets(p, "equipment", known, &taxonomy::EQUIPMENT_GROUPS, &taxonomy::EQUIPMENT, plan::EQUIPMENT_WEIGHTS)?;
+        coded_targets(p, "equipment", known, &voc().equipment_groups, &voc().equipment, plan::EQUIPMENT_WEIGHTS)?;
     let mut equipment_pool =
-        counts_minus(&equipment_counts, recs.iter().filter(|r| r.fixed).filter_map(|r| r.equipment).map(|e| taxonomy::equipment(e).map(|x| x.0)))?;
+        counts_minus(&equipment_counts, recs.iter().filter(|r| r.fixed).filter_map(|r| r.equipment).map(|e| voc().equipment_code(e).map(|x| x.0)))?;
     let mut by_cause = open.clone();
     rng.shuffle(&mut by_cause);
-    by_cause.sort_by_key(|&i| u8::from(taxonomy::cause(recs[i].cause).map_or(true, |(_, c)| c.group != "external")));
+    by_cause.sort_by_key(|&i| u8::from(voc().cause(recs[i].cause).map_or(true, |(_, c)| c.group != "external")));
     let unknown = detailed - known;
     ensure!(unknown as usize <= by_cause.len(), "more unknown equipment than open reports");
     let with_equipment = &by_cause[unknown as usize..];
     let equipment = deal(&mut rng, &mut equipment_pool, with_equipment.len());
     for (&i, e) in with_equipment.iter().zip(equipment) {
-        recs[i].equipment = Some(taxonomy::EQUIPMENT[e].code);
+        recs[i].equipment = Some(voc().equipment[e].code);
     }
 
     // Carriers: the real major carriers plus synthetic ones, each reporting.
@@ -757,9 +763,9 @@ fn generate_year(fy: i32, p: &Published, template: Option<&Published>, majors: V
         let (equipment, _, services) = plan::SIMPLE[rng.weighted(&kinds)];
         let users = if rng.below(100) < 3 { draw_between(&mut rng, 500, 5_000) } else { draw_between(&mut rng, 1, 500) };
         let mut r = blank(fy, false, draw_between(&mut rng, 120, 3 * 1440), users, &mut rng);
-        r.services = services.split(';').map(|c| taxonomy::service(c).expect("plan service").1.code).collect();
+        r.services = services.split(';').map(|c| voc().service(c).expect("plan service").1.code).collect();
         r.cause = plan::SIMPLE_CAUSES[rng.weighted(&cause_w)].0;
-        r.equipment = Some(taxonomy::equipment(equipment).expect("plan equipment").1.code);
+        r.equipment = Some(voc().equipment_code(equipment).expect("plan equipment").1.code);
         r.carrier = carrier_name(rank);
         recs.push(r);
     }

@@ -5,7 +5,7 @@ use super::dates::accepted_forms;
 use jiko_core::calendar::Minute;
 use super::decode::Record;
 use super::header::{col, Layout};
-use super::values::{self, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
+use super::values::{self, Vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS, SERVICE_SEPARATORS};
 use super::Row;
 use jiko_core::rules;
 
@@ -57,6 +57,8 @@ pub(crate) struct Checker<'a> {
     /// An empty affected_users is not known yet (classify --input).
     pub unknown_users: bool,
     pub rules: rules::Rules,
+    /// The spellings of the rules' codes.
+    pub voc: &'a Vocabularies,
     pub lang: jiko_core::lang::Lang,
 }
 
@@ -144,7 +146,7 @@ impl<'a> Checker<'a> {
                 i => super::normalize::trim(rec.get(i).unwrap_or("")),
             }
         };
-        let v = vocabularies();
+        let v = self.voc;
         let mut p = Vec::new();
         let mut fail = |c: usize, value: &str, message: String| p.push((c, value.to_string(), message));
         let required = |c: usize, fail: &mut dyn FnMut(usize, &str, String)| -> Option<&'r str> {
@@ -327,7 +329,7 @@ fn near_miss_facts<'r>(lang: jiko_core::lang::Lang, rules: rules::Rules, get: &d
 }
 
 /// A cell of services: codes or labels separated by `;`, `、`, `，` or a
-/// line break, as a bit mask over `taxonomy::SERVICES`.
+/// line break, as a bit mask over the rules' services (`Vocabulary::services`).
 fn services(lang: jiko_core::lang::Lang, v: &str, voc: &Vocabulary, detail: bool, fail: &mut dyn FnMut(usize, &str, String)) -> Option<u32> {
     let mut mask = 0u32;
     let mut unknown = 0usize;

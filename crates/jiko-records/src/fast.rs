@@ -9,7 +9,7 @@
 use super::header::{col, Layout, NCOLS};
 use super::normalize::trim;
 use super::parse::MAX_FIELDS;
-use super::values::{ascii_service_separator, plain_digits, vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS};
+use super::values::{ascii_service_separator, plain_digits, Vocabularies, Vocabulary, MAX_MINUTES, MAX_USERS};
 use super::Row;
 
 /// Fields a record may have for this path (a wider file takes the full one).
@@ -147,12 +147,11 @@ pub(crate) struct Fast {
 
 impl Fast {
     /// The fast path for a CSV file's records, when its shape allows one.
-    pub fn new(file: usize, layout: &Layout, rules: jiko_core::rules::Rules) -> Option<Fast> {
+    pub fn new(file: usize, layout: &Layout, rules: jiko_core::rules::Rules, v: &Vocabularies) -> Option<Fast> {
         let width = layout.header.len();
         if width > MAX_WIDTH || width >= MAX_FIELDS {
             return None;
         }
-        let v = vocabularies();
         let simple_form = (0..v.equipment.codes.len()).map(|i| rules.simple_form_allows(Some(i))).collect();
         Some(Fast {
             file,
@@ -496,8 +495,9 @@ mod tests {
         let mut layout = map_header(jiko_core::lang::Lang::En, "t", &cells).unwrap();
         layout.delimiter = Some(b',');
         let rules = jiko_core::rules::Rules::builtin();
-        let fast = Fast::new(0, &layout, rules).unwrap();
-        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules, lang: jiko_core::lang::Lang::En };
+        let voc = Vocabularies::of(rules.vocab);
+        let fast = Fast::new(0, &layout, rules, &voc).unwrap();
+        let checker = Checker { file: 0, layout: &layout, unknown_users: false, rules, voc: &voc, lang: jiko_core::lang::Lang::En };
         let mut accepted = 0;
         let mut memo = Memo::default();
         for line in lines {
@@ -591,7 +591,7 @@ mod tests {
 
     #[test]
     fn codes_are_found_by_their_slot() {
-        let v = vocabularies();
+        let v = Vocabularies::of(jiko_core::rules::Rules::builtin().vocab);
         for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
             let codes = Codes::of(voc);
             assert!(codes.table.as_ref().is_some_and(|(_, t)| t.len() <= 256), "a small hash without collisions");

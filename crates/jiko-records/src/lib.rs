@@ -63,17 +63,17 @@ pub struct Row<'a> {
     pub duration_min: u64,
     /// Users affected (0 when not known; see `users_known`).
     pub affected_users: u64,
-    /// Bit mask over `taxonomy::SERVICES`.
+    /// Bit mask over the rules' services (`Vocabulary::services`).
     pub services: u32,
-    /// Index into `taxonomy::CAUSES`.
+    /// Index into the rules' causes.
     pub cause: usize,
-    /// Index into `taxonomy::EQUIPMENT`; `None` when unknown.
+    /// Index into the rules' equipment; `None` when unknown.
     pub equipment: Option<usize>,
-    /// Indexes into `taxonomy::FACILITIES`, `KINDS`, `WHOLESALE`.
+    /// Indexes into the rules' facilities, kinds, wholesale roles.
     pub facility: usize,
-    /// Index into `taxonomy::KINDS`.
+    /// Index into the rules' kinds.
     pub kind: usize,
-    /// Index into `taxonomy::WHOLESALE`.
+    /// Index into the rules' wholesale roles.
     pub wholesale: usize,
     /// The accident it belongs to (its own id when empty).
     pub accident_id: &'a str,

@@ -18,6 +18,7 @@ use super::ids::{id_key_hash, Hashes, IdSet};
 use super::open::{Opened, Source};
 use super::parse::{ByteRecord, ParseError, Parser};
 use super::split::{Block, Next, Splitter, BLOCK_BYTES};
+use super::values::Vocabularies;
 use super::{FileReport, ReadOptions, ReadReport, Rejected, Row, RowError, ERRORS_PER_FILE};
 
 /// Blocks the reading thread may be ahead of the workers (about 16 MiB):
@@ -141,7 +142,8 @@ pub(crate) fn check_file<S: FnMut(&Row) + Send>(
     sinks: &mut [S],
 ) -> Result<()> {
     let Opened { name, sheet, encoding, layout, digest, source, notes } = opened;
-    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users, rules: opts.rules, lang: opts.lang }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
+    let voc = Vocabularies::of(opts.rules.vocab);
+    let fc = FileCheck { checker: Checker { file: index, layout: &layout, unknown_users: opts.unknown_users, rules: opts.rules, voc: &voc, lang: opts.lang }, name: &name, sheet: &sheet, keep_rejected: opts.keep_rejected };
     let parts: Vec<Partial> = match source {
         Source::Sheet(records) => {
             let mut part = Partial::default();
@@ -154,7 +156,7 @@ pub(crate) fn check_file<S: FnMut(&Row) + Send>(
         }
         Source::Csv { parser, pending, unclosed } => {
             let delimiter = layout.delimiter.unwrap_or(b',');
-            let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout, opts.rules)).flatten();
+            let fast = (encoding == Encoding::Utf8 && !opts.full_check).then(|| Fast::new(index, &layout, opts.rules, &voc)).flatten();
             let block_bytes = opts.block_bytes.unwrap_or(BLOCK_BYTES);
             // The fast path reads text: the reading thread checks it.
             let check_text = fast.is_some();

@@ -3,7 +3,6 @@
 //! or documented alias. Each parser says why a value is refused.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use super::normalize::{match_key, nfkc};
 use jiko_core::rules::taxonomy::{self, Coded};
@@ -234,21 +233,21 @@ pub struct Vocabularies {
     pub wholesale: Vocabulary,
 }
 
-/// The run's vocabularies (`taxonomy::vocabulary`), built once.
-pub fn vocabularies() -> &'static Vocabularies {
-    static V: OnceLock<Vocabularies> = OnceLock::new();
-    V.get_or_init(|| {
-        let v = |codes: &'static [Coded], column| Vocabulary::new(codes, &taxonomy::aliases(column));
+impl Vocabularies {
+    /// The spellings of a book's vocabulary (`Rules::vocab`), read into
+    /// the keys a cell is looked up by; built once per file read.
+    pub fn of(v: &'static jiko_core::rules::Vocabulary) -> Vocabularies {
+        let voc = |codes: &'static [Coded], column| Vocabulary::new(codes, &v.aliases(column));
         Vocabularies {
-            forms: v(&taxonomy::FORMS, "report_form"),
-            services: v(&taxonomy::SERVICE_CODES, "services"),
-            causes: v(&taxonomy::CAUSES, "cause"),
-            equipment: v(&taxonomy::EQUIPMENT, "equipment"),
-            facilities: v(&taxonomy::FACILITIES, "facility"),
-            kinds: v(&taxonomy::KINDS, "kind"),
-            wholesale: v(&taxonomy::WHOLESALE, "wholesale"),
+            forms: voc(&v.forms, "report_form"),
+            services: voc(&v.service_codes, "services"),
+            causes: voc(&v.causes, "cause"),
+            equipment: voc(&v.equipment, "equipment"),
+            facilities: voc(&v.facilities, "facility"),
+            kinds: voc(&v.kinds, "kind"),
+            wholesale: voc(&v.wholesale, "wholesale"),
         }
-    })
+    }
 }
 
 /// Separators between several services in one cell, after NFKC (which
@@ -302,7 +301,7 @@ mod tests {
 
     #[test]
     fn codes_by_label_and_alias() {
-        let v = vocabularies();
+        let v = Vocabularies::of(jiko_core::rules::Rules::builtin().vocab);
         assert_eq!(v.forms.find("詳細な様式"), Some(0));
         assert_eq!(v.forms.find("簡易"), Some(1));
         assert_eq!(v.causes.find("作業ミス").map(|i| v.causes.codes[i].code), Some("work_error"));
@@ -317,7 +316,7 @@ mod tests {
 
     #[test]
     fn no_spelling_names_two_codes() {
-        let v = vocabularies();
+        let v = Vocabularies::of(jiko_core::rules::Rules::builtin().vocab);
         for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
             assert!(voc.collisions.is_empty(), "{:?}", voc.collisions);
             // Every spelling is found again as itself.

@@ -215,7 +215,7 @@ pub(super) fn incident(start: &str, d: u64, u: u64, services: &[&str]) -> Incide
         started_at: crate::calendar::minute(start),
         duration_min: d,
         users: u,
-        services: services.iter().map(|c| 1u32 << crate::rules::taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b),
+        services: services.iter().map(|c| 1u32 << super::Rules::builtin().vocab.service(c).unwrap().0).fold(0, |a, b| a | b),
         equipment: None,
         facility: 0,
         kind: 0,

@@ -6,6 +6,7 @@
 //! its values.
 
 pub mod taxonomy;
+pub use taxonomy::Vocabulary;
 mod raw;
 mod judge;
 mod load;
@@ -88,12 +89,7 @@ pub struct Set {
 static BUILTIN_BOOK: LazyLock<RuleBook> =
     LazyLock::new(|| load::parse(BUILTIN, BUILTIN_NAME, None).expect("the built-in rules are valid (tests check them)"));
 static BUILTIN_PER_ROW: LazyLock<PerRow> = LazyLock::new(|| PerRow::of(&BUILTIN_BOOK));
-
-/// The built-in book (data/rules/mic.toml): the base a rules file extends,
-/// and the codes and bins when no `--rules` is given.
-pub(crate) fn builtin_book() -> &'static RuleBook {
-    &BUILTIN_BOOK
-}
+static BUILTIN_VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary::of(&BUILTIN_BOOK));
 
 /// A rule book with its per-row view: what a run's reading, counting,
 /// judging, figures and wording ask, passed to them. A command gets the
@@ -103,6 +99,8 @@ pub(crate) fn builtin_book() -> &'static RuleBook {
 pub struct Rules {
     pub book: &'static RuleBook,
     pub per_row: &'static PerRow,
+    /// The book's codes, labels, aliases and bins.
+    pub vocab: &'static Vocabulary,
 }
 
 impl Default for Rules {
@@ -114,7 +112,7 @@ impl Default for Rules {
 impl Rules {
     /// The built-in rules (data/rules/mic.toml).
     pub fn builtin() -> Rules {
-        Rules { book: &BUILTIN_BOOK, per_row: &BUILTIN_PER_ROW }
+        Rules { book: &BUILTIN_BOOK, per_row: &BUILTIN_PER_ROW, vocab: &BUILTIN_VOCAB }
     }
 
     /// The rules of a file (`--rules FILE`, `--compare FILE`) or of a
@@ -123,7 +121,7 @@ impl Rules {
     pub fn load(path: &Path) -> Result<Rules> {
         let (text, origin) = read_rules(path)?;
         let parsed: &'static RuleBook = Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?));
-        Ok(Rules { book: parsed, per_row: Box::leak(Box::new(PerRow::of(parsed))) })
+        Ok(Rules { book: parsed, per_row: Box::leak(Box::new(PerRow::of(parsed))), vocab: Box::leak(Box::new(Vocabulary::of(parsed))) })
     }
 
     /// The set that judges a report started at `t`: the trial's set in a
@@ -161,7 +159,7 @@ impl Rules {
     /// Matrix cells under both duty thresholds are printed as outside the duty.
     pub fn cell_outside_duty(&self, duration_bin: usize, users_bin: usize) -> bool {
         let d = &self.book.duty;
-        DURATION_BINS[duration_bin].from < d.min_duration && USER_BINS[users_bin].from < d.min_users
+        self.vocab.duration_bins[duration_bin].from < d.min_duration && self.vocab.user_bins[users_bin].from < d.min_users
     }
 
     /// Within the routine reporting duty: long enough, or enough users, or
@@ -225,7 +223,8 @@ impl Rules {
 
     /// A simple-form report must name one of these (incidents.md).
     pub fn simple_form_allows(&self, equipment: Option<usize>) -> bool {
-        simple_form_allows_in(self.book, equipment)
+        let b = self.book;
+        equipment.is_some_and(|i| b.taxonomy.simple_form_equipment.iter().any(|c| c == self.vocab.equipment[i].code))
     }
 
     /// Footer line(s) naming the rules used, and the what-if notice.
@@ -244,9 +243,11 @@ impl Rules {
     /// Whether `other` counts in the same codes and bins, so that their
     /// figures and verdicts can stand side by side.
     pub fn same_codes(&self, other: &Rules) -> bool {
-        let (a, b) = (self.book, other.book);
-        let codes = |t: &Taxonomy| format!("{:?}", (&t.services, &t.causes, &t.equipment, &t.kinds, &t.facilities, &t.wholesale, &t.forms));
-        codes(&a.taxonomy) == codes(&b.taxonomy) && format!("{:?}", a.bins) == format!("{:?}", b.bins)
+        let (a, b) = (self.vocab, other.vocab);
+        a.services == b.services
+            && (&a.causes, &a.equipment, &a.kinds, &a.facilities, &a.wholesale, &a.forms)
+                == (&b.causes, &b.equipment, &b.kinds, &b.facilities, &b.wholesale, &b.forms)
+            && (&a.duration_bins, &a.user_bins) == (&b.duration_bins, &b.user_bins)
     }
 }
 
@@ -270,21 +271,12 @@ pub fn check(text: &str, origin: &str) -> Result<RuleBook> {
 }
 
 /// A bin `[from, next bin's from)` with its code and label.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bin {
     pub code: &'static str,
     pub from: u64,
     pub label: &'static str,
 }
-
-fn bins(raw: &'static [raw::RawBin]) -> Vec<Bin> {
-    raw.iter().map(|b| Bin { code: &b.code, from: b.from, label: &b.label }).collect()
-}
-
-/// The run's bins (`taxonomy::vocabulary`): every book of a run counts
-/// by the same ones.
-pub static DURATION_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&taxonomy::vocabulary().bins.duration));
-pub static USER_BINS: LazyLock<Vec<Bin>> = LazyLock::new(|| bins(&taxonomy::vocabulary().bins.users));
 
 /// Index of the bin holding `value`: bins increase (the rules' loader
 /// checks), so the bins starting at or below it are the first ones, found
@@ -361,8 +353,8 @@ impl Set {
 
     /// Every report in the matrix cell meets some class's threshold, given
     /// a service of that class (the cells the edition marks ※).
-    pub fn cell_meets_a_threshold(&self, duration_bin: usize, users_bin: usize) -> bool {
-        let (d, u) = (DURATION_BINS[duration_bin].from, USER_BINS[users_bin].from);
+    pub fn cell_meets_a_threshold(&self, v: &Vocabulary, duration_bin: usize, users_bin: usize) -> bool {
+        let (d, u) = (v.duration_bins[duration_bin].from, v.user_bins[users_bin].from);
         self.raw
             .classes
             .iter()
@@ -419,10 +411,6 @@ pub fn man(n: u64) -> String {
     }
 }
 
-fn simple_form_allows_in(b: &RuleBook, equipment: Option<usize>) -> bool {
-    equipment.is_some_and(|i| b.taxonomy.simple_form_equipment.iter().any(|c| c == crate::rules::taxonomy::EQUIPMENT[i].code))
-}
-
 /// Kanji numerals for class numbers (一 … 十).
 pub fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
@@ -430,13 +418,3 @@ pub fn kanji_number(n: usize) -> &'static str {
 
 #[cfg(test)]
 mod tests;
-
-/// The matrix's row of information leaks, after the duration bins.
-pub fn info_leak_row() -> usize {
-    DURATION_BINS.len()
-}
-
-/// The equipment index of "unknown", after the equipment codes.
-pub fn equipment_unknown() -> usize {
-    taxonomy::EQUIPMENT.len()
-}

@@ -79,7 +79,7 @@ pub(super) fn judge_open(r: super::Rules, i: &Incident, missing: Missing) -> Ope
         }
         j
     };
-    let n = crate::rules::taxonomy::SERVICES.len() as u32;
+    let n = r.vocab.services.len() as u32;
     let all_services = if n == 0 { 0 } else { u32::MAX >> (32 - n) };
     let least = r.judge(&with(0, 0));
     let most = r.judge(&with(MAX_USERS, all_services));

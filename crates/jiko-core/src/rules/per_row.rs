@@ -4,8 +4,6 @@
 //! `set_index_at` and `cell` answer from them for everyone else.
 
 use super::RuleBook;
-#[cfg(test)]
-use super::{DURATION_BINS, USER_BINS};
 use crate::calendar::Minute;
 
 #[derive(Debug)]
@@ -135,14 +133,15 @@ mod tests {
 
     #[test]
     fn bins_counted_are_the_bins_searched() {
-        let r = super::super::Rules::builtin().per_row;
-        let edges = DURATION_BINS.iter().chain(USER_BINS.iter()).map(|b| b.from);
+        let (r, v) = (super::super::Rules::builtin().per_row, super::super::Rules::builtin().vocab);
+        let edges = v.duration_bins.iter().chain(v.user_bins.iter()).map(|b| b.from);
         let values: Vec<u64> = edges.flat_map(|f| [f.saturating_sub(1), f, f + 1]).chain([0, u64::MAX]).collect();
+        let vocab = v;
         for v in values {
-            assert_eq!(r.cell(v, v, 0), (bin_of(&DURATION_BINS, v), bin_of(&USER_BINS, v)), "{v}");
+            assert_eq!(r.cell(v, v, 0), (bin_of(&vocab.duration_bins, v), bin_of(&vocab.user_bins, v)), "{v}");
         }
-        let leak = crate::rules::taxonomy::kind("info_leak").unwrap();
-        assert_eq!(r.cell(0, 0, leak).0, DURATION_BINS.len());
+        let leak = vocab.kind("info_leak").unwrap();
+        assert_eq!(r.cell(0, 0, leak).0, vocab.duration_bins.len());
     }
 
     #[test]

@@ -2,38 +2,15 @@
 //! read from the rule book's `[taxonomy]` (data/rules/mic.toml): the code
 //! here knows no code or label, only how to look them up.
 //!
-//! These codes, with the bins, are the run's vocabulary: what records are
-//! read into and tallies are indexed by. Unlike the rest of a rule book it
-//! is one per run, taken from the `--rules` book before anything is read
-//! (`use_vocabulary_of`), else the built-in one; a second book in the same
-//! run (`--compare`) must count in the same codes and bins
-//! (`Rules::same_codes`).
+//! These codes, with the bins, are a book's vocabulary (`Vocabulary`):
+//! what records are read into and tallies are indexed by. Each book has
+//! its own, built once when the book is loaded and passed with it
+//! (`Rules::vocab`); nothing here is process-wide.
 
-use std::sync::{LazyLock, OnceLock};
-
-use crate::rules::{builtin_book, RuleBook, Rules};
-
-static VOCABULARY: OnceLock<&'static RuleBook> = OnceLock::new();
-
-/// Take the codes, labels, aliases and bins of `rules` for the run. Only
-/// before any is looked up: afterwards the run's codes are fixed, and a
-/// book with other codes is refused.
-pub fn use_vocabulary_of(rules: Rules) -> anyhow::Result<()> {
-    let set = VOCABULARY.get_or_init(|| rules.book);
-    if std::ptr::eq(*set, rules.book) || rules.same_codes(&Rules { book: set, per_row: rules.per_row }) {
-        Ok(())
-    } else {
-        anyhow::bail!("{}: its codes or bins differ from those already in use ({})", rules.book.origin, set.origin)
-    }
-}
-
-/// The book the run's codes and bins come from.
-pub fn vocabulary() -> &'static RuleBook {
-    VOCABULARY.get_or_init(builtin_book)
-}
+use crate::rules::{Bin, RuleBook};
 
 /// One service (役務) of the contract.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Service {
     pub code: &'static str,
     pub group: &'static str,
@@ -43,7 +20,7 @@ pub struct Service {
 
 /// A cause (発生要因) or a failed equipment (故障設備) code, or any other
 /// coded value (form, facility, kind, wholesale role).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Coded {
     pub code: &'static str,
     pub group: &'static str,
@@ -52,14 +29,36 @@ pub struct Coded {
 
 /// A group of codes (service group or sub-group, cause group, equipment
 /// group) with the label the edition prints for it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Group {
     pub code: &'static str,
     pub label: &'static str,
 }
 
-fn tax() -> &'static crate::rules::Taxonomy {
-    &vocabulary().taxonomy
+/// A book's codes, labels, aliases and bins, laid out as lists whose
+/// places are the indexes records and tallies use.
+#[derive(Debug)]
+pub struct Vocabulary {
+    pub services: Vec<Service>,
+    /// The services as codes with labels, for reading input.
+    pub service_codes: Vec<Coded>,
+    pub causes: Vec<Coded>,
+    pub equipment: Vec<Coded>,
+    pub service_groups: Vec<Group>,
+    pub cause_groups: Vec<Group>,
+    pub equipment_groups: Vec<Group>,
+    /// The report forms (報告様式), in index order (0 detailed, 1 simple).
+    pub forms: Vec<Coded>,
+    /// Critical facilities whose whole traffic was down (注1②); `none` first.
+    pub facilities: Vec<Coded>,
+    /// Kinds of incident (注2 ①②③); `outage` first.
+    pub kinds: Vec<Coded>,
+    /// Wholesale roles (卸役務); `none` first.
+    pub wholesale: Vec<Coded>,
+    /// Bins `[from, next bin's from)` of duration (minutes) and of users.
+    pub duration_bins: Vec<Bin>,
+    pub user_bins: Vec<Bin>,
+    tax: &'static crate::rules::Taxonomy,
 }
 
 fn coded(list: &'static [crate::rules::CodedEntry]) -> Vec<Coded> {
@@ -70,41 +69,91 @@ fn groups(list: &'static [crate::rules::GroupEntry]) -> Vec<Group> {
     list.iter().map(|g| Group { code: &g.code, label: &g.label }).collect()
 }
 
-pub static SERVICES: LazyLock<Vec<Service>> = LazyLock::new(|| {
-    tax().services.iter().map(|s| Service { code: &s.code, group: &s.group, sub: &s.sub, label: &s.label }).collect()
-});
-/// The services as codes with labels, for reading input.
-pub static SERVICE_CODES: LazyLock<Vec<Coded>> =
-    LazyLock::new(|| SERVICES.iter().map(|s| Coded { code: s.code, group: s.group, label: s.label }).collect());
-pub static CAUSES: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().causes));
-pub static EQUIPMENT: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().equipment));
-pub static SERVICE_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().service_groups));
-pub static CAUSE_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().cause_groups));
-pub static EQUIPMENT_GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| groups(&tax().equipment_groups));
-/// The report forms (報告様式), in index order (0 detailed, 1 simple).
-pub static FORMS: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().forms));
-/// Critical facilities whose whole traffic was down (注1②); `none` first.
-pub static FACILITIES: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().facilities));
-/// Kinds of incident (注2 ①②③); `outage` first.
-pub static KINDS: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().kinds));
-/// Wholesale roles (卸役務); `none` first.
-pub static WHOLESALE: LazyLock<Vec<Coded>> = LazyLock::new(|| coded(&tax().wholesale));
-
-/// Sub-groups of a service group, in the order the edition lists them.
-pub fn service_subs(group: &str) -> Vec<Group> {
-    tax().service_subs.iter().filter(|s| s.group == group).map(|s| Group { code: &s.code, label: &s.label }).collect()
+fn bins(raw: &'static [crate::rules::raw::RawBin]) -> Vec<Bin> {
+    raw.iter().map(|b| Bin { code: &b.code, from: b.from, label: &b.label }).collect()
 }
 
-/// Other spellings a coded column accepts besides code and label.
-pub fn aliases(column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
-    tax()
-        .aliases
-        .iter()
-        .filter(|a| a.column == column)
-        .map(|a| (a.code.as_str(), a.spellings.iter().map(String::as_str).collect()))
-        .collect()
-}
+impl Vocabulary {
+    /// A book's vocabulary, from its own lists.
+    pub(crate) fn of(b: &'static RuleBook) -> Vocabulary {
+        let tax = &b.taxonomy;
+        let services: Vec<Service> =
+            tax.services.iter().map(|s| Service { code: &s.code, group: &s.group, sub: &s.sub, label: &s.label }).collect();
+        Vocabulary {
+            service_codes: services.iter().map(|s| Coded { code: s.code, group: s.group, label: s.label }).collect(),
+            services,
+            causes: coded(&tax.causes),
+            equipment: coded(&tax.equipment),
+            service_groups: groups(&tax.service_groups),
+            cause_groups: groups(&tax.cause_groups),
+            equipment_groups: groups(&tax.equipment_groups),
+            forms: coded(&tax.forms),
+            facilities: coded(&tax.facilities),
+            kinds: coded(&tax.kinds),
+            wholesale: coded(&tax.wholesale),
+            duration_bins: bins(&b.bins.duration),
+            user_bins: bins(&b.bins.users),
+            tax,
+        }
+    }
 
+    /// Sub-groups of a service group, in the order the edition lists them.
+    pub fn service_subs(&self, group: &str) -> Vec<Group> {
+        self.tax.service_subs.iter().filter(|s| s.group == group).map(|s| Group { code: &s.code, label: &s.label }).collect()
+    }
+
+    /// Other spellings a coded column accepts besides code and label.
+    pub fn aliases(&self, column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
+        self.tax
+            .aliases
+            .iter()
+            .filter(|a| a.column == column)
+            .map(|a| (a.code.as_str(), a.spellings.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    /// The label of a duration or user bin code, or of the info-leak row.
+    pub fn bin_label(&self, code: &str) -> &'static str {
+        self.duration_bins
+            .iter()
+            .chain(self.user_bins.iter())
+            .find(|b| b.code == code)
+            .map(|b| b.label)
+            .or_else(|| self.kinds.iter().find(|k| k.code == code).map(|k| k.label))
+            .unwrap_or("")
+    }
+
+    /// The name the edition's sentences use for a service (some are shorter).
+    pub fn sentence_label(&self, code: &str) -> &'static str {
+        self.tax.services.iter().find(|s| s.code == code).map_or("", |s| s.sentence_label.as_deref().unwrap_or(&s.label))
+    }
+
+    pub fn kind(&self, code: &str) -> Option<usize> {
+        self.kinds.iter().position(|k| k.code == code)
+    }
+
+    pub fn service(&self, code: &str) -> Option<(usize, &Service)> {
+        self.services.iter().enumerate().find(|(_, s)| s.code == code)
+    }
+
+    pub fn cause(&self, code: &str) -> Option<(usize, &Coded)> {
+        self.causes.iter().enumerate().find(|(_, c)| c.code == code)
+    }
+
+    pub fn equipment_code(&self, code: &str) -> Option<(usize, &Coded)> {
+        self.equipment.iter().enumerate().find(|(_, c)| c.code == code)
+    }
+
+    /// The matrix's row of information leaks, after the duration bins.
+    pub fn info_leak_row(&self) -> usize {
+        self.duration_bins.len()
+    }
+
+    /// The equipment index of "unknown", after the equipment codes.
+    pub fn equipment_unknown(&self) -> usize {
+        self.equipment.len()
+    }
+}
 
 /// Labels of table rows and headers that are not codes.
 pub mod label {
@@ -132,18 +181,6 @@ pub mod label {
     pub const RECONSTRUCTION: &str = "注意: 同梱の事故データは総務省の公表値から再構成したものです（個票は公表されていません）。FY2020の重大な事故4件は公表どおりの実データ、それ以外の記録は合成データです。";
 }
 
-/// The label of a duration or user bin code, or of the info-leak row.
-pub fn bin_label(code: &str) -> &'static str {
-    let bins = &vocabulary().bins;
-    bins.duration
-        .iter()
-        .chain(bins.users.iter())
-        .find(|b| b.code == code)
-        .map(|b| b.label.as_str())
-        .or_else(|| KINDS.iter().find(|k| k.code == code).map(|k| k.label))
-        .unwrap_or("")
-}
-
 /// Table titles, by figures table name.
 pub(crate) const TABLE_TITLES: &[(&str, &str)] = &[
     ("summary", "報告の概要"),
@@ -164,27 +201,6 @@ pub(crate) const TABLE_TITLES: &[(&str, &str)] = &[
 
 pub fn table_title(name: &str) -> &'static str {
     TABLE_TITLES.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t)
-}
-
-/// The name the edition's sentences use for a service (some are shorter).
-pub fn sentence_label(code: &str) -> &'static str {
-    tax().services.iter().find(|s| s.code == code).map_or("", |s| s.sentence_label.as_deref().unwrap_or(&s.label))
-}
-
-pub fn kind(code: &str) -> Option<usize> {
-    KINDS.iter().position(|k| k.code == code)
-}
-
-pub fn service(code: &str) -> Option<(usize, &'static Service)> {
-    SERVICES.iter().enumerate().find(|(_, s)| s.code == code)
-}
-
-pub fn cause(code: &str) -> Option<(usize, &'static Coded)> {
-    CAUSES.iter().enumerate().find(|(_, c)| c.code == code)
-}
-
-pub fn equipment(code: &str) -> Option<(usize, &'static Coded)> {
-    EQUIPMENT.iter().enumerate().find(|(_, c)| c.code == code)
 }
 
 pub fn group_label(groups: &[Group], code: &str) -> &'static str {
@@ -232,22 +248,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn v() -> &'static Vocabulary {
+        crate::rules::Rules::builtin().vocab
+    }
+
     #[test]
     fn nearest_code_for_typo() {
-        assert_eq!(nearest("ftth_acces", SERVICES.iter().map(|s| s.code)), Some("ftth"));
-        assert_eq!(nearest("fth", SERVICES.iter().map(|s| s.code)), Some("ftth"));
-        assert_eq!(nearest("natural_falure", CAUSES.iter().map(|s| s.code)), Some("natural_failure"));
-        assert_eq!(nearest("zzzzzzzzzz", CAUSES.iter().map(|s| s.code)), None);
+        assert_eq!(nearest("ftth_acces", v().services.iter().map(|s| s.code)), Some("ftth"));
+        assert_eq!(nearest("fth", v().services.iter().map(|s| s.code)), Some("ftth"));
+        assert_eq!(nearest("natural_falure", v().causes.iter().map(|s| s.code)), Some("natural_failure"));
+        assert_eq!(nearest("zzzzzzzzzz", v().causes.iter().map(|s| s.code)), None);
     }
 
     #[test]
     fn codes_are_unique_and_grouped() {
-        for (i, s) in SERVICES.iter().enumerate() {
-            assert!(SERVICES[i + 1..].iter().all(|t| t.code != s.code));
-            assert!(service_subs(s.group).iter().any(|g| g.code == s.sub), "{}", s.code);
+        for (i, s) in v().services.iter().enumerate() {
+            assert!(v().services[i + 1..].iter().all(|t| t.code != s.code));
+            assert!(v().service_subs(s.group).iter().any(|g| g.code == s.sub), "{}", s.code);
         }
-        assert!(CAUSES.iter().all(|c| CAUSE_GROUPS.iter().any(|g| g.code == c.group)));
-        assert!(EQUIPMENT.iter().all(|c| EQUIPMENT_GROUPS.iter().any(|g| g.code == c.group)));
-        assert!(SERVICES.len() <= 32, "service sets are u32 bit masks");
+        assert!(v().causes.iter().all(|c| v().cause_groups.iter().any(|g| g.code == c.group)));
+        assert!(v().equipment.iter().all(|c| v().equipment_groups.iter().any(|g| g.code == c.group)));
+        assert!(v().services.len() <= 32, "service sets are u32 bit masks");
     }
 }

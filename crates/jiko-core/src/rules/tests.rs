@@ -1,5 +1,4 @@
 use super::*;
-use crate::rules::taxonomy;
 
 /// The built-in rules, which these tests read.
 fn b() -> Rules {
@@ -7,7 +6,7 @@ fn b() -> Rules {
 }
 
 fn mask(codes: &[&str]) -> u32 {
-    codes.iter().map(|c| 1u32 << taxonomy::service(c).unwrap().0).fold(0, |a, b| a | b)
+    codes.iter().map(|c| 1u32 << b().vocab.service(c).unwrap().0).fold(0, |a, b| a | b)
 }
 
 fn fy_set(fy: i32) -> &'static Set {
@@ -20,7 +19,7 @@ fn judge(fy: i32, codes: &[&str], d: u64, u: u64) -> Major {
 
 #[test]
 fn duration_bin_boundaries() {
-    let code = |m| DURATION_BINS[bin_of(&DURATION_BINS, m)].code;
+    let code = |m| b().vocab.duration_bins[bin_of(&b().vocab.duration_bins, m)].code;
     for (m, c) in [(0, "lt30m"), (29, "lt30m"), (30, "30m-1h"), (59, "30m-1h"), (60, "1h-1h30m"), (89, "1h-1h30m"), (90, "1h30m-2h"), (119, "1h30m-2h"), (120, "2h-5h"), (299, "2h-5h"), (300, "5h-12h"), (719, "5h-12h"), (720, "12h-24h"), (1439, "12h-24h"), (1440, "ge24h")] {
         assert_eq!(code(m), c, "{m} minutes");
     }
@@ -28,7 +27,7 @@ fn duration_bin_boundaries() {
 
 #[test]
 fn user_bin_boundaries() {
-    let code = |u| USER_BINS[bin_of(&USER_BINS, u)].code;
+    let code = |u| b().vocab.user_bins[bin_of(&b().vocab.user_bins, u)].code;
     for (u, c) in [(0, "lt500"), (499, "lt500"), (500, "500-5k"), (4_999, "500-5k"), (5_000, "5k-30k"), (29_999, "5k-30k"), (30_000, "30k-100k"), (99_999, "30k-100k"), (100_000, "100k-1m"), (999_999, "100k-1m"), (1_000_000, "ge1m")] {
         assert_eq!(code(u), c, "{u} users");
     }
@@ -36,7 +35,7 @@ fn user_bin_boundaries() {
 
 #[test]
 fn quarterly_duty_boundaries() {
-    let leak = taxonomy::kind("info_leak").unwrap();
+    let leak = b().vocab.kind("info_leak").unwrap();
     assert!(!b().within_duty(119, 29_999, 0));
     assert!(b().within_duty(120, 0, 0));
     assert!(b().within_duty(0, 30_000, 0));
@@ -83,11 +82,11 @@ fn fy2019_class_thresholds() {
 #[test]
 fn threshold_cells() {
     let r = fy_set(2020);
-    assert!(r.cell_meets_a_threshold(2, 3), "1h-1h30m × 30k-100k meets class 1");
-    assert!(!r.cell_meets_a_threshold(1, 5), "under 1 h nothing is major");
-    assert!(!r.cell_meets_a_threshold(7, 2), "under 30,000 users nothing is major");
+    assert!(r.cell_meets_a_threshold(b().vocab, 2, 3), "1h-1h30m × 30k-100k meets class 1");
+    assert!(!r.cell_meets_a_threshold(b().vocab, 1, 5), "under 1 h nothing is major");
+    assert!(!r.cell_meets_a_threshold(b().vocab, 7, 2), "under 30,000 users nothing is major");
     let old = fy_set(2014);
-    assert!(!old.cell_meets_a_threshold(2, 5) && old.cell_meets_a_threshold(4, 3));
+    assert!(!old.cell_meets_a_threshold(b().vocab, 2, 5) && old.cell_meets_a_threshold(b().vocab, 4, 3));
 }
 
 #[test]
@@ -279,11 +278,11 @@ fn an_information_leak_and_a_critical_facility_after_2025() {
     use crate::rules::judge::incident;
     // 7の3第1項第3号 kept at every date (its removal date is not known).
     let mut leak = incident("2025-06-10 09:00", 0, 0, &["ftth"]);
-    leak.kind = taxonomy::kind("info_leak").unwrap();
+    leak.kind = b().vocab.kind("info_leak").unwrap();
     assert!(b().judge(&leak).within_duty);
     // 58条2項第2号: a satellite wholly down 2 hours is major at any count.
     let mut sat = incident("2025-06-10 09:00", 120, 10, &["ftth"]);
-    sat.facility = crate::rules::taxonomy::FACILITIES.iter().position(|f| f.code == "satellite").unwrap();
+    sat.facility = b().vocab.facilities.iter().position(|f| f.code == "satellite").unwrap();
     assert!(b().judge(&sat).major.is_some_and(|m| m.by_facility));
     sat.duration_min = 119;
     assert!(b().judge(&sat).major.is_none());
