@@ -15,6 +15,7 @@ use crate::period::Period;
 use crate::families::Cell;
 use crate::records::{self, Minute, ReadOptions, ReadReport, Row};
 pub use crate::incidents::IncidentLine;
+use crate::incidents::Spare;
 use crate::rules::{self, Major};
 
 
@@ -490,10 +491,10 @@ impl Counter {
 
 /// A counted report's line of the list, with what the read settled: the
 /// carrier as counted (key, printed name) and the providers' majors.
-fn list_line(rules: rules::Rules, row: &Row, file: &str, cell: (usize, usize), carrier: (&str, &str), providers: &HashSet<String>) -> IncidentLine {
-    let mut line = IncidentLine::of(rules, row, file, cell.0, cell.1);
-    line.carrier_key = carrier.0.to_string();
-    line.carrier_printed = carrier.1.to_string();
+fn list_line(spare: Spare, rules: rules::Rules, row: &Row, file: &str, cell: (usize, usize), carrier: (&str, &str), providers: &HashSet<String>) -> IncidentLine {
+    let mut line = IncidentLine::of_in(spare, rules, row, file, cell.0, cell.1);
+    line.carrier_key.push_str(carrier.0);
+    line.carrier_printed.push_str(carrier.1);
     line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
     line
 }
@@ -507,6 +508,8 @@ struct Lister {
     /// Spelling → (key as the list prints it, provisional printed name).
     carriers: HashMap<String, (String, String), foldhash::fast::RandomState>,
     receivers: HashSet<String>,
+    /// The last line's strings, reused for the next.
+    spare: Spare,
 }
 
 impl Lister {
@@ -517,11 +520,12 @@ impl Lister {
             self.carriers.insert(row.carrier.to_string(), known);
         }
         let carrier = &self.carriers[row.carrier];
-        let line = list_line(rules, row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
+        let line = list_line(std::mem::take(&mut self.spare), rules, row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
         if line.receiver_major() {
             self.receivers.insert(line.accident_id.clone());
         }
         self.tx.line(crate::incidents::list_key(row), |buf| line.write_csv(buf));
+        self.spare = line.into_spare();
     }
 }
 
@@ -538,7 +542,7 @@ pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, 
     let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
     let mut senders = senders.into_iter();
     let (agg, receivers) = count(files, period, opts, map, &mut || {
-        senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new() })
+        senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new(), spare: Spare::default() })
     })?;
     drop(senders);
     spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
@@ -563,7 +567,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
     let (spooled, report) = crate::incidents::write_list(files, opts, true, |row| {
         let cell = listed(rules, &agg.period, row)?;
         let (key, printed) = carriers.get(row.carrier)?;
-        Some(list_line(agg.rules, row, &names[row.file], cell, (key, printed), &agg.providers))
+        Some(list_line(Spare::default(), agg.rules, row, &names[row.file], cell, (key, printed), &agg.providers))
     })?;
     // The list and the counts come from the same bytes.
     crate::incidents::same_inputs(lang, &agg.read, &report)?;

@@ -91,15 +91,41 @@ pub struct IncidentLine {
     pub rules: rules::Rules,
 }
 
+/// The strings of a line written, kept for the next (`IncidentLine::of_in`).
+#[derive(Default)]
+pub(crate) struct Spare {
+    file: String,
+    incident_id: String,
+    accident_id: String,
+    carrier: String,
+    region: String,
+    carrier_key: String,
+    carrier_printed: String,
+}
+
+/// `s` holding `v`, in its own room.
+pub(crate) fn reuse(mut s: String, v: &str) -> String {
+    s.clear();
+    s.push_str(v);
+    s
+}
+
 impl IncidentLine {
     pub fn of(rules: rules::Rules, row: &Row, file: &str, dbin: usize, ubin: usize) -> IncidentLine {
+        IncidentLine::of_in(Spare::default(), rules, row, file, dbin, ubin)
+    }
+
+    /// `of`, with its text in `spare`'s strings: a list of millions of
+    /// lines reuses one line's room instead of allocating per line.
+    pub(crate) fn of_in(spare: Spare, rules: rules::Rules, row: &Row, file: &str, dbin: usize, ubin: usize) -> IncidentLine {
+        let Spare { file: f, incident_id, accident_id, carrier, region, carrier_key, carrier_printed } = spare;
         IncidentLine {
             file_index: row.file,
-            file: file.to_string(),
+            file: reuse(f, file),
             line: row.line,
-            incident_id: row.incident_id.to_string(),
-            accident_id: row.accident_id.to_string(),
-            carrier: row.carrier.to_string(),
+            incident_id: reuse(incident_id, row.incident_id),
+            accident_id: reuse(accident_id, row.accident_id),
+            carrier: reuse(carrier, row.carrier),
             started_at: row.started_at,
             duration_min: row.duration_min,
             affected_users: row.affected_users,
@@ -114,15 +140,21 @@ impl IncidentLine {
             open: None,
             near_miss: None,
             // Filled by the caller: aggregate knows the spelling's key already.
-            carrier_key: String::new(),
+            carrier_key: reuse(carrier_key, ""),
             kind: row.kind,
             facility: row.facility,
-            region: row.region.to_string(),
-            carrier_printed: String::new(),
+            region: reuse(region, row.region),
+            carrier_printed: reuse(carrier_printed, ""),
             simplified: false,
             rules,
         }
         .with_open_facts(row)
+    }
+
+    /// The line's strings, for the next line (`of_in`).
+    pub(crate) fn into_spare(self) -> Spare {
+        let IncidentLine { file, incident_id, accident_id, carrier, region, carrier_key, carrier_printed, .. } = self;
+        Spare { file, incident_id, accident_id, carrier, region, carrier_key, carrier_printed }
     }
 
     /// The answers that need more than the counting does: a count not
@@ -238,7 +270,7 @@ impl IncidentLine {
         f(&mut each, self.equipment.map_or("", |e| v.equipment[e].code));
         t(&mut each, &self.file);
         f(&mut each, n.uint(self.line));
-        f(&mut each, &j.period_label());
+        f(&mut each, n.period(j.fiscal_year, j.quarter));
         t(&mut each, match (major_tri, &b.major_report.wholesale) {
             (rules::Tri::No, _) => "",
             (_, Some(w)) if self.simplified => w.form.as_str(),
@@ -451,6 +483,20 @@ impl Scratch {
     fn uint(&mut self, v: u64) -> &str {
         self.0.clear();
         push_uint(&mut self.0, v);
+        &self.0
+    }
+    /// `Judgement::period_label` without a String per line.
+    fn period(&mut self, fy: i32, quarter: Option<u8>) -> &str {
+        self.0.clear();
+        self.0.push_str("FY");
+        if fy < 0 {
+            self.0.push('-');
+        }
+        push_uint(&mut self.0, u64::from(fy.unsigned_abs()));
+        if let Some(q) = quarter {
+            self.0.push('Q');
+            push_uint(&mut self.0, u64::from(q));
+        }
         &self.0
     }
     fn day(&mut self, (y, m, d): (i32, u32, u32)) -> &str {
