@@ -220,23 +220,17 @@ impl IncidentLine {
 
     /// The line's values in `COLUMNS` order.
     pub fn values(&self) -> Vec<String> {
-        let mut out = Vec::with_capacity(COLUMNS.len());
-        self.each_value(|v, _| out.push(v.to_string()));
-        out
+        let mut out = Strings(Vec::with_capacity(COLUMNS.len()));
+        self.each_value(&mut out);
+        out.0
     }
 
-    /// Each value in `COLUMNS` order, handed to `f`: numbers and days are
-    /// written into one scratch buffer, so a list of millions of lines
+    /// Each value in `COLUMNS` order, handed to `out`: numbers and days
+    /// are written in place as bytes, so a list of millions of lines
     /// allocates only for the rare columns (reasons, notes).
-    pub(crate) fn each_value(&self, mut each: impl FnMut(&str, bool)) {
-        // `t`: text from the input or the rules, which the CSV guards and
-        // quotes; `f`: codes (plain by the rules' check), numbers and days,
-        // which need neither.
-        let f = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, false);
-        let t = |each: &mut dyn FnMut(&str, bool), v: &str| each(v, true);
+    pub(crate) fn each_value(&self, out: &mut impl Cells) {
         let j = &self.judgement;
         let (b, v) = (self.rules.book, self.rules.vocab);
-        let mut n = Scratch::default();
         let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
         // With the count open, the deadlines that would apply either way.
         let (routine_due, major_due) = match &self.open {
@@ -247,37 +241,37 @@ impl IncidentLine {
         // when no count could make it otherwise.
         let major = j.major.as_ref().filter(|_| major_tri == rules::Tri::Yes);
         let near = self.near_miss.as_ref();
-        t(&mut each, &self.incident_id);
-        f(&mut each, n.int(i64::from(j.fiscal_year)));
-        f(&mut each, j.quarter.map_or("", |q| n.uint(u64::from(q))));
-        t(&mut each, j.set.map_or("", |s| s.id()));
-        f(&mut each, within.code());
-        f(&mut each, if within != rules::Tri::No { self.form() } else { "" });
-        f(&mut each, major_tri.code());
-        f(&mut each, major.and_then(|m| m.class).map_or("", |c| n.uint(u64::from(c))));
-        t(&mut each, &major.map_or(String::new(), |m| reason(m, j.set)));
-        f(&mut each, self.duration_bin());
-        f(&mut each, if self.open.is_some() { "" } else { self.users_bin() });
-        f(&mut each, routine_due.map_or("", |d| n.day(d)));
-        f(&mut each, major_due.map_or("", |d| n.day(d)));
-        t(&mut each, &self.accident_id);
-        t(&mut each, &self.carrier);
-        f(&mut each, n.minute(&self.started_at));
-        f(&mut each, n.uint(self.duration_min));
-        f(&mut each, if self.open.is_some() { "" } else { n.uint(self.affected_users) });
-        f(&mut each, n.codes(v.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
-        f(&mut each, v.causes[self.cause].code);
-        f(&mut each, self.equipment.map_or("", |e| v.equipment[e].code));
-        t(&mut each, &self.file);
-        f(&mut each, n.uint(self.line));
-        f(&mut each, n.period(j.fiscal_year, j.quarter));
-        t(&mut each, match (major_tri, &b.major_report.wholesale) {
+        out.text(&self.incident_id);
+        out.with(|o| push_int(o, i64::from(j.fiscal_year)));
+        out.with(|o| j.quarter.into_iter().for_each(|q| push_uint(o, u64::from(q))));
+        out.text(j.set.map_or("", |s| s.id()));
+        out.plain(within.code());
+        out.plain(if within != rules::Tri::No { self.form() } else { "" });
+        out.plain(major_tri.code());
+        out.with(|o| major.and_then(|m| m.class).into_iter().for_each(|c| push_uint(o, u64::from(c))));
+        out.text(&major.map_or(String::new(), |m| reason(m, j.set)));
+        out.plain(self.duration_bin());
+        out.plain(if self.open.is_some() { "" } else { self.users_bin() });
+        out.with(|o| routine_due.into_iter().for_each(|d| push_day(o, d)));
+        out.with(|o| major_due.into_iter().for_each(|d| push_day(o, d)));
+        out.text(&self.accident_id);
+        out.text(&self.carrier);
+        out.with(|o| push_minute(o, &self.started_at));
+        out.with(|o| push_uint(o, self.duration_min));
+        out.with(|o| if self.open.is_none() { push_uint(o, self.affected_users) });
+        out.with(|o| push_codes(o, v.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
+        out.plain(v.causes[self.cause].code);
+        out.plain(self.equipment.map_or("", |e| v.equipment[e].code));
+        out.text(&self.file);
+        out.with(|o| push_uint(o, self.line));
+        out.with(|o| push_period(o, j.fiscal_year, j.quarter));
+        out.text(match (major_tri, &b.major_report.wholesale) {
             (rules::Tri::No, _) => "",
             (_, Some(w)) if self.simplified => w.form.as_str(),
             _ => b.major_report.form.as_str(),
         });
-        f(&mut each, near.map_or("", |n| n.verdict.code()));
-        f(&mut each, near.and_then(|x| x.due).map_or("", |d| n.day(d)));
+        out.plain(near.map_or("", |n| n.verdict.code()));
+        out.with(|o| near.and_then(|x| x.due).into_iter().for_each(|d| push_day(o, d)));
         let mut notes = Vec::new();
         if let Some(o) = &self.open {
             notes.push(open_note(o, j));
@@ -286,13 +280,13 @@ impl IncidentLine {
             let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
             notes.push(format!("near miss: {}", open.join("; ")));
         }
-        t(&mut each, &notes.join(" / "));
-        t(&mut each, &self.carrier_key);
-        f(&mut each, v.kinds.get(self.kind).map_or("", |k| k.code));
-        f(&mut each, v.facilities.get(self.facility).map_or("", |x| x.code));
-        f(&mut each, self.rules.vocab.wholesale.get(self.wholesale).map_or("", |w| w.code));
-        t(&mut each, &self.region);
-        t(&mut each, &self.carrier_printed);
+        out.text(&notes.join(" / "));
+        out.text(&self.carrier_key);
+        out.plain(v.kinds.get(self.kind).map_or("", |k| k.code));
+        out.plain(v.facilities.get(self.facility).map_or("", |x| x.code));
+        out.plain(self.rules.vocab.wholesale.get(self.wholesale).map_or("", |w| w.code));
+        out.text(&self.region);
+        out.text(&self.carrier_printed);
     }
 
     /// How many times this report counts in figure `f`: for a family of
@@ -448,86 +442,85 @@ pub(crate) fn list_head(for_people: bool) -> Vec<u8> {
 impl IncidentLine {
     /// The line as a CSV record (guarded cells, LF end) onto `out`.
     pub(crate) fn write_csv(&self, out: &mut Vec<u8>) {
-        let mut first = true;
-        self.each_value(|v, text| {
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            match text {
-                false => out.extend_from_slice(v.as_bytes()),
-                true => match crate::output::sinks::guard_cell(v) {
-                    std::borrow::Cow::Borrowed(v) => csv_field(out, v),
-                    std::borrow::Cow::Owned(v) => csv_field(out, &v),
-                },
-            }
-        });
-        out.push(b'\n');
+        let mut line = CsvLine { out, first: true };
+        self.each_value(&mut line);
+        line.out.push(b'\n');
     }
 }
 
-/// A buffer the line's numbers and days are written into, one at a time
-/// (each value is handed on before the next is written).
-#[derive(Default)]
-struct Scratch(String);
+/// Where a line's values go, in `COLUMNS` order: a CSV record or strings.
+pub(crate) trait Cells {
+    /// A code: plain by the rules' check, never guarded or quoted.
+    fn plain(&mut self, v: &str);
+    /// Text from the input or the rules: the CSV guards and quotes it.
+    fn text(&mut self, v: &str);
+    /// A number or day written in place by `put` (ASCII, plain).
+    fn with(&mut self, put: impl FnOnce(&mut Vec<u8>));
+}
 
-impl Scratch {
-    fn int(&mut self, v: i64) -> &str {
-        self.0.clear();
-        if v < 0 {
-            self.0.push('-');
+struct CsvLine<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl CsvLine<'_> {
+    #[inline]
+    fn next(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
         }
-        push_uint(&mut self.0, v.unsigned_abs());
-        &self.0
     }
-    fn uint(&mut self, v: u64) -> &str {
-        self.0.clear();
-        push_uint(&mut self.0, v);
-        &self.0
+}
+
+impl Cells for CsvLine<'_> {
+    #[inline]
+    fn plain(&mut self, v: &str) {
+        self.next();
+        self.out.extend_from_slice(v.as_bytes());
     }
-    /// `Judgement::period_label` without a String per line.
-    fn period(&mut self, fy: i32, quarter: Option<u8>) -> &str {
-        self.0.clear();
-        self.0.push_str("FY");
-        if fy < 0 {
-            self.0.push('-');
+    #[inline]
+    fn text(&mut self, v: &str) {
+        self.next();
+        match crate::output::sinks::guard_cell(v) {
+            std::borrow::Cow::Borrowed(v) => csv_field(self.out, v),
+            std::borrow::Cow::Owned(v) => csv_field(self.out, &v),
         }
-        push_uint(&mut self.0, u64::from(fy.unsigned_abs()));
-        if let Some(q) = quarter {
-            self.0.push('Q');
-            push_uint(&mut self.0, u64::from(q));
-        }
-        &self.0
     }
-    fn day(&mut self, (y, m, d): (i32, u32, u32)) -> &str {
-        self.0.clear();
-        push_day(&mut self.0, y, m, d);
-        &self.0
+    #[inline]
+    fn with(&mut self, put: impl FnOnce(&mut Vec<u8>)) {
+        self.next();
+        put(self.out);
     }
-    fn minute(&mut self, t: &Minute) -> &str {
-        self.0.clear();
-        push_day(&mut self.0, t.year, t.month, t.day);
-        self.0.push('T');
-        push_two(&mut self.0, t.hour);
-        self.0.push(':');
-        push_two(&mut self.0, t.minute);
-        &self.0
+}
+
+/// The values as strings (`IncidentLine::values`).
+struct Strings(Vec<String>);
+
+impl Cells for Strings {
+    fn plain(&mut self, v: &str) {
+        self.0.push(v.to_string());
     }
-    fn codes<'a>(&mut self, codes: impl Iterator<Item = &'a str>) -> &str {
-        self.0.clear();
-        for (i, c) in codes.enumerate() {
-            if i > 0 {
-                self.0.push(';');
-            }
-            self.0.push_str(c);
-        }
-        &self.0
+    fn text(&mut self, v: &str) {
+        self.0.push(v.to_string());
     }
+    fn with(&mut self, put: impl FnOnce(&mut Vec<u8>)) {
+        let mut b = Vec::new();
+        put(&mut b);
+        self.0.push(String::from_utf8(b).expect("numbers and days are ASCII"));
+    }
+}
+
+fn push_int(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    push_uint(out, v.unsigned_abs());
 }
 
 /// A number in decimal, as `Display` writes it (by hand: this runs for
 /// every number of every line of the list).
-fn push_uint(out: &mut String, mut n: u64) {
+#[inline]
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -538,27 +531,56 @@ fn push_uint(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+    out.extend_from_slice(&digits[at..]);
 }
 
-fn push_two(out: &mut String, v: u32) {
-    out.push(char::from(b'0' + (v / 10 % 10) as u8));
-    out.push(char::from(b'0' + (v % 10) as u8));
+#[inline]
+fn push_two(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&[b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8]);
 }
 
 /// `YYYY-MM-DD` (a year of four digits or more, as `{y:04}` writes it).
-fn push_day(out: &mut String, y: i32, m: u32, d: u32) {
+fn push_day(out: &mut Vec<u8>, (y, m, d): (i32, u32, u32)) {
     if (0..10_000).contains(&y) {
         let y = y as u32;
         push_two(out, y / 100);
         push_two(out, y % 100);
     } else {
-        out.push_str(&format!("{y:04}"));
+        out.extend_from_slice(format!("{y:04}").as_bytes());
     }
-    out.push('-');
+    out.push(b'-');
     push_two(out, m);
-    out.push('-');
+    out.push(b'-');
     push_two(out, d);
+}
+
+/// `YYYY-MM-DDTHH:MM`.
+fn push_minute(out: &mut Vec<u8>, t: &Minute) {
+    push_day(out, (t.year, t.month, t.day));
+    out.push(b'T');
+    push_two(out, t.hour);
+    out.push(b':');
+    push_two(out, t.minute);
+}
+
+/// `Judgement::period_label` without a String per line.
+fn push_period(out: &mut Vec<u8>, fy: i32, quarter: Option<u8>) {
+    out.extend_from_slice(b"FY");
+    push_int(out, i64::from(fy));
+    if let Some(q) = quarter {
+        out.push(b'Q');
+        push_uint(out, u64::from(q));
+    }
+}
+
+/// Codes joined by `;`.
+fn push_codes<'a>(out: &mut Vec<u8>, codes: impl Iterator<Item = &'a str>) {
+    for (i, c) in codes.enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(c.as_bytes());
+    }
 }
 
 /// Bytes that make a field quoted.

@@ -78,7 +78,14 @@ impl Writer {
 pub(crate) struct Ordered {
     lanes: Mutex<Vec<Lane>>,
     writer: Mutex<Writer>,
+    /// Chunks written, emptied, for the threads' next ones: the same few
+    /// buffers go round instead of a fresh 64 KiB (and its page faults)
+    /// per chunk.
+    spare: Mutex<Vec<Chunk>>,
 }
+
+/// Chunks kept for reuse, at most (a few per thread is all that circulates).
+const SPARE_CHUNKS: usize = 64;
 
 /// A thread's handle: it gathers lines and hands them over in chunks.
 pub(crate) struct Sender {
@@ -104,6 +111,7 @@ impl Ordered {
         let shared = Arc::new(Ordered {
             lanes: Mutex::new((0..lanes).map(|_| Lane::default()).collect()),
             writer: Mutex::new(Writer { out, hash, error, written: head.len() as u64, started: 0 }),
+            spare: Mutex::new(Vec::new()),
         });
         let senders = (0..lanes).map(|lane| Sender { shared: shared.clone(), lane, chunk: Chunk::default(), rows_since: 0 }).collect();
         (shared, senders)
@@ -129,6 +137,7 @@ impl Ordered {
     fn drain(&self, w: &mut Writer) {
         loop {
             let mut pieces: Vec<Vec<u8>> = Vec::new();
+            let mut emptied: Vec<Chunk> = Vec::new();
             {
                 let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
                 let safe = lanes.iter().map(|l| l.passed).min().unwrap_or(u64::MAX);
@@ -150,9 +159,10 @@ impl Ordered {
                     // (At least one line: keys are unique, but a tie must not stall.)
                     let end = (from + c.keys[from..].partition_point(|k| *k < bound)).max(from + 1);
                     if from == 0 && end == c.keys.len() {
-                        let whole = lane.chunks.pop_front().expect("found above");
+                        let mut whole = lane.chunks.pop_front().expect("found above");
                         bytes += whole.bytes.len();
-                        pieces.push(whole.bytes);
+                        pieces.push(std::mem::take(&mut whole.bytes));
+                        emptied.push(whole);
                         continue;
                     }
                     c.taken = end;
@@ -160,22 +170,52 @@ impl Ordered {
                     bytes += part.len();
                     pieces.push(part);
                     if c.taken == c.keys.len() {
-                        lane.chunks.pop_front();
+                        emptied.extend(lane.chunks.pop_front());
                     }
                 }
             }
             if pieces.is_empty() {
                 return;
             }
-            for p in pieces {
+            for p in &pieces {
                 if w.error.is_none() {
-                    w.hash.update(&p);
-                    w.error = w.out.write_all(&p).err();
+                    w.hash.update(p);
+                    w.error = w.out.write_all(p).err();
                     w.written += p.len() as u64;
                 }
             }
             w.start_writeback();
+            self.keep(emptied, pieces);
         }
+    }
+
+    /// Emptied chunks and written buffers, back for reuse.
+    fn keep(&self, chunks: Vec<Chunk>, mut buffers: Vec<Vec<u8>>) {
+        let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        for mut c in chunks {
+            if spare.len() >= SPARE_CHUNKS {
+                break;
+            }
+            c.keys.clear();
+            c.ends.clear();
+            c.taken = 0;
+            // A whole chunk's own buffer went to the file; take one written.
+            c.bytes = buffers.pop().unwrap_or(c.bytes);
+            c.bytes.clear();
+            spare.push(c);
+        }
+    }
+
+    /// A chunk for a thread's next lines: one kept, else a new one.
+    fn fresh(&self) -> Chunk {
+        let kept = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        kept.unwrap_or_else(|| {
+            let mut c = Chunk::default();
+            c.bytes.reserve(HAND_OVER_BYTES + 4096);
+            c.keys.reserve(HAND_OVER_ROWS);
+            c.ends.reserve(HAND_OVER_ROWS);
+            c
+        })
     }
 
     /// Once every sender is finished: the last lines, flushed and synced;
@@ -219,9 +259,8 @@ impl Sender {
 
     fn hand_over(&mut self, passed: u64) {
         self.rows_since = 0;
-        let chunk = std::mem::take(&mut self.chunk);
-        self.chunk.bytes.reserve(HAND_OVER_BYTES + 4096);
-        self.chunk.keys.reserve(HAND_OVER_ROWS);
+        let next = self.shared.fresh();
+        let chunk = std::mem::replace(&mut self.chunk, next);
         self.shared.hand_over(self.lane, chunk, passed);
     }
 }
