@@ -424,3 +424,28 @@ fn an_opendocument_spreadsheet_is_read() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("list.ods: sheet 事故, row 3: column 役務: \"fth\": unknown code; did you mean `ftth`?"), "{err}");
 }
+
+/// The template lists the codes of the run's book: a `--rules` file that
+/// words a cause otherwise offers that wording, and the built-in one does
+/// not (the vocabulary comes with the book).
+#[test]
+fn the_template_lists_the_codes_of_the_rules_given() {
+    use calamine::{Reader, Xlsx};
+    let dir = tmp("template-rules");
+    let builtin = std::fs::read_to_string(root().join("data/rules/mic.toml")).unwrap();
+    let cause = r#"{ code = "natural_failure", group = "equipment", label = "自然故障" }"#;
+    assert!(builtin.contains(cause));
+    let rules = dir.join("worded.toml");
+    std::fs::write(&rules, builtin.replace(cause, r#"{ code = "natural_failure", group = "equipment", label = "設備の自然故障" }"#)).unwrap();
+    let offered = |args: &[&str], name: &str| -> Vec<String> {
+        let path = dir.join(name);
+        let o = jiko(&[args, &["template", "--out", path.to_str().unwrap()]].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        book.worksheet_range("選択肢").unwrap().used_cells().map(|(_, _, c)| c.to_string()).collect()
+    };
+    let worded = offered(&["--rules", rules.to_str().unwrap()], "worded.xlsx");
+    assert!(worded.iter().any(|c| c == "設備の自然故障") && !worded.iter().any(|c| c == "自然故障"));
+    let plain = offered(&[], "plain.xlsx");
+    assert!(plain.iter().any(|c| c == "自然故障") && !plain.iter().any(|c| c == "設備の自然故障"));
+}
