@@ -286,10 +286,8 @@ fn major_service_model(agg: &Aggregate, year: i32) -> Chart {
     let per_year = |fy: i32| -> Vec<u64> {
         let mut counts = vec![0u64; services.len()];
         for a in agg.accidents(fy) {
-            for (i, c) in counts.iter_mut().enumerate() {
-                if a.services & (1 << i) != 0 {
-                    *c += 1;
-                }
+            for (i, _) in agg.rules.vocab.services_in(a.services) {
+                counts[i] += 1;
             }
         }
         counts

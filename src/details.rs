@@ -209,10 +209,10 @@ pub(crate) fn class_text(r: rules::Rules, a: &Accident) -> String {
     let Some(class) = a.class else { return String::new() };
     let c = &set.raw.classes[usize::from(class) - 1];
     let book = &r.book.taxonomy;
-    let services: Vec<&str> = r.vocab.services
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| a.services & (1 << i) != 0 && set.class_of_service[*i] == class)
+    let services: Vec<&str> = r
+        .vocab
+        .services_in(a.services)
+        .filter(|(i, _)| set.class_of_service[*i] == class)
         .map(|(i, s)| book.services[i].sheet_label.as_deref().unwrap_or(s.label))
         .collect();
     format!("{}：{}（{}）", rules::kanji_number(usize::from(class)), c.sheet_name.as_deref().unwrap_or(&c.name), services.join("・"))

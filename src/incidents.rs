@@ -215,7 +215,7 @@ impl IncidentLine {
         self.judgement.major.is_some()
     }
     pub(crate) fn service_codes(&self) -> Vec<&'static str> {
-        self.rules.vocab.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code).collect()
+        self.rules.vocab.services_in(self.services).map(|(_, s)| s.code).collect()
     }
 
     /// The line's values in `COLUMNS` order.
@@ -259,7 +259,7 @@ impl IncidentLine {
         out.with(|o| push_minute(o, &self.started_at));
         out.with(|o| push_uint(o, self.duration_min));
         out.with(|o| if self.open.is_none() { push_uint(o, self.affected_users) });
-        out.with(|o| push_codes(o, v.services.iter().enumerate().filter(|(i, _)| self.services & (1 << i) != 0).map(|(_, s)| s.code)));
+        out.with(|o| push_codes(o, v.services_in(self.services).map(|(_, s)| s.code)));
         out.plain(v.causes[self.cause].code);
         out.plain(self.equipment.map_or("", |e| v.equipment[e].code));
         out.text(&self.file);
@@ -284,7 +284,7 @@ impl IncidentLine {
         out.text(&self.carrier_key);
         out.plain(v.kinds.get(self.kind).map_or("", |k| k.code));
         out.plain(v.facilities.get(self.facility).map_or("", |x| x.code));
-        out.plain(self.rules.vocab.wholesale.get(self.wholesale).map_or("", |w| w.code));
+        out.plain(v.wholesale.get(self.wholesale).map_or("", |w| w.code));
         out.text(&self.region);
         out.text(&self.carrier_printed);
     }
@@ -563,7 +563,7 @@ fn push_minute(out: &mut Vec<u8>, t: &Minute) {
     push_two(out, t.minute);
 }
 
-/// `Judgement::period_label` without a String per line.
+/// The report period: `FY2024Q4`, or `FY2025` when the report is yearly.
 fn push_period(out: &mut Vec<u8>, fy: i32, quarter: Option<u8>) {
     out.extend_from_slice(b"FY");
     push_int(out, i64::from(fy));

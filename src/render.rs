@@ -224,12 +224,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
         let m = a.started_at;
         t.value(format!("{}（日時）", label::STARTED), DATE_FORMAT, m.excel_serial());
         t.value(format!("{}（分）", label::DURATION), COUNT_FORMAT, a.duration_min as f64);
-        let services: Vec<&str> = agg.rules.vocab.services
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| a.services & (1 << i) != 0)
-            .map(|(_, s)| s.label)
-            .collect();
+        let services: Vec<&str> = agg.rules.vocab.services_in(a.services).map(|(_, s)| s.label).collect();
         t.rows.push(vec![
             Cell::count(a.number as i64, ""),
             Cell::label(a.carriers.join("・")),

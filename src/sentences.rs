@@ -107,15 +107,7 @@ fn majors(agg: &Aggregate, year: i32, c: &Ctx, trend: &BTreeMap<i32, u64>) -> Ve
     let accidents = agg.accidents(year);
     let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for a in accidents {
-        let mut labels: Vec<&str> = c
-            .rules
-            .vocab
-            .services
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| a.services & (1 << i) != 0)
-            .map(|(_, s)| c.rules.vocab.sentence_label(s.code))
-            .collect();
+        let mut labels: Vec<&str> = c.rules.vocab.services_in(a.services).map(|(_, s)| c.rules.vocab.sentence_label(s.code)).collect();
         labels.dedup();
         for l in labels {
             by_label.entry(l).or_default().push(a.number);

@@ -312,7 +312,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
             format!("fiscal year {}; the routine report is yearly (the whole 報告年度)", j.fiscal_year),
         ),
     }
-    let services: Vec<&str> = r.vocab.services.iter().enumerate().filter(|(k, _)| i.services & (1 << k) != 0).map(|(_, s)| s.label).collect();
+    let services: Vec<&str> = r.vocab.services_in(i.services).map(|(_, s)| s.label).collect();
     if missing.services {
         line("役務: 不明（--services がない）".into(), "services not given".into());
     } else {

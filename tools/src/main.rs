@@ -616,7 +616,7 @@ fn parse_major_file(path: &Path) -> Result<Vec<Rec>> {
             started_at: row.started_at,
             duration_min: row.duration_min,
             affected_users: row.affected_users,
-            services: voc().services.iter().enumerate().filter(|(i, _)| row.services & (1 << i) != 0).map(|(_, s)| s.code).collect(),
+            services: voc().services_in(row.services).map(|(_, s)| s.code).collect(),
             cause: voc().causes[row.cause].code,
             equipment: row.equipment.map(|i| voc().equipment[i].code),
             wholesale: "",

@@ -185,14 +185,6 @@ impl Judgement {
         self
     }
 
-    /// `FY2024Q4`, or `FY2025` when the report is yearly.
-    pub fn period_label(&self) -> String {
-        match self.quarter {
-            Some(q) => format!("FY{}Q{q}", self.fiscal_year),
-            None => format!("FY{}", self.fiscal_year),
-        }
-    }
-
     /// The due rule in force, when there is one.
     pub fn due(&self) -> Option<&'static super::raw::Due> {
         self.due

@@ -133,10 +133,10 @@ mod tests {
 
     #[test]
     fn bins_counted_are_the_bins_searched() {
-        let (r, v) = (super::super::Rules::builtin().per_row, super::super::Rules::builtin().vocab);
-        let edges = v.duration_bins.iter().chain(v.user_bins.iter()).map(|b| b.from);
+        let rules = super::super::Rules::builtin();
+        let (r, vocab) = (rules.per_row, rules.vocab);
+        let edges = vocab.duration_bins.iter().chain(vocab.user_bins.iter()).map(|b| b.from);
         let values: Vec<u64> = edges.flat_map(|f| [f.saturating_sub(1), f, f + 1]).chain([0, u64::MAX]).collect();
-        let vocab = v;
         for v in values {
             assert_eq!(r.cell(v, v, 0), (bin_of(&vocab.duration_bins, v), bin_of(&vocab.user_bins, v)), "{v}");
         }

@@ -128,6 +128,12 @@ impl Vocabulary {
         self.tax.services.iter().find(|s| s.code == code).map_or("", |s| s.sentence_label.as_deref().unwrap_or(&s.label))
     }
 
+    /// The services of a bit mask (a record's `services`), with their
+    /// indexes, in the book's order.
+    pub fn services_in(&self, mask: u32) -> impl Iterator<Item = (usize, &Service)> {
+        self.services.iter().enumerate().filter(move |(i, _)| mask & (1 << i) != 0)
+    }
+
     pub fn kind(&self, code: &str) -> Option<usize> {
         self.kinds.iter().position(|k| k.code == code)
     }
