@@ -323,7 +323,7 @@ impl Counter {
             }
             return;
         }
-        let in_duty = self.rules.per_row.within_duty(row.duration_min, row.affected_users, row.kind);
+        let in_duty = self.rules.per_row.within_duty(row.duration_min, row.affected_users, row.kind, &row.started_at);
         match (fy == self.year, in_duty) {
             (false, _) => account.other_years += 1,
             (true, true) => account.counted += 1,
@@ -579,7 +579,7 @@ pub fn write_list(agg: &Aggregate, files: &[PathBuf], opts: &ReadOptions, map: &
 pub fn listed(rules: &rules::PerRow, period: &Period, row: &Row) -> Option<(usize, usize)> {
     let counted = row.started_at.fiscal_year() == period.year
         && period.includes(&row.started_at)
-        && rules.within_duty(row.duration_min, row.affected_users, row.kind);
+        && rules.within_duty(row.duration_min, row.affected_users, row.kind, &row.started_at);
     counted.then(|| rules.cell(row.duration_min, row.affected_users, row.kind))
 }
 

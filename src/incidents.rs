@@ -160,8 +160,11 @@ impl IncidentLine {
     /// The answers that need more than the counting does: a count not
     /// known yet, and the おそれ事態 columns. Rare, so kept off the common path.
     fn with_open_facts(mut self, row: &Row) -> IncidentLine {
-        if !row.users_known {
-            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: true, services: false }));
+        // A class that hangs on the service's monthly users (四, 2026) when
+        // the row does not give them: the answer depends on them.
+        let mau = row.monthly_active_users.is_none() && self.judgement.set.is_some_and(|s| s.conditional.iter().any(|c| c.services & row.services != 0));
+        if !row.users_known || mau {
+            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: !row.users_known, mau, ..Default::default() }));
         }
         if let Some(facts) = &row.near_miss {
             let mut f = (**facts).clone();

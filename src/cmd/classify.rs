@@ -197,7 +197,7 @@ fn incident_of(r: Rules, lang: crate::lang::Lang, a: &Args) -> Result<(Incident,
         Some(t) => values::count(lang, t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
         None => 0,
     };
-    let missing = rules::Missing { users: a.users.is_none(), services: services == 0 };
+    let missing = rules::Missing { users: a.users.is_none(), services: services == 0, mau: a.monthly_active_users.is_none() };
     let (started_at, duration_min, phases) = if a.windows.is_empty() {
         let start = date(lang, "--start", a.start.as_deref().context(need(lang, "--start"))?)?;
         let minutes = match (&a.end, &a.duration) {
@@ -336,7 +336,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
     }
     match j.set {
         Some(s) => line(
-            format!("適用される基準: {}（{}）", s.raw.id, s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day))),
+            format!("適用される基準: {}", set_name(s)),
             match s.from {
                 Some(_) => format!("rule set {} in force at the start", s.raw.id),
                 None => format!("trial: every report judged by {}", s.raw.id),
@@ -349,13 +349,24 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
     let depends = |u: Option<u64>, what: &str| match (missing.users, missing.services, u) {
         (true, _, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
         (true, true, _) => "役務と利用者数による".to_string(),
+        (false, false, _) => match mau_for_major(r, i) {
+            Some(m) => format!("前年度の一月当たりの利用者数の平均による（{}以上で{what}。--monthly-active-users）", users_text(m)),
+            None => "前年度の一月当たりの利用者数の平均による（--monthly-active-users）".to_string(),
+        },
         _ => "役務による".to_string(),
     };
-    match (open.within_duty, open.major) {
+    // A service whose class the text leaves open, where its classes differ.
+    let open_cls = match (j.set, missing.users || missing.services) {
+        (Some(s), false) => open_classes(r, s, i),
+        _ => Vec::new(),
+    };
+    let major_tri = if open_cls.is_empty() { open.major } else { Tri::Unknown };
+    match (open.within_duty, major_tri) {
         (Tri::Yes, Tri::Yes) => line(format!("報告義務: 重大な事故として報告（{name}ではなく施行規則第57条・第58条による）"), "reported as a major accident, not in the routine report".into()),
         (Tri::Yes, Tri::No) => {
             let form = j.form.and_then(|f| r.vocab.forms.iter().find(|c| c.code == f)).map_or("", |c| c.label);
             line(format!("報告義務: {name}の対象（{form}）"), format!("within the routine reporting duty, {} form", j.form.unwrap_or("")));
+            line(format!("報告様式: {}", routine_form(r, j)), "the routine report's form".into());
         }
         (Tri::Yes, Tri::Unknown) => line(
             format!("報告義務: {name}の対象。ただし重大な事故に該当すれば重大な事故として報告"),
@@ -376,7 +387,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
             "within the routine duty: depends on the missing user count".to_string(),
         ),
     }
-    match (open.major, j.set) {
+    match (major_tri, j.set) {
         (Tri::Yes, Some(s)) => {
             // Major whatever the missing facts, so at the facts given too.
             let m = j.major.as_ref().expect("major at the least facts");
@@ -385,6 +396,12 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
                 format!("重大な事故: 該当する。{class}{}（{}）", m.class_name, incidents::reason(m, Some(s))),
                 format!("MAJOR accident{}; threshold met: {}", m.class.map_or(String::new(), |c| format!(", class {c}")), threshold_en(m)),
             );
+            if let Some(why) = class_reason(r, s, i, m.class) {
+                line(format!("区分の理由: {why}"), "why the service is in that class".into());
+            }
+            if wholesale.is_none() {
+                line(format!("報告様式: {}（{}）", b.major_report.form, major_form_source(b)), "the major accident's written report form".into());
+            }
         }
         (Tri::No, Some(_)) => {
             line("重大な事故: 該当しない".into(), "not a major accident".into());
@@ -392,22 +409,37 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
                 line(gap_ja(g, j), gap_en(g));
             }
         }
-        (Tri::Unknown, Some(_)) => line(format!("重大な事故: {}", depends(open.users_for_major, "該当")), format!("major accident: depends on the missing {}", missing_en(missing))),
+        (Tri::Unknown, Some(_)) if !open_cls.is_empty() => {
+            for (o, verdicts) in &open_cls {
+                line(format!("重大な事故: 役務の区分による（{verdicts}）"), format!("major accident: depends on the class of {}", o.service));
+                line(format!("注意: {}", o.note), format!("caution: {}", o.note_en));
+            }
+            if wholesale.is_none() {
+                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
+            }
+        }
+        (Tri::Unknown, Some(_)) => {
+            line(format!("重大な事故: {}", depends(open.users_for_major, "該当")), format!("major accident: depends on the missing {}", missing_en(missing)));
+            if wholesale.is_none() {
+                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
+            }
+        }
         _ => {}
     }
-    if open.major != Tri::No {
+
+    if major_tri != Tri::No {
         if let Some((form, items)) = &wholesale {
             line(format!("報告様式: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), "a wholesale receiver's simplified report".into());
         }
     }
-    let major_due = open.most.major_report_due;
+    let major_due = (major_tri != Tri::No).then(|| r.major_written_due(&i.started_at));
     let routine_due = j.period_due;
     let routine = |due: (i32, u32, u32)| match j.quarter {
         Some(q) => format!("第{q}四半期の報告として{}まで", day(due)),
         None => format!("{fy}の{name}として{}まで", day(due)),
     };
     let major_text = |due: (i32, u32, u32)| format!("{}報告し、報告書を{}までに提出", b.major_report.first, day(due));
-    match open.major {
+    match major_tri {
         Tri::Yes => {
             if let Some(due) = major_due {
                 line(format!("期限: {}", major_text(due)), format!("deadlines: report without delay; written report within {} days, by {}", b.major_report.written_days, iso(due)));
@@ -429,13 +461,16 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
             }
         }
     }
-    if let Some(due) = j.due().filter(|_| open.within_duty != Tri::No && open.major != Tri::Yes) {
+    if let Some(due) = j.due().filter(|_| open.within_duty != Tri::No && major_tri != Tri::Yes) {
         line(format!("根拠: {}", if due.source.is_empty() { &d.source } else { &due.source }), "source".into());
         if !due.note.is_empty() {
             line(format!("注: {}", due.note), "the yearly report's name in MIC's statistics is not known".into());
         }
     }
     for (ja, en) in caveats(r, i, phases, total, missing) {
+        line(ja, en);
+    }
+    if let Some((ja, en)) = r.unchecked_note(&i.started_at) {
         line(ja, en);
     }
     out
@@ -445,8 +480,71 @@ fn missing_en(m: rules::Missing) -> &'static str {
     match (m.users, m.services) {
         (true, true) => "users and services",
         (true, false) => "user count",
-        _ => "services",
+        (false, true) => "services",
+        (false, false) => "monthly users of the service (previous fiscal year's average; --monthly-active-users)",
     }
+}
+
+/// A set as an answer names it: its label, else its id and first day.
+fn set_name(s: &rules::Set) -> String {
+    match (&s.raw.label, s.from) {
+        (Some(l), _) => l.clone(),
+        (None, Some(f)) => format!("{}（{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
+        (None, None) => format!("{}（試算）", s.raw.id),
+    }
+}
+
+/// The least monthly users (previous fiscal year's average) that make
+/// the incident major, when they decide it.
+fn mau_for_major(r: Rules, i: &Incident) -> Option<u64> {
+    rules::least_count(|m| r.judge(&Incident { monthly_active_users: Some(m), ..i.clone() }).major.is_some())
+}
+
+/// The routine report's form (報告規則第7条の3), by the form the
+/// equipment allows.
+fn routine_form(r: Rules, j: &Judgement) -> String {
+    let d = &r.book.duty;
+    match (j.form, d.form.is_empty()) {
+        (_, true) => String::new(),
+        (Some("simple"), _) if !d.simple_form.is_empty() => format!("{}（又は{}）", d.simple_form, d.form),
+        _ => d.form.clone(),
+    }
+}
+
+/// Where the major accident's form is named.
+fn major_form_source(b: &rules::RuleBook) -> &str {
+    b.major_report.source.split('（').next().unwrap_or("")
+}
+
+/// Why the incident's services that are in `class` are there (the rules
+/// file's reasons).
+fn class_reason(r: Rules, s: &rules::Set, i: &Incident, class: Option<u8>) -> Option<String> {
+    let c = &s.raw.classes[usize::from(class?) - 1];
+    let why: Vec<String> = r.vocab.services_in(i.services).filter_map(|(_, svc)| c.reasons.get(svc.code).map(|w| format!("{}: {w}", svc.label))).collect();
+    (!why.is_empty()).then(|| why.join("、"))
+}
+
+/// The incident's services whose class the text leaves open, each with
+/// what the answer would be in every class it could be in, where they
+/// differ.
+fn open_classes(r: Rules, s: &'static rules::Set, i: &Incident) -> Vec<(&'static rules::OpenService, String)> {
+    let mut out = Vec::new();
+    for o in &s.raw.open {
+        let Some((k, _)) = r.vocab.service(&o.service) else { continue };
+        if i.services & (1 << k) == 0 {
+            continue;
+        }
+        let verdicts: Vec<(u8, bool)> = o
+            .classes
+            .iter()
+            .map(|&c| (c, s.raw.classes[usize::from(c) - 1].thresholds.iter().any(|t| rules::meets(t, i.duration_min, i.users, i.monthly_active_users))))
+            .collect();
+        if verdicts.iter().any(|v| v.1) && verdicts.iter().any(|v| !v.1) {
+            let each: Vec<String> = verdicts.iter().map(|(c, m)| format!("{}なら{}", rules::kanji_number(usize::from(*c)), if *m { "重大な事故" } else { "重大な事故でない" })).collect();
+            out.push((o, format!("この事故は区分{}", each.join("、"))));
+        }
+    }
+    out
 }
 
 fn iso((y, m, d): (i32, u32, u32)) -> String {
@@ -483,17 +581,6 @@ fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules:
             out.push((
                 format!("注意: 継続時間を段階の合計（{}）とすると{what}。jiko は事故発生状況の集計どおり最も長い段階で判定（総務省への確認を推奨）", rules::hours_text(total)),
                 format!("caveat: with the phases' total ({total} min) the answer would change; jiko counts the longest phase"),
-            ));
-        }
-    }
-    // A rule on monthly active users that was not given.
-    if i.monthly_active_users.is_none() && !missing.users && !missing.services {
-        let with = base(&Incident { monthly_active_users: Some(crate::records::values::MAX_USERS), ..i.clone() });
-        if with.1 != now.1 {
-            let least = rules::least_count(|m| r.judge(&Incident { monthly_active_users: Some(m), ..i.clone() }).major.is_some());
-            out.push((
-                format!("注意: 月間アクティブ利用者数（--monthly-active-users）が{}以上なら重大な事故に該当する", least.map_or("一定数".to_string(), users_text)),
-                "caveat: major if the service's monthly active users reach the rule's figure; give --monthly-active-users".into(),
             ));
         }
     }

@@ -307,7 +307,7 @@ fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
     let phases: Vec<super::classify::Phase> = inc.phases.iter().map(|p| (p.start, p.end)).collect();
     let j = rules.judge(&incident).with_gaps(&incident);
     // Services are never guessed, and a count not found stays unknown.
-    let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true };
+    let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true, ..Default::default() };
     let open = rules.judge_open(&incident, missing);
     let mut out = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
     out += &say!(

@@ -157,7 +157,7 @@ fn each_counted(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i3
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
     let mut more = true;
     records::read_files(files, opts, |r| {
-        if !more || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !agg.rules.within_duty(r.duration_min, r.affected_users, r.kind) {
+        if !more || r.started_at.fiscal_year() != year || !agg.period.includes(&r.started_at) || !agg.rules.within_duty(r.duration_min, r.affected_users, r.kind, &r.started_at) {
             return;
         }
         let l = IncidentLine::from_row(agg.rules, r, &names[r.file]);

@@ -176,7 +176,7 @@ fn explain_accounts_for(files: &[std::path::PathBuf], year: i32, figures: &std::
     let numbers: std::collections::HashMap<String, usize> = agg.accidents(year).iter().map(|a| (a.accident_id.clone(), a.number)).collect();
     let mut lines: Vec<(IncidentLine, Option<usize>)> = Vec::new();
     jiko::records::read_files(files, &opts, |r| {
-        if r.started_at.fiscal_year() == year && agg.rules.within_duty(r.duration_min, r.affected_users, r.kind) {
+        if r.started_at.fiscal_year() == year && agg.rules.within_duty(r.duration_min, r.affected_users, r.kind, &r.started_at) {
             let l = IncidentLine::from_row(agg.rules, r, &names[r.file]);
             let no = l.major().then(|| numbers.get(&l.accident_id).copied()).flatten();
             lines.push((l, no));

@@ -327,7 +327,7 @@ fn the_template_explains_itself_and_is_read_back_when_filled() {
     assert_eq!(header, want);
     let lists = book.worksheet_range("選択肢").unwrap();
     let all: Vec<String> = lists.used_cells().map(|(_, _, c)| c.to_string()).collect();
-    for label in ["詳細な様式", "作業ミス", "無線基地局", "インターネット関連サービス（有料）（電子メール）", "通信の秘密の漏えい"] {
+    for label in ["詳細な様式", "作業ミス", "無線基地局", "インターネット関連サービス（有料）（電子メール）", "電気通信設備に関する情報の漏えい"] {
         assert!(all.iter().any(|c| c == label), "{label} is offered");
     }
     let raw = std::fs::read(&path).unwrap();

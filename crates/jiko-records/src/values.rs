@@ -155,13 +155,15 @@ pub struct Vocabulary {
     /// The codes, in the taxonomy's order.
     pub codes: &'static [Coded],
     by_key: HashMap<String, usize>,
+    /// Spellings refused with why (another report under another article).
+    refused: HashMap<String, (&'static str, &'static str)>,
     /// Spellings that two codes claim (the taxonomy's test keeps it empty).
     #[cfg_attr(not(test), allow(dead_code))]
     pub collisions: Vec<String>,
 }
 
 impl Vocabulary {
-    fn new(codes: &'static [Coded], aliases: &[(&str, Vec<&str>)]) -> Vocabulary {
+    fn new(codes: &'static [Coded], aliases: &[(&str, Vec<&str>)], refusals: &[(Vec<&'static str>, &'static str, &'static str)]) -> Vocabulary {
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut collisions = Vec::new();
         let mut add = |spelling: &str, i: usize| {
@@ -183,7 +185,8 @@ impl Vocabulary {
             }
         }
         collisions.extend(orphans);
-        Vocabulary { codes, by_key, collisions }
+        let refused = refusals.iter().flat_map(|(spellings, ja, en)| spellings.iter().map(move |sp| (match_key(sp), (*ja, *en)))).collect();
+        Vocabulary { codes, by_key, refused, collisions }
     }
 
     /// The code's index: the code itself first (no allocation), then any
@@ -201,6 +204,9 @@ impl Vocabulary {
     /// "unknown code" with the nearest code or label, for short values only
     /// (a long value gets no search: it is not a typo).
     pub fn unknown(&self, lang: jiko_core::lang::Lang, value: &str) -> String {
+        if let Some((ja, en)) = self.refused.get(&match_key(value)) {
+            return if lang.ja() { format!("受け付けません: {ja}") } else { format!("refused: {en}") };
+        }
         let codes = self.codes.iter().map(|c| c.code);
         // Labels are Japanese: a value in ASCII is compared with codes only.
         let labels = || (!value.is_ascii()).then(|| taxonomy::nearest(value, self.codes.iter().map(|c| c.label))).flatten();
@@ -237,7 +243,7 @@ impl Vocabularies {
     /// The spellings of a book's vocabulary (`Rules::vocab`), read into
     /// the keys a cell is looked up by; built once per file read.
     pub fn of(v: &'static jiko_core::rules::Vocabulary) -> Vocabularies {
-        let voc = |codes: &'static [Coded], column| Vocabulary::new(codes, &v.aliases(column));
+        let voc = |codes: &'static [Coded], column| Vocabulary::new(codes, &v.aliases(column), &v.refused(column));
         Vocabularies {
             forms: voc(&v.forms, "report_form"),
             services: voc(&v.service_codes, "services"),

@@ -3,7 +3,7 @@
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
 use super::{raw::Every, Rules, Set, Threshold};
-use crate::calendar::{civil_from_days, days_from_civil, days_in_month, Minute};
+use crate::calendar::{days_in_month, Minute};
 
 /// What is known of one incident.
 #[derive(Debug, Clone)]
@@ -83,16 +83,14 @@ pub(super) fn judge_in(r: Rules, i: &Incident) -> Judgement {
     let yearly = due.is_some_and(|d| d.every == Every::Year);
     let quarter = (!yearly).then(|| calendar_quarter(t));
     let set = r.set_at(t);
-    let within_duty = r.per_row.within_duty(i.duration_min, i.users, i.kind);
+    let within_duty = r.per_row.within_duty(i.duration_min, i.users, i.kind, t);
     let major = set.and_then(|s| hit(r, s, i));
     let form = within_duty.then(|| match r.simple_form_allows(i.equipment) {
         true => "simple",
         false => "detailed",
     });
     let report_due = if within_duty && major.is_none() { period_due } else { None };
-    let major_report_due = major.as_ref().map(|_| {
-        civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(b.major_report.written_days))
-    });
+    let major_report_due = major.as_ref().map(|_| r.major_written_due(t));
     Judgement { fiscal_year, quarter, due, labels: r.labels_of(due), period_due, set, within_duty, form, major, gaps: Vec::new(), report_due, major_report_due }
 }
 
@@ -121,7 +119,8 @@ fn hit(r: Rules, s: &'static Set, i: &Incident) -> Option<MajorHit> {
 /// one dimension only, nearest (smallest relative shortfall) first.
 fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
     let mut out: Vec<(f64, Gap)> = Vec::new();
-    for (svc, &class) in s.class_of_service.iter().enumerate() {
+    for svc in 0..s.class_of_service.len() {
+        let Some(class) = s.class_of(svc, i.monthly_active_users) else { continue };
         if i.services & (1 << svc) == 0 || out.iter().any(|(_, g)| g.class == class) {
             continue;
         }

@@ -108,6 +108,20 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         }
     }
 
+    for r in &taxonomy.refused {
+        if r.column != "kind" && r.column != "services" {
+            bail!("{}: refused: column {:?}: only kind and services refuse spellings", at.find(&r.column), r.column);
+        }
+    }
+    if let Some(l) = &duty.info_leak_item {
+        if let Some(d) = &l.removed_from {
+            day(&at, d)?;
+        }
+    }
+    if let Some(d) = &meta.checked_through {
+        day(&at, d)?;
+    }
+
     let mut dues = Vec::new();
     for d in &duty.due {
         let from = day(&at, &d.effective_from)?;
@@ -147,10 +161,18 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
                 );
             }
         }
-        let class_of_service = classes_of(&at, &raw, &taxonomy.services)?;
+        let (class_of_service, conditional) = classes_of(&at, &raw, &taxonomy.services)?;
+        for o in &raw.open {
+            if !taxonomy.services.iter().any(|s| s.code == o.service) {
+                bail!("{}: major set {:?}: open: unknown service code {:?}", at.find(&o.service), raw.id, o.service);
+            }
+            if o.classes.len() < 2 || o.classes.iter().any(|&c| c == 0 || usize::from(c) > raw.classes.len()) {
+                bail!("{}: major set {:?}: open {:?}: classes must name two or more of 1–{}", at.find(&o.service), raw.id, o.service, raw.classes.len());
+            }
+        }
         let thresholds = || raw.classes.iter().flat_map(|c| c.thresholds.iter());
         let floor = (thresholds().map(|t| t.min_duration).min().unwrap_or(u64::MAX), thresholds().map(|t| t.min_users).min().unwrap_or(u64::MAX));
-        sets.push(Set { raw, from, class_of_service, floor });
+        sets.push(Set { raw, from, class_of_service, conditional, floor });
     }
     if let Some(t) = &trial {
         if !sets.iter().any(|s| s.raw.id == t.judge_all_by) {
@@ -189,16 +211,20 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         }
         regimes.push((from, r));
     }
-    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, near_miss, hard_to_count, wholesale_from, regimes, taxonomy })
+    Ok(RuleBook { origin: origin.to_string(), meta, trial, bins, duty, dues, major_report, sets, facility, near_miss, hard_to_count, wholesale_from, regimes, taxonomy, as_of: None })
 }
 
 /// Each service's class number (1-based) in `set`: named classes first,
 /// the `others` class for the rest. Every service must land in one class.
-fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) -> Result<Vec<u8>> {
+/// A class held only from some monthly users on (class 四 of 2026) comes
+/// apart, as its number, the mask of its services and that floor: its
+/// services land in another class too, for when they are below it.
+fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) -> Result<(Vec<u8>, Vec<super::Conditional>)> {
     if set.classes.is_empty() {
         bail!("{}: major set {:?} has no class", at.find(&set.id), set.id);
     }
     let mut of = vec![0u8; services.len()];
+    let mut conditional = Vec::new();
     let mut others = None;
     for (i, class) in set.classes.iter().enumerate() {
         let number = u8::try_from(i + 1)?;
@@ -211,9 +237,28 @@ fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) ->
             }
         }
         if class.others {
+            if class.min_monthly_active_users.is_some() {
+                bail!("{}: major set {:?}, class {number}: a class held from some monthly users on cannot take the others", at.find(&class.name), set.id);
+            }
             if others.replace(number).is_some() {
                 bail!("{}: major set {:?}: only one class can take the others", at.find(&class.name), set.id);
             }
+        }
+        for code in class.reasons.keys() {
+            if !class.services.contains(code) {
+                bail!("{}: major set {:?}, class {number}: a reason for {code:?}, which the class does not name", at.find(code), set.id);
+            }
+        }
+        if let Some(min) = class.min_monthly_active_users {
+            let mut mask = 0u32;
+            for code in &class.services {
+                let Some(s) = services.iter().position(|s| &s.code == code) else {
+                    bail!("{}: major set {:?}, class {number}: unknown service code {code:?}", at.find(code), set.id);
+                };
+                mask |= 1 << s;
+            }
+            conditional.push(super::Conditional { class: number, services: mask, min_monthly_active_users: min });
+            continue;
         }
         for code in &class.services {
             let Some(s) = services.iter().position(|s| &s.code == code) else {
@@ -232,7 +277,7 @@ fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) ->
             })?;
         }
     }
-    Ok(of)
+    Ok((of, conditional))
 }
 
 fn check_bins(at: &Locator, name: &str, bins: &[super::raw::RawBin]) -> Result<()> {
@@ -323,4 +368,26 @@ pub fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyh
         }
         None => anyhow!("{origin}: {msg}"),
     }
+}
+
+/// `as-of:YYYY-MM-DD`: the book judging every report by the law in force
+/// that day (its major set and its routine items), whatever the report's
+/// own day: a what-if (試算) like a trial.
+pub fn as_of(base: &RuleBook, day_text: &str) -> Result<RuleBook> {
+    let bad = || anyhow!("as-of:{day_text}: write as-of:YYYY-MM-DD (a day in JST), e.g. as-of:2026-04-01");
+    let mut parts = day_text.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    let day = Minute { year: y as i32, month: m, day: d, hour: 0, minute: 0 }.checked().ok_or_else(bad)?;
+    let set = base.sets.iter().rev().find(|s| s.from.is_some_and(|f| f <= day)).ok_or_else(|| anyhow!("as-of:{day_text}: no major-accident rules were in force that day (the first set is from {})", base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| f.to_string())))?;
+    let label = set.raw.label.clone().unwrap_or_else(|| set.raw.id.clone());
+    let mut b = base.clone();
+    b.origin = format!("as-of:{:04}-{:02}-{:02}", day.year, day.month, day.day);
+    b.trial = Some(super::raw::Trial {
+        judge_all_by: set.raw.id.clone(),
+        note: format!("試算: 全ての報告を{}年{}月{}日に施行されている基準（{label}）で判定した値であり、報告の発生日の法令による総務省の公表値ではない。", day.year, day.month, day.day),
+        note_en: format!("Trial calculation: every report judged by the law in force on {:04}-{:02}-{:02} ({}), not by the law of its own day; not MIC's published figures.", day.year, day.month, day.day, set.raw.id),
+        source: set.raw.source.clone(),
+    });
+    b.as_of = Some(day);
+    Ok(b)
 }

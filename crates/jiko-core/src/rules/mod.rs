@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 
-pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, Taxonomy, Threshold};
+pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, OpenService, Taxonomy, Threshold};
 pub use judge::{Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
 pub use per_row::PerRow;
@@ -54,6 +54,8 @@ pub struct RuleBook {
     /// Breaks in a series besides the sets, with their first day.
     pub regimes: Vec<(Minute, raw::Regime)>,
     pub taxonomy: raw::Taxonomy,
+    /// `as-of:DATE`: every report judged by the law in force that day.
+    pub as_of: Option<Minute>,
 }
 
 /// A due rule, checked: its dates read once, not per report.
@@ -79,11 +81,24 @@ pub struct Set {
     pub raw: raw::MajorSet,
     /// First day in force; `None` only for a trial's own set.
     pub from: Option<Minute>,
-    /// Class number (1-based) of each service, by service index.
+    /// Class number (1-based) of each service, by service index (below
+    /// any conditional class's floor).
     pub class_of_service: Vec<u8>,
+    /// Classes held only from some monthly users on, lowest first.
+    pub conditional: Vec<Conditional>,
     /// The least duration and users of any class's threshold: a report
     /// under either meets none (most reports, ruled out at one look).
     pub floor: (u64, u64),
+}
+
+/// A class that holds its services only when their monthly users reach
+/// a floor (施行規則第58条第2項第1号 四, from 2026-04-01).
+#[derive(Debug, Clone)]
+pub struct Conditional {
+    pub class: u8,
+    /// Bit mask of the services it names.
+    pub services: u32,
+    pub min_monthly_active_users: u64,
 }
 
 static BUILTIN_BOOK: LazyLock<RuleBook> =
@@ -119,8 +134,13 @@ impl Rules {
     /// shipped one by name, checked against the built-in book; the book
     /// lives for the run.
     pub fn load(path: &Path) -> Result<Rules> {
-        let (text, origin) = read_rules(path)?;
-        let parsed: &'static RuleBook = Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?));
+        let parsed: &'static RuleBook = match path.to_str().and_then(|p| p.strip_prefix("as-of:")) {
+            Some(day) if !path.exists() => Box::leak(Box::new(load::as_of(&BUILTIN_BOOK, day)?)),
+            _ => {
+                let (text, origin) = read_rules(path)?;
+                Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?))
+            }
+        };
         Ok(Rules { book: parsed, per_row: Box::leak(Box::new(PerRow::of(parsed))), vocab: Box::leak(Box::new(Vocabulary::of(parsed))) })
     }
 
@@ -163,10 +183,36 @@ impl Rules {
     }
 
     /// Within the routine reporting duty: long enough, or enough users, or
-    /// a kind always reported (an information leak, 注2③).
+    /// a kind always reported (an information leak, 注2③, until its item
+    /// ended).
     #[inline]
-    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
-        self.per_row.within_duty(duration_min, users, kind)
+    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize, started: &Minute) -> bool {
+        self.per_row.within_duty(duration_min, users, kind, started)
+    }
+
+    /// A major accident's written report is due `written_days` after the
+    /// day it occurred (施行規則第57条: the first day is not counted).
+    pub fn major_written_due(&self, t: &Minute) -> (i32, u32, u32) {
+        use crate::calendar::{civil_from_days, days_from_civil};
+        civil_from_days(days_from_civil(t.year, t.month, t.day) + i64::from(self.book.major_report.written_days))
+    }
+
+    /// The last day in force of the texts this book was checked against.
+    pub fn checked_through(&self) -> Option<Minute> {
+        self.book.meta.checked_through.as_ref().and_then(toml_minute)
+    }
+
+    /// The 注意 line for an answer about a day after the book was checked
+    /// (Japanese, English), else nothing.
+    pub fn unchecked_note(&self, t: &Minute) -> Option<(String, String)> {
+        let c = self.checked_through()?;
+        let (cy, cm, cd) = (c.year, c.month, c.day);
+        (Minute { hour: 23, minute: 59, ..c } < *t).then(|| {
+            (
+                format!("注意: jiko の規則は{cy}年{cm}月{cd}日に施行されている法令の条文までと照合済み。それより後の改正は反映されていない可能性がある（{}）", self.book.meta.checked),
+                format!("caution: the rules were checked against the law only up to {cy:04}-{cm:02}-{cd:02}; a later amendment may not be reflected"),
+            )
+        })
     }
 
 
@@ -311,6 +357,16 @@ impl Set {
     }
 
 
+    /// The class of service `i` at these monthly users: a conditional
+    /// class whose floor they reach, else its own.
+    pub fn class_of(&self, i: usize, mau: Option<u64>) -> Option<u8> {
+        self.conditional
+            .iter()
+            .find(|c| c.services & (1 << i) != 0 && mau.is_some_and(|m| m >= c.min_monthly_active_users))
+            .map(|c| c.class)
+            .or_else(|| self.class_of_service.get(i).copied())
+    }
+
     /// The lowest class met by one of `services` (a bit mask over the
     /// taxonomy's services), with the threshold met.
     #[inline]
@@ -324,7 +380,8 @@ impl Set {
             // Only the report's own services (a few bits of the mask).
             let i = rest.trailing_zeros() as usize;
             rest &= rest - 1;
-            let Some(&class) = self.class_of_service.get(i) else { continue };
+            let class = if self.conditional.is_empty() { self.class_of_service.get(i).copied() } else { self.class_of(i, mau) };
+            let Some(class) = class else { continue };
             if best.is_some_and(|(b, _)| b <= class) {
                 continue;
             }
@@ -376,7 +433,7 @@ impl Set {
     }
 }
 
-pub(crate) fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u64>) -> bool {
+pub fn meets(t: &Threshold, duration_min: u64, users: u64, mau: Option<u64>) -> bool {
     duration_min >= t.min_duration
         && users >= t.min_users
         && t.min_monthly_active_users.map_or(true, |m| mau.is_some_and(|v| v >= m))

@@ -50,6 +50,9 @@ impl Tri {
 pub struct Missing {
     pub users: bool,
     pub services: bool,
+    /// The service's monthly users (the previous fiscal year's average),
+    /// which a class may hang on (施行規則第58条第2項第1号 四, 2026).
+    pub mau: bool,
 }
 
 /// The answer for an incident with facts missing.
@@ -69,7 +72,7 @@ pub struct Open {
 
 /// `Rules::judge_open`: judge `i` with the facts `missing` left open.
 pub(super) fn judge_open(r: super::Rules, i: &Incident, missing: Missing) -> Open {
-    let with = |users: u64, services: u32| {
+    let with = |users: u64, services: u32, mau: Option<u64>| {
         let mut j = i.clone();
         if missing.users {
             j.users = users;
@@ -77,12 +80,17 @@ pub(super) fn judge_open(r: super::Rules, i: &Incident, missing: Missing) -> Ope
         if missing.services {
             j.services = services;
         }
+        if missing.mau {
+            j.monthly_active_users = mau;
+        }
         j
     };
     let n = r.vocab.services.len() as u32;
     let all_services = if n == 0 { 0 } else { u32::MAX >> (32 - n) };
-    let least = r.judge(&with(0, 0));
-    let most = r.judge(&with(MAX_USERS, all_services));
+    let least = r.judge(&with(0, 0, None));
+    let most = r.judge(&with(MAX_USERS, all_services, Some(MAX_USERS)));
+    // The tipping count is looked for with the monthly users at their least.
+    let with = |users: u64, services: u32| with(users, services, None);
     let within_duty = Tri::of(least.within_duty, most.within_duty);
     let major = Tri::of(least.major.is_some(), most.major.is_some());
     // The tipping count at the services given. The duty does not look at

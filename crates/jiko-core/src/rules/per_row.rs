@@ -14,6 +14,11 @@ pub struct PerRow {
     /// Kinds within the duty whatever the size, by kind index (any number
     /// of kinds: a rules file may list more than a word has bits).
     always_kinds: Box<[bool]>,
+    /// The first minute (`Minute::key`) the always-reported kinds no
+    /// longer are (the leak item ended on 2023-06-16).
+    always_until: u64,
+    /// `as-of:DATE`: the day every report is judged at (`Minute::key`).
+    as_of: Option<u64>,
     /// The kind whose reports take the matrix's info-leak row.
     info_leak: Option<usize>,
     /// The facility code of a report on no critical facility.
@@ -39,6 +44,14 @@ impl PerRow {
             min_duration: b.duty.min_duration,
             min_users: b.duty.min_users,
             always_kinds,
+            always_until: b
+                .duty
+                .info_leak_item
+                .as_ref()
+                .and_then(|l| l.removed_from.as_ref())
+                .and_then(super::toml_minute)
+                .map_or(u64::MAX, |m| m.key()),
+            as_of: b.as_of.map(|d| d.key()),
             info_leak: kinds.iter().position(|k| k.code == "info_leak"),
             no_facility: b.taxonomy.facilities.iter().position(|f| f.code == "none"),
             duration_bins: Bins::new(b.bins.duration.iter().map(|b| b.from).collect()),
@@ -50,10 +63,13 @@ impl PerRow {
     }
 
     /// Within the routine reporting duty: long enough, or enough users, or
-    /// a kind always reported (an information leak, 注2③).
+    /// a kind always reported (an information leak, 注2③) while its item
+    /// was in the text.
     #[inline]
-    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize) -> bool {
-        duration_min >= self.min_duration || users >= self.min_users || self.always_kinds.get(kind).copied().unwrap_or(false)
+    pub fn within_duty(&self, duration_min: u64, users: u64, kind: usize, started: &Minute) -> bool {
+        duration_min >= self.min_duration
+            || users >= self.min_users
+            || (self.always_kinds.get(kind).copied().unwrap_or(false) && self.as_of.unwrap_or_else(|| started.key()) < self.always_until)
     }
 
     /// The set that judges a report started at `t`, as its place in the

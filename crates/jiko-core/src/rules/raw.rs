@@ -30,6 +30,12 @@ pub struct Meta {
     pub title: String,
     #[serde(default)]
     pub source: String,
+    /// The last day in force of the law's texts this book was checked
+    /// against (data/law/): an answer about a later day says so.
+    pub checked_through: Option<toml::value::Datetime>,
+    /// What was read, and when.
+    #[serde(default)]
+    pub checked: String,
 }
 
 /// A what-if (試算): every report is judged by one named set, whatever its
@@ -70,6 +76,12 @@ pub struct Duty {
     pub always_kinds: Vec<String>,
     #[serde(default)]
     pub source: String,
+    /// The routine report's form (報告規則第7条の3: 様式第二十七), and the
+    /// simple format a 告示 allows for some accidents (its ただし書).
+    #[serde(default)]
+    pub form: String,
+    #[serde(default)]
+    pub simple_form: String,
     pub due: Vec<Due>,
     /// What is known of the information-leak item's removal (a note).
     pub info_leak_item: Option<InfoLeakItem>,
@@ -79,9 +91,13 @@ pub struct Duty {
 #[serde(deny_unknown_fields)]
 pub struct InfoLeakItem {
     pub kind: String,
+    /// The first day the item no longer applies (an incident that day or
+    /// later is no routine report by its kind alone).
+    pub removed_from: Option<toml::value::Datetime>,
     pub note: String,
     pub note_en: String,
-    pub checked: Option<toml::value::Datetime>,
+    #[serde(default)]
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -224,7 +240,26 @@ pub struct Class {
     /// Every service no other class of the set names.
     #[serde(default)]
     pub others: bool,
+    /// The class holds its services only when the service's monthly
+    /// users (the previous fiscal year's average) reach this; below it,
+    /// they fall to the class that names them too, or the others' class.
+    pub min_monthly_active_users: Option<u64>,
+    /// Why each service named is in the class, in the text's words.
+    #[serde(default)]
+    pub reasons: std::collections::BTreeMap<String, String>,
     pub thresholds: Vec<Threshold>,
+}
+
+/// A service whose class the text leaves open: the classes it could be
+/// in, and why. Counting takes the class the set gives it; a one-incident
+/// answer judges under each and says "depends" where they differ.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenService {
+    pub service: String,
+    pub classes: Vec<u8>,
+    pub note: String,
+    pub note_en: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,8 +274,12 @@ pub struct MajorSet {
     pub trend_note: String,
     #[serde(default)]
     pub source: String,
+    /// The set's name as a report prints it (令和8年4月1日から …).
+    pub label: Option<String>,
     #[serde(rename = "class")]
     pub classes: Vec<Class>,
+    #[serde(default)]
+    pub open: Vec<OpenService>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -310,4 +349,18 @@ pub struct Taxonomy {
     pub wholesale: Vec<Coded>,
     #[serde(default)]
     pub aliases: Vec<Alias>,
+    /// Spellings a column refuses, with why: another report under another
+    /// article (a leak of the secrecy of communications is not the routine
+    /// report's leak item).
+    #[serde(default)]
+    pub refused: Vec<Refused>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refused {
+    pub column: String,
+    pub spellings: Vec<String>,
+    pub why: String,
+    pub why_en: String,
 }

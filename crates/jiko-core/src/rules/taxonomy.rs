@@ -112,6 +112,16 @@ impl Vocabulary {
             .collect()
     }
 
+    /// Spellings a coded column refuses, each with why (Japanese, English).
+    pub fn refused(&self, column: &str) -> Vec<(Vec<&'static str>, &'static str, &'static str)> {
+        self.tax
+            .refused
+            .iter()
+            .filter(|r| r.column == column)
+            .map(|r| (r.spellings.iter().map(String::as_str).collect(), r.why.as_str(), r.why_en.as_str()))
+            .collect()
+    }
+
     /// The label of a duration or user bin code, or of the info-leak row.
     pub fn bin_label(&self, code: &str) -> &'static str {
         self.duration_bins
