@@ -158,4 +158,9 @@ fn the_series_reaches_fy2022_and_marks_the_changes_after_it() {
     let year_of = |mark: &str| notes.iter().find(|(_, m, _)| *m == mark).map(|(fy, _, _)| *fy);
     assert_eq!((year_of("注8"), year_of("注9"), year_of("注10")), (Some(2023), Some(2023), Some(2025)));
     assert!(notes.iter().any(|(_, _, t)| t.contains("年次報告")));
+    // 令和8年総務省令第21号 (2026-04-01): the seven classes; and the leak
+    // item's end (令和5年総務省令第46号) beside 注8 of 2023-06-16.
+    assert_eq!(year_of("注11"), Some(2026));
+    assert!(notes.iter().any(|(_, m, t)| *m == "注11" && t.contains("令和8年4月1日") && t.contains("令和8年総務省令第21号")));
+    assert!(notes.iter().any(|(_, m, t)| *m == "注8" && t.contains("漏えい") && t.contains("令和5年総務省令第46号")));
 }

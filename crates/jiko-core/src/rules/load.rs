@@ -40,7 +40,15 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     let raw_regimes = raw.regimes.or_else(|| extends.map(|b| b.regimes.iter().map(|(_, r)| r.clone()).collect())).unwrap_or_default();
     // A file's own sets come after the book it extends (a trial adds one).
     let mut raw_sets: Vec<MajorSet> = extends.map(|b| b.sets.iter().map(|s| s.raw.clone()).collect()).unwrap_or_default();
-    raw_sets.extend(raw.major.unwrap_or_default());
+    // A dated set of a file that extends the book goes where its day puts
+    // it among the book's (a set of 2020-10-01 before the book's 2026 one).
+    for set in raw.major.unwrap_or_default() {
+        let at = match (&set.effective_from, extends) {
+            (Some(d), Some(_)) => raw_sets.iter().position(|s| s.effective_from.as_ref().and_then(toml_minute) > toml_minute(d)).unwrap_or(raw_sets.len()),
+            _ => raw_sets.len(),
+        };
+        raw_sets.insert(at, set);
+    }
     let trial = raw.trial;
 
     check_bins(&at, "duration", &bins.duration)?;
