@@ -473,6 +473,37 @@ fn every_file_has_its_header_and_names_the_version_it_was_read_from() {
     }
 }
 
+/// data/law/README.md's `checked_through: YYYY-MM-DD`.
+pub(crate) fn checked_through() -> String {
+    let readme = std::fs::read_to_string(root().join("data/law/README.md")).unwrap();
+    let line = readme.lines().find(|l| l.starts_with("checked_through: ")).expect("README: a checked_through line");
+    let date = line["checked_through: ".len()..].split_whitespace().next().unwrap().to_string();
+    assert!(is_date(&date), "README: checked_through {date:?}");
+    date
+}
+
+#[test]
+fn the_readme_lists_every_file_and_the_day_checked_through() {
+    let readme = std::fs::read_to_string(root().join("data/law/README.md")).unwrap();
+    let all = law_texts();
+    for t in &all {
+        let row = readme.lines().find(|l| l.starts_with(&format!("| `{}` |", t.file))).unwrap_or_else(|| panic!("README: no row for {}", t.file));
+        assert!(row.contains(&format!("| {} |", t.in_force)), "README: {}'s in_force", t.file);
+        let folder = t.source.split('/').nth(2).unwrap();
+        assert!(row.contains(&format!("`{folder}`")), "README: {}'s source", t.file);
+    }
+    let rows = readme.lines().filter(|l| l.starts_with("| `") && l.contains(".txt` |")).count();
+    assert_eq!(rows, all.len(), "README rows and files");
+    // The latest version read, in force or found identical, is the day checked through.
+    let latest = all
+        .iter()
+        .flat_map(|t| std::iter::once(t.source.clone()).chain(t.same_text_in.iter().cloned()))
+        .map(|p| p.split('_').nth(2).unwrap().to_string())
+        .max()
+        .unwrap();
+    assert_eq!(checked_through().replace('-', ""), latest);
+}
+
 #[test]
 fn a_new_file_only_when_the_text_changes() {
     let all = law_texts();
@@ -529,6 +560,13 @@ fn the_fy2019_table_has_five_classes_in_every_version_before_2026_04_01() {
         assert!(c[2].name.contains("アンライセンスＬＰＷＡサービス"), "{}: LPWA in 三", t.file);
         assert_eq!(facility_hours(t), Some(2), "{}", t.file);
     }
+    // 一 to 三 read the same before and after 2026-04-01.
+    let (old, new) = (major_table(&only(SHIKOU, "第58条", "2023-06-16")), major_table(&only(SHIKOU, "第58条", "2026-04-01")));
+    for i in 0..3 {
+        assert_eq!(old[i].name, new[i].name, "class {}", i + 1);
+    }
+    assert_eq!(old[3].name, "利用者から電気通信役務の提供の対価としての料金の支払を受けないインターネット関連サービス（一の項から三の項までに掲げる電気通信役務を除く。）");
+    assert_eq!(old[4].name, "一の項から四の項までに掲げる電気通信役務以外の電気通信役務");
     // The day before and the day of 令和8年総務省令第21号.
     assert_eq!(major_table(&in_force_on(SHIKOU, "第58条", "2026-03-31").unwrap()).len(), 5);
     assert_eq!(major_table(&in_force_on(SHIKOU, "第58条", "2026-04-01").unwrap()).len(), 7);
