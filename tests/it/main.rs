@@ -11,6 +11,7 @@ mod diffgen;
 mod draft;
 mod frames;
 mod input;
+mod law;
 mod notices;
 mod office;
 mod report;
