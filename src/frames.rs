@@ -39,7 +39,7 @@ fn kind_of(column: &str) -> Kind {
     match column {
         "fiscal_year" | "quarter" | "major_class" | "duration_min" | "affected_users" | "line" => Kind::Int,
         "within_duty" | "major" | "near_miss" => Kind::Tri,
-        "report_due" | "major_report_due" | "near_miss_due" => Kind::Date,
+        "report_due" | "major_report_due" | "near_miss_due" | "report_due_legal" | "major_report_due_legal" | "near_miss_due_legal" | "rules_checked_through" => Kind::Date,
         "started_at" => Kind::Start,
         "rules" | "form" | "duration_bin" | "users_bin" | "cause" | "equipment" | "kind" | "facility" | "wholesale" | "major_report_form" => Kind::Code,
         _ => Kind::Text,

@@ -50,7 +50,37 @@ pub const COLUMNS: &[&str] = &[
     // The carrier as the report prints it: the most frequent spelling of
     // its key (after the whole read).
     "carrier_printed",
+    // Issue 30: each due day as the law counts it. The columns above give
+    // the period's end; these give the legal last day, the next open day
+    // when the end is a 行政機関の休日 (行政機関の休日に関する法律第2条).
+    "report_due_legal",
+    "major_report_due_legal",
+    "near_miss_due_legal",
+    // The last day in force of the law's texts the rules were checked
+    // against, on a line whose report started after it (else empty).
+    "rules_checked_through",
 ];
+
+/// The legal last day of a period ending on `due` (行政機関の休日に関する
+/// 法律第2条). A list's lines share a few due days (one per period), so
+/// the last few answers are kept.
+pub(crate) fn legal_day(due: (i32, u32, u32)) -> (i32, u32, u32) {
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<((i32, u32, u32), (i32, u32, u32))>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some((_, last)) = seen.iter().find(|(d, _)| *d == due) {
+            return *last;
+        }
+        let last = crate::closed_days::legal_last_day(due.0, due.1, due.2).last.ymd();
+        if seen.len() >= 8 {
+            seen.remove(0);
+        }
+        seen.push((due, last));
+        last
+    })
+}
 
 /// One report and its judgement.
 #[derive(Debug, Clone)]
@@ -290,6 +320,15 @@ impl IncidentLine {
         out.plain(v.wholesale.get(self.wholesale).map_or("", |w| w.code));
         out.text(&self.region);
         out.text(&self.carrier_printed);
+        out.with(|o| routine_due.into_iter().for_each(|d| push_day(o, legal_day(d))));
+        out.with(|o| major_due.into_iter().for_each(|d| push_day(o, legal_day(d))));
+        out.with(|o| near.and_then(|x| x.due).into_iter().for_each(|d| push_day(o, legal_day(d))));
+        out.with(|o| {
+            let day = |m: &Minute| (m.year, m.month, m.day);
+            if let Some(c) = self.rules.checked_through().filter(|c| day(c) < day(&self.started_at)) {
+                push_day(o, (c.year, c.month, c.day));
+            }
+        });
     }
 
     /// How many times this report counts in figure `f`: for a family of

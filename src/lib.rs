@@ -10,7 +10,7 @@
 //! every code and label; the shipped reconstruction is built by the
 //! maintainer tool `tools/` (`generate`).
 
-pub use jiko_core::{calendar, lang, numbers, rules, say};
+pub use jiko_core::{calendar, closed_days, lang, numbers, rules, say};
 /// The reader (the crate `jiko-records`).
 pub use jiko_records as records;
 

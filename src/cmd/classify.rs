@@ -443,21 +443,25 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
         Tri::Yes => {
             if let Some(due) = major_due {
                 line(format!("期限: {}", major_text(due)), format!("deadlines: report without delay; written report within {} days, by {}", b.major_report.written_days, iso(due)));
+                closed_day(&mut line, due);
                 line(format!("根拠: {}", b.major_report.source), "source".into());
             }
         }
         Tri::Unknown => {
             if let Some(due) = major_due {
                 line(format!("期限（重大な事故なら）: {}", major_text(due)), format!("if major: report without delay, written report by {}", iso(due)));
+                closed_day(&mut line, due);
             }
             if let (Some(due), true) = (routine_due, open.most.within_duty) {
                 line(format!("期限（重大な事故でなく報告義務があれば）: {}", routine(due)), format!("if not major but within the duty: by {}", iso(due)));
+                closed_day(&mut line, due);
             }
         }
         Tri::No => {
             if let (Some(due), true) = (routine_due, open.within_duty != Tri::No) {
                 let when = if open.within_duty == Tri::Unknown { "期限（報告義務があれば）" } else { "期限" };
                 line(format!("{when}: {}", routine(due)), format!("deadline: with the routine report of the period, by {}", iso(due)));
+                closed_day(&mut line, due);
             }
         }
     }
@@ -474,6 +478,15 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
         line(ja, en);
     }
     out
+}
+
+/// The legal last day of a due day, when 行政機関の休日に関する法律第2条
+/// moves it or the holidays of its year were computed, as a line of its own.
+pub(crate) fn closed_day(line: &mut impl FnMut(String, String), due: (i32, u32, u32)) {
+    let last = crate::closed_days::legal_last_day(due.0, due.1, due.2);
+    if last.moved() || last.computed {
+        line(format!("法定の期限: {}", last.ja()), format!("legal last day: {}", last.en()));
+    }
 }
 
 fn missing_en(m: rules::Missing) -> &'static str {

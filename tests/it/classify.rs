@@ -627,3 +627,57 @@ fn compare_says_what_two_separate_runs_say() {
     let plain = std::fs::read_to_string(a_out.join("report.md")).unwrap();
     assert!(!plain.contains("規則の比較"), "no section without --compare");
 }
+
+/// Issue 30: a due day that is a 行政機関の休日 moves to the next open day
+/// (行政機関の休日に関する法律第2条: Saturdays, Sundays, national holidays
+/// and 12/29–1/3, 第1条第1項). Each case worked out with a calendar: the
+/// written report of a major is due 30 days after the day it occurred
+/// (施行規則第57条), the yearly routine report two months after the 報告年度
+/// (報告規則第7条の3).
+#[test]
+fn deadlines_that_fall_on_closed_days_move_to_the_next_open_day() {
+    let major = |start: &str| stdout(&jiko(&["classify", "--services", "mobile_voice", "--start", start, "--duration", "60", "--users", "30000"]));
+    let cases = [
+        // start, the period's end, the legal last day's words, why
+        ("2026-07-31 10:00", "2026-08-30", "2026年8月30日（日）は行政機関の休日のため、期限は2026年8月31日（月）", "a Sunday"),
+        ("2026-05-14 10:00", "2026-06-13", "2026年6月13日（土）は行政機関の休日のため、期限は2026年6月15日（月）", "a Saturday"),
+        ("2025-04-06 10:00", "2025-05-06", "2025年5月6日（火）は行政機関の休日（振替休日）のため、期限は2025年5月7日（水）", "a 振替休日 (5/4 みどりの日 on a Sunday, 5/5 こどもの日)"),
+        ("2026-11-29 10:00", "2026-12-29", "2026年12月29日（火）は行政機関の休日（年末年始（12月29日～1月3日））のため、期限は2027年1月4日（月）", "12/29–1/3"),
+        ("2025-12-02 10:00", "2026-01-01", "2026年1月1日（木）は行政機関の休日（国民の祝日（元日））のため、期限は2026年1月5日（月）", "1/1, then 1/2–1/3 and a Sunday"),
+    ];
+    for (start, due, legal, why) in cases {
+        let s = major(start);
+        assert!(s.contains(&format!("({due})までに提出")), "{why}: {s}");
+        assert!(s.contains(&format!("法定の期限: {legal}（行政機関の休日に関する法律第2条）")), "{why}: {s}");
+    }
+    // An open day: no line.
+    let s = major("2026-07-29 10:00");
+    assert!(s.contains("(2026-08-28)までに提出") && !s.contains("法定の期限"), "2026-08-28 is a Friday: {s}");
+    // FY2025's yearly report: due 2026-05-31, a Sunday.
+    let s = stdout(&jiko(&["classify", "--services", "ftth", "--start", "2025-06-10 09:00", "--duration", "150", "--users", "5000"]));
+    assert!(s.contains("法定の期限: 2026年5月31日（日）は行政機関の休日のため、期限は2026年6月1日（月）"), "{s}");
+    // The list's columns: the period's end as before, the legal day beside it.
+    let dir = tmp("closed-days");
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
+         M,テスト通信株式会社,detailed,2026-07-31 10:00,60,30000,mobile_voice,natural_failure\n\
+         R,テスト通信株式会社,detailed,2025-06-10 09:00,150,5000,ftth,natural_failure\n\
+         Q,テスト通信株式会社,detailed,2024-12-10 09:00,150,5000,ftth,natural_failure\n",
+    )
+    .unwrap();
+    let o = jiko(&["classify", "--input", input.to_str().unwrap()]);
+    let text = stdout(&o);
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name}"));
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let get = |i: usize, c: &str| rows[i][col(c)].to_string();
+    assert_eq!((get(0, "major_report_due"), get(0, "major_report_due_legal")), ("2026-08-30".into(), "2026-08-31".into()));
+    assert_eq!((get(1, "report_due"), get(1, "report_due_legal")), ("2026-05-31".into(), "2026-06-01".into()));
+    // Q3 of FY2024 is due 2025-02-28, a Friday: the same day.
+    assert_eq!((get(2, "report_due"), get(2, "report_due_legal")), ("2025-02-28".into(), "2025-02-28".into()));
+    // Checked through 2026-05-27: a report of 2026-07-31 says so, one of 2025 does not.
+    assert_eq!((get(0, "rules_checked_through"), get(1, "rules_checked_through")), ("2026-05-27".into(), String::new()));
+}

@@ -683,3 +683,154 @@ fn closed_days_and_the_deadline_rule() {
     assert!(two.body.iter().any(|l| l.contains("行政機関の休日に当たるときは、行政機関の休日の翌日をもつてその期限とみなす。")));
     assert!(two.body.iter().any(|l| l.contains("（時をもつて定める期間を除く。）")));
 }
+
+// ---------------------------------------------------------------------
+// Issue 30: the rule book says what these texts say, set by set and date
+// by date. The next amendment: add its text to data/law/, watch these
+// fail, fix data/rules/mic.toml.
+
+fn minute(day: &str) -> jiko::records::Minute {
+    jiko::records::parse_minute(&format!("{day} 00:00")).unwrap_or_else(|| panic!("a day: {day}"))
+}
+
+/// Each version of 施行規則第58条 from its first day to the next version's:
+/// the set the book has in force on that day and on every day a set of
+/// the book starts in that span has the text's classes, in its order,
+/// with the same hours, users and monthly-users floor, and the critical
+/// facility's hours.
+#[test]
+fn the_major_sets_say_what_each_version_of_article_58_says() {
+    let r = jiko::rules::Rules::builtin();
+    let texts = versions(SHIKOU, "第58条");
+    assert!(texts.len() >= 3, "{}", texts.len());
+    let mut checked_sets = std::collections::BTreeSet::new();
+    for (k, t) in texts.iter().enumerate() {
+        let table = major_table(t);
+        let from = minute(&t.in_force);
+        let until = texts.get(k + 1).map(|n| minute(&n.in_force));
+        // Two versions in force the same day (2026-04-01: _003, then _021):
+        // the later one is the law of that day.
+        if until == Some(from) {
+            continue;
+        }
+        let mut days = vec![from];
+        days.extend(r.book.sets.iter().filter_map(|s| s.from).filter(|f| *f > from && until.is_none_or(|u| *f < u)));
+        for day in days {
+            let set = r.set_at(&day).unwrap_or_else(|| panic!("{}: no set on {day}", t.file));
+            checked_sets.insert(set.id());
+            let classes = &set.raw.classes;
+            assert_eq!(classes.len(), table.len(), "{}: set {} on {day} has {} classes, the text {}", t.file, set.id(), classes.len(), table.len());
+            for (c, l) in classes.iter().zip(&table) {
+                let got: Vec<(u32, u64)> = c.thresholds.iter().map(|t| (t.min_duration as u32, t.min_users)).collect();
+                assert_eq!(got, l.thresholds, "{}: set {}, class {} ({})", t.file, set.id(), l.number, l.name);
+                assert_eq!(c.min_monthly_active_users, l.monthly_users_at_least, "{}: set {}, class {}: the monthly users' floor", t.file, set.id(), l.number);
+                assert!(c.thresholds.iter().all(|t| t.min_monthly_active_users.is_none()), "{}: the law puts the floor on the class, not a threshold", t.file);
+            }
+            assert_eq!(set.raw.facility_min_duration, facility_hours(t).map(|h| u64::from(h) * 60), "{}: 第2号 (critical facilities)", t.file);
+        }
+    }
+    // Every set of the book in force from the first text on was checked.
+    let first = minute(&texts[0].in_force);
+    for s in r.book.sets.iter().filter(|s| s.from.is_some_and(|f| f >= first) || r.set_at(&first).is_some_and(|x| x.id() == s.id())) {
+        assert!(checked_sets.contains(s.id()), "set {} has no text to check", s.id());
+    }
+    assert!(checked_sets.contains("FY2019") && checked_sets.contains("2026"), "{checked_sets:?}");
+}
+
+/// 報告規則第7条の3: the routine duty's users, hours, due wording and form,
+/// and the leak item (三) exactly while the text has it.
+#[test]
+fn the_routine_duty_says_what_each_version_of_article_7_3_says() {
+    let r = jiko::rules::Rules::builtin();
+    let b = r.book;
+    let leak = r.vocab.kind("info_leak").unwrap();
+    for t in versions(HOUKOKU, "第7条の3") {
+        let d = routine_items(&t);
+        let day = minute(&t.in_force);
+        assert_eq!(d.users_at_least, Some(b.duty.min_users), "{}", t.file);
+        assert_eq!(d.hours_at_least.map(|h| u64::from(h) * 60), Some(b.duty.min_duration), "{}", t.file);
+        let has_item_3 = d.items.iter().any(|(n, text)| n == "三" && text.contains("漏えい"));
+        assert_eq!(r.within_duty(0, 0, leak, &day), has_item_3, "{}: the leak item (第1項第3号) on {}", t.file, t.in_force);
+        // The last day before the next version still has it (or not).
+        let due = b.dues.iter().rev().find(|x| x.from <= day).unwrap();
+        let every = match d.due.as_deref() {
+            Some("毎四半期経過後二月以内") => jiko::rules::Every::Quarter,
+            Some("毎報告年度経過後二月以内") => jiko::rules::Every::Year,
+            other => panic!("{}: due wording {other:?}", t.file),
+        };
+        assert_eq!((due.raw.every, due.raw.months_after), (every, 2), "{}", t.file);
+        let form = d.form.clone().unwrap_or_else(|| panic!("{}: no form", t.file));
+        assert!(b.duty.form.starts_with(&form), "{}: duty.form {:?} names {form}", t.file, b.duty.form);
+    }
+    // The item's end is the first day of the version without it.
+    let gone = versions(HOUKOKU, "第7条の3").into_iter().find(|t| !routine_items(t).items.iter().any(|(n, _)| n == "三")).unwrap();
+    let removed = b.duty.info_leak_item.as_ref().and_then(|l| l.removed_from.as_ref()).map(|d| d.to_string());
+    assert_eq!(removed.as_deref(), Some(gone.in_force.as_str()));
+}
+
+/// 施行規則第57条: the days and forms of the written reports the book
+/// names (a major, a wholesale receiver's simplified one, a おそれ事態), and
+/// the refusals of the leaks it tables as other reports.
+#[test]
+fn the_reports_say_what_article_57_says() {
+    let r = jiko::rules::Rules::builtin();
+    let b = r.book;
+    let t = versions(SHIKOU, "第57条").pop().unwrap();
+    let rows = report_days(&t);
+    let row = |reason: &str| rows.iter().find(|x| x.reason.contains(reason)).unwrap_or_else(|| panic!("{}: no row {reason}: {rows:?}", t.file));
+    let major = row("重大な事故");
+    assert_eq!((major.days, major.form.as_str()), (b.major_report.written_days, b.major_report.form.as_str()));
+    let near = row("おそれがあると認められる事態");
+    let n = r.near_miss().unwrap();
+    assert_eq!((near.days, near.form.as_str()), (n.raw.report_days, n.raw.form.as_str()));
+    assert!(forms_named(&t).contains(&b.major_report.wholesale.as_ref().unwrap().form), "第2項's simplified form");
+    // The leaks of 第1項's table are refused as the kind, naming their form.
+    for (reason, spelling) in [("通信の秘密の漏えい", "通信の秘密の漏えい"), ("特定利用者情報の漏えい", "特定利用者情報の漏えい")] {
+        let form = &row(reason).form;
+        let refused = r.vocab.refused("kind");
+        let why = refused.iter().find(|(sp, _, _)| sp.contains(&spelling)).map(|(_, ja, _)| *ja).unwrap_or_else(|| panic!("{spelling} is not refused"));
+        assert!(why.contains(form.as_str()), "{spelling}: {why} names {form}");
+    }
+}
+
+/// 報告規則第1条第2項: the services class 六 holds are those whose
+/// definition is 「…インターネットへの接続点までの間の通信を媒介する電気通信役務」
+/// (or 第6号's インターネット接続サービス), and those it leaves to 七 are
+/// 仮想閉域網 services; the codes whose definition says neither are open.
+#[test]
+fn class_six_holds_the_services_the_definitions_put_there() {
+    let r = jiko::rules::Rules::builtin();
+    let set = r.set_at(&minute("2026-04-01")).unwrap();
+    let defs = definitions(&versions(HOUKOKU, "第1条").pop().unwrap());
+    let def = |n: &str| defs.iter().find(|(k, _, _)| k == n).map(|(_, _, d)| d.clone()).unwrap_or_else(|| panic!("no 第{n}号"));
+    let access = "インターネットへの接続点までの間の通信を媒介する電気通信役務";
+    let class_of = |code: &str| set.class_of_service[r.vocab.service(code).unwrap().0];
+    // code, the 号 defining it
+    for (code, item) in [("ftth", "七"), ("dsl", "八"), ("catv_internet", "十"), ("mobile_data", "十一"), ("bwa", "十四の二"), ("public_wlan", "十五")] {
+        assert!(def(item).contains(access), "第{item}号");
+        assert_eq!(class_of(code), 6, "{code} (第{item}号)");
+    }
+    assert!(def("六").contains("インターネットへの接続を可能とする"));
+    assert_eq!(class_of("isp"), 6);
+    for (code, item) in [("ip_vpn", "十六"), ("wide_ethernet", "十七")] {
+        assert!(def(item).contains("仮想閉域網") && !def(item).contains(access), "第{item}号");
+        assert_eq!(class_of(code), 7, "{code}");
+    }
+    // ローカル５Ｇ (第13号の2) and 仮想移動電気通信サービス (第19号) name no access.
+    for (code, item) in [("local_5g", "十三の二"), ("mvno", "十九")] {
+        assert!(!def(item).contains(access), "第{item}号");
+        assert!(set.raw.open.iter().any(|o| o.service == code && o.classes.contains(&6)), "{code} is open");
+    }
+    // Class 四's services are the mail (第19号の2) and messaging (第19号の3) services.
+    assert!(def("十九の二").contains("電子メール") && def("十九の三").contains("通信文"));
+    let four = &set.raw.classes[3];
+    assert_eq!(four.services, ["email_free", "messaging_free"]);
+}
+
+/// The book says how far it was checked, and it is the texts' own date.
+#[test]
+fn the_book_is_checked_through_the_last_version_read() {
+    let r = jiko::rules::Rules::builtin();
+    let c = r.checked_through().expect("meta.checked_through");
+    assert_eq!(format!("{:04}-{:02}-{:02}", c.year, c.month, c.day), checked_through());
+}
