@@ -506,6 +506,12 @@ fn failover_is_worded_as_the_text_of_its_day() {
     assert!(old.contains("○ 第1号ホ(2): 電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、当該設備の機能を代替することとなつていた予備の電気通信設備"), "{old}");
     let new = said("2026-04-01 00:00");
     assert!(new.contains("○ 第1号ホ(2): 電気通信設備の故障等の発生時に、当該設備の機能を代替することとなつていた予備の電気通信設備") && !new.contains("覚知"), "{new}");
+    // Its earlier words, and the abridged label jiko wrote before, still read as ホ(2).
+    let earlier = "電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、当該設備の機能を代替することとなつていた予備の電気通信設備（当該予備の電気通信設備の機能を代替することとなつていた予備の電気通信設備を含む。）へ速やかに切り替えることができなかつた事態";
+    for label in [earlier, "故障等を速やかに覚知できず、予備の電気通信設備へ速やかに切り替えることができなかつた事態"] {
+        let o = jiko(&["classify", "--situation", label, "--start", "2026-04-01 00:00", "--known", "2026-04-01"]);
+        assert!(o.status.success() && stdout(&o).contains("○ 第1号ホ(2):"), "{}", stderr(&o));
+    }
 }
 
 /// 第1号ハ and ヘ(1)–(3): an exclusion not given shows as ？ and the answer
