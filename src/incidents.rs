@@ -313,6 +313,17 @@ impl IncidentLine {
             let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
             notes.push(format!("near miss: {}", open.join("; ")));
         }
+        // An exclusion not given: reportable only unless it applies.
+        if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Yes && !x.unless.is_empty()) {
+            notes.push(format!("near miss: reportable unless one of {} applies (exclusions not given)", x.unless.join(", ")));
+        }
+        if let Some(x) = near.filter(|x| x.verdict == rules::Tri::No) {
+            let why: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::No).map(|c| c.en.as_str()).collect();
+            notes.push(format!("near miss: not one: {}", why.join("; ")));
+        }
+        if near.is_some_and(|x| x.no_outage) {
+            notes.push("near miss without an outage (duration and users empty): judged as no outage".to_string());
+        }
         out.text(&notes.join(" / "));
         out.text(&self.carrier_key);
         out.plain(v.kinds.get(self.kind).map_or("", |k| k.code));

@@ -55,13 +55,14 @@ pub struct Args {
     /// accident too (the simplified report, 施行規則第57条第2項).
     #[arg(long, requires = "wholesale")]
     pub provider_major: bool,
-    /// おそれ事態 (施行規則第58条の2): the situation's code
-    /// (not_stopped, failover_failed, fell_or_detached, fire_smoke,
-    /// unintended_auth, critical_facility).
+    /// おそれ事態 (施行規則第58条の2): the situation, a code or label of
+    /// the rules' [near_miss] situations (`jiko template` lists them).
+    /// With --start alone (no --end, --duration or --window), --start is
+    /// when the situation occurred, with no outage.
     #[arg(long)]
     pub situation: Option<String>,
-    /// The equipment's function: transmission, switching, control,
-    /// operations, subscriber_auth.
+    /// The equipment's function: a code or label of the rules'
+    /// [near_miss] functions.
     #[arg(long)]
     pub function: Option<String>,
     /// The carrier's users at the end of the previous fiscal year.
@@ -74,8 +75,9 @@ pub struct Args {
     /// 30 days after it.
     #[arg(long)]
     pub known: Option<String>,
-    /// Exclusions that apply, separated by `,`: planned, within_spec,
-    /// natural_disaster, terminal.
+    /// Exclusions that apply, separated by `,` (codes or labels of the
+    /// rules' [near_miss] exclusions), or `none` when none applies. Left
+    /// out, they are not known: the answer holds unless one applies.
     #[arg(long)]
     pub exclusion: Vec<String>,
     /// Classify every record of these files or folders (as aggregate reads
@@ -98,7 +100,10 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     if !args.input.is_empty() {
         return classify_files(lang, &args, rules);
     }
-    let outage_given = args.start.is_some() || !args.windows.is_empty();
+    // With --situation, --start alone says when the situation occurred
+    // (no outage); with an end or a duration it is an outage's start.
+    let occurred_only = args.situation.is_some() && args.start.is_some() && args.end.is_none() && args.duration.is_none() && args.windows.is_empty();
+    let outage_given = (args.start.is_some() && !occurred_only) || !args.windows.is_empty();
     let outage = if args.situation.is_none() || outage_given { Some(incident_of(rules, lang, &args)?) } else { None };
     let mut text = String::new();
     let mut major = Tri::No;
@@ -109,8 +114,12 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         text += &answer(rules, incident, phases, &j, &open, *missing, wholesale_form(rules, &args, incident));
     }
     if args.situation.is_some() {
-        let started = outage.as_ref().map(|(i, _, _)| i.started_at);
-        text += &near_miss_answer(lang, rules, &args, started, major)?;
+        let started = match (&outage, occurred_only) {
+            (Some((i, _, _)), _) => Some(i.started_at),
+            (None, true) => args.start.as_deref().map(|s| date(lang, "--start", s)).transpose()?,
+            (None, false) => None,
+        };
+        text += &near_miss_answer(lang, rules, &args, started, outage.is_some(), major)?;
     }
     print!("{text}");
     Ok(true)
@@ -608,14 +617,16 @@ fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules:
     out
 }
 
-/// The おそれ事態 answer.
-fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Option<Minute>, major: Tri) -> Result<String> {
+/// The おそれ事態 answer. `started`: when it occurred (an outage's start,
+/// or --start alone); `outage`: whether an outage was given.
+fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Option<Minute>, outage: bool, major: Tri) -> Result<String> {
     use crate::rules::near_miss;
     let Some(r) = rules.near_miss() else {
         bail!(crate::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
     };
     let n = &r.raw;
-    let mut f = near_miss::Facts { occurred: started, major, ..Default::default() };
+    let mut f = near_miss::Facts { occurred: started, major, no_outage: !outage, ..Default::default() };
+    let voc = Vocabularies::of(rules.vocab);
     let exclusions = a.exclusion.join(",");
     let flags = [
         ("--situation", near_miss::Field::Situation, a.situation.as_deref()),
@@ -627,7 +638,7 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
     ];
     for (flag, field, v) in flags {
         if let Some(v) = v {
-            records::set_fact(lang, &mut f, r, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
+            records::set_fact(lang, &mut f, &voc, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
         }
     }
     if f.occurred.is_none() && f.known.is_none() {
@@ -636,7 +647,7 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
     let ans = near_miss::judge(rules, &f).expect("the rule is there");
     let mut out = String::new();
     let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
-    if started.is_none() {
+    if !outage {
         line("事故の有無: 停止・品質低下の事実が与えられていない（重大な事故ではないものとして判定）".into(), "no outage given: judged as not a major accident".into());
     }
     for c in &ans.checks {
@@ -648,6 +659,14 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
         line(format!("  {mark} {}", c.ja), c.en.clone());
     }
     let verdict = match ans.verdict {
+        Tri::Yes if !ans.unless.is_empty() => (
+            format!("{}: 該当する（{}による報告）。ただし、{}のいずれかに該当する場合を除く", n.short, n.form, ans.unless.join("、")),
+            format!(
+                "a near-miss situation (おそれ事態): reportable unless one of {} applies (not given{})",
+                ans.unless.join(", "),
+                rules.vocab.no_exclusion.first().map_or(String::new(), |x| format!("; --exclusion {x} when none does"))
+            ),
+        ),
         Tri::Yes => (format!("{}: 該当する（{}による報告）", n.short, n.form), "a near-miss situation (おそれ事態): reportable".to_string()),
         Tri::No => (format!("{}: 該当しない", n.short), "not a reportable near-miss situation".to_string()),
         Tri::Unknown => (format!("{}: 不明（？の事実による）", n.short), "near-miss situation: depends on the facts marked ？".to_string()),

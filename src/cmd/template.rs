@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::rules::Rules;
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
 
-use crate::records::header::Need;
+use crate::records::header::{described, Need};
 use crate::records::COLUMNS;
 use crate::rules::taxonomy::{Coded, Vocabulary};
 
@@ -30,17 +30,23 @@ pub(crate) const DATA_SHEET: &str = "事故一覧";
 pub(crate) const HELP_SHEET: &str = "説明";
 pub(crate) const LIST_SHEET: &str = "選択肢";
 
-/// The coded columns and their vocabularies; services take several values,
-/// so their list only suggests.
-fn coded(v: &'static Vocabulary, column: &str) -> Option<(&'static [Coded], bool)> {
+/// The coded columns and the labels they offer; services and exclusions
+/// take several values, so their lists only suggest. The おそれ事態 lists
+/// are the book's `[near_miss]` (a situation with its newest words), and
+/// exclusions offer the book's way to say none applies.
+fn coded(v: &'static Vocabulary, column: &str) -> Option<(Vec<&'static str>, bool)> {
+    let labels = |list: &'static [Coded]| list.iter().map(|c| c.label).collect::<Vec<_>>();
     match column {
-        "report_form" => Some((&v.forms, true)),
-        "services" => Some((&v.service_codes, false)),
-        "cause" => Some((&v.causes, true)),
-        "equipment" => Some((&v.equipment, true)),
-        "facility" => Some((&v.facilities, true)),
-        "kind" => Some((&v.kinds, true)),
-        "wholesale" => Some((&v.wholesale, true)),
+        "report_form" => Some((labels(&v.forms), true)),
+        "services" => Some((labels(&v.service_codes), false)),
+        "cause" => Some((labels(&v.causes), true)),
+        "equipment" => Some((labels(&v.equipment), true)),
+        "facility" => Some((labels(&v.facilities), true)),
+        "kind" => Some((labels(&v.kinds), true)),
+        "wholesale" => Some((labels(&v.wholesale), true)),
+        "situation" if !v.situations.is_empty() => Some((labels(&v.situations), true)),
+        "function" if !v.functions.is_empty() => Some((labels(&v.functions), true)),
+        "exclusions" if !v.exclusions.is_empty() => Some((labels(&v.exclusions).into_iter().chain(v.no_exclusion.first().copied()).collect(), false)),
         _ => None,
     }
 }
@@ -83,14 +89,14 @@ pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
         if let Some((codes, strict)) = coded(v, c.name) {
             let letter = crate::records::workbook::column_letters(list_column(v, c.name) as u32);
             let range = format!("='{LIST_SHEET}'!${letter}$2:${letter}${}", codes.len() + 1);
-            let mut v = DataValidation::new()
+            let mut check = DataValidation::new()
                 .allow_list_formula(Formula::new(range))
                 .set_input_title(c.japanese)?
-                .set_input_message(&short(c.meaning))?;
+                .set_input_message(&short(&described(c, v)))?;
             if !strict {
-                v = v.set_error_style(DataValidationErrorStyle::Information);
+                check = check.set_error_style(DataValidationErrorStyle::Information);
             }
-            data.add_data_validation(1, col, ROWS, col, &v)?;
+            data.add_data_validation(1, col, ROWS, col, &check)?;
         }
     }
 
@@ -109,8 +115,9 @@ pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
             Need::RequiredUnless(other) => format!("必須（{}があれば不要）", COLUMNS.iter().find(|o| o.name == other).map_or(other, |o| o.japanese)),
         };
         let values = coded(v, c.name).map_or(String::new(), |(codes, _)| format!("「{LIST_SHEET}」シートの一覧（{}件）", codes.len()));
-        for (i, v) in [c.japanese, c.name, &need, c.meaning, &values].iter().enumerate() {
-            help.write_string(r, i as u16, *v)?;
+        let meaning = described(c, v);
+        for (i, cell) in [c.japanese, c.name, &need, &meaning, &values].iter().enumerate() {
+            help.write_string(r, i as u16, *cell)?;
         }
     }
 
@@ -121,8 +128,8 @@ pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
             let col = list_column(v, c.name);
             lists.write_string_with_format(0, col, c.japanese, &head)?;
             lists.set_column_width(col, 36)?;
-            for (r, code) in codes.iter().enumerate() {
-                lists.write_string(r as u32 + 1, col, code.label)?;
+            for (r, label) in codes.iter().enumerate() {
+                lists.write_string(r as u32 + 1, col, *label)?;
             }
         }
     }

@@ -472,6 +472,126 @@ fn classify_answers_a_near_miss_situation() {
     assert!(early.contains("おそれ事態: 該当しない") && early.contains("2023年6月16日から"), "{early}");
 }
 
+/// 施行規則第58条の2第1号ホ(6) (設備容量を上回る処理…) and ホ(7) (誤つた設定情報
+/// やソフトウェアの組込…), added by 令和8年総務省令第21号 in force 2026-04-01
+/// (附則: no transitional rule): a situation that occurred on 2026-03-31 is
+/// not one, saying why, even when known on 2026-04-01; one that occurred on
+/// 2026-04-01 is, due 30 days after the day it became known (57条3項:
+/// 2026-04-01 + 30 = 2026-05-01). `--start` alone is when it occurred.
+#[test]
+fn near_miss_items_of_2026_04_01_from_the_command_line() {
+    let ask = |situation: &str, start: &str, extra: &[&str]| {
+        let mut a = vec!["classify", "--situation", situation, "--function", "control", "--carrier-users", "120000", "--prefectures", "3", "--start", start, "--known", "2026-04-01"];
+        a.extend_from_slice(extra);
+        let o = jiko(&a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    for (code, item) in [("capacity_exceeded", "第1号ホ(6)"), ("bad_config_not_recovered", "第1号ホ(7)")] {
+        let before = ask(code, "2026-03-31 23:59", &["--exclusion", "none"]);
+        assert!(before.contains("おそれ事態: 該当しない"), "{before}");
+        assert!(before.contains(&format!("× {item}は2026年4月1日から（令和8年総務省令第21号")) && before.contains("発生日で判定"), "{before}");
+        let on = ask(code, "2026-04-01 00:00", &["--exclusion", "none"]);
+        assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告） (") && on.contains("2026年5月1日 (2026-05-01)までに提出"), "{on}");
+        assert!(on.contains("事故の有無: 停止・品質低下の事実が与えられていない"), "--start alone is no outage: {on}");
+    }
+    // Only the day it became known (2026-04-02): when it occurred decides, and is not given.
+    let o = jiko(&["classify", "--situation", "capacity_exceeded", "--function", "control", "--carrier-users", "120000", "--prefectures", "3", "--known", "2026-04-02", "--exclusion", "none"]);
+    assert!(stdout(&o).contains("おそれ事態: 不明") && stdout(&o).contains("--start で発生日時を指定"), "{}", stdout(&o));
+}
+
+/// ホ(2)'s words on each side of 2026-04-01, as the text has them: the
+/// words 「そのことを速やかに覚知できず、」 are gone from that day.
+#[test]
+fn failover_is_worded_as_the_text_of_its_day() {
+    let said = |start: &str| stdout(&jiko(&["classify", "--situation", "failover_failed", "--start", start, "--known", "2026-04-01"]));
+    let old = said("2026-03-31 23:59");
+    assert!(old.contains("○ 第1号ホ(2): 電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、当該設備の機能を代替することとなつていた予備の電気通信設備"), "{old}");
+    let new = said("2026-04-01 00:00");
+    assert!(new.contains("○ 第1号ホ(2): 電気通信設備の故障等の発生時に、当該設備の機能を代替することとなつていた予備の電気通信設備") && !new.contains("覚知"), "{new}");
+    // Its earlier words, and the abridged label jiko wrote before, still read as ホ(2).
+    let earlier = "電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、当該設備の機能を代替することとなつていた予備の電気通信設備（当該予備の電気通信設備の機能を代替することとなつていた予備の電気通信設備を含む。）へ速やかに切り替えることができなかつた事態";
+    for label in [earlier, "故障等を速やかに覚知できず、予備の電気通信設備へ速やかに切り替えることができなかつた事態"] {
+        let o = jiko(&["classify", "--situation", label, "--start", "2026-04-01 00:00", "--known", "2026-04-01"]);
+        assert!(o.status.success() && stdout(&o).contains("○ 第1号ホ(2):"), "{}", stderr(&o));
+    }
+}
+
+/// 第1号ハ and ヘ(1)–(3): an exclusion not given shows as ？ and the answer
+/// is 該当する only unless one applies; `--exclusion none` (every one said
+/// not to apply) gives a plain 該当する; ヘ(3) never excludes ホ(3).
+#[test]
+fn an_exclusion_not_given_makes_the_answer_conditional() {
+    let ask = |situation: &str, extra: &[&str]| {
+        let mut a = vec!["classify", "--situation", situation, "--function", "switching", "--carrier-users", "120000", "--prefectures", "3", "--known", "2024-05-02"];
+        a.extend_from_slice(extra);
+        stdout(&jiko(&a))
+    };
+    let open = ask("fire_smoke", &[]);
+    assert!(open.contains("おそれ事態: 該当する（様式第五十の四による報告）。ただし、第1号ヘ(1)、第1号ヘ(2)、第1号ヘ(3)、第1号ハのいずれかに該当する場合を除く (a near-miss situation (おそれ事態): reportable unless one of 第1号ヘ(1), 第1号ヘ(2), 第1号ヘ(3), 第1号ハ applies"), "{open}");
+    assert_eq!(open.matches("  ？ ").count(), 4, "{open}");
+    let none = ask("fire_smoke", &["--exclusion", "none"]);
+    assert!(none.contains("おそれ事態: 該当する（様式第五十の四による報告） (a near-miss situation (おそれ事態): reportable)") && !none.contains("？"), "{none}");
+    let ja = ask("fire_smoke", &["--exclusion", "なし"]);
+    assert!(ja.contains("(a near-miss situation (おそれ事態): reportable)"), "{ja}");
+    let fell = ask("fell_or_detached", &[]);
+    assert!(fell.contains("ただし、第1号ヘ(1)、第1号ヘ(2)、第1号ハのいずれかに該当する場合を除く"), "{fell}");
+    let by_label = ask("fire_smoke", &["--exclusion", "当該事態の発生があらかじめ計画されていた事態"]);
+    assert!(by_label.contains("おそれ事態: 該当しない") && !by_label.contains("？"), "{by_label}");
+    let both = jiko(&["classify", "--situation", "fire_smoke", "--known", "2024-05-02", "--exclusion", "none,planned"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+/// classify --input: a row whose `situation` is filled needs no duration or
+/// user count (a situation without an outage); situation, function and
+/// exclusions take the rules' Japanese labels as well as codes (after NFKC);
+/// an unknown value is named with file, line, column and the nearest code.
+#[test]
+fn near_miss_rows_in_files() {
+    let dir = tmp("near-miss-rows");
+    let file = dir.join("n.csv");
+    std::fs::write(
+        &file,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,function,carrier_users,prefectures,known_at,exclusions\n\
+         S1,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,電気通信設備の設備容量を上回る処理が生じ、当該処理に対して電気通信事業者が想定していた措置が講じられなかつた事態,電気通信設備の制御機能（仮想化した機能を制御するための機能を含む。）,5000000,47,2026-04-01,\n\
+         S2,Big,detailed,2026-03-31 23:50,,,mobile_voice,natural_failure,ｃａｐａｃｉｔｙ_ｅｘｃｅｅｄｅｄ,control,5000000,47,2026-04-01,なし\n\
+         S3,Big,detailed,2026-04-01 09:00,,,mobile_voice,natural_failure,bad_config_not_recovered,交換機能,5000000,47,2026-04-02,なし\n\
+         S4,Big,detailed,2024-05-01 10:00,,,mobile_voice,natural_failure,通信機械室等における発火、発煙又は焼損が生じた事態,伝送機能,5000000,47,2024-05-02,自然災害に起因する事態(ホ(3)に該当する事態を除く。)\n",
+    )
+    .unwrap();
+    let out = dir.join("c.csv");
+    let o = jiko(&["classify", "--input", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = rows(&out);
+    let by = |id: &str| r.iter().find(|x| x["incident_id"] == id).unwrap().clone();
+    let s1 = by("S1");
+    // No outage: not within the duty, not major; ホ(6) from its first day.
+    assert_eq!((s1["within_duty"].as_str(), s1["major"].as_str(), s1["near_miss"].as_str(), s1["near_miss_due"].as_str()), ("no", "no", "yes", "2026-05-01"));
+    assert!(s1["notes"].contains("reportable unless one of 第1号ヘ(1), 第1号ヘ(2), 第1号ヘ(3), 第1号ハ applies") && s1["notes"].contains("without an outage"), "{}", s1["notes"]);
+    let s2 = by("S2");
+    assert_eq!((s2["near_miss"].as_str(), s2["near_miss_due"].as_str()), ("no", ""), "ホ(6) the day before");
+    assert!(s2["notes"].contains("near miss: not one: 第1号ホ(6) exists from 2026-04-01; this situation occurred on 2026-03-31"), "{}", s2["notes"]);
+    let s3 = by("S3");
+    assert_eq!((s3["near_miss"].as_str(), s3["near_miss_due"].as_str()), ("yes", "2026-05-02"));
+    assert!(!s3["notes"].contains("unless"), "なし: no exclusion applies: {}", s3["notes"]);
+    assert_eq!(by("S4")["near_miss"], "no", "ヘ(3) 自然災害, by its label with ASCII brackets");
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,function,exclusions\n\
+         B1,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,capacity_exceded,control,\n\
+         B2,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,fire_smoke,contrl,nne\n",
+    )
+    .unwrap();
+    let o = jiko(&["classify", "--input", bad.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("bad.csv:2: column situation: \"capacity_exceded\": unknown code; did you mean `capacity_exceeded`?"), "{err}");
+    assert!(err.contains("bad.csv:3: column function: \"contrl\": unknown code; did you mean `control`?"), "{err}");
+    assert!(err.contains("bad.csv:3: column exclusions: \"nne\"") && err.contains("did you mean `none`"), "{err}");
+}
+
 /// The RemoTEL notice gives no count: the draft's answer never says 0.
 #[test]
 fn a_draft_without_a_count_never_prints_zero() {

@@ -449,3 +449,56 @@ fn the_template_lists_the_codes_of_the_rules_given() {
     let plain = offered(&[], "plain.xlsx");
     assert!(plain.iter().any(|c| c == "自然故障") && !plain.iter().any(|c| c == "設備の自然故障"));
 }
+
+/// The おそれ事態 columns are dropdowns of the --rules book's [near_miss]
+/// lists (施行規則第58条の2第1号ホ(1)–(7), ニ(1)–(5), ハ・ヘ(1)–(3) and the
+/// book's "none"), and the explanation sheet names the book's codes; a book
+/// that words ホ(6) otherwise offers its words.
+#[test]
+fn the_template_offers_the_near_miss_lists_of_the_rules_given() {
+    use calamine::{Reader, Xlsx};
+    let dir = tmp("template-near-miss");
+    let capacity = "電気通信設備の設備容量を上回る処理が生じ、当該処理に対して電気通信事業者が想定していた措置が講じられなかつた事態";
+    let book_of = |args: &[&str], name: &str| {
+        let path = dir.join(name);
+        let o = jiko(&[args, &["template", "--out", path.to_str().unwrap()]].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let raw = std::fs::read(&path).unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let lists: Vec<String> = book.worksheet_range("選択肢").unwrap().used_cells().map(|(_, _, c)| c.to_string()).collect();
+        let help: Vec<Vec<String>> = book.worksheet_range("説明").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        (raw, lists, help)
+    };
+    let (raw, lists, help) = book_of(&[], "plain.xlsx");
+    for label in [
+        capacity,
+        "電気通信設備の故障等の発生時に、当該設備の機能を代替することとなつていた予備の電気通信設備（当該予備の電気通信設備の機能を代替することとなつていた予備の電気通信設備を含む。）へ速やかに切り替えることができなかつた事態",
+        "交換機能",
+        "当該事態の発生があらかじめ計画されていた事態",
+        "なし",
+    ] {
+        assert!(lists.iter().any(|c| c == label), "{label} is offered");
+    }
+    assert!(!lists.iter().any(|c| c.contains("そのことを速やかに覚知できず")), "ホ(2) is offered in its words of today");
+    let row = |name: &str| help.iter().find(|r| r.get(1).is_some_and(|c| c == name)).unwrap().clone();
+    assert!(row("situation")[3].contains("capacity_exceeded、bad_config_not_recovered"), "{:?}", row("situation"));
+    assert!(row("exclusions")[3].contains("いずれにも該当しなければ「なし」"), "{:?}", row("exclusions"));
+    assert!(row("situation")[4].contains("選択肢"), "{:?}", row("situation"));
+    let sheet = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&raw)).unwrap();
+        let mut s = String::new();
+        z.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    // The three columns' dropdowns: おそれ事態 (R), 設備の機能 (S), 除外事由 (W).
+    for col in ["R2:R", "S2:S", "W2:W"] {
+        assert!(sheet.contains(&format!("sqref=\"{col}")), "{col}: {sheet}");
+    }
+    let builtin = std::fs::read_to_string(root().join("data/rules/mic.toml")).unwrap();
+    assert!(builtin.contains(capacity));
+    let rules = dir.join("worded.toml");
+    std::fs::write(&rules, builtin.replace(capacity, "設備容量超過")).unwrap();
+    let (_, worded, _) = book_of(&["--rules", rules.to_str().unwrap()], "worded.xlsx");
+    assert!(worded.iter().any(|c| c == "設備容量超過") && !worded.iter().any(|c| c == capacity));
+}

@@ -185,7 +185,11 @@ impl<'a> Checker<'a> {
             "" => Some(None),
             x => date(col::ENDED, x, &mut fail).map(Some),
         };
+        // A おそれ事態 row that gives no outage (duration, 復旧日時 and users
+        // all empty) is a situation without one: 0 minutes, 0 users.
+        let no_outage = !get(col::SITUATION).is_empty() && [col::DURATION, col::ENDED, col::USERS].iter().all(|&c| get(c).is_empty());
         let duration_min = match (get(col::DURATION), l.has(col::DURATION)) {
+            _ if no_outage => Some(0),
             // 復旧日時 stands in for an absent or empty duration.
             ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
                 (Some(s), Some(Some(e))) if e >= s => Some((e.ordinal() - s.ordinal()) as u64),
@@ -208,8 +212,9 @@ impl<'a> Checker<'a> {
                 fail(col::ENDED, get(col::ENDED), before_start(self.lang));
             }
         }
-        let users_known = !(self.unknown_users && get(col::USERS).is_empty());
+        let users_known = no_outage || !(self.unknown_users && get(col::USERS).is_empty());
         let affected_users = match get(col::USERS) {
+            _ if no_outage => Some(0),
             // Not known yet (classify --input): judged with the count open.
             "" if !users_known => Some(0),
             "" => {
@@ -266,7 +271,10 @@ impl<'a> Checker<'a> {
             "" => incident_id,
             a => Some(a),
         };
-        let near_miss = near_miss_facts(self.lang, self.rules, &get, started_at, &mut fail);
+        let near_miss = near_miss_facts(self.lang, self.rules, v, &get, started_at, &mut fail).map(|mut f| {
+            f.no_outage = no_outage;
+            f
+        });
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -299,15 +307,22 @@ impl<'a> Checker<'a> {
 }
 
 /// The おそれ事態 columns of a row, when it has any value in them.
-fn near_miss_facts<'r>(lang: jiko_core::lang::Lang, rules: rules::Rules, get: &dyn Fn(usize) -> &'r str, started_at: Option<Minute>, fail: &mut dyn FnMut(usize, &str, String)) -> Option<Box<rules::near_miss::Facts>> {
+fn near_miss_facts<'r>(
+    lang: jiko_core::lang::Lang,
+    rules: rules::Rules,
+    voc: &Vocabularies,
+    get: &dyn Fn(usize) -> &'r str,
+    started_at: Option<Minute>,
+    fail: &mut dyn FnMut(usize, &str, String),
+) -> Option<Box<rules::near_miss::Facts>> {
     use rules::near_miss;
     if super::header::NEAR_MISS_COLUMNS.iter().all(|&c| get(c).is_empty()) {
         return None;
     }
-    let Some(r) = rules.near_miss() else {
+    if rules.near_miss().is_none() {
         fail(col::SITUATION, get(col::SITUATION), jiko_core::say!(lang, "these rules have no おそれ事態 ([near_miss])", "この規則ファイルにはおそれ事態（[near_miss]）がありません"));
         return None;
-    };
+    }
     let mut f = near_miss::Facts { occurred: started_at, ..Default::default() };
     let fields = [
         (col::SITUATION, near_miss::Field::Situation),
@@ -320,7 +335,7 @@ fn near_miss_facts<'r>(lang: jiko_core::lang::Lang, rules: rules::Rules, get: &d
     for (c, field) in fields {
         let v = get(c);
         if !v.is_empty() {
-            if let Err(m) = super::set_fact(lang, &mut f, r, field, v) {
+            if let Err(m) = super::set_fact(lang, &mut f, voc, field, v) {
                 fail(c, v, m);
             }
         }

@@ -1,34 +1,53 @@
 //! The おそれ事態 facts of a record or of classify's flags, read from text:
-//! the reader's job (codes, counts, dates as offices write them); the rules
-//! only judge them.
+//! the reader's job (codes, labels, counts, dates as offices write them);
+//! the rules only judge them.
 
+use jiko_core::rules::near_miss::{Facts, Field};
 
-use jiko_core::rules::near_miss::{position, Coded, Facts, Field};
-use jiko_core::rules::NearMissRules;
+use super::normalize::match_key;
+use super::values::Vocabularies;
 
 /// Read one fact from its text (a flag's or a cell's), or say what is
 /// wrong with it; the command line and the records read the same way.
-pub fn set_fact(lang: jiko_core::lang::Lang, f: &mut Facts, r: &NearMissRules, field: Field, v: &str) -> Result<(), String> {
-    let n = &r.raw;
-    fn codes<T: Coded>(list: &[T]) -> String {
-        list.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
-    }
+/// Situations, functions and exclusions are codes or labels of the book's
+/// `[near_miss]` lists (after NFKC, as every coded column), with the
+/// nearest one offered for a misspelling.
+pub fn set_fact(lang: jiko_core::lang::Lang, f: &mut Facts, v: &Vocabularies, field: Field, text: &str) -> Result<(), String> {
     match field {
-        Field::Situation => f.situation = Some(position(&n.situations, v).ok_or_else(|| jiko_core::say!(lang, "not a situation code: {l}", "事態のコードではありません: {l}", l = codes(&n.situations)))?),
-        Field::Function => f.function = Some(position(&n.functions, v).ok_or_else(|| jiko_core::say!(lang, "not a function code: {l}", "機能のコードではありません: {l}", l = codes(&n.functions)))?),
-        Field::CarrierUsers => f.carrier_users = Some(super::values::count(lang, v)?),
+        Field::Situation => f.situation = Some(v.situations.find(text.trim()).ok_or_else(|| v.situations.unknown(lang, text.trim()))?),
+        Field::Function => f.function = Some(v.functions.find(text.trim()).ok_or_else(|| v.functions.unknown(lang, text.trim()))?),
+        Field::CarrierUsers => f.carrier_users = Some(super::values::count(lang, text)?),
         Field::Prefectures => {
-            let p = super::values::count(lang, v).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p));
+            let p = super::values::count(lang, text).ok().and_then(|p| u32::try_from(p).ok()).filter(|p| (1..=47).contains(p));
             f.prefectures = Some(p.ok_or_else(|| jiko_core::say!(lang, "not a number of prefectures (1–47)", "都道府県の数（1〜47）ではありません"))?);
         }
         Field::Known => {
-            let m = crate::dates::parse_minute(v).or_else(|| crate::dates::parse_minute(&format!("{} 00:00", v.trim())));
+            let m = crate::dates::parse_minute(text).or_else(|| crate::dates::parse_minute(&format!("{} 00:00", text.trim())));
             f.known = Some(m.ok_or_else(|| jiko_core::say!(lang, "not a date; accepted: {f}", "日付として読めません。使える形: {f}", f = super::dates::accepted_forms(lang)))?);
         }
         Field::Exclusions => {
-            for piece in v.split([';', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
-                let e = position(&n.exclusions, piece).ok_or_else(|| jiko_core::say!(lang, "{p:?}: not an exclusion code: {l}", "{p:?}: 除外事由のコードではありません: {l}", p = piece, l = codes(&n.exclusions)))?;
-                f.exclusions.push(e);
+            let no_exclusion = v.no_exclusion;
+            let none = |p: &str| no_exclusion.iter().any(|n| match_key(n) == match_key(p));
+            let pieces: Vec<&str> = text.split([';', '；', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()).collect();
+            for piece in &pieces {
+                if none(piece) {
+                    if pieces.len() > 1 {
+                        return Err(jiko_core::say!(lang, "{p:?} (no exclusion applies) cannot stand with other exclusions", "{p:?}（除外事由なし）はほかの除外事由と同時に書けません", p = piece));
+                    }
+                    f.no_exclusion = true;
+                    continue;
+                }
+                let e = v.exclusions.find(piece).ok_or_else(|| {
+                    // A misspelt "none" is told so before any exclusion.
+                    if let Some(n) = jiko_core::rules::taxonomy::nearest(piece, no_exclusion.iter().copied()) {
+                        return jiko_core::say!(lang, "{p:?}: unknown code; did you mean `{n}` (no exclusion applies)?", "{p:?}: 不明なコードです。`{n}`（除外事由なし）ではありませんか？", p = piece, n = n);
+                    }
+                    let said = no_exclusion.first().map_or(String::new(), |n| jiko_core::say!(lang, " (write {n:?} when none applies)", "（該当しなければ {n:?}）", n = n));
+                    format!("{piece:?}: {}{said}", v.exclusions.unknown(lang, piece))
+                })?;
+                if !f.exclusions.contains(&e) {
+                    f.exclusions.push(e);
+                }
             }
         }
     }

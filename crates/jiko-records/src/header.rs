@@ -58,13 +58,29 @@ pub const COLUMNS: &[Column] = &[
     column("summary", "障害内容", &["主な障害内容", "概要", "事故の概要"], Optional, "主な障害内容。重大な事故の一覧に表示。"),
     column("ended_at", "復旧日時", &["復旧日", "回復日時", "終了日時"], Optional, "復旧日時。継続時間が空欄のときに継続時間を計算する。両方あれば継続時間が優先。"),
     column("monthly_active_users", "月間アクティブ利用者数", &["月間アクティブユーザー数", "MAU"], Optional, "サービス全体の月間アクティブ利用者数。規則ファイルがこの数による基準を持つとき（2025年答申の試算など）に使う。通常は空欄。"),
-    column("situation", "おそれ事態", &["事態", "おそれ事態の種類"], Optional, "重大な事故が生ずるおそれがあると認められる事態（施行規則第58条の2）の種類。not_stopped、failover_failed、fell_or_detached、fire_smoke、unintended_auth、critical_facility。該当しなければ空欄。"),
-    column("function", "設備の機能", &["機能"], Optional, "おそれ事態の設備の機能（第58条の2第1号ニ）。transmission、switching、control、operations、subscriber_auth。"),
+    column("situation", "おそれ事態", &["事態", "おそれ事態の種類"], Optional, "重大な事故が生ずるおそれがあると認められる事態（施行規則第58条の2）の種類。規則の一覧のラベル又はコード。該当しなければ空欄。この列のある行は、停止・品質低下がなければ継続時間と影響利用者数を空欄にできる（停止なしとして判定）。"),
+    column("function", "設備の機能", &["機能"], Optional, "おそれ事態の設備の機能（第58条の2第1号ニ）。規則の一覧のラベル又はコード。"),
     column("carrier_users", "事業者の利用者数", &["前年度末利用者数"], Optional, "おそれ事態: 事業者が前年度末に役務を提供した利用者の数（第1号イ）。"),
     column("prefectures", "都道府県数", &["提供都道府県数"], Optional, "おそれ事態: 役務を提供する都道府県の数（第1号ロ）。"),
     column("known_at", "覚知日時", &["知った日", "覚知日"], Optional, "おそれ事態の発生を知った日時。報告期限（30日以内）はこの日から数える。"),
-    column("exclusions", "除外事由", &["除外"], Optional, "おそれ事態の除外事由（第1号ハ・ヘ）: planned、within_spec、natural_disaster、terminal。複数は「;」で区切る。"),
+    column("exclusions", "除外事由", &["除外"], Optional, "おそれ事態の除外事由（第1号ハ・ヘ）のうち該当するもの。規則の一覧のラベル又はコード、複数は「;」で区切る。空欄は不明（答えは「除外事由に該当しない限り該当する」）。"),
 ];
+
+/// A column's explanation with the values the rules accept, for the
+/// columns whose codes come from the book's `[near_miss]` lists (the
+/// lists are the book's, never written here).
+pub fn described(c: &Column, v: &jiko_core::rules::Vocabulary) -> String {
+    let codes = |list: &[jiko_core::rules::taxonomy::Coded]| list.iter().map(|x| x.code).collect::<Vec<_>>().join("、");
+    match c.name {
+        "situation" => format!("{} コード: {}。", c.meaning, codes(&v.situations)),
+        "function" => format!("{} コード: {}。", c.meaning, codes(&v.functions)),
+        "exclusions" => match v.no_exclusion.first() {
+            Some(none) => format!("{} コード: {}。いずれにも該当しなければ「{none}」。", c.meaning, codes(&v.exclusions)),
+            None => format!("{} コード: {}。", c.meaning, codes(&v.exclusions)),
+        },
+        _ => c.meaning.to_string(),
+    }
+}
 
 /// Index of each column in `COLUMNS`, for code that reads a row.
 pub mod col {

@@ -237,6 +237,14 @@ pub struct Vocabularies {
     pub kinds: Vocabulary,
     /// `wholesale`.
     pub wholesale: Vocabulary,
+    /// `situation` (おそれ事態).
+    pub situations: Vocabulary,
+    /// `function` (おそれ事態).
+    pub functions: Vocabulary,
+    /// `exclusions` (おそれ事態).
+    pub exclusions: Vocabulary,
+    /// Spellings of "no exclusion applies" (`[near_miss] no_exclusion`).
+    pub no_exclusion: &'static [&'static str],
 }
 
 impl Vocabularies {
@@ -252,6 +260,10 @@ impl Vocabularies {
             facilities: voc(&v.facilities, "facility"),
             kinds: voc(&v.kinds, "kind"),
             wholesale: voc(&v.wholesale, "wholesale"),
+            situations: voc(&v.situations, "situation"),
+            functions: voc(&v.functions, "function"),
+            exclusions: voc(&v.exclusions, "exclusions"),
+            no_exclusion: &v.no_exclusion,
         }
     }
 }
@@ -323,7 +335,7 @@ mod tests {
     #[test]
     fn no_spelling_names_two_codes() {
         let v = Vocabularies::of(jiko_core::rules::Rules::builtin().vocab);
-        for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale] {
+        for voc in [&v.forms, &v.services, &v.causes, &v.equipment, &v.facilities, &v.kinds, &v.wholesale, &v.situations, &v.functions, &v.exclusions] {
             assert!(voc.collisions.is_empty(), "{:?}", voc.collisions);
             // Every spelling is found again as itself.
             for (k, i) in voc.keys() {

@@ -109,6 +109,10 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             "facility" => taxonomy.facilities.iter().any(|c| c.code == a.code),
             "kind" => taxonomy.kinds.iter().any(|c| c.code == a.code),
             "wholesale" => taxonomy.wholesale.iter().any(|c| c.code == a.code),
+            // The おそれ事態 columns: codes of the book's [near_miss] lists.
+            "situation" => near_miss.as_ref().is_some_and(|n| n.situations.iter().any(|c| c.code == a.code)),
+            "function" => near_miss.as_ref().is_some_and(|n| n.functions.iter().any(|c| c.code == a.code)),
+            "exclusions" => near_miss.as_ref().is_some_and(|n| n.exclusions.iter().any(|c| c.code == a.code)),
             other => bail!("{}: aliases: unknown column {other:?}", at.find(other)),
         };
         if !known {
@@ -207,7 +211,31 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             if raw.report_days == 0 {
                 bail!("{}: near_miss.report_days: 0", at.find("report_days"));
             }
-            Some(super::NearMissRules { raw, from })
+            let mut situation_from = Vec::new();
+            let mut wording_from = Vec::new();
+            for s in &raw.situations {
+                let own = s.effective_from.as_ref().map(|d| day(&at, d)).transpose()?;
+                if let Some(f) = own.filter(|f| *f <= from) {
+                    bail!("{}: near_miss situation {:?}: effective_from {f} is not after the rule's own ({from}); leave it out", at.find(&s.code), s.code);
+                }
+                let mut froms: Vec<crate::calendar::Minute> = Vec::new();
+                for w in &s.wording {
+                    let f = day(&at, &w.from)?;
+                    let floor = froms.last().copied().or(own).unwrap_or(from);
+                    if f <= floor {
+                        bail!("{}: near_miss situation {:?}: wording from {f} is not after {floor}; wordings go oldest first, after the item's first day", at.find(&w.from.to_string()), s.code);
+                    }
+                    froms.push(f);
+                }
+                situation_from.push(own);
+                wording_from.push(froms);
+            }
+            for n in &raw.no_exclusion {
+                if raw.exclusions.iter().any(|e| e.code == *n || e.label == *n) {
+                    bail!("{}: near_miss.no_exclusion: {n:?} is an exclusion's code or label", at.find(n));
+                }
+            }
+            Some(super::NearMissRules { raw, from, situation_from, wording_from })
         }
         None => None,
     };

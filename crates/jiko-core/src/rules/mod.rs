@@ -73,6 +73,27 @@ pub struct DueRule {
 pub struct NearMissRules {
     pub raw: raw::NearMiss,
     pub from: Minute,
+    /// Each situation's first day when it came later than the rule
+    /// (`effective_from`), by situation index.
+    pub situation_from: Vec<Option<Minute>>,
+    /// Each situation's later wordings' first days, by situation index
+    /// (beside `raw.situations[i].wording`).
+    pub wording_from: Vec<Vec<Minute>>,
+}
+
+impl NearMissRules {
+    /// Situation `i`'s words on `day` (its newest words when no day is
+    /// known).
+    pub fn label_on(&self, i: usize, day: Option<Minute>) -> &str {
+        let s = &self.raw.situations[i];
+        let later = self.wording_from[i].iter().zip(&s.wording).filter(|(from, _)| day.map_or(true, |d| d >= **from)).last();
+        later.map_or(s.label.as_str(), |(_, w)| w.label.as_str())
+    }
+
+    /// Situation `i`'s newest words (what a template offers).
+    pub fn latest_label(&self, i: usize) -> &str {
+        self.label_on(i, None)
+    }
 }
 
 /// One major-accident rule set, checked.

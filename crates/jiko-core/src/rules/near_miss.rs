@@ -21,8 +21,15 @@ pub struct Facts {
     pub carrier_users: Option<u64>,
     /// Prefectures the service is offered in.
     pub prefectures: Option<u32>,
-    /// Exclusion codes that apply (planned, within_spec, …).
+    /// Exclusions that apply (indexes into `[near_miss] exclusions`).
     pub exclusions: Vec<usize>,
+    /// Said that no exclusion applies (`none`, `なし`). Without it, an
+    /// exclusion not listed is not known: the answer holds "unless" it
+    /// applies.
+    pub no_exclusion: bool,
+    /// A record that gave no outage (no duration, no users): judged as no
+    /// outage, so as no major accident.
+    pub no_outage: bool,
     /// When it happened (for the rule in force), and when it became known.
     pub occurred: Option<Minute>,
     pub known: Option<Minute>,
@@ -37,6 +44,9 @@ pub struct Check {
     pub met: Tri,
     pub ja: String,
     pub en: String,
+    /// An exclusion not given: not known, but the answer holds unless it
+    /// applies (it does not make the verdict unknown).
+    pub unless: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +56,11 @@ pub struct Answer {
     pub checks: Vec<Check>,
     /// The written report's due day (the day it became known + 30 days).
     pub due: Option<(i32, u32, u32)>,
+    /// The items of the exclusions not given that would exclude the
+    /// situation: a verdict of `Yes` holds unless one of them applies.
+    pub unless: Vec<String>,
+    /// The facts gave no outage (`Facts::no_outage`).
+    pub no_outage: bool,
     pub rules: &'static NearMissRules,
 }
 
@@ -101,23 +116,60 @@ pub fn judge(rules: super::Rules, f: &Facts) -> Option<Answer> {
     let r = rules.near_miss()?;
     let n = &r.raw;
     let mut checks = Vec::new();
-    let mut check = |item: &str, met: Tri, ja: String, en: String| checks.push(Check { item: item.to_string(), met, ja, en });
+    let mut check = |item: &str, met: Tri, ja: String, en: String| checks.push(Check { item: item.to_string(), met, ja, en, unless: false });
     let day = f.occurred.or(f.known);
     match day {
         Some(d) if d < r.from => check(
             "施行",
             Tri::No,
             format!("{}の報告は{}年{}月{}日から（それより前の事態）", n.short, r.from.year, r.from.month, r.from.day),
-            format!("the duty applies from {}; this situation is earlier", r.from.to_string().get(..10).unwrap_or("")),
+            format!("the duty applies from {}; this situation is earlier", iso(r.from)),
         ),
         Some(_) => {}
         None => check("施行", Tri::Unknown, "発生日又は知った日が不明（施行日との前後）".into(), "date not given".into()),
     }
-    let situation = f.situation.map(|i| &n.situations[i]);
+    let situation = f.situation.map(|i| (i, &n.situations[i]));
     match situation {
         None => check("事態", Tri::Unknown, "事態の種類が不明（--situation）".into(), "situation not given".into()),
-        Some(s) => check(&s.item, Tri::Yes, format!("{}: {}", s.item, s.label), format!("situation {}", s.code)),
+        Some((i, s)) => {
+            check(&s.item, Tri::Yes, format!("{}: {}", s.item, r.label_on(i, day)), format!("situation {}", s.code));
+            // An item added later covers only situations that occurred
+            // from its first day on (法第28条第2項 「生じた」; no
+            // transitional rule): the occurrence decides, and the day it
+            // became known bounds it from above.
+            if let Some(from) = r.situation_from[i] {
+                let since = format!("{}は{}年{}月{}日から（{}）", s.item, from.year, from.month, from.day, s.source);
+                match (f.occurred, f.known) {
+                    (Some(o), known) if o < from => check(
+                        &s.item,
+                        Tri::No,
+                        format!(
+                            "{since}。この事態の発生（{}）はそれより前であり、{}に該当しない{}",
+                            day_ja(o),
+                            s.item,
+                            if known.is_some_and(|k| k >= from) { "（知った日は施行日以後だが、附則に経過措置はなく、発生日で判定）" } else { "" }
+                        ),
+                        format!("{} exists from {}; this situation occurred on {}, before it", s.item, iso(from), iso(o)),
+                    ),
+                    (Some(_), _) => {}
+                    (None, Some(k)) if k < from => check(
+                        &s.item,
+                        Tri::No,
+                        format!("{since}。この事態を知った日（{}）はそれより前であり、{}に該当しない", day_ja(k), s.item),
+                        format!("{} exists from {}; this situation was known on {}, before it", s.item, iso(from), iso(k)),
+                    ),
+                    _ => check(
+                        &s.item,
+                        Tri::Unknown,
+                        format!("{since}。発生日時が不明（{}年{}月{}日以後に発生した事態に限る。--start で発生日時を指定）", from.year, from.month, from.day),
+                        format!("when it occurred is not given; {} covers situations from {}", s.item, iso(from)),
+                    ),
+                }
+            }
+        }
     }
+    let situation = situation.map(|(_, s)| s);
+    let mut unless = Vec::new();
     // Item 1's conditions; item 2 (critical facilities) needs none.
     if situation.map_or(true, |s| s.item1) {
         match f.carrier_users {
@@ -144,33 +196,62 @@ pub fn judge(rules: super::Rules, f: &Facts) -> Option<Answer> {
             None => check("第1号ニ", Tri::Unknown, "設備の機能が不明（--function）".into(), "function not given".into()),
             Some(i) => check(&n.functions[i].item, Tri::Yes, format!("{}: {}", n.functions[i].item, n.functions[i].label), format!("function {}", n.functions[i].code)),
         }
+        let natural_exception = |x: &super::raw::Provision| x.code == "natural_disaster" && situation.is_some_and(|s| s.natural_disaster_counts);
         for &e in &f.exclusions {
             let x = &n.exclusions[e];
-            let natural_exception = x.code == "natural_disaster" && situation.is_some_and(|s| s.natural_disaster_counts);
-            if natural_exception {
+            if natural_exception(x) {
                 check(&x.item, Tri::Yes, format!("{}: 自然災害に起因するが、この事態は除外されない（{}）", x.item, x.label), "a natural disaster, but this situation is not excluded".into());
             } else {
                 check(&x.item, Tri::No, format!("{}に該当（{}）", x.item, x.label), format!("excluded: {}", x.code));
             }
         }
+        // An exclusion not given is not known: shown as such, and the
+        // answer holds only unless it applies. Once one applies, or all
+        // were said not to, there is nothing left open.
+        let excluded = f.exclusions.iter().any(|&e| !natural_exception(&n.exclusions[e]));
+        if !f.no_exclusion && !excluded {
+            for (_, x) in n.exclusions.iter().enumerate().filter(|(e, x)| !f.exclusions.contains(e) && !natural_exception(x)) {
+                checks.push(Check {
+                    item: x.item.clone(),
+                    met: Tri::Unknown,
+                    ja: format!("{}（{}）に該当するかが不明（該当すれば除外）", x.item, x.label),
+                    en: format!("exclusion {} not given", x.code),
+                    unless: true,
+                });
+                unless.push(x.item.clone());
+            }
+        }
     }
     match f.major {
-        Tri::Yes => check("柱書", Tri::No, "重大な事故に該当する（おそれ事態ではなく重大な事故として報告）".into(), "a major accident itself: reported as one".into()),
-        Tri::Unknown => check("柱書", Tri::Unknown, "重大な事故に該当するかが不明".into(), "whether it is a major accident is not known".into()),
+        Tri::Yes => checks.push(Check { item: "柱書".into(), met: Tri::No, ja: "重大な事故に該当する（おそれ事態ではなく重大な事故として報告）".into(), en: "a major accident itself: reported as one".into(), unless: false }),
+        Tri::Unknown => checks.push(Check { item: "柱書".into(), met: Tri::Unknown, ja: "重大な事故に該当するかが不明".into(), en: "whether it is a major accident is not known".into(), unless: false }),
         Tri::No => {}
     }
     let verdict = if checks.iter().any(|c| c.met == Tri::No) {
         Tri::No
-    } else if checks.iter().any(|c| c.met == Tri::Unknown) {
+    } else if checks.iter().any(|c| c.met == Tri::Unknown && !c.unless) {
         Tri::Unknown
     } else {
         Tri::Yes
     };
+    // Not a おそれ事態 whatever the exclusions: nothing hangs on them.
+    if verdict == Tri::No {
+        unless.clear();
+        checks.retain(|c| !c.unless);
+    }
     let due = match (verdict, f.known) {
         (Tri::No, _) | (_, None) => None,
         (_, Some(k)) => Some(civil_from_days(days_from_civil(k.year, k.month, k.day) + i64::from(n.report_days))),
     };
-    Some(Answer { verdict, checks, due, rules: r })
+    Some(Answer { verdict, checks, due, unless, no_outage: f.no_outage, rules: r })
+}
+
+fn iso(m: Minute) -> String {
+    format!("{:04}-{:02}-{:02}", m.year, m.month, m.day)
+}
+
+fn day_ja(m: Minute) -> String {
+    format!("{}年{}月{}日", m.year, m.month, m.day)
 }
 
 fn thousands(n: u64) -> String {

@@ -169,6 +169,10 @@ pub struct NearMiss {
     pub functions: Vec<Provision>,
     pub situations: Vec<Situation>,
     pub exclusions: Vec<Provision>,
+    /// Spellings that say no exclusion applies (`なし`, `none`); the first
+    /// is the one the template offers.
+    #[serde(default)]
+    pub no_exclusion: Vec<String>,
 }
 
 /// A coded provision: its code, where the text has it, and its words.
@@ -192,6 +196,25 @@ pub struct Situation {
     /// Not excluded when a natural disaster caused it.
     #[serde(default)]
     pub natural_disaster_counts: bool,
+    /// An item added after the rule began: a situation that occurred
+    /// before this day is not this item.
+    pub effective_from: Option<toml::value::Datetime>,
+    /// The ordinance that added the item (or changed its words).
+    #[serde(default)]
+    pub source: String,
+    /// The item's words from later days, oldest first; `label` before.
+    #[serde(default)]
+    pub wording: Vec<Wording>,
+}
+
+/// A situation's words from a day on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    pub from: toml::value::Datetime,
+    pub label: String,
+    #[serde(default)]
+    pub source: String,
 }
 
 fn yes() -> bool {

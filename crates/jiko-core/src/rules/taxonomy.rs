@@ -58,6 +58,15 @@ pub struct Vocabulary {
     /// Bins `[from, next bin's from)` of duration (minutes) and of users.
     pub duration_bins: Vec<Bin>,
     pub user_bins: Vec<Bin>,
+    /// おそれ事態 (`[near_miss]`, empty without it): situations (each with
+    /// its newest words), functions and exclusions, in the book's order.
+    pub situations: Vec<Coded>,
+    pub functions: Vec<Coded>,
+    pub exclusions: Vec<Coded>,
+    /// Spellings that say no exclusion applies; the first is offered.
+    pub no_exclusion: Vec<&'static str>,
+    /// Each situation's other words (earlier wordings), read as spellings.
+    situation_wordings: Vec<(&'static str, Vec<&'static str>)>,
     tax: &'static crate::rules::Taxonomy,
 }
 
@@ -93,6 +102,24 @@ impl Vocabulary {
             wholesale: coded(&tax.wholesale),
             duration_bins: bins(&b.bins.duration),
             user_bins: bins(&b.bins.users),
+            situations: b.near_miss.as_ref().map_or(Vec::new(), |n| {
+                n.raw.situations.iter().enumerate().map(|(i, s)| Coded { code: &s.code, group: "", label: n.latest_label(i) }).collect()
+            }),
+            functions: b.near_miss.as_ref().map_or(Vec::new(), |n| n.raw.functions.iter().map(|f| Coded { code: &f.code, group: "", label: &f.label }).collect()),
+            exclusions: b.near_miss.as_ref().map_or(Vec::new(), |n| n.raw.exclusions.iter().map(|f| Coded { code: &f.code, group: "", label: &f.label }).collect()),
+            no_exclusion: b.near_miss.as_ref().map_or(Vec::new(), |n| n.raw.no_exclusion.iter().map(String::as_str).collect()),
+            situation_wordings: b.near_miss.as_ref().map_or(Vec::new(), |n| {
+                n.raw
+                    .situations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let newest = n.latest_label(i);
+                        let others = std::iter::once(s.label.as_str()).chain(s.wording.iter().map(|w| w.label.as_str())).filter(|l| *l != newest).collect();
+                        (s.code.as_str(), others)
+                    })
+                    .collect()
+            }),
             tax,
         }
     }
@@ -102,14 +129,20 @@ impl Vocabulary {
         self.tax.service_subs.iter().filter(|s| s.group == group).map(|s| Group { code: &s.code, label: &s.label }).collect()
     }
 
-    /// Other spellings a coded column accepts besides code and label.
+    /// Other spellings a coded column accepts besides code and label (a
+    /// situation's earlier wordings too).
     pub fn aliases(&self, column: &str) -> Vec<(&'static str, Vec<&'static str>)> {
-        self.tax
+        let mut out: Vec<(&'static str, Vec<&'static str>)> = self
+            .tax
             .aliases
             .iter()
             .filter(|a| a.column == column)
             .map(|a| (a.code.as_str(), a.spellings.iter().map(String::as_str).collect()))
-            .collect()
+            .collect();
+        if column == "situation" {
+            out.extend(self.situation_wordings.iter().filter(|(_, w)| !w.is_empty()).cloned());
+        }
+        out
     }
 
     /// Spellings a coded column refuses, each with why (Japanese, English).

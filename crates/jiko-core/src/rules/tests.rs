@@ -312,6 +312,8 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
         carrier_users: Some(120_000),
         prefectures: Some(3),
         exclusions: Vec::new(),
+        no_exclusion: false,
+        no_outage: false,
         occurred: Some(m("2024-05-01 10:00")),
         known: Some(m("2024-05-02 09:00")),
         major: Tri::No,
@@ -342,6 +344,125 @@ fn near_miss_situations_on_both_sides_of_every_condition() {
     assert_eq!(nm(b(), &base()).unwrap().due, Some((2024, 6, 1)), "2024-05-02 + 30 days");
     let leap = Facts { known: Some(m("2024-02-29 12:00")), ..base() };
     assert_eq!(nm(b(), &leap).unwrap().due, Some((2024, 3, 30)));
+}
+
+/// 令和8年総務省令第21号 (in force 2026-04-01; 附則 「この省令は、令和八年
+/// 四月一日から施行する。」, no transitional rule) added 施行規則第58条の2
+/// 第1号ホ(6) and ホ(7): a situation that occurred before that day is not
+/// one of them, even when it became known after (法第28条第2項 「…総務省令で
+/// 定めるものが生じた」); one known before it occurred before it too.
+#[test]
+fn near_miss_items_added_on_2026_04_01() {
+    use super::near_miss::{find, judge as nm, position, Facts};
+    let n = &b().near_miss().unwrap().raw;
+    let m = |s: &str| crate::calendar::minute(s);
+    let on = |code: &str, occurred: Option<&str>, known: &str| Facts {
+        situation: Some(position(&n.situations, code).unwrap()),
+        function: Some(find(&n.functions, "control").unwrap()),
+        carrier_users: Some(120_000),
+        prefectures: Some(3),
+        no_exclusion: true,
+        occurred: occurred.map(m),
+        known: Some(m(known)),
+        major: Tri::No,
+        ..Facts::default()
+    };
+    for code in ["capacity_exceeded", "bad_config_not_recovered"] {
+        // ホ(6)/(7) the day before: not a おそれ事態, saying why.
+        let before = nm(b(), &on(code, Some("2026-03-31 23:59"), "2026-03-31 23:59")).unwrap();
+        assert_eq!(before.verdict, Tri::No, "{code} on 2026-03-31");
+        let why = before.checks.iter().find(|c| c.met == Tri::No).unwrap();
+        assert!(why.ja.contains("2026年4月1日から（令和8年総務省令第21号") && why.ja.contains("2026年3月31日") && why.ja.contains("該当しない"), "{}", why.ja);
+        assert_eq!(before.due, None);
+        // Occurred the day before, known on the day: still not (occurrence decides).
+        let late = nm(b(), &on(code, Some("2026-03-31 23:59"), "2026-04-01 08:00")).unwrap();
+        assert_eq!(late.verdict, Tri::No, "{code} occurred 2026-03-31, known 2026-04-01");
+        assert!(late.checks.iter().any(|c| c.ja.contains("経過措置はなく、発生日で判定")));
+        // On the day: every condition of 第1号 met; due 30 days after 2026-04-01 (57条3項).
+        let first = nm(b(), &on(code, Some("2026-04-01 00:00"), "2026-04-01 00:00")).unwrap();
+        assert_eq!(first.verdict, Tri::Yes, "{code} on 2026-04-01");
+        assert_eq!(first.due, Some((2026, 5, 1)));
+        // Only the day it became known: before the day, it occurred before
+        // too; from the day, when it occurred decides and is not given.
+        assert_eq!(nm(b(), &on(code, None, "2026-03-31 12:00")).unwrap().verdict, Tri::No);
+        assert_eq!(nm(b(), &on(code, None, "2026-04-02 12:00")).unwrap().verdict, Tri::Unknown);
+    }
+    // The items of 2023 are unchanged on both sides of the day.
+    for day in ["2026-03-31 23:59", "2026-04-01 00:00"] {
+        assert_eq!(nm(b(), &on("not_stopped", Some(day), day)).unwrap().verdict, Tri::Yes, "ホ(1) on {day}");
+    }
+}
+
+/// ホ(2)'s words by date (施行規則第58条の2第1号ホ(2)): until 2026-03-31
+/// 「電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、当該設備の
+/// 機能を代替することとなつていた予備の電気通信設備（…）へ速やかに切り替える
+/// ことができなかつた事態」; from 2026-04-01 (令和8年総務省令第21号) without
+/// 「そのことを速やかに覚知できず、」.
+#[test]
+fn failover_wording_by_date() {
+    use super::near_miss::{judge as nm, position, Facts};
+    let r = b().near_miss().unwrap();
+    let i = position(&r.raw.situations, "failover_failed").unwrap();
+    let m = |s: &str| Some(crate::calendar::minute(s));
+    let spare = "当該設備の機能を代替することとなつていた予備の電気通信設備（当該予備の電気通信設備の機能を代替することとなつていた予備の電気通信設備を含む。）へ速やかに切り替えることができなかつた事態";
+    let old = format!("電気通信設備の故障等の発生時に、そのことを速やかに覚知できず、{spare}");
+    let new = format!("電気通信設備の故障等の発生時に、{spare}");
+    assert_eq!(r.label_on(i, m("2023-06-16 00:00")), old);
+    assert_eq!(r.label_on(i, m("2026-03-31 23:59")), old);
+    assert_eq!(r.label_on(i, m("2026-04-01 00:00")), new);
+    assert_eq!(r.latest_label(i), new);
+    let said = |day: &str| {
+        let f = Facts { situation: Some(i), occurred: m(day), known: m(day), ..Facts::default() };
+        nm(b(), &f).unwrap().checks.iter().find(|c| c.item == "第1号ホ(2)").unwrap().ja.clone()
+    };
+    assert_eq!(said("2026-03-31 10:00"), format!("第1号ホ(2): {old}"));
+    assert_eq!(said("2026-04-01 10:00"), format!("第1号ホ(2): {new}"));
+}
+
+/// 第1号ハ and ヘ(1)–(3) exclude a situation of item 1: one not given is
+/// not known, so the answer is 該当する only unless it applies; said not to
+/// apply (`なし`), the answer is plain. ヘ(3) never excludes ホ(3)
+/// (「ホ（３）に該当する事態を除く」), and item 2 has no exclusions.
+#[test]
+fn near_miss_exclusions_not_given_make_an_unless() {
+    use super::near_miss::{judge as nm, position, Facts};
+    let n = &b().near_miss().unwrap().raw;
+    let m = |s: &str| Some(crate::calendar::minute(s));
+    let f = |code: &str| Facts {
+        situation: Some(position(&n.situations, code).unwrap()),
+        function: Some(0),
+        carrier_users: Some(30_000),
+        prefectures: Some(2),
+        occurred: m("2024-05-01 10:00"),
+        known: m("2024-05-01 10:00"),
+        ..Facts::default()
+    };
+    let a = nm(b(), &f("fire_smoke")).unwrap();
+    assert_eq!((a.verdict, a.unless.clone()), (Tri::Yes, vec!["第1号ヘ(1)".to_string(), "第1号ヘ(2)".into(), "第1号ヘ(3)".into(), "第1号ハ".into()]));
+    assert_eq!(a.checks.iter().filter(|c| c.unless && c.met == Tri::Unknown).count(), 4, "each shown as ？");
+    let plain = nm(b(), &Facts { no_exclusion: true, ..f("fire_smoke") }).unwrap();
+    assert_eq!((plain.verdict, plain.unless.len()), (Tri::Yes, 0));
+    let fell = nm(b(), &f("fell_or_detached")).unwrap();
+    assert_eq!(fell.unless, vec!["第1号ヘ(1)".to_string(), "第1号ヘ(2)".into(), "第1号ハ".into()]);
+    let sat = nm(b(), &f("critical_facility")).unwrap();
+    assert_eq!((sat.verdict, sat.unless.len()), (Tri::Yes, 0));
+    // One that applies settles it: no "unless".
+    let planned = nm(b(), &Facts { exclusions: vec![0], ..f("fire_smoke") }).unwrap();
+    assert_eq!((planned.verdict, planned.unless.len()), (Tri::No, 0));
+}
+
+/// A book's situation added later must come after the rule itself, and
+/// its wordings in order after it.
+#[test]
+fn near_miss_dates_are_checked() {
+    let early = BUILTIN.replacen("effective_from = 2026-04-01, source = \"令和8年総務省令第21号", "effective_from = 2023-06-16, source = \"令和8年総務省令第21号", 1);
+    assert_ne!(early, BUILTIN);
+    let e = format!("{:#}", check(&early, "early.toml").unwrap_err());
+    assert!(e.contains("early.toml:") && e.contains("capacity_exceeded") && e.contains("not after the rule's own"), "{e}");
+    let wording = BUILTIN.replacen("{ from = 2026-04-01, label = \"電気通信設備の故障等の発生時に、当該設備", "{ from = 2023-06-16, label = \"電気通信設備の故障等の発生時に、当該設備", 1);
+    assert_ne!(wording, BUILTIN);
+    let e = format!("{:#}", check(&wording, "wording.toml").unwrap_err());
+    assert!(e.contains("wording.toml:") && e.contains("failover_failed") && e.contains("oldest first"), "{e}");
 }
 
 /// A code is written into CSV cells as it is: one that a spreadsheet would
