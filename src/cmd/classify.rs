@@ -674,14 +674,23 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
     line(verdict.0, verdict.1);
     match (ans.verdict, ans.due, f.known) {
         (Tri::No, _, _) => {}
-        (_, Some(due), _) => line(
-            format!("期限: 知った後速やかに報告し、報告書（{}）を知った日から{}日以内、{}までに提出", n.form, n.report_days, day(due)),
-            format!("deadlines: report without delay once known; the written report within {} days of the day it became known, by {}", n.report_days, iso(due)),
-        ),
+        (_, Some(due), _) => {
+            line(
+                format!("期限: 知った後速やかに報告し、報告書（{}）を知った日から{}日以内、{}までに提出", n.form, n.report_days, day(due)),
+                format!("deadlines: report without delay once known; the written report within {} days of the day it became known, by {}", n.report_days, iso(due)),
+            );
+            closed_day(&mut line, due);
+        }
         (_, None, None) => line(format!("期限: 知った日から{}日以内（--known で日付を指定）", n.report_days), format!("due within {} days of the day it became known: give --known", n.report_days)),
         _ => {}
     }
     line(format!("根拠: {}", n.source), n.url.clone());
+    // The outage's answer said it already, when there was one.
+    if let (false, Some(t)) = (outage, f.known.max(f.occurred)) {
+        if let Some((ja, en)) = rules.unchecked_note(&t) {
+            line(ja, en);
+        }
+    }
     Ok(out)
 }
 

@@ -474,8 +474,9 @@ fn classify_answers_a_near_miss_situation() {
 
 /// 施行規則第58条の2第1号ホ(6) (設備容量を上回る処理…) and ホ(7) (誤つた設定情報
 /// やソフトウェアの組込…), added by 令和8年総務省令第21号 in force 2026-04-01
-/// (附則: no transitional rule): a situation that occurred on 2026-03-31 is
-/// not one, saying why, even when known on 2026-04-01; one that occurred on
+/// (附則: no transitional rule): a situation that occurred and was known on
+/// 2026-03-31 is not one, saying why; one known only on 2026-04-01 is 不明
+/// (the text does not say which day decides); one that occurred on
 /// 2026-04-01 is, due 30 days after the day it became known (57条3項:
 /// 2026-04-01 + 30 = 2026-05-01). `--start` alone is when it occurred.
 #[test]
@@ -488,9 +489,14 @@ fn near_miss_items_of_2026_04_01_from_the_command_line() {
         stdout(&o)
     };
     for (code, item) in [("capacity_exceeded", "第1号ホ(6)"), ("bad_config_not_recovered", "第1号ホ(7)")] {
-        let before = ask(code, "2026-03-31 23:59", &["--exclusion", "none"]);
+        // Occurred 2026-03-31, known 2026-04-01: not decided by the text.
+        let across = ask(code, "2026-03-31 23:59", &["--exclusion", "none"]);
+        assert!(across.contains("おそれ事態: 不明") && across.contains("どちらで判定するかは条文から定まらない"), "{across}");
+        // Occurred and known before the day: not one, saying why.
+        let o = jiko(&["classify", "--situation", code, "--function", "control", "--carrier-users", "120000", "--prefectures", "3", "--start", "2026-03-31 23:59", "--known", "2026-03-31", "--exclusion", "none"]);
+        let before = stdout(&o);
         assert!(before.contains("おそれ事態: 該当しない"), "{before}");
-        assert!(before.contains(&format!("× {item}は2026年4月1日から（令和8年総務省令第21号")) && before.contains("発生日で判定"), "{before}");
+        assert!(before.contains(&format!("× {item}は2026年4月1日から（令和8年総務省令第21号")), "{before}");
         let on = ask(code, "2026-04-01 00:00", &["--exclusion", "none"]);
         assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告） (") && on.contains("2026年5月1日 (2026-05-01)までに提出"), "{on}");
         assert!(on.contains("事故の有無: 停止・品質低下の事実が与えられていない"), "--start alone is no outage: {on}");

@@ -834,3 +834,42 @@ fn the_book_is_checked_through_the_last_version_read() {
     let c = r.checked_through().expect("meta.checked_through");
     assert_eq!(format!("{:04}-{:02}-{:02}", c.year, c.month, c.day), checked_through());
 }
+
+/// 施行規則第58条の2: on each version's first day, the situations the book
+/// accepts are the text's ホ items and 第2号, worded as the text words them
+/// that day; the functions are ニ(1)–(5) and the exclusions ヘ(1)–(3).
+#[test]
+fn the_near_miss_items_say_what_each_version_of_article_58_2_says() {
+    let r = jiko::rules::Rules::builtin();
+    let n = r.near_miss().unwrap();
+    let texts = versions(SHIKOU, "第58条の2");
+    assert!(texts.len() >= 2);
+    for t in &texts {
+        let day = minute(&t.in_force);
+        let items = near_miss_items(t);
+        let text = |k: &str| items.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+        let mut want: Vec<String> = items.iter().map(|(k, _)| k.clone()).filter(|k| k.starts_with("ホ(")).collect();
+        want.push("二".into());
+        let mut got = Vec::new();
+        for (i, s) in n.raw.situations.iter().enumerate() {
+            if n.situation_from[i].is_some_and(|f| f > day) {
+                continue;
+            }
+            let key = s.item.trim_start_matches("第1号").replace("第2号", "二");
+            let words = if key == "二" { text("二") } else { text(&key) };
+            let words = words.unwrap_or_else(|| panic!("{}: the book's {} is not in the text", t.file, s.item));
+            let label = n.label_on(i, Some(day));
+            assert!(words.contains(label.trim_end_matches('。')) || label.contains(words.trim_end_matches('。')), "{}: {} worded {label:?}, the text {words:?}", t.file, s.item);
+            got.push(key);
+        }
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{}: the situations in force on {}", t.file, t.in_force);
+        for f in &n.raw.functions {
+            assert!(text(&f.item).is_some(), "{}: function {}", t.file, f.item);
+        }
+        for x in n.raw.exclusions.iter().filter(|x| x.item.contains('ヘ')) {
+            assert!(text(x.item.trim_start_matches("第1号")).is_some(), "{}: exclusion {}", t.file, x.item);
+        }
+    }
+}

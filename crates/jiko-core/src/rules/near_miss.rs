@@ -133,22 +133,32 @@ pub fn judge(rules: super::Rules, f: &Facts) -> Option<Answer> {
         None => check("事態", Tri::Unknown, "事態の種類が不明（--situation）".into(), "situation not given".into()),
         Some((i, s)) => {
             check(&s.item, Tri::Yes, format!("{}: {}", s.item, r.label_on(i, day)), format!("situation {}", s.code));
-            // An item added later covers only situations that occurred
-            // from its first day on (法第28条第2項 「生じた」; no
-            // transitional rule): the occurrence decides, and the day it
-            // became known bounds it from above.
+            // An item added later covers the situations that occurred
+            // and became known from its first day on (法第28条第2項: a
+            // situation 「生じた」 that the carrier 「認めた」); both before
+            // it: not one; across it: not decided by the text.
             if let Some(from) = r.situation_from[i] {
                 let since = format!("{}は{}年{}月{}日から（{}）", s.item, from.year, from.month, from.day, s.source);
                 match (f.occurred, f.known) {
-                    (Some(o), known) if o < from => check(
+                    // Occurred before the item existed, known after it: the
+                    // 附則 has no transitional provision, and the text does
+                    // not say whether the occurrence (「生じた」) or the
+                    // carrier's recognition (「認めた」) decides. Unknown,
+                    // never a silent no.
+                    (Some(o), Some(k)) if o < from && k >= from => check(
+                        &s.item,
+                        Tri::Unknown,
+                        format!(
+                            "{since}。この事態の発生（{}）は施行日前、知った日（{}）は施行日以後。附則に経過措置がなく、発生日と知った日のどちらで判定するかは条文から定まらない（総務省への確認を推奨）",
+                            day_ja(o),
+                            day_ja(k)
+                        ),
+                        format!("{} exists from {}; this situation occurred on {} but became known on {}: the text does not say which decides (no transitional provision); ask MIC", s.item, iso(from), iso(o), iso(k)),
+                    ),
+                    (Some(o), _) if o < from => check(
                         &s.item,
                         Tri::No,
-                        format!(
-                            "{since}。この事態の発生（{}）はそれより前であり、{}に該当しない{}",
-                            day_ja(o),
-                            s.item,
-                            if known.is_some_and(|k| k >= from) { "（知った日は施行日以後だが、附則に経過措置はなく、発生日で判定）" } else { "" }
-                        ),
+                        format!("{since}。この事態の発生（{}）はそれより前であり、{}に該当しない", day_ja(o), s.item),
                         format!("{} exists from {}; this situation occurred on {}, before it", s.item, iso(from), iso(o)),
                     ),
                     (Some(_), _) => {}

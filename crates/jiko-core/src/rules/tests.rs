@@ -374,10 +374,11 @@ fn near_miss_items_added_on_2026_04_01() {
         let why = before.checks.iter().find(|c| c.met == Tri::No).unwrap();
         assert!(why.ja.contains("2026年4月1日から（令和8年総務省令第21号") && why.ja.contains("2026年3月31日") && why.ja.contains("該当しない"), "{}", why.ja);
         assert_eq!(before.due, None);
-        // Occurred the day before, known on the day: still not (occurrence decides).
+        // Occurred the day before, known on the day: the text does not say
+        // which day decides (no transitional provision): unknown, not no.
         let late = nm(b(), &on(code, Some("2026-03-31 23:59"), "2026-04-01 08:00")).unwrap();
-        assert_eq!(late.verdict, Tri::No, "{code} occurred 2026-03-31, known 2026-04-01");
-        assert!(late.checks.iter().any(|c| c.ja.contains("経過措置はなく、発生日で判定")));
+        assert_eq!(late.verdict, Tri::Unknown, "{code} occurred 2026-03-31, known 2026-04-01");
+        assert!(late.checks.iter().any(|c| c.ja.contains("どちらで判定するかは条文から定まらない")));
         // On the day: every condition of 第1号 met; due 30 days after 2026-04-01 (57条3項).
         let first = nm(b(), &on(code, Some("2026-04-01 00:00"), "2026-04-01 00:00")).unwrap();
         assert_eq!(first.verdict, Tri::Yes, "{code} on 2026-04-01");
