@@ -575,8 +575,9 @@ fn near_miss_rows_in_files() {
     assert_eq!((s1["within_duty"].as_str(), s1["major"].as_str(), s1["near_miss"].as_str(), s1["near_miss_due"].as_str()), ("no", "no", "yes", "2026-05-01"));
     assert!(s1["notes"].contains("reportable unless one of 第1号ヘ(1), 第1号ヘ(2), 第1号ヘ(3), 第1号ハ applies") && s1["notes"].contains("without an outage"), "{}", s1["notes"]);
     let s2 = by("S2");
-    assert_eq!((s2["near_miss"].as_str(), s2["near_miss_due"].as_str()), ("no", ""), "ホ(6) the day before");
-    assert!(s2["notes"].contains("near miss: not one: 第1号ホ(6) exists from 2026-04-01; this situation occurred on 2026-03-31"), "{}", s2["notes"]);
+    // Occurred the day before, known on the day: the text does not decide.
+    assert_eq!((s2["near_miss"].as_str(), s2["near_miss_due"].as_str()), ("unknown", "2026-05-01"), "ホ(6) across the day");
+    assert!(s2["notes"].contains("this situation occurred on 2026-03-31 but became known on 2026-04-01"), "{}", s2["notes"]);
     let s3 = by("S3");
     assert_eq!((s3["near_miss"].as_str(), s3["near_miss_due"].as_str()), ("yes", "2026-05-02"));
     assert!(!s3["notes"].contains("unless"), "なし: no exclusion applies: {}", s3["notes"]);
@@ -806,4 +807,22 @@ fn deadlines_that_fall_on_closed_days_move_to_the_next_open_day() {
     assert_eq!((get(2, "report_due"), get(2, "report_due_legal")), ("2025-02-28".into(), "2025-02-28".into()));
     // Checked through 2026-05-27: a report of 2026-07-31 says so, one of 2025 does not.
     assert_eq!((get(0, "rules_checked_through"), get(1, "rules_checked_through")), ("2026-05-27".into(), String::new()));
+}
+
+/// Issue 30: `--compare as-of:2026-04-01` counts a year again under the law
+/// of that day, marked 試算. The shipped FY2020 majors include NTTドコモ's
+/// spモード outage of 2020-05-30, coded `isp` (FY2019's class 五); under the
+/// 2026 table Internet access is class 六 (報告規則第1条第2項第6号).
+#[test]
+fn as_of_compare_shows_a_year_under_todays_law() {
+    let dir = tmp("as-of");
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--compare", "as-of:2026-04-01", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let compared = rows(&out.join("compare.csv"));
+    let docomo = compared.iter().find(|r| r["kind"] == "report" && r["under_b"].contains("（六）")).unwrap_or_else(|| panic!("{compared:?}"));
+    assert!(docomo["under_a"].contains("（五）"), "{docomo:?}");
+    assert!(compared.iter().any(|r| r["under_b"].contains("試算")), "B is a trial");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--compare", "as-of:2026-02-30", "--out", dir.join("bad").to_str().unwrap()]);
+    assert!(!o.status.success() && stderr(&o).contains("as-of:YYYY-MM-DD"), "{}", stderr(&o));
 }

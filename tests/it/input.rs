@@ -337,3 +337,32 @@ fn two_vocabularies_count_side_by_side_in_one_process() {
     assert_eq!(jiko::rules::Rules::builtin().vocab.bin_label("8h-12h"), "");
     assert!(!split.same_codes(&jiko::rules::Rules::builtin()));
 }
+
+/// Issue 30: 通信の秘密の漏えい is another report (施行規則第57条第1項の表二の項,
+/// 様式第五十の二), not the routine report's leak item (注2③): the `kind`
+/// column refuses it naming its form, and 特定利用者情報 likewise; the
+/// edition's own wording of 注2③ and the old short spellings read as
+/// `info_leak`.
+#[test]
+fn a_leak_of_the_secrecy_of_communications_is_refused_naming_its_report() {
+    let dir = tmp("secrecy-leak");
+    let file = dir.join("leaks.csv");
+    std::fs::write(
+        &file,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,kind\n\
+         L1,テスト通信株式会社,detailed,2020-06-01 10:00,0,0,ftth,natural_failure,通信の秘密の漏洩\n\
+         L2,テスト通信株式会社,detailed,2020-06-01 10:00,0,0,ftth,natural_failure,特定利用者情報の漏えい\n\
+         L3,テスト通信株式会社,detailed,2020-06-01 10:00,0,0,ftth,natural_failure,漏えい\n\
+         L4,テスト通信株式会社,detailed,2020-06-01 10:00,0,0,ftth,natural_failure,電気通信設備に関する情報であって、電気通信役務の提供に支障を及ぼすおそれのある情報が漏えいした事故\n",
+    )
+    .unwrap();
+    let o = jiko(&["--lang", "ja", "validate", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains(":2:") && err.contains("様式第五十の二") && err.contains("第28条第1項"), "{err}");
+    assert!(err.contains(":3:") && err.contains("様式第五十の二の二"), "{err}");
+    assert!(!err.contains(":4:") && !err.contains(":5:"), "L3 and L4 are info_leak: {err}");
+    let o = jiko(&["validate", file.to_str().unwrap()]);
+    let en = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(en.contains("secrecy of communications") && en.contains("様式第五十の二"), "{en}");
+}

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 
-pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, OpenService, Taxonomy, Threshold};
+pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, InfoLeakItem, OpenService, Taxonomy, Threshold};
 pub use judge::{Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
 pub use per_row::PerRow;

@@ -336,6 +336,10 @@ pub struct Service {
     pub sentence_label: Option<String>,
     /// The name the sheets on each major accident use, when shorter.
     pub sheet_label: Option<String>,
+    /// The first day the code names a service of its own (free mail and
+    /// messaging from 2026-04-01): a reconstruction of an earlier year,
+    /// made from published figures, does not use it.
+    pub since: Option<toml::value::Datetime>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -16,6 +16,9 @@ pub struct Service {
     pub group: &'static str,
     pub sub: &'static str,
     pub label: &'static str,
+    /// The first day the code names a service of its own, when later than
+    /// the first edition.
+    pub since: Option<crate::calendar::Minute>,
 }
 
 /// A cause (発生要因) or a failed equipment (故障設備) code, or any other
@@ -87,7 +90,7 @@ impl Vocabulary {
     pub(crate) fn of(b: &'static RuleBook) -> Vocabulary {
         let tax = &b.taxonomy;
         let services: Vec<Service> =
-            tax.services.iter().map(|s| Service { code: &s.code, group: &s.group, sub: &s.sub, label: &s.label }).collect();
+            tax.services.iter().map(|s| Service { code: &s.code, group: &s.group, sub: &s.sub, label: &s.label, since: s.since.as_ref().and_then(crate::rules::toml_minute) }).collect();
         Vocabulary {
             service_codes: services.iter().map(|s| Coded { code: s.code, group: s.group, label: s.label }).collect(),
             services,
