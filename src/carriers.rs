@@ -31,27 +31,75 @@ pub struct CarrierMap {
 }
 
 impl CarrierMap {
+    /// `spelling,carrier` lines, UTF-8 or CP932 as record files may be;
+    /// the header line is optional (`spelling,carrier` or `表記,事業者名`).
+    /// A spelling mapped to two carriers is refused; a chain
+    /// (`エーユー,au` then `au,KDDI`) is followed to its end, a loop refused.
     pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<CarrierMap> {
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(path)
-            .with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
-        let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
-        if header.len() < 2 {
-            bail!(crate::say!(lang, "{p}:1: expected the columns spelling,carrier", "{p}:1: 列 spelling,carrier が必要です", p = path.display()));
-        }
-        let mut to = HashMap::new();
-        for rec in r.records() {
+        let bytes = std::fs::read(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.to_string(),
+            Err(_) => {
+                let (t, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+                if bad {
+                    bail!(crate::say!(lang, "{p}: neither UTF-8 nor CP932 text", "{p}: UTF-8 でも CP932 でもありません", p = path.display()));
+                }
+                t.into_owned()
+            }
+        };
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        // key of a spelling → (the name it is mapped to, the line).
+        let mut given: HashMap<String, (String, u64)> = HashMap::new();
+        for (i, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
             let line = rec.position().map_or(0, |p| p.line());
             let (Some(spelling), Some(name)) = (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) else {
                 bail!(crate::say!(lang, "{p}:{line}: expected two fields, spelling and carrier", "{p}:{line}: 表記と事業者名の2項目が必要です", p = path.display(), line = line));
             };
+            let is_header = |a: &str, b: &str| spelling.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b);
+            if i == 0 && (is_header("spelling", "carrier") || is_header("表記", "事業者名")) {
+                continue;
+            }
             if spelling.is_empty() || name.is_empty() {
                 bail!(crate::say!(lang, "{p}:{line}: spelling and carrier must both be given", "{p}:{line}: 表記と事業者名の両方が必要です", p = path.display(), line = line));
             }
-            to.insert(carrier_key(spelling), name.to_string());
-            to.insert(carrier_key(name), name.to_string());
+            let key = carrier_key(spelling);
+            if key == carrier_key(name) {
+                continue;
+            }
+            if let Some((other, first)) = given.get(&key) {
+                if carrier_key(other) != carrier_key(name) {
+                    bail!(crate::say!(
+                        lang,
+                        "{p}:{line}: {s:?} is mapped to {a:?} on line {first} and to {b:?} here; one spelling, one carrier",
+                        "{p}:{line}: {s:?} は{first}行目で {a:?}、この行で {b:?} に対応付けられています。1つの表記に1つの事業者です",
+                        p = path.display(),
+                        line = line,
+                        s = spelling,
+                        a = other,
+                        first = first,
+                        b = name
+                    ));
+                }
+                continue;
+            }
+            given.insert(key, (name.to_string(), line));
+        }
+        // Each spelling to the end of its chain.
+        let mut to = HashMap::new();
+        for (key, (name, line)) in &given {
+            let mut end = name.clone();
+            let mut seen = vec![key.clone()];
+            while let Some((next, _)) = given.get(&carrier_key(&end)) {
+                if seen.contains(&carrier_key(&end)) {
+                    bail!(crate::say!(lang, "{p}:{line}: the mappings from {n:?} come back to it; a chain must end at one carrier", "{p}:{line}: {n:?} からの対応付けが元に戻ります。最後は1つの事業者になるようにしてください", p = path.display(), line = line, n = name));
+                }
+                seen.push(carrier_key(&end));
+                end = next.clone();
+            }
+            to.insert(carrier_key(&end), end.clone());
+            to.insert(key.clone(), end);
         }
         Ok(CarrierMap { to })
     }
