@@ -182,6 +182,52 @@ impl CarrierNames {
 mod tests {
     use super::*;
 
+    fn map_of(name: &str, bytes: &[u8]) -> anyhow::Result<CarrierMap> {
+        let dir = std::env::temp_dir().join(format!("jiko-carriers-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        CarrierMap::read(crate::lang::Lang::En, &p)
+    }
+
+    /// Issue 33: a file without a header keeps its first line; a header
+    /// (English or Japanese) is no mapping.
+    #[test]
+    fn the_header_is_optional_and_never_a_mapping() {
+        let m = map_of("noheader.csv", "エーユー,KDDI\nケーディーディーアイ,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("エーユー"), "KDDI");
+        assert_eq!(m.name("ケーディーディーアイ"), "KDDI");
+        let m = map_of("header.csv", "表記,事業者名\nエーユー,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("表記"), "表記");
+        assert_eq!(m.name("エーユー"), "KDDI");
+    }
+
+    #[test]
+    fn a_spelling_mapped_to_two_carriers_is_refused_naming_both_lines() {
+        let e = map_of("twice.csv", "spelling,carrier\nau,KDDI\nx,y\nau,ソフトバンク\n".as_bytes()).unwrap_err().to_string();
+        assert!(e.ends_with("twice.csv:4: \"au\" is mapped to \"KDDI\" on line 2 and to \"ソフトバンク\" here; one spelling, one carrier"), "{e}");
+        // The same mapping twice is no conflict.
+        assert!(map_of("same.csv", "spelling,carrier\nau,KDDI\nａｕ,KDDI\n".as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn chains_are_followed_to_their_end_and_loops_refused() {
+        let m = map_of("chain.csv", "spelling,carrier\nエーユー,au\nau,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("エーユー"), "KDDI");
+        assert_eq!(m.name("au"), "KDDI");
+        assert_eq!(m.key("エーユー").0, m.key("KDDI").0);
+        let e = map_of("loop.csv", "spelling,carrier\na,b\nb,a\n".as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("come back to it"), "{e}");
+    }
+
+    #[test]
+    fn a_cp932_carriers_file_is_read_as_record_files_are() {
+        let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode("表記,事業者名\nエヌ・ティ・ティ・コミュニケーションズ,NTTコミュニケーションズ株式会社\n");
+        assert!(!bad);
+        let m = map_of("cp932.csv", &bytes).unwrap();
+        assert_eq!(m.name("エヌ・ティ・ティ・コミュニケーションズ"), "NTTコミュニケーションズ株式会社");
+    }
+
     #[test]
     fn the_most_frequent_spelling_is_printed() {
         let map = CarrierMap::default();

@@ -234,7 +234,10 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
             reports
         ));
     }
-    lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
+    lines.extend(agg.read.files.iter().map(|f| match &f.sheet {
+        Some(sheet) => format!("入力: {} のシート {sheet}（SHA-256: {}）", f.path, f.sha256),
+        None => format!("入力: {}（SHA-256: {}）", f.path, f.sha256),
+    }));
     for (name, spellings) in agg.carriers.merged() {
         lines.push(format!("事業者名の表記を統合: {name} ← {}", spellings.join("、")));
     }

@@ -46,15 +46,13 @@ const COLUMNS: &[&str] = &[
 pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     // Checked before any notice is read: neither file may be a notice, nor
     // the other file, nor (without --force) anything that exists.
-    for (this, other) in [(&args.out, &args.details), (&args.details, &args.out)] {
-        if let Some(p) = this {
-            let mut inputs = args.notices.clone();
-            inputs.extend(other.iter().cloned());
-            crate::output::may_write(lang, p, args.force, &inputs)?;
-            if other.as_ref().is_some_and(|o| o == p) {
-                anyhow::bail!(say!(lang, "--out and --details both name {p}; give two files", "--out と --details が同じ {p} です。別々のファイルを指定してください", p = p.display()));
-            }
+    if let (Some(o), Some(d)) = (&args.out, &args.details) {
+        if o == d {
+            anyhow::bail!(say!(lang, "--out and --details both name {p}; give two files", "--out と --details が同じ {p} です。別々のファイルを指定してください", p = o.display()));
         }
+    }
+    for p in args.out.iter().chain(&args.details) {
+        crate::output::may_write(lang, p, args.force, &args.notices)?;
     }
     let mut csv = CsvOut::for_programs();
     csv.row(COLUMNS.iter().copied());

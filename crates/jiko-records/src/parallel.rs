@@ -214,6 +214,7 @@ pub(crate) fn check_file<S: FnMut(&Row) + Send>(
     };
     let mut file = FileReport {
         path: name.clone(),
+        sheet: sheet.clone(),
         extra_columns: layout.extra.clone(),
         header: layout.header.clone(),
         ..Default::default()

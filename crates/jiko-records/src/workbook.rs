@@ -29,8 +29,9 @@ pub const MAX_PART_BYTES: u64 = 512 << 20;
 pub const MAX_SHARED_BYTES: u64 = 128 << 20;
 /// The most text the cells of one sheet may hold, counted as read.
 pub const MAX_TEXT_BYTES: u64 = 256 << 20;
-/// The most cells with a value one sheet may hold (1,048,576 rows of 16).
-pub const MAX_CELLS: u64 = 1 << 24;
+/// The most cells with a value one sheet may hold (262,144 rows of 16):
+/// each costs its text and some 64 bytes held.
+pub const MAX_CELLS: u64 = 1 << 22;
 
 /// A sheet read: its name, its rows, and what the terminal is told.
 pub(crate) struct SheetRead {
@@ -182,6 +183,27 @@ impl SparseRows {
         SparseRows { where_: jiko_core::say!(lang, "{p}: sheet {s}", "{p}: シート {s}", p = path.display(), s = sheet), rows: Default::default(), bytes: 0, cells: 0 }
     }
 
+    /// Room for `n` more cells, or the bound's error at `row`, `col`: a
+    /// repeat is refused before it is made.
+    fn room(&self, lang: jiko_core::lang::Lang, row: u32, col: u32, n: u64) -> Result<()> {
+        if self.cells.saturating_add(n) > MAX_CELLS {
+            return Err(self.too_much(lang, row, col));
+        }
+        Ok(())
+    }
+
+    fn too_much(&self, lang: jiko_core::lang::Lang, row: u32, col: u32) -> anyhow::Error {
+        anyhow::anyhow!(jiko_core::say!(
+            lang,
+            "{at}, cell {cell}: the sheet holds more than {mb} MB of text or {n} cells with values, more than an incident list; jiko stops here",
+            "{at}、セル {cell}: シートの文字が {mb} MB か値のあるセルが {n} 個を超えます。事故一覧としては大きすぎるため読みません",
+            at = self.where_,
+            cell = cell_name(row, col),
+            mb = MAX_TEXT_BYTES >> 20,
+            n = MAX_CELLS
+        ))
+    }
+
     fn add(&mut self, lang: jiko_core::lang::Lang, row: u32, col: u32, cell: Cell) -> Result<()> {
         if matches!(&cell, Cell::Text(t) if t.is_empty()) {
             return Ok(());
@@ -199,15 +221,7 @@ impl SparseRows {
         self.bytes += cell.len() as u64;
         self.cells += 1;
         if self.bytes > MAX_TEXT_BYTES || self.cells > MAX_CELLS {
-            bail!(jiko_core::say!(
-                lang,
-                "{at}, cell {cell}: the sheet holds more than {mb} MB of text or {n} cells with values, more than an incident list; jiko stops here",
-                "{at}、セル {cell}: シートの文字が {mb} MB か値のあるセルが {n} 個を超えます。事故一覧としては大きすぎるため読みません",
-                at = self.where_,
-                cell = cell_name(row, col),
-                mb = MAX_TEXT_BYTES >> 20,
-                n = MAX_CELLS
-            ));
+            return Err(self.too_much(lang, row, col));
         }
         self.rows.entry(row).or_default().push((col, cell));
         Ok(())
@@ -483,6 +497,9 @@ mod ods {
                     cells.clear();
                     row_cells(lang, xml, &mut cells)?;
                     if !cells.is_empty() {
+                        let per_row: u64 = cells.iter().map(|(_, _, times)| *times).sum();
+                        let (r32, c32) = (u32::try_from(row).unwrap_or(u32::MAX), u32::try_from(cells[0].0).unwrap_or(u32::MAX));
+                        rows.room(lang, r32, c32, per_row.saturating_mul(n))?;
                         for r in row..row.saturating_add(n) {
                             for (c, cell, times) in &cells {
                                 for k in 0..*times {
