@@ -379,3 +379,23 @@ fn rejects_csv_marks_a_value_it_kept_only_in_part() {
     let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
     assert!(rejects.contains(&format!("{}…[cut here: the value went on past the 131072 bytes jiko keeps]", "a".repeat(1000))), "{}", &rejects[..300]);
 }
+
+/// Shared strings that inflate past their bound are refused before
+/// calamine holds them: the sizes a zip declares are not trusted.
+#[test]
+fn a_zip_part_that_inflates_past_its_bound_is_refused_before_it_is_parsed() {
+    use std::io::Write;
+    let dir = tmp("t3-zip-bomb");
+    let path = dir.join("bomb.xlsx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    z.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..129 {
+        z.write_all(&spaces).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "a small file");
+    let o = jiko(&["validate", s(&path)]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(&format!("{}: part xl/sharedStrings.xml inflates beyond 128 MB, more than an incident list holds; jiko stops here", path.display())), "{}", stderr(&o));
+}

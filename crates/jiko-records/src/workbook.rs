@@ -24,6 +24,9 @@ use super::parse::MAX_FIELDS;
 
 /// The most a zip workbook's part may inflate to (a sheet's XML).
 pub const MAX_PART_BYTES: u64 = 512 << 20;
+/// The most all its parts together may inflate to: the pre-scan's time is
+/// bounded however many parts a zip holds.
+pub const MAX_ZIP_BYTES: u64 = 1 << 30;
 /// The most the shared strings (`xl/sharedStrings.*`) may inflate to:
 /// calamine holds them whole.
 pub const MAX_SHARED_BYTES: u64 = 128 << 20;
@@ -150,12 +153,25 @@ impl Cell {
 fn bounded_parts(lang: jiko_core::lang::Lang, path: &Path) -> Result<()> {
     let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
     let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else { return Ok(()) };
+    let mut total = 0u64;
     for i in 0..zip.len() {
         let Ok(mut part) = zip.by_index(i) else { continue };
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
         let shared = name.starts_with("xl/sharedStrings");
         let bound = if shared { MAX_SHARED_BYTES } else { MAX_PART_BYTES };
+        let bound = bound.min(MAX_ZIP_BYTES - total);
         let n = std::io::copy(&mut (&mut part).take(bound + 1), &mut std::io::sink()).unwrap_or(0);
+        total += n.min(bound);
+        if n > bound && total >= MAX_ZIP_BYTES {
+            bail!(jiko_core::say!(
+                lang,
+                "{p}: its parts inflate beyond {mb} MB together (at {name}), more than an incident list holds; jiko stops here (save the sheet alone, or as CSV)",
+                "{p}: 部品が展開すると合わせて {mb} MB を超えます（{name} で）。事故一覧としては大きすぎるため読みません（シートだけを保存するか CSV で保存してください）",
+                p = path.display(),
+                name = name,
+                mb = MAX_ZIP_BYTES >> 20
+            ));
+        }
         if n > bound {
             bail!(jiko_core::say!(
                 lang,
