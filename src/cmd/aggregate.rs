@@ -135,7 +135,9 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
         None => None,
     };
     let outputs = make_outputs(lang, &l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
-    outputs.commit(CommitMode { force: args.input.force, update: false, lang }, &l.files)?;
+    // Every file the run read is an input: the records and the files beside them.
+    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.check, &args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().cloned()).collect();
+    outputs.commit(CommitMode { force: args.input.force, update: false, lang }, &inputs)?;
     print_summary(lang, &l);
     if let Some(c) = &comparison {
         c.print(lang);

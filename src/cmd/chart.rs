@@ -38,7 +38,8 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     }
     // Said once they are in place: a refused commit drew nothing.
     let drawn: Vec<PathBuf> = outputs.paths().collect();
-    outputs.commit(CommitMode { force: args.input.force, update: true, lang }, &l.files)?;
+    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.input.trend, &args.input.carriers].into_iter().flatten().cloned()).collect();
+    outputs.commit(CommitMode { force: args.input.force, update: true, lang }, &inputs)?;
     for p in drawn {
         eprintln!("{}", crate::say!(lang, "  drew {p}", "  {p} を描きました", p = p.display()));
     }
