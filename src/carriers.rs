@@ -31,27 +31,75 @@ pub struct CarrierMap {
 }
 
 impl CarrierMap {
+    /// `spelling,carrier` lines, UTF-8 or CP932 as record files may be;
+    /// the header line is optional (`spelling,carrier` or `表記,事業者名`).
+    /// A spelling mapped to two carriers is refused; a chain
+    /// (`エーユー,au` then `au,KDDI`) is followed to its end, a loop refused.
     pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<CarrierMap> {
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(path)
-            .with_context(|| crate::lang::doing(lang, "opening", "オープン", &path.display()))?;
-        let header: Vec<String> = r.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
-        if header.len() < 2 {
-            bail!(crate::say!(lang, "{p}:1: expected the columns spelling,carrier", "{p}:1: 列 spelling,carrier が必要です", p = path.display()));
-        }
-        let mut to = HashMap::new();
-        for rec in r.records() {
+        let bytes = std::fs::read(path).with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.to_string(),
+            Err(_) => {
+                let (t, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+                if bad {
+                    bail!(crate::say!(lang, "{p}: neither UTF-8 nor CP932 text", "{p}: UTF-8 でも CP932 でもありません", p = path.display()));
+                }
+                t.into_owned()
+            }
+        };
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        // key of a spelling → (the name it is mapped to, the line).
+        let mut given: HashMap<String, (String, u64)> = HashMap::new();
+        for (i, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
             let line = rec.position().map_or(0, |p| p.line());
             let (Some(spelling), Some(name)) = (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) else {
                 bail!(crate::say!(lang, "{p}:{line}: expected two fields, spelling and carrier", "{p}:{line}: 表記と事業者名の2項目が必要です", p = path.display(), line = line));
             };
+            let is_header = |a: &str, b: &str| spelling.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b);
+            if i == 0 && (is_header("spelling", "carrier") || is_header("表記", "事業者名")) {
+                continue;
+            }
             if spelling.is_empty() || name.is_empty() {
                 bail!(crate::say!(lang, "{p}:{line}: spelling and carrier must both be given", "{p}:{line}: 表記と事業者名の両方が必要です", p = path.display(), line = line));
             }
-            to.insert(carrier_key(spelling), name.to_string());
-            to.insert(carrier_key(name), name.to_string());
+            let key = carrier_key(spelling);
+            if key == carrier_key(name) {
+                continue;
+            }
+            if let Some((other, first)) = given.get(&key) {
+                if carrier_key(other) != carrier_key(name) {
+                    bail!(crate::say!(
+                        lang,
+                        "{p}:{line}: {s:?} is mapped to {a:?} on line {first} and to {b:?} here; one spelling, one carrier",
+                        "{p}:{line}: {s:?} は{first}行目で {a:?}、この行で {b:?} に対応付けられています。1つの表記に1つの事業者です",
+                        p = path.display(),
+                        line = line,
+                        s = spelling,
+                        a = other,
+                        first = first,
+                        b = name
+                    ));
+                }
+                continue;
+            }
+            given.insert(key, (name.to_string(), line));
+        }
+        // Each spelling to the end of its chain.
+        let mut to = HashMap::new();
+        for (key, (name, line)) in &given {
+            let mut end = name.clone();
+            let mut seen = vec![key.clone()];
+            while let Some((next, _)) = given.get(&carrier_key(&end)) {
+                if seen.contains(&carrier_key(&end)) {
+                    bail!(crate::say!(lang, "{p}:{line}: the mappings from {n:?} come back to it; a chain must end at one carrier", "{p}:{line}: {n:?} からの対応付けが元に戻ります。最後は1つの事業者になるようにしてください", p = path.display(), line = line, n = name));
+                }
+                seen.push(carrier_key(&end));
+                end = next.clone();
+            }
+            to.insert(carrier_key(&end), end.clone());
+            to.insert(key.clone(), end);
         }
         Ok(CarrierMap { to })
     }
@@ -133,6 +181,52 @@ impl CarrierNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn map_of(name: &str, bytes: &[u8]) -> anyhow::Result<CarrierMap> {
+        let dir = std::env::temp_dir().join(format!("jiko-carriers-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        CarrierMap::read(crate::lang::Lang::En, &p)
+    }
+
+    /// Issue 33: a file without a header keeps its first line; a header
+    /// (English or Japanese) is no mapping.
+    #[test]
+    fn the_header_is_optional_and_never_a_mapping() {
+        let m = map_of("noheader.csv", "エーユー,KDDI\nケーディーディーアイ,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("エーユー"), "KDDI");
+        assert_eq!(m.name("ケーディーディーアイ"), "KDDI");
+        let m = map_of("header.csv", "表記,事業者名\nエーユー,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("表記"), "表記");
+        assert_eq!(m.name("エーユー"), "KDDI");
+    }
+
+    #[test]
+    fn a_spelling_mapped_to_two_carriers_is_refused_naming_both_lines() {
+        let e = map_of("twice.csv", "spelling,carrier\nau,KDDI\nx,y\nau,ソフトバンク\n".as_bytes()).unwrap_err().to_string();
+        assert!(e.ends_with("twice.csv:4: \"au\" is mapped to \"KDDI\" on line 2 and to \"ソフトバンク\" here; one spelling, one carrier"), "{e}");
+        // The same mapping twice is no conflict.
+        assert!(map_of("same.csv", "spelling,carrier\nau,KDDI\nａｕ,KDDI\n".as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn chains_are_followed_to_their_end_and_loops_refused() {
+        let m = map_of("chain.csv", "spelling,carrier\nエーユー,au\nau,KDDI\n".as_bytes()).unwrap();
+        assert_eq!(m.name("エーユー"), "KDDI");
+        assert_eq!(m.name("au"), "KDDI");
+        assert_eq!(m.key("エーユー").0, m.key("KDDI").0);
+        let e = map_of("loop.csv", "spelling,carrier\na,b\nb,a\n".as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("come back to it"), "{e}");
+    }
+
+    #[test]
+    fn a_cp932_carriers_file_is_read_as_record_files_are() {
+        let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode("表記,事業者名\nエヌ・ティ・ティ・コミュニケーションズ,NTTコミュニケーションズ株式会社\n");
+        assert!(!bad);
+        let m = map_of("cp932.csv", &bytes).unwrap();
+        assert_eq!(m.name("エヌ・ティ・ティ・コミュニケーションズ"), "NTTコミュニケーションズ株式会社");
+    }
 
     #[test]
     fn the_most_frequent_spelling_is_printed() {

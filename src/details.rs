@@ -2,6 +2,7 @@
 //! (data/details/fyYYYY.toml, docs/details.md) says of each accident, and
 //! the sheet computed from it, the records and the rules.
 
+use crate::records::values::{MAX_MINUTES, MAX_USERS};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -128,8 +129,40 @@ pub fn builtin(year: i32) -> Option<Result<Details>> {
     FILES.iter().find(|(y, _, _)| *y == year).map(|(_, name, text)| parse(text, name))
 }
 
+/// The most a diagram may weigh: a scanned A4 page is a few MB.
+pub const MAX_DIAGRAM_BYTES: u64 = 20 << 20;
+
+/// A diagram's bytes, its kind and size checked before any is read: a
+/// regular file (not a device such as /dev/zero), at most
+/// `MAX_DIAGRAM_BYTES`, a PNG or JPEG by its first bytes as by its name.
+fn diagram_bytes(path: &Path, ext: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let signature: &[u8] = match ext {
+        "png" => b"\x89PNG\r\n\x1a\n",
+        "jpg" | "jpeg" => b"\xFF\xD8\xFF",
+        _ => anyhow::bail!("give a PNG or JPEG file"),
+    };
+    let mut f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    anyhow::ensure!(meta.is_file(), "not a regular file");
+    anyhow::ensure!(meta.len() <= MAX_DIAGRAM_BYTES, "{} bytes, more than the {} MB a diagram may have", meta.len(), MAX_DIAGRAM_BYTES >> 20);
+    let mut bytes = Vec::new();
+    f.by_ref().take(MAX_DIAGRAM_BYTES + 1).read_to_end(&mut bytes)?;
+    anyhow::ensure!(bytes.len() as u64 <= MAX_DIAGRAM_BYTES, "more than the {} MB a diagram may have", MAX_DIAGRAM_BYTES >> 20);
+    anyhow::ensure!(bytes.starts_with(signature), "named .{ext} but its bytes are not a {} image", if ext == "png" { "PNG" } else { "JPEG" });
+    Ok(bytes)
+}
+
 pub fn read(path: &Path) -> Result<Details> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    use std::io::Read;
+    // A details file is text of a few pages: a device or a huge file is
+    // refused before it is read whole.
+    const MAX_BYTES: u64 = 16 << 20;
+    let mut f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut bytes = Vec::new();
+    f.by_ref().take(MAX_BYTES + 1).read_to_end(&mut bytes).with_context(|| format!("reading {}", path.display()))?;
+    anyhow::ensure!(bytes.len() as u64 <= MAX_BYTES, "{}: more than {} MB, more than a details file holds", path.display(), MAX_BYTES >> 20);
+    let text = String::from_utf8(bytes).with_context(|| format!("reading {}: not UTF-8 text", path.display()))?;
     parse(&text, &path.display().to_string())
 }
 
@@ -137,9 +170,17 @@ pub fn parse(text: &str, origin: &str) -> Result<Details> {
     let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(text, origin, &e))?;
     for a in &d.accidents {
         for (i, p) in a.phases.iter().enumerate() {
+            let at = || text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);
             if p.minutes.is_none() && (p.start.is_none() || p.end.is_none()) {
-                let at = text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);
-                return Err(anyhow!("{origin}:{at}: accident {:?}, phase {}: give minutes, or start and end", a.id, i + 1));
+                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: give minutes, or start and end", at(), a.id, i + 1));
+            }
+            // The records' bounds hold here too: a count past them would
+            // print wrapped (-1人) and sum past u64.
+            if let Some(u) = p.users.filter(|u| *u > MAX_USERS) {
+                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: users = {u} is outside the plausible range 0–{}", at(), a.id, i + 1, crate::render::thousands(MAX_USERS as i64)));
+            }
+            if let Some(m) = p.minutes.filter(|m| *m > MAX_MINUTES) {
+                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: minutes = {m} is outside the plausible range 0–{}", at(), a.id, i + 1, crate::render::thousands(MAX_MINUTES as i64)));
             }
         }
     }
@@ -265,7 +306,7 @@ pub fn sheets(lang: crate::lang::Lang, agg: &Aggregate, year: i32, details: &Det
         if longest.is_some_and(|m| m != a.duration_min) {
             notes.push(format!("{}: the longest phase ({} min) is not the record's duration ({} min)", a.accident_id, longest.unwrap_or(0), a.duration_min));
         }
-        let summed: u64 = d.phases.iter().filter_map(|p| p.users).sum();
+        let summed: u64 = d.phases.iter().filter_map(|p| p.users).fold(0u64, u64::saturating_add);
         if summed > 0 && summed != a.affected_users {
             notes.push(format!("{}: the phases' users ({summed}) are not the record's ({})", a.accident_id, a.affected_users));
         }
@@ -277,13 +318,9 @@ pub fn sheets(lang: crate::lang::Lang, agg: &Aggregate, year: i32, details: &Det
             Some(p) => {
                 let path = base.map_or_else(|| std::path::PathBuf::from(p), |b| b.join(p));
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-                match (std::fs::read(&path), ext.as_str()) {
-                    (Ok(bytes), "png" | "jpg" | "jpeg") => Some((format!("sheets/別紙{}.{ext}", a.number), bytes)),
-                    (Ok(_), _) => {
-                        notes.push(format!("{}: diagram {}: give a PNG or JPEG file", a.accident_id, path.display()));
-                        None
-                    }
-                    (Err(e), _) => {
+                match diagram_bytes(&path, &ext) {
+                    Ok(bytes) => Some((format!("sheets/別紙{}.{ext}", a.number), bytes)),
+                    Err(e) => {
                         notes.push(format!("{}: diagram {}: {e}", a.accident_id, path.display()));
                         None
                     }

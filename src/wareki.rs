@@ -4,6 +4,9 @@ use anyhow::{bail, Result};
 
 /// Era name, its one-letter romanisation, and the Western year of its year 1.
 const ERAS: &[(&str, &str, i32)] = &[("令和", "R", 2019), ("平成", "H", 1989), ("昭和", "S", 1926)];
+/// The last year of each era that ended (昭和64年, 平成31年): a year past
+/// it (平成32年度) names no year of that era.
+const LAST_YEAR: &[(&str, i32)] = &[("平成", 31), ("昭和", 64)];
 
 /// `2020`, `FY2020`, `R2`, `令和2`, `令和2年度`, `令和元年`, `H30`, `平成30年度`.
 pub(crate) fn parse_fiscal_year(lang: crate::lang::Lang, text: &str) -> Result<i32> {
@@ -22,7 +25,8 @@ pub(crate) fn parse_fiscal_year(lang: crate::lang::Lang, text: &str) -> Result<i
             .or_else(|| s.strip_prefix(&letter.to_ascii_lowercase()));
         if let Some(rest) = rest {
             let n = if rest == "元" { Some(1) } else { to_ascii_digits(rest).parse::<i32>().ok() };
-            if let Some(y) = n.filter(|n| *n >= 1).and_then(|n| first.checked_add(n - 1)).filter(|y| (1900..=2200).contains(y)) {
+            let last = LAST_YEAR.iter().find(|(e, _)| e == name).map_or(i32::MAX, |(_, l)| *l);
+            if let Some(y) = n.filter(|n| *n >= 1 && *n <= last).and_then(|n| first.checked_add(n - 1)).filter(|y| (1900..=2200).contains(y)) {
                 return Ok(y);
             }
         }
@@ -85,6 +89,11 @@ mod tests {
         }
         assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "令和元年").unwrap(), 2019);
         assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "令和元年度").unwrap(), 2019);
+        // Each era's years only: 令和0, 平成32 and 昭和99 are no year.
+        assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "平成31年度").unwrap(), 2019);
+        for no in ["令和0年度", "平成32年度", "H32", "昭和99", "S65"] {
+            assert!(parse_fiscal_year(crate::lang::Lang::En, no).is_err(), "{no}");
+        }
         assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "H30").unwrap(), 2018);
         assert_eq!(parse_fiscal_year(crate::lang::Lang::En, "平成20年度").unwrap(), 2008);
         assert!(parse_fiscal_year(crate::lang::Lang::En, "R0").is_err());

@@ -65,6 +65,11 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
     let (from, to) = (wareki::parse_fiscal_year(lang, a.trim())?, wareki::parse_fiscal_year(lang, b.trim())?);
     anyhow::ensure!(from <= to, "{}", crate::say!(lang, "--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
     let parent = args.input.out.clone().unwrap_or_else(|| PathBuf::from("output"));
+    let path = parent.join("figures_by_year.csv");
+    // Checked before any year is written; a file with jiko's header is an
+    // earlier run's.
+    let ours = std::fs::read(&path).is_ok_and(|b| b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b).starts_with(b"fiscal_year,table,row,column,value"));
+    crate::output::may_write(lang, &path, args.input.force || ours, &args.input.sources.input)?;
     let mut long = CsvOut::for_people();
     long.row(["fiscal_year", "table", "row", "column", "value"]);
     let mut ok = true;
@@ -82,7 +87,6 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
             long.row([year.to_string().as_str(), &t, &r, &c, &v]);
         }
     }
-    let path = parent.join("figures_by_year.csv");
     crate::output::write_atomic(lang, &path, &long.finish())?;
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = path.display()));
     Ok(ok)
@@ -131,7 +135,9 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
         None => None,
     };
     let outputs = make_outputs(lang, &l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
-    outputs.commit(CommitMode { force: args.input.force, update: false, lang })?;
+    // Every file the run read is an input: the records and the files beside them.
+    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.check, &args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().cloned()).collect();
+    outputs.commit(CommitMode { force: args.input.force, update: false, lang }, &inputs)?;
     print_summary(lang, &l);
     if let Some(c) = &comparison {
         c.print(lang);
@@ -230,7 +236,10 @@ pub fn footer(agg: &Aggregate, year: i32) -> Vec<String> {
             reports
         ));
     }
-    lines.extend(agg.read.files.iter().map(|f| format!("入力: {}（SHA-256: {}）", f.path, f.sha256)));
+    lines.extend(agg.read.files.iter().map(|f| match &f.sheet {
+        Some(sheet) => format!("入力: {} のシート {sheet}（SHA-256: {}）", f.path, f.sha256),
+        None => format!("入力: {}（SHA-256: {}）", f.path, f.sha256),
+    }));
     for (name, spellings) in agg.carriers.merged() {
         lines.push(format!("事業者名の表記を統合: {name} ← {}", spellings.join("、")));
     }

@@ -2,6 +2,8 @@
 //! folder. The report documents keep the charts they were made with; run
 //! `jiko aggregate` to refresh those (the command says so).
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use crate::lang::Lang;
 use crate::rules::Rules;
@@ -34,10 +36,13 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     for (name, png) in parts.charts {
         outputs.add(format!("charts/{name}"), png);
     }
-    for p in outputs.paths() {
+    // Said once they are in place: a refused commit drew nothing.
+    let drawn: Vec<PathBuf> = outputs.paths().collect();
+    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.input.trend, &args.input.carriers].into_iter().flatten().cloned()).collect();
+    outputs.commit(CommitMode { force: args.input.force, update: true, lang }, &inputs)?;
+    for p in drawn {
         eprintln!("{}", crate::say!(lang, "  drew {p}", "  {p} を描きました", p = p.display()));
     }
-    outputs.commit(CommitMode { force: args.input.force, update: true, lang })?;
     eprintln!(
         "{}",
         crate::say!(

@@ -89,6 +89,9 @@ pub struct Args {
     /// With --input: write the CSV here instead of stdout.
     #[arg(long, requires = "input")]
     pub out: Option<PathBuf>,
+    /// With --out: replace an existing file (never one of the inputs).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// With --input: judge the valid records and list the invalid ones on
     /// stderr instead of stopping (duplicate ids and unclosed quotes still
     /// stop the run).
@@ -130,6 +133,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
 fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<bool> {
     let files = input_files(lang, &args.input)?;
     if let Some(out) = &args.out {
+        crate::output::may_write(lang, out, args.force, &files)?;
         crate::output::spool_beside(out);
     }
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();

@@ -28,6 +28,9 @@ pub struct Args {
     /// without it they are printed on stderr.
     #[arg(long)]
     pub details: Option<PathBuf>,
+    /// Replace existing --out and --details files (never a notice read).
+    #[arg(long)]
+    pub force: bool,
     /// Also say what the rules make of each draft (as `jiko classify`), on
     /// stderr: stdout keeps the records.
     #[arg(long)]
@@ -41,6 +44,16 @@ const COLUMNS: &[&str] = &[
 ];
 
 pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
+    // Checked before any notice is read: neither file may be a notice, nor
+    // the other file, nor (without --force) anything that exists.
+    if let (Some(o), Some(d)) = (&args.out, &args.details) {
+        if o == d {
+            anyhow::bail!(say!(lang, "--out and --details both name {p}; give two files", "--out と --details が同じ {p} です。別々のファイルを指定してください", p = o.display()));
+        }
+    }
+    for p in args.out.iter().chain(&args.details) {
+        crate::output::may_write(lang, p, args.force, &args.notices)?;
+    }
     let mut csv = CsvOut::for_programs();
     csv.row(COLUMNS.iter().copied());
     let mut details = String::new();

@@ -30,9 +30,42 @@ use crate::wareki;
 /// book (its codes and bins come with it).
 pub fn run_rules(path: Option<&Path>) -> Result<Rules> {
     match path {
-        Some(p) => Rules::load(p),
+        Some(p) => {
+            let rules = Rules::load(p)?;
+            usable(p, rules)?;
+            Ok(rules)
+        }
         None => Ok(Rules::builtin()),
     }
+}
+
+/// What a rules file must also be, found when it is read rather than in
+/// the middle of a run: no spelling (code, label or alias) names two codes
+/// of a column, and the charts can draw every label.
+fn usable(path: &Path, rules: Rules) -> Result<()> {
+    let v = records::values::Vocabularies::of(rules.vocab);
+    for (column, voc) in [
+        ("report_form", &v.forms),
+        ("services", &v.services),
+        ("cause", &v.causes),
+        ("equipment", &v.equipment),
+        ("facility", &v.facilities),
+        ("kind", &v.kinds),
+        ("wholesale", &v.wholesale),
+    ] {
+        if let Some(c) = voc.collisions.first() {
+            anyhow::bail!("{}: column {column}: the spelling {c:?} names two codes (an alias spells another code or its label); one spelling, one code", path.display());
+        }
+    }
+    let t = rules.vocab;
+    let labels = t
+        .services
+        .iter()
+        .map(|s| s.label)
+        .chain([&t.service_codes, &t.causes, &t.equipment, &t.forms, &t.facilities, &t.kinds, &t.wholesale].into_iter().flat_map(|l| l.iter().map(|c| c.label)))
+        .chain([&t.service_groups, &t.cause_groups, &t.equipment_groups].into_iter().flat_map(|l| l.iter().map(|g| g.label)))
+        .chain([&t.duration_bins, &t.user_bins].into_iter().flat_map(|l| l.iter().map(|b| b.label)));
+    crate::text::Fonts::load()?.check(&format!("{}: a label", path.display()), labels)
 }
 
 /// How inputs are read, shared by the commands that read them.

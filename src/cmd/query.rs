@@ -24,6 +24,9 @@ pub struct Args {
     /// Write the result here (.csv, .parquet or .xlsx) instead of printing it.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file (never one of the inputs).
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[cfg(not(feature = "frames"))]
@@ -66,6 +69,11 @@ mod imp {
             crate::output::spool_beside(out);
         }
         let files = input_files(lang, &args.sources.input)?;
+        if let Some(out) = &args.out {
+            let mut inputs = files.clone();
+            inputs.extend(args.carriers.iter().cloned());
+            crate::output::may_write(lang, out, args.force, &inputs)?;
+        }
         let read = args.sources.read.options(lang, rules, None);
         // The figures first: a read that fails says so before any query.
         let first = crate::aggregate::aggregate_with(&files, only.unwrap_or(0), &read, &map)?;

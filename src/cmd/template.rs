@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use crate::lang::Lang;
 use crate::rules::Rules;
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
@@ -52,9 +52,7 @@ fn coded(v: &'static Vocabulary, column: &str) -> Option<(Vec<&'static str>, boo
 }
 
 pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
-    if args.out.exists() && !args.force {
-        bail!(crate::say!(lang, "{p}: already exists; choose another --out or pass --force", "{p}: 既にあります。別の --out を選ぶか --force を付けてください", p = args.out.display()));
-    }
+    crate::output::may_write(lang, &args.out, args.force, &[])?;
     let bytes = workbook(rules.vocab)?;
     crate::output::write_atomic(lang, &args.out, &bytes)?;
     eprintln!(

@@ -57,7 +57,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     let series = trend::series(&agg, &published, from, to);
     let out = args.out.clone().unwrap_or_else(|| std::path::PathBuf::from("output/trend"));
     let outputs = make_outputs(lang, &out, &series, args.no_charts)?;
-    outputs.commit(CommitMode { force: args.force, update: false, lang })?;
+    outputs.commit(CommitMode { force: args.force, update: false, lang }, &args.sources.input)?;
     print_check(lang, &series);
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = out.display()));
     Ok(series.differences.is_empty())

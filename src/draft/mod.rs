@@ -153,12 +153,11 @@ fn day_of(m: &Minute) -> Day {
 fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Option<&Page>) -> Vec<Incident> {
     let (found, prose) = when::spans(text, ms, rs, page);
     let spans: Vec<Span> = if found.iter().any(|s| span_minutes(s).is_some()) { found } else { prose };
-    let mut out: Vec<(Incident, usize, bool)> = Vec::new();
-    let envelope = |i: &Incident| -> (Minute, Minute) {
-        let s = i.phases.iter().map(|p| p.start).min().expect("phases");
-        let e = i.phases.iter().map(|p| p.end).max().expect("phases");
-        (s, e)
-    };
+    // Each outage with its block, whether labelled, and its envelope (first
+    // start, last end), kept as phases join: recomputing envelopes and
+    // searching every phase for each period made many periods quadratic.
+    let mut out: Vec<(Incident, usize, bool, (Minute, Minute))> = Vec::new();
+    let mut phases_read: std::collections::HashSet<(Minute, Minute)> = std::collections::HashSet::new();
     let mut start_only: Option<&Span> = None;
     for s in &spans {
         let Some((a, b)) = span_minutes(s) else {
@@ -168,32 +167,29 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
             continue;
         };
         let phase = Phase { start: a, end: b, approximate: s.approximate, line: s.line + 1 };
-        if out.iter().any(|(i, _, _)| i.phases.iter().any(|p| p.start == a && p.end == b)) {
+        if phases_read.contains(&(a, b)) {
             continue;
         }
         // Inside an outage read already, from a later start: a detail
         // (a per-server line, a first report's estimate). From the same
         // start it is a phase (services that recovered at other times).
-        if out.iter().any(|(i, _, labelled)| {
-            let (es, ee) = envelope(i);
-            (es < a || *labelled && es == a) && b <= ee
-        }) {
+        if out.iter().any(|(_, _, labelled, (es, ee))| (*es < a || *labelled && *es == a) && b <= *ee) {
             continue;
         }
-        let joins = out.iter().position(|(i, block, _)| {
-            let (es, ee) = envelope(i);
-            *block == s.block || (a <= ee && b >= es)
-        });
+        let joins = out.iter().position(|(_, block, _, (es, ee))| *block == s.block || (a <= *ee && b >= *es));
+        phases_read.insert((a, b));
         match joins {
             Some(k) => {
-                out[k].0.phases.push(phase);
-                out[k].0.year_inferred |= s.start.year_inferred;
-                out[k].1 = s.block;
+                let o = &mut out[k];
+                o.0.phases.push(phase);
+                o.0.year_inferred |= s.start.year_inferred;
+                o.1 = s.block;
+                o.3 = (o.3 .0.min(a), o.3 .1.max(b));
             }
-            None => out.push((Incident { phases: vec![phase], year_inferred: s.start.year_inferred, line: s.line + 1, ..Default::default() }, s.block, s.labelled)),
+            None => out.push((Incident { phases: vec![phase], year_inferred: s.start.year_inferred, line: s.line + 1, ..Default::default() }, s.block, s.labelled, (a, b))),
         }
     }
-    let mut incidents: Vec<Incident> = out.into_iter().map(|(i, _, _)| i).collect();
+    let mut incidents: Vec<Incident> = out.into_iter().map(|(i, ..)| i).collect();
     if incidents.is_empty() {
         if let Some(s) = start_only {
             if let Some(m) = s.start.minute() {
@@ -227,10 +223,19 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
 /// another time (先月, 今年2月 …) are left out.
 fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
     let mut all: Vec<Count> = Vec::new();
+    // Each line's mentions, found once: looking them up in all mentions for
+    // every line made a notice of many dated lines quadratic (6 s per MB).
+    let mut on_line: Vec<Vec<&when::Mention>> = vec![Vec::new(); text.lines.len()];
+    for m in ms {
+        if let Some(v) = on_line.get_mut(m.line) {
+            v.push(m);
+        }
+    }
     for (no, line) in text.lines.iter().enumerate() {
+        let here = &on_line[no];
         // Dates and times are not counts.
         let mut blank = text::blank_urls(line).into_owned();
-        for m in ms.iter().filter(|m| m.line == no) {
+        for m in here {
             blank.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
         }
         for c in counts::counts_of_line(lang, rules, no, &blank) {
@@ -238,7 +243,7 @@ fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Tex
             let sentence_end = blank[c.at..].find('。').map_or(blank.len(), |k| c.at + k);
             let sentence = &line[sentence_start..sentence_end];
             let foreign = rules.foreign.iter().any(|w| sentence.contains(w.as_str()))
-                || ms.iter().any(|m| m.line == no && m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
+                || here.iter().any(|m| m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
             if !foreign {
                 all.push(c);
             }
@@ -247,8 +252,14 @@ fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Tex
     if incidents.is_empty() {
         incidents.push(Incident::default());
     }
+    // The outages are in line order (`assemble`): the last one at or above
+    // a count is found by halving, not by a scan per count.
     for c in all {
-        let k = incidents.iter().rposition(|i| i.line > 0 && i.line <= c.line).unwrap_or(0);
+        let k = match incidents.partition_point(|i| i.line <= c.line) {
+            0 => 0,
+            k if incidents[k - 1].line > 0 => k - 1,
+            _ => 0,
+        };
         incidents[k].counts.push(c);
     }
 }

@@ -35,6 +35,7 @@ pub struct CommitMode {
 
 pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitMode) -> Result<()> {
     let lang = mode.lang;
+    where_it_can_go(lang, out)?;
     let name = out
         .file_name()
         .filter(|n| *n != "." && *n != "..")
@@ -109,7 +110,14 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
     // From the swap on, the stage is the result (or holds the old one):
     // an interruption leaves it to the next run, not to the cleanup.
     super::cleanup::unregister(&stage);
-    swap(&stage, out, existing.present)?;
+    if let Err(e) = swap(&stage, out, existing.present) {
+        // A swap refused outright changed nothing: the stage is only the
+        // new result, not kept.
+        if stage.exists() {
+            let _ = std::fs::remove_dir_all(&stage);
+        }
+        return Err(e.context(crate::say!(lang, "nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
+    }
     fault::point();
     // The stage now holds the old folder.
     if existing.present {
@@ -352,5 +360,43 @@ fn swap(stage: &Path, out: &Path, present: bool) -> Result<()> {
         return Err(e).with_context(|| format!("moving {} to {}", stage.display(), out.display()));
     }
     std::fs::rename(&old, stage).with_context(|| format!("moving {} back", old.display()))?;
+    Ok(())
+}
+
+/// Said before anything is made: `--out` is a folder jiko can swap whole.
+/// Not `DIR/.` (the folder has no name of its own there), not below a
+/// file (`afile/sub`), not a mount point (it cannot be renamed).
+fn where_it_can_go(lang: crate::lang::Lang, out: &Path) -> Result<()> {
+    use std::path::Component;
+    // `components()` drops a trailing `.`: the text is looked at too.
+    let text = out.as_os_str().to_string_lossy();
+    let text = text.trim_end_matches('/');
+    let dotted = [".", ".."].iter().any(|d| text == *d || text.ends_with(&format!("/{d}")));
+    if dotted || matches!(out.components().next_back(), None | Some(Component::CurDir | Component::ParentDir | Component::RootDir)) {
+        bail!(crate::say!(lang, "{p}: the output folder needs a name (give e.g. --out ./report)", "{p}: 出力フォルダに名前が必要です（例: --out ./report）", p = out.display()));
+    }
+    for a in out.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()) {
+        if std::fs::metadata(a).is_ok_and(|m| !m.is_dir()) {
+            bail!(crate::say!(lang, "{p}: {a} is a file, not a folder; give --out a folder path", "{p}: {a} はファイルでフォルダではありません。--out にはフォルダのパスを指定してください", p = out.display(), a = a.display()));
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let (Ok(o), Ok(p)) = (std::fs::symlink_metadata(out), std::fs::metadata(parent)) {
+            if o.is_dir() && o.dev() != p.dev() {
+                bail!(crate::say!(
+                    lang,
+                    "{p}: is a mount point; jiko replaces the output folder whole, which a mount point cannot be: give a folder inside it (e.g. --out {p}/report)",
+                    "{p}: マウントポイントです。jiko は出力フォルダを丸ごと置き換えるため、マウントポイントには書けません。中のフォルダを指定してください（例: --out {p}/report）",
+                    p = out.display()
+                ));
+            }
+        }
+    }
     Ok(())
 }

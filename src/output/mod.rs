@@ -140,8 +140,12 @@ impl Outputs {
         self.files.keys().map(|p| self.root.join(p))
     }
 
-    /// Put the files in place, all or nothing (see `commit`).
-    pub fn commit(self, mode: CommitMode) -> anyhow::Result<()> {
+    /// Put the files in place, all or nothing (see `commit`); none of them
+    /// over one of the run's `inputs`, whatever the mode.
+    pub fn commit(self, mode: CommitMode, inputs: &[PathBuf]) -> anyhow::Result<()> {
+        for p in self.paths() {
+            not_an_input(mode.lang, &p, inputs)?;
+        }
         commit::commit(&self.root, self.files, mode)
     }
 }
@@ -179,3 +183,47 @@ pub(crate) fn write_atomic_from(lang: crate::lang::Lang, path: &Path, from: &mut
 
 /// The SHA-256 of bytes, as lowercase hex (the manifest's and the footer's).
 pub use crate::records::{hex, sha256_hex};
+
+/// The one check before jiko writes a single file (`--out`, `--details`):
+/// never over one of the run's inputs, even with `--force` (the same file
+/// by device and inode, so `./in.csv`, `in.csv` and a link to it are one);
+/// never over any other existing file without `--force`.
+pub fn may_write(lang: crate::lang::Lang, path: &Path, force: bool, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    not_an_input(lang, path, inputs)?;
+    if path.exists() && !force {
+        anyhow::bail!(crate::say!(
+            lang,
+            "{p}: already exists; choose another --out or pass --force",
+            "{p}: 既にあります。別の --out を選ぶか --force を付けてください",
+            p = path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `path` is none of `inputs` (see `may_write`).
+pub fn not_an_input(lang: crate::lang::Lang, path: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(out) = std::fs::metadata(path) else { return Ok(()) };
+    let canonical = std::fs::canonicalize(path).ok();
+    let same = |i: &PathBuf| canonical.is_some() && std::fs::canonicalize(i).ok() == canonical || std::fs::metadata(i).is_ok_and(|m| same_file(&m, &out));
+    if inputs.iter().any(same) {
+        anyhow::bail!(crate::say!(
+            lang,
+            "{p}: is one of this run's inputs; jiko never writes over its input, even with --force: choose another --out",
+            "{p}: この実行の入力ファイルです。jiko は --force があっても入力を上書きしません。別の --out を選んでください",
+            p = path.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
+}

@@ -2,11 +2,13 @@
 //! xsv keep theirs), sharing `common`.
 
 mod common;
+mod books;
 mod charts;
 mod classify;
 mod cli;
 mod details;
 mod differential;
+mod diffbooks;
 mod diffgen;
 mod draft;
 mod frames;
@@ -18,3 +20,4 @@ mod report;
 mod structure;
 mod trend;
 mod trust;
+mod trust3;

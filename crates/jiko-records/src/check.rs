@@ -111,6 +111,9 @@ impl<'a> Checker<'a> {
         for (i, bytes) in &rec.undecodable {
             self.fail(problems, &name(*i), bytes, jiko_core::say!(self.lang, "holds bytes that are not valid in the file's encoding; check --encoding (utf-8 or cp932)", "ファイルの文字コードで読めないバイトを含みます。--encoding（utf-8 又は cp932）を確かめてください"));
         }
+        for (i, shown, why) in &rec.cell_faults {
+            self.fail(problems, &name(*i), shown, why.clone());
+        }
         if let Some(i) = rec.oversized {
             self.fail(problems, &name(i), &rec.get(i).unwrap_or_default().chars().take(SHOWN_CHARS).collect::<String>(), too_long(self.lang));
         }
@@ -192,7 +195,14 @@ impl<'a> Checker<'a> {
             _ if no_outage => Some(0),
             // 復旧日時 stands in for an absent or empty duration.
             ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
-                (Some(s), Some(Some(e))) if e >= s => Some((e.ordinal() - s.ordinal()) as u64),
+                // The end is held to the cap a duration is held to.
+                (Some(s), Some(Some(e))) if e >= s => match values::within(self.lang, (e.ordinal() - s.ordinal()) as u64, MAX_MINUTES, &jiko_core::say!(self.lang, "minutes from the start", "発生からの分数")) {
+                    Ok(n) => Some(n),
+                    Err(m) => {
+                        fail(col::ENDED, get(col::ENDED), m);
+                        None
+                    }
+                },
                 (Some(_), Some(Some(_))) => {
                     fail(col::ENDED, get(col::ENDED), before_start(self.lang));
                     None

@@ -12,8 +12,11 @@ pub fn accepted_forms(lang: jiko_core::lang::Lang) -> String {
     jiko_core::say!(lang, "{forms} (seconds allowed, JST)", "{forms}（秒は省略可、日本時間）", forms = forms)
 }
 
-/// Eras for 和暦 dates: name, letter, Western year of its year 1.
-const ERAS: &[(&str, char, i32)] = &[("令和", 'R', 2019), ("平成", 'H', 1989), ("昭和", 'S', 1926)];
+/// Eras for 和暦 dates: name, letter, Western year of its year 1, and its
+/// first and last days (a date outside them, 平成32年 or 令和0年, names no
+/// day of the era).
+const ERAS: &[(&str, char, i32, (i32, u32, u32), (i32, u32, u32))] =
+    &[("令和", 'R', 2019, (2019, 5, 1), (9999, 12, 31)), ("平成", 'H', 1989, (1989, 1, 8), (2019, 4, 30)), ("昭和", 'S', 1926, (1926, 12, 25), (1989, 1, 7))];
 
 /// The canonical form only (`YYYY-MM-DD HH:MM` or with `T`), fast:
 /// the sixteen bytes checked and read as two 64-bit words.
@@ -92,16 +95,25 @@ fn parse_written(s: &str) -> Option<Minute> {
         text = text.replace(wd, " ");
     }
     // 和暦: the era and its year, 元年 as 1.
-    let (era_first, rest) = match ERAS.iter().find_map(|(name, letter, first)| {
+    let (era, rest) = match ERAS.iter().find_map(|era @ (name, letter, ..)| {
         text.strip_prefix(name)
             .or_else(|| text.strip_prefix(*letter))
             .or_else(|| text.strip_prefix(letter.to_ascii_lowercase()))
-            .map(|r| (*first, r.trim_start()))
+            .map(|r| (era, r.trim_start()))
     }) {
-        Some((first, r)) => (Some(first), r.replacen('元', "1", 1)),
+        Some((era, r)) => (Some(era), r.replacen('元', "1", 1)),
         None => (None, text.clone()),
     };
-    let toks = tokens(&rest);
+    let m = written_minute(era.map(|e| e.2), &rest)?;
+    match era {
+        Some((_, _, _, from, to)) if (m.year, m.month, m.day) < *from || (m.year, m.month, m.day) > *to => None,
+        _ => Some(m),
+    }
+}
+
+/// The numbers of a written date (the era, if any, taken off).
+fn written_minute(era_first: Option<i32>, rest: &str) -> Option<Minute> {
+    let toks = tokens(rest);
     let nums: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Num(n) = t { Some(*n) } else { None }).collect();
     let seps: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Sep(x) = t { Some(x.trim()) } else { None }).collect();
     if !matches!(toks.first(), Some(Tok::Num(_))) || !(4..=6).contains(&nums.len()) {
@@ -148,6 +160,10 @@ fn parse_written(s: &str) -> Option<Minute> {
         return None;
     }
     let n = |i: usize| nums[i].parse::<u32>().ok();
+    // Seconds are read to be checked, then dropped (docs/incidents.md).
+    if nums.len() == 6 && n(5)? > 59 {
+        return None;
+    }
     Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: n(4)? }.checked()
 }
 
@@ -235,10 +251,19 @@ mod tests {
         assert_eq!(p("令和元年5月1日 0:00").as_deref(), Some("2019-05-01T00:00"));
         assert_eq!(p("平成31年4月30日 23:59").as_deref(), Some("2019-04-30T23:59"));
         assert_eq!(p("2024年4月18日 9時").as_deref(), Some("2024-04-18T09:00"));
+        // Seconds are dropped, never rounded: 23:59:45 stays on its day.
+        assert_eq!(p("2021-03-31 23:59:45").as_deref(), Some("2021-03-31T23:59"));
+        assert_eq!(p("2021/3/31 23:59:59").as_deref(), Some("2021-03-31T23:59"));
     }
 
     #[test]
     fn ambiguous_or_incomplete_forms_are_refused() {
+        // Seconds past 59; 和暦 years outside their era.
+        for s in ["2020-05-01 00:00:99", "2020-05-01 00:00:60", "昭和99年1月1日 0:00", "令和0年12月1日 0:00", "平成32年1月1日 0:00", "令和元年4月30日 0:00", "H31.5.1 0:00", "昭和64年1月8日 0:00"] {
+            assert_eq!(p(s), None, "{s}");
+        }
+        assert_eq!(p("平成31年4月30日 23:59").as_deref(), Some("2019-04-30T23:59"));
+        assert_eq!(p("昭和64年1月7日 0:00").as_deref(), Some("1989-01-07T00:00"));
         for s in ["4/1/2024 9:05", "1/4/2024 9:05", "2024/4/18", "24/4/18 9:05", "2024/4-18 9:05", "2024/13/1 9:05", "R6.2.30 9:05", "約2024/4/1 9:00"] {
             assert_eq!(p(s), None, "{s}");
         }

@@ -129,6 +129,9 @@ pub(crate) struct Record {
     /// Fields that could not be decoded: (index, the bytes shown with
     /// `\xNN` for the bad ones).
     pub undecodable: Vec<(usize, String)>,
+    /// A workbook's cells that hold no value of a column (an error,
+    /// TRUE/FALSE, a formula never calculated): (index, shown, why).
+    pub cell_faults: Vec<(usize, String, String)>,
     pub extra_fields: usize,
     pub oversized: Option<usize>,
     pub quoting: Option<(usize, super::parse::StrayQuote)>,

@@ -81,7 +81,28 @@ pub fn expand_inputs(lang: jiko_core::lang::Lang, paths: &[PathBuf]) -> Result<I
             inputs.files.push(p.clone());
         }
     }
+    named_once(lang, &inputs.files)?;
     Ok(inputs)
+}
+
+/// A file named twice (`in.csv ./in.csv`, or a folder and a file in it)
+/// would be read twice: every row a duplicate of itself, every figure
+/// doubled. Refused, naming both.
+fn named_once(lang: jiko_core::lang::Lang, files: &[PathBuf]) -> Result<()> {
+    let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    for f in files {
+        let Ok(c) = std::fs::canonicalize(f) else { continue };
+        if let Some(first) = seen.insert(c, f) {
+            bail!(jiko_core::say!(
+                lang,
+                "{a} and {b} are the same file, named twice; each file is read once: name it once",
+                "{a} と {b} は同じファイルです（2回指定されています）。1回だけ指定してください",
+                a = first.display(),
+                b = f.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn walk(lang: jiko_core::lang::Lang, dir: &Path, inputs: &mut Inputs) -> std::io::Result<()> {

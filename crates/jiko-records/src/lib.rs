@@ -159,6 +159,8 @@ pub struct FileReport {
     pub path: String,
     /// SHA-256 of the file's bytes, for the report footer.
     pub sha256: String,
+    /// The worksheet read, for a workbook (the footer names it).
+    pub sheet: Option<String>,
     /// Records read (blank spacing rows aside).
     pub rows: u64,
     /// Records rejected for a problem.

@@ -268,7 +268,7 @@ fn open_csv(name: &str, encoding: Encoding, source: &dyn Fn() -> Result<Box<dyn 
 
 fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> {
     let lang = opts.lang;
-    let (sheet, mut rows) = super::workbook::read_sheet(lang, path, opts.sheet.as_deref())?;
+    let super::workbook::SheetRead { name: sheet, mut rows, note } = super::workbook::read_sheet(lang, path, opts.sheet.as_deref())?;
     let bytes = std::fs::read(path).with_context(|| jiko_core::lang::doing(lang, "reading", "読み込み", &path.display()))?;
     if let Some(counter) = &opts.progress {
         counter.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
@@ -291,7 +291,8 @@ fn open_workbook(path: &Path, name: &str, opts: &ReadOptions) -> Result<Opened> 
     };
     let header = cells(&rows[at]);
     let layout = header::map_header(lang, &place(lang, name, Some(&sheet), rows[at].line), &header)?;
-    let notes = title_note(lang, name, Some(&sheet), &rows[..at]).into_iter().collect();
+    // The sheet read is always said: a workbook holds several.
+    let notes = std::iter::once(note).chain(title_note(lang, name, Some(&sheet), &rows[..at])).collect();
     let mut data = rows.split_off(at + 1);
     data.iter_mut().for_each(|r| r.pad_to(header.len()));
     Ok(Opened { name: name.to_string(), sheet: Some(sheet), encoding: Encoding::Utf8, layout, digest, source: Source::Sheet(data), notes })

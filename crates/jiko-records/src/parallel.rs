@@ -74,7 +74,12 @@ impl FileCheck<'_> {
                 if self.keep_rejected {
                     let reason = problems.iter().map(|p| format!("{}: {}", p.column, p.message)).collect::<Vec<_>>().join("; ");
                     // Bytes that did not decode are in the text as `\xNN`.
-                    let fields: Vec<String> = rec.iter().map(str::to_string).collect();
+                    let mut fields: Vec<String> = rec.iter().map(str::to_string).collect();
+                    // A value past the reader's bound was kept only in part:
+                    // said in the value itself, never cut in silence.
+                    if let Some(f) = rec.oversized.and_then(|i| fields.get_mut(i)) {
+                        f.push_str(&cut_mark(self.checker.lang));
+                    }
                     part.rejected.push(Rejected { file: self.checker.file, line: rec.line, end_line: rec.end_line, fields, reason });
                 }
                 let room = ERRORS_PER_FILE.saturating_sub(part.errors.len());
@@ -209,6 +214,7 @@ pub(crate) fn check_file<S: FnMut(&Row) + Send>(
     };
     let mut file = FileReport {
         path: name.clone(),
+        sheet: sheet.clone(),
         extra_columns: layout.extra.clone(),
         header: layout.header.clone(),
         ..Default::default()
@@ -475,4 +481,14 @@ fn read_all(
             return Ok(());
         }
     }
+}
+
+/// What ends a value of rejects.csv that the reader kept only in part.
+pub(crate) fn cut_mark(lang: jiko_core::lang::Lang) -> String {
+    jiko_core::say!(
+        lang,
+        "…[cut here: the value went on past the {n} bytes jiko keeps]",
+        "…[ここで切りました: jiko が保持する {n} バイトを超えて続いていました]",
+        n = super::parse::FIELD_BYTES
+    )
 }

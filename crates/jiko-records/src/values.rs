@@ -10,7 +10,8 @@ use jiko_core::rules::taxonomy::{self, Coded};
 /// Plausible ranges (docs/incidents.md): more users than this is not a
 /// count of Japanese users, more minutes than ten years not an outage.
 pub use jiko_core::rules::MAX_USERS;
-pub(crate) const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
+/// Ten years of minutes: the most an outage (or its end) may last.
+pub const MAX_MINUTES: u64 = 10 * 366 * 24 * 60;
 
 /// Units a count may carry (`3,000人`).
 pub(crate) const COUNT_UNITS: &[&str] = &["人", "回線", "契約", "件", "ユーザ", "ユーザー", "ID", "アカウント", "社", "通", "台", "局"];
@@ -48,6 +49,17 @@ pub fn minutes(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     }
     let t = t.trim();
     if let Some((h, m)) = t.split_once(':') {
+        // `H:MM:SS`: the seconds checked, then dropped (floor), as a date's
+        // are (docs/incidents.md): 1:59:30 is 119 minutes, under two hours.
+        let (m, s) = match m.split_once(':') {
+            Some((m, s)) => (m, Some(s.trim())),
+            None => (m, None),
+        };
+        if let Some(s) = s {
+            if !(s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) && s < "60") {
+                return Err(jiko_core::say!(lang, "not a duration as H:MM or H:MM:SS", "H:MM 又は H:MM:SS の形の時間として読めません"));
+            }
+        }
         let (h, m) = (grouped(lang, h.trim())?, grouped(lang, m.trim())?);
         if m >= 60 || m.to_string().len() > 2 {
             return Err(jiko_core::say!(lang, "not a duration as H:MM", "H:MM の形の時間として読めません"));
@@ -157,8 +169,8 @@ pub struct Vocabulary {
     by_key: HashMap<String, usize>,
     /// Spellings refused with why (another report under another article).
     refused: HashMap<String, (&'static str, &'static str)>,
-    /// Spellings that two codes claim (the taxonomy's test keeps it empty).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Spellings that two codes claim: the taxonomy's test keeps the
+    /// built-in book's empty, and a `--rules` book with one is refused.
     pub collisions: Vec<String>,
 }
 
@@ -313,6 +325,11 @@ mod tests {
         assert_eq!(minutes(jiko_core::lang::Lang::En, "1日3時間"), Ok(1620));
         assert_eq!(minutes(jiko_core::lang::Lang::En, "1,440"), Ok(1440));
         assert!(minutes(jiko_core::lang::Lang::En, "2:75").is_err());
+        // Seconds dropped, never rounded up into the duty's two hours.
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "1:59:30"), Ok(119));
+        assert_eq!(minutes(jiko_core::lang::Lang::En, "2:05:00"), Ok(125));
+        assert!(minutes(jiko_core::lang::Lang::En, "1:59:99").is_err());
+        assert!(minutes(jiko_core::lang::Lang::En, "1:59:5").is_err());
         assert!(minutes(jiko_core::lang::Lang::En, "約2時間").is_err());
         assert!(minutes(jiko_core::lang::Lang::En, "2時間半").is_err());
     }
