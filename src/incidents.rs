@@ -161,7 +161,7 @@ impl IncidentLine {
     /// known yet, and the おそれ事態 columns. Rare, so kept off the common path.
     fn with_open_facts(mut self, row: &Row) -> IncidentLine {
         if !row.users_known {
-            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: true, services: false }));
+            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: true, services: false, duration: false }));
         }
         if let Some(facts) = &row.near_miss {
             let mut f = (**facts).clone();

@@ -209,3 +209,38 @@ fn cp932_and_html_notices_read_the_same() {
         assert!(row.starts_with(",株式会社 PR TIMES,,2020-07-03 13:37,8813,,,"), "{}: {row}", f.display());
     }
 }
+
+/// Issue 31: an unknown duration is never 0 minutes. A notice written
+/// while the outage went on (a start, no end) is judged with the length
+/// open; a length without a clock time still judges what it can and says
+/// what is missing. The notices are written here; the thresholds are
+/// 施行規則第58条第2項 (一: 1時間以上かつ3万以上) and 7の3 (3万以上で対象).
+#[test]
+fn draft_classify_keeps_an_unknown_duration_unknown() {
+    let dir = tmp("draft-open");
+    std::fs::create_dir_all(&dir).unwrap();
+    let going = dir.join("going.txt");
+    std::fs::write(&going, "障害のお知らせ\n2025年6月10日9時00分頃から、携帯電話サービスがご利用しづらい状況が発生しています。影響は約4万人です。現在復旧作業中です。\n").unwrap();
+    let o = jiko(&["draft", going.to_str().unwrap(), "--classify"]);
+    let e = stderr(&o);
+    assert!(e.contains("継続時間: 不明"), "{e}");
+    assert!(e.contains("重大な事故: 該当しうる（継続時間と役務が不明なため判断できない）"), "{e}");
+    assert!(!e.contains("継続時間: 0分") && !e.contains("重大な事故: 該当しない"), "an unknown length read as zero: {e}");
+    // 4万 users is within the duty (3万以上) whatever the length.
+    assert!(e.contains("報告義務: 年次報告の対象"), "{e}");
+
+    // A day and a length, no clock time: the set of that day judges.
+    let day = dir.join("day.txt");
+    std::fs::write(&day, "2024年12月6日、4時間25分にわたり光回線サービスがご利用できない状況となりました。\n").unwrap();
+    let e = stderr(&jiko(&["draft", day.to_str().unwrap(), "--classify"]));
+    assert!(e.contains("開始日時: 日付のみ") && e.contains("継続時間: 4時間25分（265分）"), "{e}");
+    assert!(e.contains("影響利用者数: 不明"), "{e}");
+
+    // A length alone: the rule set is not known; judged under the newest,
+    // labelled, with no fiscal year or deadline.
+    let len = dir.join("len.txt");
+    std::fs::write(&len, "弊社メールサービスにおいて、約3時間にわたり送受信ができない状況となりました。\n").unwrap();
+    let e = stderr(&jiko(&["draft", len.to_str().unwrap(), "--classify"]));
+    assert!(e.contains("開始日時: 不明") && e.contains("適用される基準・年度・期限は開始日時で決まるため定まりません"), "{e}");
+    assert!(e.contains("継続時間: 3時間（180分）") && !e.contains("年度・") && !e.contains("期限:"), "{e}");
+}
