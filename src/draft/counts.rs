@@ -81,8 +81,9 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
         };
         let pre = c.name("pre").map_or("", |m| m.as_str());
         let unit_end = c.name("unit").map_or(whole.end(), |m| m.start() + unit_len(tail, &unit));
-        let post = &line[unit_end..];
-        let label = &line[..start];
+        // The words around a count, not the whole line (a long line stays linear).
+        let post = super::text::head(&line[unit_end..], 120);
+        let label = super::text::tail(&line[..start], 120);
         let user_label = rules.user_label(label);
         let (unit, users, not_users) = match (kind, user_label) {
             // `ID数 … 件`: the label's unit.

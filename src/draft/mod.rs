@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 pub use counts::{main_count, Count};
-pub use text::Page;
-pub use when::{times, Day};
+pub use text::{Day, Page};
+pub use when::times;
 pub use who::{key as carrier_key, Carrier};
 
 use crate::records::Minute;
@@ -119,7 +119,7 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     let rules = rules::builtin();
     let text = Text::new(raw);
     let ms = when::mentions(&text);
-    let page = text.page(&ms);
+    let page = when::page(&text, &ms);
     let fallback_year = ms.iter().find_map(|m| m.year());
     let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
     let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
@@ -140,6 +140,14 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
 
 fn span_minutes(s: &Span) -> Option<(Minute, Minute)> {
     Some((s.start.minute()?, s.end?.minute()?))
+}
+
+/// The minute `minutes` after `m`.
+fn later(m: Minute, minutes: u64) -> Minute {
+    let t = m.ordinal() + minutes as i64;
+    let (year, month, day) = crate::records::civil_from_days(t.div_euclid(1440));
+    let r = t.rem_euclid(1440) as u32;
+    Minute { year, month, day, hour: r / 60, minute: r % 60 }
 }
 
 fn day_of(m: &Minute) -> Day {
@@ -218,9 +226,29 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
         incidents.push(Incident { days: Some((from, to)), stated_minutes: length, line: line + 1, year_inferred: rs.iter().flatten().any(|r| r.day == from && r.year_inferred), ..Default::default() });
     }
+    // A start and a length (`約9時間後に復旧`): the end is known.
+    for i in incidents.iter_mut() {
+        let Some((start, approx)) = i.start_only else { continue };
+        let near = (i.line.saturating_sub(1)..(i.line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
+        if let Some(((minutes, about), k)) = near {
+            let end = later(start, minutes);
+            i.phases.push(Phase { start, end, approximate: approx || about, line: k + 1 });
+            i.start_only = None;
+        }
+    }
+    // A length with no day or time at all: an outage whose start is not
+    // known (the answers say so).
+    if incidents.is_empty() {
+        if let Some((k, d)) = text.lines.iter().enumerate().find_map(|(k, l)| when::duration_in(l).map(|d| (k, d))) {
+            incidents.push(Incident { stated_minutes: Some(d), line: k + 1, ..Default::default() });
+        }
+    }
     incidents.sort_by_key(|i| i.line);
     incidents
 }
+
+/// The longest sentence looked at around a count, in bytes.
+const SENTENCE: usize = 600;
 
 /// Each count to the outage it is written about: the nearest period
 /// before it (the first when none is before). Counts in a sentence about
@@ -228,17 +256,26 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
 fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
     let mut all: Vec<Count> = Vec::new();
     for (no, line) in text.lines.iter().enumerate() {
-        // Dates and times are not counts.
-        let mut blank = text::blank_urls(line).into_owned();
-        for m in ms.iter().filter(|m| m.line == no) {
-            blank.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+        let (lo, hi) = (ms.partition_point(|m| m.line < no), ms.partition_point(|m| m.line <= no));
+        let here = &ms[lo..hi];
+        // Dates and times are not counts: blanked, in one pass.
+        let urls = text::blank_urls(line);
+        let mut blank = String::with_capacity(urls.len());
+        let mut at = 0;
+        for m in here {
+            blank.push_str(&urls[at..m.start]);
+            blank.extend(std::iter::repeat_n(' ', m.end - m.start));
+            at = m.end;
         }
+        blank.push_str(&urls[at..]);
         for c in counts::counts_of_line(lang, rules, no, &blank) {
-            let sentence_start = blank[..c.at].rfind('。').map_or(0, |k| k + '。'.len_utf8());
-            let sentence_end = blank[c.at..].find('。').map_or(blank.len(), |k| c.at + k);
+            let before = text::tail(&blank[..c.at], SENTENCE);
+            let sentence_start = c.at - before.len() + before.rfind('。').map_or(0, |k| k + '。'.len_utf8());
+            let after = text::head(&blank[c.at..], SENTENCE);
+            let sentence_end = c.at + after.find('。').unwrap_or(after.len());
             let sentence = &line[sentence_start..sentence_end];
             let foreign = rules.foreign.iter().any(|w| sentence.contains(w.as_str()))
-                || ms.iter().any(|m| m.line == no && m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
+                || here.iter().any(|m| m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
             if !foreign {
                 all.push(c);
             }

@@ -8,11 +8,10 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::text::{Page, Text};
+use super::text::{head, tail, Page, Text};
+pub use super::text::Day;
 use crate::records::{civil_from_days, days_from_civil, Minute};
 
-/// A day.
-pub type Day = (i32, u32, u32);
 
 /// What a mention is to the outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,14 +141,41 @@ static AFTER_DAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:の)?\s
 static FOREIGN_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:昨年|去年|前年|一昨年|今年|先週)\s*$").expect("valid"));
 
+/// Bytes read around a mention for its role (the longest pattern looks
+/// 70 characters ahead).
+const WINDOW: usize = 320;
+
 fn num(c: &Captures, name: &str) -> Option<u32> {
     c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+/// MENTION's non-empty matches, as `captures_iter` gives them. Every part
+/// of MENTION is optional, so it matches the empty string at every place
+/// and `captures_iter` ran the slow capturing engine once per character;
+/// here it is run only where a match can start (a digit, a space, `(`,
+/// の, or the first character of one of its words).
+fn mention_captures(line: &str) -> Vec<Captures<'_>> {
+    const FIRST: &str = "令平昭同当翌前本今先午AaPp深未早朝夜夕昼正(の";
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, ch) in line.char_indices() {
+        if at < from || !(ch.is_numeric() || ch.is_whitespace() || FIRST.contains(ch)) {
+            continue;
+        }
+        let Some(c) = MENTION.captures_at(line, at) else { continue };
+        let whole = c.get(0).expect("match");
+        if whole.start() == at && whole.end() > at {
+            from = whole.end();
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The mentions of one line.
 fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
-    for c in MENTION.captures_iter(line) {
+    for c in mention_captures(line) {
         let Some(whole) = c.get(0) else { continue };
         if whole.as_str().trim().is_empty() {
             continue;
@@ -221,12 +247,14 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
             continue;
         }
         let pm = c.name("ap").map(|m| matches!(m.as_str(), "午後" | "PM" | "pm" | "夕方" | "夜"));
-        let relative = if FOREIGN_BEFORE.is_match(&line[..start]) { Relative::Foreign } else { relative };
+        let relative = if FOREIGN_BEFORE.is_match(tail(&line[..start], WINDOW)) { Relative::Foreign } else { relative };
         if relative == Relative::Foreign && day.is_none() {
             day = None;
         }
-        let after = &line[end..];
-        let before = &line[..start];
+        // What decides a role is written within a few words of the
+        // mention: the windows keep a long line linear.
+        let after = head(&line[end..], WINDOW);
+        let before = tail(&line[..start], WINDOW);
         let role = role(before, after, line, start, end, time.is_some());
         out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role });
     }
@@ -453,13 +481,15 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         for (no, l) in text.lines.iter().enumerate() {
             let Some(found) = label.find(l) else { continue };
             let rest_empty = l[found.end()..].trim().trim_start_matches([':', ')', '(']).trim().is_empty();
-            let pick = ms.iter().enumerate().position(|(i, m)| {
+            let from = ms.partition_point(|m| m.line < no);
+            let pick = ms[from..].iter().enumerate().take_while(|(_, m)| m.line <= no + 2).map(|(k, m)| (from + k, m)).find(|(i, m)| {
+                let i = *i;
                 !in_range[i]
                     && m.role != Role::Stamp
                     && ((m.line == no && m.start >= found.end())
                         || (rest_empty && m.line > no && m.line <= no + 2 && (no + 1..m.line).all(|k| text.lines[k].trim().is_empty())))
             });
-            if let Some(i) = pick {
+            if let Some((i, _)) = pick {
                 out.push(i);
             }
         }
@@ -490,22 +520,31 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
     });
     if let Some(s) = first_start {
         let sr = rs[s].expect("filtered");
-        let mut ends: Vec<Resolved> = Vec::new();
+        // Each end once, 頃 if any mention of that time says so.
+        let key = |r: &Resolved| (r.day, r.time, r.year_inferred);
+        let mut approx: std::collections::HashMap<(Day, Option<(u32, u32)>, bool), bool> = std::collections::HashMap::new();
+        for (m, r) in ms.iter().zip(rs) {
+            if let Some(r) = r {
+                *approx.entry(key(r)).or_default() |= m.approximate;
+            }
+        }
+        let mut ends: Vec<(Resolved, bool)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, m) in ms.iter().enumerate() {
             if m.role != Role::End || in_range[i] {
                 continue;
             }
             let Some(e) = rs[i].filter(|r| r.time.is_some()) else { continue };
-            if e.minute() > sr.minute() && !ends.contains(&e) {
-                ends.push(e);
+            if e.minute() > sr.minute() && seen.insert(key(&e)) {
+                ends.push((e, approx[&key(&e)]));
             }
         }
         block += 1;
         if ends.is_empty() {
             prose.push(Span { start: sr, end: None, approximate: ms[s].approximate, line: ms[s].line, at: s, block, labelled: false });
         }
-        for e in ends {
-            prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || e_approx(ms, rs, &e), line: ms[s].line, at: s, block, labelled: false });
+        for (e, approx) in ends {
+            prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || approx, line: ms[s].line, at: s, block, labelled: false });
         }
     }
     (found, prose)
@@ -531,9 +570,6 @@ fn timeline_lines(text: &Text) -> Vec<bool> {
     out
 }
 
-fn e_approx(ms: &[Mention], rs: &[Option<Resolved>], e: &Resolved) -> bool {
-    ms.iter().zip(rs).any(|(m, r)| r.as_ref() == Some(e) && m.approximate)
-}
 
 /// Days the text names without clock times (`9月19日から9月21日`, `12月6日
 /// に、4時間25分にわたり`), with a length when the sentence gives one.
@@ -557,8 +593,9 @@ pub(crate) fn day_spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], pa
                 }
             }
         }
-        let sentence_end = line[m.end..].find('。').map_or(line.len(), |k| m.end + k);
-        let length = duration_in(&line[m.end..sentence_end]);
+        let rest = head(&line[m.end..], WINDOW);
+        let sentence_end = rest.find('。').map_or(rest.len(), |k| k);
+        let length = duration_in(&rest[..sentence_end]);
         // A day said to be when it happened (`2022年8月8日 … 障害が発生`).
         if used == 2 || length.is_some() || (m.role == Role::Start && m.day.is_some()) {
             out.push((r.day, to, length, m.line));
@@ -585,7 +622,7 @@ pub(crate) fn duration_in(s: &str) -> Option<(u64, bool)> {
 pub fn times(text: &str) -> Vec<Minute> {
     let t = Text::new(text);
     let ms = mentions(&t);
-    let page = t.page(&ms);
+    let page = page(&t, &ms);
     let mut rs = resolve_all(&ms, page.as_ref(), None);
     // Stamps count here too: the caller asked for every time.
     let mut out = Vec::new();
@@ -602,4 +639,68 @@ pub fn times(text: &str) -> Vec<Minute> {
         }
     }
     out
+}
+
+/// The page's date: a publication stamp (letterhead date, 公開, 掲載,
+/// 更新) with its year, else a date in the page's address.
+pub(crate) fn page(text: &Text, ms: &[Mention]) -> Option<Page> {
+    for m in ms.iter().filter(|m| m.role == Role::Stamp) {
+        let line = &text.lines[m.line];
+        let after = &line[m.end..];
+        let before = &line[..m.start];
+        let published = ["公開", "掲載", "更新", "最終更新", "発表", "作成", "お知らせ"].iter().any(|w| after.trim_start().trim_start_matches([')', ']']).trim_start().starts_with(w))
+            || ["最終更新", "掲載日", "公開日", "更新日", "»", "date"].iter().any(|w| before.trim_end().trim_end_matches([':', '(']).trim_end().ends_with(w))
+            || (bare(before) && bare(after));
+        if published {
+            if let Some(day) = full_day(line, m) {
+                return Some(Page { day, line: m.line + 1, from: line[m.start..m.end].trim().to_string() });
+            }
+        }
+    }
+    let url = text.url.as_deref()?;
+    url_day(url).map(|day| Page { day, line: 0, from: url.to_string() })
+}
+
+fn bare(s: &str) -> bool {
+    s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty()
+}
+
+/// A stamp's full day, when it writes its year.
+fn full_day(line: &str, m: &Mention) -> Option<Day> {
+    let s = &line[m.start..m.end];
+    static DAY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:(?P<era>令和|平成|昭和)\s*(?P<ey>元|\d{1,2})|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<mo>\d{1,2})\s*[月/.\-]\s*(?P<d>\d{1,2})").expect("valid")
+    });
+    let c = DAY.captures(s)?;
+    let year = match (c.name("era"), c.name("ey"), c.name("y")) {
+        (Some(era), Some(ey), _) => {
+            let n: i32 = if ey.as_str() == "元" { 1 } else { ey.as_str().parse().ok()? };
+            let first = match era.as_str() {
+                "令和" => 2019,
+                "平成" => 1989,
+                _ => 1926,
+            };
+            first + n - 1
+        }
+        (_, _, Some(y)) => y.as_str().parse().ok()?,
+        _ => return None,
+    };
+    Some((year, c["mo"].parse().ok()?, c["d"].parse().ok()?))
+}
+
+/// A date in an address: `/20230525/`, `/2014/01/09/`, `2016-08-16`,
+/// `/201304-` (a month: its last day, as the page is of that month).
+fn url_day(url: &str) -> Option<Day> {
+    static FULL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)").expect("valid")
+    });
+    static MONTH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[/_\-])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])(?:[/_\-]|$)").expect("valid"));
+    let path = url.split("://").nth(1).map_or(url, |r| r.split_once('/').map_or("", |(_, p)| p));
+    if let Some(c) = FULL.captures(path) {
+        return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    let c = MONTH.captures(path)?;
+    let (y, m): (i32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    Some((y, m, crate::records::days_in_month(y, m)))
 }
