@@ -142,6 +142,7 @@ fn how(lang: crate::lang::Lang, h: &str) -> String {
         "patronage" => say!(lang, "平素より … をご利用", "「平素より…をご利用」"),
         "opening" => say!(lang, "a company opening a sentence", "文頭の会社名"),
         "subject" => say!(lang, "the subject of a sentence", "文の主語"),
+        "operator" => say!(lang, "a known operator the notice names (data/notices.toml)", "お知らせが挙げる既知の事業者名（data/notices.toml）"),
         _ => say!(lang, "a service's name", "サービス名"),
     }
 }

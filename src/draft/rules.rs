@@ -46,6 +46,10 @@ struct Counts {
 pub(crate) struct Carriers {
     pub not_carriers: Vec<String>,
     pub trailing: Vec<String>,
+    pub org_suffixes: Vec<String>,
+    pub operators: Vec<String>,
+    pub parents: Vec<String>,
+    pub products: Vec<String>,
 }
 
 #[derive(Deserialize)]
