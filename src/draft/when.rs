@@ -88,11 +88,11 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?:
             (?P<era>令和|平成|昭和)\s*(?P<ey>元|\d{1,2})\s*年\s*(?P<emo>\d{1,2})\s*月\s*(?P<ed>\d{1,2})\s*日
-          | (?P<y>(?:19|20)\d{2})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日
+          | (?P<y>(?:19|20)\d{2})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?P<nichi>日)?
           | (?P<y2>(?:19|20)\d{2})[/.\-](?P<mo2>\d{1,2})[/.\-](?P<d2>\d{1,2})
-          | (?P<rel>同日|当日|翌日|前日|本日)
+          | (?P<rel>同日|当日|翌日|前日|本日|同)
           | (?P<relm>今月|先月|翌月|翌|前月)\s*(?P<rd>\d{1,2})\s*日
-          | (?P<mo3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*日
+          | (?P<mo3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*(?P<nichi3>日)?
           | (?P<mo4>\d{1,2})/(?P<d4>\d{1,2})
           | (?P<d5>\d{1,2})\s*日
         )?
@@ -101,7 +101,7 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
             \s*(?:の)?\s*
             (?P<ap>午前|午後|AM|PM|am|pm|深夜|未明|早朝|朝|夜|夕方|昼)?\s*
             (?:
-                (?P<h>\d{1,2})\s*(?:時(?P<jikan>間)?(?:(?P<mi>\d{1,2})分?|\s*(?P<mi3>\d{1,2})\s*分|\s*(?P<half>半))?|:(?P<mi2>\d{2})(?:\s*分)?)
+                (?P<h>\d{1,2})\s*(?:時(?P<jikan>間)?(?:(?P<mi>\d{1,2})分?|\s*(?P<mi3>\d{1,2})\s*分|\s*(?P<half>半))?|:(?P<mi2>\d{2})(?::\d{2})?(?:\s*分)?)
               | (?P<noon>正午)
             )
             (?:\s*\(24時間表記\))?
@@ -113,12 +113,12 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// After a mention: it is not the outage's time.
 static STAMP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込)")
+    Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込|の予想|の予定|の見込|の見通|予想)")
         .expect("valid")
 });
 /// Before a mention: a label of the page's own dates.
 static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
+    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|受付時間|営業時間|受付時間帯|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
 });
 /// `…までに` not followed by a recovery: a deadline.
 static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
@@ -204,7 +204,7 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         let month = num(&c, "emo").or(num(&c, "mo")).or(num(&c, "mo2")).or(num(&c, "mo3")).or(num(&c, "mo4"));
         let mut day = num(&c, "ed").or(num(&c, "d")).or(num(&c, "d2")).or(num(&c, "d3")).or(num(&c, "d4")).or(num(&c, "d5")).or(num(&c, "rd"));
         let relative = match (c.name("rel").map(|m| m.as_str()), c.name("relm").map(|m| m.as_str())) {
-            (Some("同日" | "当日" | "本日"), _) => Relative::Same,
+            (Some("同日" | "当日" | "本日" | "同"), _) => Relative::Same,
             (Some("翌日"), _) => Relative::Next,
             (Some("前日"), _) => Relative::Before,
             (_, Some("先月" | "前月")) => Relative::Foreign,
@@ -232,9 +232,24 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
             continue;
         }
+        // `同14:27` (a list's end): 同 alone is the same day only before a
+        // time (同社, 同様 are not dates).
+        if c.name("rel").is_some_and(|r| r.as_str() == "同") && time.is_none() {
+            continue;
+        }
+        // `7月10(水)15:30`: a day without 日 only before its weekday.
+        let no_nichi = (c.name("d").is_some() && c.name("nichi").is_none()) || (c.name("d3").is_some() && c.name("nichi3").is_none());
+        if no_nichi && c.name("wd").is_none() {
+            continue;
+        }
+        // `3日間`: a length, not a day.
+        if line[end..].starts_with('間') && time.is_none() {
+            continue;
+        }
         // A day alone (`25日`) is a date only before a time or a range.
         if c.name("d5").is_some() && time.is_none() {
-            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',']);
+            // `21日夕`, `19日朝`: a day with a part of it.
+            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',', '夕', '朝', '夜', '昼']);
             let after_range = line[..start].trim_end().ends_with(['~', '〜', '-']) || line[..start].trim_end().ends_with("から");
             if !before_range && !after_range {
                 continue;
@@ -465,6 +480,7 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         // are phases of one block.
         if let Some((l, at)) = last_end {
             let between = if l == a.line { text.lines[l][at..a.start].to_string() } else { text.between(l, at, a.line, a.start) };
+            let between = between.replace("および", "").replace("並びに", "").replace("まで", "");
             if between.chars().any(|c| !c.is_whitespace() && !"/、,・及び".contains(c)) {
                 block += 1;
             }
@@ -543,6 +559,11 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         if ends.is_empty() {
             prose.push(Span { start: sr, end: None, approximate: ms[s].approximate, line: ms[s].line, at: s, block, labelled: false });
         }
+        // Several ends for one start in prose (services back at other
+        // times): the outage ends with the last.
+        if let Some(last) = ends.iter().map(|e| e.0.minute()).max() {
+            ends.retain(|e| e.0.minute() == last);
+        }
         for (e, approx) in ends {
             prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || approx, line: ms[s].line, at: s, block, labelled: false });
         }
@@ -596,6 +617,16 @@ pub(crate) fn day_spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], pa
         let rest = head(&line[m.end..], WINDOW);
         let sentence_end = rest.find('。').map_or(rest.len(), |k| k);
         let length = duration_in(&rest[..sentence_end]);
+        // `19日から3日間続き、21日夕に復旧`: a start day and, in its
+        // sentence, the day it ended.
+        if used == 1 && m.role == Role::Start {
+            if let Some((k, n)) = ms.iter().enumerate().skip(i + 1).take_while(|(_, n)| n.line == m.line && n.start < m.end + sentence_end).find(|(_, n)| n.role == Role::End && n.time.is_none()) {
+                if let Some(e) = rs[k].filter(|e| e.day >= r.day) {
+                    let _ = n;
+                    to = e.day;
+                }
+            }
+        }
         // A day said to be when it happened (`2022年8月8日 … 障害が発生`).
         if used == 2 || length.is_some() || (m.role == Role::Start && m.day.is_some()) {
             out.push((r.day, to, length, m.line));
