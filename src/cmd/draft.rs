@@ -348,17 +348,14 @@ fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
     let answer = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
     let mut out = String::new();
     if inc.started_at().is_none() && inc.days.is_some() {
-        out += &say!(lang, "start: the day only (no clock time in the notice)\n", "開始日時: 日付のみ（時刻の記載なし）\n");
+        out += "開始日時: 日付のみ（時刻の記載なし。その日の基準で判定） (start: the day only, no clock time; judged by that day's rules)\n";
     }
     if start_known {
         out += &answer;
     } else {
         let id = j.set.map_or("", |s| s.raw.id.as_str());
-        out += &say!(
-            lang,
-            "start: not known (the notice gives a length only); the rule set, fiscal year and deadlines depend on it. Judged below under the rules in force today (set {id}), as if they applied:\n",
-            "開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合:\n",
-            id = id
+        out += &format!(
+            "開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合 (start: not known, the notice gives a length only; the rule set, fiscal year and deadlines depend on it; judged below under the rules in force today, set {id}, as if they applied)\n"
         );
         // The year and the deadlines are of the assumed day: left out.
         for l in answer.lines().filter(|l| !l.starts_with("年度・") && !l.starts_with("期限") && !l.starts_with("適用される基準")) {

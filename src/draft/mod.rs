@@ -123,6 +123,17 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     let fallback_year = ms.iter().find_map(|m| m.year());
     let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
     let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
+    // No year anywhere (neither the text nor the page's date): the days
+    // stay unknown, but two times still give a length. They are read in
+    // a stand-in year and only their length is kept.
+    if page.is_none() && fallback_year.is_none() && incidents.iter().all(|i| i.stated_minutes.is_none()) {
+        let stand_in = when::resolve_all(&ms, None, Some(2001));
+        incidents = assemble(&text, &ms, &stand_in, None)
+            .into_iter()
+            .filter(|i| !i.phases.is_empty())
+            .map(|i| Incident { stated_minutes: i.duration_min().map(|m| (m, i.approximate())), line: i.line, ..Default::default() })
+            .collect();
+    }
     assign_counts(lang, rules, &text, &ms, &mut incidents);
     let (content, cause, measures) = sections(&text.lines);
     Draft {
@@ -276,6 +287,14 @@ fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Tex
             let sentence = &line[sentence_start..sentence_end];
             let foreign = rules.foreign.iter().any(|w| sentence.contains(w.as_str()))
                 || here.iter().any(|m| m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
+            // `100万以上 … 重大な事故`: a threshold of the rules quoted.
+            let mut c = c;
+            // A threshold is a round figure with 以上, never 最大 or 約.
+            let quoted = c.at_least && !c.at_most && !c.approximate && c.text.ends_with("以上");
+            if c.users && quoted && rules.thresholds.iter().any(|w| sentence.contains(w.as_str())) {
+                c.users = false;
+                c.not_users = Some(crate::say!(lang, "a threshold quoted from the rules, not the affected", "規則の基準の引用で、影響した数ではありません"));
+            }
             if !foreign {
                 all.push(c);
             }
@@ -306,6 +325,12 @@ fn heading(line: &str) -> Option<&str> {
 fn sections(lines: &[String]) -> (String, String, String) {
     let find = |keys: &[&str]| -> String {
         for (i, l) in lines.iter().enumerate() {
+            // A labelled line (`原因: …`, a table's `<th>原因</th><td>…`).
+            if let Some((label, body)) = labelled(l) {
+                if keys.iter().any(|k| label == *k || label.ends_with(k) && label.chars().count() <= k.chars().count() + 4) {
+                    return body.to_string();
+                }
+            }
             let Some(h) = heading(l) else { continue };
             if keys.iter().any(|k| h == *k || h.ends_with(k) && h.chars().count() <= k.chars().count() + 4) {
                 let body: Vec<&str> = lines[i + 1..]
@@ -320,6 +345,15 @@ fn sections(lines: &[String]) -> (String, String, String) {
         String::new()
     };
     (find(CONTENT), find(CAUSE), find(MEASURES))
+}
+
+/// `原因: …` or `原因 | …`: a short label and the text after it.
+fn labelled(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim().trim_start_matches(|c: char| "■●◆・-*【[ ".contains(c));
+    let (label, body) = t.split_once(": ").or_else(|| t.split_once(" | ")).or_else(|| t.split_once(':'))?;
+    let label = label.trim().trim_end_matches(['】', ']']).trim();
+    let body = body.trim().trim_end_matches('|').trim();
+    (!label.is_empty() && label.chars().count() <= 12 && !body.is_empty()).then_some((label, body))
 }
 
 fn is_numbered_heading(line: &str) -> bool {
@@ -341,7 +375,16 @@ fn hints(lang: crate::lang::Lang, rules: &rules::NoticeRules, lines: &[String]) 
             if h.unless.as_ref().is_some_and(|u| u.is_match(l)) {
                 continue;
             }
-            let Some(c) = h.pattern.captures(l) else { continue };
+            // The first mention whose sentence does not say the service
+            // was unaffected (`音声通話への影響はございません`).
+            let Some(c) = h.pattern.captures_iter(l).find(|c| {
+                let at = c.get(0).expect("match");
+                let rest = &l[at.end()..];
+                let sentence = &rest[..rest.find('。').unwrap_or(rest.len())];
+                !rules.negations.iter().any(|w| sentence.contains(w.as_str()))
+            }) else {
+                continue;
+            };
             let m = c.get(1).or(c.get(0)).map_or("", |m| m.as_str());
             let why = if lang.ja() { &h.why_ja } else { &h.why };
             out.push(Hint { column: h.column.clone(), code: h.code.clone(), why: PLACEHOLDER.replace_all(why, regex::NoExpand(m)).into_owned(), line: no + 1 });

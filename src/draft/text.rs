@@ -94,12 +94,16 @@ pub(crate) fn strip_markup(text: &str) -> String {
         return text.to_string();
     }
     static TAG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?is)<(script|style)[^>]*>.*?</(script|style)>|<br\s*/?>|</p>|</div>|</li>|</h\d>|</tr>|</t[dh]>|<[^>]*>").expect("valid")
+        Regex::new(r"(?is)<(script|style)[^>]*>.*?</(script|style)>|<br\s*/?>|</p>|</div>|</li>|</h\d>|</tr>|</t[dh]>|</d[tdl]>|<[^>]*>").expect("valid")
     });
     let out = TAG.replace_all(text, |c: &regex::Captures| {
         let t = c[0].to_ascii_lowercase();
-        if t.starts_with("<br") || ["</p", "</div", "</li", "</h", "</tr"].iter().any(|p| t.starts_with(p)) {
+        // A table's header cell and a definition list's term are labels:
+        // `<th>原因</th><td>…</td>` reads as `原因: …`, like a labelled line.
+        if t.starts_with("<br") || ["</p", "</div", "</li", "</h", "</tr", "</dd", "</dl"].iter().any(|p| t.starts_with(p)) {
             "\n"
+        } else if t.starts_with("</th") || t.starts_with("</dt") {
+            ": "
         } else if t.starts_with("</t") {
             " | "
         } else {

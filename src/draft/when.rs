@@ -296,7 +296,9 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
         let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報"].iter().any(|w| tail.starts_with(w));
         // 概ね回復, 一部復旧: not yet the end.
         let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
-        if upto_next(gap) && !planned && !partial {
+        // `10時頃から障害が発生し、約9時間後に復旧`: a start, the end is later.
+        let started = gap.contains("から") || gap.contains("より");
+        if upto_next(gap) && !planned && !partial && !started {
             return Role::End;
         }
     }
@@ -505,8 +507,11 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
                     && ((m.line == no && m.start >= found.end())
                         || (rest_empty && m.line > no && m.line <= no + 2 && (no + 1..m.line).all(|k| text.lines[k].trim().is_empty())))
             });
-            if let Some((i, _)) = pick {
-                out.push(i);
+            if let Some((i, m)) = pick {
+                // `発生日時:2008年12月19日 … 12時35分頃`: the date, and its
+                // clock time later on the line.
+                let later = ms.get(i + 1).filter(|n| m.time.is_none() && n.line == m.line && n.time.is_some() && n.day.is_none() && n.month.is_none() && n.relative == Relative::None && !in_range[i + 1]);
+                out.push(if later.is_some() { i + 1 } else { i });
             }
         }
         out

@@ -142,10 +142,10 @@ fn company_form(name: &str) -> bool {
     ["株式会社", "有限会社", "合同会社", "(株)", "㈱"].iter().any(|f| name.contains(f))
 }
 
-/// The name ends in an organization's word (広川町, 横浜市立大学), and is
-/// more than that word.
+/// The name ends in an organization's word (広川町, 横浜市立大学) after
+/// two characters or more (政府 is no 府).
 fn org_suffix(c: &super::rules::Carriers, name: &str) -> bool {
-    c.org_suffixes.iter().any(|s| name.ends_with(s.as_str()) && name.len() > s.len())
+    c.org_suffixes.iter().any(|s| name.ends_with(s.as_str()) && name.chars().count() >= s.chars().count() + 2)
 }
 
 /// The first known operator in `s` (the longest at that place), with its

@@ -253,13 +253,39 @@ fn check_floors(scores: &BTreeMap<&str, Score>, phases: &Score, floors: &[(&str,
     assert!(phases.share() >= phase_floor, "phases\n{report}");
 }
 
+/// The 50 notices of issue 21, on which the reader kept its floors of 95%.
+const ISSUE21: &[&str] = &[
+    "asahinet-2017-04-13", "emama-softbank-2018-04-03", "encyclopedia-kddi-2022-07-02", "ex-cloud-2018-05-11", "ggsoku-kddi-2013-05-29", "hikari-denwa-2006-09-19", "hotmail-2010-10-31", "impress-ntteast-2007-01-18", "internetcom-kddi-2013-05-29", "isecj-2021-06-14", "itmedia-docomo-2021-10-14", "itmedia-nuro-2021-05-17", "kagoya-2024-12", "katch-2022-07-02", "kwansei-2016-08-13", "livedoor-nttwest-2025-09-16", "mirai-mrs-2024-05-23", "miraiai-2026-02-03", "mobile-sim-docomo-2021-10-14", "nhk-nttwest-2023-05-25", "nhk-softbank-2023-11-20", "nttcom-ocn-2014-03-06", "ntteast-quake-2005-08-16", "ntteast-quake-2008-07-24", "ntteast-quake-2018-09-06", "ntteast-typhoon-2019-09-23", "obc-bugyo-2024-10-07", "ogaki-tv-2022-11-01", "orchid-hosting-2018-07-06", "piyolog-docomo-2021-10-14", "prtimes-fax-2024-05-02", "prtimes-mail-2020-07-10", "prtimes-mail-2021-03-12", "rbb-softbank-2014-01-09", "remotel-2024-03-13", "rspnet-2022-08-08", "sakura-2008-06-01", "sakura-io-2017-11-01", "sanyo-oni-2020-01-25", "semican-2021-03-08", "smhn-kddi-2013-04-16", "sophiamt-2021-06-27", "soumu-softbank-2018-12-06", "spdic-kddi-2022-07-02", "takatuki-nttwest-2015-04-14", "teeg-rakuten-2022-09-04", "tv-hanno-2022-04-08", "xtech-sakura-2023-03-10", "yahoo-mail-2014-09-30", "yomiuri-kddi-2022-07-02"
+];
+
 #[test]
 fn the_draft_reader_on_real_notices_measured_field_by_field() {
-    let (scores, phases) = score(&corpus());
+    let all = corpus();
+    let (scores, phases) = score(&all);
     let report = table(&scores, &phases, true);
     println!("tuning corpus (tests/fixtures/notices)\n{report}");
-    // The floors this reader reaches (README, "Drafting from notices"); a
-    // change that reads fewer notices right fails here.
+    // The floors this reader reaches on the whole tuning corpus (README,
+    // "Drafting from notices"); a change that reads fewer notices right
+    // fails here.
+    let floors = [
+        ("period", 0.86),
+        ("duration", 0.88),
+        ("carrier", 0.93),
+        ("count", 0.92),
+        ("unit and marks (約, 最大)", 0.75),
+        ("incidents", 0.91),
+        ("no period said so", 1.0),
+        ("not users left out", 0.91),
+        ("year from the page said so", 0.94),
+        ("marks (頃)", 0.86),
+        ("services hinted", 0.89),
+    ];
+    check_floors(&scores, &phases, &floors, 0.90, &report);
+    // And issue 21's floors on its 50 notices, kept.
+    let old: Vec<(String, String, Expected)> = all.into_iter().filter(|(n, _, _)| ISSUE21.contains(&n.as_str())).collect();
+    assert_eq!(old.len(), 50);
+    let (scores, phases) = score(&old);
+    let report = table(&scores, &phases, true);
     let floors = [
         ("period", 0.95),
         ("duration", 0.95),
@@ -273,7 +299,7 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
         ("marks (頃)", 0.95),
         ("services hinted", 0.90),
     ];
-    check_floors(&scores, &phases, &floors, 0.95, &report);
+    check_floors(&scores, &phases, &floors, 0.95, &format!("issue 21's 50 notices\n{report}"));
 }
 
 /// Issue 31: the held-out notices, scored but never tuned on. Only the
