@@ -313,6 +313,9 @@ fn the_draft_reader_on_held_out_notices() {
     let (scores, phases) = score(&c);
     let report = table(&scores, &phases, false);
     println!("held-out corpus (tests/fixtures/notices-heldout)\n{report}");
-    let floors = [("period", 0.0), ("duration", 0.0), ("carrier", 0.0), ("count", 0.0)];
-    check_floors(&scores, &phases, &floors, 0.0, &report);
+    // Measured once, at the end of issue 31's work: 35/45 carriers, 34/45
+    // counts, 16/30 durations, 19/41 periods, 16/30 phases. Below the
+    // issue's goal of 90%; the floors hold what was reached.
+    let floors = [("period", 0.46), ("duration", 0.53), ("carrier", 0.77), ("count", 0.75)];
+    check_floors(&scores, &phases, &floors, 0.53, &report);
 }
