@@ -210,7 +210,7 @@ fn incident_of(r: Rules, lang: crate::lang::Lang, a: &Args) -> Result<(Incident,
         Some(t) => values::count(lang, t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
         None => 0,
     };
-    let missing = rules::Missing { users: a.users.is_none(), services: services == 0, mau: a.monthly_active_users.is_none() };
+    let missing = rules::Missing { users: a.users.is_none(), services: services == 0, mau: a.monthly_active_users.is_none(), duration: false };
     let (started_at, duration_min, phases) = if a.windows.is_empty() {
         let start = date(lang, "--start", a.start.as_deref().context(need(lang, "--start"))?)?;
         let minutes = match (&a.end, &a.duration) {
@@ -331,7 +331,11 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
     } else {
         line(format!("役務: {}", services.join("、")), "services".into());
     }
-    let mut duration = format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min);
+    let mut duration = if missing.duration {
+        "継続時間: 不明（終了も長さも書かれていない）".to_string()
+    } else {
+        format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min)
+    };
     let total: u64 = phases.iter().map(|(s, e)| (e.ordinal() - s.ordinal()) as u64).sum();
     if phases.len() > 1 {
         let each: Vec<String> = phases
@@ -341,7 +345,8 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
             .collect();
         duration += &format!("。{}段階 {}、合計{}。継続時間は最も長い段階", phases.len(), each.join(" "), rules::hours_text(total));
     }
-    line(duration, format!("duration {} min{}", i.duration_min, if phases.len() > 1 { ", the longest phase (docs/incidents.md)" } else { "" }));
+    let duration_en = if missing.duration { "duration not known".to_string() } else { format!("duration {} min{}", i.duration_min, if phases.len() > 1 { ", the longest phase (docs/incidents.md)" } else { "" }) };
+    line(duration, duration_en);
     if missing.users {
         line("影響利用者数: 不明（--users がない）".into(), "affected users not known".into());
     } else {
@@ -359,14 +364,14 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
     }
     let d = &b.duty;
     let name = j.duty_name();
-    let depends = |u: Option<u64>, what: &str| match (missing.users, missing.services, u) {
-        (true, _, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
-        (true, true, _) => "役務と利用者数による".to_string(),
-        (false, false, _) => match mau_for_major(r, i) {
+    let depends = |u: Option<u64>, what: &str| match (missing.users, u) {
+        (true, Some(u)) => format!("利用者数による（{}以上で{what}）", users_text(u)),
+        // Only the monthly users (四, 2026) missing.
+        _ if !missing.users && !missing.services && !missing.duration => match mau_for_major(r, i) {
             Some(m) => format!("前年度の一月当たりの利用者数の平均による（{}以上で{what}。--monthly-active-users）", users_text(m)),
             None => "前年度の一月当たりの利用者数の平均による（--monthly-active-users）".to_string(),
         },
-        _ => "役務による".to_string(),
+        _ => format!("{}による", missing_ja(missing)),
     };
     // A service whose class the text leaves open, where its classes differ.
     let open_cls = match (j.set, missing.users || missing.services) {
@@ -418,7 +423,7 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
         }
         (Tri::No, Some(_)) => {
             line("重大な事故: 該当しない".into(), "not a major accident".into());
-            if let Some(g) = j.gaps.first().filter(|_| !missing.services) {
+            if let Some(g) = j.gaps.first().filter(|_| !missing.services && !missing.duration) {
                 line(gap_ja(g, j), gap_en(g));
             }
         }
@@ -427,6 +432,13 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
                 line(format!("重大な事故: 役務の区分による（{verdicts}）"), format!("major accident: depends on the class of {}", o.service));
                 line(format!("注意: {}", o.note), format!("caution: {}", o.note_en));
             }
+            if wholesale.is_none() {
+                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
+            }
+        }
+        // An open duration: it may be major (never "not", as a zero would say).
+        (Tri::Unknown, Some(_)) if missing.duration => {
+            line(format!("重大な事故: 該当しうる（{}が不明なため判断できない）", missing_ja(missing)), format!("major accident: may be; depends on the missing {}", missing_en(missing)));
             if wholesale.is_none() {
                 line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
             }
@@ -502,12 +514,21 @@ pub(crate) fn closed_day(line: &mut impl FnMut(String, String), due: (i32, u32, 
     }
 }
 
-fn missing_en(m: rules::Missing) -> &'static str {
-    match (m.users, m.services) {
-        (true, true) => "users and services",
-        (true, false) => "user count",
-        (false, true) => "services",
-        (false, false) => "monthly users of the service (previous fiscal year's average; --monthly-active-users)",
+fn missing_en(m: rules::Missing) -> String {
+    let all: Vec<&str> = [(m.duration, "duration"), (m.services, "services"), (m.users, "user count")].iter().filter(|(on, _)| *on).map(|(_, w)| *w).collect();
+    match all.is_empty() {
+        true => "monthly users of the service (previous fiscal year's average; --monthly-active-users)".to_string(),
+        false => all.join(" and "),
+    }
+}
+
+/// The missing facts in words: 継続時間、役務と利用者数.
+fn missing_ja(m: rules::Missing) -> String {
+    let all: Vec<&str> = [(m.duration, "継続時間"), (m.services, "役務"), (m.users, "利用者数")].iter().filter(|(on, _)| *on).map(|(_, w)| *w).collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}と{last}", rest.join("、")),
+        Some((last, _)) => last.to_string(),
+        None => "前年度の一月当たりの利用者数の平均".to_string(),
     }
 }
 

@@ -83,7 +83,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
                 eprintln!("  {line}");
             }
             details += &details_entry(&d, inc, &name);
-            if args.classify && inc.started_at().is_some() {
+            if args.classify {
                 eprintln!();
                 eprint!("{}", classify(lang, rules, inc));
             }
@@ -155,6 +155,7 @@ fn how(lang: crate::lang::Lang, h: &str) -> String {
         "patronage" => say!(lang, "平素より … をご利用", "「平素より…をご利用」"),
         "opening" => say!(lang, "a company opening a sentence", "文頭の会社名"),
         "subject" => say!(lang, "the subject of a sentence", "文の主語"),
+        "operator" => say!(lang, "a known operator the notice names (data/notices.toml)", "お知らせが挙げる既知の事業者名（data/notices.toml）"),
         _ => say!(lang, "a service's name", "サービス名"),
     }
 }
@@ -195,7 +196,18 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
                 len = len
             ));
         }
-        ([], None, None) => {}
+        ([], None, None) => {
+            if let Some((m, approx)) = inc.stated_minutes {
+                out.push(say!(
+                    lang,
+                    "period: no day or time; its length is stated: {m} min{a} ({l}): fill started_at",
+                    "障害期間: 日時の記載なし。長さの記載: {m}分{a}（{l}）。started_at を記入してください",
+                    m = m,
+                    a = if approx { say!(lang, " (約)", "（約）") } else { String::new() },
+                    l = line_of(lang, inc.line)
+                ));
+            }
+        }
         (phases, _, _) => {
             let list: Vec<String> = phases
                 .iter()
@@ -303,13 +315,38 @@ fn details_entry(d: &Draft, inc: &Incident, source: &str) -> String {
     out
 }
 
-/// The rules' answer for the draft; services are not guessed, so without
-/// them only the duty can be judged.
+/// Today's date, 00:00 JST (the clock is UTC; Japan keeps no summer time).
+fn today() -> records::Minute {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64 + 9 * 3600;
+    let (year, month, day) = records::civil_from_days(secs.div_euclid(86_400));
+    records::Minute { year, month, day, hour: 0, minute: 0 }
+}
+
+/// The rules' answer for the draft. Services are never guessed, a count
+/// not found stays unknown, and so does a duration with no end and no
+/// length: each answer says whether it depends on them. Without a start
+/// the rule set, the fiscal year and the deadlines are not known: the
+/// answer says so and judges under the rules in force today, labelled as
+/// such.
 fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
-    let started = inc.started_at().expect("checked");
+    let (started, start_known) = match (inc.started_at(), inc.days) {
+        (Some(s), _) => (s, true),
+        (None, Some((from, _))) => (records::Minute { year: from.0, month: from.1, day: from.2, hour: 0, minute: 0 }, true),
+        (None, None) => match inc.stated_minutes {
+            Some(_) => (today(), false),
+            None => {
+                return say!(
+                    lang,
+                    "not judged: the notice gives neither a start nor a length (give them to jiko classify --start … --duration …)\n",
+                    "判定できません: 開始日時も継続時間も見つかりません（jiko classify --start … --duration … で判定してください）\n"
+                )
+            }
+        },
+    };
+    let duration = inc.duration_min();
     let incident = crate::rules::Incident {
         started_at: started,
-        duration_min: inc.duration_min().unwrap_or(0),
+        duration_min: duration.unwrap_or(0),
         users: inc.main_count().map_or(0, |c| c.value),
         services: 0,
         equipment: None,
@@ -319,10 +356,28 @@ fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
     };
     let phases: Vec<super::classify::Phase> = inc.phases.iter().map(|p| (p.start, p.end)).collect();
     let j = rules.judge(&incident).with_gaps(&incident);
-    // Services are never guessed, and a count not found stays unknown.
-    let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true, ..Default::default() };
+    // Services are never guessed; a count, an end or a length not found
+    // stays unknown.
+    let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true, duration: duration.is_none(), ..Default::default() };
     let open = rules.judge_open(&incident, missing);
-    let mut out = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
+    let answer = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
+    let mut out = String::new();
+    if inc.started_at().is_none() && inc.days.is_some() {
+        out += "開始日時: 日付のみ（時刻の記載なし。その日の基準で判定） (start: the day only, no clock time; judged by that day's rules)\n";
+    }
+    if start_known {
+        out += &answer;
+    } else {
+        let id = j.set.map_or("", |s| s.raw.id.as_str());
+        out += &format!(
+            "開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合 (start: not known, the notice gives a length only; the rule set, fiscal year and deadlines depend on it; judged below under the rules in force today, set {id}, as if they applied)\n"
+        );
+        // The year and the deadlines are of the assumed day: left out.
+        for l in answer.lines().filter(|l| !l.starts_with("年度・") && !l.starts_with("期限") && !l.starts_with("適用される基準")) {
+            out += l;
+            out.push('\n');
+        }
+    }
     out += &say!(
         lang,
         "(services are not in the draft: whether it is major needs them; run jiko classify --services … with the same period)\n",

@@ -28,6 +28,8 @@ pub struct Count {
     pub users: bool,
     /// Why it is not taken, when it is not.
     pub not_users: Option<String>,
+    /// Written as the correction of a figure given before (`実数は約540回線`).
+    pub corrects: bool,
     pub text: String,
     /// 1-based line, and byte place in it.
     pub line: usize,
@@ -81,8 +83,9 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
         };
         let pre = c.name("pre").map_or("", |m| m.as_str());
         let unit_end = c.name("unit").map_or(whole.end(), |m| m.start() + unit_len(tail, &unit));
-        let post = &line[unit_end..];
-        let label = &line[..start];
+        // The words around a count, not the whole line (a long line stays linear).
+        let post = super::text::head(&line[unit_end..], 120);
+        let label = super::text::tail(&line[..start], 120);
         let user_label = rules.user_label(label);
         let (unit, users, not_users) = match (kind, user_label) {
             // `ID数 … 件`: the label's unit.
@@ -99,7 +102,9 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
         };
         let total = rules.total(label);
         let superseded = label.trim_end().ends_with("当初") || label.contains("当初約") && label.rfind("当初").is_some_and(|k| label[k..].chars().count() <= 4);
-        let (users, not_users) = match (users, total, superseded) {
+        let base = rules.base(post);
+        let (users, not_users) = match (users, total || base, superseded) {
+            (true, true, _) if base => (false, Some(crate::say!(lang, "a base the affected are part of (…のうち), not the affected", "母数（…のうち）で、影響した数ではありません"))),
             (true, true, _) => (false, Some(crate::say!(lang, "a total, not the affected", "全体の数で、影響した数ではありません"))),
             (true, _, true) => (false, Some(crate::say!(lang, "superseded (当初)", "当初の数（後に改められた）"))),
             other => (other.0, not_users),
@@ -118,6 +123,7 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
             at_least,
             users,
             not_users,
+            corrects: rules.corrects(label),
             text: line[start..end].trim().to_string(),
             line: no + 1,
             at: start,
@@ -136,9 +142,13 @@ fn unit_len(tail: &str, unit: &str) -> usize {
 }
 
 /// The count that stands for the affected users: dropped are counts that
-/// are not of users; among the rest a 最大 count first, then the largest.
+/// are not of users; a count written as a correction (`実数は`) wins over
+/// the figures it corrects; among the rest a 最大 count first, then the
+/// largest.
 pub fn main_count(counts: &[Count]) -> Option<&Count> {
     let users: Vec<&Count> = counts.iter().filter(|c| c.users).collect();
+    let corrected: Vec<&Count> = users.iter().copied().filter(|c| c.corrects).collect();
+    let users = if corrected.is_empty() { users } else { corrected };
     let at_most: Vec<&Count> = users.iter().copied().filter(|c| c.at_most).collect();
     let pool = if at_most.is_empty() { users } else { at_most };
     pool.into_iter().max_by_key(|c| (c.value, std::cmp::Reverse(c.line)))

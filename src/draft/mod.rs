@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 pub use counts::{main_count, Count};
-pub use text::Page;
-pub use when::{times, Day};
+pub use text::{Day, Page};
+pub use when::times;
 pub use who::{key as carrier_key, Carrier};
 
 use crate::records::Minute;
@@ -119,10 +119,21 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     let rules = rules::builtin();
     let text = Text::new(raw);
     let ms = when::mentions(&text);
-    let page = text.page(&ms);
+    let page = when::page(&text, &ms);
     let fallback_year = ms.iter().find_map(|m| m.year());
     let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
     let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
+    // No year anywhere (neither the text nor the page's date): the days
+    // stay unknown, but two times still give a length. They are read in
+    // a stand-in year and only their length is kept.
+    if page.is_none() && fallback_year.is_none() && incidents.iter().all(|i| i.stated_minutes.is_none()) {
+        let stand_in = when::resolve_all(&ms, None, Some(2001));
+        incidents = assemble(&text, &ms, &stand_in, None)
+            .into_iter()
+            .filter(|i| !i.phases.is_empty())
+            .map(|i| Incident { stated_minutes: i.duration_min().map(|m| (m, i.approximate())), line: i.line, ..Default::default() })
+            .collect();
+    }
     assign_counts(lang, rules, &text, &ms, &mut incidents);
     let (content, cause, measures) = sections(&text.lines);
     Draft {
@@ -140,6 +151,14 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
 
 fn span_minutes(s: &Span) -> Option<(Minute, Minute)> {
     Some((s.start.minute()?, s.end?.minute()?))
+}
+
+/// The minute `minutes` after `m`.
+fn later(m: Minute, minutes: u64) -> Minute {
+    let t = m.ordinal() + minutes as i64;
+    let (year, month, day) = crate::records::civil_from_days(t.div_euclid(1440));
+    let r = t.rem_euclid(1440) as u32;
+    Minute { year, month, day, hour: r / 60, minute: r % 60 }
 }
 
 fn day_of(m: &Minute) -> Day {
@@ -214,36 +233,64 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
         incidents.push(Incident { days: Some((from, to)), stated_minutes: length, line: line + 1, year_inferred: rs.iter().flatten().any(|r| r.day == from && r.year_inferred), ..Default::default() });
     }
+    // A start and a length (`約9時間後に復旧`): the end is known.
+    for i in incidents.iter_mut() {
+        let Some((start, approx)) = i.start_only else { continue };
+        let near = (i.line.saturating_sub(1)..(i.line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
+        if let Some(((minutes, about), k)) = near {
+            let end = later(start, minutes);
+            i.phases.push(Phase { start, end, approximate: approx || about, line: k + 1 });
+            i.start_only = None;
+        }
+    }
+    // A length with no day or time at all: an outage whose start is not
+    // known (the answers say so).
+    if incidents.is_empty() {
+        if let Some((k, d)) = text.lines.iter().enumerate().find_map(|(k, l)| when::duration_in(l).map(|d| (k, d))) {
+            incidents.push(Incident { stated_minutes: Some(d), line: k + 1, ..Default::default() });
+        }
+    }
     incidents.sort_by_key(|i| i.line);
     incidents
 }
+
+/// The longest sentence looked at around a count, in bytes.
+const SENTENCE: usize = 600;
 
 /// Each count to the outage it is written about: the nearest period
 /// before it (the first when none is before). Counts in a sentence about
 /// another time (先月, 今年2月 …) are left out.
 fn assign_counts(lang: crate::lang::Lang, rules: &rules::NoticeRules, text: &Text, ms: &[when::Mention], incidents: &mut Vec<Incident>) {
     let mut all: Vec<Count> = Vec::new();
-    // Each line's mentions, found once: looking them up in all mentions for
-    // every line made a notice of many dated lines quadratic (6 s per MB).
-    let mut on_line: Vec<Vec<&when::Mention>> = vec![Vec::new(); text.lines.len()];
-    for m in ms {
-        if let Some(v) = on_line.get_mut(m.line) {
-            v.push(m);
-        }
-    }
     for (no, line) in text.lines.iter().enumerate() {
-        let here = &on_line[no];
-        // Dates and times are not counts.
-        let mut blank = text::blank_urls(line).into_owned();
+        let (lo, hi) = (ms.partition_point(|m| m.line < no), ms.partition_point(|m| m.line <= no));
+        let here = &ms[lo..hi];
+        // Dates and times are not counts: blanked, in one pass.
+        let urls = text::blank_urls(line);
+        let mut blank = String::with_capacity(urls.len());
+        let mut at = 0;
         for m in here {
-            blank.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+            blank.push_str(&urls[at..m.start]);
+            blank.extend(std::iter::repeat_n(' ', m.end - m.start));
+            at = m.end;
         }
+        blank.push_str(&urls[at..]);
         for c in counts::counts_of_line(lang, rules, no, &blank) {
-            let sentence_start = blank[..c.at].rfind('。').map_or(0, |k| k + '。'.len_utf8());
-            let sentence_end = blank[c.at..].find('。').map_or(blank.len(), |k| c.at + k);
+            let before = text::tail(&blank[..c.at], SENTENCE);
+            let sentence_start = c.at - before.len() + before.rfind('。').map_or(0, |k| k + '。'.len_utf8());
+            let after = text::head(&blank[c.at..], SENTENCE);
+            let sentence_end = c.at + after.find('。').unwrap_or(after.len());
             let sentence = &line[sentence_start..sentence_end];
             let foreign = rules.foreign.iter().any(|w| sentence.contains(w.as_str()))
                 || here.iter().any(|m| m.start >= sentence_start && m.end <= sentence_end && m.is_foreign());
+            // `100万以上 … 重大な事故`: a threshold of the rules quoted.
+            let mut c = c;
+            // A threshold is a round figure with 以上, never 最大 or 約.
+            let quoted = c.at_least && !c.at_most && !c.approximate && c.text.ends_with("以上");
+            if c.users && quoted && rules.thresholds.iter().any(|w| sentence.contains(w.as_str())) {
+                c.users = false;
+                c.not_users = Some(crate::say!(lang, "a threshold quoted from the rules, not the affected", "規則の基準の引用で、影響した数ではありません"));
+            }
             if !foreign {
                 all.push(c);
             }
@@ -280,6 +327,12 @@ fn heading(line: &str) -> Option<&str> {
 fn sections(lines: &[String]) -> (String, String, String) {
     let find = |keys: &[&str]| -> String {
         for (i, l) in lines.iter().enumerate() {
+            // A labelled line (`原因: …`, a table's `<th>原因</th><td>…`).
+            if let Some((label, body)) = labelled(l) {
+                if keys.iter().any(|k| label == *k || label.ends_with(k) && label.chars().count() <= k.chars().count() + 4) {
+                    return body.to_string();
+                }
+            }
             let Some(h) = heading(l) else { continue };
             if keys.iter().any(|k| h == *k || h.ends_with(k) && h.chars().count() <= k.chars().count() + 4) {
                 let body: Vec<&str> = lines[i + 1..]
@@ -294,6 +347,15 @@ fn sections(lines: &[String]) -> (String, String, String) {
         String::new()
     };
     (find(CONTENT), find(CAUSE), find(MEASURES))
+}
+
+/// `原因: …` or `原因 | …`: a short label and the text after it.
+fn labelled(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim().trim_start_matches(|c: char| "■●◆・-*【[ ".contains(c));
+    let (label, body) = t.split_once(": ").or_else(|| t.split_once(" | ")).or_else(|| t.split_once(':'))?;
+    let label = label.trim().trim_end_matches(['】', ']']).trim();
+    let body = body.trim().trim_end_matches('|').trim();
+    (!label.is_empty() && label.chars().count() <= 12 && !body.is_empty()).then_some((label, body))
 }
 
 fn is_numbered_heading(line: &str) -> bool {
@@ -315,7 +377,16 @@ fn hints(lang: crate::lang::Lang, rules: &rules::NoticeRules, lines: &[String]) 
             if h.unless.as_ref().is_some_and(|u| u.is_match(l)) {
                 continue;
             }
-            let Some(c) = h.pattern.captures(l) else { continue };
+            // The first mention whose sentence does not say the service
+            // was unaffected (`音声通話への影響はございません`).
+            let Some(c) = h.pattern.captures_iter(l).find(|c| {
+                let at = c.get(0).expect("match");
+                let rest = &l[at.end()..];
+                let sentence = &rest[..rest.find('。').unwrap_or(rest.len())];
+                !rules.negations.iter().any(|w| sentence.contains(w.as_str()))
+            }) else {
+                continue;
+            };
             let m = c.get(1).or(c.get(0)).map_or("", |m| m.as_str());
             let why = if lang.ja() { &h.why_ja } else { &h.why };
             out.push(Hint { column: h.column.clone(), code: h.code.clone(), why: PLACEHOLDER.replace_all(why, regex::NoExpand(m)).into_owned(), line: no + 1 });

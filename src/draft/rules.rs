@@ -12,7 +12,13 @@ struct File {
     labels: Vec<Label>,
     counts: Counts,
     carriers: Carriers,
+    negation: Negation,
     hint: Vec<HintDef>,
+}
+
+#[derive(Deserialize)]
+struct Negation {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +44,9 @@ struct Label {
 #[derive(Deserialize)]
 struct Counts {
     totals: Vec<String>,
+    bases: Vec<String>,
+    thresholds: Vec<String>,
+    corrections: Vec<String>,
     affects: Vec<String>,
     foreign: Vec<String>,
 }
@@ -46,6 +55,10 @@ struct Counts {
 pub(crate) struct Carriers {
     pub not_carriers: Vec<String>,
     pub trailing: Vec<String>,
+    pub org_suffixes: Vec<String>,
+    pub operators: Vec<String>,
+    pub parents: Vec<String>,
+    pub products: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,8 +88,12 @@ pub(crate) struct NoticeRules {
     not_users: Vec<NotUser>,
     labels: Vec<Label>,
     totals: Vec<String>,
+    bases: Vec<String>,
+    pub thresholds: Vec<String>,
+    corrections: Vec<String>,
     affects: Vec<String>,
     pub foreign: Vec<String>,
+    pub negations: Vec<String>,
     pub carriers: Carriers,
     pub hints: Vec<HintRule>,
 }
@@ -113,8 +130,12 @@ impl NoticeRules {
             not_users: f.units.not_users,
             labels: f.labels,
             totals: f.counts.totals,
+            bases: f.counts.bases,
+            thresholds: f.counts.thresholds,
+            corrections: f.counts.corrections,
             affects: f.counts.affects,
             foreign: f.counts.foreign,
+            negations: f.negation.words,
             carriers: f.carriers,
             hints,
         })
@@ -153,6 +174,19 @@ impl NoticeRules {
     pub fn total(&self, before: &str) -> bool {
         let tail: String = before.chars().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
         self.totals.iter().any(|t| tail.contains(t.as_str()))
+    }
+
+    /// The text just after a count says it is a base the affected are
+    /// part of (`…人のユーザーのうち一部`).
+    pub(crate) fn base(&self, after: &str) -> bool {
+        let a = after.trim_start();
+        self.bases.iter().any(|b| a.starts_with(b.as_str()))
+    }
+
+    /// The text just before a count says it corrects an earlier figure.
+    pub(crate) fn corrects(&self, before: &str) -> bool {
+        let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        self.corrections.iter().any(|c| tail.trim_end().trim_end_matches(['約', '、', ' ']).ends_with(c.as_str()))
     }
 
     /// The text after a unit-less count says it affected.

@@ -8,11 +8,10 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::text::{Page, Text};
+use super::text::{head, tail, Page, Text};
+pub use super::text::Day;
 use crate::records::{civil_from_days, days_from_civil, Minute};
 
-/// A day.
-pub type Day = (i32, u32, u32);
 
 /// What a mention is to the outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +88,11 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?:
             (?P<era>令和|平成|昭和)\s*(?P<ey>元|\d{1,2})\s*年\s*(?P<emo>\d{1,2})\s*月\s*(?P<ed>\d{1,2})\s*日
-          | (?P<y>(?:19|20)\d{2})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日
+          | (?P<y>(?:19|20)\d{2})\s*年\s*(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?P<nichi>日)?
           | (?P<y2>(?:19|20)\d{2})[/.\-](?P<mo2>\d{1,2})[/.\-](?P<d2>\d{1,2})
-          | (?P<rel>同日|当日|翌日|前日|本日)
+          | (?P<rel>同日|当日|翌日|前日|本日|同)
           | (?P<relm>今月|先月|翌月|翌|前月)\s*(?P<rd>\d{1,2})\s*日
-          | (?P<mo3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*日
+          | (?P<mo3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*(?P<nichi3>日)?
           | (?P<mo4>\d{1,2})/(?P<d4>\d{1,2})
           | (?P<d5>\d{1,2})\s*日
         )?
@@ -102,7 +101,7 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
             \s*(?:の)?\s*
             (?P<ap>午前|午後|AM|PM|am|pm|深夜|未明|早朝|朝|夜|夕方|昼)?\s*
             (?:
-                (?P<h>\d{1,2})\s*(?:時(?P<jikan>間)?(?:(?P<mi>\d{1,2})分?|\s*(?P<mi3>\d{1,2})\s*分|\s*(?P<half>半))?|:(?P<mi2>\d{2})(?:\s*分)?)
+                (?P<h>\d{1,2})\s*(?:時(?P<jikan>間)?(?:(?P<mi>\d{1,2})分?|\s*(?P<mi3>\d{1,2})\s*分|\s*(?P<half>半))?|:(?P<mi2>\d{2})(?::\d{2})?(?:\s*分)?)
               | (?P<noon>正午)
             )
             (?:\s*\(24時間表記\))?
@@ -114,12 +113,12 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// After a mention: it is not the outage's time.
 static STAMP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込)")
+    Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込|の予想|の予定|の見込|の見通|予想)")
         .expect("valid")
 });
 /// Before a mention: a label of the page's own dates.
 static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
+    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|受付時間|営業時間|受付時間帯|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
 });
 /// `…までに` not followed by a recovery: a deadline.
 static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
@@ -142,14 +141,41 @@ static AFTER_DAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:の)?\s
 static FOREIGN_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:昨年|去年|前年|一昨年|今年|先週)\s*$").expect("valid"));
 
+/// Bytes read around a mention for its role (the longest pattern looks
+/// 70 characters ahead).
+const WINDOW: usize = 320;
+
 fn num(c: &Captures, name: &str) -> Option<u32> {
     c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+/// MENTION's non-empty matches, as `captures_iter` gives them. Every part
+/// of MENTION is optional, so it matches the empty string at every place
+/// and `captures_iter` ran the slow capturing engine once per character;
+/// here it is run only where a match can start (a digit, a space, `(`,
+/// の, or the first character of one of its words).
+fn mention_captures(line: &str) -> Vec<Captures<'_>> {
+    const FIRST: &str = "令平昭同当翌前本今先午AaPp深未早朝夜夕昼正(の";
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, ch) in line.char_indices() {
+        if at < from || !(ch.is_numeric() || ch.is_whitespace() || FIRST.contains(ch)) {
+            continue;
+        }
+        let Some(c) = MENTION.captures_at(line, at) else { continue };
+        let whole = c.get(0).expect("match");
+        if whole.start() == at && whole.end() > at {
+            from = whole.end();
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The mentions of one line.
 fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
-    for c in MENTION.captures_iter(line) {
+    for c in mention_captures(line) {
         let Some(whole) = c.get(0) else { continue };
         if whole.as_str().trim().is_empty() {
             continue;
@@ -178,7 +204,7 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         let month = num(&c, "emo").or(num(&c, "mo")).or(num(&c, "mo2")).or(num(&c, "mo3")).or(num(&c, "mo4"));
         let mut day = num(&c, "ed").or(num(&c, "d")).or(num(&c, "d2")).or(num(&c, "d3")).or(num(&c, "d4")).or(num(&c, "d5")).or(num(&c, "rd"));
         let relative = match (c.name("rel").map(|m| m.as_str()), c.name("relm").map(|m| m.as_str())) {
-            (Some("同日" | "当日" | "本日"), _) => Relative::Same,
+            (Some("同日" | "当日" | "本日" | "同"), _) => Relative::Same,
             (Some("翌日"), _) => Relative::Next,
             (Some("前日"), _) => Relative::Before,
             (_, Some("先月" | "前月")) => Relative::Foreign,
@@ -206,9 +232,24 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
             continue;
         }
+        // `同14:27` (a list's end): 同 alone is the same day only before a
+        // time (同社, 同様 are not dates).
+        if c.name("rel").is_some_and(|r| r.as_str() == "同") && time.is_none() {
+            continue;
+        }
+        // `7月10(水)15:30`: a day without 日 only before its weekday.
+        let no_nichi = (c.name("d").is_some() && c.name("nichi").is_none()) || (c.name("d3").is_some() && c.name("nichi3").is_none());
+        if no_nichi && c.name("wd").is_none() {
+            continue;
+        }
+        // `3日間`: a length, not a day.
+        if line[end..].starts_with('間') && time.is_none() {
+            continue;
+        }
         // A day alone (`25日`) is a date only before a time or a range.
         if c.name("d5").is_some() && time.is_none() {
-            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',']);
+            // `21日夕`, `19日朝`: a day with a part of it.
+            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',', '夕', '朝', '夜', '昼']);
             let after_range = line[..start].trim_end().ends_with(['~', '〜', '-']) || line[..start].trim_end().ends_with("から");
             if !before_range && !after_range {
                 continue;
@@ -221,12 +262,14 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
             continue;
         }
         let pm = c.name("ap").map(|m| matches!(m.as_str(), "午後" | "PM" | "pm" | "夕方" | "夜"));
-        let relative = if FOREIGN_BEFORE.is_match(&line[..start]) { Relative::Foreign } else { relative };
+        let relative = if FOREIGN_BEFORE.is_match(tail(&line[..start], WINDOW)) { Relative::Foreign } else { relative };
         if relative == Relative::Foreign && day.is_none() {
             day = None;
         }
-        let after = &line[end..];
-        let before = &line[..start];
+        // What decides a role is written within a few words of the
+        // mention: the windows keep a long line linear.
+        let after = head(&line[end..], WINDOW);
+        let before = tail(&line[..start], WINDOW);
         let role = role(before, after, line, start, end, time.is_some());
         out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role });
     }
@@ -253,7 +296,9 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
         let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報"].iter().any(|w| tail.starts_with(w));
         // 概ね回復, 一部復旧: not yet the end.
         let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
-        if upto_next(gap) && !planned && !partial {
+        // `10時頃から障害が発生し、約9時間後に復旧`: a start, the end is later.
+        let started = gap.contains("から") || gap.contains("より");
+        if upto_next(gap) && !planned && !partial && !started {
             return Role::End;
         }
     }
@@ -437,6 +482,7 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         // are phases of one block.
         if let Some((l, at)) = last_end {
             let between = if l == a.line { text.lines[l][at..a.start].to_string() } else { text.between(l, at, a.line, a.start) };
+            let between = between.replace("および", "").replace("並びに", "").replace("まで", "");
             if between.chars().any(|c| !c.is_whitespace() && !"/、,・及び".contains(c)) {
                 block += 1;
             }
@@ -453,14 +499,19 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         for (no, l) in text.lines.iter().enumerate() {
             let Some(found) = label.find(l) else { continue };
             let rest_empty = l[found.end()..].trim().trim_start_matches([':', ')', '(']).trim().is_empty();
-            let pick = ms.iter().enumerate().position(|(i, m)| {
+            let from = ms.partition_point(|m| m.line < no);
+            let pick = ms[from..].iter().enumerate().take_while(|(_, m)| m.line <= no + 2).map(|(k, m)| (from + k, m)).find(|(i, m)| {
+                let i = *i;
                 !in_range[i]
                     && m.role != Role::Stamp
                     && ((m.line == no && m.start >= found.end())
                         || (rest_empty && m.line > no && m.line <= no + 2 && (no + 1..m.line).all(|k| text.lines[k].trim().is_empty())))
             });
-            if let Some(i) = pick {
-                out.push(i);
+            if let Some((i, m)) = pick {
+                // `発生日時:2008年12月19日 … 12時35分頃`: the date, and its
+                // clock time later on the line.
+                let later = ms.get(i + 1).filter(|n| m.time.is_none() && n.line == m.line && n.time.is_some() && n.day.is_none() && n.month.is_none() && n.relative == Relative::None && !in_range[i + 1]);
+                out.push(if later.is_some() { i + 1 } else { i });
             }
         }
         out
@@ -490,22 +541,36 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
     });
     if let Some(s) = first_start {
         let sr = rs[s].expect("filtered");
-        let mut ends: Vec<Resolved> = Vec::new();
+        // Each end once, 頃 if any mention of that time says so.
+        let key = |r: &Resolved| (r.day, r.time, r.year_inferred);
+        let mut approx: std::collections::HashMap<(Day, Option<(u32, u32)>, bool), bool> = std::collections::HashMap::new();
+        for (m, r) in ms.iter().zip(rs) {
+            if let Some(r) = r {
+                *approx.entry(key(r)).or_default() |= m.approximate;
+            }
+        }
+        let mut ends: Vec<(Resolved, bool)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, m) in ms.iter().enumerate() {
             if m.role != Role::End || in_range[i] {
                 continue;
             }
             let Some(e) = rs[i].filter(|r| r.time.is_some()) else { continue };
-            if e.minute() > sr.minute() && !ends.contains(&e) {
-                ends.push(e);
+            if e.minute() > sr.minute() && seen.insert(key(&e)) {
+                ends.push((e, approx[&key(&e)]));
             }
         }
         block += 1;
         if ends.is_empty() {
             prose.push(Span { start: sr, end: None, approximate: ms[s].approximate, line: ms[s].line, at: s, block, labelled: false });
         }
-        for e in ends {
-            prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || e_approx(ms, rs, &e), line: ms[s].line, at: s, block, labelled: false });
+        // Several ends for one start in prose (services back at other
+        // times): the outage ends with the last.
+        if let Some(last) = ends.iter().map(|e| e.0.minute()).max() {
+            ends.retain(|e| e.0.minute() == last);
+        }
+        for (e, approx) in ends {
+            prose.push(Span { start: sr, end: Some(e), approximate: ms[s].approximate || approx, line: ms[s].line, at: s, block, labelled: false });
         }
     }
     (found, prose)
@@ -531,9 +596,6 @@ fn timeline_lines(text: &Text) -> Vec<bool> {
     out
 }
 
-fn e_approx(ms: &[Mention], rs: &[Option<Resolved>], e: &Resolved) -> bool {
-    ms.iter().zip(rs).any(|(m, r)| r.as_ref() == Some(e) && m.approximate)
-}
 
 /// Days the text names without clock times (`9月19日から9月21日`, `12月6日
 /// に、4時間25分にわたり`), with a length when the sentence gives one.
@@ -557,8 +619,19 @@ pub(crate) fn day_spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], pa
                 }
             }
         }
-        let sentence_end = line[m.end..].find('。').map_or(line.len(), |k| m.end + k);
-        let length = duration_in(&line[m.end..sentence_end]);
+        let rest = head(&line[m.end..], WINDOW);
+        let sentence_end = rest.find('。').map_or(rest.len(), |k| k);
+        let length = duration_in(&rest[..sentence_end]);
+        // `19日から3日間続き、21日夕に復旧`: a start day and, in its
+        // sentence, the day it ended.
+        if used == 1 && m.role == Role::Start {
+            if let Some((k, n)) = ms.iter().enumerate().skip(i + 1).take_while(|(_, n)| n.line == m.line && n.start < m.end + sentence_end).find(|(_, n)| n.role == Role::End && n.time.is_none()) {
+                if let Some(e) = rs[k].filter(|e| e.day >= r.day) {
+                    let _ = n;
+                    to = e.day;
+                }
+            }
+        }
         // A day said to be when it happened (`2022年8月8日 … 障害が発生`).
         if used == 2 || length.is_some() || (m.role == Role::Start && m.day.is_some()) {
             out.push((r.day, to, length, m.line));
@@ -585,7 +658,7 @@ pub(crate) fn duration_in(s: &str) -> Option<(u64, bool)> {
 pub fn times(text: &str) -> Vec<Minute> {
     let t = Text::new(text);
     let ms = mentions(&t);
-    let page = t.page(&ms);
+    let page = page(&t, &ms);
     let mut rs = resolve_all(&ms, page.as_ref(), None);
     // Stamps count here too: the caller asked for every time.
     let mut out = Vec::new();
@@ -602,4 +675,68 @@ pub fn times(text: &str) -> Vec<Minute> {
         }
     }
     out
+}
+
+/// The page's date: a publication stamp (letterhead date, 公開, 掲載,
+/// 更新) with its year, else a date in the page's address.
+pub(crate) fn page(text: &Text, ms: &[Mention]) -> Option<Page> {
+    for m in ms.iter().filter(|m| m.role == Role::Stamp) {
+        let line = &text.lines[m.line];
+        let after = &line[m.end..];
+        let before = &line[..m.start];
+        let published = ["公開", "掲載", "更新", "最終更新", "発表", "作成", "お知らせ"].iter().any(|w| after.trim_start().trim_start_matches([')', ']']).trim_start().starts_with(w))
+            || ["最終更新", "掲載日", "公開日", "更新日", "»", "date"].iter().any(|w| before.trim_end().trim_end_matches([':', '(']).trim_end().ends_with(w))
+            || (bare(before) && bare(after));
+        if published {
+            if let Some(day) = full_day(line, m) {
+                return Some(Page { day, line: m.line + 1, from: line[m.start..m.end].trim().to_string() });
+            }
+        }
+    }
+    let url = text.url.as_deref()?;
+    url_day(url).map(|day| Page { day, line: 0, from: url.to_string() })
+}
+
+fn bare(s: &str) -> bool {
+    s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty()
+}
+
+/// A stamp's full day, when it writes its year.
+fn full_day(line: &str, m: &Mention) -> Option<Day> {
+    let s = &line[m.start..m.end];
+    static DAY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:(?P<era>令和|平成|昭和)\s*(?P<ey>元|\d{1,2})|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<mo>\d{1,2})\s*[月/.\-]\s*(?P<d>\d{1,2})").expect("valid")
+    });
+    let c = DAY.captures(s)?;
+    let year = match (c.name("era"), c.name("ey"), c.name("y")) {
+        (Some(era), Some(ey), _) => {
+            let n: i32 = if ey.as_str() == "元" { 1 } else { ey.as_str().parse().ok()? };
+            let first = match era.as_str() {
+                "令和" => 2019,
+                "平成" => 1989,
+                _ => 1926,
+            };
+            first + n - 1
+        }
+        (_, _, Some(y)) => y.as_str().parse().ok()?,
+        _ => return None,
+    };
+    Some((year, c["mo"].parse().ok()?, c["d"].parse().ok()?))
+}
+
+/// A date in an address: `/20230525/`, `/2014/01/09/`, `2016-08-16`,
+/// `/201304-` (a month: its last day, as the page is of that month).
+fn url_day(url: &str) -> Option<Day> {
+    static FULL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)").expect("valid")
+    });
+    static MONTH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[/_\-])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])(?:[/_\-]|$)").expect("valid"));
+    let path = url.split("://").nth(1).map_or(url, |r| r.split_once('/').map_or("", |(_, p)| p));
+    if let Some(c) = FULL.captures(path) {
+        return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    let c = MONTH.captures(path)?;
+    let (y, m): (i32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    Some((y, m, crate::records::days_in_month(y, m)))
 }

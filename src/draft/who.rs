@@ -1,7 +1,11 @@
 //! Who published the notice: a company line in the letterhead or the
 //! signature, `平素より X をご利用`, a company that opens a sentence, a news
 //! item's subject (`KDDIは29日`, `NTTドコモで…`), a service named
-//! 「X」において; failing all, only the page's host is known.
+//! 「X」において, a known operator named anywhere; failing all, only the
+//! page's host is known. A sentence's subject counts only when it names an
+//! organization (a company form, a known operator, a name such as X町 or
+//! X大学): `エラーメール`, `東京都内` or `野田聖子総務相` name none, and a
+//! product (`クラウドPBX`) is not its operator.
 
 use std::sync::LazyLock;
 
@@ -67,14 +71,31 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
         let bad = name.is_empty() || all_kana || name.contains(['の', 'が', 'を', 'に']) || ["弊社", "当社", "格別", "ご高配", "平素"].iter().any(|w| name.contains(w)) || rules.carriers.not_carriers.iter().any(|w| name == *w || name.ends_with(w.as_str()) && w.chars().count() == 1);
         (!bad).then_some(name)
     };
+    let c = &rules.carriers;
+    let product = |name: &str| c.products.iter().any(|p| name.contains(p.as_str()));
+    // What each way of naming needs: a subject must name an organization
+    // (and is cut to the operator it holds: `影響KDDI` → KDDI); a service's
+    // name must not be a product's.
+    let accept = |how: &str, name: String| -> Option<String> {
+        match how {
+            "subject" => {
+                if let Some((at, op)) = operator_in(c, &name) {
+                    return Some(if at > 0 && !company_form(&name) { op.to_string() } else { name });
+                }
+                (company_form(&name) || org_suffix(c, &name)).then_some(name)
+            }
+            "patronage" | "service" => (!product(&name)).then_some(name),
+            _ => Some(name),
+        }
+    };
     // Line by line, the earliest name a pattern gives on the line.
     let patterns: [(&Regex, &'static str); 5] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
     for (i, l) in text.lines.iter().enumerate() {
         let mut best: Option<(usize, usize, Carrier)> = None;
         for (rank, (re, how)) in patterns.iter().enumerate() {
-            for c in re.captures_iter(l) {
-                let m = c.get(1).expect("group");
-                if let Some(name) = ok(m.as_str()) {
+            for cap in re.captures_iter(l) {
+                let m = cap.get(1).expect("group");
+                if let Some(name) = ok(m.as_str()).and_then(|n| accept(how, n)) {
                     if best.as_ref().is_none_or(|(at, r, _)| (m.start(), rank) < (*at, *r)) {
                         best = Some((m.start(), rank, Carrier { name, line: i + 1, how }));
                     }
@@ -86,7 +107,67 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
             return Some(c);
         }
     }
-    None
+    operator_named(c, text)
+}
+
+/// Failing every pattern, a known operator the notice names: in its first
+/// lines (the title) or more than once, the most named (the first of
+/// equals); never as another's parent (`ヤフー子会社のファーストサーバー`).
+fn operator_named(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
+    let mut seen: Vec<(&str, usize, usize)> = Vec::new(); // name, times, first line
+    let mut title = 0;
+    for (i, l) in text.lines.iter().enumerate() {
+        let l = super::text::blank_urls(l);
+        if !l.trim().is_empty() {
+            title += 1;
+        }
+        let mut from = 0;
+        while let Some((at, op)) = operator_in(c, &l[from..]) {
+            let at = from + at;
+            from = at + op.len();
+            if c.parents.iter().any(|p| l[from..].starts_with(p.as_str())) {
+                continue;
+            }
+            match seen.iter_mut().find(|(n, _, _)| *n == op) {
+                Some(s) => s.1 += 1,
+                None => seen.push((op, if title <= 4 { 2 } else { 1 }, i)),
+            }
+        }
+    }
+    let (name, _, line) = seen.into_iter().filter(|s| s.1 >= 2).max_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
+    Some(Carrier { name: name.to_string(), line: line + 1, how: "operator" })
+}
+
+fn company_form(name: &str) -> bool {
+    ["株式会社", "有限会社", "合同会社", "(株)", "㈱"].iter().any(|f| name.contains(f))
+}
+
+/// The name ends in an organization's word (広川町, 横浜市立大学) after
+/// two characters or more (政府 is no 府).
+fn org_suffix(c: &super::rules::Carriers, name: &str) -> bool {
+    c.org_suffixes.iter().any(|s| name.ends_with(s.as_str()) && name.chars().count() >= s.chars().count() + 2)
+}
+
+/// The first known operator in `s` (the longest at that place), with its
+/// byte place; a Latin name only as a whole word.
+fn operator_in<'a>(c: &'a super::rules::Carriers, s: &str) -> Option<(usize, &'a str)> {
+    let word = |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_alphanumeric());
+    let mut best: Option<(usize, &str)> = None;
+    for op in &c.operators {
+        let latin_edge = op.starts_with(|ch: char| ch.is_ascii_alphanumeric());
+        let latin_end = op.ends_with(|ch: char| ch.is_ascii_alphanumeric());
+        for (at, _) in s.match_indices(op.as_str()) {
+            if best.is_some_and(|(b, bop)| at > b || at == b && bop.len() >= op.len()) {
+                break;
+            }
+            if (latin_edge && word(s[..at].chars().next_back())) || (latin_end && word(s[at + op.len()..].chars().next())) {
+                continue;
+            }
+            best = Some((at, op.as_str()));
+            break;
+        }
+    }
+    best
 }
 
 /// A carrier's name for comparing: NFKC, without company forms and spaces.

@@ -209,3 +209,155 @@ fn cp932_and_html_notices_read_the_same() {
         assert!(row.starts_with(",株式会社 PR TIMES,,2020-07-03 13:37,8813,,,"), "{}: {row}", f.display());
     }
 }
+
+/// Issue 31: an unknown duration is never 0 minutes. A notice written
+/// while the outage went on (a start, no end) is judged with the length
+/// open; a length without a clock time still judges what it can and says
+/// what is missing. The notices are written here; the thresholds are
+/// 施行規則第58条第2項 (一: 1時間以上かつ3万以上) and 7の3 (3万以上で対象).
+#[test]
+fn draft_classify_keeps_an_unknown_duration_unknown() {
+    let dir = tmp("draft-open");
+    std::fs::create_dir_all(&dir).unwrap();
+    let going = dir.join("going.txt");
+    std::fs::write(&going, "障害のお知らせ\n2025年6月10日9時00分頃から、携帯電話サービスがご利用しづらい状況が発生しています。影響は約4万人です。現在復旧作業中です。\n").unwrap();
+    let o = jiko(&["draft", going.to_str().unwrap(), "--classify"]);
+    let e = stderr(&o);
+    assert!(e.contains("継続時間: 不明"), "{e}");
+    assert!(e.contains("重大な事故: 該当しうる（継続時間と役務が不明なため判断できない）"), "{e}");
+    assert!(!e.contains("継続時間: 0分") && !e.contains("重大な事故: 該当しない"), "an unknown length read as zero: {e}");
+    // 4万 users is within the duty (3万以上) whatever the length.
+    assert!(e.contains("報告義務: 年次報告の対象"), "{e}");
+
+    // A day and a length, no clock time: the set of that day judges.
+    let day = dir.join("day.txt");
+    std::fs::write(&day, "2024年12月6日、4時間25分にわたり光回線サービスがご利用できない状況となりました。\n").unwrap();
+    let e = stderr(&jiko(&["draft", day.to_str().unwrap(), "--classify"]));
+    assert!(e.contains("開始日時: 日付のみ") && e.contains("継続時間: 4時間25分（265分）"), "{e}");
+    assert!(e.contains("影響利用者数: 不明"), "{e}");
+
+    // A length alone: the rule set is not known; judged under the newest,
+    // labelled, with no fiscal year or deadline.
+    let len = dir.join("len.txt");
+    std::fs::write(&len, "弊社メールサービスにおいて、約3時間にわたり送受信ができない状況となりました。\n").unwrap();
+    let e = stderr(&jiko(&["draft", len.to_str().unwrap(), "--classify"]));
+    assert!(e.contains("開始日時: 不明") && e.contains("適用される基準・年度・期限は開始日時で決まるため定まりません"), "{e}");
+    assert!(e.contains("継続時間: 3時間（180分）") && !e.lines().any(|l| l.starts_with("年度・") || l.starts_with("期限")), "{e}");
+}
+
+/// Issue 31's patterns, each from a snippet the issue quotes (the rest of
+/// each notice written here around it).
+mod issue31 {
+    use jiko::draft::{self, Draft};
+    use jiko::lang::Lang;
+
+    fn read(text: &str) -> Draft {
+        draft::read(Lang::En, text)
+    }
+
+    fn carrier(text: &str) -> Option<String> {
+        read(text).carrier.map(|c| c.name)
+    }
+
+    fn stamp(m: &jiko::records::Minute) -> String {
+        format!("{:04}-{:02}-{:02} {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute)
+    }
+
+    fn phases(d: &Draft) -> Vec<Vec<(String, String)>> {
+        d.incidents.iter().filter(|i| !i.phases.is_empty()).map(|i| i.phases.iter().map(|p| (stamp(&p.start), stamp(&p.end))).collect()).collect()
+    }
+
+    #[test]
+    fn a_sentence_subject_is_not_the_carrier() {
+        for subject in ["エラーメール", "こちらも原因", "東京都内", "当該契約者", "今後", "政府", "野田聖子総務相"] {
+            let text = format!("お知らせ\n{subject}は、12月3日午前10時ごろから障害の影響を受けています。\n");
+            assert_eq!(carrier(&text), None, "{subject}");
+        }
+    }
+
+    #[test]
+    fn operators_the_text_names_are_found() {
+        for (text, want) in [
+            ("JCA-NETは、12月3日にメールサーバの障害が発生したと発表しました。\n", "JCA-NET"),
+            ("レンタルサーバーのエックスサーバーで障害が発生し、一部のサイトが表示されませんでした。\nエックスサーバーは復旧を発表しています。\n", "エックスサーバー"),
+            ("広川町は、町内の光回線の障害について次のとおりお知らせします。\n", "広川町"),
+            ("JWAYのインターネット接続サービスで障害が発生しました。\nJWAYによると原因は調査中です。\n", "JWAY"),
+            ("LINEが大規模障害を起こし、メッセージを送れない等のトラブルが発生しました。\nLINEは復旧を発表しました。\n", "LINE"),
+            ("ソフトバンクモバイルは、携帯電話サービスの障害についてお詫びしました。\n", "ソフトバンクモバイル"),
+        ] {
+            assert_eq!(carrier(text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_product_is_not_its_operator() {
+        assert_eq!(carrier("「クラウドPBX」において、外線発信ができない障害が発生しました。\n"), None);
+    }
+
+    #[test]
+    fn one_outage_in_two_periods_is_one_incident_with_phases() {
+        let d = read("2012年1月1日21時30分頃―22時35分頃、23時03分頃―翌0時45分頃、spモードメールが利用しづらい状況となりました。影響は約20万人です。\n");
+        assert_eq!(
+            phases(&d),
+            vec![vec![("2012-01-01 21:30".into(), "2012-01-01 22:35".into()), ("2012-01-01 23:03".into(), "2012-01-02 00:45".into())]]
+        );
+        assert_eq!(d.incidents.len(), 1);
+        assert_eq!(d.incidents[0].main_count().map(|c| c.value), Some(200_000), "the count on the one outage");
+        let d = read("2014年3月6日10時00分から10時40分まで、及び同日11時10分から11時30分までの2回にわたり、メールが利用できませんでした。\n");
+        assert_eq!(
+            phases(&d),
+            vec![vec![("2014-03-06 10:00".into(), "2014-03-06 10:40".into()), ("2014-03-06 11:10".into(), "2014-03-06 11:30".into())]]
+        );
+    }
+
+    #[test]
+    fn an_incident_list_line_and_a_time_later_on_the_date_line() {
+        let d = read("障害情報一覧\n発生期間 2016/10/25 14:14ごろ ~ 同14:27ごろ\n学内ネットワークが利用できませんでした。\n");
+        assert_eq!(phases(&d), vec![vec![("2016-10-25 14:14".into(), "2016-10-25 14:27".into())]]);
+        let d = read("発生日時:2008年12月19日 金曜日 12時35分頃\n復旧日時:2008年12月19日 金曜日 15時05分\n");
+        assert_eq!(phases(&d), vec![vec![("2008-12-19 12:35".into(), "2008-12-19 15:05".into())]]);
+    }
+
+    #[test]
+    fn a_start_and_a_length_after_it_give_the_end() {
+        let d = read("2025年1月5日10時00分頃から障害が発生し、約9時間後に復旧しました。\n");
+        assert_eq!(phases(&d), vec![vec![("2025-01-05 10:00".into(), "2025-01-05 19:00".into())]]);
+        assert_eq!(d.incidents[0].duration_min(), Some(540));
+    }
+
+    #[test]
+    fn two_times_without_a_year_still_give_a_duration() {
+        // 10:00 to 12:30 is 150 minutes whatever the year; no day is drafted.
+        let d = read("3月3日10時00分から12時30分まで、メールが送受信できませんでした。\n");
+        assert_eq!(d.incidents.len(), 1);
+        assert_eq!(d.incidents[0].duration_min(), Some(150));
+        assert_eq!(d.incidents[0].started_at(), None, "no year: no start is invented");
+    }
+
+    #[test]
+    fn a_base_a_quoted_threshold_and_a_corrected_figure_are_not_the_count() {
+        let d = read("2024年5月1日10時00分から11時00分まで、約4000万人のユーザーのうち一部でメッセージが届きませんでした。\n");
+        assert_eq!(d.incidents[0].main_count(), None, "a subscriber base");
+        let d = read("2024年5月1日10時00分から13時00分まで障害が発生しました。影響は約5万人です。\n利用者100万以上に影響する重大な事故の基準には当たりません。\n");
+        assert_eq!(d.incidents[0].main_count().map(|c| c.value), Some(50_000), "the law's 100万 is not the count");
+        let d = read("2024年5月1日10時00分から13時00分まで、最大800回線で通話ができませんでした。\nその後の調査で、実数は約540回線でした。\n");
+        assert_eq!(d.incidents[0].main_count().map(|c| c.value), Some(540), "the corrected figure");
+    }
+
+    #[test]
+    fn tables_and_definition_lists_read_like_labelled_lines() {
+        let d = read("<html><body><table><tr><th>発生日時</th><td>2024年5月1日10時00分</td></tr><tr><th>原因</th><td>ルータの故障</td></tr></table></body></html>");
+        assert_eq!(d.cause, "ルータの故障");
+        let d = read("<html><body><dl><dt>原因</dt><dd>設定誤り</dd><dt>再発防止策</dt><dd>手順の見直し</dd></dl></body></html>");
+        assert_eq!((d.cause.as_str(), d.measures.as_str()), ("設定誤り", "手順の見直し"));
+    }
+
+    #[test]
+    fn a_service_said_unaffected_is_not_hinted_and_free_mail_is_free() {
+        let codes = |t: &str| read(t).hints.into_iter().filter(|h| h.column == "services").map(|h| h.code).collect::<Vec<_>>();
+        let c = codes("データ通信が利用しづらい状況となりました。なお、音声通話への影響はございません。\n");
+        assert!(c.contains(&"mobile_data".to_string()) && !c.contains(&"mobile_voice".to_string()), "{c:?}");
+        let c = codes("無料ウェブメールにログインできない障害が発生しました。\n");
+        assert!(c.contains(&"email_free".to_string()) && !c.contains(&"email_paid".to_string()), "{c:?}");
+    }
+}

@@ -278,6 +278,25 @@ fn the_law_case_by_case_fy2008_to_fy2027() {
     assert_eq!(tip("ftth", 150), (None, Some(30_000)));
 }
 
+/// A start with no end (a notice written while it went on): the duration
+/// is open, never 0 minutes. Thresholds of 58条2項 and 7の3 as above.
+#[test]
+fn an_unknown_duration_is_judged_open() {
+    use crate::rules::judge::incident;
+    let open = |svc: &str, users: Option<u64>| {
+        let i = incident("2025-06-10 09:00", 0, users.unwrap_or(0), &[svc]);
+        let o = b().judge_open(&i, Missing { users: users.is_none(), services: false, duration: true });
+        (o.within_duty, o.major, o.users_for_duty, o.users_for_major)
+    };
+    // 一: 1時間以上かつ3万以上: 4万 users is major if it lasted an hour.
+    assert_eq!(open("mobile_voice", Some(40_000)), (Tri::Yes, Tri::Unknown, None, None));
+    // 10 users is below every class's count whatever the length; the duty
+    // (2時間以上) hangs on the length.
+    assert_eq!(open("ftth", Some(10)), (Tri::Unknown, Tri::No, None, None));
+    // Both open: no single count tips it.
+    assert_eq!(open("mobile_voice", None), (Tri::Unknown, Tri::Unknown, None, None));
+}
+
 #[test]
 fn an_information_leak_and_a_critical_facility_after_2025() {
     use crate::rules::judge::incident;
