@@ -268,16 +268,16 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
     // "Drafting from notices"); a change that reads fewer notices right
     // fails here.
     let floors = [
-        ("period", 0.86),
+        ("period", 0.85),
         ("duration", 0.88),
         ("carrier", 0.93),
-        ("count", 0.92),
+        ("count", 0.91),
         ("unit and marks (約, 最大)", 0.75),
         ("incidents", 0.91),
         ("no period said so", 1.0),
         ("not users left out", 0.91),
         ("year from the page said so", 0.94),
-        ("marks (頃)", 0.86),
+        ("marks (頃)", 0.85),
         ("services hinted", 0.89),
     ];
     check_floors(&scores, &phases, &floors, 0.90, &report);
@@ -314,8 +314,10 @@ fn the_draft_reader_on_held_out_notices() {
     let report = table(&scores, &phases, false);
     println!("held-out corpus (tests/fixtures/notices-heldout)\n{report}");
     // Measured once, at the end of issue 31's work: 35/45 carriers, 34/45
-    // counts, 16/30 durations, 19/41 periods, 16/30 phases. Below the
-    // issue's goal of 90%; the floors hold what was reached.
-    let floors = [("period", 0.46), ("duration", 0.53), ("carrier", 0.77), ("count", 0.75)];
+    // counts, 16/30 durations, 19/41 periods, 16/30 phases; with the
+    // tuning set's twin of a held-out notice moved here (46): 35/46, 35/46,
+    // 16/30, 20/42, 16/30. Below the issue's goal of 90%; the floors hold
+    // what was reached.
+    let floors = [("period", 0.47), ("duration", 0.53), ("carrier", 0.76), ("count", 0.76)];
     check_floors(&scores, &phases, &floors, 0.53, &report);
 }

@@ -285,7 +285,7 @@ fn an_unknown_duration_is_judged_open() {
     use crate::rules::judge::incident;
     let open = |svc: &str, users: Option<u64>| {
         let i = incident("2025-06-10 09:00", 0, users.unwrap_or(0), &[svc]);
-        let o = b().judge_open(&i, Missing { users: users.is_none(), services: false, duration: true });
+        let o = b().judge_open(&i, Missing { users: users.is_none(), services: false, duration: true, ..Default::default() });
         (o.within_duty, o.major, o.users_for_duty, o.users_for_major)
     };
     // 一: 1時間以上かつ3万以上: 4万 users is major if it lasted an hour.
