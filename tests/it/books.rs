@@ -174,6 +174,12 @@ pub fn ods_raw(path: &Path, tables: &[(String, bool, String)]) {
 /// 8,224 bytes, each continuing its characters after an options byte, as
 /// Excel does.
 pub fn xls(path: &Path, sheet: &str, strings: &[&str], cells: &[(u16, u16, u32)]) {
+    xls_declaring(path, sheet, strings, cells, None)
+}
+
+/// As `xls`, the sheet opening with a DIMENSIONS record declaring `rows`
+/// by `cols` from A1 when given.
+pub fn xls_declaring(path: &Path, sheet: &str, strings: &[&str], cells: &[(u16, u16, u32)], dims: Option<(u32, u16)>) {
     fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
         out.extend_from_slice(&typ.to_le_bytes());
         out.extend_from_slice(&(data.len() as u16).to_le_bytes());
@@ -223,6 +229,9 @@ pub fn xls(path: &Path, sheet: &str, strings: &[&str], cells: &[(u16, u16, u32)]
     let offset = globals_len(0).len() as u32;
     let mut stream = globals_len(offset);
     rec(&mut stream, 0x0809, &bof(0x0010));
+    if let Some((rows, cols)) = dims {
+        rec(&mut stream, 0x0200, &[&0u32.to_le_bytes()[..], &rows.to_le_bytes(), &0u16.to_le_bytes(), &cols.to_le_bytes(), &[0, 0]].concat());
+    }
     for &(r, c, i) in cells {
         rec(&mut stream, 0x00FD, &[&r.to_le_bytes()[..], &c.to_le_bytes(), &0u16.to_le_bytes(), &i.to_le_bytes()].concat());
     }

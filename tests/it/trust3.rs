@@ -321,10 +321,25 @@ fn a_legacy_xls_whose_cells_repeat_one_long_shared_string_is_refused_before_it_i
         stderr(&o)
     );
     assert!(started.elapsed().as_secs() < 20);
-    // A sheet that declares (DIMENSIONS) 65,536 rows by 256 columns, which
-    // calamine would reserve, is refused too: written by patching the
-    // records in by hand is more than this test needs, so the text bound
-    // alone is asserted here and the extent in the unit tests.
+
+    // A sheet that declares (DIMENSIONS) all 65,536 rows by 256 columns of
+    // BIFF8, for which calamine would reserve room for 16,777,216 cells
+    // (hundreds of MB) whatever the sheet holds, is refused
+    // too; 4,096 rows by 256 columns (1,048,576 cells) is not.
+    let path = dir.join("wide.xls");
+    books::xls_declaring(&path, "s", &["a"], &[(0, 0, 0)], Some((65_536, 256)));
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}: a sheet declares 65536 rows by 256 columns, more than 4194304 cells, more than an incident list; jiko stops here (save the sheet as .xlsx or CSV)",
+            path.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    books::xls_declaring(&path, "s", &["a"], &[(0, 0, 0)], Some((4_096, 256)));
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(!stderr(&o).contains("a sheet declares"), "{}", stderr(&o));
 }
 
 #[test]

@@ -11,7 +11,8 @@
 //! `MAX_SHARED_BYTES`); cells are streamed (.xlsx/.xlsm/.xlsb by calamine,
 //! .ods by our own reader below, since calamine loads a whole .ods with its
 //! repeats expanded) and the text kept is counted (`MAX_TEXT_BYTES`,
-//! `MAX_CELLS`). Blank rows are spacing.
+//! `MAX_CELLS`). A .xls, which calamine loads whole, is scanned first
+//! and held to the same bounds (`xls`). Blank rows are spacing.
 
 use std::io::{BufReader, Read};
 use std::path::Path;

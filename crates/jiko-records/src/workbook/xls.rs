@@ -315,9 +315,19 @@ fn walk(stream: &mut Stream) -> Option<Over> {
                 0x000A if depth <= 1 => break,
                 0x000A => depth -= 1,
                 _ if depth > 1 => {}
-                0x0200 if data.len() >= 12 => {
-                    let rows = u64::from(u32_at(&data, 4)?).saturating_sub(u64::from(u32_at(&data, 0)?));
-                    let cols = u64::from(u16_at(&data, 10)?).saturating_sub(u64::from(u16_at(&data, 8)?));
+                // As calamine reads it (first row and column, one past the
+                // last; its sums wrap in u32), since it reserves that much.
+                0x0200 if data.len() == 14 || data.len() == 16 => {
+                    let (rf, rl) = (u32_at(&data, 0)?, u32_at(&data, 4)?);
+                    let (mut cf, cl) = (u32::from(u16_at(&data, 8)?), u32::from(u16_at(&data, 10)?));
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl == 0 || cl == 0 {
+                        continue;
+                    }
+                    let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+                    let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
                     if rows.saturating_mul(cols) > MAX_CELLS {
                         return Some(Over::Extent { rows, cols });
                     }
