@@ -303,7 +303,7 @@ fn a_legacy_xls_whose_cells_repeat_one_long_shared_string_is_refused_before_it_i
     let dir = tmp("t3-xls-bomb");
     let path = dir.join("bomb.xls");
     // One 30,000-character string (UTF-16, 90,000 bytes as UTF-8) and
-    // 30,000 LABELSST cells pointing at it: a 420 KB file whose cells
+    // 30,000 LABELSST cells pointing at it: a 485 KB file whose cells
     // would hold 2.7 GB; the bound (256 MB) is passed at cell 2,983.
     let long = "長".repeat(30_000);
     let cells: Vec<(u16, u16, u32)> = (0..30_000u32).map(|i| ((i / 10) as u16, (i % 10) as u16, 0)).collect();
