@@ -304,8 +304,7 @@ fn walk(stream: &mut Stream) -> Option<Over> {
     for at in sheets {
         stream.seek(at)?;
         let mut depth = 0u32;
-        loop {
-            let Some(typ) = stream.record(&mut data) else { break };
+        while let Some(typ) = stream.record(&mut data) {
             walked += data.len() as u64 + 4;
             if walked > super::MAX_ZIP_BYTES {
                 return Some(Over::Text { repeated });
