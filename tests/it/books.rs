@@ -163,3 +163,137 @@ pub fn ods_raw(path: &Path, tables: &[(String, bool, String)]) {
     z.write_all(content.as_bytes()).unwrap();
     z.finish().unwrap();
 }
+
+/// A minimal legacy .xls: a BIFF8 `Workbook` stream (globals with BOF,
+/// CODEPAGE 1200, one BOUNDSHEET and the SST, then the sheet's BOF,
+/// LABELSST cells `(row, col, string index)`, EOF) in a version-3 compound
+/// file of 512-byte sectors: FAT sectors first, then one directory sector
+/// (Root Entry, Workbook), then the stream. The stream is padded with zero
+/// bytes to 4096 so that it lives in regular sectors, not the mini stream.
+/// Strings are written as UTF-16 and cut into CONTINUE records of at most
+/// 8,224 bytes, each continuing its characters after an options byte, as
+/// Excel does.
+pub fn xls(path: &Path, sheet: &str, strings: &[&str], cells: &[(u16, u16, u32)]) {
+    xls_declaring(path, sheet, strings, cells, None)
+}
+
+/// As `xls`, the sheet opening with a DIMENSIONS record declaring `rows`
+/// by `cols` from A1 when given.
+pub fn xls_declaring(path: &Path, sheet: &str, strings: &[&str], cells: &[(u16, u16, u32)], dims: Option<(u32, u16)>) {
+    fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    let bof = |dt: u16| -> Vec<u8> {
+        let mut b = vec![0u8; 16];
+        b[0..2].copy_from_slice(&0x0600u16.to_le_bytes());
+        b[2..4].copy_from_slice(&dt.to_le_bytes());
+        b
+    };
+    // SST: its records' data, a new CONTINUE when one is full; a string's
+    // characters cut across records restart with their options byte (1: UTF-16).
+    let mut sst: Vec<Vec<u8>> = vec![Vec::new()];
+    let n = (strings.len() as u32).to_le_bytes();
+    sst[0].extend_from_slice(&[n, n].concat());
+    const FULL: usize = 8224;
+    for s in strings {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        if sst.last().unwrap().len() + 5 > FULL {
+            sst.push(Vec::new());
+        }
+        let cur = sst.last_mut().unwrap();
+        cur.extend_from_slice(&(units.len() as u16).to_le_bytes());
+        cur.push(1);
+        for u in units {
+            if sst.last().unwrap().len() + 2 > FULL {
+                sst.push(vec![1]);
+            }
+            sst.last_mut().unwrap().extend_from_slice(&u.to_le_bytes());
+        }
+    }
+    let units: Vec<u16> = sheet.encode_utf16().collect();
+    let mut name = vec![units.len() as u8, 1];
+    name.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    let globals_len = |offset: u32| -> Vec<u8> {
+        let mut g = Vec::new();
+        rec(&mut g, 0x0809, &bof(0x0005));
+        rec(&mut g, 0x0042, &1200u16.to_le_bytes());
+        rec(&mut g, 0x0085, &[&offset.to_le_bytes()[..], &[0, 0], &name].concat());
+        for (i, part) in sst.iter().enumerate() {
+            rec(&mut g, if i == 0 { 0x00FC } else { 0x003C }, part);
+        }
+        rec(&mut g, 0x000A, &[]);
+        g
+    };
+    let offset = globals_len(0).len() as u32;
+    let mut stream = globals_len(offset);
+    rec(&mut stream, 0x0809, &bof(0x0010));
+    if let Some((rows, cols)) = dims {
+        rec(&mut stream, 0x0200, &[&0u32.to_le_bytes()[..], &rows.to_le_bytes(), &0u16.to_le_bytes(), &cols.to_le_bytes(), &[0, 0]].concat());
+    }
+    for &(r, c, i) in cells {
+        rec(&mut stream, 0x00FD, &[&r.to_le_bytes()[..], &c.to_le_bytes(), &0u16.to_le_bytes(), &i.to_le_bytes()].concat());
+    }
+    rec(&mut stream, 0x000A, &[]);
+    let size = stream.len().max(4096);
+    stream.resize(size.div_ceil(512) * 512, 0);
+
+    let le = |v: u32| v.to_le_bytes();
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let data_sectors = stream.len() / 512;
+    // f FAT sectors of 128 entries cover the FAT, the directory and the stream.
+    let f = (data_sectors + 1).div_ceil(127);
+    assert!(f <= 109, "the header's DIFAT holds 109 FAT sectors");
+    let mut fat = vec![FREE; f * 128];
+    fat[..f].fill(0xFFFF_FFFD);
+    fat[f] = END;
+    for i in 0..data_sectors {
+        fat[f + 1 + i] = if i + 1 == data_sectors { END } else { (f + 2 + i) as u32 };
+    }
+    let mut h = vec![0u8; 512];
+    h[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    h[0x18..0x1A].copy_from_slice(&0x003Eu16.to_le_bytes());
+    h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
+    h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    h[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+    h[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+    h[0x2C..0x30].copy_from_slice(&le(f as u32));
+    h[0x30..0x34].copy_from_slice(&le(f as u32));
+    h[0x38..0x3C].copy_from_slice(&le(4096));
+    h[0x3C..0x40].copy_from_slice(&le(END));
+    h[0x44..0x48].copy_from_slice(&le(END));
+    for i in 0..109 {
+        let v = if i < f { i as u32 } else { FREE };
+        h[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&le(v));
+    }
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| -> Vec<u8> {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        if !name.is_empty() {
+            e[0x40..0x42].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
+        }
+        e[0x42] = typ;
+        e[0x43] = 1;
+        e[0x44..0x48].copy_from_slice(&le(FREE));
+        e[0x48..0x4C].copy_from_slice(&le(FREE));
+        e[0x4C..0x50].copy_from_slice(&le(child));
+        e[0x74..0x78].copy_from_slice(&le(start));
+        e[0x78..0x7C].copy_from_slice(&le(size));
+        e
+    };
+    let mut out = h;
+    for v in &fat {
+        out.extend_from_slice(&le(*v));
+    }
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, FREE, (f + 1) as u32, size as u32));
+    out.extend(entry("", 0, FREE, FREE, 0));
+    out.extend(entry("", 0, FREE, FREE, 0));
+    out.extend_from_slice(&stream);
+    std::fs::write(path, out).unwrap();
+}

@@ -287,6 +287,87 @@ fn a_shared_string_pointed_at_by_every_cell_stops_at_the_text_bound() {
     assert!(started.elapsed().as_secs() < 60);
 }
 
+/// `jiko` under a 1 GB address-space limit: a reading that allocates
+/// gigabytes fails instead of passing.
+fn jiko_in_1gb(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_jiko")])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_legacy_xls_whose_cells_repeat_one_long_shared_string_is_refused_before_it_is_read() {
+    let dir = tmp("t3-xls-bomb");
+    let path = dir.join("bomb.xls");
+    // One 30,000-character string (UTF-16, 90,000 bytes as UTF-8) and
+    // 30,000 LABELSST cells pointing at it: a 485 KB file whose cells
+    // would hold 2.7 GB; the bound (256 MB) is passed at cell 2,983.
+    let long = "長".repeat(30_000);
+    let cells: Vec<(u16, u16, u32)> = (0..30_000u32).map(|i| ((i / 10) as u16, (i % 10) as u16, 0)).collect();
+    books::xls(&path, "s", &[&long], &cells);
+    assert!(std::fs::metadata(&path).unwrap().len() < 500_000);
+    let started = std::time::Instant::now();
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}: its cells would expand to more than 256 MB of text or 4194304 cells with values (shared strings repeated in 2983 cells), more than an incident list; jiko stops here (save the sheet as .xlsx or CSV)",
+            path.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed().as_secs() < 20);
+
+    // A sheet that declares (DIMENSIONS) all 65,536 rows by 256 columns of
+    // BIFF8, for which calamine would reserve room for 16,777,216 cells
+    // (hundreds of MB) whatever the sheet holds, is refused
+    // too; 4,096 rows by 256 columns (1,048,576 cells) is not.
+    let path = dir.join("wide.xls");
+    books::xls_declaring(&path, "s", &["a"], &[(0, 0, 0)], Some((65_536, 256)));
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}: a sheet declares 65536 rows by 256 columns, more than 4194304 cells, more than an incident list; jiko stops here (save the sheet as .xlsx or CSV)",
+            path.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    books::xls_declaring(&path, "s", &["a"], &[(0, 0, 0)], Some((4_096, 256)));
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(!stderr(&o).contains("a sheet declares"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_small_legacy_xls_still_reads() {
+    let dir = tmp("t3-xls-small");
+    let path = dir.join("small.xls");
+    let head: Vec<&str> = HEAD.trim_end().split(',').collect();
+    let row: Vec<&str> = ROW.trim_end().split(',').collect();
+    let mut strings: Vec<&str> = head.clone();
+    strings.extend(row.iter().filter(|v| !v.is_empty()));
+    let mut cells = Vec::new();
+    for c in 0..head.len() {
+        cells.push((0u16, c as u16, c as u32));
+    }
+    let mut i = head.len() as u32;
+    for (c, v) in row.iter().enumerate() {
+        if !v.is_empty() {
+            cells.push((1u16, c as u16, i));
+            i += 1;
+        }
+    }
+    books::xls(&path, "事故", &strings, &cells);
+    let o = jiko_in_1gb(&["validate", s(&path)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 valid, 0 invalid"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{}: read sheet 事故", path.display())), "{}", stderr(&o));
+}
+
 #[test]
 fn ods_repeats_are_bounded_before_they_are_made() {
     let dir = tmp("t3-ods-bomb");

@@ -11,7 +11,8 @@
 //! `MAX_SHARED_BYTES`); cells are streamed (.xlsx/.xlsm/.xlsb by calamine,
 //! .ods by our own reader below, since calamine loads a whole .ods with its
 //! repeats expanded) and the text kept is counted (`MAX_TEXT_BYTES`,
-//! `MAX_CELLS`). Blank rows are spacing.
+//! `MAX_CELLS`). A .xls, which calamine loads whole, is scanned first
+//! and held to the same bounds (`xls`). Blank rows are spacing.
 
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -49,6 +50,8 @@ pub(crate) fn read_sheet(lang: jiko_core::lang::Lang, path: &Path, sheet: Option
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext != "xls" {
         bounded_parts(lang, path)?;
+    } else {
+        bounded_xls(lang, path)?;
     }
     if ext == "ods" {
         return ods::read(lang, path, sheet);
@@ -80,8 +83,8 @@ pub(crate) fn read_sheet(lang: jiko_core::lang::Lang, path: &Path, sheet: Option
                 rows.add(lang, r, c, cell_ref(lang, cell.get_value()))?;
             }
         }
-        // .xls has no cell stream in calamine: read the range (bounded by
-        // its format, 65,536 × 256 cells).
+        // .xls has no cell stream in calamine: read the range (what it
+        // holds was bounded by `bounded_xls` before calamine was called).
         other => {
             let range = other.worksheet_range(&name).map_err(|e| anyhow::anyhow!(at(&e)))?;
             for (r, c, v) in range.used_cells() {
@@ -185,6 +188,36 @@ fn bounded_parts(lang: jiko_core::lang::Lang, path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// A .xls scanned before calamine loads it (all its sheets at once, a
+/// shared string copied into each cell that points at it): refused when its
+/// cells would hold more than the sheet bounds. Not a compound file, or
+/// records we do not follow: left to calamine's own error.
+fn bounded_xls(lang: jiko_core::lang::Lang, path: &Path) -> Result<()> {
+    match xls::scan(path) {
+        None => Ok(()),
+        Some(xls::Over::Text { repeated }) => bail!(jiko_core::say!(
+            lang,
+            "{p}: its cells would expand to more than {mb} MB of text or {n} cells with values (shared strings repeated in {k} cells), more than an incident list; jiko stops here (save the sheet as .xlsx or CSV)",
+            "{p}: セルを展開すると文字が {mb} MB か値のあるセルが {n} 個を超えます（共有文字列を {k} 個のセルで繰り返し）。事故一覧としては大きすぎるため読みません（シートを .xlsx か CSV で保存してください）",
+            p = path.display(),
+            mb = MAX_TEXT_BYTES >> 20,
+            n = MAX_CELLS,
+            k = repeated
+        )),
+        Some(xls::Over::Extent { rows, cols }) => bail!(jiko_core::say!(
+            lang,
+            "{p}: a sheet declares {rows} rows by {cols} columns, more than {n} cells, more than an incident list; jiko stops here (save the sheet as .xlsx or CSV)",
+            "{p}: シートの範囲が {rows} 行 × {cols} 列で、セル {n} 個を超えます。事故一覧としては大きすぎるため読みません（シートを .xlsx か CSV で保存してください）",
+            p = path.display(),
+            rows = rows,
+            cols = cols,
+            n = MAX_CELLS
+        )),
+    }
+}
+
+mod xls;
 
 /// Rows built from cells as they come, in any order, the text kept counted.
 struct SparseRows {
