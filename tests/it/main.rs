@@ -17,3 +17,4 @@ mod report;
 mod structure;
 mod trend;
 mod trust;
+mod week;

@@ -187,7 +187,7 @@ pub struct Rejected {
 }
 
 /// Everything a read found besides the valid rows.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReadReport {
     /// Each file read, in order.
     pub files: Vec<FileReport>,

@@ -1,0 +1,166 @@
+//! Issue 32: an analyst's and a researcher's week (series with gaps, fixed
+//! rejects fed back, explain on what was published, Japanese throughout).
+//! Every value is worked out by hand from the small files written here.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{jiko, stderr, stdout, tmp};
+
+const HEADER: &str = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,summary";
+
+fn write(dir: &Path, name: &str, rows: &[&str]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+    p
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Everything below a folder, relative, sorted (hidden files too).
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+            if p.is_dir() {
+                walk(base, &p, out);
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// FY2019 (one counted, one 20-minute report of 100 users outside the
+/// duty) and FY2022 (two counted: one detailed, one simple), none in
+/// FY2020 or FY2021.
+fn gappy(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "in.csv",
+        &[
+            "a1,X社,detailed,2019-06-01 10:00,130,100,ftth,natural_failure,,",
+            "a2,Y社,detailed,2019-07-01 10:00,20,100,ftth,natural_failure,,",
+            "b1,X社,detailed,2022-06-01 10:00,150,100,ftth,natural_failure,,",
+            "b2,Z社,simple,2023-01-05 10:00,150,100,ftth,natural_failure,base_station,",
+        ],
+    )
+}
+
+/// Item 1: a series with gaps is written for the years that have records;
+/// the empty years are listed (years.csv) and skipped.
+#[test]
+fn years_with_gaps_are_listed_and_skipped() {
+    let dir = tmp("week-gaps");
+    let input = gappy(&dir);
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--years", "2019-2022", "--no-charts", "--input", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("令和2年度 (2020), 令和3年度 (2021): skipped"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("years.csv")).unwrap(),
+        "fiscal_year,label,status\n2019,令和元年度,written\n2020,令和2年度,no_records\n2021,令和3年度,no_records\n2022,令和4年度,written\n"
+    );
+    assert!(out.join("fy2019/figures.csv").exists() && out.join("fy2022/figures.csv").exists());
+    assert!(!out.join("fy2020").exists() && !out.join("fy2021").exists());
+    let long = std::fs::read(out.join("figures_by_year.csv")).unwrap();
+    // For programs, as figures.csv: no BOM.
+    assert!(long.starts_with(b"fiscal_year,table,row,column,value\n"), "{:?}", &long[..8]);
+    let long = String::from_utf8(long).unwrap();
+    assert!(long.lines().skip(1).all(|l| l.starts_with("2019,") || l.starts_with("2022,")));
+    assert!(long.contains("\n2019,summary,detailed,reports,1\n") && long.contains("\n2022,summary,detailed,reports,1\n") && long.contains("\n2022,summary,simple,reports,1\n"), "{long}");
+    // Each year's accounting is its own from the one read.
+    let e = stderr(&o);
+    assert!(e.contains("in.csv: 4 read = 1 counted + 2 other fiscal years + 1 outside the reporting duty + 0 rejected"), "{e}");
+    assert!(e.contains("in.csv: 4 read = 2 counted + 2 other fiscal years + 0 outside the reporting duty + 0 rejected"), "{e}");
+    // Each year's folder is what a run of that year alone writes.
+    let single = dir.join("single");
+    let o = jiko(&["aggregate", "--year", "2022", "--no-charts", "--input", s(&input), "--out", s(&single)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["figures.csv", "incidents.csv", "outside_duty.csv", "tables.md"] {
+        assert_eq!(std::fs::read(single.join(f)).unwrap(), std::fs::read(out.join("fy2022").join(f)).unwrap(), "{f}");
+    }
+    // No year at all: an error, nothing written.
+    let none = dir.join("none");
+    let o = jiko(&["aggregate", "--years", "2020-2021", "--no-charts", "--input", s(&input), "--out", s(&none)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no report of 2020-2021") && stderr(&o).contains("Nothing was written"), "{}", stderr(&o));
+    assert!(!none.exists());
+}
+
+/// Item 1: a range that fails at any year writes nothing at all: the
+/// years before it are staged, never put in place.
+#[test]
+fn a_range_that_fails_writes_nothing() {
+    let dir = tmp("week-range-fails");
+    let input = gappy(&dir);
+    let out = dir.join("o");
+    // FY2022's folder holds a file of the user's: that year is refused.
+    std::fs::create_dir_all(out.join("fy2022")).unwrap();
+    std::fs::write(out.join("fy2022/notes.txt"), "mine").unwrap();
+    let o = jiko(&["aggregate", "--years", "2019-2022", "--no-charts", "--input", s(&input), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("notes.txt"), "{}", stderr(&o));
+    assert_eq!(tree(&out), vec!["fy2022".to_string(), "fy2022/notes.txt".to_string()], "FY2019 was not written, nor figures_by_year.csv, nor any lock or stage");
+}
+
+/// The count of several years in one read equals each year's own count.
+#[test]
+fn one_read_counts_every_year_as_its_own_run() {
+    let dir = tmp("week-one-read");
+    let input = gappy(&dir);
+    let opts = jiko::records::ReadOptions::default();
+    let map = jiko::carriers::CarrierMap::default();
+    let all = jiko::aggregate::aggregate_years(&[input.clone()], &[2019, 2022], &opts, &map).unwrap();
+    for (agg, year) in all.iter().zip([2019, 2022]) {
+        let alone = jiko::aggregate::aggregate(&[input.clone()], year, &opts).unwrap();
+        assert_eq!(agg.year, year);
+        assert_eq!(format!("{:?}", agg.accounts), format!("{:?}", alone.accounts));
+        assert_eq!(agg.outside_duty.iter().map(|o| o.incident_id.clone()).collect::<Vec<_>>(), alone.outside_duty.iter().map(|o| o.incident_id.clone()).collect::<Vec<_>>());
+        assert_eq!(jiko::figures::compute(agg, year).list.len(), jiko::figures::compute(&alone, year).list.len());
+    }
+    assert_eq!(all[0].outside_duty.iter().map(|o| o.incident_id.as_str()).collect::<Vec<_>>(), ["a2"]);
+    assert!(all[1].outside_duty.is_empty());
+}
+
+/// Item 7: outside_duty.csv says what decided it.
+#[test]
+fn outside_duty_lists_what_decided_it() {
+    let dir = tmp("week-outside");
+    let input = gappy(&dir);
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2019", "--no-charts", "--input", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(out.join("outside_duty.csv")).unwrap();
+    // data/rules/mic.toml's duty: 2 hours or 30,000 users.
+    assert_eq!(
+        text.trim_start_matches('\u{feff}'),
+        "file,line,incident_id,carrier,started_at,duration_min,affected_users,services,rule\n\
+         in.csv,3,a2,Y社,2019-07-01T10:00,20,100,ftth,継続時間2時間未満かつ影響利用者数3万人未満\n"
+            .replace("in.csv", s(&input))
+    );
+}
+
+/// Item 8: no lock is left beside the output, by a run that wrote or one
+/// that was refused.
+#[test]
+fn no_lock_is_left_beside_the_output() {
+    let dir = tmp("week-lock");
+    let input = gappy(&dir);
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2019", "--no-charts", "--input", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let refused = dir.join("r");
+    std::fs::create_dir_all(&refused).unwrap();
+    std::fs::write(refused.join("mine.txt"), "x").unwrap();
+    let o = jiko(&["aggregate", "--year", "2019", "--no-charts", "--input", s(&input), "--out", s(&refused)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let left: Vec<String> = tree(&dir).into_iter().filter(|n| n.contains("jiko-lock")).collect();
+    assert!(left.is_empty(), "{left:?}");
+    let _ = stdout(&o);
+}
