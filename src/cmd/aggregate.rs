@@ -504,7 +504,12 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
     }
     if !agg.read.rejected.is_empty() {
         let (n, file) = (agg.read.rejected.len(), l.out.join("rejects.csv"));
-        eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}", "  不正な{n}行を {file} に分けました", n = n, file = file.display()));
+        let superseded: u64 = agg.read.files.iter().map(|f| f.superseded).sum();
+        let of_which = match superseded {
+            0 => String::new(),
+            s => crate::say!(lang, " ({s} of them superseded by a valid row of their id)", "（うち{s}行は同じ報告番号の正しい行で置き換え済み）", s = s),
+        };
+        eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}{w}", "  不正な{n}行を {file} に分けました{w}", n = n, file = file.display(), w = of_which));
     }
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
 }

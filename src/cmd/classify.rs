@@ -399,6 +399,19 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
         if let Some((form, items)) = &wholesale {
             line(format!("報告様式: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), "a wholesale receiver's simplified report".into());
         }
+    } else if let (Some((form, _)), Some(s)) = (&wholesale, j.set) {
+        // The provider's major does not make the receiver's: the receiver
+        // is judged by its own duration and users (docs/incidents.md).
+        line(
+            format!(
+                "卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（{}の基準、上記）。この報告はその基準に達しないため重大な事故に該当せず、簡易な報告（{form}、施行規則第57条第2項）も要しない",
+                s.raw.id
+            ),
+            format!(
+                "wholesale receiver: the provider's accident was major, but a receiver's major accident is judged by its own duration and users (rule set {}, above); below them this is not a major accident, so no simplified report ({form}) is made",
+                s.raw.id
+            ),
+        );
     }
     let major_due = open.most.major_report_due;
     let routine_due = j.period_due;

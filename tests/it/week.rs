@@ -164,3 +164,145 @@ fn no_lock_is_left_beside_the_output() {
     assert!(left.is_empty(), "{left:?}");
     let _ = stdout(&o);
 }
+
+/// Item 2: README's "fix rejects.csv and feed it back": the fixed rows
+/// count, their rejected originals are listed as superseded; two valid
+/// rows with one id stay an error.
+#[test]
+fn fixed_rejects_fed_back_supersede_their_originals() {
+    let dir = tmp("week-feedback");
+    let input = write(
+        &dir,
+        "c.csv",
+        &[
+            "k1,X社,detailed,2020-06-01 10:00,130,100,ftth,natural_failure,,",
+            "k2,X社,detailed,2020-06-02 10:00,13O,100,ftth,natural_failure,,",
+            "k3,Y社,detailed,2020-06-03 10:00,140,100,fttx,natural_failure,,",
+        ],
+    );
+    let first = dir.join("o1");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--skip-invalid", "--input", s(&input), "--out", s(&first)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The analyst fixes both rows in rejects.csv and feeds it back.
+    let fixed = std::fs::read_to_string(first.join("rejects.csv")).unwrap().replace("13O", "130").replace("fttx", "ftth");
+    let fixed_path = dir.join("fixed.csv");
+    std::fs::write(&fixed_path, fixed).unwrap();
+    let out = dir.join("o2");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--input", s(&input), s(&fixed_path), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let figs = crate::common::figures_csv(&out);
+    assert_eq!(figs["summary,detailed,reports"], "3", "k1, and k2 and k3 as fixed");
+    assert_eq!(figs["summary,detailed,carriers"], "2");
+    let e = stderr(&o);
+    assert!(e.contains(&format!("{}:3: superseded: k2 is valid at {}:2", s(&input), s(&fixed_path))), "{e}");
+    assert!(e.contains(&format!("{}:4: superseded: k3 is valid at {}:3", s(&input), s(&fixed_path))), "{e}");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{rejects}");
+    assert!(lines[0].starts_with("\"superseded: k2") && lines[0].contains(",3,k2,X社,") && lines[0].contains(",13O,"), "{rejects}");
+    assert!(lines[1].starts_with("\"superseded: k3") && lines[1].contains(",4,k3,Y社,"), "{rejects}");
+    // Two valid rows with one id: still a duplicate, nothing written.
+    let twice = write(&dir, "twice.csv", &["k1,X社,detailed,2020-06-05 10:00,150,100,ftth,natural_failure,,"]);
+    let out3 = dir.join("o3");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--skip-invalid", "--input", s(&input), s(&fixed_path), s(&twice), "--out", s(&out3)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("duplicate incident_id"), "{}", stderr(&o));
+    assert!(!out3.exists());
+}
+
+/// 60 counted reports of FY2020 and one invalid row.
+fn sixty(dir: &Path) -> PathBuf {
+    let rows: Vec<String> = (0..60).map(|i| format!("r{i},X社,detailed,2020-06-01 10:00,{},100,ftth,natural_failure,,", 130 + i)).chain(["bad,X社,detailed,2020-06-01 10:00,13O,100,ftth,natural_failure,,".to_string()]).collect();
+    write(dir, "many.csv", &rows.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Item 3: explain takes --skip-invalid and counts as aggregate did; a
+/// terminal shows the first 50, numbered; --out takes them all.
+#[test]
+fn explain_skips_invalid_rows_and_writes_all_reports_to_a_file() {
+    let dir = tmp("week-explain");
+    let input = sixty(&dir);
+    let key = "summary,detailed,reports";
+    let o = jiko(&["explain", "--year", "2020", "--input", s(&input), key]);
+    assert_eq!(o.status.code(), Some(1), "without --skip-invalid the invalid row stops it: {}", stderr(&o));
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--skip-invalid", "--input", s(&input), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(crate::common::figures_csv(&out)[key], "60");
+    let o = jiko(&["explain", "--year", "2020", "--skip-invalid", "--input", s(&input), key]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("summary,detailed,reports = 60\n"), "{text}");
+    // Not a terminal: every report, numbered.
+    assert!(text.contains("\n60\tr59\tX社\t"), "{text}");
+    // --out: all of them; an existing file or an input is refused.
+    let all = dir.join("all.csv");
+    let o = jiko(&["explain", "--year", "2020", "--skip-invalid", "--input", s(&input), key, "--out", s(&all)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&all).unwrap();
+    let rows: Vec<&str> = written.lines().collect();
+    assert_eq!(rows.len(), 61, "a header and 60 reports");
+    assert_eq!(rows[0], "\u{feff}no,incident_id,carrier,started_at,duration_min,affected_users,services,major,file,line");
+    assert_eq!(rows[1], format!("1,r0,X社,2020-06-01T10:00,130,100,ftth,,{},2", s(&input)));
+    let o = jiko(&["explain", "--year", "2020", "--skip-invalid", "--input", s(&input), key, "--out", s(&all)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the file exists"), "{}", stderr(&o));
+    let o = jiko(&["explain", "--year", "2020", "--skip-invalid", "--input", s(&input), key, "--out", s(&all), "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = std::fs::read(&input).unwrap();
+    let o = jiko(&["explain", "--year", "2020", "--skip-invalid", "--input", s(&input), key, "--out", s(&input), "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("that is an input file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    // A terminal (script(1) gives one): the first 50, and how to get all.
+    let bin = env!("CARGO_BIN_EXE_jiko");
+    let cmd = format!("{bin} explain --year 2020 --skip-invalid --input {} {key}", s(&input));
+    if let Ok(o) = std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).output() {
+        let text = stdout(&o);
+        assert!(text.contains("\n50\tr49\t") && !text.contains("\n51\tr50\t"), "{text}");
+        assert!(text.contains("the first 50 of 60 reports shown; --out FILE writes them all"), "{text}");
+    }
+}
+
+/// Item 4: a major accident's carriers include a wholesale receiver's
+/// report naming it (not major itself): the figure, explain's list and its
+/// count agree.
+#[test]
+fn major_carriers_figure_and_explain_agree_on_the_receiver() {
+    let dir = tmp("week-receiver");
+    let p = dir.join("w.csv");
+    // P1 (X社) is major (5 h, 50,000 users: ≥ 2 h and ≥ 30,000, class 5 of
+    // the FY2019 set); R1 (Y社) receives it, 150 min and 100 users: in the
+    // duty, not major; Q1 (Z社) a major of its own.
+    std::fs::write(
+        &p,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,equipment,wholesale,accident_id\n\
+         P1,X社,detailed,2020-06-01 10:00,300,50000,ftth,natural_failure,,provider,\n\
+         R1,Y社,detailed,2020-06-01 10:00,150,100,ftth,natural_failure,,receiver,P1\n\
+         Q1,Z社,detailed,2020-07-01 10:00,300,50000,ftth,natural_failure,,,\n",
+    )
+    .unwrap();
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--input", s(&p), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(crate::common::figures_csv(&out)["summary,major,carriers"], "3");
+    let o = jiko(&["--lang", "en", "explain", "--year", "2020", "--input", s(&p), "summary,major,carriers"]);
+    let text = stdout(&o);
+    assert!(text.starts_with("summary,major,carriers = 3\nmade of: 3 carrier(s) (spellings counted as one) of the 3 reports below"), "{text}");
+    assert!(text.contains("\n2\tR1\tY社\t"), "{text}");
+}
+
+/// Item 4: a receiver below its own thresholds, its provider's accident
+/// major: classify says which rule decided and why.
+#[test]
+fn classify_says_why_a_receiver_of_a_major_is_not_major() {
+    let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2024-02-26 10:19", "--duration", "150", "--users", "100", "--wholesale", "receiver", "--provider-major"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("重大な事故: 該当しない"), "{text}");
+    assert!(text.contains("卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（FY2019の基準、上記）"), "{text}");
+    assert!(text.contains("a receiver's major accident is judged by its own duration and users (rule set FY2019, above)"), "{text}");
+    // Without --provider-major there is nothing to explain.
+    let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2024-02-26 10:19", "--duration", "150", "--users", "100", "--wholesale", "receiver"]);
+    assert!(!stdout(&o).contains("卸先: "), "{}", stdout(&o));
+}
