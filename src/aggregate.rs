@@ -316,6 +316,8 @@ struct Counter {
     /// with its own accounting, list of reports outside the duty and
     /// providers' majors: one read serves them all.
     per: Vec<PerYear>,
+    /// Every fiscal year met is reported on (`per` grows as they come).
+    every_year: bool,
     /// The rules; what each row asks of them is `rules.per_row`.
     rules: rules::Rules,
     /// Each fiscal year met (a few): a short list, looked up per row.
@@ -343,10 +345,29 @@ struct PerYear {
 }
 
 impl Counter {
-    /// The place of fiscal year `fy` among the years reported on.
+    /// The place of fiscal year `fy` among the years reported on (added
+    /// when every year is).
     #[inline]
-    fn asked(&self, fy: i32) -> Option<usize> {
-        self.per.iter().position(|p| p.year == fy)
+    fn asked(&mut self, fy: i32) -> Option<usize> {
+        match self.per.iter().position(|p| p.year == fy) {
+            None if self.every_year => {
+                self.per.push(PerYear::new(fy, &self.files));
+                Some(self.per.len() - 1)
+            }
+            at => at,
+        }
+    }
+}
+
+impl PerYear {
+    fn new(year: i32, files: &[String]) -> PerYear {
+        PerYear {
+            year,
+            accounts: files.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
+            outside_duty: Vec::new(),
+            providers: HashSet::new(),
+            list: None,
+        }
     }
 }
 
@@ -358,26 +379,25 @@ impl Counter {
             }
         }
         let fy = row.started_at.fiscal_year();
+        // Rows of other years are not counted here: they are what is left
+        // of a file's rows (`count`).
         if !self.period.includes(&row.started_at) {
             // After the year-to-date span (or the previous year's same span);
             // a span is asked of one year only.
-            let account = &mut self.per[0].accounts[row.file];
-            match fy == self.year {
-                true => account.after_through += 1,
-                false => account.other_years += 1,
+            if let (Some(p), true) = (self.per.first_mut(), fy == self.year) {
+                p.accounts[row.file].after_through += 1;
             }
             return;
         }
         let in_duty = self.rules.per_row.within_duty(row.duration_min, row.affected_users, row.kind);
-        for p in &mut self.per {
-            let account = &mut p.accounts[row.file];
-            match (fy == p.year, in_duty) {
-                (false, _) => account.other_years += 1,
-                (true, true) => account.counted += 1,
-                (true, false) => account.outside_duty += 1,
+        let asked = self.asked(fy);
+        if let Some(i) = asked {
+            let account = &mut self.per[i].accounts[row.file];
+            match in_duty {
+                true => account.counted += 1,
+                false => account.outside_duty += 1,
             }
         }
-        let asked = self.asked(fy);
         if !in_duty {
             self.tally(fy).outside_duty += 1;
             if let Some(i) = asked {
@@ -481,7 +501,9 @@ impl Counter {
         for (k, v) in other.linked {
             self.linked.entry(k).or_default().extend(v);
         }
-        for (mine, theirs) in self.per.iter_mut().zip(other.per) {
+        for theirs in other.per {
+            let Some(i) = self.asked(theirs.year) else { continue };
+            let mine = &mut self.per[i];
             for (a, o) in mine.accounts.iter_mut().zip(&theirs.accounts) {
                 a.add(o);
             }
@@ -600,7 +622,7 @@ pub fn aggregate_years_listing(files: &[PathBuf], periods: &[Period], opts: &Rea
         lists.push((spooled, shared));
         senders.push(tx.into_iter());
     }
-    let counted = count(files, periods, opts, map, &mut |i| {
+    let counted = count(files, periods, false, opts, map, &mut |i| {
         senders[i].next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new(), spare: Spare::default() })
     })?;
     drop(senders);
@@ -662,7 +684,7 @@ pub(crate) fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, m
 /// counted nowhere, and accounted as after the span.
 /// Counted by the rules of `opts`.
 pub(crate) fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
-    count(files, &[period], opts, map, &mut |_| None)?.pop().map(|c| c.0).context("no year counted")
+    count(files, &[period], false, opts, map, &mut |_| None)?.pop().map(|c| c.0).context("no year counted")
 }
 
 /// Whole fiscal years `years` in one read of the files, an `Aggregate`
@@ -670,14 +692,26 @@ pub(crate) fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOpt
 /// providers are each year's).
 pub fn aggregate_years(files: &[PathBuf], years: &[i32], opts: &ReadOptions, map: &CarrierMap) -> Result<Vec<Aggregate>> {
     let periods: Vec<Period> = years.iter().map(|y| Period::whole(*y)).collect();
-    Ok(count(files, &periods, opts, map, &mut |_| None)?.into_iter().map(|c| c.0).collect())
+    Ok(count(files, &periods, false, opts, map, &mut |_| None)?.into_iter().map(|c| c.0).collect())
+}
+
+/// Every fiscal year the files hold, in one read: an `Aggregate` each, by
+/// year (one of year 0 when they hold no valid row, for its read report).
+pub fn aggregate_every_year(files: &[PathBuf], opts: &ReadOptions, map: &CarrierMap) -> Result<Vec<Aggregate>> {
+    Ok(count(files, &[], true, opts, map, &mut |_| None)?.into_iter().map(|c| c.0).collect())
 }
 
 /// The count of each period (the first may be a span; the others are
 /// whole years), each worker given a lister per period by `lister` (none:
 /// no list); with the receivers' majors the listers met.
-fn count(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut(usize) -> Option<Lister>) -> Result<Vec<(Aggregate, HashSet<String>)>> {
-    let period = *periods.first().context("no year to count")?;
+/// With `every_year`, `periods` is empty and every year met is counted as
+/// a whole year.
+fn count(files: &[PathBuf], periods: &[Period], every_year: bool, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut(usize) -> Option<Lister>) -> Result<Vec<(Aggregate, HashSet<String>)>> {
+    let period = match periods.first() {
+        Some(p) => *p,
+        None if every_year => Period::whole(0),
+        None => anyhow::bail!("no year to count"),
+    };
     let year = period.year;
     let r = opts.rules;
     let map = std::sync::Arc::new(map.clone());
@@ -686,19 +720,14 @@ fn count(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &Carrie
         periods
             .iter()
             .enumerate()
-            .map(|(i, p)| PerYear {
-                year: p.year,
-                accounts: names.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
-                outside_duty: Vec::new(),
-                providers: HashSet::new(),
-                list: lister(i),
-            })
+            .map(|(i, p)| PerYear { list: lister(i), ..PerYear::new(p.year, &names) })
             .collect()
     };
     let new_counter = |per: Vec<PerYear>| Counter {
         year,
         period,
         per,
+        every_year,
         rules: r,
         years: Vec::new(),
         major_reports: BTreeMap::new(),
@@ -714,14 +743,20 @@ fn count(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &Carrie
         records::read_files_in_parallel(files, opts, &mut sinks)?
     };
     let mut counter = new_counter(per(&mut |_| None));
-    let mut receivers = vec![HashSet::new(); periods.len()];
+    let mut receivers: HashMap<i32, HashSet<String>> = HashMap::new();
     for mut c in counters {
         c.flush();
         // The worker's last lines go to the writer now.
-        for (r, p) in receivers.iter_mut().zip(&mut c.per) {
-            r.extend(p.list.take().map(|l| l.receivers).unwrap_or_default());
+        for p in &mut c.per {
+            receivers.entry(p.year).or_default().extend(p.list.take().map(|l| l.receivers).unwrap_or_default());
         }
         counter.merge(c);
+    }
+    if counter.per.is_empty() {
+        counter.per.push(PerYear::new(period.year, &names));
+    }
+    if every_year {
+        counter.per.sort_by_key(|p| p.year);
     }
     if let Some(e) = counter.error.take() {
         return Err(e);
@@ -730,6 +765,9 @@ fn count(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &Carrie
         for (account, file) in p.accounts.iter_mut().zip(&read.files) {
             account.read = file.rows;
             account.rejected = file.rejected;
+            // Every valid row is in one place: what is not the year's is
+            // of other years.
+            account.other_years = file.rows.saturating_sub(file.rejected + account.counted + account.outside_duty + account.after_through);
         }
         p.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     }
@@ -755,15 +793,15 @@ fn count(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &Carrie
     Ok(counter
         .per
         .into_iter()
-        .zip(periods)
-        .zip(receivers)
         .enumerate()
-        .map(|(i, ((p, period), receivers))| {
+        .map(|(i, p)| {
+            let period = periods.get(i).copied().unwrap_or(Period::whole(p.year));
+            let receivers = receivers.remove(&p.year).unwrap_or_default();
             // The read's report goes whole to each year (cloned but for the last).
             let read = if i == last { read.take().unwrap_or_default() } else { read.as_ref().map(|r| r.clone()).unwrap_or_default() };
             (Aggregate {
                 year: period.year,
-                period: Period { trial: r.trial_note().is_some(), ..*period },
+                period: Period { trial: r.trial_note().is_some(), ..period },
                 carriers: carriers.clone(),
                 years: years.clone(),
                 majors: majors.clone(),

@@ -129,13 +129,21 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     // carrier's printed spelling, and the wholesale providers' majors.
     let map = crate::carriers::CarrierMap::default();
     let (mut spellings, mut providers) = (std::collections::HashMap::<String, u64>::new(), std::collections::HashSet::new());
-    let first = records::read_files(&files, &opts, |row| {
+    // Progress on a terminal, for each of the two reads.
+    let progress = |what: String| {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let shown = super::Progress::start_as(&files, counter.clone(), what);
+        (records::ReadOptions { progress: Some(counter), ..opts.clone() }, shown)
+    };
+    let (read_opts, shown) = progress(crate::say!(lang, "reading", "読み込み中"));
+    let first = records::read_files(&files, &read_opts, |row| {
         *spellings.entry(row.carrier.to_string()).or_default() += 1;
         let line = IncidentLine::from_row(rules, row, "");
         if line.provider_major() {
             providers.insert(line.accident_id);
         }
     })?;
+    drop(shown);
     super::print_notes(lang, &first);
     if !first.is_clean() {
         if !args.skip_invalid || first.fatal() {
@@ -161,13 +169,15 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     // Lines go to disk as they are judged (memory stays flat), and out
     // only when every record was valid.
     let counted = std::sync::atomic::AtomicU64::new(0);
-    let (csv, report) = incidents::write_list(&files, &opts, args.out.is_some(), |row| {
+    let (judge_opts, shown) = progress(crate::say!(lang, "judging", "判定中"));
+    let (csv, report) = incidents::write_list(&files, &judge_opts, args.out.is_some(), |row| {
         counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut line = IncidentLine::from_row(rules, row, &names[row.file]);
         line.carrier_printed = printed.get(row.carrier).map_or(row.carrier, |p| *p).to_string();
         line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
         Some(line)
     })?;
+    drop(shown);
     let n = counted.into_inner();
     incidents::same_inputs(lang, &first, &report)?;
     match &args.out {
@@ -252,7 +262,10 @@ fn code(lang: crate::lang::Lang, voc: &Vocabulary, flag: &str, v: &str) -> Resul
 }
 
 fn date(lang: crate::lang::Lang, flag: &str, v: &str) -> Result<Minute> {
-    crate::records::parse_minute(v).ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))))
+    crate::records::parse_minute(v).ok_or_else(|| match records::dates::no_such_day(lang, v) {
+        Some(why) => anyhow::anyhow!("{flag} {v:?}: {why}"),
+        None => anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))),
+    })
 }
 
 /// An end: a full date and time, or a time of the start's day.

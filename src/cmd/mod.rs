@@ -160,10 +160,14 @@ impl Progress {
         let handle = (std::io::stderr().is_terminal()).then(|| {
             let done = done.clone();
             std::thread::spawn(move || {
-                while !done.load(Ordering::Relaxed) {
+                // Shown once at least, then until the work is done.
+                loop {
                     let read = counter.load(Ordering::Relaxed).min(total);
                     let pct = if total > 0 { 100 * read / total } else { 100 };
                     eprint!("\r{what} {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
                 eprint!("\r\x1b[K");

@@ -306,3 +306,68 @@ fn classify_says_why_a_receiver_of_a_major_is_not_major() {
     let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2024-02-26 10:19", "--duration", "150", "--users", "100", "--wholesale", "receiver"]);
     assert!(!stdout(&o).contains("卸先: "), "{}", stdout(&o));
 }
+
+/// Item 11: a PNG named .csv, a text file named .xlsx, a day that does
+/// not exist, 2時間半: each one clear error saying what to do.
+#[test]
+fn wrong_kinds_of_file_and_value_get_one_clear_error() {
+    let dir = tmp("week-kinds");
+    let png = dir.join("pic.csv");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let o = jiko(&["--lang", "en", "validate", s(&png)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), format!("error: {}: not a text file: it is a PNG image; give the incident list as CSV (or a workbook named .xlsx)", s(&png)));
+    let text = dir.join("t.xlsx");
+    std::fs::write(&text, format!("{HEADER}\n")).unwrap();
+    let o = jiko(&["--lang", "en", "validate", s(&text)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), format!("error: {}: not an Excel workbook: it holds text (a CSV file named as a workbook?); rename it to .csv", s(&text)));
+    // June has 30 days; 2025 is no leap year.
+    let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2025/6/31 10:00", "--duration", "10", "--users", "1"]);
+    assert_eq!(stderr(&o).trim(), "error: --start \"2025/6/31 10:00\": the day does not exist: 2025/6 has 30 days, not 31");
+    let o = jiko(&["--lang", "ja", "classify", "--services", "ftth", "--start", "2025年2月29日 10時", "--duration", "10", "--users", "1"]);
+    assert!(stderr(&o).contains("その日はありません: 2025年2月は28日まで（29日はない）"), "{}", stderr(&o));
+    let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2025/6/1 10:00", "--duration", "2時間半", "--users", "1"]);
+    assert_eq!(stderr(&o).trim(), "error: --duration \"2時間半\": 半 (half) is not read: write 2時間30分 or 150 (minutes)");
+    // In a file, at its line and column.
+    let f = write(&dir, "d.csv", &["x1,X社,detailed,2025/6/31 10:00,2時間半,100,ftth,natural_failure,,"]);
+    let o = jiko(&["--lang", "en", "validate", s(&f)]);
+    let e = stderr(&o);
+    assert!(e.contains(&format!("{}:2: column started_at: \"2025/6/31 10:00\": the day does not exist: 2025/6 has 30 days, not 31", s(&f))), "{e}");
+    assert!(e.contains(&format!("{}:2: column duration_min: \"2時間半\": 半 (half) is not read: write 2時間30分 or 150 (minutes)", s(&f))), "{e}");
+}
+
+/// Item 11: classify --input shows its progress on a terminal (script(1)
+/// gives one), and nothing of it in a pipe.
+#[test]
+fn classify_input_shows_progress_on_a_terminal() {
+    let dir = tmp("week-progress");
+    let input = gappy(&dir);
+    let out = dir.join("c.csv");
+    let o = jiko(&["--lang", "en", "classify", "--input", s(&input), "--out", s(&out)]);
+    assert!(o.status.success() && !stderr(&o).contains("reading"), "{}", stderr(&o));
+    let bin = env!("CARGO_BIN_EXE_jiko");
+    let out2 = dir.join("c2.csv");
+    let cmd = format!("{bin} --lang en classify --input {} --out {}", s(&input), s(&out2));
+    if let Ok(o) = std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).output() {
+        let text = stdout(&o);
+        assert!(text.contains("\rreading ") && text.contains("\rjudging "), "{text:?}");
+    }
+}
+
+/// Item 12: help and messages say what is true: trend's output folder, a
+/// --from after every known year, the provenance note once per run.
+#[test]
+fn help_and_messages_match_what_runs_do() {
+    let o = jiko(&["trend", "--help"]);
+    assert!(stdout(&o).contains("Output folder. Default: output/trend under the current folder"), "{}", stdout(&o));
+    let dir = tmp("week-help");
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "trend", "--from", "2030", "--no-charts"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("--from 2030 is after the latest year the records or MIC's published figures hold") && !e.contains("--to"), "{e}");
+    // Two years of the shipped records: the provenance column noted once.
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--years", "2019-2020", "--no-charts", "--no-incidents", "--out", "o"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("columns jiko ignores (kept out of the figures): provenance").count(), 1, "{}", stderr(&o));
+}

@@ -176,7 +176,8 @@ impl<'a> Checker<'a> {
         let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let m = crate::dates::parse_minute(x);
             if m.is_none() {
-                fail(c, x, jiko_core::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang)));
+                let why = crate::dates::no_such_day(self.lang, x);
+                fail(c, x, why.unwrap_or_else(|| jiko_core::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang))));
             }
             m
         };

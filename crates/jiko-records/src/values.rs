@@ -58,13 +58,26 @@ pub fn minutes(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     let mut rest = t;
     let mut total: u64 = 0;
     let mut any = false;
+    let mut last = "";
     for (unit, scale) in [("日", 1440u64), ("時間", 60), ("分", 1)] {
         if let Some((n, after)) = rest.split_once(unit) {
             let n = grouped(lang, n.trim())?;
             total = n.checked_mul(scale).and_then(|x| x.checked_add(total)).ok_or_else(|| too_large(lang))?;
             rest = after.trim_start_matches('間').trim();
             any = true;
+            last = unit;
         }
+    }
+    // `2時間半`: a half is not read as a number; say how to write it.
+    if any && rest == "半" && last == "時間" {
+        let m = total + 30;
+        return Err(jiko_core::say!(
+            lang,
+            "半 (half) is not read: write {h}時間30分 or {m} (minutes)",
+            "「半」は読めません: {h}時間30分 又は {m}（分）と書いてください",
+            h = total / 60,
+            m = m
+        ));
     }
     if any {
         return if rest.is_empty() { Ok(total) } else { Err(jiko_core::say!(lang, "{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
