@@ -564,7 +564,7 @@ fn list_line(spare: Spare, rules: rules::Rules, row: &Row, file: &str, cell: (us
     let mut line = IncidentLine::of_in(spare, rules, row, file, cell.0, cell.1);
     line.carrier_key.push_str(carrier.0);
     line.carrier_printed.push_str(carrier.1);
-    line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+    line.simplified = line.receiver_major() && (row.provider_major || providers.contains(&line.accident_id));
     line
 }
 
@@ -590,7 +590,8 @@ impl Lister {
         }
         let carrier = &self.carriers[row.carrier];
         let line = list_line(std::mem::take(&mut self.spare), rules, row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
-        if line.receiver_major() {
+        // A receiver's row that says its provider's major settles itself.
+        if line.receiver_major() && !row.provider_major {
             self.receivers.insert(line.accident_id.clone());
         }
         self.tx.line(crate::incidents::list_key(row), |buf| line.write_csv(buf));

@@ -212,10 +212,19 @@ fn build(
     }
     let parts = report_parts(lang, &l, history, trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
     figs.add_published_trend(trend, l.year);
-    // Without a details file there are no sheets, and nothing to note.
+    // Without a details file there are no sheets: said when there are
+    // majors that would have one.
     let (sheets, notes) = match details {
         Some((d, base)) => crate::details::sheets(lang, &l.agg, l.year, d, base.as_deref()),
-        None => Default::default(),
+        None => match l.agg.accidents(l.year).len() {
+            0 => Default::default(),
+            n => (Vec::new(), vec![crate::say!(
+                lang,
+                "{n} major accident(s) have no 別紙 (the edition's sheet on each): --details was not given (docs/details.md)",
+                "重大な事故{n}件の別紙がありません: --details が指定されていません（docs/details.md）",
+                n = n
+            )]),
+        },
     };
     for n in &notes {
         eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
@@ -326,6 +335,8 @@ pub(crate) fn rules_used(agg: &Aggregate, year: i32) -> String {
     let day = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day));
     match sets.as_slice() {
         [] => "なし".to_string(),
+        // The set's Japanese name, its code beside it.
+        [one] if used.len() <= 1 && !one.raw.label.is_empty() => format!("{}（{}）", one.label(), one.raw.id),
         [one] if used.len() <= 1 => format!("{}（{}）", one.raw.id, from(one)),
         _ => sets
             .iter()

@@ -173,8 +173,9 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     let (csv, report) = incidents::write_list(&files, &judge_opts, args.out.is_some(), |row| {
         counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut line = IncidentLine::from_row(rules, row, &names[row.file]);
+        line.lang = lang;
         line.carrier_printed = printed.get(row.carrier).map_or(row.carrier, |p| *p).to_string();
-        line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+        line.simplified = line.receiver_major() && (row.provider_major || providers.contains(&line.accident_id));
         Some(line)
     })?;
     drop(shown);

@@ -93,6 +93,9 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         bail!(crate::say!(lang, "{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
+    for l in arithmetic(lang, &agg, year, &figs, [table, row, column]) {
+        println!("{l}");
+    }
     let lines = behind(&files, &args.sources.read.options(lang, rules, None), &agg, year, [table, row, column], usize::MAX)?;
     if table == "major_trend" && row != year.to_string() {
         println!("{}", crate::say!(lang, "(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
@@ -138,11 +141,12 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         println!("{}", crate::say!(lang, "all {n} report(s) written to {p}", "全{n}件の報告を {p} に書き出しました", n = lines.len(), p = out.display()));
         return Ok(true);
     }
-    // A terminal shows the first reports, numbered; a pipe takes them all.
+    // A terminal shows the first reports, and how many there are; a pipe
+    // takes them all.
     let shown = if std::io::IsTerminal::is_terminal(&std::io::stdout()) { ON_SCREEN } else { usize::MAX };
-    println!("no\tincident_id\tcarrier\tstarted_at\tduration_min\taffected_users\tservices\tmajor");
-    for (i, l) in lines.iter().enumerate().take(shown) {
-        println!("{}\t{}", i + 1, cells(l).join("\t"));
+    println!("incident_id\tcarrier\tstarted_at\tduration_min\taffected_users\tservices\tmajor");
+    for l in lines.iter().take(shown) {
+        println!("{}", cells(l).join("\t"));
     }
     if lines.len() > shown {
         println!(
@@ -177,6 +181,51 @@ fn check_out(lang: crate::lang::Lang, out: &std::path::Path, force: bool, inputs
         }
     }
     Ok(())
+}
+
+/// How a share or a delta is worked out: a share's numerator and
+/// denominator (the figure it is of), a delta's this year and last year.
+fn arithmetic(lang: crate::lang::Lang, agg: &Aggregate, year: i32, figs: &figures::Figures, [table, row, column]: [&str; 3]) -> Vec<String> {
+    use figures::Value;
+    let (bt, br, bc) = crate::families::share_base(table);
+    let base = |n: u64, den: u64| crate::say!(lang, "= {n} / {den}; the denominator is {bt},{br},{bc} = {den}", "= {n} / {den}。分母は {bt},{br},{bc} = {den}", n = n, den = den, bt = bt, br = br, bc = bc);
+    let prev = agg.tally(year - 1).map(|_| figures::compute(agg, year - 1));
+    let share_of = |f: &figures::Figures| match f.get(table, row, "share") {
+        Some(v @ Value::Share { num, den, .. }) => Some((v.to_string(), *num, *den)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    match (column, figs.get(table, row, column)) {
+        (_, Some(Value::Share { num, den, .. })) => {
+            out.push(base(*num, *den));
+            if let Some((b, bn, bd)) = prev.as_ref().and_then(share_of).filter(|_| column == "share") {
+                out.push(crate::say!(lang, "last year's share: {b}% ({bn} / {bd})", "前年度の割合: {b}%（{bn} / {bd}）", b = b, bn = bn, bd = bd));
+            }
+        }
+        ("share_delta", Some(_)) => {
+            if let (Some((a, an, ad)), Some((b, bn, bd))) = (share_of(figs), prev.as_ref().and_then(share_of)) {
+                out.push(crate::say!(
+                    lang,
+                    "= this year's share {a}% ({an} / {ad}) − last year's share {b}% ({bn} / {bd}), each as printed",
+                    "= 今年度の割合 {a}%（{an} / {ad}）− 前年度の割合 {b}%（{bn} / {bd}）、いずれも表示の値",
+                    a = a,
+                    an = an,
+                    ad = ad,
+                    b = b,
+                    bn = bn,
+                    bd = bd
+                ));
+            }
+        }
+        ("count_delta", Some(_)) => {
+            let count = |f: &figures::Figures| f.int(table, row, "count");
+            if let (Some(a), Some(b)) = (count(figs), prev.as_ref().and_then(count)) {
+                out.push(crate::say!(lang, "= this year's count {a} − last year's count {b}", "= 今年度 {a}件 − 前年度 {b}件", a = a, b = b));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// What the reports behind a figure add up to, by its family's measure:

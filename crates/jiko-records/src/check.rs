@@ -268,6 +268,24 @@ impl<'a> Checker<'a> {
             a => Some(a),
         };
         let near_miss = near_miss_facts(self.lang, self.rules, &get, started_at, &mut fail);
+        let provider_major = match crate::normalize::nfkc(get(col::PROVIDER_MAJOR).trim()).to_lowercase().as_str() {
+            "" | "no" | "いいえ" | "非該当" => false,
+            "yes" | "はい" | "該当" => match wholesale.and_then(|w| self.rules.vocab.wholesale.get(w)) {
+                Some(w) if w.code == "receiver" => true,
+                _ => {
+                    fail(
+                        col::PROVIDER_MAJOR,
+                        get(col::PROVIDER_MAJOR),
+                        jiko_core::say!(self.lang, "only a wholesale receiver's report (wholesale = receiver) says so", "卸先の報告（卸役務 = 卸先）だけに書けます"),
+                    );
+                    false
+                }
+            },
+            _ => {
+                fail(col::PROVIDER_MAJOR, get(col::PROVIDER_MAJOR), jiko_core::say!(self.lang, "write yes or leave it empty", "yes（はい）と書くか空欄にしてください"));
+                false
+            }
+        };
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -295,6 +313,7 @@ impl<'a> Checker<'a> {
             monthly_active_users: monthly_active_users?,
             users_known,
             near_miss,
+            provider_major,
         })
     }
 }

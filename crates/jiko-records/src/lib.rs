@@ -88,6 +88,9 @@ pub struct Row<'a> {
     pub users_known: bool,
     /// The おそれ事態 columns, when a row has any.
     pub near_miss: Option<Box<jiko_core::rules::near_miss::Facts>>,
+    /// A wholesale receiver's report says its provider's accident was
+    /// major (`provider_major` = yes), the provider's report aside.
+    pub provider_major: bool,
 }
 
 impl Row<'_> {

@@ -220,11 +220,50 @@ impl Vocabulary {
         let near = (value.chars().count() <= 40).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
         match near {
             Some(near) => jiko_core::say!(lang, "unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
+            // A Japanese value: the labels that share most of its words,
+            // each with its code, and every label with its code.
+            None if !value.is_ascii() => {
+                let named = |i: usize| format!("`{}` ({})", self.codes[i].label, self.codes[i].code);
+                let near: Vec<String> = self.sharing(value).into_iter().map(named).collect();
+                let list = self.codes.iter().map(|c| format!("{} ({})", c.label, c.code)).collect::<Vec<_>>().join(", ");
+                match near.as_slice() {
+                    [] => jiko_core::say!(lang, "unknown label or code; valid: {list}", "不明な値です。使える値（ラベル（コード））: {list}", list = list),
+                    near => jiko_core::say!(
+                        lang,
+                        "unknown label or code; did you mean {near}? valid: {list}",
+                        "不明な値です。{near} ではありませんか？ 使える値（ラベル（コード））: {list}",
+                        near = near.join(if lang.ja() { " 又は " } else { " or " }),
+                        list = list
+                    ),
+                }
+            }
             None => {
                 let list = codes.collect::<Vec<_>>().join(", ");
                 jiko_core::say!(lang, "unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
             }
         }
+    }
+
+    /// The (at most two) codes whose labels share most two-character runs
+    /// with a Japanese value (`無料のウェブメール`: 無料, メール), best first.
+    fn sharing(&self, value: &str) -> Vec<usize> {
+        let pairs = |s: &str| -> Vec<(char, char)> {
+            let c: Vec<char> = s.chars().collect();
+            c.windows(2).map(|w| (w[0], w[1])).collect()
+        };
+        let mine = pairs(&nfkc(value));
+        let mut scored: Vec<(usize, usize)> = self
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let theirs = pairs(&nfkc(c.label));
+                (mine.iter().filter(|p| theirs.contains(p)).count(), i)
+            })
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(2).map(|(_, i)| i).collect()
     }
 }
 

@@ -310,6 +310,16 @@ impl Set {
         &self.raw.id
     }
 
+    /// The set's name in Japanese text: its `label` (`令和元年度から`),
+    /// else its id.
+    pub fn label(&self) -> &str {
+        if self.raw.label.is_empty() {
+            &self.raw.id
+        } else {
+            &self.raw.label
+        }
+    }
+
 
     /// The lowest class met by one of `services` (a bit mask over the
     /// taxonomy's services), with the threshold met.
