@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::carriers::{CarrierMap, CarrierNames};
 use crate::period::Period;
@@ -189,13 +189,38 @@ impl FileAccount {
     }
 }
 
-/// A report of the year asked that is outside the quarterly duty.
+/// A report of the year asked that is outside the quarterly duty, with
+/// what decided it (outside_duty.csv).
 #[derive(Debug, Clone)]
 pub struct OutsideDuty {
     pub file_index: usize,
     pub file: String,
     pub line: u64,
     pub incident_id: String,
+    pub carrier: String,
+    pub started_at: Minute,
+    pub duration_min: u64,
+    pub affected_users: u64,
+    /// Its services, as a bit mask of the rules' codes.
+    pub services: u32,
+    pub kind: usize,
+}
+
+impl OutsideDuty {
+    fn of(row: &Row, file: &str, _rules: rules::Rules) -> OutsideDuty {
+        OutsideDuty {
+            file_index: row.file,
+            file: file.to_string(),
+            line: row.line,
+            incident_id: row.incident_id.to_string(),
+            carrier: row.carrier.to_string(),
+            started_at: row.started_at,
+            duration_min: row.duration_min,
+            affected_users: row.affected_users,
+            services: row.services,
+            kind: row.kind,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -287,6 +312,12 @@ impl Spellings {
 struct Counter {
     year: i32,
     period: Period,
+    /// The fiscal years a run reports on (one, or `--years`' range), each
+    /// with its own accounting, list of reports outside the duty and
+    /// providers' majors: one read serves them all.
+    per: Vec<PerYear>,
+    /// Every fiscal year met is reported on (`per` grows as they come).
+    every_year: bool,
     /// The rules; what each row asks of them is `rules.per_row`.
     rules: rules::Rules,
     /// Each fiscal year met (a few): a short list, looked up per row.
@@ -295,49 +326,83 @@ struct Counter {
     /// (fiscal year, accident id) → carriers of reports naming an accident
     /// other than themselves, such as a wholesale receiver's report.
     linked: HashMap<(i32, String), BTreeSet<String>>,
-    accounts: Vec<FileAccount>,
-    outside_duty: Vec<OutsideDuty>,
     files: Vec<String>,
     error: Option<anyhow::Error>,
     map: std::sync::Arc<CarrierMap>,
-    /// Accident ids of the year's wholesale providers' majors.
-    providers: HashSet<String>,
-    /// The list, written as the count goes (when asked).
-    list: Option<Lister>,
     /// The carriers met, by spelling.
     spellings: Spellings,
 }
 
+/// What a count keeps for each fiscal year it reports on.
+struct PerYear {
+    year: i32,
+    accounts: Vec<FileAccount>,
+    outside_duty: Vec<OutsideDuty>,
+    /// Accident ids of the year's wholesale providers' majors.
+    providers: HashSet<String>,
+    /// The year's list, written as the count goes (when asked).
+    list: Option<Lister>,
+}
+
+impl Counter {
+    /// The place of fiscal year `fy` among the years reported on (added
+    /// when every year is).
+    #[inline]
+    fn asked(&mut self, fy: i32) -> Option<usize> {
+        match self.per.iter().position(|p| p.year == fy) {
+            None if self.every_year => {
+                self.per.push(PerYear::new(fy, &self.files));
+                Some(self.per.len() - 1)
+            }
+            at => at,
+        }
+    }
+}
+
+impl PerYear {
+    fn new(year: i32, files: &[String]) -> PerYear {
+        PerYear {
+            year,
+            accounts: files.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
+            outside_duty: Vec::new(),
+            providers: HashSet::new(),
+            list: None,
+        }
+    }
+}
+
 impl Counter {
     fn add(&mut self, row: &Row) {
-        if let Some(l) = &mut self.list {
-            l.tx.passed(crate::incidents::list_key(row));
+        for p in &mut self.per {
+            if let Some(l) = &mut p.list {
+                l.tx.passed(crate::incidents::list_key(row));
+            }
         }
         let fy = row.started_at.fiscal_year();
-        let account = &mut self.accounts[row.file];
+        // Rows of other years are not counted here: they are what is left
+        // of a file's rows (`count`).
         if !self.period.includes(&row.started_at) {
-            // After the year-to-date span (or the previous year's same span).
-            match fy == self.year {
-                true => account.after_through += 1,
-                false => account.other_years += 1,
+            // After the year-to-date span (or the previous year's same span);
+            // a span is asked of one year only.
+            if let (Some(p), true) = (self.per.first_mut(), fy == self.year) {
+                p.accounts[row.file].after_through += 1;
             }
             return;
         }
         let in_duty = self.rules.per_row.within_duty(row.duration_min, row.affected_users, row.kind, &row.started_at);
-        match (fy == self.year, in_duty) {
-            (false, _) => account.other_years += 1,
-            (true, true) => account.counted += 1,
-            (true, false) => account.outside_duty += 1,
+        let asked = self.asked(fy);
+        if let Some(i) = asked {
+            let account = &mut self.per[i].accounts[row.file];
+            match in_duty {
+                true => account.counted += 1,
+                false => account.outside_duty += 1,
+            }
         }
         if !in_duty {
             self.tally(fy).outside_duty += 1;
-            if fy == self.year {
-                self.outside_duty.push(OutsideDuty {
-                    file_index: row.file,
-                    file: self.files[row.file].clone(),
-                    line: row.line,
-                    incident_id: row.incident_id.to_string(),
-                });
+            if let Some(i) = asked {
+                let o = OutsideDuty::of(row, &self.files[row.file], self.rules);
+                self.per[i].outside_duty.push(o);
             }
             return;
         }
@@ -366,12 +431,12 @@ impl Counter {
                 summary: row.summary.to_string(),
             });
         }
-        if let (Major::Yes(_), true) = (major, fy == self.year) {
+        if let (Major::Yes(_), Some(i)) = (major, asked) {
             if self.rules.vocab.wholesale.get(row.wholesale).is_some_and(|w| w.code == "provider") {
-                self.providers.insert(row.accident_id.to_string());
+                self.per[i].providers.insert(row.accident_id.to_string());
             }
         }
-        if let (Some(l), true) = (&mut self.list, fy == self.year) {
+        if let Some(l) = asked.and_then(|i| self.per[i].list.as_mut()) {
             l.line(self.rules, row, &self.files[row.file], (dbin, ubin), &self.map);
         }
         let set_place = set_index.unwrap_or(self.rules.per_row.sets.len());
@@ -436,11 +501,15 @@ impl Counter {
         for (k, v) in other.linked {
             self.linked.entry(k).or_default().extend(v);
         }
-        for (a, o) in self.accounts.iter_mut().zip(&other.accounts) {
-            a.add(o);
+        for theirs in other.per {
+            let Some(i) = self.asked(theirs.year) else { continue };
+            let mine = &mut self.per[i];
+            for (a, o) in mine.accounts.iter_mut().zip(&theirs.accounts) {
+                a.add(o);
+            }
+            mine.outside_duty.extend(theirs.outside_duty);
+            mine.providers.extend(theirs.providers);
         }
-        self.outside_duty.extend(other.outside_duty);
-        self.providers.extend(other.providers);
         self.error = self.error.take().or(other.error);
         for (spelling, o) in other.spellings.list {
             self.spellings.get(&spelling, || o.key).times += o.times;
@@ -495,7 +564,7 @@ fn list_line(spare: Spare, rules: rules::Rules, row: &Row, file: &str, cell: (us
     let mut line = IncidentLine::of_in(spare, rules, row, file, cell.0, cell.1);
     line.carrier_key.push_str(carrier.0);
     line.carrier_printed.push_str(carrier.1);
-    line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+    line.simplified = line.receiver_major() && (row.provider_major || providers.contains(&line.accident_id));
     line
 }
 
@@ -521,7 +590,8 @@ impl Lister {
         }
         let carrier = &self.carriers[row.carrier];
         let line = list_line(std::mem::take(&mut self.spare), rules, row, file, cell, (&carrier.0, &carrier.1), &HashSet::new());
-        if line.receiver_major() {
+        // A receiver's row that says its provider's major settles itself.
+        if line.receiver_major() && !row.provider_major {
             self.receivers.insert(line.accident_id.clone());
         }
         self.tx.line(crate::incidents::list_key(row), |buf| line.write_csv(buf));
@@ -535,20 +605,36 @@ impl Lister {
 /// its provider's: then the list is returned, written once in one read.
 /// Otherwise (`None`), `write_list` writes it in a second read.
 pub fn aggregate_listing(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<(Aggregate, Option<crate::output::Spooled>)> {
+    let mut years = aggregate_years_listing(files, &[period], opts, map)?;
+    years.pop().context("no year counted")
+}
+
+/// `aggregate_listing` for several whole fiscal years (or one span) in one
+/// read of the files: each year's count and, when settled, its list.
+pub fn aggregate_years_listing(files: &[PathBuf], periods: &[Period], opts: &ReadOptions, map: &CarrierMap) -> Result<Vec<(Aggregate, Option<crate::output::Spooled>)>> {
     let lang = opts.lang;
-    let (path, f) = crate::output::temp_file(lang, "incidents")?;
-    // Removed on any error below (Spooled's drop).
-    let mut spooled = crate::output::Spooled { path, sha256: String::new() };
-    let (shared, senders) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
-    let mut senders = senders.into_iter();
-    let (agg, receivers) = count(files, period, opts, map, &mut || {
-        senders.next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new(), spare: Spare::default() })
+    let mut lists = Vec::new();
+    let mut senders = Vec::new();
+    for _ in periods {
+        let (path, f) = crate::output::temp_file(lang, "incidents")?;
+        // Removed on any error below (Spooled's drop).
+        let spooled = crate::output::Spooled { path, sha256: String::new() };
+        let (shared, tx) = crate::output::ordered::Ordered::new(f, &crate::incidents::list_head(true), records::worker_count());
+        lists.push((spooled, shared));
+        senders.push(tx.into_iter());
+    }
+    let counted = count(files, periods, false, opts, map, &mut |i| {
+        senders[i].next().map(|tx| Lister { tx, carriers: Default::default(), receivers: HashSet::new(), spare: Spare::default() })
     })?;
     drop(senders);
-    spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
-    let printed_as_spelled = agg.carriers.spellings().all(|(key, spelling)| agg.carriers.display(key) == Some(map.name(spelling)));
-    let settled = printed_as_spelled && receivers.is_disjoint(&agg.providers);
-    Ok((agg, settled.then_some(spooled)))
+    let mut out = Vec::new();
+    for ((agg, receivers), (mut spooled, shared)) in counted.into_iter().zip(lists) {
+        spooled.sha256 = shared.finish().map_err(|e| anyhow::Error::new(e).context("writing the incident list"))?;
+        let printed_as_spelled = agg.carriers.spellings().all(|(key, spelling)| agg.carriers.display(key) == Some(map.name(spelling)));
+        let settled = printed_as_spelled && receivers.is_disjoint(&agg.providers);
+        out.push((agg, settled.then_some(spooled)));
+    }
+    Ok(out)
 }
 
 /// The year's list in a second read of the files, now that the count has
@@ -599,53 +685,93 @@ pub(crate) fn aggregate_with(files: &[PathBuf], year: i32, opts: &ReadOptions, m
 /// counted nowhere, and accounted as after the span.
 /// Counted by the rules of `opts`.
 pub(crate) fn aggregate_period(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap) -> Result<Aggregate> {
-    Ok(count(files, period, opts, map, &mut || None)?.0)
+    count(files, &[period], false, opts, map, &mut |_| None)?.pop().map(|c| c.0).context("no year counted")
 }
 
-/// The count, each worker given a lister by `lister` (none: no list);
-/// with the receivers' majors the listers met.
-fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut() -> Option<Lister>) -> Result<(Aggregate, HashSet<String>)> {
+/// Whole fiscal years `years` in one read of the files, an `Aggregate`
+/// each (their tallies are the same; accounts, outside the duty and
+/// providers are each year's).
+pub fn aggregate_years(files: &[PathBuf], years: &[i32], opts: &ReadOptions, map: &CarrierMap) -> Result<Vec<Aggregate>> {
+    let periods: Vec<Period> = years.iter().map(|y| Period::whole(*y)).collect();
+    Ok(count(files, &periods, false, opts, map, &mut |_| None)?.into_iter().map(|c| c.0).collect())
+}
+
+/// Every fiscal year the files hold, in one read: an `Aggregate` each, by
+/// year (one of year 0 when they hold no valid row, for its read report).
+pub fn aggregate_every_year(files: &[PathBuf], opts: &ReadOptions, map: &CarrierMap) -> Result<Vec<Aggregate>> {
+    Ok(count(files, &[], true, opts, map, &mut |_| None)?.into_iter().map(|c| c.0).collect())
+}
+
+/// The count of each period (the first may be a span; the others are
+/// whole years), each worker given a lister per period by `lister` (none:
+/// no list); with the receivers' majors the listers met.
+/// With `every_year`, `periods` is empty and every year met is counted as
+/// a whole year.
+fn count(files: &[PathBuf], periods: &[Period], every_year: bool, opts: &ReadOptions, map: &CarrierMap, lister: &mut dyn FnMut(usize) -> Option<Lister>) -> Result<Vec<(Aggregate, HashSet<String>)>> {
+    let period = match periods.first() {
+        Some(p) => *p,
+        None if every_year => Period::whole(0),
+        None => anyhow::bail!("no year to count"),
+    };
     let year = period.year;
     let r = opts.rules;
     let map = std::sync::Arc::new(map.clone());
     let names: Vec<String> = files.iter().map(|p| records::display(p)).collect();
-    let new_counter = || Counter {
+    let per = |lister: &mut dyn FnMut(usize) -> Option<Lister>| -> Vec<PerYear> {
+        periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PerYear { list: lister(i), ..PerYear::new(p.year, &names) })
+            .collect()
+    };
+    let new_counter = |per: Vec<PerYear>| Counter {
         year,
         period,
+        per,
+        every_year,
         rules: r,
         years: Vec::new(),
         major_reports: BTreeMap::new(),
         linked: HashMap::new(),
-        accounts: names.iter().map(|p| FileAccount { path: p.clone(), ..Default::default() }).collect(),
-        outside_duty: Vec::new(),
         files: names.clone(),
         error: None,
         map: map.clone(),
-        providers: HashSet::new(),
-        list: None,
         spellings: Spellings::default(),
     };
-    let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| Counter { list: lister(), ..new_counter() }).collect();
+    let mut counters: Vec<Counter> = (0..records::worker_count()).map(|_| new_counter(per(lister))).collect();
     let read = {
         let mut sinks: Vec<_> = counters.iter_mut().map(|c| move |row: &Row| c.add(row)).collect();
         records::read_files_in_parallel(files, opts, &mut sinks)?
     };
-    let mut counter = new_counter();
-    let mut receivers = HashSet::new();
+    let mut counter = new_counter(per(&mut |_| None));
+    let mut receivers: HashMap<i32, HashSet<String>> = HashMap::new();
     for mut c in counters {
         c.flush();
         // The worker's last lines go to the writer now.
-        receivers.extend(c.list.take().map(|l| l.receivers).unwrap_or_default());
+        for p in &mut c.per {
+            receivers.entry(p.year).or_default().extend(p.list.take().map(|l| l.receivers).unwrap_or_default());
+        }
         counter.merge(c);
+    }
+    if counter.per.is_empty() {
+        counter.per.push(PerYear::new(period.year, &names));
+    }
+    if every_year {
+        counter.per.sort_by_key(|p| p.year);
     }
     if let Some(e) = counter.error.take() {
         return Err(e);
     }
-    for (account, file) in counter.accounts.iter_mut().zip(&read.files) {
-        account.read = file.rows;
-        account.rejected = file.rejected;
+    for p in &mut counter.per {
+        for (account, file) in p.accounts.iter_mut().zip(&read.files) {
+            account.read = file.rows;
+            account.rejected = file.rejected;
+            // Every valid row is in one place: what is not the year's is
+            // of other years.
+            account.other_years = file.rows.saturating_sub(file.rejected + account.counted + account.outside_duty + account.after_through);
+        }
+        p.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     }
-    counter.outside_duty.sort_by_key(|o| (o.file_index, o.line));
     let mut carriers = CarrierNames::default();
     for (spelling, Spelling { key: k, times: n, .. }) in &counter.spellings.list {
         carriers.add(*k, spelling, *n, map.key(spelling).1);
@@ -662,16 +788,30 @@ fn count(files: &[PathBuf], period: Period, opts: &ReadOptions, map: &CarrierMap
         }
         a.carriers = names;
     }
-    Ok((Aggregate {
-        year,
-        period: Period { trial: r.trial_note().is_some(), ..period },
-        carriers,
-        years: counter.years.into_iter().collect(),
-        majors,
-        accounts: counter.accounts,
-        outside_duty: counter.outside_duty,
-        providers: counter.providers,
-        read,
-        rules: r,
-    }, receivers))
+    let years: BTreeMap<i32, YearTally> = counter.years.into_iter().collect();
+    let mut read = Some(read);
+    let last = counter.per.len() - 1;
+    Ok(counter
+        .per
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let period = periods.get(i).copied().unwrap_or(Period::whole(p.year));
+            let receivers = receivers.remove(&p.year).unwrap_or_default();
+            // The read's report goes whole to each year (cloned but for the last).
+            let read = if i == last { read.take().unwrap_or_default() } else { read.as_ref().map(|r| r.clone()).unwrap_or_default() };
+            (Aggregate {
+                year: period.year,
+                period: Period { trial: r.trial_note().is_some(), ..period },
+                carriers: carriers.clone(),
+                years: years.clone(),
+                majors: majors.clone(),
+                accounts: p.accounts,
+                outside_duty: p.outside_duty,
+                providers: p.providers,
+                read,
+                rules: r,
+            }, receivers)
+        })
+        .collect())
 }

@@ -50,6 +50,13 @@ pub const COLUMNS: &[&str] = &[
     // The carrier as the report prints it: the most frequent spelling of
     // its key (after the whole read).
     "carrier_printed",
+    // Issue 32: the groups the figures use, so regrouping needs no docs:
+    // each service's group and sub-group (in the order of `services`), the
+    // cause's group and the equipment's group (data/rules/mic.toml).
+    "service_groups",
+    "service_subgroups",
+    "cause_group",
+    "equipment_group",
     // Issue 30: each due day as the law counts it. The columns above give
     // the period's end; these give the legal last day, the next open day
     // when the end is a 行政機関の休日 (行政機関の休日に関する法律第2条).
@@ -119,6 +126,8 @@ pub struct IncidentLine {
     pub simplified: bool,
     /// The rules that judged it.
     pub rules: rules::Rules,
+    /// The language of its notes (`classify --input --lang ja`).
+    pub lang: crate::lang::Lang,
 }
 
 /// The strings of a line written, kept for the next (`IncidentLine::of_in`).
@@ -176,6 +185,7 @@ impl IncidentLine {
             region: reuse(region, row.region),
             carrier_printed: reuse(carrier_printed, ""),
             simplified: false,
+            lang: crate::lang::Lang::En,
             rules,
         }
         .with_open_facts(row)
@@ -306,12 +316,13 @@ impl IncidentLine {
         out.plain(near.map_or("", |n| n.verdict.code()));
         out.with(|o| near.and_then(|x| x.due).into_iter().for_each(|d| push_day(o, d)));
         let mut notes = Vec::new();
+        let ja = self.lang.ja();
         if let Some(o) = &self.open {
-            notes.push(open_note(o, j));
+            notes.push(open_note(o, j, ja));
         }
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Unknown) {
-            let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| c.en.as_str()).collect();
-            notes.push(format!("near miss: {}", open.join("; ")));
+            let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| if ja { c.ja.as_str() } else { c.en.as_str() }).collect();
+            notes.push(if ja { format!("おそれ事態: {}", open.join("、")) } else { format!("near miss: {}", open.join("; ")) });
         }
         // An exclusion not given: reportable only unless it applies.
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Yes && !x.unless.is_empty()) {
@@ -331,6 +342,10 @@ impl IncidentLine {
         out.plain(v.wholesale.get(self.wholesale).map_or("", |w| w.code));
         out.text(&self.region);
         out.text(&self.carrier_printed);
+        out.with(|o| push_codes(o, v.services_in(self.services).map(|(_, s)| s.group)));
+        out.with(|o| push_codes(o, v.services_in(self.services).map(|(_, s)| s.sub)));
+        out.plain(v.causes[self.cause].group);
+        out.plain(self.equipment.map_or("", |e| v.equipment[e].group));
         out.with(|o| routine_due.into_iter().for_each(|d| push_day(o, legal_day(d))));
         out.with(|o| major_due.into_iter().for_each(|d| push_day(o, legal_day(d))));
         out.with(|o| near.and_then(|x| x.due).into_iter().for_each(|d| push_day(o, legal_day(d))));
@@ -412,7 +427,17 @@ impl Measure {
 }
 
 /// What a count left open does to the answers, for the notes column.
-fn open_note(o: &rules::Open, j: &Judgement) -> String {
+fn open_note(o: &rules::Open, j: &Judgement, ja: bool) -> String {
+    if ja {
+        let mut parts = vec!["影響利用者数（affected_users）が不明".to_string()];
+        if let Some(u) = o.users_for_duty {
+            parts.push(format!("{u}人以上で{}の対象", j.duty_name()));
+        }
+        if let Some(u) = o.users_for_major {
+            parts.push(format!("{u}人以上で重大な事故"));
+        }
+        return parts.join("、");
+    }
     let mut parts = vec!["affected_users not known".to_string()];
     if let Some(u) = o.users_for_duty {
         parts.push(format!("within the {} duty from {u} users", j.duty_name()));

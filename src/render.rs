@@ -57,6 +57,65 @@ impl Cell {
     }
 }
 
+/// A figure's key in Japanese, each part with its code beside it
+/// (`報告の概要（summary）`, `重大な事故（major）`, `事業者数（carriers）`): for
+/// the report's tables that list figures by key (the comparison). A part
+/// with no Japanese name is its code.
+pub(crate) fn figure_labels(r: rules::Rules, [table, row, column]: [&str; 3]) -> [String; 3] {
+    let v = r.vocab;
+    let duty = &r.book.duty;
+    let table_label = match taxonomy::table_title(table) {
+        "" => match table {
+            "headline" => "主な件数".to_string(),
+            "matrix_share" => "影響利用者数及び継続時間（割合）".to_string(),
+            "matrix_major" => "影響利用者数及び継続時間（重大な事故）".to_string(),
+            "rows" => "入力ファイルの行".to_string(),
+            _ => String::new(),
+        },
+        t => t.to_string(),
+    };
+    let coded = |list: &[taxonomy::Coded], code: &str| list.iter().find(|c| c.code == code).map(|c| c.label.to_string());
+    let part = |code: &str| -> String {
+        let fixed = match code {
+            "total" => Some(label::TOTAL.to_string()),
+            "major" => Some(label::MAJOR.to_string()),
+            "known" => Some(label::KNOWN.to_string()),
+            "unknown" => Some(label::UNKNOWN.to_string()),
+            "count" => Some(label::COUNT.to_string()),
+            "share" => Some(label::SHARE.to_string()),
+            "count_delta" => Some(format!("{}（件数）", label::YOY)),
+            "share_delta" => Some(format!("{}（ポイント）", label::YOY)),
+            "carriers" => Some(label::CARRIERS.to_string()),
+            "reports" => Some(label::REPORTS.to_string()),
+            "accidents" => Some("事故件数".to_string()),
+            "major_reports" => Some("重大な事故の報告数".to_string()),
+            "users_lt500" => v.user_bins.first().map(|b| format!("{}{}", label::USERS, b.label)),
+            "users_ge30k" => Some(format!("{}{}人以上", label::USERS, rules::man(duty.min_users))),
+            "duration_ge2h" => Some(format!("{}{}以上", label::DURATION, rules::hours_text(duty.min_duration))),
+            "started_at" => Some(label::STARTED.to_string()),
+            "duration_min" => Some(format!("{}（分）", label::DURATION)),
+            "affected_users" => Some(label::USERS.to_string()),
+            "class" => Some(label::CLASS.to_string()),
+            _ => None,
+        };
+        let named = fixed
+            .or_else(|| Some(v.bin_label(code)).filter(|l| !l.is_empty()).map(str::to_string))
+            .or_else(|| Some(taxonomy::group_label(&v.service_groups, code)).filter(|l| !l.is_empty()).map(str::to_string))
+            .or_else(|| v.service_groups.iter().flat_map(|g| v.service_subs(g.code)).find(|s| s.code == code).map(|s| s.label.to_string()))
+            .or_else(|| Some(taxonomy::group_label(&v.cause_groups, code)).filter(|l| !l.is_empty()).map(str::to_string))
+            .or_else(|| Some(taxonomy::group_label(&v.equipment_groups, code)).filter(|l| !l.is_empty()).map(str::to_string))
+            .or_else(|| coded(&v.equipment, code))
+            .or_else(|| coded(&v.forms, code))
+            .or_else(|| code.parse::<i32>().ok().filter(|y| (1900..3000).contains(y)).map(wareki::fiscal_year_label));
+        match named {
+            Some(n) if n != code => format!("{n}（{code}）"),
+            _ => code.to_string(),
+        }
+    };
+    let t = if table_label.is_empty() { table.to_string() } else { format!("{table_label}（{table}）") };
+    [t, part(row), part(column)]
+}
+
 /// Text as an Excel number-format literal.
 fn quoted(s: &str) -> String {
     if s.is_empty() {
@@ -237,7 +296,7 @@ fn majors(agg: &Aggregate, year: i32) -> Table {
         ]);
     }
     for r in agg.rules.sets_in_year(year) {
-        t.notes.push(format!("※ 重大な事故の基準（{}の規則）:", r.raw.id));
+        t.notes.push(format!("※ 重大な事故の基準（{}）:", r.label()));
         t.notes.extend(r.notes().iter().map(|n| format!("- {n}")));
     }
     t
@@ -291,7 +350,7 @@ fn matrix(f: &Figures, r: rules::Rules, year: i32) -> Table {
     t.rows.push(total);
     t.notes.push("<n> は重大な事故（重大な事故の一覧の No）を含むことを示す。".into());
     if let Some(s) = set {
-        t.notes.push(format!("※ 重大な事故の基準（{}の規則、注1）のいずれかの区分に該当し得る範囲。", s.raw.id));
+        t.notes.push(format!("※ 重大な事故の基準（{}、注1）のいずれかの区分に該当し得る範囲。", s.label()));
     }
     t.notes.push(format!(
         "※ {}: {}の事故は{}の対象外。",

@@ -80,7 +80,7 @@ const SECTIONS: &[(&str, &[Part])] = &[
         ],
     ),
     ("4 推移", &[Part::Chart("major_trend"), Part::Chart("trend_reports")]),
-    (COMPARE, &[Part::Sentences(COMPARE), Part::Table("compare_figures"), Part::Table("compare_reports")]),
+    (COMPARE, &[Part::Sentences(COMPARE), Part::Table("compare_figures"), Part::Table("compare_accidents"), Part::Table("compare_reports")]),
 ];
 
 /// The section of `aggregate --compare` (only when it ran).
@@ -97,9 +97,9 @@ pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     }
     for s in &sets {
         let which = match (sets.len(), r.trial_note()) {
-            (_, Some(_)) => format!("試算に用いた基準（{}）", s.raw.id),
+            (_, Some(_)) => format!("試算に用いた基準（{}）", s.label()),
             (1, None) => format!("{}年度に適用される基準", wareki::fiscal_year_label(year).trim_end_matches("年度")),
-            _ => format!("{}の基準（{}から）", s.raw.id, s.from.map_or(String::new(), |f| format!("{}年{}月{}日", f.year, f.month, f.day))),
+            _ => format!("{}の基準（{}から）", s.label(), s.from.map_or(String::new(), |f| format!("{}年{}月{}日", f.year, f.month, f.day))),
         };
         out.push(format!("注1 重大な事故（{which}。継続時間及び影響利用者数）:"));
         out.extend(s.notes().iter().map(|n| format!("  {n}")));
@@ -289,7 +289,7 @@ impl Report<'_> {
             }
         }
         let sheet = book.add_worksheet();
-        sheet.set_name("figures").context("sheet name")?;
+        sheet.set_name(FIGURES_SHEET).context("sheet name")?;
         for (c, h) in ["table", "row", "column", "value"].iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
@@ -308,7 +308,7 @@ impl Report<'_> {
             }
         }
         let sheet = book.add_worksheet();
-        sheet.set_name("notes").context("sheet name")?;
+        sheet.set_name(NOTES_SHEET).context("sheet name")?;
         for (i, line) in self.footnotes.iter().chain(&self.footer).enumerate() {
             sheet.write_string(i as u32, 0, line.trim_start())?;
         }
@@ -356,11 +356,27 @@ pub fn workbook(title: &str) -> Result<rust_xlsxwriter::Workbook> {
     Ok(book)
 }
 
+/// The sheet of every figure (codes in its columns, for programs) and of
+/// the notes, named in Japanese as the tables' sheets are.
+pub(crate) const FIGURES_SHEET: &str = "数値一覧";
+pub(crate) const NOTES_SHEET: &str = "注記";
+
+/// A table's sheet name: its Japanese title (Excel takes 31 characters,
+/// none of `[]:*?/\`), else its code.
+fn sheet_name(t: &Table) -> String {
+    let title: String = t.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if title.is_empty() {
+        t.name.clone()
+    } else {
+        title
+    }
+}
+
 /// One table as a worksheet: title, header, typed cells (numbers stay
 /// numbers, shown as printed through their number format), notes.
 pub(crate) fn table_sheet(book: &mut rust_xlsxwriter::Workbook, t: &Table, heading: &Format, bold: &Format) -> Result<()> {
     let sheet = book.add_worksheet();
-    sheet.set_name(&t.name).context("sheet name")?;
+    sheet.set_name(sheet_name(t)).context("sheet name")?;
     sheet.write_string_with_format(0, 0, &t.title, heading)?;
     for (c, h) in t.header.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, h, bold)?;

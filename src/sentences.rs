@@ -11,11 +11,12 @@ use crate::figures::Figures;
 use crate::render::thousands;
 use crate::rules::taxonomy::{self, Vocabulary};
 
-/// How a template writes the sign of a point difference.
+/// How a template writes the sign of a point difference: one way for
+/// every delta of the report (`+1ポイント` beside `+19件`), where the
+/// edition mixed `＋`/`－` and `+`/`-` (issue 32).
 #[derive(Clone, Copy)]
 enum Signs {
     Ascii,
-    FullWidth,
 }
 
 /// How a template says "no change" in share points.
@@ -62,8 +63,6 @@ fn point_text(d: i64, signs: Signs, zero: Zero) -> String {
         (0, _, Zero::PlusMinus) => "±0ポイント".to_string(),
         (d, Signs::Ascii, _) if d > 0 => format!("+{d}ポイント"),
         (d, Signs::Ascii, _) => format!("-{}ポイント", -d),
-        (d, Signs::FullWidth, _) if d > 0 => format!("＋{d}ポイント"),
-        (d, Signs::FullWidth, _) => format!("－{}ポイント", -d),
     }
 }
 
@@ -172,7 +171,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
 }
 
 fn services(c: &Ctx) -> Vec<Option<String>> {
-    let fw = |t: &str, r: &str| c.points(t, r, Signs::FullWidth, Zero::PlusMinus);
+    let fw = |t: &str, r: &str| c.points(t, r, Signs::Ascii, Zero::PlusMinus);
     let label = |g: &str| taxonomy::group_label(&c.rules.vocab.service_groups, g);
     // The larger of data and voice first, as the edition words it.
     let mut groups = ["data", "voice"];
@@ -257,7 +256,7 @@ mod tests {
         assert_eq!(point_text(1, Signs::Ascii, Zero::Same), "+1ポイント");
         assert_eq!(point_text(-5, Signs::Ascii, Zero::PlusMinus), "-5ポイント");
         assert_eq!(point_text(0, Signs::Ascii, Zero::Same), "同");
-        assert_eq!(point_text(0, Signs::FullWidth, Zero::PlusMinus), "±0ポイント");
-        assert_eq!(point_text(-1, Signs::FullWidth, Zero::PlusMinus), "－1ポイント");
+        assert_eq!(point_text(0, Signs::Ascii, Zero::PlusMinus), "±0ポイント");
+        assert_eq!(point_text(-1, Signs::Ascii, Zero::PlusMinus), "-1ポイント");
     }
 }

@@ -58,38 +58,101 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     }
 }
 
-/// Each year of a range in turn (the inputs are read once a year), then
-/// the figures of all of them in one long file.
+/// Every year of a range from one read of the inputs: years without
+/// records are listed and skipped; every year's folder is staged before
+/// any is put in place, with figures_by_year.csv and years.csv beside
+/// them, so a run that fails writes nothing.
 fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> Result<bool> {
     let (a, b) = range.split_once('-').ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "--years {r}: give FROM-TO, e.g. 2019-2020", "--years {r}: FROM-TO の形で指定してください（例: 2019-2020）", r = range)))?;
     let (from, to) = (wareki::parse_fiscal_year(lang, a.trim())?, wareki::parse_fiscal_year(lang, b.trim())?);
     anyhow::ensure!(from <= to, "{}", crate::say!(lang, "--years {r}: the first year comes first", "--years {r}: 始めの年度を先に書いてください", r = range));
     let parent = args.input.out.clone().unwrap_or_else(|| PathBuf::from("output"));
-    let path = parent.join("figures_by_year.csv");
-    // Checked before any year is written; a file with jiko's header is an
+    // Checked before anything is read; a file with jiko's header is an
     // earlier run's.
-    let ours = std::fs::read(&path).is_ok_and(|b| b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b).starts_with(b"fiscal_year,table,row,column,value"));
-    crate::output::may_write(lang, &path, args.input.force || ours, &args.input.sources.input)?;
-    let mut long = CsvOut::for_people();
-    long.row(["fiscal_year", "table", "row", "column", "value"]);
-    let mut ok = true;
-    for year in from..=to {
+    for name in ["figures_by_year.csv", "years.csv"] {
+        let path = parent.join(name);
+        let ours = std::fs::read(&path).is_ok_and(|b| b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b).starts_with(b"fiscal_year,"));
+        crate::output::may_write(lang, &path, args.input.force || ours, &args.input.sources.input)?;
+    }
+    // Everything named on the command line is read before any output.
+    let trend = trend_series(lang, args.input.trend.as_ref())?;
+    let one = |year: i32| {
         let mut one = Args { years: None, ..args.clone() };
         one.input.year = Some(year.to_string());
         one.input.out = Some(parent.join(format!("fy{year}")));
-        eprintln!("{}", crate::say!(lang, "{label} ({year}):", "{label}（{year}）:", label = wareki::fiscal_year_label(year), year = year));
-        if !run_year(lang, one, rules)? {
-            ok = false;
+        one
+    };
+    let details: Vec<_> = (from..=to).map(|y| details_of(lang, &one(y))).collect::<Result<_>>()?;
+    let map = match &args.input.carriers {
+        Some(p) => crate::carriers::CarrierMap::read(lang, p)?,
+        None => crate::carriers::CarrierMap::default(),
+    };
+    crate::output::spool_beside(&parent.join(format!("fy{from}")));
+    let periods: Vec<crate::period::Period> = (from..=to).map(crate::period::Period::whole).collect();
+    let keep = Keep { rejected: args.skip_invalid, incidents: !args.no_incidents };
+    let (files, years) = args.input.sources.aggregate_periods(lang, rules, &periods, keep, &map)?;
+    let read = &years[0].0.read;
+    if !read.is_clean() && (!args.skip_invalid || read.fatal()) {
+        print_failure(lang, read, true);
+        return Ok(false);
+    }
+    let label = |y: i32| crate::say!(lang, "{l} ({y})", "{l}（{y}）", l = wareki::fiscal_year_label(y), y = y);
+    let empty: Vec<i32> = years.iter().filter(|(a, _)| !a.years.contains_key(&a.year)).map(|(a, _)| a.year).collect();
+    if empty.len() == years.len() {
+        let held: Vec<String> = years[0].0.years.keys().map(|y| label(*y)).collect();
+        let held = if held.is_empty() { crate::say!(lang, "none", "なし") } else { held.join(", ") };
+        anyhow::bail!(crate::say!(
+            lang,
+            "the inputs hold no report of {from}-{to}; they hold {held}. Nothing was written",
+            "入力に{from}〜{to}年度の報告がありません。入力にあるのは {held}。何も書き出していません",
+            from = from,
+            to = to,
+            held = held
+        ));
+    }
+    if !empty.is_empty() {
+        let list: Vec<String> = empty.iter().map(|y| label(*y)).collect();
+        eprintln!(
+            "{}",
+            crate::say!(lang, "  note: no records of {l}: skipped (years.csv lists every year of the range)", "  注: {l} の記録がないため飛ばしました（範囲の各年度は years.csv に）", l = list.join(", "))
+        );
+    }
+    let mode = CommitMode { force: args.input.force, update: false, lang };
+    let mut long = CsvOut::for_programs();
+    long.row(["fiscal_year", "table", "row", "column", "value"]);
+    let mut listing = CsvOut::for_programs();
+    listing.row(["fiscal_year", "label", "status"]);
+    let mut staged = Vec::new();
+    for ((agg, list), details) in years.into_iter().zip(details) {
+        let year = agg.year;
+        let held = !empty.contains(&year);
+        listing.row([year.to_string(), wareki::fiscal_year_label(year), if held { "written" } else { "no_records" }.to_string()]);
+        if !held {
             continue;
         }
-        let figs = super::figures_csv_of(lang, &parent.join(format!("fy{year}")))?;
-        for [t, r, c, v] in figs {
-            long.row([year.to_string().as_str(), &t, &r, &c, &v]);
+        let l = Loaded { year, out: parent.join(format!("fy{year}")), agg, files: files.clone(), carriers: map.clone(), list };
+        let (outputs, l, figs, _) = build(lang, &one(year), rules, l, &trend, details.as_ref(), None)?;
+        for f in &figs.list {
+            long.row([year.to_string().as_str(), &f.table, &f.row, &f.column, &f.value.to_string()]);
         }
+        // Every file the run read is an input: the records and the files beside them.
+        let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().cloned()).collect();
+        staged.push((outputs.stage(mode, &inputs)?, l));
     }
-    crate::output::write_atomic(lang, &path, &long.finish())?;
-    eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = path.display()));
-    Ok(ok)
+    let by_year = crate::output::StagedFile::new(lang, &parent.join("figures_by_year.csv"), &long.finish())?;
+    let listed = crate::output::StagedFile::new(lang, &parent.join("years.csv"), &listing.finish())?;
+    let mut done = Vec::new();
+    for (s, l) in staged {
+        s.finish()?;
+        done.push(l);
+    }
+    by_year.finish()?;
+    listed.finish()?;
+    for l in &done {
+        print_summary(lang, l);
+    }
+    eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = parent.join("figures_by_year.csv").display()));
+    Ok(true)
 }
 
 fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
@@ -104,37 +167,12 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
     let trend = trend_series(lang, args.input.trend.as_ref())?;
     let details = details_of(lang, &args)?;
     let other = args.compare.as_deref().map(|p| super::compare::load(lang, rules, p)).transpose()?;
-    let mut l = load(lang, &args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
+    let l = load(lang, &args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
         print_failure(lang, &l.agg.read, true);
         return Ok(false);
     }
-    let (mut figs, prev) = figures_of(&l.agg, l.year);
-    // A year to date counts earlier years whole for the trends.
-    let whole = match l.agg.period.through {
-        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(lang, rules, None), &l.carriers)?),
-        None => None,
-    };
-    let history = whole.as_ref().unwrap_or(&l.agg);
-    for (fy, _) in history.years.range(..l.year).filter(|_| whole.is_some()) {
-        figs.set_major_trend(*fy, history.accidents(*fy).len() as u64);
-    }
-    let parts = report_parts(lang, &l, history, &trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
-    figs.add_published_trend(&trend, l.year);
-    // Without a details file there are no sheets, and nothing to note.
-    let (sheets, notes) = match &details {
-        Some((d, base)) => crate::details::sheets(lang, &l.agg, l.year, d, base.as_deref()),
-        None => Default::default(),
-    };
-    for n in &notes {
-        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
-    }
-    let incidents = l.list.take();
-    let comparison = match other {
-        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(lang, b, None), &trend)?),
-        None => None,
-    };
-    let outputs = make_outputs(lang, &l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
+    let (outputs, l, figs, comparison) = build(lang, &args, rules, l, &trend, details.as_ref(), other)?;
     // Every file the run read is an input: the records and the files beside them.
     let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.check, &args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().cloned()).collect();
     outputs.commit(CommitMode { force: args.input.force, update: false, lang }, &inputs)?;
@@ -160,6 +198,55 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
         }
         None => Ok(true),
     }
+}
+
+/// Every output of one year counted: figures, tables, report, charts,
+/// lists, in memory (spooled lists aside), ready to commit or stage.
+fn build(
+    lang: crate::lang::Lang,
+    args: &Args,
+    rules: Rules,
+    mut l: Loaded,
+    trend: &[(i32, u64)],
+    details: Option<&(crate::details::Details, Option<PathBuf>)>,
+    other: Option<Rules>,
+) -> Result<(Outputs, Loaded, Figures, Option<super::compare::Comparison>)> {
+    let (mut figs, prev) = figures_of(&l.agg, l.year);
+    // A year to date counts earlier years whole for the trends.
+    let whole = match l.agg.period.through {
+        Some(_) => Some(crate::aggregate::aggregate_with(&l.files, l.year, &args.input.sources.read.options(lang, rules, None), &l.carriers)?),
+        None => None,
+    };
+    let history = whole.as_ref().unwrap_or(&l.agg);
+    for (fy, _) in history.years.range(..l.year).filter(|_| whole.is_some()) {
+        figs.set_major_trend(*fy, history.accidents(*fy).len() as u64);
+    }
+    let parts = report_parts(lang, &l, history, trend, &figs, prev.as_ref(), (!args.no_charts).then_some(&[]))?;
+    figs.add_published_trend(trend, l.year);
+    // Without a details file there are no sheets: said when there are
+    // majors that would have one.
+    let (sheets, notes) = match details {
+        Some((d, base)) => crate::details::sheets(lang, &l.agg, l.year, d, base.as_deref()),
+        None => match l.agg.accidents(l.year).len() {
+            0 => Default::default(),
+            n => (Vec::new(), vec![crate::say!(
+                lang,
+                "{n} major accident(s) have no 別紙 (the edition's sheet on each): --details was not given (docs/details.md)",
+                "重大な事故{n}件の別紙がありません: --details が指定されていません（docs/details.md）",
+                n = n
+            )]),
+        },
+    };
+    for n in &notes {
+        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = n));
+    }
+    let incidents = l.list.take();
+    let comparison = match other {
+        Some(b) => Some(super::compare::compare(&l, &figs, b, &args.input.sources.read.options(lang, b, None), trend)?),
+        None => None,
+    };
+    let outputs = make_outputs(lang, &l, &figs, prev.as_ref(), &parts, &sheets, incidents, comparison.as_ref())?;
+    Ok((outputs, l, figs, comparison))
 }
 
 /// The details file and its folder (for diagrams): `--details`, or the
@@ -262,6 +349,8 @@ pub(crate) fn rules_used(agg: &Aggregate, year: i32) -> String {
     let day = |s: &rules::Set| s.from.map_or("試算".to_string(), |f| format!("{}年{}月{}日から", f.year, f.month, f.day));
     match sets.as_slice() {
         [] => "なし".to_string(),
+        // The set's Japanese name, its code beside it.
+        [one] if used.len() <= 1 && !one.raw.label.is_empty() => format!("{}（{}）", one.label(), one.raw.id),
         [one] if used.len() <= 1 => format!("{}（{}）", one.raw.id, from(one)),
         _ => sets
             .iter()
@@ -323,9 +412,13 @@ fn make_outputs(
     o.add("report.xlsx", doc.xlsx(figs)?);
 
     let mut w = CsvOut::for_people();
-    w.row(["file", "line", "incident_id"]);
+    w.row(["file", "line", "incident_id", "carrier", "started_at", "duration_min", "affected_users", "services", "rule"]);
+    // What decided it: neither long enough nor with enough users (the
+    // duty's own words), and not a kind always reported.
+    let rule = agg.rules.outside_duty_text();
     for d in &agg.outside_duty {
-        w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id]);
+        let services: Vec<&str> = agg.rules.vocab.services_in(d.services).map(|(_, s)| s.code).collect();
+        w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id, &d.carrier, &d.started_at.to_string(), &d.duration_min.to_string(), &d.affected_users.to_string(), &services.join(";"), &rule]);
     }
     o.add("outside_duty.csv", w.finish());
     for (name, bytes) in sheets.iter().filter_map(|s| s.diagram.as_ref()) {
@@ -436,7 +529,12 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
     }
     if !agg.read.rejected.is_empty() {
         let (n, file) = (agg.read.rejected.len(), l.out.join("rejects.csv"));
-        eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}", "  不正な{n}行を {file} に分けました", n = n, file = file.display()));
+        let superseded: u64 = agg.read.files.iter().map(|f| f.superseded).sum();
+        let of_which = match superseded {
+            0 => String::new(),
+            s => crate::say!(lang, " ({s} of them superseded by a valid row of their id)", "（うち{s}行は同じ報告番号の正しい行で置き換え済み）", s = s),
+        };
+        eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}{w}", "  不正な{n}行を {file} に分けました{w}", n = n, file = file.display(), w = of_which));
     }
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
 }

@@ -142,13 +142,21 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     // carrier's printed spelling, and the wholesale providers' majors.
     let map = crate::carriers::CarrierMap::default();
     let (mut spellings, mut providers) = (std::collections::HashMap::<String, u64>::new(), std::collections::HashSet::new());
-    let first = records::read_files(&files, &opts, |row| {
+    // Progress on a terminal, for each of the two reads.
+    let progress = |what: String| {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let shown = super::Progress::start_as(&files, counter.clone(), what);
+        (records::ReadOptions { progress: Some(counter), ..opts.clone() }, shown)
+    };
+    let (read_opts, shown) = progress(crate::say!(lang, "reading", "読み込み中"));
+    let first = records::read_files(&files, &read_opts, |row| {
         *spellings.entry(row.carrier.to_string()).or_default() += 1;
         let line = IncidentLine::from_row(rules, row, "");
         if line.provider_major() {
             providers.insert(line.accident_id);
         }
     })?;
+    drop(shown);
     super::print_notes(lang, &first);
     if !first.is_clean() {
         if !args.skip_invalid || first.fatal() {
@@ -174,13 +182,16 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     // Lines go to disk as they are judged (memory stays flat), and out
     // only when every record was valid.
     let counted = std::sync::atomic::AtomicU64::new(0);
-    let (csv, report) = incidents::write_list(&files, &opts, args.out.is_some(), |row| {
+    let (judge_opts, shown) = progress(crate::say!(lang, "judging", "判定中"));
+    let (csv, report) = incidents::write_list(&files, &judge_opts, args.out.is_some(), |row| {
         counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut line = IncidentLine::from_row(rules, row, &names[row.file]);
+        line.lang = lang;
         line.carrier_printed = printed.get(row.carrier).map_or(row.carrier, |p| *p).to_string();
-        line.simplified = line.receiver_major() && providers.contains(&line.accident_id);
+        line.simplified = line.receiver_major() && (row.provider_major || providers.contains(&line.accident_id));
         Some(line)
     })?;
+    drop(shown);
     let n = counted.into_inner();
     incidents::same_inputs(lang, &first, &report)?;
     match &args.out {
@@ -265,7 +276,10 @@ fn code(lang: crate::lang::Lang, voc: &Vocabulary, flag: &str, v: &str) -> Resul
 }
 
 fn date(lang: crate::lang::Lang, flag: &str, v: &str) -> Result<Minute> {
-    crate::records::parse_minute(v).ok_or_else(|| anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))))
+    crate::records::parse_minute(v).ok_or_else(|| match records::dates::no_such_day(lang, v) {
+        Some(why) => anyhow::anyhow!("{flag} {v:?}: {why}"),
+        None => anyhow::anyhow!(crate::say!(lang, "{flag} {v:?}: not a date and time; accepted: {f}", "{flag} {v:?}: 日時として読めません。使える形: {f}", flag = flag, v = v, f = records::dates::accepted_forms(lang))),
+    })
 }
 
 /// An end: a full date and time, or a time of the start's day.
@@ -456,6 +470,19 @@ pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, op
         if let Some((form, items)) = &wholesale {
             line(format!("報告様式: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), "a wholesale receiver's simplified report".into());
         }
+    } else if let (Some((form, _)), Some(s)) = (&wholesale, j.set) {
+        // The provider's major does not make the receiver's: the receiver
+        // is judged by its own duration and users (docs/incidents.md).
+        line(
+            format!(
+                "卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（{}の基準、上記）。この報告はその基準に達しないため重大な事故に該当せず、簡易な報告（{form}、施行規則第57条第2項）も要しない",
+                s.raw.id
+            ),
+            format!(
+                "wholesale receiver: the provider's accident was major, but a receiver's major accident is judged by its own duration and users (rule set {}, above); below them this is not a major accident, so no simplified report ({form}) is made",
+                s.raw.id
+            ),
+        );
     }
     let major_due = (major_tri != Tri::No).then(|| r.major_written_due(&i.started_at));
     let routine_due = j.period_due;
@@ -535,9 +562,9 @@ fn missing_ja(m: rules::Missing) -> String {
 /// A set as an answer names it: its label, else its id and first day.
 fn set_name(s: &rules::Set) -> String {
     match (&s.raw.label, s.from) {
-        (Some(l), _) => l.clone(),
+        (Some(l), Some(f)) => format!("{l}の基準（{}、{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
         (None, Some(f)) => format!("{}（{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
-        (None, None) => format!("{}（試算）", s.raw.id),
+        (_, None) => format!("{}（試算）", s.raw.id),
     }
 }
 

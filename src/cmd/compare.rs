@@ -18,11 +18,59 @@ use crate::rules::{self, Rules};
 pub struct Comparison {
     pub a: String,
     pub b: String,
-    /// `table,row,column` with A's and B's value (`－`: not computed).
+    /// `table,row,column` with A's and B's value (`－`: not computed),
+    /// the major list's numbered rows aside (`accidents`).
     pub figures: Vec<([String; 3], String, String)>,
+    /// Major accidents matched by accident_id, not by their number: each
+    /// added, removed or changed under B.
+    pub accidents: Vec<AccidentChange>,
     /// Reports whose verdict changes, in input order.
     pub reports: Vec<Changed>,
+    /// The fiscal year compared: an earlier year's `major_trend` under B
+    /// is that year's records judged again by B.
+    pub year: i32,
+    /// The rules of the run (A), for the labels of figures.
+    pub rules: Rules,
 }
+
+/// A major accident that B adds, removes or judges otherwise.
+pub struct AccidentChange {
+    pub accident_id: String,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    pub a: String,
+    pub b: String,
+}
+
+/// An accident in one phrase: its number in that list, carriers, start
+/// and class.
+fn accident_text(a: &crate::aggregate::Accident) -> String {
+    let class = a.class.map_or(String::new(), |c| format!("、{}", rules::kanji_number(usize::from(c))));
+    format!("No.{} {} {}{class}", a.number, a.carriers.join("・"), a.started_at.to_string().replace('T', " "))
+}
+
+/// The majors of A and B matched by accident_id.
+fn accident_changes(a: &[crate::aggregate::Accident], b: &[crate::aggregate::Accident]) -> Vec<AccidentChange> {
+    let mut out = Vec::new();
+    let find = |list: &[crate::aggregate::Accident], id: &str| list.iter().position(|x| x.accident_id == id);
+    for x in a {
+        match find(b, &x.accident_id).map(|i| &b[i]) {
+            None => out.push(AccidentChange { accident_id: x.accident_id.clone(), change: "removed", a: accident_text(x), b: "－".into() }),
+            // The number alone is no change: it follows the others.
+            Some(y) if (x.class, x.duration_min, x.affected_users, &x.carriers, x.services) != (y.class, y.duration_min, y.affected_users, &y.carriers, y.services) => {
+                out.push(AccidentChange { accident_id: x.accident_id.clone(), change: "changed", a: accident_text(x), b: accident_text(y) })
+            }
+            Some(_) => {}
+        }
+    }
+    for y in b.iter().filter(|y| find(a, &y.accident_id).is_none()) {
+        out.push(AccidentChange { accident_id: y.accident_id.clone(), change: "added", a: "－".into(), b: accident_text(y) });
+    }
+    out
+}
+
+/// Tables whose rows are the majors' numbers: compared by accident.
+const NUMBERED: &[&str] = &["major", "matrix_major"];
 
 pub struct Changed {
     pub incident_id: String,
@@ -61,8 +109,15 @@ pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, 
     let mut keys: Vec<[String; 3]> = figs.list.iter().map(key).collect();
     keys.extend(figs_b.list.iter().map(key).filter(|k| figs.get(&k[0], &k[1], &k[2]).is_none()));
     let text = |f: &Figures, k: &[String; 3]| f.get(&k[0], &k[1], &k[2]).map_or("－".to_string(), |v| v.to_string());
-    let differ: Vec<([String; 3], String, String)> = keys.into_iter().map(|k| (text(figs, &k), text(&figs_b, &k), k)).filter(|(x, y, _)| x != y).map(|(x, y, k)| (k, x, y)).collect();
-    Ok(Comparison { a: a.book.origin.clone(), b: b.book.origin.clone(), figures: differ, reports: verdicts(l, read, a, b)? })
+    let differ: Vec<([String; 3], String, String)> = keys
+        .into_iter()
+        .filter(|k| !NUMBERED.contains(&k[0].as_str()))
+        .map(|k| (text(figs, &k), text(&figs_b, &k), k))
+        .filter(|(x, y, _)| x != y)
+        .map(|(x, y, k)| (k, x, y))
+        .collect();
+    let accidents = accident_changes(l.agg.accidents(l.year), agg_b.accidents(l.year));
+    Ok(Comparison { a: a.book.origin.clone(), b: b.book.origin.clone(), figures: differ, accidents, reports: verdicts(l, read, a, b)?, year: l.year, rules: a })
 }
 
 /// What the rules say of a report, in one phrase.
@@ -122,14 +177,25 @@ impl Comparison {
     /// compare.csv: every difference, figures first, then reports.
     pub fn csv(&self) -> Vec<u8> {
         let mut w = CsvOut::for_people();
-        w.row(["kind", "table", "row", "column", "incident_id", "under_a", "under_b"]);
+        w.row(["kind", "table", "row", "column", "incident_id", "under_a", "under_b", "note"]);
         for ([t, r, c], x, y) in &self.figures {
-            w.row(["figure", t, r, c, "", x, y]);
+            w.row(["figure", t, r, c, "", x, y, self.note(t, r)]);
+        }
+        for c in &self.accidents {
+            w.row(["accident", "", "", c.change, &c.accident_id, &c.a, &c.b, ""]);
         }
         for c in &self.reports {
-            w.row(["report", "", "", "", &c.incident_id, &c.a, &c.b]);
+            w.row(["report", "", "", "", &c.incident_id, &c.a, &c.b, ""]);
         }
         w.finish()
+    }
+
+    /// What a figure's B value is besides a count of this year under B.
+    fn note(&self, table: &str, row: &str) -> &'static str {
+        match (table, row.parse::<i32>()) {
+            ("major_trend", Ok(fy)) if fy < self.year => "rejudged_by_b",
+            _ => "",
+        }
     }
 
     /// The report's section: what is compared, and the first differences.
@@ -145,7 +211,22 @@ impl Comparison {
         ];
         let mut f = table("compare_figures", "規則Aと規則Bで異なる数値", &["表", "行", "列", "規則A", "規則B"]);
         for ([t, r, c], x, y) in self.figures.iter().take(SHOWN) {
-            f.rows.push([t, r, c, x, y].iter().map(|s| Cell::Text(s.to_string())).collect());
+            // Named in Japanese, the code beside for a program.
+            let [tl, rl, cl] = crate::render::figure_labels(self.rules, [t, r, c]);
+            let y = match self.note(t, r) {
+                "" => y.clone(),
+                _ => format!("{y}（前年度以前の記録を規則Bで判定し直した値）"),
+            };
+            f.rows.push([tl, rl, cl, x.clone(), y].into_iter().map(Cell::Text).collect());
+        }
+        let mut acc = table("compare_accidents", "規則Bで増減・変化する重大な事故（事故番号で対応）", &["事故番号", "変化", "規則A", "規則B"]);
+        for c in self.accidents.iter().take(SHOWN) {
+            let change = match c.change {
+                "added" => "規則Bで重大な事故に",
+                "removed" => "規則Bで重大な事故でない",
+                _ => "規則Bで判定が変わる",
+            };
+            acc.rows.push([c.accident_id.clone(), format!("{change}（{}）", c.change), c.a.clone(), c.b.clone()].into_iter().map(Cell::Text).collect());
         }
         let mut r = table("compare_reports", "規則Bで判定が変わる報告", &["報告番号", "事業者名", "発生日時", "継続時間", "影響利用者数", "規則A", "規則B"]);
         for c in self.reports.iter().take(SHOWN) {
@@ -159,7 +240,7 @@ impl Comparison {
                 Cell::Text(c.b.clone()),
             ]);
         }
-        (lines, vec![f, r])
+        (lines, vec![f, acc, r])
     }
 
     /// What the terminal shows.
@@ -168,6 +249,10 @@ impl Comparison {
         println!("{}", crate::say!(lang, "  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
         for ([t, r, c], x, y) in self.figures.iter().take(20) {
             println!("    {t},{r},{c}: A {x}, B {y}");
+        }
+        println!("{}", crate::say!(lang, "  {n} major accident(s) added, removed or changed (matched by accident_id)", "  増減・変化する重大な事故: {n}件（事故番号で対応）", n = self.accidents.len()));
+        for c in self.accidents.iter().take(20) {
+            println!("    {} {}: A {}, B {}", c.accident_id, c.change, c.a, c.b);
         }
         println!("{}", crate::say!(lang, "  {n} report(s) change verdict", "  判定が変わる報告: {n}件", n = self.reports.len()));
         for c in self.reports.iter().take(20) {

@@ -373,7 +373,10 @@ fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
             "開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合 (start: not known, the notice gives a length only; the rule set, fiscal year and deadlines depend on it; judged below under the rules in force today, set {id}, as if they applied)\n"
         );
         // The year and the deadlines are of the assumed day: left out.
-        for l in answer.lines().filter(|l| !l.starts_with("年度・") && !l.starts_with("期限") && !l.starts_with("適用される基準")) {
+        // The lines of the assumed day (its year, rules, deadlines and how far
+        // the rules were checked) are left out.
+        let of_the_day = ["年度・", "期限", "法定の期限", "適用される基準", "注意: jiko の規則は"];
+        for l in answer.lines().filter(|l| !of_the_day.iter().any(|p| l.starts_with(p))) {
             out += l;
             out.push('\n');
         }

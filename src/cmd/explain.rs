@@ -29,7 +29,21 @@ pub struct Args {
     /// Carrier spellings to count as one (CSV: spelling,carrier).
     #[arg(long)]
     pub carriers: Option<PathBuf>,
+    /// Set invalid rows aside, as `aggregate --skip-invalid` did: the
+    /// figure is the one that run published.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Write every report behind the figure to this CSV file (a terminal
+    /// shows the first 50).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// Reports a terminal shows; `--out` takes them all.
+const ON_SCREEN: usize = 50;
 
 pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     let year = wareki::parse_fiscal_year(lang, &args.year)?;
@@ -52,10 +66,24 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         Some(p) => CarrierMap::read(lang, p)?,
         None => CarrierMap::default(),
     };
+    if let Some(out) = &args.out {
+        check_out(lang, out, args.force, &args.sources.input)?;
+    }
     let (files, agg, _) = args.sources.aggregate(lang, rules, Period::whole(year), Keep::default(), &map)?;
-    if !agg.read.is_clean() {
-        print_failure(lang, &agg.read, false);
+    if !agg.read.is_clean() && (!args.skip_invalid || agg.read.fatal()) {
+        print_failure(lang, &agg.read, true);
         return Ok(false);
+    }
+    if !agg.read.is_clean() {
+        eprintln!(
+            "{}",
+            crate::say!(
+                lang,
+                "  note: {n} invalid row(s) set aside (--skip-invalid), as aggregate --skip-invalid did",
+                "  注: 不正な{n}行を除きました（--skip-invalid、aggregate --skip-invalid と同じ）",
+                n = agg.read.rejected_rows()
+            )
+        );
     }
     let figs = figures::compute(&agg, year);
     let Some(value) = figs.get(table, row, column) else {
@@ -65,6 +93,9 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         bail!(crate::say!(lang, "{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
     println!("{},{},{} = {value}", table, row, column);
+    for l in arithmetic(lang, &agg, year, &figs, [table, row, column]) {
+        println!("{l}");
+    }
     let lines = behind(&files, &args.sources.read.options(lang, rules, None), &agg, year, [table, row, column], usize::MAX)?;
     if table == "major_trend" && row != year.to_string() {
         println!("{}", crate::say!(lang, "(reports of other years are not listed; run explain for that year)", "（他の年度の報告は一覧しません。その年度で explain してください）"));
@@ -80,6 +111,13 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
             n = n,
             r = lines.len()
         ),
+        Measure::Carriers if row == "major" => crate::say!(
+            lang,
+            "{n} carrier(s) (spellings counted as one) of the {r} reports below: each major accident's major reports and every report naming it in accident_id (a wholesale receiver's, major or not)",
+            "下の報告{r}件の事業者{n}社（表記の違いは1社）: 重大な事故の報告と、その事故を accident_id に書いた報告（卸先の報告など、重大か否かを問わない）",
+            n = n,
+            r = lines.len()
+        ),
         Measure::Carriers => crate::say!(lang, "{n} carrier(s) (spellings counted as one) of the {r} reports below", "下の報告{r}件の事業者{n}社（表記の違いは1社）", n = n, r = lines.len()),
         Measure::FileRows => crate::say!(
             lang,
@@ -90,20 +128,104 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     };
     println!("{}", crate::say!(lang, "made of: {h}", "内訳: {h}", h = how));
     println!("{}", crate::say!(lang, "reports behind it: {n}", "元になった報告: {n}件", n = lines.len()));
+    let cells = |l: &IncidentLine| {
+        [l.incident_id.clone(), l.carrier.clone(), l.started_at.to_string(), l.duration_min.to_string(), l.affected_users.to_string(), l.service_codes().join(";"), if l.major() { "yes" } else { "" }.to_string()]
+    };
+    if let Some(out) = &args.out {
+        let mut w = crate::output::CsvOut::for_people();
+        w.row(["no", "incident_id", "carrier", "started_at", "duration_min", "affected_users", "services", "major", "file", "line"]);
+        for (i, l) in lines.iter().enumerate() {
+            w.row([(i + 1).to_string()].into_iter().chain(cells(l)).chain([l.file.clone(), l.line.to_string()]));
+        }
+        crate::output::write_atomic(lang, out, &w.finish())?;
+        println!("{}", crate::say!(lang, "all {n} report(s) written to {p}", "全{n}件の報告を {p} に書き出しました", n = lines.len(), p = out.display()));
+        return Ok(true);
+    }
+    // A terminal shows the first reports, and how many there are; a pipe
+    // takes them all.
+    let shown = if std::io::IsTerminal::is_terminal(&std::io::stdout()) { ON_SCREEN } else { usize::MAX };
     println!("incident_id\tcarrier\tstarted_at\tduration_min\taffected_users\tservices\tmajor");
-    for l in &lines {
+    for l in lines.iter().take(shown) {
+        println!("{}", cells(l).join("\t"));
+    }
+    if lines.len() > shown {
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            l.incident_id,
-            l.carrier,
-            l.started_at,
-            l.duration_min,
-            l.affected_users,
-            l.service_codes().join(";"),
-            if l.major() { "yes" } else { "" }
+            "{}",
+            crate::say!(
+                lang,
+                "… the first {s} of {n} reports shown; --out FILE writes them all",
+                "… {n}件のうち最初の{s}件を表示しました。全件は --out FILE で書き出せます",
+                s = shown,
+                n = lines.len()
+            )
         );
     }
     Ok(true)
+}
+
+/// `--out`: a new file, or one to replace with `--force`; never one of
+/// the inputs (a figure's reports written over its records).
+fn check_out(lang: crate::lang::Lang, out: &std::path::Path, force: bool, inputs: &[PathBuf]) -> Result<()> {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    if let Some(c) = canon(out) {
+        // The files the inputs name (folders expanded), notes unsaid.
+        let files = if inputs.is_empty() { Vec::new() } else { records::expand_inputs(lang, inputs).map(|i| i.files).unwrap_or_default() };
+        if inputs.iter().chain(&files).any(|i| canon(i).as_ref() == Some(&c)) {
+            bail!(crate::say!(lang, "--out {p}: that is an input file; choose another name", "--out {p}: 入力ファイルです。別の名前にしてください", p = out.display()));
+        }
+        if !force {
+            bail!(crate::say!(lang, "--out {p}: the file exists; choose another name or pass --force to replace it", "--out {p}: ファイルが既にあります。別の名前にするか、置き換えるなら --force を付けてください", p = out.display()));
+        }
+        if c.is_dir() {
+            bail!(crate::say!(lang, "--out {p}: a folder; give a file name", "--out {p}: フォルダです。ファイル名を指定してください", p = out.display()));
+        }
+    }
+    Ok(())
+}
+
+/// How a share or a delta is worked out: a share's numerator and
+/// denominator (the figure it is of), a delta's this year and last year.
+fn arithmetic(lang: crate::lang::Lang, agg: &Aggregate, year: i32, figs: &figures::Figures, [table, row, column]: [&str; 3]) -> Vec<String> {
+    use figures::Value;
+    let (bt, br, bc) = crate::families::share_base(table);
+    let base = |n: u64, den: u64| crate::say!(lang, "= {n} / {den}; the denominator is {bt},{br},{bc} = {den}", "= {n} / {den}。分母は {bt},{br},{bc} = {den}", n = n, den = den, bt = bt, br = br, bc = bc);
+    let prev = agg.tally(year - 1).map(|_| figures::compute(agg, year - 1));
+    let share_of = |f: &figures::Figures| match f.get(table, row, "share") {
+        Some(v @ Value::Share { num, den, .. }) => Some((v.to_string(), *num, *den)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    match (column, figs.get(table, row, column)) {
+        (_, Some(Value::Share { num, den, .. })) => {
+            out.push(base(*num, *den));
+            if let Some((b, bn, bd)) = prev.as_ref().and_then(share_of).filter(|_| column == "share") {
+                out.push(crate::say!(lang, "last year's share: {b}% ({bn} / {bd})", "前年度の割合: {b}%（{bn} / {bd}）", b = b, bn = bn, bd = bd));
+            }
+        }
+        ("share_delta", Some(_)) => {
+            if let (Some((a, an, ad)), Some((b, bn, bd))) = (share_of(figs), prev.as_ref().and_then(share_of)) {
+                out.push(crate::say!(
+                    lang,
+                    "= this year's share {a}% ({an} / {ad}) − last year's share {b}% ({bn} / {bd}), each as printed",
+                    "= 今年度の割合 {a}%（{an} / {ad}）− 前年度の割合 {b}%（{bn} / {bd}）、いずれも表示の値",
+                    a = a,
+                    an = an,
+                    ad = ad,
+                    b = b,
+                    bn = bn,
+                    bd = bd
+                ));
+            }
+        }
+        ("count_delta", Some(_)) => {
+            let count = |f: &figures::Figures| f.int(table, row, "count");
+            if let (Some(a), Some(b)) = (count(figs), prev.as_ref().and_then(count)) {
+                out.push(crate::say!(lang, "= this year's count {a} − last year's count {b}", "= 今年度 {a}件 − 前年度 {b}件", a = a, b = b));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// What the reports behind a figure add up to, by its family's measure:
@@ -171,9 +293,14 @@ fn each_counted(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i3
 /// `limit`, in file order.
 pub fn behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate, year: i32, key: [&str; 3], limit: usize) -> Result<Vec<IncidentLine>> {
     let f = FigureKey::new(agg.rules, key);
+    // A major accident's carriers are those of its major reports and of
+    // every report naming it in its accident_id (a wholesale receiver's,
+    // major or not), as the count takes them (docs/figures.md).
+    let majors: std::collections::HashSet<&str> = agg.accidents(year).iter().map(|a| a.accident_id.as_str()).collect();
+    let linked = |l: &IncidentLine| key[1] == "major" && Measure::of(key[0], key[2]) == Measure::Carriers && l.accident_id != l.incident_id && majors.contains(l.accident_id.as_str());
     let mut out = Vec::new();
     each_counted(files, opts, agg, year, |l, no| {
-        if out.len() < limit && l.behind(&f, no) {
+        if out.len() < limit && (l.behind(&f, no) || linked(&l)) {
             out.push(l);
         }
         out.len() < limit

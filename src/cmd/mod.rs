@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::aggregate::Aggregate;
 use crate::carriers::CarrierMap;
@@ -103,29 +103,42 @@ impl Sources {
     /// Read and count every file (progress on a terminal), and say what
     /// was skipped or noticed.
     pub fn aggregate(&self, lang: crate::lang::Lang, rules: Rules, period: crate::period::Period, keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Aggregate, Option<crate::output::Spooled>)> {
+        let (files, mut years) = self.aggregate_periods(lang, rules, &[period], keep, map)?;
+        let (agg, list) = years.pop().context("no year counted")?;
+        Ok((files, agg, list))
+    }
+
+    /// `aggregate` of several periods (whole fiscal years, or one span) in
+    /// one read of the files.
+    pub fn aggregate_periods(&self, lang: crate::lang::Lang, rules: Rules, periods: &[crate::period::Period], keep: Keep, map: &CarrierMap) -> Result<(Vec<PathBuf>, Vec<(Aggregate, Option<crate::output::Spooled>)>)> {
         let files = input_files(lang, &self.input)?;
         let counter = Arc::new(AtomicU64::new(0));
         let opts = ReadOptions { keep_rejected: keep.rejected, ..self.read.options(lang, rules, Some(counter.clone())) };
-        let (agg, list) = {
+        let mut years = {
             let _progress = Progress::start(lang, &files, counter);
             match keep.incidents {
-                true => crate::aggregate::aggregate_listing(&files, period, &opts, map)?,
-                false => (crate::aggregate::aggregate_period(&files, period, &opts, map)?, None),
+                true => crate::aggregate::aggregate_years_listing(&files, periods, &opts, map)?,
+                false => match periods {
+                    [one] => vec![(crate::aggregate::aggregate_period(&files, *one, &opts, map)?, None)],
+                    _ => crate::aggregate::aggregate_years(&files, &periods.iter().map(|p| p.year).collect::<Vec<_>>(), &opts, map)?.into_iter().map(|a| (a, None)).collect(),
+                },
             }
         };
-        print_notes(lang, &agg.read);
+        if let Some((agg, _)) = years.first() {
+            print_notes(lang, &agg.read);
+        }
         // Printed names or a provider's major the count settled: the list
-        // is written again, in a second read.
-        let list = match (keep.incidents, list) {
-            (true, None) if agg.read.is_clean() || (keep.rejected && !agg.read.fatal()) => {
+        // is written again, in a second read (for each year that has one).
+        for (agg, list) in &mut years {
+            let held = agg.years.contains_key(&agg.year);
+            if keep.incidents && list.is_none() && held && (agg.read.is_clean() || (keep.rejected && !agg.read.fatal())) {
                 let counter = Arc::new(AtomicU64::new(0));
                 let opts = ReadOptions { keep_rejected: false, ..self.read.options(lang, rules, Some(counter.clone())) };
                 let _progress = Progress::start_as(&files, counter, crate::say!(lang, "writing incidents.csv", "incidents.csv を書き出し中"));
-                Some(crate::aggregate::write_list(&agg, &files, &opts, map)?)
+                *list = Some(crate::aggregate::write_list(agg, &files, &opts, map)?);
             }
-            (_, list) => list,
-        };
-        Ok((files, agg, list))
+        }
+        Ok((files, years))
     }
 }
 
@@ -180,10 +193,14 @@ impl Progress {
         let handle = (std::io::stderr().is_terminal()).then(|| {
             let done = done.clone();
             std::thread::spawn(move || {
-                while !done.load(Ordering::Relaxed) {
+                // Shown once at least, then until the work is done.
+                loop {
                     let read = counter.load(Ordering::Relaxed).min(total);
                     let pct = if total > 0 { 100 * read / total } else { 100 };
                     eprint!("\r{what} {:.1} / {:.1} MB ({pct}%)", read as f64 / 1e6, total as f64 / 1e6);
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
                 eprint!("\r\x1b[K");
@@ -235,18 +252,6 @@ pub(crate) fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Re
         Ok(_) => anyhow::bail!(crate::say!(lang, "{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
         Err(e) => anyhow::bail!("{what} {}: {e}", path.display()),
     }
-}
-
-/// The figures a run wrote (its figures.csv), as table, row, column, value.
-pub(crate) fn figures_csv_of(lang: crate::lang::Lang, dir: &Path) -> Result<Vec<[String; 4]>> {
-    let path = dir.join("figures.csv");
-    let mut r = anyhow::Context::with_context(csv::Reader::from_path(&path), || crate::lang::doing(lang, "reading", "読み込み", &path.display()))?;
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec?;
-        out.push([rec[0].to_string(), rec[1].to_string(), rec[2].to_string(), rec[3].to_string()]);
-    }
-    Ok(out)
 }
 
 /// The fiscal year asked for (`--year`).

@@ -75,8 +75,11 @@ mod imp {
             crate::output::may_write(lang, out, args.force, &inputs)?;
         }
         let read = args.sources.read.options(lang, rules, None);
-        // The figures first: a read that fails says so before any query.
-        let first = crate::aggregate::aggregate_with(&files, only.unwrap_or(0), &read, &map)?;
+        // The figures first, every year in one read (each year's `rows`
+        // figures its own accounting): a read that fails says so before
+        // any query.
+        let all = crate::aggregate::aggregate_every_year(&files, &read, &map)?;
+        let first = &all[0];
         if !first.read.is_clean() {
             print_failure(lang, &first.read, false);
             return Ok(false);
@@ -86,16 +89,15 @@ mod imp {
         let trend = crate::cmd::aggregate::trend_series(lang, None)?;
         let mut figures = Vec::new();
         for fy in &years {
-            // Each year's own read: its `rows` figures account for that year.
-            let agg = if first.year == *fy { None } else { Some(crate::aggregate::aggregate_with(&files, *fy, &read, &map)?) };
+            let Some(agg) = all.iter().find(|a| a.year == *fy) else { continue };
             // As the year's figures.csv: the published series beside the counts.
-            let mut f = crate::figures::compute(agg.as_ref().unwrap_or(&first), *fy);
+            let mut f = crate::figures::compute(agg, *fy);
             f.add_published_trend(&trend, *fy);
             figures.push((*fy, f));
         }
         let by_year: Vec<(i32, &crate::figures::Figures)> = figures.iter().map(|(y, f)| (*y, f)).collect();
         let figures = frames::figures_frame(&by_year, true)?;
-        let incidents = incidents_frame(lang, &files, &args, only, &first, &map)?;
+        let incidents = incidents_frame(lang, &files, &args, only, first, &map)?;
         let mut result = frames::query(&args.sql, vec![("incidents", incidents), ("figures", figures)]).context(crate::say!(lang, "the query", "クエリ"))?;
         match &args.out {
             Some(path) => {

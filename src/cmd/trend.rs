@@ -26,7 +26,7 @@ pub struct Args {
     pub to: Option<String>,
     #[command(flatten)]
     pub sources: Sources,
-    /// Output folder. Default: output/trend of the project.
+    /// Output folder. Default: output/trend under the current folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write into a folder that holds files jiko did not write.
@@ -51,7 +51,17 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         None => agg.years.keys().next_back().copied().into_iter().chain(Published::builtin(lang)?.years()).max().unwrap_or(from),
     };
     if to < from {
-        bail!(crate::say!(lang, "--to {to} is before --from {from}", "--to {to} が --from {from} より前です", to = to, from = from));
+        match &args.to {
+            Some(_) => bail!(crate::say!(lang, "--to {to} is before --from {from}", "--to {to} が --from {from} より前です", to = to, from = from)),
+            // No --to given: the latest year known is before --from.
+            None => bail!(crate::say!(
+                lang,
+                "--from {from} is after the latest year the records or MIC's published figures hold ({to}); give an earlier --from",
+                "--from {from} は事故データ又は総務省の公表値にある最後の年度（{to}）より後です。より前の --from を指定してください",
+                to = to,
+                from = from
+            )),
+        }
     }
     let published = Published::builtin(lang)?;
     let series = trend::series(&agg, &published, from, to);

@@ -34,6 +34,61 @@ pub struct CommitMode {
 }
 
 pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitMode) -> Result<()> {
+    stage(out, files, mode)?.finish()
+}
+
+/// A result written in full beside its folder, its lock held, waiting to
+/// be swapped into place (`finish`); dropped unfinished, it is removed and
+/// the folder is untouched. Several folders of one run (`aggregate
+/// --years`) are all staged before any is swapped.
+pub struct Staged {
+    _lock: Lock,
+    stage: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    present: bool,
+    lang: crate::lang::Lang,
+    done: bool,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.stage);
+            super::cleanup::unregister(&self.stage);
+        }
+    }
+}
+
+impl Staged {
+    /// Swap the staged folder into place.
+    pub fn finish(mut self) -> Result<()> {
+        let lang = self.lang;
+        // From the swap on, the stage is the result (or holds the old one):
+        // an interruption leaves it to the next run, not to the cleanup.
+        super::cleanup::unregister(&self.stage);
+        self.done = true;
+        if let Err(e) = swap(&self.stage, &self.out, self.present) {
+            // A swap refused outright changed nothing: the stage is only the
+            // new result, not kept.
+            if self.stage.exists() {
+                let _ = std::fs::remove_dir_all(&self.stage);
+            }
+            return Err(e.context(crate::say!(lang, "nothing was changed in {p}", "{p} は何も変わっていません", p = self.out.display())));
+        }
+        fault::point();
+        // The stage now holds the old folder.
+        if self.present {
+            remove(lang, &self.stage)?;
+        }
+        sync_dir(lang, &self.parent)?;
+        Ok(())
+    }
+}
+
+/// Every file written into a fresh folder beside `out`, checked against
+/// what `out` holds: all the work of a commit but the swap.
+pub fn stage(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitMode) -> Result<Staged> {
     let lang = mode.lang;
     where_it_can_go(lang, out)?;
     let name = out
@@ -47,7 +102,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).with_context(|| crate::lang::doing(lang, "creating", "作成", &parent.display()))?;
-    let _lock = lock(lang, &parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
+    let lock = lock(lang, &parent.join(format!(".{name}{LOCK_SUFFIX}")), out)?;
     clean_leftovers(lang, &parent, &name)?;
 
     let existing = Existing::read(lang, out)?;
@@ -107,24 +162,7 @@ pub fn commit(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: Commit
         super::cleanup::unregister(&stage);
         return Err(e.context(crate::say!(lang, "nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
     }
-    // From the swap on, the stage is the result (or holds the old one):
-    // an interruption leaves it to the next run, not to the cleanup.
-    super::cleanup::unregister(&stage);
-    if let Err(e) = swap(&stage, out, existing.present) {
-        // A swap refused outright changed nothing: the stage is only the
-        // new result, not kept.
-        if stage.exists() {
-            let _ = std::fs::remove_dir_all(&stage);
-        }
-        return Err(e.context(crate::say!(lang, "nothing was changed in {p}", "{p} は何も変わっていません", p = out.display())));
-    }
-    fault::point();
-    // The stage now holds the old folder.
-    if existing.present {
-        remove(lang, &stage)?;
-    }
-    sync_dir(lang, &parent)?;
-    Ok(())
+    Ok(Staged { _lock: lock, stage, out: out.to_path_buf(), parent, present: existing.present, lang, done: false })
 }
 
 /// What the output folder holds now.
@@ -182,27 +220,68 @@ fn list(lang: crate::lang::Lang, dir: &Path, rel: &Path, out: &mut Vec<PathBuf>)
     Ok(())
 }
 
-/// Hold the output's lock for the run; a second run is refused, not queued.
-fn lock(lang: crate::lang::Lang, path: &Path, out: &Path) -> Result<File> {
-    let mut o = OpenOptions::new();
-    o.read(true).write(true).create(true);
+/// The output's lock, held for the run and removed when it ends (a refused
+/// run's too), so no `.NAME.jiko-lock` is left beside the output.
+pub(crate) struct Lock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still held: a run that opened this file meanwhile
+        // finds, once it holds it, that the path names another file (or
+        // none) and opens the path again (`lock`).
+        if same_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the file `f` has open.
+fn same_file(f: &File, path: &Path) -> bool {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
     }
-    let f = o.open(path).with_context(|| crate::lang::doing(lang, "opening the lock", "ロックを開く", &path.display()))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(crate::say!(
-            lang,
-            "{p}: another jiko run is writing this folder (lock {lock}); wait for it to finish",
-            "{p}: 別の jiko がこのフォルダに書き込み中です（ロック {lock}）。終わるまで待ってください",
-            p = out.display(),
-            lock = path.display()
-        )),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| crate::lang::doing(lang, "locking", "ロック", &path.display())),
+    #[cfg(not(unix))]
+    {
+        let _ = (f, path);
+        true
     }
+}
+
+/// Hold the output's lock for the run; a second run is refused, not queued.
+pub(crate) fn lock(lang: crate::lang::Lang, path: &Path, out: &Path) -> Result<Lock> {
+    // A few tries: the file may be removed by the run that held it between
+    // our open and our lock.
+    for _ in 0..16 {
+        let mut o = OpenOptions::new();
+        o.read(true).write(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+        }
+        let f = o.open(path).with_context(|| crate::lang::doing(lang, "opening the lock", "ロックを開く", &path.display()))?;
+        match f.try_lock() {
+            Ok(()) if same_file(&f, path) => return Ok(Lock { file: f, path: path.to_path_buf() }),
+            Ok(()) => continue,
+            Err(std::fs::TryLockError::WouldBlock) => bail!(crate::say!(
+                lang,
+                "{p}: another jiko run is writing this folder (lock {lock}); wait for it to finish",
+                "{p}: 別の jiko がこのフォルダに書き込み中です（ロック {lock}）。終わるまで待ってください",
+                p = out.display(),
+                lock = path.display()
+            )),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e).with_context(|| crate::lang::doing(lang, "locking", "ロック", &path.display())),
+        }
+    }
+    bail!(crate::say!(lang, "{p}: the lock kept changing; try again", "{p}: ロックが変わり続けました。やり直してください", p = path.display()))
 }
 
 /// Staging folders of runs that were killed (the lock is ours, so no live

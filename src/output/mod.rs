@@ -15,7 +15,7 @@ pub mod sinks;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use commit::{CommitMode, LOCK_SUFFIX, MANIFEST, STAGE_MARK};
+pub use commit::{CommitMode, Staged, LOCK_SUFFIX, MANIFEST, STAGE_MARK};
 pub use sinks::{csv_writer, md_cell, md_text, CsvOut};
 
 /// A file's content: in memory, or spooled to a temporary file when it
@@ -147,6 +147,56 @@ impl Outputs {
             not_an_input(mode.lang, &p, inputs)?;
         }
         commit::commit(&self.root, self.files, mode)
+    }
+
+    /// Write the files beside their folder, to be swapped in by
+    /// `Staged::finish` (several folders, all or nothing).
+    pub fn stage(self, mode: CommitMode, inputs: &[PathBuf]) -> anyhow::Result<Staged> {
+        for p in self.paths() {
+            not_an_input(mode.lang, &p, inputs)?;
+        }
+        commit::stage(&self.root, self.files, mode)
+    }
+}
+
+/// One file written beside its place, renamed into it by `finish`;
+/// removed if dropped unfinished.
+pub(crate) struct StagedFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    lang: crate::lang::Lang,
+}
+
+impl StagedFile {
+    pub(crate) fn new(lang: crate::lang::Lang, path: &Path, bytes: &[u8]) -> anyhow::Result<StagedFile> {
+        use anyhow::Context;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).with_context(|| crate::lang::doing(lang, "creating", "作成", &dir.display()))?;
+        let name = path.file_name().context("output path has no file name")?.to_string_lossy();
+        let tmp = dir.join(format!(".{name}.jiko-tmp-{}-{}", std::process::id(), commit::random_suffix()));
+        let staged = StagedFile { tmp, path: path.to_path_buf(), lang };
+        let result = (|| -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&staged.tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        result.with_context(|| crate::lang::doing(lang, "writing", "書き込み", &path.display()))?;
+        Ok(staged)
+    }
+
+    pub(crate) fn finish(self) -> anyhow::Result<()> {
+        use anyhow::Context;
+        std::fs::rename(&self.tmp, &self.path).with_context(|| crate::lang::doing(self.lang, "writing", "書き込み", &self.path.display()))
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
     }
 }
 

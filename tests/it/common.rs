@@ -68,3 +68,8 @@ pub fn fy2020() -> (Aggregate, Figures, Figures) {
 }
 
 pub use crate::diffgen::Rng;
+
+/// Run the real binary in `dir` (a user's folder, not the project).
+pub fn jiko_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiko")).args(args).current_dir(dir).output().expect("run jiko")
+}

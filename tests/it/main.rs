@@ -21,3 +21,4 @@ mod structure;
 mod trend;
 mod trust;
 mod trust3;
+mod week;

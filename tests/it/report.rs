@@ -110,10 +110,12 @@ fn the_workbook_keeps_numbers_as_numbers() {
     aggregate_into(&out);
     let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
     let names = book.sheet_names();
-    for sheet in ["summary", "major", "matrix", "service", "cause", "equipment", "figures"] {
+    // Named in Japanese (issue 32), as the tables' titles.
+    for sheet in ["報告の概要", "重大な事故の一覧", "影響利用者数及び継続時間", "サービス別の内訳", "発生要因別の内訳", "故障設備別の内訳", "数値一覧", "注記"] {
         assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
     }
-    let matrix = book.worksheet_range("matrix").unwrap();
+    assert!(!names.iter().any(|n| n.is_ascii()), "no sheet named in English: {names:?}");
+    let matrix = book.worksheet_range("影響利用者数及び継続時間").unwrap();
     assert_eq!(matrix.get_value((2, 0)), Some(&Data::String("継続時間＼影響利用者数".into())));
     // 2時間以上5時間未満 × 500人未満 is the number 2984, shown as printed.
     let row = (0..matrix.height()).find(|&r| matrix.get_value((r as u32, 0)) == Some(&Data::String("2時間以上5時間未満".into()))).unwrap();
@@ -124,17 +126,17 @@ fn the_workbook_keeps_numbers_as_numbers() {
     assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("発生日時".into())));
     assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("令和2年4月30日 14時07分".into())));
     assert_eq!(sheet.get_value((3, 1)), Some(&Data::String("①2時間 ②81時間32分".into())));
-    let figures = book.worksheet_range("figures").unwrap();
+    let figures = book.worksheet_range("数値一覧").unwrap();
     assert!(figures.rows().any(|r| r[0] == Data::String("headline".into()) && r[3] == Data::Float(6612.0)));
     // What a printed cell holds besides its own number, in a column of its
     // own (the edition: 重大な事故 4社 (5社) 4件 (3件); 計 … 3,325件 (50.3%)).
     let column = |range: &calamine::Range<Data>, header: &str| (0..range.width()).find(|&c| range.get_value((2, c as u32)) == Some(&Data::String(header.into()))).unwrap_or_else(|| panic!("no column {header}")) as u32;
-    let summary = book.worksheet_range("summary").unwrap();
+    let summary = book.worksheet_range("報告の概要").unwrap();
     assert_eq!(summary.get_value((3, column(&summary, "事業者数（前年度）"))), Some(&Data::Float(5.0)));
     assert_eq!(summary.get_value((3, column(&summary, "報告件数（前年度）"))), Some(&Data::Float(3.0)));
     assert_eq!(matrix.get_value((row as u32, column(&matrix, "合計（割合%）"))), Some(&Data::Float(50.3)));
     // The majors' start as a date and duration in minutes (R2.4.30 14:07, 81h32m).
-    let majors = book.worksheet_range("major").unwrap();
+    let majors = book.worksheet_range("重大な事故の一覧").unwrap();
     // Excel's serial of 2020-04-30 is 43951 (2020-01-01 is 43831, 120 days before).
     let start = majors.get_value((3, column(&majors, "発生日時（日時）"))).unwrap();
     let serial = match start {

@@ -179,7 +179,8 @@ impl<'a> Checker<'a> {
         let date = |c: usize, x: &str, fail: &mut dyn FnMut(usize, &str, String)| {
             let m = crate::dates::parse_minute(x);
             if m.is_none() {
-                fail(c, x, jiko_core::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang)));
+                let why = crate::dates::no_such_day(self.lang, x);
+                fail(c, x, why.unwrap_or_else(|| jiko_core::say!(self.lang, "not a date and time; accepted: {f}", "日時として読めません。使える形: {f}", f = accepted_forms(self.lang))));
             }
             m
         };
@@ -281,10 +282,28 @@ impl<'a> Checker<'a> {
             "" => incident_id,
             a => Some(a),
         };
-        let near_miss = near_miss_facts(self.lang, self.rules, v, &get, started_at, &mut fail).map(|mut f| {
+                let near_miss = near_miss_facts(self.lang, self.rules, v, &get, started_at, &mut fail).map(|mut f| {
             f.no_outage = no_outage;
             f
         });
+        let provider_major = match crate::normalize::nfkc(get(col::PROVIDER_MAJOR).trim()).to_lowercase().as_str() {
+            "" | "no" | "いいえ" | "非該当" => false,
+            "yes" | "はい" | "該当" => match wholesale.and_then(|w| self.rules.vocab.wholesale.get(w)) {
+                Some(w) if w.code == "receiver" => true,
+                _ => {
+                    fail(
+                        col::PROVIDER_MAJOR,
+                        get(col::PROVIDER_MAJOR),
+                        jiko_core::say!(self.lang, "only a wholesale receiver's report (wholesale = receiver) says so", "卸先の報告（卸役務 = 卸先）だけに書けます"),
+                    );
+                    false
+                }
+            },
+            _ => {
+                fail(col::PROVIDER_MAJOR, get(col::PROVIDER_MAJOR), jiko_core::say!(self.lang, "write yes or leave it empty", "yes（はい）と書くか空欄にしてください"));
+                false
+            }
+        };
         for (c, value, message) in p {
             problems.push(Problem { column: l.name(c).to_string(), value: shown(&value), message });
         }
@@ -312,6 +331,7 @@ impl<'a> Checker<'a> {
             monthly_active_users: monthly_active_users?,
             users_known,
             near_miss,
+            provider_major,
         })
     }
 }

@@ -49,7 +49,33 @@ pub fn parse_minute(s: &str) -> Option<Minute> {
     if let Some(m) = parse_canonical(t.as_bytes()) {
         return Some(m);
     }
-    parse_written(&nfkc(t))
+    parse_written(&nfkc(t)).and_then(Minute::checked)
+}
+
+/// Why a text in an accepted form is still no date and time: the day or
+/// time it names does not exist (`2025/6/31`: June has 30 days). `None`
+/// when the form itself is not accepted, or the date is fine.
+pub fn no_such_day(lang: jiko_core::lang::Lang, s: &str) -> Option<String> {
+    let m = parse_written(&nfkc(s.trim()))?;
+    if m.checked().is_some() {
+        return None;
+    }
+    if !(1..=12).contains(&m.month) {
+        return Some(jiko_core::say!(lang, "there is no month {mo}", "{mo}月という月はありません", mo = m.month));
+    }
+    let days = jiko_core::calendar::days_in_month(m.year, m.month);
+    if m.day < 1 || m.day > days {
+        return Some(jiko_core::say!(
+            lang,
+            "the day does not exist: {y}/{mo} has {days} days, not {d}",
+            "その日はありません: {y}年{mo}月は{days}日まで（{d}日はない）",
+            y = m.year,
+            mo = m.month,
+            days = days,
+            d = m.day
+        ));
+    }
+    Some(jiko_core::say!(lang, "the time {h}:{mi:02} does not exist (00:00 to 23:59)", "{h}時{mi}分という時刻はありません（0:00〜23:59）", h = m.hour, mi = m.minute))
 }
 
 /// Eight ASCII digits as their values (`None` when a byte is not a digit).
@@ -87,7 +113,8 @@ fn tokens(s: &str) -> Vec<Tok<'_>> {
     out
 }
 
-/// Everything but the canonical form, already NFKC.
+/// Everything but the canonical form, already NFKC; the day and time as
+/// written, not yet checked to exist.
 fn parse_written(s: &str) -> Option<Minute> {
     // A day of the week in brackets, as notices write it: `4月1日(月)`.
     let mut text = s.to_string();
@@ -147,7 +174,7 @@ fn written_minute(era_first: Option<i32>, rest: &str) -> Option<Minute> {
     if nums.len() == 4 {
         let n = |i: usize| nums[i].parse::<u32>().ok();
         return (seps.get(3) == Some(&"時") && seps.len() == 4)
-            .then(|| Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: 0 }.checked())
+            .then(|| Some(Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: 0 }))
             .flatten();
     }
     let (hour_sep, tail) = (seps.get(3).copied()?, &seps[4..]);
@@ -164,7 +191,7 @@ fn written_minute(era_first: Option<i32>, rest: &str) -> Option<Minute> {
     if nums.len() == 6 && n(5)? > 59 {
         return None;
     }
-    Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: n(4)? }.checked()
+    Some(Minute { year, month: n(1)?, day: n(2)?, hour: n(3)?, minute: n(4)? })
 }
 
 #[cfg(test)]

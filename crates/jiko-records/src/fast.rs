@@ -208,7 +208,7 @@ impl Fast {
         let started_at = crate::dates::parse_canonical(f.raw(col::STARTED))?;
         // A 復旧日時 takes the full check (it may stand in for the duration),
         // and so do the おそれ事態 columns.
-        if !f.raw(col::ENDED).is_empty() || super::header::NEAR_MISS_COLUMNS.iter().any(|&c| !f.raw(c).is_empty()) {
+        if !f.raw(col::ENDED).is_empty() || !f.raw(col::PROVIDER_MAJOR).is_empty() || super::header::NEAR_MISS_COLUMNS.iter().any(|&c| !f.raw(c).is_empty()) {
             return None;
         }
         let duration_min = plain_digits(f.raw(col::DURATION)).filter(|&n| n <= MAX_MINUTES)?;
@@ -254,6 +254,7 @@ impl Fast {
             monthly_active_users,
             users_known: true,
             near_miss: None,
+            provider_major: false,
         });
         Some(taken)
     }

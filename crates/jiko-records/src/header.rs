@@ -64,6 +64,7 @@ pub const COLUMNS: &[Column] = &[
     column("prefectures", "都道府県数", &["提供都道府県数"], Optional, "おそれ事態: 役務を提供する都道府県の数（第1号ロ）。"),
     column("known_at", "覚知日時", &["知った日", "覚知日"], Optional, "おそれ事態の発生を知った日時。報告期限（30日以内）はこの日から数える。"),
     column("exclusions", "除外事由", &["除外"], Optional, "おそれ事態の除外事由（第1号ハ・ヘ）のうち該当するもの。規則の一覧のラベル又はコード、複数は「;」で区切る。空欄は不明（答えは「除外事由に該当しない限り該当する」）。"),
+    column("provider_major", "卸元の重大な事故", &["卸元重大"], Optional, "卸先の報告で、卸元の事故が重大な事故だったとき yes（はい）。卸元の報告が入力にないときに書く。空欄なら入力にある卸元の報告で判断。"),
 ];
 
 /// A column's explanation with the values the rules accept, for the
@@ -111,9 +112,10 @@ pub mod col {
     pub(crate) const PREFECTURES: usize = 20;
     pub(crate) const KNOWN_AT: usize = 21;
     pub(crate) const EXCLUSIONS: usize = 22;
+    pub(crate) const PROVIDER_MAJOR: usize = 23;
 }
 
-pub(crate) const NCOLS: usize = 23;
+pub(crate) const NCOLS: usize = 24;
 
 /// The おそれ事態 columns: a row with any of them takes the full check.
 pub(crate) const NEAR_MISS_COLUMNS: [usize; 6] = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];

@@ -18,7 +18,44 @@ pub(crate) struct IdSet {
     /// copy into one list would be work for one thread while others wait).
     buckets: Vec<Vec<Vec<u64>>>,
     collisions: HashSet<u64>,
+    /// Rejected rows with an id, by (file index, line): their problems.
+    pub(crate) rejected: HashMap<(usize, u64), u64>,
 }
+
+/// A rejected row whose id one valid row has (fixed and fed back): the
+/// valid row counts, this one is set aside as superseded, not an error.
+#[derive(Debug, Clone)]
+pub(crate) struct Superseded {
+    pub file: usize,
+    pub line: u64,
+    pub end_line: u64,
+    pub fields: Vec<String>,
+    pub id: String,
+    /// Where the valid row is.
+    pub by: String,
+}
+
+/// One row met with a repeated id, while the files are looked at again.
+struct Met {
+    file: usize,
+    name: String,
+    sheet: Option<String>,
+    line: u64,
+    end_line: u64,
+    column: String,
+    raw: String,
+    fields: Vec<String>,
+    here: String,
+    rejected: bool,
+    /// The row it was fixed from, when it comes from a rejects file
+    /// (`source_file`, `source_line`).
+    source: Option<(String, u64)>,
+}
+
+/// Columns a rejects file puts before the input's own, naming the row a
+/// line came from (`cmd::aggregate::REJECT_COLUMNS`).
+const SOURCE_FILE: &str = "source_file";
+const SOURCE_LINE: &str = "source_line";
 
 /// Bits of a hash that pick its bucket.
 const BUCKET_BITS: u32 = 6;
@@ -159,41 +196,85 @@ impl IdSet {
         Ok(!self.collisions.is_empty())
     }
 
-    /// The real duplicates among the colliding hashes, each naming both places.
-    pub(crate) fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<Vec<RowError>> {
-    let lang = opts.lang;
-        let mut first: HashMap<String, String> = HashMap::new();
-        let mut errors = Vec::new();
-        for path in files {
+    /// The real duplicates among the colliding hashes, each naming both
+    /// places; and the rejected rows superseded by the one valid row of
+    /// their id, fixed from them (fed back from rejects.csv). Two valid rows
+    /// with one id stay an error, as do rejected rows with no valid row of
+    /// their id or no fix naming them.
+    pub(crate) fn resolve(&self, files: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<RowError>, Vec<Superseded>)> {
+        let lang = opts.lang;
+        let mut met: HashMap<String, Vec<Met>> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for (index, path) in files.iter().enumerate() {
             let opened = open::open(path, &ReadOptions { progress: None, ..opts.clone() })?;
             let Some(column) = (opened.layout.has(col::ID)).then(|| opened.layout.at[col::ID]) else { continue };
             let name = opened.name.clone();
             let sheet = opened.sheet.clone();
             let column_name = opened.layout.name(col::ID).to_string();
+            let at = |name: &str| opened.layout.header.iter().position(|h| h.trim() == name);
+            let source_at = at(SOURCE_FILE).zip(at(SOURCE_LINE));
             opened.each_record(|rec| {
                 let raw = rec.get(column).unwrap_or("").trim();
                 let id = nfkc(raw);
                 if id.is_empty() || !self.collisions.contains(&fixed_hash(id.as_bytes())) {
                     return;
                 }
-                let here = place(lang, &name, sheet.as_deref(), rec.line);
-                match first.get(id.as_ref()) {
-                    Some(at) => errors.push(RowError {
-                        file: name.clone(),
-                        sheet: sheet.clone(),
-                        line: rec.line,
-                        column: column_name.clone(),
-                        value: raw.to_string(),
-                        message: jiko_core::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
-                        fatal: true,
+                let rejected = self.rejected.contains_key(&(index, rec.line));
+                let m = Met {
+                    file: index,
+                    name: name.clone(),
+                    sheet: sheet.clone(),
+                    line: rec.line,
+                    end_line: rec.end_line,
+                    column: column_name.clone(),
+                    raw: raw.to_string(),
+                    fields: if rejected { rec.iter().map(str::to_string).collect() } else { Vec::new() },
+                    here: place(lang, &name, sheet.as_deref(), rec.line),
+                    rejected,
+                    // `12` or `12-14` (a record over several lines).
+                    source: source_at.and_then(|(f, l)| {
+                        let line = rec.get(l)?.trim().split('-').next()?.parse().ok()?;
+                        Some((rec.get(f)?.trim().to_string(), line))
                     }),
-                    None => {
-                        first.insert(id.into_owned(), here);
-                    }
-                }
+                };
+                let list = met.entry(id.into_owned()).or_insert_with_key(|k| {
+                    order.push(k.clone());
+                    Vec::new()
+                });
+                list.push(m);
             })?;
         }
-        Ok(errors)
+        let (mut errors, mut superseded) = (Vec::new(), Vec::new());
+        for id in order {
+            let list = &met[&id];
+            if list.len() < 2 {
+                continue;
+            }
+            let valid: Vec<&Met> = list.iter().filter(|m| !m.rejected).collect();
+            // A rejected row is superseded only by its own fix: a row of the
+            // group (fed back from a rejects file) names it as its source.
+            // Two reports that merely share an id stay a duplicate.
+            let fixed = |m: &Met| list.iter().any(|o| o.source.as_ref().is_some_and(|(f, l)| *f == m.name && *l == m.line));
+            if let ([one], true) = (valid.as_slice(), list.iter().filter(|m| m.rejected).all(fixed)) {
+                for m in list.iter().filter(|m| m.rejected) {
+                    superseded.push(Superseded { file: m.file, line: m.line, end_line: m.end_line, fields: m.fields.clone(), id: m.raw.clone(), by: one.here.clone() });
+                }
+                continue;
+            }
+            let at = &list[0].here;
+            for m in &list[1..] {
+                errors.push(RowError {
+                    file: m.name.clone(),
+                    sheet: m.sheet.clone(),
+                    line: m.line,
+                    column: m.column.clone(),
+                    value: m.raw.clone(),
+                    message: jiko_core::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
+                    fatal: true,
+                });
+            }
+        }
+        Ok((errors, superseded))
     }
 }
 

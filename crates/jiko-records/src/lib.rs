@@ -88,6 +88,9 @@ pub struct Row<'a> {
     pub users_known: bool,
     /// The おそれ事態 columns, when a row has any.
     pub near_miss: Option<Box<jiko_core::rules::near_miss::Facts>>,
+    /// A wholesale receiver's report says its provider's accident was
+    /// major (`provider_major` = yes), the provider's report aside.
+    pub provider_major: bool,
 }
 
 impl Row<'_> {
@@ -169,6 +172,9 @@ pub struct FileReport {
     pub problems: u64,
     /// Columns outside the contract, kept out of the figures.
     pub extra_columns: Vec<String>,
+    /// Rejected rows superseded by a valid row of their id (among
+    /// `rejected`; their problems are not counted in `problems`).
+    pub superseded: u64,
     /// The header row as the file writes it (for rejects.csv).
     pub header: Vec<String>,
 }
@@ -189,7 +195,7 @@ pub struct Rejected {
 }
 
 /// Everything a read found besides the valid rows.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ReadReport {
     /// Each file read, in order.
     pub files: Vec<FileReport>,
@@ -291,12 +297,42 @@ pub fn read_files_in_parallel<S: FnMut(&Row) + Send>(files: &[PathBuf], opts: &R
         parallel::check_file(index, opened, opts, &mut report, &mut ids, sinks)?;
     }
     if ids.find_collisions()? {
-        // Hashes met twice: find the real duplicates and both their places.
-        let dups = ids.resolve(files, opts)?;
+        // Hashes met twice: find the real duplicates and both their places,
+        // and the rejected rows a fixed copy supersedes.
+        let (dups, superseded) = ids.resolve(files, opts)?;
         report.errors.extend(dups);
+        set_superseded(&mut report, &ids, superseded, opts.lang);
     }
     cap_run_errors(&mut report);
     Ok(report)
+}
+
+/// Rejected rows superseded by a valid row of their id (a fixed row fed
+/// back beside its original): their problems no longer count, and they
+/// are listed with the reason in place of their problems (rejects.csv)
+/// and in a note.
+fn set_superseded(report: &mut ReadReport, ids: &ids::IdSet, superseded: Vec<ids::Superseded>, lang: jiko_core::lang::Lang) {
+    for s in superseded {
+        let name = report.files[s.file].path.clone();
+        let problems = ids.rejected.get(&(s.file, s.line)).copied().unwrap_or(0);
+        let f = &mut report.files[s.file];
+        f.problems = f.problems.saturating_sub(problems);
+        f.superseded += 1;
+        report.errors.retain(|e| !(e.file == name && e.line == s.line && !e.fatal));
+        let reason = jiko_core::say!(
+            lang,
+            "superseded: {id} is valid at {by}, which counts; this rejected row is set aside",
+            "置き換え済み: {id} は {by} の正しい行で集計し、この不正な行は除きました",
+            id = s.id,
+            by = s.by
+        );
+        report.notes.push(format!("{name}:{}: {reason}", s.line));
+        match report.rejected.iter_mut().find(|r| r.file == s.file && r.line == s.line) {
+            Some(r) => r.reason = reason,
+            None => report.rejected.push(Rejected { file: s.file, line: s.line, end_line: s.end_line, fields: s.fields, reason }),
+        }
+    }
+    report.rejected.sort_by_key(|r| (r.file, r.line));
 }
 
 /// Keep the run's list of errors to `ERRORS_PER_RUN` (fatal ones first).

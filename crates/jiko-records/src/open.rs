@@ -45,6 +45,7 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
     if let Some(bytes) = super::builtin::bytes(path) {
         return open_bytes(&name, bytes.to_vec(), opts);
     }
+    kind_matches_name(lang, path, &name)?;
     if super::inputs::is_workbook(path) {
         return open_workbook(path, &name, opts);
     }
@@ -57,6 +58,49 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<Opened> {
         Ok(Box::new(std::fs::File::open(&path).with_context(|| jiko_core::lang::doing(lang, "opening", "オープン", &path.display()))?))
     };
     open_csv(&name, encoding, &source, opts)
+}
+
+/// Kinds of file known by their first bytes, that are no text.
+const MAGIC: &[(&[u8], &str, &str)] = &[
+    (b"\x89PNG", "a PNG image", "PNG 画像"),
+    (b"\xFF\xD8\xFF", "a JPEG image", "JPEG 画像"),
+    (b"GIF8", "a GIF image", "GIF 画像"),
+    (b"%PDF", "a PDF document", "PDF 文書"),
+    (b"PK\x03\x04", "a zip archive (an Excel workbook?)", "zip 形式（Excel のブック？）"),
+    (b"\xD0\xCF\x11\xE0", "an old Office document (.xls?)", "旧形式の Office 文書（.xls？）"),
+    (b"\x1F\x8B", "a gzip archive", "gzip 形式"),
+];
+
+/// A file whose first bytes say it is not what its name says: an image
+/// or archive named .csv, a text file named .xlsx. One clear error, before
+/// a reader would make a header of its bytes or fail in its own words.
+fn kind_matches_name(lang: jiko_core::lang::Lang, path: &Path, name: &str) -> Result<()> {
+    let mut head = [0u8; 8];
+    let n = match std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) => n,
+        // Opening errors are reported by the reader, in its words.
+        Err(_) => return Ok(()),
+    };
+    let head = &head[..n];
+    let kind = MAGIC.iter().find(|(m, _, _)| head.starts_with(m)).map(|(_, en, ja)| if lang.ja() { *ja } else { *en });
+    if super::inputs::is_workbook(path) {
+        let zip_or_ole = head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0");
+        if n > 0 && !zip_or_ole {
+            let what = kind.map_or_else(|| jiko_core::say!(lang, "it holds text (a CSV file named as a workbook?); rename it to .csv", "中身はテキストです（CSV ファイルの拡張子が違う？）。.csv に名前を変えてください"), |k| k.to_string());
+            anyhow::bail!(jiko_core::say!(lang, "{name}: not an Excel workbook: {what}", "{name}: Excel のブックではありません: {what}", name = name, what = what));
+        }
+        return Ok(());
+    }
+    if let Some(k) = kind {
+        anyhow::bail!(jiko_core::say!(
+            lang,
+            "{name}: not a text file: it is {k}; give the incident list as CSV (or a workbook named .xlsx)",
+            "{name}: テキストファイルではありません（{k}）。事故の一覧を CSV（又は .xlsx のブック）で指定してください",
+            name = name,
+            k = k
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn open_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Opened> {

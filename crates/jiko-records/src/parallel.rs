@@ -34,6 +34,9 @@ struct Partial {
     errors: Vec<RowError>,
     rejected: Vec<Rejected>,
     hashes: Hashes,
+    /// Rejected rows that have an id: (line, its problems), so a row fixed
+    /// and fed back can supersede it (`IdSet::resolve`).
+    rejected_ids: Vec<(u64, u64)>,
     fatal: bool,
     /// Warnings by line: records read right that may hide another.
     warnings: Vec<(u64, String)>,
@@ -68,6 +71,7 @@ impl FileCheck<'_> {
                 let id_at = self.checker.layout.at[super::header::col::ID];
                 if let Some(id) = rec.get(id_at).map(str::trim).filter(|id| !id.is_empty()) {
                     part.hashes.push(id_key_hash(id));
+                    part.rejected_ids.push((rec.line, problems.len() as u64));
                 }
                 part.rejected_rows += 1;
                 part.problems += problems.len() as u64;
@@ -230,6 +234,7 @@ pub(crate) fn check_file<S: FnMut(&Row) + Send>(
         errors.extend(part.errors);
         rejected.extend(part.rejected);
         hashes.push(part.hashes);
+        ids.rejected.extend(part.rejected_ids.into_iter().map(|(line, n)| ((index, line), n)));
     }
     ids.add(hashes);
     // Workers took batches in no set order: report in line order.

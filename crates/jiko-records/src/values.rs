@@ -70,13 +70,26 @@ pub fn minutes(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     let mut rest = t;
     let mut total: u64 = 0;
     let mut any = false;
+    let mut last = "";
     for (unit, scale) in [("日", 1440u64), ("時間", 60), ("分", 1)] {
         if let Some((n, after)) = rest.split_once(unit) {
             let n = grouped(lang, n.trim())?;
             total = n.checked_mul(scale).and_then(|x| x.checked_add(total)).ok_or_else(|| too_large(lang))?;
             rest = after.trim_start_matches('間').trim();
             any = true;
+            last = unit;
         }
+    }
+    // `2時間半`: a half is not read as a number; say how to write it.
+    if any && rest == "半" && last == "時間" {
+        let m = total + 30;
+        return Err(jiko_core::say!(
+            lang,
+            "半 (half) is not read: write {h}時間30分 or {m} (minutes)",
+            "「半」は読めません: {h}時間30分 又は {m}（分）と書いてください",
+            h = total / 60,
+            m = m
+        ));
     }
     if any {
         return if rest.is_empty() { Ok(total) } else { Err(jiko_core::say!(lang, "{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
@@ -225,11 +238,50 @@ impl Vocabulary {
         let near = (value.chars().count() <= 40).then(|| taxonomy::nearest(value, codes.clone()).or_else(labels)).flatten();
         match near {
             Some(near) => jiko_core::say!(lang, "unknown code; did you mean `{near}`?", "不明なコードです。`{near}` ではありませんか？", near = near),
+            // A Japanese value: the labels that share most of its words,
+            // each with its code, and every label with its code.
+            None if !value.is_ascii() => {
+                let named = |i: usize| format!("`{}` ({})", self.codes[i].label, self.codes[i].code);
+                let near: Vec<String> = self.sharing(value).into_iter().map(named).collect();
+                let list = self.codes.iter().map(|c| format!("{} ({})", c.label, c.code)).collect::<Vec<_>>().join(", ");
+                match near.as_slice() {
+                    [] => jiko_core::say!(lang, "unknown label or code; valid: {list}", "不明な値です。使える値（ラベル（コード））: {list}", list = list),
+                    near => jiko_core::say!(
+                        lang,
+                        "unknown label or code; did you mean {near}? valid: {list}",
+                        "不明な値です。{near} ではありませんか？ 使える値（ラベル（コード））: {list}",
+                        near = near.join(if lang.ja() { " 又は " } else { " or " }),
+                        list = list
+                    ),
+                }
+            }
             None => {
                 let list = codes.collect::<Vec<_>>().join(", ");
                 jiko_core::say!(lang, "unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
             }
         }
+    }
+
+    /// The (at most two) codes whose labels share most two-character runs
+    /// with a Japanese value (`無料のウェブメール`: 無料, メール), best first.
+    fn sharing(&self, value: &str) -> Vec<usize> {
+        let pairs = |s: &str| -> Vec<(char, char)> {
+            let c: Vec<char> = s.chars().collect();
+            c.windows(2).map(|w| (w[0], w[1])).collect()
+        };
+        let mine = pairs(&nfkc(value));
+        let mut scored: Vec<(usize, usize)> = self
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let theirs = pairs(&nfkc(c.label));
+                (mine.iter().filter(|p| theirs.contains(p)).count(), i)
+            })
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(2).map(|(_, i)| i).collect()
     }
 }
 

@@ -377,6 +377,16 @@ impl Set {
         &self.raw.id
     }
 
+    /// The set's name in Japanese text: its `label` (`令和元年度から`),
+    /// else its id.
+    pub fn label(&self) -> &str {
+        if self.raw.label.is_empty() {
+            &self.raw.id
+        } else {
+            &self.raw.label
+        }
+    }
+
 
     /// The class of service `i` at these monthly users: a conditional
     /// class whose floor they reach, else its own.

@@ -289,6 +289,10 @@ pub struct OpenService {
 #[serde(deny_unknown_fields)]
 pub struct MajorSet {
     pub id: String,
+    /// The set as MIC names it in Japanese text (`令和元年度から`), for the
+    /// report's notes; empty: the id is printed.
+    #[serde(default)]
+    pub label: String,
     /// First day (JST) of the set; a trial's own set may leave it out.
     pub effective_from: Option<toml::value::Datetime>,
     pub numbered: bool,
