@@ -100,7 +100,7 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
     let empty: Vec<i32> = years.iter().filter(|(a, _)| !a.years.contains_key(&a.year)).map(|(a, _)| a.year).collect();
     if empty.len() == years.len() {
         let held: Vec<String> = years[0].0.years.keys().map(|y| label(*y)).collect();
-        let held = if held.is_empty() { crate::say!(lang, "none", "なし") } else { held.join(", ") };
+        let held = if held.is_empty() { crate::say!(lang, "none", "なし") } else { held.join(if lang.ja() { "、" } else { ", " }) };
         anyhow::bail!(crate::say!(
             lang,
             "the inputs hold no report of {from}-{to}; they hold {held}. Nothing was written",
@@ -114,7 +114,7 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
         let list: Vec<String> = empty.iter().map(|y| label(*y)).collect();
         eprintln!(
             "{}",
-            crate::say!(lang, "  note: no records of {l}: skipped (years.csv lists every year of the range)", "  注: {l} の記録がないため飛ばしました（範囲の各年度は years.csv に）", l = list.join(", "))
+            crate::say!(lang, "  note: no records of {l}: skipped (years.csv lists every year of the range)", "  注: {l} の記録がないため飛ばしました（範囲の各年度は years.csv に）", l = list.join(if lang.ja() { "、" } else { ", " }))
         );
     }
     let mode = CommitMode { force: args.input.force, update: false, lang };

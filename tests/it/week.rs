@@ -498,3 +498,13 @@ fn a_receiver_can_say_its_providers_accident_was_major() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("column provider_major: \"yes\": only a wholesale receiver's report (wholesale = receiver) says so"), "{}", stderr(&o));
 }
+
+/// Item 6: the skipped years are listed in Japanese under --lang ja.
+#[test]
+fn skipped_years_are_listed_in_japanese() {
+    let dir = tmp("week-gaps-ja");
+    let input = gappy(&dir);
+    let o = jiko(&["--lang", "ja", "aggregate", "--years", "R1-R4", "--no-charts", "--input", s(&input), "--out", s(&dir.join("o"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("注: 令和2年度（2020）、令和3年度（2021） の記録がないため飛ばしました"), "{}", stderr(&o));
+}
