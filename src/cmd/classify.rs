@@ -561,9 +561,9 @@ fn missing_ja(m: rules::Missing) -> String {
 
 /// A set as an answer names it: its label, else its id and first day.
 fn set_name(s: &rules::Set) -> String {
-    match (&s.raw.label, s.from) {
-        (Some(l), Some(f)) => format!("{l}の基準（{}、{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
-        (None, Some(f)) => format!("{}（{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
+    match (s.raw.label.is_empty(), s.from) {
+        (false, Some(f)) => format!("{}の基準（{}、{}年{}月{}日から）", s.raw.label, s.raw.id, f.year, f.month, f.day),
+        (true, Some(f)) => format!("{}（{}年{}月{}日から）", s.raw.id, f.year, f.month, f.day),
         (_, None) => format!("{}（試算）", s.raw.id),
     }
 }

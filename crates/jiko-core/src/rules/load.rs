@@ -415,7 +415,7 @@ pub fn as_of(base: &RuleBook, day_text: &str) -> Result<RuleBook> {
     let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
     let day = Minute { year: y as i32, month: m, day: d, hour: 0, minute: 0 }.checked().ok_or_else(bad)?;
     let set = base.sets.iter().rev().find(|s| s.from.is_some_and(|f| f <= day)).ok_or_else(|| anyhow!("as-of:{day_text}: no major-accident rules were in force that day (the first set is from {})", base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| f.to_string())))?;
-    let label = set.raw.label.clone().unwrap_or_else(|| set.raw.id.clone());
+    let label = set.label().to_string();
     let mut b = base.clone();
     b.origin = format!("as-of:{:04}-{:02}-{:02}", day.year, day.month, day.day);
     b.trial = Some(super::raw::Trial {

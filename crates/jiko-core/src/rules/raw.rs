@@ -301,8 +301,6 @@ pub struct MajorSet {
     pub trend_note: String,
     #[serde(default)]
     pub source: String,
-    /// The set's name as a report prints it (令和8年4月1日から …).
-    pub label: Option<String>,
     #[serde(rename = "class")]
     pub classes: Vec<Class>,
     #[serde(default)]
