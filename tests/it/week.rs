@@ -391,7 +391,8 @@ fn incidents_list_carries_the_groups_the_figures_use() {
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     let n = head.len();
-    assert_eq!(&head[n - 5..], ["carrier_printed", "service_groups", "service_subgroups", "cause_group", "equipment_group"]);
+    // Issue 30's legal due days follow the groups.
+    assert_eq!(&head[n - 9..n - 4], ["carrier_printed", "service_groups", "service_subgroups", "cause_group", "equipment_group"]);
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let at = |name: &str| head.iter().position(|h| h == name).unwrap();
     assert_eq!(&rows[0][at("services")], "mobile_voice;ftth");
@@ -458,9 +459,13 @@ fn japanese_all_the_way_through() {
     // One way of writing a delta's sign: +/- as in `+311件`.
     assert!(md.contains("（前年度比+311件）") && md.contains("（前年度比-1ポイント）"), "{md}");
     assert!(!md.contains("前年度比＋") && !md.contains("前年度比－"), "{md}");
+    // 無料のウェブメール is a spelling of email_free (issue 30); another
+    // unknown free service gets labels and a did-you-mean.
     let o = jiko(&["--lang", "ja", "classify", "--services", "無料のウェブメール", "--start", "2025/6/1 10:00", "--duration", "20", "--users", "1"]);
+    assert!(o.status.success() && stdout(&o).contains("役務: インターネット関連サービス（無料）（電子メール）"), "{}", stderr(&o));
+    let o = jiko(&["--lang", "ja", "classify", "--services", "無料のウェブ掲示板", "--start", "2025/6/1 10:00", "--duration", "20", "--users", "1"]);
     let e = stderr(&o);
-    assert!(e.contains("不明な値です。`インターネット関連サービス（有料）（電子メール）` (email_paid) 又は `インターネット関連サービス（無料）` (internet_free) ではありませんか？"), "{e}");
+    assert!(e.contains("不明な値です。`インターネット関連サービス（無料）` (internet_free) 又は `インターネット関連サービス（無料）（電子メール）` (email_free) ではありませんか？"), "{e}");
     assert!(e.contains("FTTHアクセスサービス (ftth)"), "{e}");
     // A record whose user count is not known yet: the note in Japanese.
     let input = write(&dir, "u.csv", &["u1,X社,detailed,2025-06-01 10:00,150,,ftth,natural_failure,,"]);
