@@ -350,8 +350,7 @@ impl IncidentLine {
         out.with(|o| major_due.into_iter().for_each(|d| push_day(o, legal_day(d))));
         out.with(|o| near.and_then(|x| x.due).into_iter().for_each(|d| push_day(o, legal_day(d))));
         out.with(|o| {
-            let day = |m: &Minute| (m.year, m.month, m.day);
-            if let Some(c) = self.rules.checked_through().filter(|c| day(c) < day(&self.started_at)) {
+            if let Some(c) = self.rules.checked_before(&self.started_at) {
                 push_day(o, (c.year, c.month, c.day));
             }
         });

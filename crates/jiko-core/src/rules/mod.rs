@@ -226,14 +226,17 @@ impl Rules {
     /// The 注意 line for an answer about a day after the book was checked
     /// (Japanese, English), else nothing.
     pub fn unchecked_note(&self, t: &Minute) -> Option<(String, String)> {
-        let c = self.checked_through()?;
+        let c = self.checked_before(t)?;
         let (cy, cm, cd) = (c.year, c.month, c.day);
-        (Minute { hour: 23, minute: 59, ..c } < *t).then(|| {
-            (
+        Some((
                 format!("注意: jiko の規則は{cy}年{cm}月{cd}日に施行されている法令の条文までと照合済み。それより後の改正は反映されていない可能性がある（{}）", self.book.meta.checked),
                 format!("caution: the rules were checked against the law only up to {cy:04}-{cm:02}-{cd:02}; a later amendment may not be reflected"),
-            )
-        })
+            ))
+    }
+
+    /// The day the book was checked through, when `t` falls on a later day.
+    pub fn checked_before(&self, t: &Minute) -> Option<Minute> {
+        self.checked_through().filter(|c| (c.year, c.month, c.day) < (t.year, t.month, t.day))
     }
 
 
