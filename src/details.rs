@@ -121,12 +121,11 @@ pub struct Sheet {
     pub diagram: Option<(String, Vec<u8>)>,
 }
 
-/// Read a details file; errors name file, line and column.
 /// The shipped details of a year (data/details/fyYYYY.toml, built in):
 /// the sheets for the shipped records.
 pub fn builtin(year: i32) -> Option<Result<Details>> {
     static FILES: &[(i32, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_details.rs"));
-    FILES.iter().find(|(y, _, _)| *y == year).map(|(_, name, text)| parse(text, name))
+    FILES.iter().find(|(y, _, _)| *y == year).map(|(_, name, text)| parse(crate::lang::Lang::En, text, name))
 }
 
 /// The most a diagram may weigh: a scanned A4 page is a few MB.
@@ -135,52 +134,65 @@ pub const MAX_DIAGRAM_BYTES: u64 = 20 << 20;
 /// A diagram's bytes, its kind and size checked before any is read: a
 /// regular file (not a device such as /dev/zero), at most
 /// `MAX_DIAGRAM_BYTES`, a PNG or JPEG by its first bytes as by its name.
-fn diagram_bytes(path: &Path, ext: &str) -> Result<Vec<u8>> {
+fn diagram_bytes(lang: crate::lang::Lang, path: &Path, ext: &str) -> Result<Vec<u8>> {
+    use crate::say;
     use std::io::Read;
     let signature: &[u8] = match ext {
         "png" => b"\x89PNG\r\n\x1a\n",
         "jpg" | "jpeg" => b"\xFF\xD8\xFF",
-        _ => anyhow::bail!("give a PNG or JPEG file"),
+        _ => anyhow::bail!(say!(lang, "give a PNG or JPEG file", "PNG 又は JPEG のファイルを指定してください")),
     };
     let mut f = std::fs::File::open(path)?;
     let meta = f.metadata()?;
-    anyhow::ensure!(meta.is_file(), "not a regular file");
-    anyhow::ensure!(meta.len() <= MAX_DIAGRAM_BYTES, "{} bytes, more than the {} MB a diagram may have", meta.len(), MAX_DIAGRAM_BYTES >> 20);
+    anyhow::ensure!(meta.is_file(), say!(lang, "not a regular file", "通常のファイルではありません"));
+    let too_big = |n: String| say!(lang, "{n} bytes, more than the {m} MB a diagram may have", "{n}バイトで、図の上限 {m} MB を超えています", n = n, m = MAX_DIAGRAM_BYTES >> 20);
+    anyhow::ensure!(meta.len() <= MAX_DIAGRAM_BYTES, too_big(meta.len().to_string()));
     let mut bytes = Vec::new();
     f.by_ref().take(MAX_DIAGRAM_BYTES + 1).read_to_end(&mut bytes)?;
-    anyhow::ensure!(bytes.len() as u64 <= MAX_DIAGRAM_BYTES, "more than the {} MB a diagram may have", MAX_DIAGRAM_BYTES >> 20);
-    anyhow::ensure!(bytes.starts_with(signature), "named .{ext} but its bytes are not a {} image", if ext == "png" { "PNG" } else { "JPEG" });
+    anyhow::ensure!(bytes.len() as u64 <= MAX_DIAGRAM_BYTES, too_big(format!("{}+", MAX_DIAGRAM_BYTES)));
+    let kind = if ext == "png" { "PNG" } else { "JPEG" };
+    anyhow::ensure!(bytes.starts_with(signature), say!(lang, "named .{ext} but its bytes are not a {k} image", "名前は .{ext} ですが中身が {k} 画像ではありません", ext = ext, k = kind));
     Ok(bytes)
 }
 
-pub fn read(path: &Path) -> Result<Details> {
+/// Read a details file; errors name file, line and column.
+pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<Details> {
+    use crate::say;
     use std::io::Read;
     // A details file is text of a few pages: a device or a huge file is
     // refused before it is read whole.
     const MAX_BYTES: u64 = 16 << 20;
-    let mut f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let reading = || crate::lang::doing(lang, "reading", "読み込み", &path.display());
+    let mut f = std::fs::File::open(path).with_context(reading)?;
     let mut bytes = Vec::new();
-    f.by_ref().take(MAX_BYTES + 1).read_to_end(&mut bytes).with_context(|| format!("reading {}", path.display()))?;
-    anyhow::ensure!(bytes.len() as u64 <= MAX_BYTES, "{}: more than {} MB, more than a details file holds", path.display(), MAX_BYTES >> 20);
-    let text = String::from_utf8(bytes).with_context(|| format!("reading {}: not UTF-8 text", path.display()))?;
-    parse(&text, &path.display().to_string())
+    f.by_ref().take(MAX_BYTES + 1).read_to_end(&mut bytes).with_context(reading)?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= MAX_BYTES,
+        say!(lang, "{p}: more than {m} MB, more than a details file holds", "{p}: {m} MB を超えています（詳細ファイルの上限）", p = path.display(), m = MAX_BYTES >> 20)
+    );
+    let text = String::from_utf8(bytes).map_err(|_| anyhow!(say!(lang, "reading {p}: not UTF-8 text", "{p} の読み込み: UTF-8 のテキストではありません", p = path.display())))?;
+    parse(lang, &text, &path.display().to_string())
 }
 
-pub fn parse(text: &str, origin: &str) -> Result<Details> {
+pub fn parse(lang: crate::lang::Lang, text: &str, origin: &str) -> Result<Details> {
+    use crate::say;
     let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(text, origin, &e))?;
     for a in &d.accidents {
         for (i, p) in a.phases.iter().enumerate() {
             let at = || text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);
+            let phase = || say!(lang, "{origin}:{l}: accident {id:?}, phase {n}", "{origin}:{l}: 事故 {id:?} の段階{n}", origin = origin, l = at(), id = a.id, n = i + 1);
             if p.minutes.is_none() && (p.start.is_none() || p.end.is_none()) {
-                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: give minutes, or start and end", at(), a.id, i + 1));
+                return Err(anyhow!(say!(lang, "{p}: give minutes, or start and end", "{p}: minutes か、start と end を書いてください", p = phase())));
             }
             // The records' bounds hold here too: a count past them would
             // print wrapped (-1人) and sum past u64.
             if let Some(u) = p.users.filter(|u| *u > MAX_USERS) {
-                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: users = {u} is outside the plausible range 0–{}", at(), a.id, i + 1, crate::render::thousands(MAX_USERS as i64)));
+                let max = crate::render::thousands(MAX_USERS as i64);
+                return Err(anyhow!(say!(lang, "{p}: users = {u} is outside the plausible range 0–{max}", "{p}: users = {u} はありうる範囲 0～{max} の外です", p = phase(), u = u, max = max)));
             }
             if let Some(m) = p.minutes.filter(|m| *m > MAX_MINUTES) {
-                return Err(anyhow!("{origin}:{}: accident {:?}, phase {}: minutes = {m} is outside the plausible range 0–{}", at(), a.id, i + 1, crate::render::thousands(MAX_MINUTES as i64)));
+                let max = crate::render::thousands(MAX_MINUTES as i64);
+                return Err(anyhow!(say!(lang, "{p}: minutes = {m} is outside the plausible range 0–{max}", "{p}: minutes = {m} はありうる範囲 0～{max} の外です", p = phase(), m = m, max = max)));
             }
         }
     }
@@ -304,11 +316,25 @@ pub fn sheets(lang: crate::lang::Lang, agg: &Aggregate, year: i32, details: &Det
         };
         let longest = d.phases.iter().map(Phase::minutes).max();
         if longest.is_some_and(|m| m != a.duration_min) {
-            notes.push(format!("{}: the longest phase ({} min) is not the record's duration ({} min)", a.accident_id, longest.unwrap_or(0), a.duration_min));
+            notes.push(crate::say!(
+                lang,
+                "{id}: the longest phase ({l} min) is not the record's duration ({d} min)",
+                "{id}: 最も長い段階（{l}分）が記録の継続時間（{d}分）と違います",
+                id = a.accident_id,
+                l = longest.unwrap_or(0),
+                d = a.duration_min
+            ));
         }
         let summed: u64 = d.phases.iter().filter_map(|p| p.users).fold(0u64, u64::saturating_add);
         if summed > 0 && summed != a.affected_users {
-            notes.push(format!("{}: the phases' users ({summed}) are not the record's ({})", a.accident_id, a.affected_users));
+            notes.push(crate::say!(
+                lang,
+                "{id}: the phases' users ({s}) are not the record's ({u})",
+                "{id}: 段階の利用者数の合計（{s}）が記録の影響利用者数（{u}）と違います",
+                id = a.accident_id,
+                s = summed,
+                u = a.affected_users
+            ));
         }
         let inquiries = d.inquiries.as_ref().map_or(String::new(), |q| match &q.as_of {
             Some(t) => format!("{}（{}時点）", q.text, day_text(t)),
@@ -318,10 +344,10 @@ pub fn sheets(lang: crate::lang::Lang, agg: &Aggregate, year: i32, details: &Det
             Some(p) => {
                 let path = base.map_or_else(|| std::path::PathBuf::from(p), |b| b.join(p));
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-                match diagram_bytes(&path, &ext) {
+                match diagram_bytes(lang, &path, &ext) {
                     Ok(bytes) => Some((format!("sheets/別紙{}.{ext}", a.number), bytes)),
                     Err(e) => {
-                        notes.push(format!("{}: diagram {}: {e}", a.accident_id, path.display()));
+                        notes.push(crate::say!(lang, "{id}: diagram {p}: {e}", "{id}: 図 {p}: {e}", id = a.accident_id, p = path.display(), e = crate::lang::error_text(lang, &e)));
                         None
                     }
                 }

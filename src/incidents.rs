@@ -326,14 +326,22 @@ impl IncidentLine {
         }
         // An exclusion not given: reportable only unless it applies.
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Yes && !x.unless.is_empty()) {
-            notes.push(format!("near miss: reportable unless one of {} applies (exclusions not given)", x.unless.join(", ")));
+            notes.push(if ja {
+                format!("おそれ事態: {}のいずれかに該当しない限り報告対象（除外事由の記載なし）", x.unless.join("、"))
+            } else {
+                format!("near miss: reportable unless one of {} applies (exclusions not given)", x.unless.join(", "))
+            });
         }
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::No) {
-            let why: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::No).map(|c| c.en.as_str()).collect();
-            notes.push(format!("near miss: not one: {}", why.join("; ")));
+            let why: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::No).map(|c| if ja { c.ja.as_str() } else { c.en.as_str() }).collect();
+            notes.push(if ja { format!("おそれ事態に該当しない: {}", why.join("、")) } else { format!("near miss: not one: {}", why.join("; ")) });
         }
         if near.is_some_and(|x| x.no_outage) {
-            notes.push("near miss without an outage (duration and users empty): judged as no outage".to_string());
+            notes.push(if ja {
+                "停止・品質低下のないおそれ事態（継続時間と利用者数が空欄）: 停止なしとして判定".to_string()
+            } else {
+                "near miss without an outage (duration and users empty): judged as no outage".to_string()
+            });
         }
         out.text(&notes.join(" / "));
         out.text(&self.carrier_key);

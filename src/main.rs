@@ -55,7 +55,18 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version print as clap writes them; a usage error is said
+        // in the run's language (`--lang` read from the raw arguments).
+        Err(e) => match cmd::usage_error(jiko::lang::Lang::chosen(lang_flag()), &e) {
+            Some(text) => {
+                eprintln!("{text}");
+                std::process::exit(2);
+            }
+            None => e.exit(),
+        },
+    };
     let lang = jiko::lang::Lang::chosen(cli.lang.map(|l| match l {
         LangArg::En => jiko::lang::Lang::En,
         LangArg::Ja => jiko::lang::Lang::Ja,
@@ -79,8 +90,23 @@ fn main() {
         Ok(true) => {}
         Ok(false) => std::process::exit(1),
         Err(e) => {
-            eprintln!("{}", jiko::say!(lang, "error: {e:#}", "エラー: {e:#}", e = e));
+            eprintln!("{}", jiko::say!(lang, "error: {e}", "エラー: {e}", e = jiko::lang::error_text(lang, &e)));
             std::process::exit(2);
         }
+    }
+}
+
+/// `--lang` as the raw arguments give it, for a command line clap refused.
+fn lang_flag() -> Option<jiko::lang::Lang> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang=") {
+        Some(v) => Some(v.to_string()),
+        None if a == "--lang" => args.get(i + 1).cloned(),
+        None => None,
+    })?;
+    match value.as_str() {
+        "ja" => Some(jiko::lang::Lang::Ja),
+        "en" => Some(jiko::lang::Lang::En),
+        _ => None,
     }
 }

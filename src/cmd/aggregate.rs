@@ -256,7 +256,7 @@ fn details_of(lang: crate::lang::Lang, args: &Args) -> Result<Option<(crate::det
     match &args.details {
         Some(p) => {
             must_exist(lang, p, "--details")?;
-            Ok(Some((crate::details::read(p)?, p.parent().map(PathBuf::from))))
+            Ok(Some((crate::details::read(lang, p)?, p.parent().map(PathBuf::from))))
         }
         None if args.input.sources.input.is_empty() => crate::details::builtin(year).transpose().map(|d| d.map(|d| (d, None))),
         None => Ok(None),

@@ -114,7 +114,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         let open = rules.judge_open(incident, *missing);
         let j = rules.judge(incident).with_gaps(incident);
         major = open.major;
-        text += &answer(rules, incident, phases, &j, &open, *missing, wholesale_form(rules, &args, incident));
+        text += &answer(lang, rules, incident, phases, &j, &open, *missing, wholesale_form(rules, &args, incident));
     }
     if args.situation.is_some() {
         let started = match (&outage, occurred_only) {
@@ -317,17 +317,28 @@ fn day((y, m, d): (i32, u32, u32)) -> String {
     format!("{y}年{m}月{d}日 ({y:04}-{m:02}-{d:02})")
 }
 
+/// One line of an answer: Japanese, and the English beside it unless the
+/// run is in Japanese.
+pub(crate) fn bilingual(lang: Lang, ja: String, en: String) -> String {
+    if lang.ja() {
+        format!("{ja}\n")
+    } else {
+        format!("{ja} ({en})\n")
+    }
+}
+
 fn users_text(n: u64) -> String {
     crate::render::thousands(n as i64)
 }
 
-/// The answer, in Japanese with English in brackets. `open` bounds the
+/// The answer, in Japanese, with English in brackets unless the run is in
+/// Japanese (the law's words stay Japanese in both). `open` bounds the
 /// answers when a fact is missing; `j` is the judgement with the facts
 /// given (a missing count as 0), used only where `open` says it holds.
-pub(crate) fn answer(r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, open: &Open, missing: rules::Missing, wholesale: Option<(String, String)>) -> String {
+pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &Judgement, open: &Open, missing: rules::Missing, wholesale: Option<(String, String)>) -> String {
     let b = r.book;
     let mut out = String::new();
-    let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
+    let mut line = |ja: String, en: String| out.push_str(&bilingual(lang, ja, en));
     if let Some(t) = &b.trial {
         line(t.note.clone(), t.note_en.clone());
     }
@@ -700,7 +711,7 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
     }
     let ans = near_miss::judge(rules, &f).expect("the rule is there");
     let mut out = String::new();
-    let mut line = |ja: String, en: String| out.push_str(&format!("{ja} ({en})\n"));
+    let mut line = |ja: String, en: String| out.push_str(&bilingual(lang, ja, en));
     if !outage {
         line("事故の有無: 停止・品質低下の事実が与えられていない（重大な事故ではないものとして判定）".into(), "no outage given: judged as not a major accident".into());
     }

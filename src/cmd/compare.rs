@@ -221,12 +221,7 @@ impl Comparison {
         }
         let mut acc = table("compare_accidents", "規則Bで増減・変化する重大な事故（事故番号で対応）", &["事故番号", "変化", "規則A", "規則B"]);
         for c in self.accidents.iter().take(SHOWN) {
-            let change = match c.change {
-                "added" => "規則Bで重大な事故に",
-                "removed" => "規則Bで重大な事故でない",
-                _ => "規則Bで判定が変わる",
-            };
-            acc.rows.push([c.accident_id.clone(), format!("{change}（{}）", c.change), c.a.clone(), c.b.clone()].into_iter().map(Cell::Text).collect());
+            acc.rows.push([c.accident_id.clone(), format!("{}（{}）", change_ja(c.change), c.change), c.a.clone(), c.b.clone()].into_iter().map(Cell::Text).collect());
         }
         let mut r = table("compare_reports", "規則Bで判定が変わる報告", &["報告番号", "事業者名", "発生日時", "継続時間", "影響利用者数", "規則A", "規則B"]);
         for c in self.reports.iter().take(SHOWN) {
@@ -248,15 +243,24 @@ impl Comparison {
         println!("{}", crate::say!(lang, "compare: A = {a}, B = {b}", "比較: 規則A = {a}、規則B = {b}", a = self.a, b = self.b));
         println!("{}", crate::say!(lang, "  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
         for ([t, r, c], x, y) in self.figures.iter().take(20) {
-            println!("    {t},{r},{c}: A {x}, B {y}");
+            if lang.ja() {
+                let [tl, rl, cl] = crate::render::figure_labels(self.rules, [t, r, c]);
+                println!("    {tl}・{rl}・{cl}（{t},{r},{c}）: 規則A {x}、規則B {y}");
+            } else {
+                println!("    {t},{r},{c}: A {x}, B {y}");
+            }
         }
         println!("{}", crate::say!(lang, "  {n} major accident(s) added, removed or changed (matched by accident_id)", "  増減・変化する重大な事故: {n}件（事故番号で対応）", n = self.accidents.len()));
         for c in self.accidents.iter().take(20) {
-            println!("    {} {}: A {}, B {}", c.accident_id, c.change, c.a, c.b);
+            if lang.ja() {
+                println!("    {} {}: 規則A {}、規則B {}", c.accident_id, change_ja(c.change), c.a, c.b);
+            } else {
+                println!("    {} {}: A {}, B {}", c.accident_id, c.change, c.a, c.b);
+            }
         }
         println!("{}", crate::say!(lang, "  {n} report(s) change verdict", "  判定が変わる報告: {n}件", n = self.reports.len()));
         for c in self.reports.iter().take(20) {
-            println!("    {} {} {}: A {}, B {}", c.incident_id, c.carrier, c.started_at, c.a, c.b);
+            println!("    {} {} {}: {}", c.incident_id, c.carrier, c.started_at, crate::say!(lang, "A {a}, B {b}", "規則A {a}、規則B {b}", a = c.a, b = c.b));
         }
         if self.figures.len() > 20 || self.reports.len() > 20 {
             println!("{}", crate::say!(lang, "  (all in compare.csv)", "  （すべて compare.csv）"));
@@ -266,4 +270,13 @@ impl Comparison {
 
 fn table(name: &str, title: &str, header: &[&str]) -> Table {
     Table { name: name.to_string(), title: title.to_string(), header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), notes: Vec::new(), values: Vec::new() }
+}
+
+/// A major accident's change under rules B, in Japanese.
+fn change_ja(change: &str) -> &'static str {
+    match change {
+        "added" => "規則Bで重大な事故に",
+        "removed" => "規則Bで重大な事故でない",
+        _ => "規則Bで判定が変わる",
+    }
 }

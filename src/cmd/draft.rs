@@ -79,10 +79,10 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
                 );
                 ok = false;
             }
-            for line in explain(lang, &d, inc, &values) {
+            for line in explain(lang, rules, &d, inc, &values) {
                 eprintln!("  {line}");
             }
-            details += &details_entry(&d, inc, &name);
+            details += &details_entry(lang, &d, inc, &name);
             if args.classify {
                 eprintln!();
                 eprint!("{}", classify(lang, rules, inc));
@@ -112,7 +112,7 @@ fn read_text(lang: crate::lang::Lang, path: &Path) -> Result<String> {
         Ok(s) => Ok(s.to_string()),
         Err(_) => {
             let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
-            anyhow::ensure!(!bad, "{}: neither UTF-8 nor CP932", path.display());
+            anyhow::ensure!(!bad, say!(lang, "{p}: neither UTF-8 nor CP932", "{p}: UTF-8 でも CP932 でもありません", p = path.display()));
             Ok(text.into_owned())
         }
     }
@@ -168,15 +168,50 @@ fn line_of(lang: crate::lang::Lang, n: usize) -> String {
     }
 }
 
+/// A field's name as the run's language says it: the contract's name, or
+/// in Japanese the template's header with the name beside it (the name is
+/// what a program and the CSV's header use).
+fn field(lang: Lang, name: &str) -> String {
+    if !lang.ja() {
+        return name.to_string();
+    }
+    let ja = match name {
+        // The two draft-only columns (docs/incidents.md, "Drafting").
+        "users_unit" => "単位",
+        "source" => "出典",
+        _ => records::header::COLUMNS.iter().find(|c| c.name == name).map_or(name, |c| c.japanese),
+    };
+    format!("{ja}（{name}）")
+}
+
+/// A hinted code with its label in Japanese: `携帯電話（音声）（mobile_voice）`.
+fn hinted(lang: Lang, rules: Rules, column: &str, code: &str) -> String {
+    let v = rules.vocab;
+    let label = match column {
+        "services" => v.services.iter().find(|s| s.code == code).map(|s| s.label),
+        "cause" => v.causes.iter().find(|c| c.code == code).map(|c| c.label),
+        "equipment" => v.equipment.iter().find(|c| c.code == code).map(|c| c.label),
+        _ => None,
+    };
+    match label {
+        Some(l) if lang.ja() => format!("{l}（{code}）"),
+        _ => code.to_string(),
+    }
+}
+
 /// Each field: where it came from, or that it is to be filled.
-fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
+fn explain(lang: crate::lang::Lang, rules: Rules, d: &Draft, inc: &Incident, values: &[String]) -> Vec<String> {
     let mut out = Vec::new();
+    let f = |name: &str| field(lang, name);
     let mark = |approx: bool| if approx { say!(lang, ", 頃 (approximate)", "、頃（概略）") } else { String::new() };
     match (&inc.phases[..], inc.start_only, inc.days) {
         ([], Some((s, approx)), _) => out.push(say!(
             lang,
-            "started_at: {s} ({l}{m}); the notice states no end: fill duration_min or ended_at",
-            "started_at: {s}（{l}{m}）。終了が書かれていません: duration_min か ended_at を記入してください",
+            "{fs}: {s} ({l}{m}); the notice states no end: fill {fd} or {fe}",
+            "{fs}: {s}（{l}{m}）。終了が書かれていません: {fd}か{fe}を記入してください",
+            fs = f("started_at"),
+            fd = f("duration_min"),
+            fe = f("ended_at"),
             s = stamp(&s),
             l = line_of(lang, inc.line),
             m = mark(approx)
@@ -188,8 +223,9 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
             };
             out.push(say!(
                 lang,
-                "period: the days {a} – {b} without clock times ({l}){len}: fill started_at",
-                "障害期間: {a}～{b}（時刻なし、{l}）{len}。started_at を記入してください",
+                "period: the days {a} – {b} without clock times ({l}){len}: fill {fs}",
+                "障害期間: {a}～{b}（時刻なし、{l}）{len}。{fs}を記入してください",
+                fs = f("started_at"),
                 a = day(&from),
                 b = day(&to),
                 l = line_of(lang, inc.line),
@@ -200,8 +236,9 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
             if let Some((m, approx)) = inc.stated_minutes {
                 out.push(say!(
                     lang,
-                    "period: no day or time; its length is stated: {m} min{a} ({l}): fill started_at",
-                    "障害期間: 日時の記載なし。長さの記載: {m}分{a}（{l}）。started_at を記入してください",
+                    "period: no day or time; its length is stated: {m} min{a} ({l}): fill {fs}",
+                    "障害期間: 日時の記載なし。長さの記載: {m}分{a}（{l}）。{fs}を記入してください",
+                    fs = f("started_at"),
                     m = m,
                     a = if approx { say!(lang, " (約)", "（約）") } else { String::new() },
                     l = line_of(lang, inc.line)
@@ -218,8 +255,9 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
                 let total = phases.iter().map(|p| p.minutes()).sum::<u64>();
                 out.push(say!(
                     lang,
-                    "{n} phases: duration_min is the longest phase (docs/incidents.md); the total is {t} min",
-                    "{n}段階: duration_min は最も長い段階（docs/incidents.md）。合計は{t}分",
+                    "{n} phases: {fd} is the longest phase (docs/incidents.md); the total is {t} min",
+                    "{n}段階: {fd}は最も長い段階（docs/incidents.md）。合計は{t}分",
+                    fd = f("duration_min"),
                     n = phases.len(),
                     t = total
                 ));
@@ -243,8 +281,9 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
             let unit = if c.unit.is_empty() { say!(lang, "not written", "記載なし") } else { c.unit.clone() };
             out.push(say!(
                 lang,
-                "affected_users: {v} from {t:?} ({l}; unit {u}{m})",
-                "affected_users: {v}（{t:?}、{l}。単位 {u}{m}）",
+                "{fu}: {v} from {t:?} ({l}; unit {u}{m})",
+                "{fu}: {v}（「{t}」、{l}。単位 {u}{m}）",
+                fu = f("affected_users"),
                 v = c.value,
                 t = c.text,
                 l = line_of(lang, c.line),
@@ -252,45 +291,56 @@ fn explain(lang: crate::lang::Lang, d: &Draft, inc: &Incident, values: &[String]
                 m = marks
             ));
         }
-        None => out.push(say!(lang, "affected_users: not found; fill it (an unknown count stays empty, never 0)", "affected_users: 見つかりません。記入してください（不明な数は空欄のまま、0にしません）")),
+        None => out.push(say!(
+            lang,
+            "{fu}: not found; fill it (an unknown count stays empty, never 0)",
+            "{fu}: 見つかりません。記入してください（不明な数は空欄のまま、0にしません）",
+            fu = f("affected_users")
+        )),
     }
     let main = inc.main_count();
     for c in inc.counts.iter().filter(|c| Some(*c) != main) {
         match &c.not_users {
-            Some(why) => out.push(say!(lang, "  not users: {t:?} ({l}): {w}", "  利用者数ではない数: {t:?}（{l}）: {w}", t = c.text, l = line_of(lang, c.line), w = why)),
-            None => out.push(say!(lang, "  another count: {t:?} ({l})", "  ほかの数: {t:?}（{l}）", t = c.text, l = line_of(lang, c.line))),
+            Some(why) => out.push(say!(lang, "  not users: {t:?} ({l}): {w}", "  利用者数ではない数: 「{t}」（{l}）: {w}", t = c.text, l = line_of(lang, c.line), w = why)),
+            None => out.push(say!(lang, "  another count: {t:?} ({l})", "  ほかの数: 「{t}」（{l}）", t = c.text, l = line_of(lang, c.line))),
         }
     }
     match (&d.carrier, &d.host) {
-        (Some(c), _) => out.push(say!(lang, "carrier: {n} ({l}, {h})", "carrier: {n}（{l}、{h}）", n = c.name, l = line_of(lang, c.line), h = how(lang, c.how))),
-        (None, Some(h)) => out.push(say!(lang, "carrier: not named; the page is on {h}: fill it", "carrier: 名称の記載がありません（ページは {h}）。記入してください", h = h)),
-        (None, None) => out.push(say!(lang, "carrier: not named: fill it", "carrier: 名称の記載がありません。記入してください")),
+        (Some(c), _) => out.push(say!(lang, "{fc}: {n} ({l}, {h})", "{fc}: {n}（{l}、{h}）", fc = f("carrier"), n = c.name, l = line_of(lang, c.line), h = how(lang, c.how))),
+        (None, Some(h)) => out.push(say!(lang, "{fc}: not named; the page is on {h}: fill it", "{fc}: 名称の記載がありません（ページは {h}）。記入してください", fc = f("carrier"), h = h)),
+        (None, None) => out.push(say!(lang, "{fc}: not named: fill it", "{fc}: 名称の記載がありません。記入してください", fc = f("carrier"))),
     }
     for (col, v) in COLUMNS.iter().zip(values) {
         if !v.is_empty() || matches!(*col, "ended_at" | "affected_users" | "users_unit" | "carrier" | "started_at" | "duration_min" | "source") {
             continue;
         }
-        let seen: Vec<String> = d.hints.iter().filter(|h| h.column == *col).map(|h| format!("{} — {} ({})", h.code, h.why, line_of(lang, h.line))).collect();
+        let seen: Vec<String> = d
+            .hints
+            .iter()
+            .filter(|h| h.column == *col)
+            .map(|h| say!(lang, "{c} — {w} ({l})", "{c} — {w}（{l}）", c = hinted(lang, rules, col, &h.code), w = h.why, l = line_of(lang, h.line)))
+            .collect();
         let hint = match (*col, seen.is_empty()) {
-            (_, false) => say!(lang, "; the notice suggests: {c}", "。お知らせからの候補: {c}", c = seen.join("; ")),
+            (_, false) => say!(lang, "; the notice suggests: {c}", "。お知らせからの候補: {c}", c = seen.join(say!(lang, "; ", "／").as_str())),
             ("summary", true) => say!(lang, " (no 障害内容 section found)", "（障害内容の節が見つかりません）"),
             _ => String::new(),
         };
-        out.push(say!(lang, "{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = col, hint = hint));
+        out.push(say!(lang, "{col}: empty, fill it{hint}", "{col}: 空欄です。記入してください{hint}", col = f(col), hint = hint));
     }
-    for (name, text) in [("cause (原因)", &d.cause), ("measures (再発防止策)", &d.measures)] {
+    // The details entry's two sections (docs/details.md), not columns.
+    for (name, ja, text) in [("cause", "原因", &d.cause), ("measures", "再発防止策", &d.measures)] {
         if text.is_empty() {
-            out.push(say!(lang, "{name}: no section found", "{name}: 節が見つかりません", name = name));
+            out.push(say!(lang, "{name} ({ja}): no section found", "{ja}（details の {name}）: 節が見つかりません", name = name, ja = ja));
         }
     }
     out
 }
 
 /// A `[[accident]]` entry for a details file.
-fn details_entry(d: &Draft, inc: &Incident, source: &str) -> String {
+fn details_entry(lang: Lang, d: &Draft, inc: &Incident, source: &str) -> String {
     let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"));
     let t = |m: &records::Minute| format!("{:04}-{:02}-{:02}T{:02}:{:02}:00", m.year, m.month, m.day, m.hour, m.minute);
-    let mut out = String::from("[[accident]]\nid = \"\"  # the record's accident_id\n");
+    let mut out = say!(lang, "[[accident]]\nid = \"\"  # the record's accident_id\n", "[[accident]]\nid = \"\"  # 記録の事故番号（accident_id）\n");
     let _ = writeln!(out, "source = {}", q(d.url.as_deref().unwrap_or(source)));
     if inc.approximate() {
         out.push_str("started_approximately = true\n");
@@ -360,17 +410,19 @@ fn classify(lang: crate::lang::Lang, rules: Rules, inc: &Incident) -> String {
     // stays unknown.
     let missing = crate::rules::Missing { users: inc.main_count().is_none(), services: true, duration: duration.is_none(), ..Default::default() };
     let open = rules.judge_open(&incident, missing);
-    let answer = super::classify::answer(rules, &incident, &phases, &j, &open, missing, None);
+    let answer = super::classify::answer(lang, rules, &incident, &phases, &j, &open, missing, None);
     let mut out = String::new();
     if inc.started_at().is_none() && inc.days.is_some() {
-        out += "開始日時: 日付のみ（時刻の記載なし。その日の基準で判定） (start: the day only, no clock time; judged by that day's rules)\n";
+        out += &super::classify::bilingual(lang, "開始日時: 日付のみ（時刻の記載なし。その日の基準で判定）".into(), "start: the day only, no clock time; judged by that day's rules".into());
     }
     if start_known {
         out += &answer;
     } else {
         let id = j.set.map_or("", |s| s.raw.id.as_str());
-        out += &format!(
-            "開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合 (start: not known, the notice gives a length only; the rule set, fiscal year and deadlines depend on it; judged below under the rules in force today, set {id}, as if they applied)\n"
+        out += &super::classify::bilingual(
+            lang,
+            format!("開始日時: 不明（お知らせには長さのみ）。適用される基準・年度・期限は開始日時で決まるため定まりません。以下は現在の基準（{id}）を当てはめた場合"),
+            format!("start: not known, the notice gives a length only; the rule set, fiscal year and deadlines depend on it; judged below under the rules in force today, set {id}, as if they applied"),
         );
         // The year and the deadlines are of the assumed day: left out.
         // The lines of the assumed day (its year, rules, deadlines and how far

@@ -92,7 +92,13 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         let hint = near.map_or(String::new(), |n| crate::say!(lang, " (did you mean {n}?)", "（{n} のことですか）", n = n));
         bail!(crate::say!(lang, "{key}: no such figure for {year}{hint}", "{key}: {year}年度にこの数値はありません{hint}", key = figure, year = year, hint = hint));
     };
-    println!("{},{},{} = {value}", table, row, column);
+    if lang.ja() {
+        // Named as the report names it, the key beside for figures.csv.
+        let [tl, rl, cl] = crate::render::figure_labels(rules, [table, row, column]);
+        println!("{tl}・{rl}・{cl}（{table},{row},{column}） = {value}");
+    } else {
+        println!("{table},{row},{column} = {value}");
+    }
     for l in arithmetic(lang, &agg, year, &figs, [table, row, column]) {
         println!("{l}");
     }
@@ -129,11 +135,15 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     println!("{}", crate::say!(lang, "made of: {h}", "内訳: {h}", h = how));
     println!("{}", crate::say!(lang, "reports behind it: {n}", "元になった報告: {n}件", n = lines.len()));
     let cells = |l: &IncidentLine| {
-        [l.incident_id.clone(), l.carrier.clone(), l.started_at.to_string(), l.duration_min.to_string(), l.affected_users.to_string(), l.service_codes().join(";"), if l.major() { "yes" } else { "" }.to_string()]
+        let major = if l.major() { crate::say!(lang, "yes", "該当") } else { String::new() };
+        [l.incident_id.clone(), l.carrier.clone(), l.started_at.to_string(), l.duration_min.to_string(), l.affected_users.to_string(), l.service_codes().join(";"), major]
     };
+    // Column names as the run's language says them; the values keep their
+    // codes (services), which the input contract reads back.
+    let header = |names: &[&'static str]| -> Vec<String> { names.iter().map(|n| heading(lang, n)).collect() };
     if let Some(out) = &args.out {
         let mut w = crate::output::CsvOut::for_people();
-        w.row(["no", "incident_id", "carrier", "started_at", "duration_min", "affected_users", "services", "major", "file", "line"]);
+        w.row(header(&["no", "incident_id", "carrier", "started_at", "duration_min", "affected_users", "services", "major", "file", "line"]));
         for (i, l) in lines.iter().enumerate() {
             w.row([(i + 1).to_string()].into_iter().chain(cells(l)).chain([l.file.clone(), l.line.to_string()]));
         }
@@ -144,7 +154,7 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     // A terminal shows the first reports, and how many there are; a pipe
     // takes them all.
     let shown = if std::io::IsTerminal::is_terminal(&std::io::stdout()) { ON_SCREEN } else { usize::MAX };
-    println!("incident_id\tcarrier\tstarted_at\tduration_min\taffected_users\tservices\tmajor");
+    println!("{}", header(&["incident_id", "carrier", "started_at", "duration_min", "affected_users", "services", "major"]).join("\t"));
     for l in lines.iter().take(shown) {
         println!("{}", cells(l).join("\t"));
     }
@@ -340,4 +350,20 @@ pub(crate) fn ids_behind(files: &[PathBuf], opts: &ReadOptions, agg: &Aggregate,
             Some(format!("{}{more}", ids.join(", ")))
         })
         .collect())
+}
+
+/// A column of the listed reports, named in the run's language: the input
+/// contract's Japanese header for its columns.
+fn heading(lang: crate::lang::Lang, name: &'static str) -> String {
+    if !lang.ja() {
+        return name.to_string();
+    }
+    let own = match name {
+        "no" => "番号",
+        "major" => "重大な事故",
+        "file" => "ファイル",
+        "line" => "行",
+        _ => crate::records::header::COLUMNS.iter().find(|c| c.name == name).map_or(name, |c| c.japanese),
+    };
+    own.to_string()
 }

@@ -250,7 +250,7 @@ pub(crate) fn must_exist(lang: crate::lang::Lang, path: &Path, what: &str) -> Re
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
         Ok(_) => anyhow::bail!(crate::say!(lang, "{what} {p}: not a regular file", "{what} {p}: 通常のファイルではありません", what = what, p = path.display())),
-        Err(e) => anyhow::bail!("{what} {}: {e}", path.display()),
+        Err(e) => anyhow::bail!("{what} {}: {}", path.display(), crate::lang::io_text(lang, &e)),
     }
 }
 
@@ -358,4 +358,35 @@ pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_sk
             hint = hint
         )
     );
+}
+
+/// A command line clap refused, said in Japanese (None: print clap's own
+/// text, as for `--help`, `--version` and in English). Help stays English
+/// (README, "Languages").
+pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    if !lang.ja() {
+        return None;
+    }
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string());
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("不明な引数 {} があります", arg?),
+        ErrorKind::InvalidSubcommand => format!("不明なコマンド {} です（jiko --help で一覧）", get(ContextKind::InvalidSubcommand)?),
+        ErrorKind::InvalidValue => {
+            let valid = get(ContextKind::ValidValue).map_or(String::new(), |v| format!("（使える値: {v}）"));
+            format!("{} に {:?} は使えません{valid}", arg?, value?)
+        }
+        ErrorKind::ValueValidation => format!("{} の値 {:?} を読めません", arg?, value?),
+        ErrorKind::MissingRequiredArgument => format!("必須の引数 {} がありません", arg?),
+        ErrorKind::ArgumentConflict => format!("{} は {} と同時に指定できません", arg?, get(ContextKind::PriorArg)?),
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!("{} の値の数が合いません", arg?),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "コマンドを指定してください（jiko --help で一覧）".to_string(),
+        _ => return None,
+    };
+    // A value with spaces given without quotes reads as extra arguments.
+    let bare = get(ContextKind::InvalidArg).is_some_and(|a| !a.starts_with('-'));
+    let quote = (matches!(e.kind(), ErrorKind::UnknownArgument) && bare).then_some("。空白を含む値（\"2026-05-10 10:00\" など）は引用符で囲んでください").unwrap_or("");
+    Some(format!("エラー: {what}{quote}\n使い方: jiko --help（英語）"))
 }

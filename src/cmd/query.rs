@@ -166,26 +166,31 @@ mod imp {
                 let mut f = std::fs::File::open(&spooled.path)?;
                 return crate::output::write_atomic_from(lang, path, &mut f);
             }
-            _ => xlsx(df)?,
+            _ => xlsx(lang, df)?,
         };
         crate::output::write_atomic(lang, path, &bytes)
     }
 
     /// The result as a workbook: numbers as numbers, days and the start as
     /// dates, yes/no as booleans.
-    fn xlsx(df: &DataFrame) -> Result<Vec<u8>> {
+    fn xlsx(lang: crate::lang::Lang, df: &DataFrame) -> Result<Vec<u8>> {
         use rust_xlsxwriter::Format;
+        // A sheet holds 1,048,576 rows, the header among them.
+        anyhow::ensure!(
+            df.height() < 1_048_576,
+            crate::say!(lang, "{n} rows are more than a sheet holds (1,048,575 below the header): write .csv or .parquet", "{n}行はシートに入りません（見出しの下に1,048,575行まで）。.csv 又は .parquet に書き出してください", n = df.height())
+        );
         let mut book = crate::report::workbook("jiko query")?;
         let sheet = book.add_worksheet();
         sheet.set_name("query")?;
         let bold = Format::new().set_bold();
         let (day, minute) = (Format::new().set_num_format("yyyy-mm-dd"), Format::new().set_num_format("yyyy-mm-dd hh:mm"));
         for (c, column) in df.columns().iter().enumerate() {
-            let c = u16::try_from(c).context("too many columns for a sheet")?;
+            let c = u16::try_from(c).map_err(|_| anyhow::anyhow!(crate::say!(lang, "too many columns for a sheet", "列が多すぎてシートに入りません")))?;
             sheet.write_string_with_format(0, c, column.name().as_str(), &bold)?;
             let s = column.as_materialized_series();
             for i in 0..s.len() {
-                let r = u32::try_from(i + 1).context("too many rows for a sheet")?;
+                let r = u32::try_from(i + 1).map_err(|_| anyhow::anyhow!(crate::say!(lang, "too many rows for a sheet (write .csv or .parquet)", "行が多すぎてシートに入りません（.csv 又は .parquet に書き出してください）")))?;
                 match s.get(i)? {
                     AnyValue::Null => {}
                     AnyValue::Boolean(b) => {

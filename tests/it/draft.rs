@@ -97,7 +97,7 @@ fn the_notices_listed_on_the_fy2020_sheets_parse_to_their_times() {
     assert!(times.contains(&"2020-05-04T00:40".to_string()));
     assert!(times.contains(&"2020-05-30T19:45".to_string()));
     // Each is also in the shipped details file, as the sheets print them.
-    let details = jiko::details::read(&root().join("data/details/fy2020.toml")).unwrap();
+    let details = jiko::details::read(jiko::lang::Lang::En, &root().join("data/details/fy2020.toml")).unwrap();
     let shipped: Vec<String> = details.accidents.iter().flat_map(|a| a.notices.iter().map(|n| n.time.to_string()[..16].to_string())).collect();
     for t in &times {
         assert!(shipped.contains(t), "{t} not in data/details/fy2020.toml");
@@ -125,7 +125,7 @@ fn the_draft_command_writes_a_record_and_lists_what_is_missing() {
     let entry = std::fs::read_to_string(&details).unwrap();
     assert!(entry.contains("{ start = 2024-02-26T13:16:00, end = 2024-02-26T14:44:00 }"), "{entry}");
     // The entry is a valid details file once its id is filled.
-    jiko::details::parse(&entry, "details.toml").unwrap();
+    jiko::details::parse(jiko::lang::Lang::En, &entry, "details.toml").unwrap();
 
     // --classify: the judgement goes to stderr, stdout stays the record.
     let c = jiko(&["draft", "tests/fixtures/notices/prtimes-mail-2020-07-10.txt", "--classify"]);

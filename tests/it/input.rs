@@ -295,7 +295,7 @@ fn messages_in_two_languages_in_one_process() {
     let (en, ja) = (read(Lang::En), read(Lang::Ja));
     // The messages as values.rs words them: minutes past 59 in H:MM.
     assert!(en.contains("column duration_min") && en.contains("not a duration as H:MM"), "{en}");
-    assert!(ja.contains("列 duration_min") && ja.contains("H:MM の形の時間として読めません"), "{ja}");
+    assert!(ja.contains("列 継続時間（分）（duration_min）") && ja.contains("H:MM の形の時間として読めません"), "{ja}");
     assert_eq!(read(Lang::En), en, "the first language is not changed by the second");
 }
 

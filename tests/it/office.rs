@@ -364,7 +364,7 @@ fn messages_are_in_japanese_with_lang_ja_or_a_japanese_locale() {
     let bad = root().join("tests/broken/misspelled_service.csv");
     let o = jiko(&["--lang", "ja", "validate", bad.to_str().unwrap()]);
     let err = stderr(&o);
-    assert!(err.contains(":3: 列 services: \"ftth_acces\": 不明なコードです。`ftth` ではありませんか？"), "{err}");
+    assert!(err.contains(":3: 列 役務（services）: \"ftth_acces\": 不明なコードです。`ftth` ではありませんか？"), "{err}");
     assert!(err.contains("2行（正しい1行、不正1行）"), "{err}");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiko"))
         .args(["aggregate", "--year", "R9"])

@@ -513,3 +513,116 @@ fn skipped_years_are_listed_in_japanese() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("注: 令和2年度（2020）、令和3年度（2021） の記録がないため飛ばしました"), "{}", stderr(&o));
 }
+
+/// English left in a Japanese run's text: a line that opens as English
+/// messages do, or two English words in a row (codes, paths, flags and
+/// `jiko COMMAND` aside, which stay beside the Japanese on purpose).
+fn english(text: &str) -> Vec<String> {
+    let word = |t: &str| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_lowercase());
+    let code = |t: &str| t.starts_with('-') || t.contains(['/', '.', '_', ':', '=', '`', '"']);
+    text.lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            if ["error:", "note:", "warning:", "tip:", "Usage:"].iter().any(|p| l.starts_with(p)) {
+                return true;
+            }
+            let t: Vec<&str> = l.split([' ', '(', ')', ',', ';']).filter(|t| !t.is_empty()).collect();
+            t.windows(2).any(|w| w[0] != "jiko" && !code(w[0]) && !code(w[1]) && word(w[0]) && word(w[1]))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Item 6, whole: under --lang ja every message, note and field name of
+/// the runs an office makes is Japanese (codes, paths and flags beside
+/// them), from answers and drafts to refused command lines and files.
+#[test]
+fn every_message_of_a_japanese_run_is_japanese() {
+    use crate::common::root;
+    let dir = tmp("week-ja-all");
+    let notice = |n: &str| root().join("tests/fixtures/notices").join(n).to_str().unwrap().to_string();
+    let input = write(
+        &dir,
+        "in.csv",
+        &[
+            "j1,X社,detailed,2020-05-01 10:00,300,50000,ftth,natural_failure,,",
+            "j2,Y社,detailed,2020-06-01 10:00,20,600,isp,config_error,,",
+        ],
+    );
+    let bad = write(
+        &dir,
+        "bad.csv",
+        &[
+            "b1,X社,detailed,2020-13-01 10:00,30,10,ftth,natural_failure,,",
+            "b2,X社,detailed,2020-05-01 10:00,abc,10,ftth,natural_failure,,",
+            "b3,X社,detailed,2020-05-01 10:00,30,10,fiber,natural_failure,,",
+            "b4,X社,detailed,2020-05-01 10:00,30,10,ftth,lightning,,",
+            "b4,X社,detailed,2020-05-01 10:00,30,10,ftth,natural_failure,,",
+        ],
+    );
+    let near = dir.join("near.csv");
+    std::fs::write(
+        &near,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,carrier_users,prefectures,exclusions\n\
+         n1,X社,detailed,2026-05-10 10:00,,,ftth,config_error,capacity_exceeded,2000000,47,\n\
+         n2,X社,detailed,2026-05-10 10:00,,,ftth,config_error,capacity_exceeded,2000,1,none\n",
+    )
+    .unwrap();
+    let details = dir.join("details.toml");
+    std::fs::write(&details, "[[accident]]\nid = \"j1\"\nphases = [{ users = 3 }]\n").unwrap();
+    let (i, b, n, d) = (s(&input).to_string(), s(&bad).to_string(), s(&near).to_string(), s(&details).to_string());
+    let out = |x: &str| s(&dir.join(x)).to_string();
+    let runs: Vec<Vec<String>> = [
+        vec!["draft", "--classify", &notice("prtimes-mail-2021-03-12.txt")],
+        vec!["draft", "--classify", &notice("akio-rakuten-2026-01-27.txt")],
+        vec!["classify", "--services", "ftth", "--start", "2026-05-10 10:00", "--duration", "70", "--users", "150000"],
+        vec!["classify", "--start", "2026-07-31 10:00", "--duration", "70"],
+        vec!["classify", "--services", "mvno", "--start", "2026-05-10 10:00", "--duration", "70", "--users", "150000"],
+        vec!["classify", "--situation", "capacity_exceeded", "--start", "2026-05-10 10:00", "--carrier-users", "2000000", "--prefectures", "47"],
+        vec!["classify", "--input", &n],
+        vec!["classify", "--services", "fiber", "--start", "2026-05-10 10:00", "--duration", "70", "--users", "1"],
+        vec!["validate", &b],
+        vec!["explain", "--year", "2020", "--input", &i, "summary,major,reports"],
+        vec!["aggregate", "--year", "2020", "--no-charts", "--input", &i, "--out", &out("a"), "--compare", "as-of:2026-04-01"],
+        vec!["aggregate", "--year", "2020", "--no-charts", "--input", &i, "--out", &out("b"), "--details", &d],
+        vec!["aggregate", "--year", "2020", "--no-charts", "--input", &i, "--out", &out("c"), "--details", &out("none.toml")],
+        vec!["draft", &out("none.txt")],
+        vec!["classify", "--start", "2026-05-10", "10:00", "--duration", "70"],
+        vec!["classify", "--end", "2026-05-10 10:00", "--duration", "70"],
+        vec!["aggregate", "--year", "2020", "--nonsense"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|x| x.to_string()).collect())
+    .collect();
+    for r in &runs {
+        let args: Vec<&str> = ["--lang", "ja"].into_iter().chain(r.iter().map(String::as_str)).collect();
+        let o = jiko(&args);
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        // classify --input's CSV: its header and codes are for programs;
+        // its notes column is for people.
+        let text = if r[0] == "draft" {
+            // Its stdout is the records' CSV, for programs and jiko.
+            stderr(&o)
+        } else if r[..2] == ["classify".to_string(), "--input".to_string()] {
+            let csv_text = stdout(&o);
+            let mut rd = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+            let at = rd.headers().unwrap().iter().position(|h| h == "notes").unwrap();
+            let notes: Vec<String> = rd.records().map(|x| x.unwrap()[at].to_string()).collect();
+            assert!(notes.iter().all(|n| !n.is_empty()), "{notes:?}");
+            notes.join("\n") + &stderr(&o)
+        } else {
+            text
+        };
+        let left = english(&text);
+        assert!(left.is_empty(), "jiko {}: English under --lang ja:\n{}\n---\n{text}", r.join(" "), left.join("\n"));
+    }
+    // The detector sees English: the same runs in English are caught.
+    let o = jiko(&["--lang", "en", "draft", &notice("prtimes-mail-2021-03-12.txt")]);
+    assert!(!english(&stderr(&o)).is_empty());
+    let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2026-05-10 10:00", "--duration", "70", "--users", "150000"]);
+    assert!(!english(&stdout(&o)).is_empty());
+    // Draft's field names in Japanese, the contract's name beside.
+    let o = jiko(&["--lang", "ja", "draft", &notice("akio-rakuten-2026-01-27.txt")]);
+    assert!(stderr(&o).contains("発生日時（started_at）: 2026-01-27 14:00"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("影響利用者数（affected_users）: 見つかりません"), "{}", stderr(&o));
+}

@@ -49,3 +49,37 @@ pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) 
         format!("{en} {what}")
     }
 }
+
+/// An io error in the run's language: Japanese for the kinds a user meets
+/// (a file not there, no permission, a full disk), else the system's text.
+pub fn io_text(lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    if !lang.ja() {
+        return e.to_string();
+    }
+    let ja = match e.kind() {
+        NotFound => "ファイル又はフォルダがありません",
+        PermissionDenied => "権限がありません",
+        AlreadyExists => "既にあります",
+        IsADirectory => "フォルダです（ファイルを指定してください）",
+        NotADirectory => "フォルダではありません",
+        StorageFull => "ディスクの空きがありません",
+        ReadOnlyFilesystem => "読み取り専用の場所です",
+        InvalidData => "データが不正です",
+        UnexpectedEof => "ファイルが途中で終わっています",
+        _ => return format!("入出力エラー（{e}）"),
+    };
+    ja.to_string()
+}
+
+/// An error and its causes, `a: b: c` as anyhow's `{:#}` writes them, with
+/// io errors in the run's language.
+pub fn error_text(lang: Lang, e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io_text(lang, io),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -269,7 +269,7 @@ impl IdSet {
                     line: m.line,
                     column: m.column.clone(),
                     value: m.raw.clone(),
-                    message: jiko_core::say!(lang, "duplicate {id}, first at {at}", "{id}が重複しています（最初は {at}）", id = COLUMNS[col::ID].name, at = at),
+                    message: if lang.ja() { format!("重複しています（最初は {at}）") } else { format!("duplicate {}, first at {at}", COLUMNS[col::ID].name) },
                     fatal: true,
                 });
             }

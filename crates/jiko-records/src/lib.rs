@@ -141,8 +141,16 @@ impl RowError {
     /// `file:line: column C: "value": message`, in `lang`.
     pub fn text(&self, lang: jiko_core::lang::Lang) -> String {
         let at = place(lang, &self.file, self.sheet.as_deref(), self.line);
-        let column = jiko_core::say!(lang, "column", "列");
-        format!("{at}: {column} {}: {:?}: {}", self.column, self.value, self.message)
+        if lang.ja() {
+            // The Japanese header beside the contract's name: the file may
+            // use either.
+            let name = match header::COLUMNS.iter().find(|c| c.name == self.column) {
+                Some(c) => format!("{}（{}）", c.japanese, c.name),
+                None => self.column.clone(),
+            };
+            return format!("{at}: 列 {name}: {:?}: {}", self.value, self.message);
+        }
+        format!("{at}: column {}: {:?}: {}", self.column, self.value, self.message)
     }
 }
 

@@ -255,9 +255,15 @@ impl Vocabulary {
                     ),
                 }
             }
+            // In Japanese the labels come with their codes, as the template
+            // and the reports name them.
+            None if lang.ja() => {
+                let list = self.codes.iter().map(|c| format!("{} ({})", c.label, c.code)).collect::<Vec<_>>().join(", ");
+                format!("不明なコードです。使える値（ラベル（コード））: {list}")
+            }
             None => {
                 let list = codes.collect::<Vec<_>>().join(", ");
-                jiko_core::say!(lang, "unknown code; valid codes: {list}", "不明なコードです。使えるコード: {list}", list = list)
+                format!("unknown code; valid codes: {list}")
             }
         }
     }

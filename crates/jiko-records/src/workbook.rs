@@ -60,7 +60,7 @@ pub(crate) fn read_sheet(lang: jiko_core::lang::Lang, path: &Path, sheet: Option
     let meta: Vec<(String, bool)> =
         book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)).collect();
     let name = choose(lang, path, &meta, sheet)?;
-    let at = |e: &dyn std::fmt::Display| format!("{}: reading sheet {name}: {e}", path.display());
+    let at = |e: &dyn std::fmt::Display| jiko_core::say!(lang, "{p}: reading sheet {name}: {e}", "{p}: シート {name} の読み込み: {e}", p = path.display(), name = name, e = e);
     let mut rows = SparseRows::new(lang, path, &name);
     match &mut book {
         Sheets::Xlsx(x) => {
@@ -479,7 +479,7 @@ mod ods {
         let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
         xml.config_mut().expand_empty_elements = true;
         xml.config_mut().check_end_names = false;
-        let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: content.xml: {e}", path.display());
+        let bad = |e: &dyn std::fmt::Display| anyhow::anyhow!(jiko_core::say!(lang, "{p}: content.xml: {e}", "{p}: content.xml が読めません: {e}", p = path.display(), e = e));
         let mut hidden_styles = std::collections::HashSet::new();
         let mut style: Option<String> = None;
         let mut sheets: Vec<(String, bool)> = Vec::new();
@@ -521,7 +521,7 @@ mod ods {
         match read {
             Some((name, rows)) => Ok(rows.finish(lang, path, &sheets, &name)),
             // Not found: the same errors as for other workbooks.
-            None => Err(choose(lang, path, &sheets, sheet).err().unwrap_or_else(|| anyhow::anyhow!("{}: sheet not read", path.display()))),
+            None => Err(choose(lang, path, &sheets, sheet).err().unwrap_or_else(|| anyhow::anyhow!(jiko_core::say!(lang, "{p}: sheet not read", "{p}: シートを読めませんでした", p = path.display())))),
         }
     }
 
@@ -561,7 +561,7 @@ mod ods {
                     row = row.saturating_add(n);
                 }
                 Event::End(e) if e.name().as_ref() == "table:table" => return Ok(()),
-                Event::Eof => bail!("the table does not end"),
+                Event::Eof => bail!(jiko_core::say!(lang, "the table does not end", "表が途中で終わっています")),
                 _ => {}
             }
         }
@@ -587,7 +587,7 @@ mod ods {
                     col = col.saturating_add(n);
                 }
                 Event::End(e) if e.name().as_ref() == "table:table-row" => return Ok(()),
-                Event::Eof => bail!("the row does not end"),
+                Event::Eof => bail!(jiko_core::say!(lang, "the row does not end", "行が途中で終わっています")),
                 _ => {}
             }
         }
@@ -596,7 +596,7 @@ mod ods {
     /// A cell's value by its type, read to the cell's end.
     fn cell(lang: jiko_core::lang::Lang, xml: &mut Xml, e: &BytesStart) -> Result<Cell> {
         let kind = attr(e, "office:value-type");
-        let text = text(xml, e)?;
+        let text = text(lang, xml, e)?;
         let formula = attr(e, "table:formula");
         if attr(e, "calcext:value-type").as_deref() == Some("error") {
             let shown = if text.is_empty() { formula.unwrap_or_default() } else { text };
@@ -626,7 +626,7 @@ mod ods {
 
     /// The cell's paragraphs, joined by line breaks; notes left out. Its
     /// size is bounded by the part's, checked before.
-    fn text(xml: &mut Xml, start: &BytesStart) -> Result<String> {
+    fn text(lang: jiko_core::lang::Lang, xml: &mut Xml, start: &BytesStart) -> Result<String> {
         let mut buf = Vec::new();
         let mut s = String::new();
         let (mut paragraphs, mut skip, mut inside) = (0usize, 0usize, 0usize);
@@ -666,7 +666,7 @@ mod ods {
                         _ => "",
                     }),
                 },
-                Event::Eof => bail!("the cell does not end"),
+                Event::Eof => bail!(jiko_core::say!(lang, "the cell does not end", "セルが途中で終わっています")),
                 _ => {}
             }
         }
