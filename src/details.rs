@@ -167,7 +167,7 @@ pub fn read(path: &Path) -> Result<Details> {
 }
 
 pub fn parse(text: &str, origin: &str) -> Result<Details> {
-    let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(text, origin, &e))?;
+    let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(crate::lang::Lang::En, text, origin, &e))?;
     for a in &d.accidents {
         for (i, p) in a.phases.iter().enumerate() {
             let at = || text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);

@@ -49,3 +49,25 @@ pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) 
         format!("{en} {what}")
     }
 }
+
+/// An io error in the language `lang`: Japanese words for the common
+/// kinds (a missing file, a permission), else the OS's own text; in
+/// English, the error's own text.
+pub fn io_text(lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if !lang.ja() {
+        return e.to_string();
+    }
+    match e.kind() {
+        K::NotFound => "ファイルがありません".to_string(),
+        K::PermissionDenied => "読む権限がありません".to_string(),
+        K::AlreadyExists => "既に存在します".to_string(),
+        K::IsADirectory => "ファイルではなくフォルダです".to_string(),
+        K::NotADirectory => "フォルダではありません".to_string(),
+        K::StorageFull => "ディスクの空き容量が足りません".to_string(),
+        K::ReadOnlyFilesystem => "読み取り専用のファイルシステムです".to_string(),
+        K::InvalidData => format!("データが不正です（{e}）"),
+        K::UnexpectedEof => "ファイルが途中で終わっています".to_string(),
+        _ => e.to_string(),
+    }
+}
