@@ -176,7 +176,7 @@ pub fn read(lang: crate::lang::Lang, path: &Path) -> Result<Details> {
 
 pub fn parse(lang: crate::lang::Lang, text: &str, origin: &str) -> Result<Details> {
     use crate::say;
-    let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(text, origin, &e))?;
+    let d: Details = toml::from_str(text).map_err(|e| rules::located_toml_error(lang, text, origin, &e))?;
     for a in &d.accidents {
         for (i, p) in a.phases.iter().enumerate() {
             let at = || text.find(&format!("\"{}\"", a.id)).map_or(0, |i| rules::line_col(text, i).0);

@@ -75,7 +75,7 @@ fn main() {
     jiko::output::cleanup::install(lang);
     // The rules are read before any command, so a bad rules file stops the
     // run at once with its located error; the command is given them.
-    let result = cmd::run_rules(cli.rules.as_deref()).and_then(|rules| match cli.command {
+    let result = cmd::run_rules(lang, cli.rules.as_deref()).and_then(|rules| match cli.command {
         Command::Aggregate(args) => cmd::aggregate::run(args, rules, lang),
         Command::Chart(args) => cmd::chart::run(args, rules, lang),
         Command::Validate(args) => cmd::validate::run(args, rules, lang),

@@ -77,16 +77,21 @@ impl Fonts {
 
     /// Fail, naming the characters, if any label has a glyph the fonts lack.
     pub fn check<'a>(&self, what: &str, labels: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        self.check_in(crate::lang::Lang::En, what, labels)
+    }
+
+    /// `check`, its error in the language `lang`.
+    pub fn check_in<'a>(&self, lang: crate::lang::Lang, what: &str, labels: impl IntoIterator<Item = &'a str>) -> Result<()> {
         let mut problems = Vec::new();
         for label in labels {
             let missing = self.missing(label);
             if !missing.is_empty() {
                 let chars: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
-                problems.push(format!("{} in {label:?}", chars.join(", ")));
+                problems.push(crate::say!(lang, "{} in {label:?}", "{label:?} の {}", chars.join(", ")));
             }
         }
         if !problems.is_empty() {
-            bail!("{what}: the chart font has no glyph for {}", problems.join("; "));
+            bail!(crate::say!(lang, "{what}: the chart font has no glyph for {}", "{what}: グラフのフォントに次の文字の字形がありません: {}", problems.join(if lang.ja() { "、" } else { "; " })));
         }
         Ok(())
     }

@@ -84,7 +84,7 @@ pub struct Changed {
 
 /// The second book, read and checked before any input is.
 pub fn load(lang: crate::lang::Lang, a: Rules, path: &Path) -> Result<Rules> {
-    let b = super::run_rules(Some(path))?;
+    let b = super::run_rules(lang, Some(path))?;
     anyhow::ensure!(
         a.same_codes(&b),
         "{}",

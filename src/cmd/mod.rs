@@ -27,12 +27,12 @@ use crate::wareki;
 
 
 /// The run's rules: `--rules FILE` (or a shipped name), else the built-in
-/// book (its codes and bins come with it).
-pub fn run_rules(path: Option<&Path>) -> Result<Rules> {
+/// book (its codes and bins come with it). Its errors are in `lang`.
+pub fn run_rules(lang: crate::lang::Lang, path: Option<&Path>) -> Result<Rules> {
     match path {
         Some(p) => {
-            let rules = Rules::load(p)?;
-            usable(p, rules)?;
+            let rules = Rules::load(lang, p)?;
+            usable(lang, p, rules)?;
             Ok(rules)
         }
         None => Ok(Rules::builtin()),
@@ -42,7 +42,7 @@ pub fn run_rules(path: Option<&Path>) -> Result<Rules> {
 /// What a rules file must also be, found when it is read rather than in
 /// the middle of a run: no spelling (code, label or alias) names two codes
 /// of a column, and the charts can draw every label.
-fn usable(path: &Path, rules: Rules) -> Result<()> {
+fn usable(lang: crate::lang::Lang, path: &Path, rules: Rules) -> Result<()> {
     let v = records::values::Vocabularies::of(rules.vocab);
     for (column, voc) in [
         ("report_form", &v.forms),
@@ -54,7 +54,12 @@ fn usable(path: &Path, rules: Rules) -> Result<()> {
         ("wholesale", &v.wholesale),
     ] {
         if let Some(c) = voc.collisions.first() {
-            anyhow::bail!("{}: column {column}: the spelling {c:?} names two codes (an alias spells another code or its label); one spelling, one code", path.display());
+            anyhow::bail!(crate::say!(
+                lang,
+                "{}: column {column}: the spelling {c:?} names two codes (an alias spells another code or its label); one spelling, one code",
+                "{}: 列 {column}: 表記 {c:?} が二つのコードを指しています（別名が別のコード又はその名称と同じ表記です）。一つの表記には一つのコードを対応させてください",
+                path.display()
+            ));
         }
     }
     let t = rules.vocab;
@@ -65,7 +70,7 @@ fn usable(path: &Path, rules: Rules) -> Result<()> {
         .chain([&t.service_codes, &t.causes, &t.equipment, &t.forms, &t.facilities, &t.kinds, &t.wholesale].into_iter().flat_map(|l| l.iter().map(|c| c.label)))
         .chain([&t.service_groups, &t.cause_groups, &t.equipment_groups].into_iter().flat_map(|l| l.iter().map(|g| g.label)))
         .chain([&t.duration_bins, &t.user_bins].into_iter().flat_map(|l| l.iter().map(|b| b.label)));
-    crate::text::Fonts::load()?.check(&format!("{}: a label", path.display()), labels)
+    crate::text::Fonts::load()?.check_in(lang, &crate::say!(lang, "{}: a label", "{}: 名称", path.display()), labels)
 }
 
 /// How inputs are read, shared by the commands that read them.

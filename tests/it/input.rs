@@ -314,7 +314,7 @@ fn two_vocabularies_count_side_by_side_in_one_process() {
     assert!(builtin.contains(bin) && builtin.contains(alias));
     let path = dir.join("split.toml");
     std::fs::write(&path, builtin.replace(bin, split).replace(alias, more)).unwrap();
-    let split = jiko::rules::Rules::load(&path).unwrap();
+    let split = jiko::rules::Rules::load(jiko::lang::Lang::En, &path).unwrap();
     let csv = dir.join("r.csv");
     std::fs::write(
         &csv,

@@ -444,6 +444,17 @@ fn a_rules_book_whose_alias_spells_another_code_or_whose_label_cannot_be_drawn_i
     let o = jiko(&["--rules", s(&emoji), "validate", s(&input)]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains(&format!("{}: a label: the chart font has no glyph for 😀 (U+1F600) in \"自然故障😀\"", emoji.display())), "{}", stderr(&o));
+    // Under --lang ja, in Japanese (issue 32), the file still named.
+    let o = jiko(&["--lang", "ja", "--rules", s(&emoji), "validate", s(&input)]);
+    assert!(stderr(&o).contains(&format!("{}: 名称: グラフのフォントに次の文字の字形がありません: \"自然故障😀\" の 😀 (U+1F600)", emoji.display())), "{}", stderr(&o));
+    let alias = book_with(&dir, "aliases = [\n", "aliases = [\n  { column = \"services\", code = \"isp\", spellings = [\"FTTHアクセスサービス\"] },\n");
+    let o = jiko(&["--lang", "ja", "--rules", s(&alias), "validate", s(&input)]);
+    assert!(stderr(&o).contains(&format!("{}: 列 services: 表記 \"FTTHアクセスサービス\" が二つのコードを指しています", alias.display())), "{}", stderr(&o));
+    let o = jiko(&["--lang", "ja", "--rules", s(&dir.join("no-such-book.toml")), "validate", s(&input)]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(&format!("エラー: 規則ファイル {} の読み込み（同梱の規則: mic, proposed-2025）: ファイル又はフォルダがありません", dir.join("no-such-book.toml").display())), "{}", stderr(&o));
+    let o = jiko(&["--lang", "ja", "--rules", "as-of:2026-4-31", "validate", s(&input)]);
+    assert!(stderr(&o).contains("as-of:2026-4-31: as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください"), "{}", stderr(&o));
 }
 
 // --- 16. rejects.csv says where it cut a value.

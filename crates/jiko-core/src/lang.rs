@@ -54,7 +54,9 @@ pub fn doing(lang: Lang, en: &str, ja_verb: &str, what: &dyn std::fmt::Display) 
 /// (a file not there, no permission, a full disk), else the system's text.
 pub fn io_text(lang: Lang, e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
-    if !lang.ja() {
+    // An error made with its own words (jiko's, already in the run's
+    // language) keeps them; the system's are said by their kind.
+    if !lang.ja() || e.get_ref().is_some() {
         return e.to_string();
     }
     let ja = match e.kind() {

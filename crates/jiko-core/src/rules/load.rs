@@ -9,22 +9,25 @@ use anyhow::{anyhow, bail, Result};
 use super::raw::{MajorSet, RawBook};
 use super::{RuleBook, Set};
 use crate::calendar::Minute;
+use crate::lang::Lang;
+use crate::say;
 
-/// Parse and check `text`, read from `origin` (a path, for messages).
-pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBook> {
-    let raw: RawBook = toml::from_str(text).map_err(|e| located_toml_error(text, origin, &e))?;
-    let at = Locator { text, origin };
+/// Parse and check `text`, read from `origin` (a path, for messages),
+/// its errors in the language `lang`.
+pub fn parse(lang: Lang, text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBook> {
+    let raw: RawBook = toml::from_str(text).map_err(|e| located_toml_error(lang, text, origin, &e))?;
+    let at = Locator { text, origin, lang };
     let extends = match raw.extends.as_deref() {
         None => None,
-        Some("mic") => Some(base.ok_or_else(|| anyhow!("{origin}: extends = \"mic\" needs the built-in rules"))?),
-        Some(other) => bail!("{}: extends: {other:?}: only \"mic\" (the built-in rules) can be extended", at.find(other)),
+        Some("mic") => Some(base.ok_or_else(|| anyhow!(say!(lang, "{origin}: extends = \"mic\" needs the built-in rules", "{origin}: extends = \"mic\" には組み込みの規則が必要です")))?),
+        Some(other) => bail!(say!(lang, "{}: extends: {other:?}: only \"mic\" (the built-in rules) can be extended", "{}: extends: {other:?}: 拡張できるのは \"mic\"（組み込みの規則）だけです", at.find(other))),
     };
     macro_rules! section {
         ($name:ident) => {
             match (raw.$name, extends) {
                 (Some(v), _) => v,
                 (None, Some(b)) => b.$name.clone(),
-                (None, None) => bail!("{origin}: [{}] is missing (or write extends = \"mic\" to take it from the built-in rules)", stringify!($name)),
+                (None, None) => bail!(say!(lang, "{origin}: [{}] is missing (or write extends = \"mic\" to take it from the built-in rules)", "{origin}: [{}] がありません（組み込みの規則から引き継ぐには extends = \"mic\" と書いてください）", stringify!($name))),
             }
         };
     }
@@ -56,11 +59,11 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     let codes = |v: &[super::raw::Coded]| v.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
     unique(&at, "services", taxonomy.services.iter().map(|s| s.code.clone()).collect())?;
     if taxonomy.services.len() > 32 {
-        bail!("{origin}: at most 32 services (a report's services are a 32-bit set); found {}", taxonomy.services.len());
+        bail!(say!(lang, "{origin}: at most 32 services (a report's services are a 32-bit set); found {}", "{origin}: サービスは32種類までです（報告のサービスを32ビットの集合で持つため）。{}種類あります", taxonomy.services.len()));
     }
     for s in &taxonomy.services {
         if !taxonomy.service_subs.iter().any(|g| g.group == s.group && g.code == s.sub) {
-            bail!("{}: service {:?}: group {:?} has no sub-group {:?} in service_subs", at.find(&s.code), s.code, s.group, s.sub);
+            bail!(say!(lang, "{}: service {:?}: group {:?} has no sub-group {:?} in service_subs", "{}: サービス {:?}: service_subs にグループ {:?} の小分類 {:?} がありません", at.find(&s.code), s.code, s.group, s.sub));
         }
     }
     for (name, list, groups) in [
@@ -70,7 +73,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         unique(&at, name, codes(list))?;
         for c in list.iter() {
             if !groups.iter().any(|g| g.code == c.group) {
-                bail!("{}: {name} {:?}: unknown group {:?}", at.find(&c.code), c.code, c.group);
+                bail!(say!(lang, "{}: {name} {:?}: unknown group {:?}", "{}: {name} {:?}: 未定義のグループ {:?}", at.find(&c.code), c.code, c.group));
             }
         }
     }
@@ -83,21 +86,21 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         unique(&at, name, codes(list))?;
         if let Some(first) = first {
             if list.first().map(|c| c.code.as_str()) != Some(first) {
-                bail!("{origin}: taxonomy.{name}: the first entry must be {first:?}");
+                bail!(say!(lang, "{origin}: taxonomy.{name}: the first entry must be {first:?}", "{origin}: taxonomy.{name}: 最初の項目は {first:?} にしてください"));
             }
         }
     }
     if !taxonomy.forms.iter().any(|f| f.code == "simple") {
-        bail!("{origin}: taxonomy.forms: needs \"simple\"");
+        bail!(say!(lang, "{origin}: taxonomy.forms: needs \"simple\"", "{origin}: taxonomy.forms: \"simple\" が必要です"));
     }
     for e in &taxonomy.simple_form_equipment {
         if !taxonomy.equipment.iter().any(|c| &c.code == e) {
-            bail!("{}: simple_form_equipment: unknown equipment code {e:?}", at.find(e));
+            bail!(say!(lang, "{}: simple_form_equipment: unknown equipment code {e:?}", "{}: simple_form_equipment: 不明な設備コード {e:?}", at.find(e)));
         }
     }
     for k in &duty.always_kinds {
         if !taxonomy.kinds.iter().any(|c| &c.code == k) {
-            bail!("{}: duty.always_kinds: unknown kind {k:?}", at.find(k));
+            bail!(say!(lang, "{}: duty.always_kinds: unknown kind {k:?}", "{}: duty.always_kinds: 不明な種別 {k:?}", at.find(k)));
         }
     }
     for a in &taxonomy.aliases {
@@ -113,16 +116,16 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             "situation" => near_miss.as_ref().is_some_and(|n| n.situations.iter().any(|c| c.code == a.code)),
             "function" => near_miss.as_ref().is_some_and(|n| n.functions.iter().any(|c| c.code == a.code)),
             "exclusions" => near_miss.as_ref().is_some_and(|n| n.exclusions.iter().any(|c| c.code == a.code)),
-            other => bail!("{}: aliases: unknown column {other:?}", at.find(other)),
+            other => bail!(say!(lang, "{}: aliases: unknown column {other:?}", "{}: aliases: 不明な列 {other:?}", at.find(other))),
         };
         if !known {
-            bail!("{}: aliases: {:?} is not a code of column {}", at.find(&a.code), a.code, a.column);
+            bail!(say!(lang, "{}: aliases: {:?} is not a code of column {}", "{}: aliases: {:?} は列 {} のコードではありません", at.find(&a.code), a.code, a.column));
         }
     }
 
     for r in &taxonomy.refused {
         if r.column != "kind" && r.column != "services" {
-            bail!("{}: refused: column {:?}: only kind and services refuse spellings", at.find(&r.column), r.column);
+            bail!(say!(lang, "{}: refused: column {:?}: only kind and services refuse spellings", "{}: refused: 列 {:?}: 表記を拒否できるのは kind 列と services 列だけです", at.find(&r.column), r.column));
         }
     }
     if let Some(l) = &duty.info_leak_item {
@@ -139,47 +142,49 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
         let from = day(&at, &d.effective_from)?;
         let first_due = d.applies_to_reports_due_from.as_ref().map(|a| day(&at, a).map(|m| (m.year, m.month, m.day))).transpose()?;
         if dues.last().is_some_and(|prev: &super::DueRule| prev.from >= from) {
-            bail!("{}: duty.due: effective_from {from} is not after the one before", at.find(&d.effective_from.to_string()));
+            bail!(say!(lang, "{}: duty.due: effective_from {from} is not after the one before", "{}: duty.due: effective_from {from} が一つ前の規則の日付より後になっていません", at.find(&d.effective_from.to_string())));
         }
         if d.every == super::raw::Every::Year && d.name.is_none() {
-            bail!("{}: duty.due: a yearly rule needs the report's name (name = \"…\"); the duty's name is the quarterly one", at.find(&d.effective_from.to_string()));
+            bail!(say!(lang, "{}: duty.due: a yearly rule needs the report's name (name = \"…\"); the duty's name is the quarterly one", "{}: duty.due: 年次の規則には報告の名称（name = \"…\"）が必要です（duty の名称は四半期報告のものです）", at.find(&d.effective_from.to_string())));
         }
         if d.months_after == 0 || d.months_after > 12 {
-            bail!("{}: duty.due: months_after {} is not 1–12", at.find(&d.effective_from.to_string()), d.months_after);
+            bail!(say!(lang, "{}: duty.due: months_after {} is not 1–12", "{}: duty.due: months_after {} が1〜12の範囲にありません", at.find(&d.effective_from.to_string()), d.months_after));
         }
         dues.push(super::DueRule { from, first_due, raw: d.clone() });
     }
     if dues.is_empty() {
-        bail!("{origin}: duty: at least one [[duty.due]] is needed");
+        bail!(say!(lang, "{origin}: duty: at least one [[duty.due]] is needed", "{origin}: duty: [[duty.due]] が少なくとも一つ必要です"));
     }
 
     let mut sets: Vec<Set> = Vec::new();
     let mut ids = BTreeSet::new();
     for raw in raw_sets {
         if !ids.insert(raw.id.clone()) {
-            bail!("{}: major: id {:?} is used twice", at.find(&raw.id), raw.id);
+            bail!(say!(lang, "{}: major: id {:?} is used twice", "{}: major: id {:?} が重複しています", at.find_nth(&raw.id, 2), raw.id));
         }
         let from = match (&raw.effective_from, &trial) {
             (Some(d), _) => Some(day(&at, d)?),
             (None, Some(t)) if t.judge_all_by == raw.id => None,
-            (None, _) => bail!("{}: major set {:?}: effective_from is missing", at.find(&raw.id), raw.id),
+            (None, _) => bail!(say!(lang, "{}: major set {:?}: effective_from is missing", "{}: 重大な事故の基準 {:?}: effective_from がありません", at.find(&raw.id), raw.id)),
         };
         if let (Some(from), Some(prev)) = (from, sets.iter().rev().find_map(|s| s.from)) {
             if from <= prev {
-                bail!(
+                bail!(say!(
+                    lang,
                     "{}: major set {:?}: effective_from {from} overlaps or precedes the set before it (from {prev}); sets go oldest first",
+                    "{}: 重大な事故の基準 {:?}: effective_from {from} が一つ前の基準（{prev} から）と重なるか、それより前です。基準は古い順に書いてください",
                     at.find(&raw.effective_from.map(|d| d.to_string()).unwrap_or_default()),
                     raw.id
-                );
+                ));
             }
         }
         let (class_of_service, conditional) = classes_of(&at, &raw, &taxonomy.services)?;
         for o in &raw.open {
             if !taxonomy.services.iter().any(|s| s.code == o.service) {
-                bail!("{}: major set {:?}: open: unknown service code {:?}", at.find(&o.service), raw.id, o.service);
+                bail!(say!(lang, "{}: major set {:?}: open: unknown service code {:?}", "{}: 重大な事故の基準 {:?}: open: 不明なサービスコード {:?}", at.find(&o.service), raw.id, o.service));
             }
             if o.classes.len() < 2 || o.classes.iter().any(|&c| c == 0 || usize::from(c) > raw.classes.len()) {
-                bail!("{}: major set {:?}: open {:?}: classes must name two or more of 1–{}", at.find(&o.service), raw.id, o.service, raw.classes.len());
+                bail!(say!(lang, "{}: major set {:?}: open {:?}: classes must name two or more of 1–{}", "{}: 重大な事故の基準 {:?}: open {:?}: classes には1〜{}のうち二つ以上を挙げてください", at.find(&o.service), raw.id, o.service, raw.classes.len()));
             }
         }
         let thresholds = || raw.classes.iter().flat_map(|c| c.thresholds.iter());
@@ -188,7 +193,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     }
     if let Some(t) = &trial {
         if !sets.iter().any(|s| s.raw.id == t.judge_all_by) {
-            bail!("{}: trial.judge_all_by: no major set {:?}", at.find(&t.judge_all_by), t.judge_all_by);
+            bail!(say!(lang, "{}: trial.judge_all_by: no major set {:?}", "{}: trial.judge_all_by: 重大な事故の基準 {:?} がありません", at.find(&t.judge_all_by), t.judge_all_by));
         }
     }
     let wholesale_from = major_report.wholesale.as_ref().map(|w| day(&at, &w.effective_from)).transpose()?;
@@ -204,26 +209,26 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
                 ("exclusions", raw.exclusions.iter().map(|f| f.code.clone()).collect()),
             ] {
                 if codes.is_empty() {
-                    bail!("{origin}: near_miss.{name}: at least one is needed");
+                    bail!(say!(lang, "{origin}: near_miss.{name}: at least one is needed", "{origin}: near_miss.{name}: 少なくとも一つ必要です"));
                 }
                 unique(&at, &format!("near_miss.{name}"), codes)?;
             }
             if raw.report_days == 0 {
-                bail!("{}: near_miss.report_days: 0", at.find("report_days"));
+                bail!(say!(lang, "{}: near_miss.report_days: 0", "{}: near_miss.report_days: 0 にはできません", at.find("report_days")));
             }
             let mut situation_from = Vec::new();
             let mut wording_from = Vec::new();
             for s in &raw.situations {
                 let own = s.effective_from.as_ref().map(|d| day(&at, d)).transpose()?;
                 if let Some(f) = own.filter(|f| *f <= from) {
-                    bail!("{}: near_miss situation {:?}: effective_from {f} is not after the rule's own ({from}); leave it out", at.find(&s.code), s.code);
+                    bail!(say!(lang, "{}: near_miss situation {:?}: effective_from {f} is not after the rule's own ({from}); leave it out", "{}: near_miss の事態 {:?}: effective_from {f} が規則自体の施行日（{from}）より後ではありません。その場合は書かないでください", at.find(&s.code), s.code));
                 }
                 let mut froms: Vec<crate::calendar::Minute> = Vec::new();
                 for w in &s.wording {
                     let f = day(&at, &w.from)?;
                     let floor = froms.last().copied().or(own).unwrap_or(from);
                     if f <= floor {
-                        bail!("{}: near_miss situation {:?}: wording from {f} is not after {floor}; wordings go oldest first, after the item's first day", at.find(&w.from.to_string()), s.code);
+                        bail!(say!(lang, "{}: near_miss situation {:?}: wording from {f} is not after {floor}; wordings go oldest first, after the item's first day", "{}: near_miss の事態 {:?}: wording の from {f} が {floor} より後ではありません。wording は項目の初日より後の日付で、古い順に書いてください", at.find(&w.from.to_string()), s.code));
                     }
                     froms.push(f);
                 }
@@ -232,7 +237,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
             }
             for n in &raw.no_exclusion {
                 if raw.exclusions.iter().any(|e| e.code == *n || e.label == *n) {
-                    bail!("{}: near_miss.no_exclusion: {n:?} is an exclusion's code or label", at.find(n));
+                    bail!(say!(lang, "{}: near_miss.no_exclusion: {n:?} is an exclusion's code or label", "{}: near_miss.no_exclusion: {n:?} は除外事由（exclusions）のコード又は名称です", at.find(n)));
                 }
             }
             Some(super::NearMissRules { raw, from, situation_from, wording_from })
@@ -243,7 +248,7 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
     for r in raw_regimes {
         let from = day(&at, &r.effective_from)?;
         if regimes.last().is_some_and(|(prev, _)| *prev >= from) {
-            bail!("{}: regime: effective_from {from} is not after the one before", at.find(&r.effective_from.to_string()));
+            bail!(say!(lang, "{}: regime: effective_from {from} is not after the one before", "{}: regime: effective_from {from} が一つ前の日付より後になっていません", at.find(&r.effective_from.to_string())));
         }
         regimes.push((from, r));
     }
@@ -256,40 +261,41 @@ pub fn parse(text: &str, origin: &str, base: Option<&RuleBook>) -> Result<RuleBo
 /// apart, as its number, the mask of its services and that floor: its
 /// services land in another class too, for when they are below it.
 fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) -> Result<(Vec<u8>, Vec<super::Conditional>)> {
+    let lang = at.lang;
     if set.classes.is_empty() {
-        bail!("{}: major set {:?} has no class", at.find(&set.id), set.id);
+        bail!(say!(lang, "{}: major set {:?} has no class", "{}: 重大な事故の基準 {:?} に区分がありません", at.find(&set.id), set.id));
     }
     let mut of = vec![0u8; services.len()];
     let mut conditional = Vec::new();
     let mut others = None;
     for (i, class) in set.classes.iter().enumerate() {
-        let number = u8::try_from(i + 1)?;
+        let number = u8::try_from(i + 1).map_err(|_| anyhow!(say!(lang, "{}: major set {:?}: more than 255 classes", "{}: 重大な事故の基準 {:?}: 区分が255を超えています", at.find(&set.id), set.id)))?;
         if class.thresholds.is_empty() {
-            bail!("{}: major set {:?}, class {number} {:?}: no threshold", at.find(&class.name), set.id, class.name);
+            bail!(say!(lang, "{}: major set {:?}, class {number} {:?}: no threshold", "{}: 重大な事故の基準 {:?}、区分 {number} {:?}: 閾値（thresholds）がありません", at.find(&class.name), set.id, class.name));
         }
         for t in &class.thresholds {
             if t.min_duration == 0 && t.min_users == 0 {
-                bail!("{}: major set {:?}, class {number}: a threshold of 0 minutes and 0 users makes every report major", at.find(&class.name), set.id);
+                bail!(say!(lang, "{}: major set {:?}, class {number}: a threshold of 0 minutes and 0 users makes every report major", "{}: 重大な事故の基準 {:?}、区分 {number}: 0分・0人の閾値では全ての報告が重大な事故になります", at.find(&class.name), set.id));
             }
         }
         if class.others {
             if class.min_monthly_active_users.is_some() {
-                bail!("{}: major set {:?}, class {number}: a class held from some monthly users on cannot take the others", at.find(&class.name), set.id);
+                bail!(say!(lang, "{}: major set {:?}, class {number}: a class held from some monthly users on cannot take the others", "{}: 重大な事故の基準 {:?}、区分 {number}: 月間アクティブ利用者数の下限がある区分は others（他の全てのサービス）を受け持てません", at.find(&class.name), set.id));
             }
             if others.replace(number).is_some() {
-                bail!("{}: major set {:?}: only one class can take the others", at.find(&class.name), set.id);
+                bail!(say!(lang, "{}: major set {:?}: only one class can take the others", "{}: 重大な事故の基準 {:?}: others を受け持てる区分は一つだけです", at.find(&class.name), set.id));
             }
         }
         for code in class.reasons.keys() {
             if !class.services.contains(code) {
-                bail!("{}: major set {:?}, class {number}: a reason for {code:?}, which the class does not name", at.find(code), set.id);
+                bail!(say!(lang, "{}: major set {:?}, class {number}: a reason for {code:?}, which the class does not name", "{}: 重大な事故の基準 {:?}、区分 {number}: この区分に含まれないサービス {code:?} の reasons があります", at.find(code), set.id));
             }
         }
         if let Some(min) = class.min_monthly_active_users {
             let mut mask = 0u32;
             for code in &class.services {
                 let Some(s) = services.iter().position(|s| &s.code == code) else {
-                    bail!("{}: major set {:?}, class {number}: unknown service code {code:?}", at.find(code), set.id);
+                    bail!(say!(lang, "{}: major set {:?}, class {number}: unknown service code {code:?}", "{}: 重大な事故の基準 {:?}、区分 {number}: 不明なサービスコード {code:?}", at.find(code), set.id));
                 };
                 mask |= 1 << s;
             }
@@ -298,10 +304,10 @@ fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) ->
         }
         for code in &class.services {
             let Some(s) = services.iter().position(|s| &s.code == code) else {
-                bail!("{}: major set {:?}, class {number}: unknown service code {code:?}", at.find(code), set.id);
+                bail!(say!(lang, "{}: major set {:?}, class {number}: unknown service code {code:?}", "{}: 重大な事故の基準 {:?}、区分 {number}: 不明なサービスコード {code:?}", at.find(code), set.id));
             };
             if of[s] != 0 {
-                bail!("{}: major set {:?}: service {code:?} is in class {} and class {number}", at.find(code), set.id, of[s]);
+                bail!(say!(lang, "{}: major set {:?}: service {code:?} is in class {} and class {number}", "{}: 重大な事故の基準 {:?}: サービス {code:?} が区分 {} と区分 {number} の両方にあります", at.find(code), set.id, of[s]));
             }
             of[s] = number;
         }
@@ -309,7 +315,7 @@ fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) ->
     for (s, c) in of.iter_mut().enumerate() {
         if *c == 0 {
             *c = others.ok_or_else(|| {
-                anyhow!("{}: major set {:?}: service {:?} is in no class (name it, or give one class others = true)", at.find(&set.id), set.id, services[s].code)
+                anyhow!(say!(lang, "{}: major set {:?}: service {:?} is in no class (name it, or give one class others = true)", "{}: 重大な事故の基準 {:?}: サービス {:?} がどの区分にもありません（いずれかの区分に挙げるか、一つの区分に others = true と書いてください）", at.find(&set.id), set.id, services[s].code))
             })?;
         }
     }
@@ -318,11 +324,11 @@ fn classes_of(at: &Locator, set: &MajorSet, services: &[super::raw::Service]) ->
 
 fn check_bins(at: &Locator, name: &str, bins: &[super::raw::RawBin]) -> Result<()> {
     if bins.first().map(|b| b.from) != Some(0) {
-        bail!("{}: bins.{name}: the first bin must start at 0", at.find(&format!("{name} =")));
+        bail!(say!(at.lang, "{}: bins.{name}: the first bin must start at 0", "{}: bins.{name}: 最初の階級は 0 から始めてください", at.find(&format!("{name} ="))));
     }
     for w in bins.windows(2) {
         if w[1].from <= w[0].from {
-            bail!("{}: bins.{name}: bin {:?} starts at {}, not above {:?} at {}; bins must increase", at.find(&w[1].code), w[1].code, w[1].from, w[0].code, w[0].from);
+            bail!(say!(at.lang, "{}: bins.{name}: bin {:?} starts at {}, not above {:?} at {}; bins must increase", "{}: bins.{name}: 階級 {:?} の始まり {} が、前の階級 {:?} の始まり {} より大きくありません。階級は小さい順に並べてください", at.find(&w[1].code), w[1].code, w[1].from, w[0].code, w[0].from));
         }
     }
     unique(at, &format!("bins.{name}"), bins.iter().map(|b| b.code.clone()).collect())
@@ -336,10 +342,10 @@ fn unique(at: &Locator, name: &str, codes: Vec<String>) -> Result<()> {
     for c in codes {
         let plain = c.starts_with(|x: char| x.is_ascii_alphanumeric()) && c.chars().all(|x| x.is_ascii_alphanumeric() || matches!(x, '_' | '-' | '.'));
         if !plain {
-            bail!("{}: {name}: code {c:?}: use ASCII letters, digits, _, - and . only, starting with a letter or digit", at.find(&c));
+            bail!(say!(at.lang, "{}: {name}: code {c:?}: use ASCII letters, digits, _, - and . only, starting with a letter or digit", "{}: {name}: コード {c:?}: ASCII の英字・数字と _ - . だけを使い、英字か数字で始めてください", at.find(&c)));
         }
         if !seen.insert(c.clone()) {
-            bail!("{}: {name}: code {c:?} is listed twice", at.find_nth(&c, 2));
+            bail!(say!(at.lang, "{}: {name}: code {c:?} is listed twice", "{}: {name}: コード {c:?} が重複しています", at.find_nth(&c, 2)));
         }
     }
     Ok(())
@@ -349,7 +355,7 @@ fn unique(at: &Locator, name: &str, codes: Vec<String>) -> Result<()> {
 fn day(at: &Locator, d: &toml::value::Datetime) -> Result<Minute> {
     match (toml_minute(d), d.time) {
         (Some(m), None) => Ok(m),
-        _ => bail!("{}: {d}: write a date only (YYYY-MM-DD, JST)", at.find(&d.to_string())),
+        _ => bail!(say!(at.lang, "{}: {d}: write a date only (YYYY-MM-DD, JST)", "{}: {d}: 日付だけを書いてください（YYYY-MM-DD、日本時間）", at.find(&d.to_string()))),
     }
 }
 
@@ -364,6 +370,8 @@ pub fn toml_minute(d: &toml::value::Datetime) -> Option<Minute> {
 struct Locator<'a> {
     text: &'a str,
     origin: &'a str,
+    /// The language of the messages that name a place.
+    lang: Lang,
 }
 
 impl Locator<'_> {
@@ -393,9 +401,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// A TOML error as `file:line:column: "value": message`.
-pub fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyhow::Error {
-    let msg = e.message();
+/// A TOML error as `file:line:column: "value": message`, the message in
+/// the language `lang` (in Japanese, the reader's own words for the
+/// common ones, the rest in TOML's words after a Japanese lead).
+pub fn located_toml_error(lang: Lang, text: &str, origin: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = if lang.ja() { toml_message_ja(e.message()) } else { e.message().to_string() };
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start.min(text.len()));
@@ -406,15 +416,65 @@ pub fn located_toml_error(text: &str, origin: &str, e: &toml::de::Error) -> anyh
     }
 }
 
+/// A TOML reader's message in Japanese: serde's common shapes (a key
+/// missing, a key or value unknown, a key twice) in words of their own,
+/// the names and the allowed ones as TOML wrote them; anything else after
+/// a Japanese lead.
+fn toml_message_ja(msg: &str) -> String {
+    let msg = msg.trim_end();
+    // "`a`, `b`" from "one of `a`, `b`" / "`a`"; serde's "there are no fields"/"variants".
+    let allowed = |rest: &str| -> String {
+        let rest = rest.trim();
+        match rest {
+            "there are no fields" => "キーは書けません".to_string(),
+            "there are no variants" => "書ける値はありません".to_string(),
+            r => r.strip_prefix("one of ").unwrap_or(r).to_string(),
+        }
+    };
+    if let Some(key) = msg.strip_prefix("missing field ") {
+        return format!("キー {key} がありません");
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate field ") {
+        return format!("キー {rest} が重複しています");
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate key") {
+        return match rest.trim_start_matches(':').trim() {
+            "" => "キーが重複しています".to_string(),
+            key => format!("キー {key} が重複しています"),
+        };
+    }
+    for (prefix, what, ok) in [("unknown field ", "不明なキー", "書けるキー"), ("unknown variant ", "不明な値", "書ける値")] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            return match rest.split_once(", expected ") {
+                Some((name, expected)) => match allowed(expected) {
+                    a if a.ends_with("ません") => format!("{what} {name}（{a}）"),
+                    a => format!("{what} {name}（{ok}: {a}）"),
+                },
+                None => format!("{what} {}", rest.trim_end_matches(", there are no fields")),
+            };
+        }
+    }
+    if msg.starts_with("invalid type: ") {
+        return format!("値の型が違います（{msg}）");
+    }
+    if msg.starts_with("invalid value: ") {
+        return format!("値が不正です（{msg}）");
+    }
+    format!("TOML として読めません（{msg}）")
+}
+
 /// `as-of:YYYY-MM-DD`: the book judging every report by the law in force
 /// that day (its major set and its routine items), whatever the report's
 /// own day: a what-if (試算) like a trial.
-pub fn as_of(base: &RuleBook, day_text: &str) -> Result<RuleBook> {
-    let bad = || anyhow!("as-of:{day_text}: write as-of:YYYY-MM-DD (a day in JST), e.g. as-of:2026-04-01");
+pub fn as_of(lang: Lang, base: &RuleBook, day_text: &str) -> Result<RuleBook> {
+    let bad = || anyhow!(say!(lang, "as-of:{day_text}: write as-of:YYYY-MM-DD (a day in JST), e.g. as-of:2026-04-01", "as-of:{day_text}: as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください。例: as-of:2026-04-01"));
     let mut parts = day_text.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
     let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
     let day = Minute { year: y as i32, month: m, day: d, hour: 0, minute: 0 }.checked().ok_or_else(bad)?;
-    let set = base.sets.iter().rev().find(|s| s.from.is_some_and(|f| f <= day)).ok_or_else(|| anyhow!("as-of:{day_text}: no major-accident rules were in force that day (the first set is from {})", base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| f.to_string())))?;
+    let set = base.sets.iter().rev().find(|s| s.from.is_some_and(|f| f <= day)).ok_or_else(|| {
+        let first = base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| f.to_string());
+        anyhow!(say!(lang, "as-of:{day_text}: no major-accident rules were in force that day (the first set is from {first})", "as-of:{day_text}: その日に施行されていた重大な事故の基準がありません（最初の基準は {first} から）"))
+    })?;
     let label = set.label().to_string();
     let mut b = base.clone();
     b.origin = format!("as-of:{:04}-{:02}-{:02}", day.year, day.month, day.day);

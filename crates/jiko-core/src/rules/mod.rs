@@ -19,6 +19,8 @@ use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 
+use crate::lang::Lang;
+
 pub use raw::{Class, Coded as CodedEntry, Every, Group as GroupEntry, InfoLeakItem, OpenService, Taxonomy, Threshold};
 pub use judge::{Gap, Incident, Judgement, MajorHit};
 pub use load::{line_col, located_toml_error, toml_minute};
@@ -123,7 +125,7 @@ pub struct Conditional {
 }
 
 static BUILTIN_BOOK: LazyLock<RuleBook> =
-    LazyLock::new(|| load::parse(BUILTIN, BUILTIN_NAME, None).expect("the built-in rules are valid (tests check them)"));
+    LazyLock::new(|| load::parse(Lang::En, BUILTIN, BUILTIN_NAME, None).expect("the built-in rules are valid (tests check them)"));
 static BUILTIN_PER_ROW: LazyLock<PerRow> = LazyLock::new(|| PerRow::of(&BUILTIN_BOOK));
 static BUILTIN_VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary::of(&BUILTIN_BOOK));
 
@@ -153,13 +155,13 @@ impl Rules {
 
     /// The rules of a file (`--rules FILE`, `--compare FILE`) or of a
     /// shipped one by name, checked against the built-in book; the book
-    /// lives for the run.
-    pub fn load(path: &Path) -> Result<Rules> {
+    /// lives for the run. Its errors are in the language `lang`.
+    pub fn load(lang: Lang, path: &Path) -> Result<Rules> {
         let parsed: &'static RuleBook = match path.to_str().and_then(|p| p.strip_prefix("as-of:")) {
-            Some(day) if !path.exists() => Box::leak(Box::new(load::as_of(&BUILTIN_BOOK, day)?)),
+            Some(day) if !path.exists() => Box::leak(Box::new(load::as_of(lang, &BUILTIN_BOOK, day)?)),
             _ => {
-                let (text, origin) = read_rules(path)?;
-                Box::leak(Box::new(load::parse(&text, &origin, Some(&BUILTIN_BOOK))?))
+                let (text, origin) = read_rules(lang, path)?;
+                Box::leak(Box::new(load::parse(lang, &text, &origin, Some(&BUILTIN_BOOK))?))
             }
         };
         Ok(Rules { book: parsed, per_row: Box::leak(Box::new(PerRow::of(parsed))), vocab: Box::leak(Box::new(Vocabulary::of(parsed))) })
@@ -326,18 +328,37 @@ impl Rules {
 const SHIPPED: &[(&str, &str)] = &[("mic", BUILTIN), ("proposed-2025", include_str!("../../../../data/rules/proposed-2025.toml"))];
 
 /// A rules file's text and the name it goes by: a file, or a shipped
-/// one by name when no such file exists.
-fn read_rules(path: &Path) -> Result<(String, String)> {
+/// one by name when no such file exists. A file that cannot be read
+/// keeps its io error as the cause (in Japanese, in Japanese words).
+fn read_rules(lang: Lang, path: &Path) -> Result<(String, String)> {
     let shipped = SHIPPED.iter().find(|(name, _)| !path.exists() && path.to_str() == Some(*name));
     Ok(match shipped {
         Some((name, text)) => (text.to_string(), format!("data/rules/{name}.toml")),
-        None => (std::fs::read_to_string(path).with_context(|| format!("reading rules {} (shipped rules: {})", path.display(), SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))?, path.display().to_string()),
+        None => {
+            let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+                _ if !lang.ja() => e,
+                // read_to_string's only InvalidData: bytes that are not UTF-8.
+                std::io::ErrorKind::InvalidData => std::io::Error::new(e.kind(), "UTF-8 のテキストではありません"),
+                kind => std::io::Error::new(kind, crate::lang::io_text(lang, &e)),
+            });
+            let names = SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+            let text = text.with_context(|| {
+                crate::say!(lang, "reading rules {p} (shipped rules: {s})", "規則ファイル {p} の読み込み（同梱の規則: {s}）", p = path.display(), s = names.join(", "))
+            })?;
+            (text, path.display().to_string())
+        }
     })
 }
 
-/// Check a rules text without using it (tests, `jiko rules --check`).
+/// Check a rules text without using it (tests, `jiko rules --check`), its
+/// errors in English.
 pub fn check(text: &str, origin: &str) -> Result<RuleBook> {
-    load::parse(text, origin, Some(&BUILTIN_BOOK))
+    check_in(Lang::En, text, origin)
+}
+
+/// Check a rules text, its errors in the language `lang`.
+pub fn check_in(lang: Lang, text: &str, origin: &str) -> Result<RuleBook> {
+    load::parse(lang, text, origin, Some(&BUILTIN_BOOK))
 }
 
 /// A bin `[from, next bin's from)` with its code and label.

@@ -502,7 +502,7 @@ fn two_books_judge_side_by_side_in_one_process() {
     // 90 minutes and 150,000 users of FTTH: under the FY2019 set's class 五
     // (2 h and 30,000, or 1 h and 1,000,000) not major; under the 2025
     // proposal's (1 h and 100,000, 答申 2025-09-01) major.
-    let proposed = Rules::load(Path::new("proposed-2025")).unwrap();
+    let proposed = Rules::load(crate::lang::Lang::En, Path::new("proposed-2025")).unwrap();
     let i = judge::incident("2024-05-10 09:00", 90, 150_000, &["ftth"]);
     assert!(b().judge(&i).major.is_none());
     assert!(proposed.judge(&i).major.is_some());
@@ -626,7 +626,7 @@ fn monthly_users_not_given_2026() {
 #[test]
 fn as_of_a_day_judges_every_report_by_its_law() {
     use crate::rules::judge::incident;
-    let r = Rules::load(std::path::Path::new("as-of:2026-04-01")).unwrap();
+    let r = Rules::load(crate::lang::Lang::En, std::path::Path::new("as-of:2026-04-01")).unwrap();
     assert!(r.trial_note().is_some_and(|n| n.contains("試算")));
     let i = incident("2020-05-30 12:56", 70, 150_000, &["mobile_data"]);
     assert_eq!(r.judge(&i).major.and_then(|m| m.class), Some(6), "六 under the 2026 set");
@@ -635,9 +635,60 @@ fn as_of_a_day_judges_every_report_by_its_law() {
     leak.kind = b().vocab.kind("info_leak").unwrap();
     assert!(b().judge(&leak).within_duty);
     assert!(!r.judge(&leak).within_duty, "item 3 was gone by 2026-04-01");
-    let old = Rules::load(std::path::Path::new("as-of:2020-01-01")).unwrap();
+    let old = Rules::load(crate::lang::Lang::En, std::path::Path::new("as-of:2020-01-01")).unwrap();
     assert!(old.judge(&incident("2026-06-01 10:00", 70, 150_000, &["ftth"])).major.is_none(), "FY2019 set");
     for bad in ["as-of:2026-13-01", "as-of:yesterday", "as-of:2000-01-01"] {
-        assert!(Rules::load(std::path::Path::new(bad)).is_err(), "{bad}");
+        assert!(Rules::load(crate::lang::Lang::En, std::path::Path::new(bad)).is_err(), "{bad}");
     }
+}
+
+/// Under `--lang ja` a rules file's errors are Japanese, and still name
+/// the file, line and column, and the value as the file wrote it.
+#[test]
+fn rules_errors_are_japanese_under_lang_ja_and_still_located() {
+    use crate::lang::Lang;
+    let ja = |text: &str, origin: &str| format!("{:#}", check_in(Lang::Ja, text, origin).unwrap_err());
+
+    // An id used twice: the second FY2015 is where the file says so.
+    let twice = BUILTIN.replacen("id = \"FY2019\"", "id = \"FY2015\"", 1);
+    assert_ne!(twice, BUILTIN);
+    let line = twice.lines().enumerate().filter(|(_, l)| l.contains("id = \"FY2015\"")).nth(1).unwrap().0 + 1;
+    let e = ja(&twice, "x.toml");
+    assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("major: id \"FY2015\" が重複しています"), "{e}");
+    assert!(format!("{:#}", check(&twice, "x.toml").unwrap_err()).contains("major: id \"FY2015\" is used twice"));
+
+    // An unknown service code in a class.
+    let bad = BUILTIN.replacen("\"ip_phone_050\", \"international_phone\"", "\"ip_phone_05\", \"international_phone\"", 1);
+    let line = bad.lines().position(|l| l.contains("\"ip_phone_05\"")).unwrap() + 1;
+    let e = ja(&bad, "x.toml");
+    assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("不明なサービスコード \"ip_phone_05\"") && e.contains("重大な事故の基準"), "{e}");
+    assert!(!e.contains("unknown"), "{e}");
+
+    // A date with a time, and a bin out of order.
+    let timed = BUILTIN.replacen("effective_from = 2019-04-01", "effective_from = 2019-04-01T09:00:00", 1);
+    let e = ja(&timed, "t.toml");
+    assert!(e.starts_with("t.toml:") && e.contains("日付だけを書いてください（YYYY-MM-DD、日本時間）"), "{e}");
+    let e = ja(&BUILTIN.replacen("from = 5000,", "from = 400,", 1), "x.toml");
+    assert!(e.contains("5k-30k") && e.contains("階級は小さい順に並べてください"), "{e}");
+
+    // TOML's own errors: located, in Japanese words.
+    let e = ja("[meta]\nname = 1\n", "y.toml");
+    assert!(e.starts_with("y.toml:2:8: \"1\": 値の型が違います"), "{e}");
+    let e = ja(&BUILTIN.replacen("[meta]\n", "[meta]\ncolour = \"red\"\n", 1), "z.toml");
+    assert!(e.starts_with("z.toml:") && e.contains("不明なキー `colour`"), "{e}");
+
+    // A bad as-of day, and one before the first set.
+    for (bad, words) in [("as-of:2026-13-01", "as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください"), ("as-of:2000-01-01", "その日に施行されていた重大な事故の基準がありません")] {
+        let e = format!("{:#}", Rules::load(Lang::Ja, std::path::Path::new(bad)).unwrap_err());
+        assert!(e.starts_with(bad) && e.contains(words), "{e}");
+    }
+    let e = format!("{:#}", Rules::load(Lang::En, std::path::Path::new("as-of:2026-13-01")).unwrap_err());
+    assert!(e.contains("write as-of:YYYY-MM-DD (a day in JST)"), "{e}");
+
+    // A file that is not there: the Japanese context and io words.
+    let missing = std::path::Path::new("/nonexistent/jiko-rules.toml");
+    let e = format!("{:#}", Rules::load(Lang::Ja, missing).unwrap_err());
+    assert_eq!(e, "規則ファイル /nonexistent/jiko-rules.toml の読み込み（同梱の規則: mic, proposed-2025）: ファイル又はフォルダがありません");
+    let e = format!("{:#}", Rules::load(Lang::En, missing).unwrap_err());
+    assert!(e.starts_with("reading rules /nonexistent/jiko-rules.toml (shipped rules: mic, proposed-2025): ") && !e.contains("ファイル"), "{e}");
 }
