@@ -590,6 +590,8 @@ fn every_message_of_a_japanese_run_is_japanese() {
         vec!["classify", "--start", "2026-05-10", "10:00", "--duration", "70"],
         vec!["classify", "--end", "2026-05-10 10:00", "--duration", "70"],
         vec!["aggregate", "--year", "2020", "--nonsense"],
+        vec!["classify", "--rules", &out("none.toml"), "--services", "ftth", "--start", "2026-05-10 10:00", "--duration", "70", "--users", "1"],
+        vec!["aggregate", "--year", "2020", "--no-charts", "--input", &i, "--out", &out("d"), "--compare", "as-of:2026-13-01"],
     ]
     .iter()
     .map(|r| r.iter().map(|x| x.to_string()).collect())
