@@ -257,17 +257,17 @@ fn a_rules_file_with_an_error_names_file_line_and_column() {
 #[test]
 fn the_2025_proposal_is_a_trial_marked_everywhere() {
     let dir = tmp("trial");
-    let input = dir.join("in.csv");
     // 1 h 10 min of FTTH for 150,000 users: not major under the FY2019
     // rules (1 h needs 1,000,000), major under the proposal (1 h and 100,000).
-    std::fs::write(
-        &input,
-        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
-         T1,テスト通信株式会社,detailed,2020-06-01 10:00,70,150000,ftth,natural_failure\n\
-         T2,テスト通信株式会社,detailed,2020-06-02 10:00,150,10,ftth,natural_failure\n\
-         T3,テスト通信株式会社,detailed,2020-06-03 10:00,150,200000,internet_free,natural_failure\n",
-    )
-    .unwrap();
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "T1,テスト通信株式会社,detailed,2020-06-01 10:00,70,150000,ftth,natural_failure",
+            "T2,テスト通信株式会社,detailed,2020-06-02 10:00,150,10,ftth,natural_failure",
+            "T3,テスト通信株式会社,detailed,2020-06-03 10:00,150,200000,internet_free,natural_failure",
+        ],
+    );
     let run = |rules: Option<&str>, out: &str| {
         let out = dir.join(out);
         let mut args = vec![];
@@ -329,15 +329,15 @@ fn a_year_that_straddles_a_rule_change_says_which_sets_judged_how_many() {
         .replace("effective_from = 2019-04-01", "effective_from = 2020-10-01")
         .replace("{ min_duration = 60, min_users = 30000 }]", "{ min_duration = 30, min_users = 30000 }]");
     std::fs::write(&rules, format!("extends = \"mic\"\n\n{set}")).unwrap();
-    let input = dir.join("in.csv");
-    std::fs::write(
-        &input,
-        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
-         A,テスト通信株式会社,detailed,2020-09-30 23:59,45,40000,mobile_voice,natural_failure\n\
-         B,テスト通信株式会社,detailed,2020-10-01 00:00,45,40000,mobile_voice,natural_failure\n\
-         C,テスト通信株式会社,detailed,2020-12-01 00:00,130,10,ftth,natural_failure\n",
-    )
-    .unwrap();
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "A,テスト通信株式会社,detailed,2020-09-30 23:59,45,40000,mobile_voice,natural_failure",
+            "B,テスト通信株式会社,detailed,2020-10-01 00:00,45,40000,mobile_voice,natural_failure",
+            "C,テスト通信株式会社,detailed,2020-12-01 00:00,130,10,ftth,natural_failure",
+        ],
+    );
     let out = dir.join("out");
     let o = jiko(&["--rules", rules.to_str().unwrap(), "aggregate", "--year", "2020", "--no-charts", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -806,15 +806,15 @@ fn deadlines_that_fall_on_closed_days_move_to_the_next_open_day() {
     assert!(s.contains("法定の期限: 2026年5月31日（日）は行政機関の休日のため、期限は2026年6月1日（月）"), "{s}");
     // The list's columns: the period's end as before, the legal day beside it.
     let dir = tmp("closed-days");
-    let input = dir.join("in.csv");
-    std::fs::write(
-        &input,
-        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
-         M,テスト通信株式会社,detailed,2026-07-31 10:00,60,30000,mobile_voice,natural_failure\n\
-         R,テスト通信株式会社,detailed,2025-06-10 09:00,150,5000,ftth,natural_failure\n\
-         Q,テスト通信株式会社,detailed,2024-12-10 09:00,150,5000,ftth,natural_failure\n",
-    )
-    .unwrap();
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "M,テスト通信株式会社,detailed,2026-07-31 10:00,60,30000,mobile_voice,natural_failure",
+            "R,テスト通信株式会社,detailed,2025-06-10 09:00,150,5000,ftth,natural_failure",
+            "Q,テスト通信株式会社,detailed,2024-12-10 09:00,150,5000,ftth,natural_failure",
+        ],
+    );
     let o = jiko(&["classify", "--input", input.to_str().unwrap()]);
     let text = stdout(&o);
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());

@@ -53,6 +53,16 @@ pub fn tmp(name: &str) -> PathBuf {
     dir
 }
 
+/// The input contract's required columns, in its order.
+pub const REQUIRED: &str = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause";
+
+/// A records file `dir/name` of the required columns and these rows.
+pub fn records_csv(dir: &Path, name: &str, rows: &[&str]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("{REQUIRED}\n{}\n", rows.join("\n"))).unwrap();
+    p
+}
+
 /// figures.csv of an output folder as `table,row,column` → value.
 pub fn figures_csv(dir: &Path) -> BTreeMap<String, String> {
     let mut r = csv::Reader::from_path(dir.join("figures.csv")).unwrap();

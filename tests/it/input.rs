@@ -315,15 +315,15 @@ fn two_vocabularies_count_side_by_side_in_one_process() {
     let path = dir.join("split.toml");
     std::fs::write(&path, builtin.replace(bin, split).replace(alias, more)).unwrap();
     let split = jiko::rules::Rules::load(jiko::lang::Lang::En, &path).unwrap();
-    let csv = dir.join("r.csv");
-    std::fs::write(
-        &csv,
-        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
-         a,C,detailed,2020-05-01 10:00,360,100,ftth,natural_failure\n\
-         b,C,detailed,2020-06-01 10:00,600,100,ftth,natural_failure\n\
-         c,C,detailed,2020-07-01 10:00,600,100,光ファイバ,natural_failure\n",
-    )
-    .unwrap();
+    let csv = crate::common::records_csv(
+        &dir,
+        "r.csv",
+        &[
+            "a,C,detailed,2020-05-01 10:00,360,100,ftth,natural_failure",
+            "b,C,detailed,2020-06-01 10:00,600,100,ftth,natural_failure",
+            "c,C,detailed,2020-07-01 10:00,600,100,光ファイバ,natural_failure",
+        ],
+    );
     let count = |agg: &jiko::aggregate::Aggregate, row: &str| jiko::figures::compute(agg, 2020).int("matrix", row, "total");
     let with = |rules| aggregate::aggregate(&[csv.clone()], 2020, &ReadOptions { rules, ..ReadOptions::default() });
     let rejected = |agg: &jiko::aggregate::Aggregate| agg.accounts[0].rejected;

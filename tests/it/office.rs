@@ -205,13 +205,16 @@ fn rejected_rows_can_be_fixed_in_a_spreadsheet_and_fed_back() {
 #[test]
 fn a_carriers_file_merges_what_no_rule_can_know() {
     let dir = tmp("carriers");
-    let text = "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\n\
-        a,ＫＤＤＩ株式会社,detailed,2020-05-01 10:00,130,100,ftth,unknown\n\
-        b,KDDI株式会社,detailed,2020-05-01 10:00,130,100,ftth,unknown\n\
-        c,KDDI(株),detailed,2020-05-01 10:00,130,100,ftth,unknown\n\
-        d,au,detailed,2020-05-01 10:00,130,100,ftth,unknown\n";
-    let input = dir.join("c.csv");
-    std::fs::write(&input, text).unwrap();
+    let input = crate::common::records_csv(
+        &dir,
+        "c.csv",
+        &[
+            "a,ＫＤＤＩ株式会社,detailed,2020-05-01 10:00,130,100,ftth,unknown",
+            "b,KDDI株式会社,detailed,2020-05-01 10:00,130,100,ftth,unknown",
+            "c,KDDI(株),detailed,2020-05-01 10:00,130,100,ftth,unknown",
+            "d,au,detailed,2020-05-01 10:00,130,100,ftth,unknown",
+        ],
+    );
     let out = dir.join("o");
     let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

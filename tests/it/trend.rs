@@ -67,8 +67,7 @@ fn the_trend_takes_records_then_published_and_never_invents() {
 fn records_that_disagree_with_published_are_listed() {
     // One FY2013 report: the published 7,243 detailed reports disagree.
     let dir = tmp("trend-check");
-    let input = dir.join("fy2013.csv");
-    std::fs::write(&input, "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause\nx,A,detailed,2013-05-01 10:00,130,100,ftth,unknown\n").unwrap();
+    let input = crate::common::records_csv(&dir, "fy2013.csv", &["x,A,detailed,2013-05-01 10:00,130,100,ftth,unknown"]);
     let out = dir.join("o");
     let o = jiko(&["trend", "--from", "2013", "--to", "2013", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
     assert_eq!(o.status.code(), Some(1), "a difference fails like --check");
