@@ -1,7 +1,7 @@
 //! The `jiko` command line: parse the arguments, dispatch to the command's
 //! module (`jiko::cmd`), turn its result into an exit code.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use jiko::cmd;
 
@@ -55,11 +55,16 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match Cli::try_parse() {
+    // Help in the run's language: `--lang` read from the raw arguments,
+    // as clap has not parsed them yet.
+    let early = jiko::lang::Lang::chosen(lang_flag());
+    let command = if early.ja() { cmd::help::japanese(Cli::command()) } else { Cli::command() };
+    let parsed = command.try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         // Help and version print as clap writes them; a usage error is said
         // in the run's language (`--lang` read from the raw arguments).
-        Err(e) => match cmd::usage_error(jiko::lang::Lang::chosen(lang_flag()), &e) {
+        Err(e) => match cmd::usage_error(early, &e) {
             Some(text) => {
                 eprintln!("{text}");
                 std::process::exit(2);
@@ -108,5 +113,18 @@ fn lang_flag() -> Option<jiko::lang::Lang> {
         "ja" => Some(jiko::lang::Lang::Ja),
         "en" => Some(jiko::lang::Lang::En),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and argument has its Japanese help line, and the
+    /// Japanese command is one clap accepts.
+    #[test]
+    fn every_argument_has_japanese_help() {
+        assert_eq!(cmd::help::missing(&Cli::command()), Vec::<String>::new());
+        cmd::help::japanese(Cli::command()).debug_assert();
     }
 }

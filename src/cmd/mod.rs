@@ -7,6 +7,7 @@ pub mod classify;
 pub mod compare;
 pub mod draft;
 pub mod explain;
+pub mod help;
 pub mod query;
 pub mod template;
 pub mod trend;
@@ -366,8 +367,7 @@ pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_sk
 }
 
 /// A command line clap refused, said in Japanese (None: print clap's own
-/// text, as for `--help`, `--version` and in English). Help stays English
-/// (README, "Languages").
+/// text, as for `--help`, `--version` and in English).
 pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ErrorKind};
     if !lang.ja() {
@@ -393,5 +393,5 @@ pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
     // A value with spaces given without quotes reads as extra arguments.
     let bare = get(ContextKind::InvalidArg).is_some_and(|a| !a.starts_with('-'));
     let quote = (matches!(e.kind(), ErrorKind::UnknownArgument) && bare).then_some("。空白を含む値（\"2026-05-10 10:00\" など）は引用符で囲んでください").unwrap_or("");
-    Some(format!("エラー: {what}{quote}\n使い方: jiko --help（英語）"))
+    Some(format!("エラー: {what}{quote}\n使い方: jiko --help"))
 }

@@ -628,3 +628,23 @@ fn every_message_of_a_japanese_run_is_japanese() {
     assert!(stderr(&o).contains("発生日時（started_at）: 2026-01-27 14:00"), "{}", stderr(&o));
     assert!(stderr(&o).contains("影響利用者数（affected_users）: 見つかりません"), "{}", stderr(&o));
 }
+
+/// `--help` under --lang ja (or a Japanese locale) is Japanese for the
+/// program and every command; under --lang en it is clap's English.
+#[test]
+fn help_is_japanese_under_lang_ja() {
+    for c in ["", "aggregate", "chart", "classify", "draft", "explain", "query", "validate", "trend", "template"] {
+        let args: Vec<&str> = ["--lang", "ja"].into_iter().chain((!c.is_empty()).then_some(c)).chain(["--help"]).collect();
+        let o = jiko(&args);
+        assert!(o.status.success(), "{c}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("使い方: jiko") && text.contains("オプション:") && text.contains("ヘルプを表示する"), "{c}:\n{text}");
+        assert!(english(&text).is_empty(), "{c}: English in the Japanese help:\n{}\n---\n{text}", english(&text).join("\n"));
+    }
+    let o = jiko(&["--lang", "ja", "classify", "--help"]);
+    assert!(stdout(&o).contains("--start <START>") && stdout(&o).contains("発生日時（日本時間）"), "{}", stdout(&o));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiko")).args(["draft", "--help"]).env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "ja_JP.UTF-8").output().unwrap();
+    assert!(stdout(&o).contains("お知らせ: テキスト、Markdown 又は HTML"), "{}", stdout(&o));
+    let o = jiko(&["--lang", "en", "classify", "--help"]);
+    assert!(stdout(&o).contains("Usage: jiko classify") && stdout(&o).contains("Start (JST)"), "{}", stdout(&o));
+}
