@@ -233,11 +233,15 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
         incidents.push(Incident { days: Some((from, to)), stated_minutes: length, line: line + 1, year_inferred: rs.iter().flatten().any(|r| r.day == from && r.year_inferred), ..Default::default() });
     }
-    // A start and a length (`約9時間後に復旧`): the end is known.
+    // A start and a length (`約9時間後に復旧`, `障害時間: 約2時間` on a line
+    // of its own nearby): the end is known. Days and a length: the length.
+    let near = |line: usize| (line.saturating_sub(4)..(line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
     for i in incidents.iter_mut() {
+        if i.days.is_some() && i.stated_minutes.is_none() && i.phases.is_empty() {
+            i.stated_minutes = near(i.line).map(|d| d.0);
+        }
         let Some((start, approx)) = i.start_only else { continue };
-        let near = (i.line.saturating_sub(1)..(i.line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
-        if let Some(((minutes, about), k)) = near {
+        if let Some(((minutes, about), k)) = near(i.line) {
             let end = later(start, minutes);
             i.phases.push(Phase { start, end, approximate: approx || about, line: k + 1 });
             i.start_only = None;

@@ -12,6 +12,7 @@ struct File {
     labels: Vec<Label>,
     counts: Counts,
     carriers: Carriers,
+    periods: Periods,
     negation: Negation,
     hint: Vec<HintDef>,
 }
@@ -61,6 +62,19 @@ pub(crate) struct Carriers {
     pub products: Vec<String>,
 }
 
+/// The words of periods: labels of a start or an end, recovery words,
+/// labels of a length, office hours.
+#[derive(Deserialize)]
+pub(crate) struct Periods {
+    pub label_prefixes: Vec<String>,
+    pub start_words: Vec<String>,
+    pub end_words: Vec<String>,
+    pub label_suffixes: Vec<String>,
+    pub recovered: Vec<String>,
+    pub length_labels: Vec<String>,
+    pub office_hours: Vec<String>,
+}
+
 #[derive(Deserialize)]
 struct HintDef {
     column: String,
@@ -95,6 +109,7 @@ pub(crate) struct NoticeRules {
     pub foreign: Vec<String>,
     pub negations: Vec<String>,
     pub carriers: Carriers,
+    pub periods: Periods,
     pub hints: Vec<HintRule>,
 }
 
@@ -137,8 +152,17 @@ impl NoticeRules {
             foreign: f.counts.foreign,
             negations: f.negation.words,
             carriers: f.carriers,
+            periods: f.periods,
             hints,
         })
+    }
+
+    /// `a|b|c` of words as a regular expression's alternatives (longest
+    /// first, so that one that holds another wins).
+    pub(crate) fn alternatives(words: &[String]) -> String {
+        let mut w: Vec<&String> = words.iter().collect();
+        w.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        w.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
     }
 
     /// The unit a count's tail starts with, and whether it counts users
