@@ -127,8 +127,11 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     // stay unknown, but two times still give a length. They are read in
     // a stand-in year and only their length is kept.
     if page.is_none() && fallback_year.is_none() && incidents.iter().all(|i| i.stated_minutes.is_none()) {
-        let stand_in = when::resolve_all(&ms, None, Some(2001));
-        incidents = assemble(&text, &ms, &stand_in, None)
+        // A stand-in page's date too, so that days without a month
+        // (`1日、同日午前9時…`) are read; the last of a month takes any day.
+        let page_in = Page { day: (2001, 1, 31), line: 0, from: String::new() };
+        let stand_in = when::resolve_all(&ms, Some(&page_in), Some(2001));
+        incidents = assemble(&text, &ms, &stand_in, Some(&page_in))
             .into_iter()
             .filter(|i| !i.phases.is_empty())
             .map(|i| Incident { stated_minutes: i.duration_min().map(|m| (m, i.approximate())), line: i.line, ..Default::default() })

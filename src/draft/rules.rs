@@ -60,6 +60,8 @@ pub(crate) struct Carriers {
     pub operators: Vec<String>,
     pub parents: Vec<String>,
     pub products: Vec<String>,
+    pub offices: Vec<String>,
+    pub sections: Vec<String>,
 }
 
 /// The words of periods: labels of a start or an end, recovery words,
@@ -73,6 +75,7 @@ pub(crate) struct Periods {
     pub recovered: Vec<String>,
     pub length_labels: Vec<String>,
     pub office_hours: Vec<String>,
+    pub work_after: Vec<String>,
 }
 
 #[derive(Deserialize)]

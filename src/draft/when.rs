@@ -316,7 +316,8 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
         // 概ね回復, 一部復旧: not yet the end.
         let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
         // `10時頃から障害が発生し、約9時間後に復旧`: a start, the end is later.
-        let started = gap.contains("から") || gap.contains("より");
+        // `…頃に発生し、約1時間40分後に復旧`: a start, and a length to it.
+        let started = ["から", "より", "発生", "後に", "後、", "後の"].iter().any(|w| gap.contains(w));
         if upto_next(gap) && !planned && !partial && !started {
             return Role::End;
         }
@@ -530,6 +531,11 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
             if !PHASE_GAP.is_match(&between) {
                 block += 1;
             }
+        }
+        // `2時00分~5時00分に実施したメンテナンス`: a work's window.
+        let rest = head(&text.lines[b.line][b.end..], WINDOW).trim_start();
+        if builtin().periods.work_after.iter().any(|w| rest.starts_with(w.as_str())) {
+            continue;
         }
         in_range[i] = true;
         in_range[i + 1] = true;

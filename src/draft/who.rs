@@ -58,6 +58,13 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
             }
         }
     }
+    // A public body's or a school's signature: `例示町役場 総務課`,
+    // `例示大学 情報基盤センター` (a line of the name and its section).
+    for &i in &head {
+        if let Some((name, how)) = signature_org(&rules.carriers, &text.lines[i]) {
+            return Some(Carrier { name, line: i + 1, how });
+        }
+    }
     let ok = |name: &str| -> Option<String> {
         let mut name = name.trim().to_string();
         for t in &rules.carriers.trailing {
@@ -136,6 +143,25 @@ fn operator_named(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
     }
     let (name, _, line) = seen.into_iter().filter(|s| s.1 >= 2).max_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
     Some(Carrier { name: name.to_string(), line: line + 1, how: "operator" })
+}
+
+/// A line that is an organization's name (ending in an organization's
+/// word, or its office: 役場, 役所) followed by a section of it (総務課,
+/// 情報基盤センター), or the office alone.
+fn signature_org(c: &super::rules::Carriers, line: &str) -> Option<(String, &'static str)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = *words.first()?;
+    if words.len() > 4 || first.chars().count() > 16 || first.contains(['の', 'が', 'を', 'に', 'は', '、', '。', ':']) {
+        return None;
+    }
+    let office = c.offices.iter().find_map(|o| first.strip_suffix(o.as_str()).filter(|n| n.chars().count() >= 2));
+    let section = |w: &str| c.sections.iter().any(|s| w.ends_with(s.as_str()));
+    if let Some(name) = office {
+        if org_suffix(c, name) || words.len() == 1 || words[1..].iter().all(|w| section(w)) {
+            return Some((name.to_string(), "letterhead"));
+        }
+    }
+    (org_suffix(c, first) && words.len() >= 2 && words[1..].iter().all(|w| section(w))).then(|| (first.to_string(), "letterhead"))
 }
 
 fn company_form(name: &str) -> bool {
