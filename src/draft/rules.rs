@@ -76,6 +76,7 @@ pub(crate) struct Periods {
     pub length_labels: Vec<String>,
     pub office_hours: Vec<String>,
     pub work_after: Vec<String>,
+    pub cause_words: Vec<String>,
 }
 
 #[derive(Deserialize)]

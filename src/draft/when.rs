@@ -128,6 +128,8 @@ static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*まで�
 static START_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:から|より|以来)|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き)|[^。「」\n]{0,70}?切断)").expect("valid")
 });
+static START_AFTER_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^。\n]{0,100}?(?:障害|不具合|故障|トラブル)が(?:発生|起き|起こ)").expect("valid"));
 static START_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:起きた|発生した|切断された|始まった|停止した)の?は\s*$").expect("valid"));
 static END_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -261,7 +263,10 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         // A day alone (`25日`) is a date only before a time or a range.
         if c.name("d5").is_some() && time.is_none() {
             // `21日夕`, `19日朝`: a day with a part of it.
-            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',', '夕', '朝', '夜', '昼']);
+            // `1日午前、`, `1日未明`, `1日に発生した障害`: a day said of the outage.
+            let rest = &line[end..];
+            let of_outage = ["午前", "午後", "の午前", "の午後", "の朝", "の夜", "の夕方", "未明", "深夜", "早朝", "に発生", "に起き", "に起こ", "の障害", "の通信障害"].iter().any(|w| rest.starts_with(w));
+            let before_range = AFTER_DAY.is_match(rest) || c.name("wd").is_some() || rest.starts_with(['、', ',', '夕', '朝', '夜', '昼']) || of_outage;
             let after_range = line[..start].trim_end().ends_with(['~', '〜', '-']) || line[..start].trim_end().ends_with("から");
             if !before_range && !after_range {
                 continue;
@@ -342,6 +347,18 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     }
     if START_BEFORE.is_match(before) {
         return Role::Start;
+    }
+    // A day whose sentence says an outage happened (`4月3日の午前中、…に
+    // おいて通信障害が発生した`): the sentence is longer than a time's.
+    if !has_time {
+        if let Some(m) = START_AFTER_DAY.find(after) {
+            // `2月22日に実施したメンテナンスにおいて…障害が発生`: the day of
+            // a cause, not of the outage.
+            let cause = builtin().periods.cause_words.iter().any(|w| m.as_str().contains(w.as_str()));
+            if upto_next(m.as_str()) && !cause {
+                return Role::Start;
+            }
+        }
     }
     Role::Plain
 }
