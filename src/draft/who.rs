@@ -23,14 +23,14 @@ pub struct Carrier {
     pub how: &'static str,
 }
 
-const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|[^\s、。,()「」]{1,24})|[^\s、。,()「」]{1,24}?(?:株式会社|\(株\)|㈱)";
+const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|[^\s、。,()「」【】\[\]]{1,24})|[^\s、。,()「」【】\[\]]{1,24}?(?:株式会社|\(株\)|㈱)";
 
 static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^\s*({COMPANY})\s*$")).expect("valid"));
 static LETTERHEAD_IN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})\s").expect("valid"));
 static PATRONAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:平素|いつも)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
-static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*({COMPANY})")).expect("valid"));
+    LazyLock::new(|| Regex::new(r"(?:平素|いつも|日頃|日ごろ|常日頃|毎々)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
+static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*[【\[]?\s*({COMPANY})")).expect("valid"));
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|。|日、)\s*([\x{3041}-\x{309F}]{0,4}[A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー・&]{1,20}?(?:\s[\x{3400}-\x{9FFF}々]{1,6})?)\s?(?:は|では|によると|によりますと|が(?:手掛ける|提供する|運営する))、?")
         .expect("valid")
