@@ -77,6 +77,7 @@ pub(crate) struct Periods {
     pub office_hours: Vec<String>,
     pub work_after: Vec<String>,
     pub cause_words: Vec<String>,
+    pub timeline_headings: Vec<String>,
 }
 
 #[derive(Deserialize)]

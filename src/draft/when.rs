@@ -663,7 +663,7 @@ fn timeline_lines(text: &Text) -> Vec<bool> {
     for (i, l) in text.lines.iter().enumerate() {
         let t = l.trim();
         let heading = t.chars().count() <= 24 && !t.is_empty() && !MENTION_HINT.is_match(t);
-        if heading && t.contains("経緯") {
+        if heading && builtin().periods.timeline_headings.iter().any(|w| t.contains(w.as_str())) {
             on = true;
             continue;
         }

@@ -38,6 +38,9 @@ static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 static SUBJECT_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー])([A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー]{1,20})(?:で\d|にて通信障害|の通信障害について|の(?:\d{1,2}日の)?発表によ(?:ると|れば)|より(?:発表|公表))").expect("valid")
 });
+/// A ministry's release names the operator it addresses (`総務省は、X株式
+/// 会社に対し、…指導`).
+static ADDRESSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|[、。\s])({COMPANY})\s*(?:\([^()]{{0,30}}\))?\s*に対(?:し|する)")).expect("valid"));
 static BRAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"「([^「」]{2,20})」において").expect("valid"));
 
 /// The notice's carrier, when a name is given.
@@ -96,7 +99,7 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
         }
     };
     // Line by line, the earliest name a pattern gives on the line.
-    let patterns: [(&Regex, &'static str); 5] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
+    let patterns: [(&Regex, &'static str); 6] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&ADDRESSED, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
     for (i, l) in text.lines.iter().enumerate() {
         let mut best: Option<(usize, usize, Carrier)> = None;
         for (rank, (re, how)) in patterns.iter().enumerate() {
