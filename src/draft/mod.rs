@@ -220,8 +220,13 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
     }
     // Days without times: an outage of their own when no period above
-    // covers them.
+    // covers them. A day more than a month before the outages with clock
+    // times is a past one recalled (`2022年7月2日に発生した…障害を受け`).
+    let first_timed = incidents.iter().filter_map(|i| i.started_at()).min().map(|m| crate::records::days_from_civil(m.year, m.month, m.day));
     for (from, to, length, line) in when::day_spans(text, ms, rs, page) {
+        if first_timed.is_some_and(|t| crate::records::days_from_civil(to.0, to.1, to.2) + 31 < t) {
+            continue;
+        }
         let covered = incidents.iter().any(|i| {
             let days: Vec<Day> = i.phases.iter().flat_map(|p| [day_of(&p.start), day_of(&p.end)]).chain(i.start_only.map(|s| day_of(&s.0))).collect();
             let (lo, hi) = (days.iter().min().copied(), days.iter().max().copied());

@@ -27,7 +27,7 @@ const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z]
 
 static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^\s*({COMPANY})\s*$")).expect("valid"));
 static LETTERHEAD_IN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})\s").expect("valid"));
+    LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})(?:\s|$)").expect("valid"));
 static PATRONAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:平素|いつも|日頃|日ごろ|常日頃|毎々)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
 static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*[【\[]?\s*({COMPANY})")).expect("valid"));

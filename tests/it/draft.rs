@@ -504,6 +504,9 @@ mod layouts {
         // A day of a cause in the sentence is not the outage's.
         let d = read("2024年5月1日 10:15～12:30 障害\n4月22日に実施した設備メンテナンスにおいて、設定の不備が要因となり本障害が発生しました。");
         assert_eq!(d.incidents.len(), 1);
+        // Nor a past outage recalled.
+        let d = read("2024年5月1日 10:15～12:30 障害\n2022年7月2日に発生した他社の大規模障害を受け、対策を進めていました。");
+        assert_eq!(d.incidents.len(), 1);
     }
 
     #[test]
