@@ -122,11 +122,14 @@ static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let office = NoticeRules::alternatives(&builtin().periods.office_hours);
     Regex::new(&format!(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|{office}|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$")).expect("valid")
 });
+/// After a date and a space: a notice's title.
+static LISTED_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s+[^\s。][^。]{0,60}(?:について|のお知らせ|のお詫び|に関するお知らせ|に関して|ご報告)\s*(?:\([^()]{0,12}\))?\s*$").expect("valid"));
 /// `…までに` not followed by a recovery: a deadline.
 static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
 // `10:15~ 現在`, `10:15~` at a line's end: a start still going on.
 static START_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:から|より|以来)|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き)|[^。「」\n]{0,70}?切断)").expect("valid")
+    Regex::new(r"^\s*(?:(?:から|より|以来)|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き|始ま)|[^。「」\n]{0,70}?切断)").expect("valid")
 });
 static START_AFTER_DAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^。\n]{0,100}?(?:障害|不具合|故障|トラブル)が(?:発生|起き|起こ)").expect("valid"));
@@ -296,7 +299,10 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
 fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_time: bool) -> Role {
     let bare = |s: &str| s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty();
     let only_date = !has_time && bare(&line[..start]) && bare(&line[end..]);
-    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date {
+    // `2024.04.20 障害発生のお知らせ`: a list of notices (a page's side
+    // column, an index), each a date and a title.
+    let listed = !has_time && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
+    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date || listed {
         return Role::Stamp;
     }
     // `発生日時: …`, `■復旧 …`: what the label names.
@@ -348,9 +354,10 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     if START_BEFORE.is_match(before) {
         return Role::Start;
     }
-    // A day whose sentence says an outage happened (`4月3日の午前中、…に
-    // おいて通信障害が発生した`): the sentence is longer than a time's.
-    if !has_time {
+    // A day or time whose sentence says an outage happened (`4月3日の午前
+    // 中、…において通信障害が発生した`, `1日午前9時ごろ、関東地方の一部で
+    // …障害が発生した`): a lede's adverbial, far from its verb.
+    {
         if let Some(m) = START_AFTER_DAY.find(after) {
             // `2月22日に実施したメンテナンスにおいて…障害が発生`: the day of
             // a cause, not of the outage.
