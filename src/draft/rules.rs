@@ -78,6 +78,7 @@ pub(crate) struct Periods {
     pub work_after: Vec<String>,
     pub cause_words: Vec<String>,
     pub timeline_headings: Vec<String>,
+    pub recurrence: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -514,6 +514,7 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
     let mut in_range = vec![false; ms.len()];
     let mut block = 0;
     let mut last_end: Option<(usize, usize)> = None;
+    let mut last_day: Option<Day> = None;
     for i in 0..ms.len().saturating_sub(1) {
         let (a, b) = (&ms[i], &ms[i + 1]);
         if a.role == Role::Stamp || b.role == Role::Stamp || in_range[i] || timeline[a.line] {
@@ -552,7 +553,12 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         // are phases of one block.
         if let Some((l, at)) = last_end {
             let between = if l == a.line { text.lines[l][at..a.start].to_string() } else { text.between(l, at, a.line, a.start) };
-            if !PHASE_GAP.is_match(&between) {
+            // `…その後、15:00~15:40にも再度発生`: the same outage again that
+            // day, in a sentence of its own.
+            let line = &text.lines[a.line];
+            let (lo, hi) = (line[..a.start].rfind('。').map_or(0, |k| k + '。'.len_utf8()), line[a.end..].find('。').map_or(line.len(), |k| a.end + k));
+            let again = last_day == Some(s.day) && builtin().periods.recurrence.iter().any(|w| line[lo..hi].contains(w.as_str()));
+            if !PHASE_GAP.is_match(&between) && !again {
                 block += 1;
             }
         }
@@ -577,6 +583,7 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         }
         ranges.push(Span { start, end: Some(e), approximate, line: a.line, at: i, block, labelled: false });
         last_end = Some((b.line, b.end));
+        last_day = Some(s.day);
     }
     // Labelled lines: a start label and an end label, each followed by a
     // mention on its line or the next.
