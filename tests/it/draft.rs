@@ -487,6 +487,8 @@ mod layouts {
     fn what_is_not_the_outage() {
         // A maintenance's window, office hours, a start still going on.
         assert_eq!(outages("2024年5月1日\n5月1日2時00分～5時00分に実施したメンテナンスの後、6時10分から7時20分まで、一部のお客さまで接続できない事象が発生しました。"), one("2024-05-01 06:10", 70, None));
+        assert_eq!(outages("2024年5月1日 10:15～12:30 メール障害（復旧済み）\n恒久対策：2024年5月10日 1:00～5:00（予定）に設備を交換します。"), one("2024-05-01 10:15", 135, None));
+        assert_eq!(outages("サービス開始日：2020年4月1日\n発生日時：2024年5月1日 10:15\n復旧日時：2024年5月1日 12:30"), one("2024-05-01 10:15", 135, None));
         let d = read("2024年5月1日 10:15～ 現在、メールサービスがご利用いただけない状況です。");
         assert_eq!((d.incidents.len(), d.incidents[0].start_only.map(|s| stamp(&s.0))), (1, Some("2024-05-01 10:15".to_string())));
         // 復旧を目指す is a plan, not the end.
