@@ -50,6 +50,7 @@ struct Counts {
     corrections: Vec<String>,
     affects: Vec<String>,
     foreign: Vec<String>,
+    staff: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +113,7 @@ pub(crate) struct NoticeRules {
     pub thresholds: Vec<String>,
     corrections: Vec<String>,
     affects: Vec<String>,
+    staff: Vec<String>,
     pub foreign: Vec<String>,
     pub negations: Vec<String>,
     pub carriers: Carriers,
@@ -156,6 +158,7 @@ impl NoticeRules {
             corrections: f.counts.corrections,
             affects: f.counts.affects,
             foreign: f.counts.foreign,
+            staff: f.counts.staff,
             negations: f.negation.words,
             carriers: f.carriers,
             periods: f.periods,
@@ -217,6 +220,13 @@ impl NoticeRules {
     pub(crate) fn corrects(&self, before: &str) -> bool {
         let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
         self.corrections.iter().any(|c| tail.trim_end().trim_end_matches(['約', '、', ' ']).ends_with(c.as_str()))
+    }
+
+    /// The words just before a count name people at work (`作業員3名`).
+    pub(crate) fn staff(&self, before: &str) -> bool {
+        let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail = tail.trim_end().trim_end_matches(['約', '計', ' ']);
+        self.staff.iter().any(|w| tail.ends_with(w.as_str()))
     }
 
     /// The text after a unit-less count says it affected.

@@ -523,6 +523,7 @@ mod layouts {
         // A service's size, staff at work: not the affected.
         assert_eq!(outages("2024年5月1日 10:15～12:30 障害。LINEには国内に約9500万人のユーザーが居ます。")[0].2, None);
         assert_eq!(outages("2024年5月1日 10:15～12:30 障害。同社は150人体制で復旧作業に当たった。")[0].2, None);
+        assert_eq!(outages("2024年5月1日 10:15～12:30 障害。作業員約20名を現地に派遣した。")[0].2, None);
     }
 
     #[test]
