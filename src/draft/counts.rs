@@ -109,6 +109,8 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
             (true, _, true) => (false, Some(crate::say!(lang, "superseded (当初)", "当初の数（後に改められた）"))),
             other => (other.0, not_users),
         };
+        // `作業員3名`, `技術者約200人`: the people at work, not the affected.
+        let (users, not_users) = if users && rules.staff(label) { (false, Some(crate::say!(lang, "people at work, not the affected", "作業にあたった人数で、影響した数ではありません"))) } else { (users, not_users) };
         let at_least = post.trim_start().starts_with("以上") || post.trim_start().starts_with('超') || pre.contains("少なくとも");
         let end = (unit_end + post.len() - post.trim_start_matches(['以', '上', '超', '程', '度']).len()).min(line.len());
         // `最大67ビル・17万回線`: 最大 is said of both.

@@ -127,8 +127,11 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     // stay unknown, but two times still give a length. They are read in
     // a stand-in year and only their length is kept.
     if page.is_none() && fallback_year.is_none() && incidents.iter().all(|i| i.stated_minutes.is_none()) {
-        let stand_in = when::resolve_all(&ms, None, Some(2001));
-        incidents = assemble(&text, &ms, &stand_in, None)
+        // A stand-in page's date too, so that days without a month
+        // (`1日、同日午前9時…`) are read; the last of a month takes any day.
+        let page_in = Page { day: (2001, 1, 31), line: 0, from: String::new() };
+        let stand_in = when::resolve_all(&ms, Some(&page_in), Some(2001));
+        incidents = assemble(&text, &ms, &stand_in, Some(&page_in))
             .into_iter()
             .filter(|i| !i.phases.is_empty())
             .map(|i| Incident { stated_minutes: i.duration_min().map(|m| (m, i.approximate())), line: i.line, ..Default::default() })
@@ -217,8 +220,13 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
     }
     // Days without times: an outage of their own when no period above
-    // covers them.
+    // covers them. A day more than a month before the outages with clock
+    // times is a past one recalled (`2022年7月2日に発生した…障害を受け`).
+    let first_timed = incidents.iter().filter_map(|i| i.started_at()).min().map(|m| crate::records::days_from_civil(m.year, m.month, m.day));
     for (from, to, length, line) in when::day_spans(text, ms, rs, page) {
+        if first_timed.is_some_and(|t| crate::records::days_from_civil(to.0, to.1, to.2) + 31 < t) {
+            continue;
+        }
         let covered = incidents.iter().any(|i| {
             let days: Vec<Day> = i.phases.iter().flat_map(|p| [day_of(&p.start), day_of(&p.end)]).chain(i.start_only.map(|s| day_of(&s.0))).collect();
             let (lo, hi) = (days.iter().min().copied(), days.iter().max().copied());
@@ -233,11 +241,15 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
         }
         incidents.push(Incident { days: Some((from, to)), stated_minutes: length, line: line + 1, year_inferred: rs.iter().flatten().any(|r| r.day == from && r.year_inferred), ..Default::default() });
     }
-    // A start and a length (`約9時間後に復旧`): the end is known.
+    // A start and a length (`約9時間後に復旧`, `障害時間: 約2時間` on a line
+    // of its own nearby): the end is known. Days and a length: the length.
+    let near = |line: usize| (line.saturating_sub(4)..(line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
     for i in incidents.iter_mut() {
+        if i.days.is_some() && i.stated_minutes.is_none() && i.phases.is_empty() {
+            i.stated_minutes = near(i.line).map(|d| d.0);
+        }
         let Some((start, approx)) = i.start_only else { continue };
-        let near = (i.line.saturating_sub(1)..(i.line + 3).min(text.lines.len())).find_map(|k| when::duration_in(&text.lines[k]).map(|d| (d, k)));
-        if let Some(((minutes, about), k)) = near {
+        if let Some(((minutes, about), k)) = near(i.line) {
             let end = later(start, minutes);
             i.phases.push(Phase { start, end, approximate: approx || about, line: k + 1 });
             i.start_only = None;

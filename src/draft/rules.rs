@@ -12,6 +12,7 @@ struct File {
     labels: Vec<Label>,
     counts: Counts,
     carriers: Carriers,
+    periods: Periods,
     negation: Negation,
     hint: Vec<HintDef>,
 }
@@ -49,6 +50,7 @@ struct Counts {
     corrections: Vec<String>,
     affects: Vec<String>,
     foreign: Vec<String>,
+    staff: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +61,25 @@ pub(crate) struct Carriers {
     pub operators: Vec<String>,
     pub parents: Vec<String>,
     pub products: Vec<String>,
+    pub offices: Vec<String>,
+    pub sections: Vec<String>,
+}
+
+/// The words of periods: labels of a start or an end, recovery words,
+/// labels of a length, office hours.
+#[derive(Deserialize)]
+pub(crate) struct Periods {
+    pub label_prefixes: Vec<String>,
+    pub start_words: Vec<String>,
+    pub end_words: Vec<String>,
+    pub label_suffixes: Vec<String>,
+    pub recovered: Vec<String>,
+    pub length_labels: Vec<String>,
+    pub office_hours: Vec<String>,
+    pub work_after: Vec<String>,
+    pub cause_words: Vec<String>,
+    pub timeline_headings: Vec<String>,
+    pub recurrence: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -92,9 +113,11 @@ pub(crate) struct NoticeRules {
     pub thresholds: Vec<String>,
     corrections: Vec<String>,
     affects: Vec<String>,
+    staff: Vec<String>,
     pub foreign: Vec<String>,
     pub negations: Vec<String>,
     pub carriers: Carriers,
+    pub periods: Periods,
     pub hints: Vec<HintRule>,
 }
 
@@ -135,10 +158,20 @@ impl NoticeRules {
             corrections: f.counts.corrections,
             affects: f.counts.affects,
             foreign: f.counts.foreign,
+            staff: f.counts.staff,
             negations: f.negation.words,
             carriers: f.carriers,
+            periods: f.periods,
             hints,
         })
+    }
+
+    /// `a|b|c` of words as a regular expression's alternatives (longest
+    /// first, so that one that holds another wins).
+    pub(crate) fn alternatives(words: &[String]) -> String {
+        let mut w: Vec<&String> = words.iter().collect();
+        w.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        w.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
     }
 
     /// The unit a count's tail starts with, and whether it counts users
@@ -187,6 +220,13 @@ impl NoticeRules {
     pub(crate) fn corrects(&self, before: &str) -> bool {
         let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
         self.corrections.iter().any(|c| tail.trim_end().trim_end_matches(['約', '、', ' ']).ends_with(c.as_str()))
+    }
+
+    /// The words just before a count name people at work (`作業員3名`).
+    pub(crate) fn staff(&self, before: &str) -> bool {
+        let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail = tail.trim_end().trim_end_matches(['約', '計', ' ']);
+        self.staff.iter().any(|w| tail.ends_with(w.as_str()))
     }
 
     /// The text after a unit-less count says it affected.

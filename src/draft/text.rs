@@ -34,10 +34,20 @@ static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://[^\s<>「�
 impl Text {
     pub fn new(raw: &str) -> Text {
         let plain = strip_markup(raw);
-        let lines: Vec<String> = plain
+        let mut lines: Vec<String> = plain
             .lines()
             .map(|l| nfkc(l).replace(['〜', '∼', '～'], "~").replace(['－', '‐'], "-").replace('\u{3000}', " "))
             .collect();
+        // A date or time broken by a wrap (`~7` / `月6日21時`): joined on
+        // the first line, the second left empty so that lines keep their
+        // numbers.
+        for i in 1..lines.len() {
+            let glued = lines[i - 1].ends_with(|c: char| c.is_ascii_digit()) && lines[i].starts_with(['年', '月', '日', '時', '分']);
+            if glued {
+                let next = std::mem::take(&mut lines[i]);
+                lines[i - 1].push_str(&next);
+            }
+        }
         let url = lines.iter().find_map(|l| URL.find(l).map(|m| m.as_str().trim_end_matches(['.', ',', '。']).to_string()));
         Text { lines, url }
     }

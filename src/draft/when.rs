@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use super::rules::{builtin, NoticeRules};
 use super::text::{head, tail, Page, Text};
 pub use super::text::Day;
 use crate::records::{civil_from_days, days_from_civil, Minute};
@@ -116,25 +117,41 @@ static STAMP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込|の予想|の予定|の見込|の見通|予想)")
         .expect("valid")
 });
-/// Before a mention: a label of the page's own dates.
+/// Before a mention: a label of the page's own dates, or office hours.
 static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|受付時間|営業時間|受付時間帯|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$").expect("valid")
+    let office = NoticeRules::alternatives(&builtin().periods.office_hours);
+    Regex::new(&format!(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|{office}|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$")).expect("valid")
 });
+/// After a date and a space: a notice's title.
+static LISTED_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s+[^\s。][^。]{0,60}(?:について|のお知らせ|のお詫び|に関するお知らせ|に関して|ご報告)\s*(?:\([^()]{0,12}\))?\s*$").expect("valid"));
 /// `…までに` not followed by a recovery: a deadline.
 static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
+// `10:15~ 現在`, `10:15~` at a line's end: a start still going on.
 static START_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:から|より|以来)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き)|[^。「」\n]{0,70}?切断)").expect("valid")
+    Regex::new(r"^\s*(?:(?:から|より|以来)|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き|始ま)|[^。「」\n]{0,70}?切断)").expect("valid")
 });
+static START_AFTER_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^。\n]{0,100}?(?:障害|不具合|故障|トラブル)が(?:発生|起き|起こ)").expect("valid"));
 static START_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:起きた|発生した|切断された|始まった|停止した)の?は\s*$").expect("valid"));
 static END_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:、|,)?\s*(?:に|まで|までに|には)?\s*[:]?[^。「」\n]{0,28}?(?:復旧|回復|解消|解除|復帰)([^。\n]{0,6})").expect("valid")
+    let back = NoticeRules::alternatives(&builtin().periods.recovered);
+    Regex::new(&format!(r"^\s*(?:、|,)?\s*(?:に|まで|までに|には)?\s*[:]?[^。「」\n]{{0,28}}?(?:{back})([^。\n]{{0,6}})")).expect("valid")
 });
-static END_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:復旧|回復|解消)(?:したの|日時|時刻|が|は)[^。、\n]{0,2}$").expect("valid"));
+static END_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    let back = NoticeRules::alternatives(&builtin().periods.recovered);
+    Regex::new(&format!(r"(?:{back})(?:したの|日時|時刻|が|は)[^。、\n]{{0,2}}$")).expect("valid")
+});
+/// After a range: it is the time the service came back over (`午前2時55分
+/// から午前4時23分にかけて復旧`), not the outage's start.
+static RECOVERY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let back = NoticeRules::alternatives(&builtin().periods.recovered);
+    Regex::new(&format!(r"^\s*(?:頃|ごろ)?\s*(?:にかけて|まで|の間)\s*(?:に|で)?\s*、?\s*(?:順次|段階的に|徐々に)?\s*(?:{back})(?:した|しま|いた|させ|を確認)")).expect("valid")
+});
 /// Between the ends of a range.
 static RANGE_GAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\^\{[^}]{0,8}\}\s*)?(?:\(※\d?\)\s*)?(?:~|〜|-|–|―|−|から|より)\s*(?:翌)?\s*$").expect("valid")
+    Regex::new(r"^\s*(?:\^\{[^}]{0,8}\}\s*)?(?:\(※\d?\)\s*)?(?:発生|開始)?\s*(?:~|〜|-|–|―|−|から|より)\s*(?:翌)?\s*$").expect("valid")
 });
 /// After a range's end: まで, にかけて, の間 … (nothing is needed).
 static AFTER_DAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:の)?\s*(?:から|~|〜|-|にかけ|まで|\()").expect("valid"));
@@ -249,7 +266,10 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         // A day alone (`25日`) is a date only before a time or a range.
         if c.name("d5").is_some() && time.is_none() {
             // `21日夕`, `19日朝`: a day with a part of it.
-            let before_range = AFTER_DAY.is_match(&line[end..]) || c.name("wd").is_some() || line[end..].starts_with(['、', ',', '夕', '朝', '夜', '昼']);
+            // `1日午前、`, `1日未明`, `1日に発生した障害`: a day said of the outage.
+            let rest = &line[end..];
+            let of_outage = ["午前", "午後", "の午前", "の午後", "の朝", "の夜", "の夕方", "未明", "深夜", "早朝", "に発生", "に起き", "に起こ", "の障害", "の通信障害"].iter().any(|w| rest.starts_with(w));
+            let before_range = AFTER_DAY.is_match(rest) || c.name("wd").is_some() || rest.starts_with(['、', ',', '夕', '朝', '夜', '昼']) || of_outage;
             let after_range = line[..start].trim_end().ends_with(['~', '〜', '-']) || line[..start].trim_end().ends_with("から");
             if !before_range && !after_range {
                 continue;
@@ -279,8 +299,18 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
 fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_time: bool) -> Role {
     let bare = |s: &str| s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty();
     let only_date = !has_time && bare(&line[..start]) && bare(&line[end..]);
-    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date {
+    // `2024.04.20 障害発生のお知らせ`: a list of notices (a page's side
+    // column, an index), each a date and a title.
+    let listed = !has_time && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
+    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date || listed {
         return Role::Stamp;
+    }
+    // `発生日時: …`, `■復旧 …`: what the label names.
+    if START_LABEL_BEFORE.is_match(before) {
+        return Role::Start;
+    }
+    if END_LABEL_BEFORE.is_match(before) {
+        return Role::End;
     }
     if let Some(c) = BY_DEADLINE.captures(after) {
         let rest = &c[1];
@@ -293,11 +323,12 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     if let Some(m) = END_AFTER.captures(after) {
         let gap = &after[..m.get(0).map_or(0, |g| g.end())];
         let tail = m.get(1).map_or("", |t| t.as_str());
-        let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報"].iter().any(|w| tail.starts_with(w));
+        let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報", "を目指", "目指"].iter().any(|w| tail.starts_with(w));
         // 概ね回復, 一部復旧: not yet the end.
         let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
         // `10時頃から障害が発生し、約9時間後に復旧`: a start, the end is later.
-        let started = gap.contains("から") || gap.contains("より");
+        // `…頃に発生し、約1時間40分後に復旧`: a start, and a length to it.
+        let started = ["から", "より", "発生", "後に", "後、", "後の"].iter().any(|w| gap.contains(w));
         if upto_next(gap) && !planned && !partial && !started {
             return Role::End;
         }
@@ -308,6 +339,13 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     if END_BEFORE.is_match(before) {
         return Role::End;
     }
+    // `17時30分ごろまでの間、…停止`: the end of a period whose start was
+    // written before.
+    if let Some(rest) = after.trim_start().strip_prefix("まで") {
+        if rest.starts_with("の間") || rest.starts_with(['、', ',']) {
+            return Role::End;
+        }
+    }
     if let Some(m) = START_AFTER.find(after) {
         if upto_next(m.as_str()) {
             return Role::Start;
@@ -316,8 +354,28 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     if START_BEFORE.is_match(before) {
         return Role::Start;
     }
+    // A day or time whose sentence says an outage happened (`4月3日の午前
+    // 中、…において通信障害が発生した`, `1日午前9時ごろ、関東地方の一部で
+    // …障害が発生した`): a lede's adverbial, far from its verb.
+    {
+        if let Some(m) = START_AFTER_DAY.find(after) {
+            // `2月22日に実施したメンテナンスにおいて…障害が発生`: the day of
+            // a cause, not of the outage.
+            let cause = builtin().periods.cause_words.iter().any(|w| m.as_str().contains(w.as_str()));
+            if upto_next(m.as_str()) && !cause {
+                return Role::Start;
+            }
+        }
+    }
     Role::Plain
 }
+
+/// Between two ranges that are phases of one outage: separators, list
+/// marks and joining words (`…まで、及び同日…`, `…までの間と、同日…`,
+/// `(1) … (2) …`), nothing that tells of something else.
+static PHASE_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[\s/、,・:]|及び|および|並びに|ならびに|まで|の間|にかけて|と|また|\(\d{1,2}\)|\d{1,2}[.)]|第\d{1,2}回|\d{1,2}回目|[①-⑳])*$").expect("valid")
+});
 
 /// A digit followed by 時 or `:`: another time inside a gap.
 static MENTION_HINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*(?:時[^間]|:\d)|\d日").expect("valid"));
@@ -432,10 +490,22 @@ pub(crate) struct Span {
 
 // Labels open their line (after a bullet or a number): 運用開始日時 of a
 // side service is not the outage's start.
-static START_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s・■●◆【\-*\d.()]*(?:障害)?(?:発生|開始)(?:日時|時刻|時間|日)").expect("valid"));
-static END_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s・■●◆【\-*\d.()]*(?:障害)?(?:復旧|回復|終了|解消)(?:日時|時刻|日)").expect("valid"));
+static START_LABEL: LazyLock<Regex> = LazyLock::new(|| label(&builtin().periods.start_words, false));
+static END_LABEL: LazyLock<Regex> = LazyLock::new(|| label(&builtin().periods.end_words, false));
+/// The same labels as all the text before a mention: the mention is the
+/// start (or end) they name.
+static START_LABEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| label(&builtin().periods.start_words, true));
+static END_LABEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| label(&builtin().periods.end_words, true));
+
+/// A label of a start or an end (data/notices.toml, `[periods]`): a
+/// prefix, the word, a suffix or (without one) a colon, bracket or space.
+fn label(words: &[String], whole: bool) -> Regex {
+    let p = &builtin().periods;
+    let (pre, w, suf) = (NoticeRules::alternatives(&p.label_prefixes), NoticeRules::alternatives(words), NoticeRules::alternatives(&p.label_suffixes));
+    let head = format!(r"^[\s・■●◆【\[\-*\d.()]*(?:{pre})?(?:{w})");
+    let re = if whole { format!(r"{head}(?:{suf})?\s*[】\]]?\s*[:|]?\s*$") } else { format!(r"{head}(?:{suf}|\s*[:】\]]|\s|$)") };
+    Regex::new(&re).expect("valid")
+}
 
 /// The periods the text states, by the three ways notices write them.
 pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: Option<&Page>) -> (Vec<Span>, Vec<Span>) {
@@ -444,6 +514,7 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
     let mut in_range = vec![false; ms.len()];
     let mut block = 0;
     let mut last_end: Option<(usize, usize)> = None;
+    let mut last_day: Option<Day> = None;
     for i in 0..ms.len().saturating_sub(1) {
         let (a, b) = (&ms[i], &ms[i + 1]);
         if a.role == Role::Stamp || b.role == Role::Stamp || in_range[i] || timeline[a.line] {
@@ -482,15 +553,37 @@ pub(crate) fn spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], page: 
         // are phases of one block.
         if let Some((l, at)) = last_end {
             let between = if l == a.line { text.lines[l][at..a.start].to_string() } else { text.between(l, at, a.line, a.start) };
-            let between = between.replace("および", "").replace("並びに", "").replace("まで", "");
-            if between.chars().any(|c| !c.is_whitespace() && !"/、,・及び".contains(c)) {
+            // `…その後、15:00~15:40にも再度発生`: the same outage again that
+            // day, in a sentence of its own.
+            let line = &text.lines[a.line];
+            let (lo, hi) = (line[..a.start].rfind('。').map_or(0, |k| k + '。'.len_utf8()), line[a.end..].find('。').map_or(line.len(), |k| a.end + k));
+            let again = last_day == Some(s.day) && builtin().periods.recurrence.iter().any(|w| line[lo..hi].contains(w.as_str()));
+            if !PHASE_GAP.is_match(&between) && !again {
                 block += 1;
             }
         }
+        // `2時00分~5時00分に実施したメンテナンス`: a work's window.
+        let rest = head(&text.lines[b.line][b.end..], WINDOW).trim_start();
+        if builtin().periods.work_after.iter().any(|w| rest.starts_with(w.as_str())) {
+            continue;
+        }
         in_range[i] = true;
         in_range[i + 1] = true;
-        ranges.push(Span { start: s, end: Some(e), approximate: a.approximate || b.approximate, line: a.line, at: i, block, labelled: false });
+        // `(発生の)午前0時 … 午前2時55分から午前4時23分にかけて復旧`: the
+        // range is the recovery; the outage runs from the start written
+        // just before it (on its line or the lines above) to its end.
+        let mut start = s;
+        let mut approximate = a.approximate || b.approximate;
+        if RECOVERY_AFTER.is_match(head(&text.lines[b.line][b.end..], WINDOW)) {
+            let earlier = ms[..i].iter().enumerate().rev().take_while(|(_, m)| m.line + 3 >= a.line).find(|(k, m)| m.role == Role::Start && !in_range[*k] && rs[*k].is_some_and(|r| r.time.is_some() && r.minute() < s.minute()));
+            if let Some((k, m)) = earlier {
+                start = rs[k].expect("found");
+                approximate = m.approximate || b.approximate;
+            }
+        }
+        ranges.push(Span { start, end: Some(e), approximate, line: a.line, at: i, block, labelled: false });
         last_end = Some((b.line, b.end));
+        last_day = Some(s.day);
     }
     // Labelled lines: a start label and an end label, each followed by a
     // mention on its line or the next.
@@ -584,7 +677,7 @@ fn timeline_lines(text: &Text) -> Vec<bool> {
     for (i, l) in text.lines.iter().enumerate() {
         let t = l.trim();
         let heading = t.chars().count() <= 24 && !t.is_empty() && !MENTION_HINT.is_match(t);
-        if heading && t.contains("経緯") {
+        if heading && builtin().periods.timeline_headings.iter().any(|w| t.contains(w.as_str())) {
             on = true;
             continue;
         }
@@ -641,16 +734,34 @@ pub(crate) fn day_spans(text: &Text, ms: &[Mention], rs: &[Option<Resolved>], pa
     out
 }
 
+/// A length: hours and minutes, or minutes alone.
+const AMOUNT: &str = r"(?P<pre>約|およそ|概ね)?\s*(?:(?P<h>\d{1,3})\s*時間\s*(?:(?P<m>\d{1,2})\s*分|(?P<half>半))?|(?P<mo>\d{1,4})\s*分)\s*間?\s*(?:程度|ほど)?";
+
+/// A length said of the outage: what follows it says so (`にわたり`, `後に
+/// 復旧`, `の障害`), or a label before it (`障害時間: 約2時間`).
 static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<pre>約|およそ|概ね)?\s*(?P<h>\d{1,3})\s*時間\s*(?:(?P<m>\d{1,2})\s*分|(?P<half>半))?\s*(?:にわたり|にわたって|後に復旧|の間|続)").expect("valid")
+    let p = &builtin().periods;
+    let back = NoticeRules::alternatives(&p.recovered);
+    Regex::new(&format!(r"(?:^|[^\d.])(?:{AMOUNT}\s*(?:にわたり|にわたって|にわたる|後に(?:{back})|後[、,の]?[^。]{{0,30}}?(?:{back})|の間|続|の(?:通信)?障害|停止))")).expect("valid")
+});
+static LABELLED_LENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    let labels = NoticeRules::alternatives(&builtin().periods.length_labels);
+    Regex::new(&format!(r"(?:{labels})\s*(?:は|:)?\s*{AMOUNT}\s*(?:$|[^\d:時分~])")).expect("valid")
 });
 
-/// A length written in words: `4時間25分にわたり`, `約11時間後に復旧`.
+/// A length written in words: `4時間25分にわたり`, `約11時間後に復旧`,
+/// `約40分間にわたり`, `障害時間: 約2時間15分`.
 pub(crate) fn duration_in(s: &str) -> Option<(u64, bool)> {
-    let c = LENGTH.captures(s)?;
-    let h: u64 = c["h"].parse().ok()?;
-    let m: u64 = c.name("m").and_then(|m| m.as_str().parse().ok()).unwrap_or(if c.name("half").is_some() { 30 } else { 0 });
-    Some((h * 60 + m, c.name("pre").is_some()))
+    let c = LENGTH.captures(s).or_else(|| LABELLED_LENGTH.captures(s))?;
+    let m: u64 = match (c.name("h"), c.name("mo")) {
+        (Some(h), _) => {
+            let h: u64 = h.as_str().parse().ok()?;
+            h * 60 + c.name("m").and_then(|m| m.as_str().parse().ok()).unwrap_or(if c.name("half").is_some() { 30 } else { 0 })
+        }
+        (None, Some(mo)) => mo.as_str().parse().ok()?,
+        _ => return None,
+    };
+    Some((m, c.name("pre").is_some()))
 }
 
 /// Every date and time the text names, each filled from the one before
@@ -728,7 +839,8 @@ fn full_day(line: &str, m: &Mention) -> Option<Day> {
 /// `/201304-` (a month: its last day, as the page is of that month).
 fn url_day(url: &str) -> Option<Day> {
     static FULL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)").expect("valid")
+        // `id=202502041850_0006`: a stamp with its clock time glued on.
+        Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?:(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?)?(?:[^0-9]|$)").expect("valid")
     });
     static MONTH: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?:^|[/_\-])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])(?:[/_\-]|$)").expect("valid"));

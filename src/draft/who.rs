@@ -23,14 +23,14 @@ pub struct Carrier {
     pub how: &'static str,
 }
 
-const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|[^\s、。,()「」]{1,24})|[^\s、。,()「」]{1,24}?(?:株式会社|\(株\)|㈱)";
+const COMPANY: &str = r"(?:株式会社|有限会社|合同会社)\s?(?:[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|[^\s、。,()「」【】\[\]]{1,24})|[^\s、。,()「」【】\[\]]{1,24}?(?:株式会社|\(株\)|㈱)";
 
 static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^\s*({COMPANY})\s*$")).expect("valid"));
 static LETTERHEAD_IN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})\s").expect("valid"));
+    LazyLock::new(|| Regex::new(r"(?:^|\s)((?:株式会社|有限会社)\s?[A-Za-z][A-Za-z0-9&]*(?:\s[A-Za-z][A-Za-z0-9&]*)*|(?:株式会社|有限会社)\s?[^\s、。,()「」A-Za-z]{1,20})(?:\s|$)").expect("valid"));
 static PATRONAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:平素|いつも)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
-static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*({COMPANY})")).expect("valid"));
+    LazyLock::new(|| Regex::new(r"(?:平素|いつも|日頃|日ごろ|常日頃|毎々)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
+static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*[【\[]?\s*({COMPANY})")).expect("valid"));
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|。|日、)\s*([\x{3041}-\x{309F}]{0,4}[A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー・&]{1,20}?(?:\s[\x{3400}-\x{9FFF}々]{1,6})?)\s?(?:は|では|によると|によりますと|が(?:手掛ける|提供する|運営する))、?")
         .expect("valid")
@@ -38,6 +38,9 @@ static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 static SUBJECT_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー])([A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー]{1,20})(?:で\d|にて通信障害|の通信障害について|の(?:\d{1,2}日の)?発表によ(?:ると|れば)|より(?:発表|公表))").expect("valid")
 });
+/// A ministry's release names the operator it addresses (`総務省は、X株式
+/// 会社に対し、…指導`).
+static ADDRESSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|[、。\s])({COMPANY})\s*(?:\([^()]{{0,30}}\))?\s*に対(?:し|する)")).expect("valid"));
 static BRAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"「([^「」]{2,20})」において").expect("valid"));
 
 /// The notice's carrier, when a name is given.
@@ -56,6 +59,13 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
             if !name.contains("平素") {
                 return Some(Carrier { name: name.to_string(), line: i + 1, how: "letterhead" });
             }
+        }
+    }
+    // A public body's or a school's signature: `例示町役場 総務課`,
+    // `例示大学 情報基盤センター` (a line of the name and its section).
+    for &i in &head {
+        if let Some((name, how)) = signature_org(&rules.carriers, &text.lines[i]) {
+            return Some(Carrier { name, line: i + 1, how });
         }
     }
     let ok = |name: &str| -> Option<String> {
@@ -89,7 +99,7 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
         }
     };
     // Line by line, the earliest name a pattern gives on the line.
-    let patterns: [(&Regex, &'static str); 5] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
+    let patterns: [(&Regex, &'static str); 6] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&ADDRESSED, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
     for (i, l) in text.lines.iter().enumerate() {
         let mut best: Option<(usize, usize, Carrier)> = None;
         for (rank, (re, how)) in patterns.iter().enumerate() {
@@ -136,6 +146,25 @@ fn operator_named(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
     }
     let (name, _, line) = seen.into_iter().filter(|s| s.1 >= 2).max_by_key(|s| (s.1, std::cmp::Reverse(s.2)))?;
     Some(Carrier { name: name.to_string(), line: line + 1, how: "operator" })
+}
+
+/// A line that is an organization's name (ending in an organization's
+/// word, or its office: 役場, 役所) followed by a section of it (総務課,
+/// 情報基盤センター), or the office alone.
+fn signature_org(c: &super::rules::Carriers, line: &str) -> Option<(String, &'static str)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = *words.first()?;
+    if words.len() > 4 || first.chars().count() > 16 || first.contains(['の', 'が', 'を', 'に', 'は', '、', '。', ':']) {
+        return None;
+    }
+    let office = c.offices.iter().find_map(|o| first.strip_suffix(o.as_str()).filter(|n| n.chars().count() >= 2));
+    let section = |w: &str| c.sections.iter().any(|s| w.ends_with(s.as_str()));
+    if let Some(name) = office {
+        if org_suffix(c, name) || words.len() == 1 || words[1..].iter().all(|w| section(w)) {
+            return Some((name.to_string(), "letterhead"));
+        }
+    }
+    (org_suffix(c, first) && words.len() >= 2 && words[1..].iter().all(|w| section(w))).then(|| (first.to_string(), "letterhead"))
 }
 
 fn company_form(name: &str) -> bool {

@@ -361,3 +361,177 @@ mod issue31 {
         assert!(c.contains(&"email_free".to_string()) && !c.contains(&"email_paid".to_string()), "{c:?}");
     }
 }
+
+/// Issue 31: the layouts notices write their periods, lengths, counts and
+/// carriers in, varied (labels, separators, widths, 午前/午後, 翌日, years
+/// only in a stamp, tables, several periods in a sentence): written here,
+/// not taken from a notice of either corpus, as the proxy of notices the
+/// reader has not seen.
+mod layouts {
+    use jiko::draft::{self, Draft};
+    use jiko::lang::Lang;
+
+    fn read(text: &str) -> Draft {
+        draft::read(Lang::En, text)
+    }
+
+    fn stamp(m: &jiko::records::Minute) -> String {
+        format!("{:04}-{:02}-{:02} {:02}:{:02}", m.year, m.month, m.day, m.hour, m.minute)
+    }
+
+    /// Each outage as (start, longest length, main count).
+    fn outages(text: &str) -> Vec<(Option<String>, Option<u64>, Option<u64>)> {
+        read(text).incidents.iter().map(|i| (i.started_at().map(|m| stamp(&m)), i.duration_min(), i.main_count().map(|c| c.value))).collect()
+    }
+
+    fn one(start: &str, minutes: u64, count: Option<u64>) -> Vec<(Option<String>, Option<u64>, Option<u64>)> {
+        vec![(Some(start.to_string()), Some(minutes), count)]
+    }
+
+    #[test]
+    fn start_and_end_labels_in_their_many_spellings() {
+        for text in [
+            "障害発生：2024/5/1 10:15\n復旧：2024/5/1 12:30",
+            "事象発生日時：2024年5月1日 10:15\nサービス再開日時：2024年5月1日 12:30",
+            "発生日時：2024年5月1日 10時15分頃\n復旧時間：2024年5月1日 12時30分頃",
+            "■障害発生日時：2024年５月１日（水）　１０：１５頃\n■復旧日時：同日　１２：３０",
+            "【発生日時】2024年5月1日 10時15分頃\n【復旧日時】2024年5月1日 12時30分",
+            "発生日時\n2024年5月1日（水）10時15分頃\n\n復旧日時\n2024年5月1日（水）12時30分頃",
+            "発生日時\t2024年5月1日 10時15分\n復旧日時\t2024年5月1日 12時30分",
+            "<table><tr><td>発生日時</td><td>2024年5月1日 10:15</td></tr><tr><td>復旧日時</td><td>2024年5月1日 12:30</td></tr></table>",
+            "<dl><dt>障害発生日時</dt>\n<dd>2024年5月1日 10:15</dd>\n<dt>障害復旧日時</dt>\n<dd>2024年5月1日 12:30</dd></dl>",
+        ] {
+            assert_eq!(outages(text), one("2024-05-01 10:15", 135, None), "{text}");
+        }
+    }
+
+    #[test]
+    fn ranges_with_their_separators_and_words() {
+        for text in [
+            "2024年5月1日 10:15 ～ 2024年5月1日 12:30",
+            "令和6年5月1日（水）午前10時15分頃 〜 午後0時30分頃",
+            "2024.5.1 10:15-12:30 メール受信遅延",
+            "2024年5月1日 10:15 から 12:30 まで、電話がつながりにくい状況でした。",
+            "障害発生時間帯：2024年5月1日 10:15～12:30（約2時間15分）",
+            "ご利用いただけない時間：2024年5月1日10:15～12:30",
+            "2024年5月1日10時15分頃発生～12時30分解消",
+        ] {
+            assert_eq!(outages(text), one("2024-05-01 10:15", 135, None), "{text}");
+        }
+        // Over midnight: 翌日, 翌2日, 24時.
+        for text in ["障害期間：2024年5月1日 23:30 ～ 5月2日 1:10", "2024年5月1日午後11時30分ごろから翌2日午前1時10分ごろまで", "2024年5月1日（水）午後11時30分ごろから翌日午前1時10分ごろまで"] {
+            assert_eq!(outages(text), one("2024-05-01 23:30", 100, None), "{text}");
+        }
+        assert_eq!(outages("5月1日（水）21:00頃～24:00頃の間、つながりにくい状況となりました。\n\n2024年5月2日"), one("2024-05-01 21:00", 180, None));
+    }
+
+    #[test]
+    fn a_start_and_an_end_in_prose() {
+        for text in [
+            "2024年5月1日 10時15分頃、障害が発生しました。同日12時30分頃に正常化しました。",
+            "2024年5月1日（水）10:15頃、電源設備の故障により障害が発生しました。その後、12:30頃に全サービスが復旧しました。",
+            "2024年5月1日\n本日午前10時15分頃より、一部のお客さまでインターネットがご利用しづらい事象が発生しておりましたが、午後0時30分に復旧いたしました。",
+            "URL: https://news.example.jp/2024/05/02/abc\n\n楽天モバイルで1日、通信障害が発生した。同社によると、障害は午前10時15分ごろに発生し、午後0時30分ごろに復旧した。",
+            "お知らせ 2024/05/01\n本日10時15分ごろ火災の影響による停電で障害が発生し、12時30分ごろまでの間、サービスを停止しました。\n電話（平日9:00～18:00）：03-0000-0000",
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\n1日午前10時15分ごろ、東京都や神奈川県など関東地方の一部で携帯電話がつながりにくくなる障害が発生した。同社によると、午後0時半ごろに復旧した。",
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\n同社によると、障害は1日午前10時15分ごろに始まり、午後0時半ごろ解消した。",
+            "お知らせ一覧\n2024.04.20 メンテナンスのお知らせ\n2024.03.15 障害発生のお知らせ\n\n2024年5月1日 10時15分頃、障害が発生しました。同日12時30分頃に復旧しました。",
+        ] {
+            assert_eq!(outages(text), one("2024-05-01 10:15", 135, None), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_start_and_a_length_in_words() {
+        for text in [
+            "2024年5月1日10時15分頃から約2時間15分にわたり、サービスがご利用しづらい状況となりました。",
+            "2024年5月1日 9時5分頃から約3時間25分の間、ご利用いただけない状況となりました。",
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\n障害は1日午前8時50分ごろに発生し、約3時間40分後に復旧した。",
+        ] {
+            let got = outages(text);
+            assert_eq!(got.len(), 1, "{text}");
+            assert_eq!(got[0].1, Some(if text.contains("2時間15分") { 135 } else if text.contains("3時間25分") { 205 } else { 220 }), "{text}");
+        }
+        assert_eq!(outages("2024年5月1日10時15分頃から障害が発生し、約2時間後に回復しました。"), one("2024-05-01 10:15", 120, None));
+        assert_eq!(outages("2024年5月1日 10:15頃より発生していた障害は、約40分後に復旧しました。"), one("2024-05-01 10:15", 40, None));
+        // A labelled length beside a day.
+        let d = read("障害時間：約2時間15分\n発生日：2024年5月1日");
+        assert_eq!((d.incidents.len(), d.incidents[0].days.is_some(), d.incidents[0].duration_min()), (1, true, Some(135)));
+    }
+
+    #[test]
+    fn a_recovery_window_ends_the_outage_started_before_it() {
+        let got = outages("2024年5月1日、同日午前0時0分に設備の故障が発生し、午前2時55分から午前4時23分にかけて復旧した。");
+        assert_eq!(got, one("2024-05-01 00:00", 263, None));
+    }
+
+    #[test]
+    fn several_periods_of_one_outage_are_its_phases() {
+        for text in [
+            "2024年5月1日10時15分頃から12時30分頃までの間と、同日15時00分頃から15時40分頃までの間、サービスが利用しづらい状況が発生しました。",
+            "(1) 2024年5月1日 10:15～12:30\n(2) 2024年5月1日 15:00～15:40",
+            "2024年5月1日（水）10時15分頃―12時30分頃、15時00分頃―15時40分頃の2回にわたり、通話がつながりにくい状況が発生しました。",
+            "2024年5月1日10:15～12:30にメールの送受信ができない障害が発生しました。その後、15:00～15:40にも再度同様の事象が発生しました。",
+        ] {
+            let d = read(text);
+            assert_eq!(d.incidents.len(), 1, "{text}");
+            assert_eq!(d.incidents[0].phases.len(), 2, "{text}");
+            assert_eq!(d.incidents[0].duration_min(), Some(135), "{text}");
+        }
+        // Outages of other days in a list stay apart.
+        let d = read("2024/05/01 09:00～12:10 メールサービス障害\n2024/04/20 13:10～13:30 Webサイト障害");
+        assert_eq!(d.incidents.len(), 2);
+    }
+
+    #[test]
+    fn what_is_not_the_outage() {
+        // A maintenance's window, office hours, a start still going on.
+        assert_eq!(outages("2024年5月1日\n5月1日2時00分～5時00分に実施したメンテナンスの後、6時10分から7時20分まで、一部のお客さまで接続できない事象が発生しました。"), one("2024-05-01 06:10", 70, None));
+        assert_eq!(outages("2024年5月1日 10:15～12:30 メール障害（復旧済み）\n恒久対策：2024年5月10日 1:00～5:00（予定）に設備を交換します。"), one("2024-05-01 10:15", 135, None));
+        assert_eq!(outages("サービス開始日：2020年4月1日\n発生日時：2024年5月1日 10:15\n復旧日時：2024年5月1日 12:30"), one("2024-05-01 10:15", 135, None));
+        let d = read("2024年5月1日 10:15～ 現在、メールサービスがご利用いただけない状況です。");
+        assert_eq!((d.incidents.len(), d.incidents[0].start_only.map(|s| stamp(&s.0))), (1, Some("2024-05-01 10:15".to_string())));
+        // 復旧を目指す is a plan, not the end.
+        let d = read("URL: https://news.example.jp/detail.php?id=202405021850_0006\n1日午後1時半ごろ、工事中に誤ってケーブルを切断しました。\n3日午後1時の復旧を目指すということです。");
+        assert_eq!(d.incidents[0].start_only.map(|s| stamp(&s.0)), Some("2024-05-01 13:30".to_string()), "the page's day from the address's stamp");
+        assert!(d.incidents[0].phases.is_empty());
+    }
+
+    #[test]
+    fn days_said_of_the_outage() {
+        for text in [
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\nKDDIは2日、1日に発生した通信障害について発表した。",
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\n1日午前、NTTドコモの携帯電話で通信障害が発生した。",
+            "URL: https://news.example.jp/articles/20240502/k001.html\n\n既報の通り、5月1日の午前中、東日本電信電話(NTT東日本)の光インターネットサービス「フレッツ光」において通信障害が発生した。",
+        ] {
+            let d = read(text);
+            assert_eq!(d.incidents.iter().filter_map(|i| i.days).collect::<Vec<_>>(), [((2024, 5, 1), (2024, 5, 1))], "{text}");
+        }
+        // A day of a cause in the sentence is not the outage's.
+        let d = read("2024年5月1日 10:15～12:30 障害\n4月22日に実施した設備メンテナンスにおいて、設定の不備が要因となり本障害が発生しました。");
+        assert_eq!(d.incidents.len(), 1);
+        // Nor a past outage recalled.
+        let d = read("2024年5月1日 10:15～12:30 障害\n2022年7月2日に発生した他社の大規模障害を受け、対策を進めていました。");
+        assert_eq!(d.incidents.len(), 1);
+    }
+
+    #[test]
+    fn counts_in_their_words() {
+        assert_eq!(outages("【障害期間】\n2024年5月1日 10:15 ～ 12:30\n【影響】約3万のお客さま")[0].2, Some(30_000));
+        assert_eq!(outages("日時：2024年5月1日 10:15〜12:30\n影響ユーザー数：約2万")[0].2, Some(20_000));
+        assert_eq!(outages("発生日時：2024年5月1日（水）9時5分頃～11時40分頃\n影響：約1,200契約")[0].2, Some(1200));
+        // A service's size, staff at work: not the affected.
+        assert_eq!(outages("2024年5月1日 10:15～12:30 障害。LINEには国内に約9500万人のユーザーが居ます。")[0].2, None);
+        assert_eq!(outages("2024年5月1日 10:15～12:30 障害。同社は150人体制で復旧作業に当たった。")[0].2, None);
+        assert_eq!(outages("2024年5月1日 10:15～12:30 障害。作業員約20名を現地に派遣した。")[0].2, None);
+    }
+
+    #[test]
+    fn carriers_from_letterhead_signature_and_release() {
+        let c = |t: &str| read(t).carrier.map(|c| c.name);
+        assert_eq!(c("通信障害のお詫び\n\n日頃よりエグザンプル光をご愛顧いただき誠にありがとうございます。"), Some("エグザンプル光".into()));
+        assert_eq!(c("【エグザンプル株式会社】通信障害のお詫び\n\n2024年5月1日9時頃から障害が発生しました。"), Some("エグザンプル株式会社".into()));
+        assert_eq!(c("町内の光回線の障害について\n\n5月1日午前9時頃から障害。\n\n問い合わせ先\n例示町役場 総務課 情報係\n電話 0123-45-6789"), Some("例示町".into()));
+        assert_eq!(c("総務省は、本日、エグザンプル株式会社に対し、令和5年4月3日に発生した重大な事故について、行政指導を行いました。"), Some("エグザンプル株式会社".into()));
+    }
+}

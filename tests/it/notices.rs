@@ -268,19 +268,19 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
     // "Drafting from notices"); a change that reads fewer notices right
     // fails here.
     let floors = [
-        ("period", 0.85),
-        ("duration", 0.88),
-        ("carrier", 0.93),
-        ("count", 0.91),
-        ("unit and marks (約, 最大)", 0.75),
-        ("incidents", 0.91),
+        ("period", 0.92),
+        ("duration", 0.96),
+        ("carrier", 0.94),
+        ("count", 0.96),
+        ("unit and marks (約, 最大)", 0.81),
+        ("incidents", 0.94),
         ("no period said so", 1.0),
         ("not users left out", 0.91),
         ("year from the page said so", 0.94),
-        ("marks (頃)", 0.85),
+        ("marks (頃)", 0.93),
         ("services hinted", 0.89),
     ];
-    check_floors(&scores, &phases, &floors, 0.90, &report);
+    check_floors(&scores, &phases, &floors, 0.97, &report);
     // And issue 21's floors on its 50 notices, kept.
     let old: Vec<(String, String, Expected)> = all.into_iter().filter(|(n, _, _)| ISSUE21.contains(&n.as_str())).collect();
     assert_eq!(old.len(), 50);
@@ -316,8 +316,11 @@ fn the_draft_reader_on_held_out_notices() {
     // Measured once, at the end of issue 31's work: 35/45 carriers, 34/45
     // counts, 16/30 durations, 19/41 periods, 16/30 phases; with the
     // tuning set's twin of a held-out notice moved here (46): 35/46, 35/46,
-    // 16/30, 20/42, 16/30. Below the issue's goal of 90%; the floors hold
-    // what was reached.
-    let floors = [("period", 0.47), ("duration", 0.53), ("carrier", 0.76), ("count", 0.76)];
-    check_floors(&scores, &phases, &floors, 0.53, &report);
+    // 16/30, 20/42, 16/30. Measured again once after the rules were made
+    // general (labels as words, lengths in minutes, recovery windows,
+    // phases of one sentence, ledes, signatures; tuning period 86% → 92%,
+    // duration 88% → 97%): 35/46, 36/46, 15/30, 21/42, 17/30. Below the
+    // issue's goal of 90%; the floors hold what was reached.
+    let floors = [("period", 0.50), ("duration", 0.50), ("carrier", 0.76), ("count", 0.78)];
+    check_floors(&scores, &phases, &floors, 0.56, &report);
 }
