@@ -224,7 +224,14 @@ fn assemble(text: &Text, ms: &[when::Mention], rs: &[Option<Resolved>], page: Op
     // times is a past one recalled (`2022年7月2日に発生した…障害を受け`).
     let first_timed = incidents.iter().filter_map(|i| i.started_at()).min().map(|m| crate::records::days_from_civil(m.year, m.month, m.day));
     for (from, to, length, line) in when::day_spans(text, ms, rs, page) {
-        if first_timed.is_some_and(|t| crate::records::days_from_civil(to.0, to.1, to.2) + 31 < t) {
+        // A day alone before them, with no length, is an earlier trouble
+        // told as background (`6月19日から高負荷が続き、…7月6日20時から停止`).
+        let alone = from == to && length.is_none();
+        let before = |t: i64| {
+            let to = crate::records::days_from_civil(to.0, to.1, to.2);
+            to + 31 < t || (to < t && alone)
+        };
+        if first_timed.is_some_and(before) {
             continue;
         }
         let covered = incidents.iter().any(|i| {

@@ -117,10 +117,12 @@ static STAMP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\)|\])?\s*(?:(?:に|の)\s*(?:発表|公表|掲載|更新|お知らせ)|現在|時点|点|の時点|更新|最終更新|掲載|公開|発表分|発表|追記|作成|受付|付け|付|お知らせ|法律|省令|政令|告示|郵政省令|中旬|上旬|下旬|以内|を目[処途]|目[処途]|めど|をめど|予定|見込|の予想|の予定|の見込|の見通|予想)")
         .expect("valid")
 });
-/// Before a mention: a label of the page's own dates, or office hours.
+/// Before a mention: a label of the page's own dates, office hours, or a
+/// latest end announced (最長).
 static STAMP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     let office = NoticeRules::alternatives(&builtin().periods.office_hours);
-    Regex::new(&format!(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|{office}|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$")).expect("valid")
+    let latest = NoticeRules::alternatives(&builtin().periods.latest);
+    Regex::new(&format!(r"(?:最終更新日?|更新日時?|掲載日|公開日|発表日|作成日|報告日時|執筆時点|{office}|{latest}|\[|»|(?i:date|updated|posted))\s*[:(]?\s*$")).expect("valid")
 });
 /// After a date and a space: a notice's title.
 static LISTED_TITLE: LazyLock<Regex> =
@@ -129,7 +131,9 @@ static LISTED_TITLE: LazyLock<Regex> =
 static BY_DEADLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*までに([^。]{0,16})").expect("valid"));
 // `10:15~ 現在`, `10:15~` at a line's end: a start still going on.
 static START_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:から|より|以来)|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{0,24}?(?:発生|障害が起き|始ま)|[^。「」\n]{0,70}?切断)").expect("valid")
+    let began = NoticeRules::alternatives(&builtin().periods.started);
+    let at_once = NoticeRules::alternatives(&builtin().periods.started_at_once);
+    Regex::new(&format!(r"^\s*(?:(?:から|より|以来)|(?:{at_once})|~\s*(?:$|現在|継続|未定|調査中|、)|[:]?\s*[^。「」\n]{{0,24}}?(?:{began})|[^。「」\n]{{0,70}}?切断)")).expect("valid")
 });
 static START_AFTER_DAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^。\n]{0,100}?(?:障害|不具合|故障|トラブル)が(?:発生|起き|起こ)").expect("valid"));
@@ -836,7 +840,8 @@ fn full_day(line: &str, m: &Mention) -> Option<Day> {
 }
 
 /// A date in an address: `/20230525/`, `/2014/01/09/`, `2016-08-16`,
-/// `/201304-` (a month: its last day, as the page is of that month).
+/// `/201304-` (a month: its last day, as the page is of that month),
+/// `/180223/`.
 fn url_day(url: &str) -> Option<Day> {
     static FULL: LazyLock<Regex> = LazyLock::new(|| {
         // `id=202502041850_0006`: a stamp with its clock time glued on.
@@ -847,6 +852,11 @@ fn url_day(url: &str) -> Option<Day> {
     let path = url.split("://").nth(1).map_or(url, |r| r.split_once('/').map_or("", |(_, p)| p));
     if let Some(c) = FULL.captures(path) {
         return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    // `/news/180223/`: a folder of six digits, a news site's day (YYMMDD).
+    static SHORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|/)(\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/").expect("valid"));
+    if let Some(c) = SHORT.captures(path) {
+        return Some((2000 + c[1].parse::<i32>().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
     }
     let c = MONTH.captures(path)?;
     let (y, m): (i32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);

@@ -389,6 +389,39 @@ mod layouts {
     }
 
     #[test]
+    fn a_news_address_of_six_digits_gives_the_month_of_days_written_alone() {
+        let text = "URL: https://news.example.jp/economy/240312/a0001.htm\n\n通信会社は11日、10日に発生した障害について発表した。同日午前9時半から午後3時まで、電話がつながりにくくなった。";
+        assert_eq!(outages(text), one("2024-03-10 09:30", 330, None));
+    }
+
+    #[test]
+    fn a_stop_and_its_lifting_in_prose() {
+        let text = "URL: https://example.jp/news/2024/05/03/x\n\n配信会社は5月2日、会員向けサービスを誤って止めたと発表した。同日午後2時頃にサービスが停止となり、同日午後4時10分に停止が解除された。";
+        assert_eq!(outages(text), one("2024-05-02 14:00", 130, None));
+    }
+
+    #[test]
+    fn a_day_it_happened_and_an_end_with_a_time_are_days() {
+        let d = read("URL: https://example.jp/2024/06/20/x\n\n8日に起きた不具合について、会社は20日に説明した。不具合は6月8日午後5時頃までに解消した。");
+        assert_eq!(d.incidents.len(), 1);
+        assert_eq!(d.incidents[0].days, Some(((2024, 6, 8), (2024, 6, 8))));
+    }
+
+    #[test]
+    fn a_latest_end_announced_is_a_plan() {
+        let d = read("ホスティングが2024年7月1日(月)10:00から、最長7月3日(水)9:00まで、全サービスを停止しています。");
+        assert_eq!(d.incidents.len(), 1);
+        assert!(d.incidents[0].phases.is_empty());
+        assert_eq!(d.incidents[0].start_only.map(|s| stamp(&s.0)).as_deref(), Some("2024-07-01 10:00"));
+    }
+
+    #[test]
+    fn a_day_alone_before_the_outage_is_its_background() {
+        let text = "2024年6月1日から一部のサーバーで高負荷が断続的に続いていた。その後、2024年6月10日 20:00から全サービスが停止し、2024年6月10日 23:00に復旧した。";
+        assert_eq!(outages(text), one("2024-06-10 20:00", 180, None));
+    }
+
+    #[test]
     fn start_and_end_labels_in_their_many_spellings() {
         for text in [
             "障害発生：2024/5/1 10:15\n復旧：2024/5/1 12:30",

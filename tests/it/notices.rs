@@ -264,23 +264,24 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
     let (scores, phases) = score(&all);
     let report = table(&scores, &phases, true);
     println!("tuning corpus (tests/fixtures/notices)\n{report}");
-    // The floors this reader reaches on the whole tuning corpus (README,
+    // The floors this reader reaches on the whole tuning corpus of 112
+    // notices, the 25 of round 3 among them (README,
     // "Drafting from notices"); a change that reads fewer notices right
     // fails here.
     let floors = [
-        ("period", 0.92),
-        ("duration", 0.96),
-        ("carrier", 0.94),
-        ("count", 0.96),
-        ("unit and marks (約, 最大)", 0.81),
-        ("incidents", 0.94),
+        ("period", 0.84),
+        ("duration", 0.94),
+        ("carrier", 0.90),
+        ("count", 0.92),
+        ("unit and marks (約, 最大)", 0.78),
+        ("incidents", 0.90),
         ("no period said so", 1.0),
-        ("not users left out", 0.91),
+        ("not users left out", 0.82),
         ("year from the page said so", 0.94),
-        ("marks (頃)", 0.93),
-        ("services hinted", 0.89),
+        ("marks (頃)", 0.83),
+        ("services hinted", 0.85),
     ];
-    check_floors(&scores, &phases, &floors, 0.97, &report);
+    check_floors(&scores, &phases, &floors, 0.93, &report);
     // And issue 21's floors on its 50 notices, kept.
     let old: Vec<(String, String, Expected)> = all.into_iter().filter(|(n, _, _)| ISSUE21.contains(&n.as_str())).collect();
     assert_eq!(old.len(), 50);
@@ -320,7 +321,10 @@ fn the_draft_reader_on_held_out_notices() {
     // general (labels as words, lengths in minutes, recovery windows,
     // phases of one sentence, ledes, signatures; tuning period 86% → 92%,
     // duration 88% → 97%): 35/46, 36/46, 15/30, 21/42, 17/30. Below the
-    // issue's goal of 90%; the floors hold what was reached.
-    let floors = [("period", 0.50), ("duration", 0.50), ("carrier", 0.76), ("count", 0.78)];
-    check_floors(&scores, &phases, &floors, 0.56, &report);
+    // issue's goal of 90%; the floors hold what was reached. With round 3's
+    // 14 held-out notices (60 in all), measured once after the rules for
+    // round 3's tuning misses: 47/60 carriers, 49/60 counts, 20/41
+    // durations, 26/55 periods, 20/37 phases.
+    let floors = [("period", 0.47), ("duration", 0.48), ("carrier", 0.78), ("count", 0.81)];
+    check_floors(&scores, &phases, &floors, 0.54, &report);
 }
