@@ -109,7 +109,23 @@ pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     }
     let duty = &r.book.duty;
     let (duty_name, outside) = r.duty_labels(year);
-    let always: Vec<&str> = duty.always_kinds.iter().filter_map(|k| r.vocab.kind(k).map(|i| r.vocab.kinds[i].label)).collect();
+    // A kind reported whatever its size, while its item is in the law: the
+    // leak item was removed during FY2023 (`[duty.info_leak_item]`), so a
+    // later year's note leaves it out and FY2023's says until when.
+    let removed = duty.info_leak_item.as_ref().and_then(|l| Some((l.kind.as_str(), rules::toml_minute(l.removed_from.as_ref()?)?)));
+    let day = |y: i32| crate::records::Minute { year: y, month: 4, day: 1, hour: 0, minute: 0 }.key();
+    let always: Vec<String> = duty
+        .always_kinds
+        .iter()
+        .filter_map(|k| {
+            let label = r.vocab.kind(k).map(|i| r.vocab.kinds[i].label)?;
+            match removed.filter(|(kind, _)| kind == k) {
+                Some((_, m)) if m.key() <= day(year) => None,
+                Some((_, m)) if m.key() < day(year + 1) => Some(format!("{label}（{}年{}月{}日より前に発生したもの）", m.year, m.month, m.day)),
+                _ => Some(label.to_string()),
+            }
+        })
+        .collect();
     out.push(format!(
         "注2 {}の対象は、継続時間{}以上又は影響利用者数{}以上の事故{}。それ以外は{}。",
         duty_name,

@@ -274,3 +274,33 @@ fn the_html_report_is_light_and_its_font_covers_its_text() {
         assert_eq!(info.width, 1600);
     }
 }
+
+/// 注2 names the information-leak item only while it was in 報告規則第7条の3
+/// (削られた 2023-06-16, 令和5年総務省令第46号): in full before FY2023,
+/// with its last day in FY2023, not at all from FY2024.
+#[test]
+fn the_duty_note_names_the_leak_item_only_while_it_was_law() {
+    let dir = tmp("leak-note");
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "a1,X社,detailed,2022-05-01 10:00,130,100,ftth,unknown",
+            "a2,X社,detailed,2023-05-01 10:00,130,100,ftth,unknown",
+            "a3,X社,detailed,2025-05-01 10:00,130,100,ftth,unknown",
+        ],
+    );
+    let note = |year: &str| {
+        let out = dir.join(year);
+        let o = jiko(&["aggregate", "--year", year, "--no-charts", "--no-incidents", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        md.lines().find(|l| l.starts_with("注2 ")).unwrap().to_string()
+    };
+    assert_eq!(note("2022"), "注2 四半期報告の対象は、継続時間2時間以上又は影響利用者数3万以上の事故、及び電気通信設備に関する情報の漏えい。それ以外は四半期報告対象外。");
+    assert_eq!(
+        note("2023"),
+        "注2 四半期報告の対象は、継続時間2時間以上又は影響利用者数3万以上の事故、及び電気通信設備に関する情報の漏えい（2023年6月16日より前に発生したもの）。それ以外は四半期報告対象外。"
+    );
+    assert_eq!(note("2025"), "注2 年次報告の対象は、継続時間2時間以上又は影響利用者数3万以上の事故。それ以外は年次報告対象外。");
+}
