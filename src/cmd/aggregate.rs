@@ -536,5 +536,9 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
         };
         eprintln!("{}", crate::say!(lang, "  {n} invalid row(s) set aside in {file}{w}", "  不正な{n}行を {file} に分けました{w}", n = n, file = file.display(), w = of_which));
     }
+    // A trial's figures are not MIC's: said on the terminal as in the files.
+    if let Some(t) = &agg.rules.book.trial {
+        eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = if lang.ja() { &t.note } else { &t.note_en }));
+    }
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
 }

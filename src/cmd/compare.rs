@@ -29,6 +29,8 @@ pub struct Comparison {
     /// The fiscal year compared: an earlier year's `major_trend` under B
     /// is that year's records judged again by B.
     pub year: i32,
+    /// Rules B's trial note (a proposal, `as-of:`), Japanese and English.
+    pub b_trial: Option<(String, String)>,
     /// The rules of the run (A), for the labels of figures.
     pub rules: Rules,
 }
@@ -72,6 +74,10 @@ fn accident_changes(a: &[crate::aggregate::Accident], b: &[crate::aggregate::Acc
 /// Tables whose rows are the majors' numbers: compared by accident.
 const NUMBERED: &[&str] = &["major", "matrix_major"];
 
+/// The trial's note (figures.rs: `trial,SET,note`): a label of rules B's
+/// run, not a figure that differs; the comparison's header names B.
+const TRIAL: &str = "trial";
+
 pub struct Changed {
     pub incident_id: String,
     pub carrier: String,
@@ -111,13 +117,13 @@ pub fn compare(l: &super::Loaded, figs: &Figures, b: Rules, read: &ReadOptions, 
     let text = |f: &Figures, k: &[String; 3]| f.get(&k[0], &k[1], &k[2]).map_or("－".to_string(), |v| v.to_string());
     let differ: Vec<([String; 3], String, String)> = keys
         .into_iter()
-        .filter(|k| !NUMBERED.contains(&k[0].as_str()))
+        .filter(|k| !NUMBERED.contains(&k[0].as_str()) && k[0] != TRIAL)
         .map(|k| (text(figs, &k), text(&figs_b, &k), k))
         .filter(|(x, y, _)| x != y)
         .map(|(x, y, k)| (k, x, y))
         .collect();
     let accidents = accident_changes(l.agg.accidents(l.year), agg_b.accidents(l.year));
-    Ok(Comparison { a: a.book.origin.clone(), b: b.book.origin.clone(), figures: differ, accidents, reports: verdicts(l, read, a, b)?, year: l.year, rules: a })
+    Ok(Comparison { a: a.book.origin.clone(), b: b.book.origin.clone(), figures: differ, accidents, reports: verdicts(l, read, a, b)?, year: l.year, b_trial: b.book.trial.as_ref().map(|t| (t.note.clone(), t.note_en.clone())), rules: a })
 }
 
 /// What the rules say of a report, in one phrase.
@@ -174,10 +180,13 @@ fn verdicts(l: &super::Loaded, read: &ReadOptions, a: Rules, b: Rules) -> Result
 const SHOWN: usize = 50;
 
 impl Comparison {
-    /// compare.csv: every difference, figures first, then reports.
+    /// compare.csv: the two rule books, then every difference, figures
+    /// first, then reports.
     pub fn csv(&self) -> Vec<u8> {
         let mut w = CsvOut::for_people();
         w.row(["kind", "table", "row", "column", "incident_id", "under_a", "under_b", "note"]);
+        let trial = self.b_trial.as_ref().map_or("", |(ja, _)| ja.as_str());
+        w.row(["rules", "", "", "", "", &self.a, &self.b, trial]);
         for ([t, r, c], x, y) in &self.figures {
             w.row(["figure", t, r, c, "", x, y, self.note(t, r)]);
         }
@@ -200,8 +209,9 @@ impl Comparison {
 
     /// The report's section: what is compared, and the first differences.
     pub fn section(&self) -> (Vec<String>, Vec<Table>) {
+        let trial = self.b_trial.as_ref().map_or(String::new(), |(ja, _)| format!("規則Bは{ja}"));
         let lines = vec![
-            format!("規則A（この報告の集計）: {}。規則B（比較）: {}。", self.a, self.b),
+            format!("規則A（この報告の集計）: {}。規則B（比較）: {}。{trial}", self.a, self.b),
             format!(
                 "規則Bでは{}件の数値が異なり、{}件の報告で判定が変わる（すべて compare.csv、{}件まで以下に示す）。",
                 self.figures.len(),
@@ -241,6 +251,9 @@ impl Comparison {
     /// What the terminal shows.
     pub fn print(&self, lang: crate::lang::Lang) {
         println!("{}", crate::say!(lang, "compare: A = {a}, B = {b}", "比較: 規則A = {a}、規則B = {b}", a = self.a, b = self.b));
+        if let Some((ja, en)) = &self.b_trial {
+            println!("{}", crate::say!(lang, "  B: {n}", "  規則B: {n}", n = if lang.ja() { ja } else { en }));
+        }
         println!("{}", crate::say!(lang, "  {n} figure(s) differ", "  異なる数値: {n}件", n = self.figures.len()));
         for ([t, r, c], x, y) in self.figures.iter().take(20) {
             if lang.ja() {

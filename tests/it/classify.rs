@@ -843,7 +843,15 @@ fn as_of_compare_shows_a_year_under_todays_law() {
     let compared = rows(&out.join("compare.csv"));
     let docomo = compared.iter().find(|r| r["kind"] == "report" && r["under_b"].contains("（六）")).unwrap_or_else(|| panic!("{compared:?}"));
     assert!(docomo["under_a"].contains("（五）"), "{docomo:?}");
-    assert!(compared.iter().any(|r| r["under_b"].contains("試算")), "B is a trial");
+    // B is a trial, said once (its note is not a figure that differs).
+    let rules = compared.iter().find(|r| r["kind"] == "rules").unwrap();
+    assert_eq!(rules["under_b"], "as-of:2026-04-01");
+    assert!(rules["note"].starts_with("試算"), "{rules:?}");
+    assert!(!compared.iter().any(|r| r["table"] == "trial"), "{compared:?}");
+    assert!(stdout(&o).contains("B: Trial calculation"), "{}", stdout(&o));
+    // A run by a trial book says so on the terminal too.
+    let o = jiko(&["--lang", "ja", "--rules", "proposed-2025", "aggregate", "--year", "2020", "--no-charts", "--out", dir.join("trial").to_str().unwrap()]);
+    assert!(stderr(&o).contains("注: 試算: 2025年9月1日の情報通信審議会答申"), "{}", stderr(&o));
     let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--compare", "as-of:2026-02-30", "--out", dir.join("bad").to_str().unwrap()]);
     assert!(!o.status.success() && stderr(&o).contains("as-of:YYYY-MM-DD"), "{}", stderr(&o));
 }
