@@ -278,29 +278,44 @@ pub fn load(lang: crate::lang::Lang, args: &InputArgs, rules: Rules, keep: Keep,
     let (files, agg, list) = args.sources.aggregate(lang, rules, period, keep, &map)?;
     let bad_rows_only = agg.read.rejected_rows() > 0 && !agg.read.fatal();
     if !agg.years.contains_key(&year) && (agg.read.is_clean() || bad_rows_only) {
-        let held: Vec<String> = agg.years.keys().map(|fy| format!("{} ({fy})", wareki::fiscal_year_label(*fy))).collect();
         if !agg.read.is_clean() {
             print_errors(lang, &agg.read);
         }
-        let (label, held) = (wareki::fiscal_year_label(year), if held.is_empty() { crate::say!(lang, "none", "なし") } else { held.join(", ") });
-        anyhow::bail!(if agg.read.is_clean() {
-            crate::say!(
+        let label = wareki::fiscal_year_label(year);
+        let later: u64 = agg.accounts.iter().map(|a| a.after_through).sum();
+        let held: Vec<String> = agg.years.keys().map(|fy| crate::say!(lang, "{l} ({fy})", "{l}（{fy}）", l = wareki::fiscal_year_label(*fy), fy = fy)).collect();
+        let valid = if agg.read.is_clean() { String::new() } else { crate::say!(lang, "valid ", "正しい") };
+        anyhow::bail!(match (period.through, held.is_empty()) {
+            // The year is there, but after the --through day.
+            (Some((y, m, d)), _) if later > 0 => crate::say!(
                 lang,
-                "the inputs hold no report of {label} ({year}); they hold {held}. Nothing was written",
-                "入力に{label}（{year}）の報告がありません。入力にあるのは {held}。何も書き出していません",
+                "the inputs' {later} {valid}report(s) of {label} ({year}) all started after --through {y}-{m:02}-{d:02}. Nothing was written",
+                "入力の{label}（{year}）の{valid}報告{later}件は、すべて --through {y}年{m}月{d}日より後に発生しています。何も書き出していません",
+                later = later,
+                valid = valid,
                 label = label,
                 year = year,
-                held = held
-            )
-        } else {
-            crate::say!(
+                y = y,
+                m = m,
+                d = d
+            ),
+            (_, true) => crate::say!(
                 lang,
-                "the inputs hold no valid report of {label} ({year}); they hold {held}. Nothing was written",
-                "入力に{label}（{year}）の正しい報告がありません。入力にあるのは {held}。何も書き出していません",
+                "the inputs hold no {valid}report of {label} ({year}), nor of any other year. Nothing was written",
+                "入力に{label}（{year}）の{valid}報告はなく、ほかの年度の報告もありません。何も書き出していません",
+                valid = valid,
+                label = label,
+                year = year
+            ),
+            (_, false) => crate::say!(
+                lang,
+                "the inputs hold no {valid}report of {label} ({year}); they hold {held}. Nothing was written",
+                "入力に{label}（{year}）の{valid}報告がありません。入力にあるのは {held} の報告です。何も書き出していません",
+                valid = valid,
                 label = label,
                 year = year,
-                held = held
-            )
+                held = held.join(if lang.ja() { "、" } else { ", " })
+            ),
         });
     }
     Ok(Loaded { year, out, agg, files, carriers: map, list })

@@ -648,3 +648,18 @@ fn help_is_japanese_under_lang_ja() {
     let o = jiko(&["--lang", "en", "classify", "--help"]);
     assert!(stdout(&o).contains("Usage: jiko classify") && stdout(&o).contains("Start (JST)"), "{}", stdout(&o));
 }
+
+/// A --through day before every report of the year says so (it said the
+/// year had no reports), and no year at all is said plainly.
+#[test]
+fn a_through_day_before_every_report_says_so() {
+    let dir = tmp("week-through");
+    let input = crate::common::records_csv(&dir, "more.csv", &["a1,X社,detailed,2025-09-10 10:00,130,100,ftth,unknown"]);
+    let o = jiko(&["--lang", "ja", "aggregate", "--year", "2025", "--input", s(&input), "--through", "2025/4/1", "--out", s(&dir.join("o"))]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("入力の令和7年度（2025）の報告1件は、すべて --through 2025年4月1日より後に発生しています。何も書き出していません"), "{}", stderr(&o));
+    assert!(!dir.join("o").exists());
+    let empty = crate::common::records_csv(&dir, "empty.csv", &[]);
+    let o = jiko(&["--lang", "ja", "aggregate", "--year", "2024", "--input", s(&empty), "--out", s(&dir.join("o"))]);
+    assert!(stderr(&o).contains("入力に令和6年度（2024）の報告はなく、ほかの年度の報告もありません"), "{}", stderr(&o));
+}
