@@ -93,7 +93,7 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
     let (files, years) = args.input.sources.aggregate_periods(lang, rules, &periods, keep, &map)?;
     let read = &years[0].0.read;
     if !read.is_clean() && (!args.skip_invalid || read.fatal()) {
-        print_failure(lang, read, true);
+        print_failure(lang, read, super::Skip::IntoRejects);
         return Ok(false);
     }
     let label = |y: i32| crate::say!(lang, "{l} ({y})", "{l}（{y}）", l = wareki::fiscal_year_label(y), y = y);
@@ -169,7 +169,7 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
     let other = args.compare.as_deref().map(|p| super::compare::load(lang, rules, p)).transpose()?;
     let l = load(lang, &args.input, rules, Keep { rejected: args.skip_invalid, incidents: !args.no_incidents }, args.through.as_deref())?;
     if !l.agg.read.is_clean() && (!args.skip_invalid || l.agg.read.fatal()) {
-        print_failure(lang, &l.agg.read, true);
+        print_failure(lang, &l.agg.read, super::Skip::IntoRejects);
         return Ok(false);
     }
     let (outputs, l, figs, comparison) = build(lang, &args, rules, l, &trend, details.as_ref(), other)?;

@@ -27,7 +27,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     let trend = trend_series(lang, args.input.trend.as_ref())?;
     let l = load(lang, &args.input, rules, super::Keep::default(), None)?;
     if !l.agg.read.is_clean() {
-        print_failure(lang, &l.agg.read, false);
+        print_failure(lang, &l.agg.read, super::Skip::Cannot);
         return Ok(false);
     }
     let (figs, prev) = figures_of(&l.agg, l.year);

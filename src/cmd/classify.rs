@@ -160,7 +160,7 @@ fn classify_files(lang: crate::lang::Lang, args: &Args, rules: Rules) -> Result<
     super::print_notes(lang, &first);
     if !first.is_clean() {
         if !args.skip_invalid || first.fatal() {
-            print_failure(lang, &first, true);
+            print_failure(lang, &first, super::Skip::Listed);
             return Ok(false);
         }
         super::print_errors(lang, &first);

@@ -71,7 +71,7 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     }
     let (files, agg, _) = args.sources.aggregate(lang, rules, Period::whole(year), Keep::default(), &map)?;
     if !agg.read.is_clean() && (!args.skip_invalid || agg.read.fatal()) {
-        print_failure(lang, &agg.read, true);
+        print_failure(lang, &agg.read, super::Skip::Listed);
         return Ok(false);
     }
     if !agg.read.is_clean() {

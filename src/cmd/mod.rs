@@ -355,9 +355,20 @@ pub(crate) fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
 /// The summary line after the errors of a failed read.
 /// `can_skip`: the command takes `--skip-invalid` (aggregate, classify
 /// --input), so the hint may name it.
-pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_skip: bool) {
+/// What `--skip-invalid` does for a command, for the hint on bad rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Skip {
+    /// The command has no `--skip-invalid`.
+    Cannot,
+    /// Rows set aside in rejects.csv (aggregate).
+    IntoRejects,
+    /// Rows left out and listed on stderr (classify, explain).
+    Listed,
+}
+
+pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, skip: Skip) {
     print_errors(lang, report);
-    let hint = if !can_skip {
+    let hint = if skip == Skip::Cannot {
         crate::say!(lang, "fix them and run again", "直してから実行し直してください")
     } else if report.fatal() {
         crate::say!(
@@ -365,8 +376,10 @@ pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, can_sk
             "duplicate ids and unclosed quotes must be resolved by hand (--skip-invalid cannot set them aside)",
             "重複した報告番号と閉じていない引用符は手で直してください（--skip-invalid では除けません）"
         )
-    } else {
+    } else if skip == Skip::IntoRejects {
         crate::say!(lang, "fix them, or pass --skip-invalid to set those rows aside in rejects.csv", "直すか、--skip-invalid でそれらの行を rejects.csv に分けてください")
+    } else {
+        crate::say!(lang, "fix them, or pass --skip-invalid to leave those rows out (listed here, as above)", "直すか、--skip-invalid でそれらの行を除いてください（除いた行は上のようにここに一覧します）")
     };
     eprintln!(
         "{}",

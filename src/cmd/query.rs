@@ -81,7 +81,7 @@ mod imp {
         let all = crate::aggregate::aggregate_every_year(&files, &read, &map)?;
         let first = &all[0];
         if !first.read.is_clean() {
-            print_failure(lang, &first.read, false);
+            print_failure(lang, &first.read, crate::cmd::Skip::Cannot);
             return Ok(false);
         }
         crate::cmd::print_notes(lang, &first.read);

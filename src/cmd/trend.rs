@@ -42,7 +42,7 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     // The year only decides the per-file accounting, unused here.
     let (_, agg, _) = args.sources.aggregate(lang, rules, crate::period::Period::whole(from), super::Keep::default(), &CarrierMap::default())?;
     if !agg.read.is_clean() {
-        print_failure(lang, &agg.read, false);
+        print_failure(lang, &agg.read, super::Skip::Cannot);
         return Ok(false);
     }
     let to = match &args.to {

@@ -663,3 +663,17 @@ fn a_through_day_before_every_report_says_so() {
     let o = jiko(&["--lang", "ja", "aggregate", "--year", "2024", "--input", s(&empty), "--out", s(&dir.join("o"))]);
     assert!(stderr(&o).contains("入力に令和6年度（2024）の報告はなく、ほかの年度の報告もありません"), "{}", stderr(&o));
 }
+
+/// classify and explain leave bad rows out with --skip-invalid and list
+/// them; their hint does not promise a rejects.csv they never write.
+#[test]
+fn the_skip_hint_says_what_each_command_does() {
+    let dir = tmp("week-skip-hint");
+    let input = crate::common::records_csv(&dir, "bad.csv", &["b1,X社,detailed,2020-13-01 10:00,130,100,ftth,unknown", "g1,X社,detailed,2020-05-01 10:00,130,100,ftth,unknown"]);
+    for args in [vec!["classify", "--input", s(&input)], vec!["explain", "--year", "2020", "--input", s(&input), "summary,total,reports"]] {
+        let o = jiko(&[&["--lang", "en"][..], &args].concat());
+        assert!(stderr(&o).contains("pass --skip-invalid to leave those rows out (listed here, as above)") && !stderr(&o).contains("rejects.csv"), "{}", stderr(&o));
+    }
+    let o = jiko(&["--lang", "en", "aggregate", "--year", "2020", "--input", s(&input), "--out", s(&dir.join("o"))]);
+    assert!(stderr(&o).contains("pass --skip-invalid to set those rows aside in rejects.csv"), "{}", stderr(&o));
+}
