@@ -29,15 +29,35 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         records::read_files_in_parallel(&files, &opts, &mut sinks)?
     };
     print_errors(lang, &report);
+    // A rejected row that a valid row of its id supersedes (a fixed row fed
+    // back) is neither valid nor a problem: said apart.
+    let superseded = |s: u64| if s == 0 { String::new() } else { crate::say!(lang, ", {s} superseded", "、置き換え済み{s}行", s = s) };
     for f in &report.files {
         eprintln!(
             "{}",
-            crate::say!(lang, "{p}: {n} rows, {v} valid, {x} invalid", "{p}: {n}行（正しい{v}行、不正{x}行）", p = f.path, n = f.rows, v = f.rows - f.rejected, x = f.rejected)
+            crate::say!(
+                lang,
+                "{p}: {n} rows, {v} valid, {x} invalid{s}",
+                "{p}: {n}行（正しい{v}行、不正{x}行{s}）",
+                p = f.path,
+                n = f.rows,
+                v = f.rows - f.rejected,
+                x = f.rejected - f.superseded,
+                s = superseded(f.superseded)
+            )
         );
     }
     print_notes(lang, &report);
     if report.is_clean() {
-        eprintln!("{}", crate::say!(lang, "all {n} rows valid", "{n}行すべて正しい", n = report.rows()));
+        let s: u64 = report.files.iter().map(|f| f.superseded).sum();
+        let valid = report.rows() - report.files.iter().map(|f| f.rejected).sum::<u64>();
+        match s {
+            0 => eprintln!("{}", crate::say!(lang, "all {n} rows valid", "{n}行すべて正しい", n = valid)),
+            s => eprintln!(
+                "{}",
+                crate::say!(lang, "all rows valid: {v} valid, {s} superseded by a valid row of their id", "すべて正しい: 正しい{v}行、同じ報告番号の正しい行で置き換え済み{s}行", v = valid, s = s)
+            ),
+        }
         Ok(true)
     } else {
         let fatal = report.errors.iter().filter(|e| e.fatal).count();

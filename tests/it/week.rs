@@ -201,6 +201,10 @@ fn fixed_rejects_fed_back_supersede_their_originals() {
     assert_eq!(lines.len(), 2, "{rejects}");
     assert!(lines[0].starts_with("\"superseded: k2") && lines[0].contains(",3,k2,X社,") && lines[0].contains(",13O,"), "{rejects}");
     assert!(lines[1].starts_with("\"superseded: k3") && lines[1].contains(",4,k3,Y社,"), "{rejects}");
+    // validate says the superseded rows apart: not valid, not a problem.
+    let o = jiko(&["--lang", "en", "validate", s(&input), s(&fixed_path)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid, 2 superseded") && stderr(&o).contains("all rows valid: ") && stderr(&o).contains(", 2 superseded by a valid row of their id"), "{}", stderr(&o));
     // Two valid rows with one id: still a duplicate, nothing written.
     let twice = write(&dir, "twice.csv", &["k1,X社,detailed,2020-06-05 10:00,150,100,ftth,natural_failure,,"]);
     let out3 = dir.join("o3");
