@@ -32,6 +32,15 @@ pub struct Figure {
     pub file: &'static str,
 }
 
+/// A built-in published file: by its path as shipped
+/// (`data/published/fy2020.csv`), or the year's own file (`None`).
+pub fn builtin_file(name: Option<&str>, year: i32) -> Option<(&'static str, &'static str)> {
+    FILES.iter().find(|(n, fy, _)| match name {
+        Some(name) => *n == name,
+        None => *fy == Some(year),
+    }).map(|(n, _, text)| (*n, *text))
+}
+
 /// Published figures by (fiscal year, table, row, column).
 #[derive(Debug, Default)]
 pub struct Published {

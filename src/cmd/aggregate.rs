@@ -1,7 +1,7 @@
 //! `jiko aggregate`: one fiscal year from records to every output.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use crate::lang::Lang;
@@ -18,7 +18,9 @@ pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
     /// Compare with a published figures file; exit 1 on any difference.
-    #[arg(long)]
+    /// `--check` alone: the year's published figures built into jiko (as
+    /// is `data/published/fyYYYY.csv` where no such file is in the folder).
+    #[arg(long, num_args = 0..=1, default_missing_value = BUILTIN_CHECK)]
     pub check: Option<PathBuf>,
     /// Write invalid rows to rejects.csv instead of failing.
     #[arg(long)]
@@ -158,10 +160,7 @@ fn run_years(lang: crate::lang::Lang, args: Args, rules: Rules, range: &str) -> 
 fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
     // Everything named on the command line is read before any output.
     let published = match &args.check {
-        Some(path) => {
-            must_exist(lang, path, "--check")?;
-            Some(figures::read_published(lang, path)?)
-        }
+        Some(path) => Some(published_to_check(lang, path, args.input.year.as_deref())?),
         None => None,
     };
     let trend = trend_series(lang, args.input.trend.as_ref())?;
@@ -174,7 +173,7 @@ fn run_year(lang: crate::lang::Lang, args: Args, rules: Rules) -> Result<bool> {
     }
     let (outputs, l, figs, comparison) = build(lang, &args, rules, l, &trend, details.as_ref(), other)?;
     // Every file the run read is an input: the records and the files beside them.
-    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.check, &args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().cloned()).collect();
+    let inputs: Vec<PathBuf> = l.files.iter().cloned().chain([&args.check, &args.input.trend, &args.details, &args.input.carriers].into_iter().flatten().filter(|p| p.exists()).cloned()).collect();
     outputs.commit(CommitMode { force: args.input.force, update: false, lang }, &inputs)?;
     print_summary(lang, &l);
     if let Some(c) = &comparison {
@@ -541,4 +540,38 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
         eprintln!("{}", crate::say!(lang, "  note: {n}", "  注: {n}", n = if lang.ja() { &t.note } else { &t.note_en }));
     }
     eprintln!("{}", crate::say!(lang, "  wrote {p}", "  {p} に書き出しました", p = l.out.display()));
+}
+
+/// `--check` given alone (a name no file has: clap needs a value).
+const BUILTIN_CHECK: &str = "builtin:";
+
+/// The figures `--check` compares with: the file given; the year's
+/// built-in published figures for `--check` alone; and the built-in copy
+/// of a shipped file named by its path (`data/published/fy2020.csv`) where
+/// the folder has no such file, as the shipped records are read.
+fn published_to_check(lang: crate::lang::Lang, path: &Path, year: Option<&str>) -> Result<Vec<(u64, [String; 4])>> {
+    let text = path.to_string_lossy();
+    let alone = text == BUILTIN_CHECK;
+    if !alone && path.exists() {
+        must_exist(lang, path, "--check")?;
+        return figures::read_published(lang, path);
+    }
+    let year = match year {
+        Some(y) => wareki::parse_fiscal_year(lang, y)?,
+        None => 0,
+    };
+    let name = (!alone).then_some(text.as_ref());
+    match crate::published::builtin_file(name, year) {
+        Some((name, text)) => figures::parse_published(lang, name, text.as_bytes()),
+        None if name.is_none() => anyhow::bail!(crate::say!(
+            lang,
+            "--check: no published figures of {y} are built in; give a file",
+            "--check: {y}年度の公表値は組み込まれていません。ファイルを指定してください",
+            y = year
+        )),
+        None => {
+            must_exist(lang, path, "--check")?;
+            figures::read_published(lang, path)
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{figures_csv as figures, jiko, stdout, tmp};
+use crate::common::{figures_csv as figures, jiko, stderr, stdout, tmp};
 
 #[test]
 fn fy2020_reproduces_every_published_figure() {
@@ -270,4 +270,22 @@ fn aggregate_years_writes_each_year_and_their_figures_in_one_file() {
     }
     let o = jiko(&["aggregate", "--years", "2020-2019"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("first year"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The README's first command works from any folder, as when installed:
+/// `data/published/fy2020.csv` names the built-in copy where the folder
+/// has none (as `data/incidents/…` names the shipped records), and
+/// `--check` alone takes the year's built-in published figures.
+#[test]
+fn the_check_of_the_readme_runs_from_any_folder() {
+    let dir = crate::common::tmp("check-anywhere");
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2020", "--no-charts", "--check", "data/published/fy2020.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("144/144 figures match"));
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2019", "--no-charts", "--check", "--out", "o19"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("30/30 figures match"), "{}", stderr(&o));
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2021", "--check", "--out", "o21"]);
+    assert!(stderr(&o).contains("--check: no published figures of 2021 are built in; give a file"), "{}", stderr(&o));
+    let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2020", "--check", "nothere.csv", "--out", "o20"]);
+    assert!(stderr(&o).contains("--check nothere.csv: No such file or directory"), "{}", stderr(&o));
 }
