@@ -64,7 +64,7 @@ fn main() {
         Ok(cli) => cli,
         // Help and version print as clap writes them; a usage error is said
         // in the run's language (`--lang` read from the raw arguments).
-        Err(e) => match cmd::usage_error(early, &e) {
+        Err(e) => match cmd::usage_error(early, &e, &Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>()) {
             Some(text) => {
                 eprintln!("{text}");
                 std::process::exit(2);

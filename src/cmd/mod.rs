@@ -396,7 +396,7 @@ pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, skip: 
 
 /// A command line clap refused, said in Japanese (None: print clap's own
 /// text, as for `--help`, `--version` and in English).
-pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
+pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error, commands: &[String]) -> Option<String> {
     use clap::error::{ContextKind, ErrorKind};
     if !lang.ja() {
         return None;
@@ -407,13 +407,23 @@ pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
     let what = match e.kind() {
         ErrorKind::UnknownArgument => format!("不明な引数 {} があります", arg?),
         ErrorKind::InvalidSubcommand => format!("不明なコマンド {} です（jiko --help で一覧）", get(ContextKind::InvalidSubcommand)?),
+        // A flag given no value reads as an empty value.
+        ErrorKind::InvalidValue if value.as_deref() == Some("") => format!("{} に値を指定してください", arg?),
         ErrorKind::InvalidValue => {
-            let valid = get(ContextKind::ValidValue).map_or(String::new(), |v| format!("（使える値: {v}）"));
+            let valid = get(ContextKind::ValidValue).filter(|v| !v.is_empty()).map_or(String::new(), |v| format!("（使える値: {v}）"));
             format!("{} に {:?} は使えません{valid}", arg?, value?)
         }
-        ErrorKind::ValueValidation => format!("{} の値 {:?} を読めません", arg?, value?),
+        // `--encoding` is the one value clap checks by jiko's own parser.
+        ErrorKind::ValueValidation => {
+            let arg = arg?;
+            let valid = if arg.starts_with("--encoding") { "（utf-8 又は cp932 を指定してください）" } else { "" };
+            format!("{arg} の値 {:?} を読めません{valid}", value?)
+        }
         ErrorKind::MissingRequiredArgument => format!("必須の引数 {} がありません", arg?),
-        ErrorKind::ArgumentConflict => format!("{} は {} と同時に指定できません", arg?, get(ContextKind::PriorArg)?),
+        ErrorKind::ArgumentConflict => match (arg?, get(ContextKind::PriorArg)?) {
+            (a, p) if a == p => format!("{a} は一度だけ指定してください"),
+            (a, p) => format!("{a} は {p} と同時に指定できません"),
+        },
         ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!("{} の値の数が合いません", arg?),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "コマンドを指定してください（jiko --help で一覧）".to_string(),
         _ => return None,
@@ -421,5 +431,10 @@ pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error) -> Option<String> {
     // A value with spaces given without quotes reads as extra arguments.
     let bare = get(ContextKind::InvalidArg).is_some_and(|a| !a.starts_with('-'));
     let quote = (matches!(e.kind(), ErrorKind::UnknownArgument) && bare).then_some("。空白を含む値（\"2026-05-10 10:00\" など）は引用符で囲んでください").unwrap_or("");
-    Some(format!("エラー: {what}{quote}\n使い方: jiko --help"))
+    // The command's own help, where the command line names one.
+    let usage = get(ContextKind::Usage).unwrap_or_default();
+    let named = usage.split_whitespace().skip_while(|w| *w != "jiko").nth(1).filter(|w| commands.iter().any(|c| c == w)).map(str::to_string);
+    let command = named.or_else(|| std::env::args().skip(1).find(|a| commands.contains(a)));
+    let help = command.map_or("jiko --help".to_string(), |c| format!("jiko {c} --help"));
+    Some(format!("エラー: {what}{quote}\n使い方: {help}"))
 }

@@ -651,6 +651,17 @@ fn help_is_japanese_under_lang_ja() {
     assert!(stdout(&o).contains("お知らせ: テキスト、Markdown 又は HTML"), "{}", stdout(&o));
     let o = jiko(&["--lang", "en", "classify", "--help"]);
     assert!(stdout(&o).contains("Usage: jiko classify") && stdout(&o).contains("Start (JST)"), "{}", stdout(&o));
+    // A refused command line: what is wrong, and the command's own help.
+    for (args, said) in [
+        (&["aggregate", "--year"][..], "エラー: --year <YEAR> に値を指定してください\n使い方: jiko aggregate --help"),
+        (&["aggregate", "--yaer", "2020"][..], "エラー: 不明な引数 --yaer があります\n使い方: jiko aggregate --help"),
+        (&["aggregate", "--year", "2020", "--encoding", "latin1"][..], "の値 \"latin1\" を読めません（utf-8 又は cp932 を指定してください）"),
+        (&["classify", "--end", "2026-05-10 10:00", "--duration", "70"][..], "使い方: jiko classify --help"),
+    ] {
+        let o = jiko(&[&["--lang", "ja"][..], args].concat());
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
+    }
 }
 
 /// A --through day before every report of the year says so (it said the
