@@ -430,6 +430,9 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
             "within the routine duty: depends on the missing user count".to_string(),
         ),
     }
+    // The major report's form follows the verdict: certain when major,
+    // "if major" when it depends (a receiver's simplified form likewise).
+    let if_major = |tri: Tri| if tri == Tri::Yes { ("報告様式", "") } else { ("報告様式（重大な事故なら）", "if major, ") };
     match (major_tri, j.set) {
         (Tri::Yes, Some(s)) => {
             // Major whatever the missing facts, so at the facts given too.
@@ -441,9 +444,6 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
             );
             if let Some(why) = class_reason(r, s, i, m.class) {
                 line(format!("区分の理由: {why}"), "why the service is in that class".into());
-            }
-            if wholesale.is_none() {
-                line(format!("報告様式: {}（{}）", b.major_report.form, major_form_source(b)), "the major accident's written report form".into());
             }
         }
         (Tri::No, Some(_)) => {
@@ -457,37 +457,30 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
                 line(format!("重大な事故: 役務の区分による（{verdicts}）"), format!("major accident: depends on the class of {}", o.service));
                 line(format!("注意: {}", o.note), format!("caution: {}", o.note_en));
             }
-            if wholesale.is_none() {
-                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
-            }
         }
         // An open duration: it may be major (never "not", as a zero would say).
         (Tri::Unknown, Some(_)) if missing.duration => {
             line(format!("重大な事故: 該当しうる（{}が不明なため判断できない）", missing_ja(missing)), format!("major accident: may be; depends on the missing {}", missing_en(missing)));
-            if wholesale.is_none() {
-                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
-            }
         }
         (Tri::Unknown, Some(_)) => {
             line(format!("重大な事故: {}", depends(open.users_for_major, "該当")), format!("major accident: depends on the missing {}", missing_en(missing)));
-            if wholesale.is_none() {
-                line(format!("報告様式（重大な事故なら）: {}（{}）", b.major_report.form, major_form_source(b)), "if major, the written report's form".into());
-            }
         }
         _ => {}
     }
 
-    if major_tri != Tri::No {
-        if let Some((form, items)) = &wholesale {
-            line(format!("報告様式: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), "a wholesale receiver's simplified report".into());
+    if major_tri != Tri::No && j.set.is_some() {
+        let (label, en) = if_major(major_tri);
+        match &wholesale {
+            Some((form, items)) => line(format!("{label}: {form}（卸先の簡易な報告: {items}。施行規則第57条第2項）"), format!("{en}a wholesale receiver's simplified report")),
+            None => line(format!("{label}: {}（{}）", b.major_report.form, major_form_source(b)), format!("{en}the major accident's written report form")),
         }
     } else if let (Some((form, _)), Some(s)) = (&wholesale, j.set) {
         // The provider's major does not make the receiver's: the receiver
         // is judged by its own duration and users (docs/incidents.md).
         line(
             format!(
-                "卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（{}の基準、上記）。この報告はその基準に達しないため重大な事故に該当せず、簡易な報告（{form}、施行規則第57条第2項）も要しない",
-                s.raw.id
+                "卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（{}、上記）。この報告はその基準に達しないため重大な事故に該当せず、簡易な報告（{form}、施行規則第57条第2項）も要しない",
+                set_name(s)
             ),
             format!(
                 "wholesale receiver: the provider's accident was major, but a receiver's major accident is judged by its own duration and users (rule set {}, above); below them this is not a major accident, so no simplified report ({form}) is made",

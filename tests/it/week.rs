@@ -692,3 +692,16 @@ fn the_skip_hint_says_what_each_command_does() {
     let o = jiko(&["--lang", "en", "aggregate", "--year", "2020", "--input", s(&input), "--out", s(&dir.join("o"))]);
     assert!(stderr(&o).contains("pass --skip-invalid to set those rows aside in rejects.csv"), "{}", stderr(&o));
 }
+
+/// A receiver whose own user count is not known: its simplified form is
+/// "if major", as every other answer that depends on the count.
+#[test]
+fn a_receivers_form_waits_on_its_verdict() {
+    let o = jiko(&["--lang", "ja", "classify", "--services", "ftth", "--start", "2026-05-10 09:00", "--duration", "70", "--wholesale", "receiver", "--provider-major"]);
+    let s = stdout(&o);
+    assert!(s.contains("重大な事故: 利用者数による（100,000以上で該当）"), "{s}");
+    assert!(s.contains("報告様式（重大な事故なら）: 様式第五十の三の二（卸先の簡易な報告"), "{s}");
+    assert!(!s.contains("\n報告様式: "), "{s}");
+    let o = jiko(&["--lang", "ja", "classify", "--services", "ftth", "--start", "2026-05-10 09:00", "--duration", "70", "--users", "150000", "--wholesale", "receiver", "--provider-major"]);
+    assert!(stdout(&o).contains("\n報告様式: 様式第五十の三の二（卸先の簡易な報告"), "{}", stdout(&o));
+}
