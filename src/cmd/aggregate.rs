@@ -228,10 +228,18 @@ fn build(
         Some((d, base)) => crate::details::sheets(lang, &l.agg, l.year, d, base.as_deref()),
         None => match l.agg.accidents(l.year).len() {
             0 => Default::default(),
+            // The shipped records carry details of some years only.
+            n if args.input.sources.input.is_empty() => (Vec::new(), vec![crate::say!(
+                lang,
+                "{n} major accident(s) have no 別紙 (the edition's sheet on each): the shipped records carry no details of {y}; give them with --details FILE (the format: docs/details.md in jiko's source)",
+                "重大な事故{n}件の別紙がありません: 同梱の記録には{y}年度の詳細がありません。--details FILE で指定できます（書き方はjikoのソースの docs/details.md）",
+                n = n,
+                y = l.year
+            )]),
             n => (Vec::new(), vec![crate::say!(
                 lang,
-                "{n} major accident(s) have no 別紙 (the edition's sheet on each): --details was not given (docs/details.md)",
-                "重大な事故{n}件の別紙がありません: --details が指定されていません（docs/details.md）",
+                "{n} major accident(s) have no 別紙 (the edition's sheet on each): --details was not given (the format: docs/details.md in jiko's source)",
+                "重大な事故{n}件の別紙がありません: --details が指定されていません（書き方はjikoのソースの docs/details.md）",
                 n = n
             )]),
         },

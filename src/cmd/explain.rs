@@ -120,11 +120,11 @@ pub fn run(mut args: Args, rules: Rules, lang: Lang) -> Result<bool> {
         Measure::Carriers if row == "major" => crate::say!(
             lang,
             "{n} carrier(s) (spellings counted as one) of the {r} reports below: each major accident's major reports and every report naming it in accident_id (a wholesale receiver's, major or not)",
-            "下の報告{r}件の事業者{n}社（表記の違いは1社）: 重大な事故の報告と、その事故を accident_id に書いた報告（卸先の報告など、重大か否かを問わない）",
+            "下の報告{r}件の事業者{n}社（表記の違う同じ事業者は1社として数える）: 重大な事故の報告と、その事故を accident_id に書いた報告（卸先の報告など、重大か否かを問わない）",
             n = n,
             r = lines.len()
         ),
-        Measure::Carriers => crate::say!(lang, "{n} carrier(s) (spellings counted as one) of the {r} reports below", "下の報告{r}件の事業者{n}社（表記の違いは1社）", n = n, r = lines.len()),
+        Measure::Carriers => crate::say!(lang, "{n} carrier(s) (spellings counted as one) of the {r} reports below", "下の報告{r}件の事業者{n}社（表記の違う同じ事業者は1社として数える）", n = n, r = lines.len()),
         Measure::FileRows => crate::say!(
             lang,
             "{n} row(s) of the file's reading (rows read = counted + other fiscal years + outside the duty + rejected; only counted rows are listed)",

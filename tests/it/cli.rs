@@ -284,6 +284,8 @@ fn the_check_of_the_readme_runs_from_any_folder() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("144/144 figures match"));
     let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2019", "--no-charts", "--check", "--out", "o19"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("30/30 figures match"), "{}", stderr(&o));
+    // FY2019's shipped records carry no details: said so, not "--details not given".
+    assert!(stderr(&o).contains("the shipped records carry no details of 2019; give them with --details FILE"), "{}", stderr(&o));
     let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2021", "--check", "--out", "o21"]);
     assert!(stderr(&o).contains("--check: no published figures of 2021 are built in; give a file"), "{}", stderr(&o));
     let o = crate::common::jiko_in(&dir, &["--lang", "en", "aggregate", "--year", "2020", "--check", "nothere.csv", "--out", "o20"]);

@@ -304,7 +304,7 @@ fn classify_says_why_a_receiver_of_a_major_is_not_major() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("重大な事故: 該当しない"), "{text}");
-    assert!(text.contains("卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（FY2019の基準、上記）"), "{text}");
+    assert!(text.contains("卸先: 卸元の事故は重大な事故だが、卸先の重大な事故は卸先自身の継続時間と影響利用者数で判定する（令和元年度からの基準（FY2019、2019年4月1日から）、上記）"), "{text}");
     assert!(text.contains("a receiver's major accident is judged by its own duration and users (rule set FY2019, above)"), "{text}");
     // Without --provider-major there is nothing to explain.
     let o = jiko(&["--lang", "en", "classify", "--services", "ftth", "--start", "2024-02-26 10:19", "--duration", "150", "--users", "100", "--wholesale", "receiver"]);

@@ -41,7 +41,7 @@ pub struct Inputs {
 pub fn expand_inputs(lang: jiko_core::lang::Lang, paths: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(jiko_core::say!(lang, "{p}: no such file or folder", "{p}: そのファイルもフォルダもありません", p = p.display())))?;
+        let meta = std::fs::metadata(p).map_err(|_| anyhow::anyhow!(jiko_core::say!(lang, "{p}: no such file or folder", "{p}: ファイル又はフォルダがありません", p = p.display())))?;
         if meta.is_dir() {
             let before = inputs.files.len();
             walk(lang, p, &mut inputs).with_context(|| jiko_core::lang::doing(lang, "reading folder", "フォルダの読み込み", &p.display()))?;

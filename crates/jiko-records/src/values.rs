@@ -94,7 +94,14 @@ pub fn minutes(lang: jiko_core::lang::Lang, v: &str) -> Result<u64, String> {
     if any {
         return if rest.is_empty() { Ok(total) } else { Err(jiko_core::say!(lang, "{rest:?} after the duration", "時間の後に {rest:?} があります", rest = rest)) };
     }
-    grouped(lang, t)
+    // Not a number either: say the forms a duration takes.
+    grouped(lang, t).map_err(|e| {
+        if e == not_whole(lang) {
+            jiko_core::say!(lang, "not a duration: write minutes (117), H:MM (1:57) or 1時間57分", "継続時間として読めません。117（分）、1:57、1時間57分 のように書いてください")
+        } else {
+            e
+        }
+    })
 }
 
 fn too_large(lang: jiko_core::lang::Lang) -> String {
