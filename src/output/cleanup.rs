@@ -10,10 +10,15 @@ use std::sync::Mutex;
 
 static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Remove `path` (a file, or a folder and all in it) if the run is
-/// interrupted.
-pub(crate) fn register(path: &Path) {
-    PATHS.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+/// Make `path` (a file, or a folder) with `make` and have it removed if
+/// the run is interrupted. Made under the lock the signal thread takes
+/// and keeps until the process ends, so nothing is made between the
+/// removal and the exit, nor made and not yet registered when it comes.
+pub(crate) fn make<T>(path: &Path, make: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    let made = make()?;
+    paths.push(path.to_path_buf());
+    Ok(made)
 }
 
 /// `path` is gone, or is the result now: no longer removed.
@@ -21,8 +26,10 @@ pub(crate) fn unregister(path: &Path) {
     PATHS.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != path);
 }
 
-fn remove_all() {
-    let paths = std::mem::take(&mut *PATHS.lock().unwrap_or_else(|e| e.into_inner()));
+/// Remove every registered path; the lock is returned, to be held until
+/// the process ends.
+fn remove_all() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
     for p in paths.iter().rev() {
         match std::fs::symlink_metadata(p) {
             Ok(m) if m.is_dir() => {
@@ -34,6 +41,8 @@ fn remove_all() {
             Err(_) => {}
         }
     }
+    paths.clear();
+    paths
 }
 
 /// Block the signals in this thread (and so in every thread it starts)
@@ -53,7 +62,7 @@ pub fn install(lang: crate::lang::Lang) {
         let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
             let mut sig: libc::c_int = 0;
             if libc::sigwait(&set, &mut sig) == 0 {
-                remove_all();
+                let _held = remove_all();
                 // A line of its own after any progress line.
                 eprintln!("\n{}", crate::say!(lang, "interrupted: its temporary files and staging folder removed; an output folder keeps its last complete result", "中断しました。一時ファイルと作業用フォルダは削除しました（出力フォルダは前回の完全な結果のままです）"));
                 std::process::exit(128 + sig);

@@ -338,11 +338,8 @@ fn create_stage(lang: crate::lang::Lang, parent: &Path, name: &str) -> Result<Pa
             use std::os::unix::fs::DirBuilderExt;
             b.mode(0o755);
         }
-        match b.create(&stage) {
-            Ok(()) => {
-                super::cleanup::register(&stage);
-                return Ok(stage);
-            }
+        match super::cleanup::make(&stage, || b.create(&stage)) {
+            Ok(()) => return Ok(stage),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e).with_context(|| crate::lang::doing(lang, "creating", "作成", &stage.display())),
         }

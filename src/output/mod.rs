@@ -83,11 +83,8 @@ pub(crate) fn temp_file(lang: crate::lang::Lang, what: &str) -> anyhow::Result<(
     CLEANED.call_once(|| remove_stale_temp_files(&dir));
     for n in 0..16 {
         let path = dir.join(format!(".jiko-{what}-{}-{n}-{}", std::process::id(), commit::random_suffix()));
-        match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
-            Ok(f) => {
-                cleanup::register(&path);
-                return Ok((path, f));
-            }
+        match cleanup::make(&path, || std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)) {
+            Ok(f) => return Ok((path, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e).with_context(|| crate::lang::doing(lang, "creating", "作成", &path.display())),
         }

@@ -210,7 +210,15 @@ pub(crate) fn map_header(lang: jiko_core::lang::Lang, place: &str, header: &[Str
         .map(|(c, _)| c)
         .collect();
     if !missing.is_empty() {
-        let names: Vec<&str> = missing.iter().map(|c| if japanese { c.japanese } else { c.name }).collect();
+        // A Japanese header or run: the Japanese name, the contract's beside.
+        let names: Vec<String> = missing
+            .iter()
+            .map(|c| match (japanese, lang.ja()) {
+                (true, false) => c.japanese.to_string(),
+                (_, true) => format!("{}（{}）", c.japanese, c.name),
+                (false, false) => c.name.to_string(),
+            })
+            .collect();
         let hints: Vec<String> = missing
             .iter()
             .filter_map(|c| {
@@ -221,14 +229,14 @@ pub(crate) fn map_header(lang: jiko_core::lang::Lang, place: &str, header: &[Str
         let hint = if hints.is_empty() {
             String::new()
         } else {
-            jiko_core::say!(lang, "; did you mean {h}?", "。{h} ではありませんか？", h = hints.join(", "))
+            jiko_core::say!(lang, "; did you mean {h}?", "。{h} ではありませんか", h = hints.join(", "))
         };
         bail!(jiko_core::say!(
             lang,
             "{place}: the header lacks required column(s) {names}{hint}; found {found}",
             "{place}: 見出しに必須の列 {names} がありません{hint}。見出し: {found}",
             place = place,
-            names = names.join(", "),
+            names = names.join(if lang.ja() { "、" } else { ", " }),
             hint = hint,
             found = header.join(",")
         ));
@@ -246,7 +254,12 @@ fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
             let k = match_key(h);
             names
                 .iter()
-                .map(|n| jiko_core::rules::taxonomy::edit_distance(&k, &match_key(n)))
+                .map(|n| {
+                    let n = match_key(n);
+                    // Every character replaced is no likeness (`id` and 役務).
+                    let d = jiko_core::rules::taxonomy::edit_distance(&k, &n);
+                    if d >= k.chars().count().min(n.chars().count()) { usize::MAX } else { d }
+                })
                 .min()
                 .filter(|d| *d <= (k.chars().count() / 3).max(2))
                 .map(|d| (d, h.as_str()))

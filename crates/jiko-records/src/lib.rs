@@ -144,7 +144,7 @@ impl RowError {
         if lang.ja() {
             // The Japanese header beside the contract's name: the file may
             // use either.
-            let name = match header::COLUMNS.iter().find(|c| c.name == self.column) {
+            let name = match header::COLUMNS.iter().find(|c| c.name == self.column || c.japanese == self.column) {
                 Some(c) => format!("{}（{}）", c.japanese, c.name),
                 None => self.column.clone(),
             };
