@@ -470,9 +470,11 @@ pub fn as_of(lang: Lang, base: &RuleBook, day_text: &str) -> Result<RuleBook> {
     let bad = || anyhow!(say!(lang, "as-of:{day_text}: write as-of:YYYY-MM-DD (a day in JST), e.g. as-of:2026-04-01", "as-of:{day_text}: as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください。例: as-of:2026-04-01"));
     let mut parts = day_text.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
     let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
-    let day = Minute { year: y as i32, month: m, day: d, hour: 0, minute: 0 }.checked().ok_or_else(bad)?;
+    // In the form, but no day of the calendar (2026-13-01, 2026-02-30).
+    let no_day = || anyhow!(if lang.ja() { format!("as-of:{day_text}: {y}年{m}月{d}日という日はありません（as-of:YYYY-MM-DD、日本時間の日付）") } else { format!("as-of:{day_text}: there is no such day (as-of:YYYY-MM-DD, a day in JST)") });
+    let day = Minute { year: y as i32, month: m, day: d, hour: 0, minute: 0 }.checked().ok_or_else(no_day)?;
     let set = base.sets.iter().rev().find(|s| s.from.is_some_and(|f| f <= day)).ok_or_else(|| {
-        let first = base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| f.to_string());
+        let first = base.sets.iter().find_map(|s| s.from).map_or(String::new(), |f| format!("{:04}-{:02}-{:02}", f.year, f.month, f.day));
         anyhow!(say!(lang, "as-of:{day_text}: no major-accident rules were in force that day (the first set is from {first})", "as-of:{day_text}: その日に施行されていた重大な事故の基準がありません（最初の基準は {first} から）"))
     })?;
     let label = set.label().to_string();

@@ -678,12 +678,18 @@ fn rules_errors_are_japanese_under_lang_ja_and_still_located() {
     assert!(e.starts_with("z.toml:") && e.contains("不明なキー `colour`"), "{e}");
 
     // A bad as-of day, and one before the first set.
-    for (bad, words) in [("as-of:2026-13-01", "as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください"), ("as-of:2000-01-01", "その日に施行されていた重大な事故の基準がありません")] {
+    for (bad, words) in [
+        ("as-of:yesterday", "as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください"),
+        ("as-of:2026-13-01", "2026年13月1日という日はありません"),
+        ("as-of:2000-01-01", "その日に施行されていた重大な事故の基準がありません（最初の基準は 2008-04-01 から）"),
+    ] {
         let e = format!("{:#}", Rules::load(Lang::Ja, std::path::Path::new(bad)).unwrap_err());
         assert!(e.starts_with(bad) && e.contains(words), "{e}");
     }
-    let e = format!("{:#}", Rules::load(Lang::En, std::path::Path::new("as-of:2026-13-01")).unwrap_err());
+    let e = format!("{:#}", Rules::load(Lang::En, std::path::Path::new("as-of:2026-1-1x")).unwrap_err());
     assert!(e.contains("write as-of:YYYY-MM-DD (a day in JST)"), "{e}");
+    let e = format!("{:#}", Rules::load(Lang::En, std::path::Path::new("as-of:2026-02-30")).unwrap_err());
+    assert!(e.contains("as-of:2026-02-30: there is no such day"), "{e}");
 
     // A file that is not there: the Japanese context and io words.
     let missing = std::path::Path::new("/nonexistent/jiko-rules.toml");
