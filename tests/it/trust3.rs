@@ -454,7 +454,7 @@ fn a_rules_book_whose_alias_spells_another_code_or_whose_label_cannot_be_drawn_i
     assert!(!o.status.success());
     assert!(stderr(&o).contains(&format!("エラー: 規則ファイル {} の読み込み（同梱の規則: mic, proposed-2025）: ファイル又はフォルダがありません", dir.join("no-such-book.toml").display())), "{}", stderr(&o));
     let o = jiko(&["--lang", "ja", "--rules", "as-of:2026-4-31", "validate", s(&input)]);
-    assert!(stderr(&o).contains("as-of:2026-4-31: as-of:YYYY-MM-DD（日本時間の日付）の形で書いてください"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("as-of:2026-4-31: 2026年4月31日という日はありません"), "{}", stderr(&o));
 }
 
 // --- 16. rejects.csv says where it cut a value.
