@@ -119,7 +119,8 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     if args.situation.is_some() {
         let started = match (&outage, occurred_only) {
             (Some((i, _, _)), _) => Some(i.started_at),
-            (None, true) => args.start.as_deref().map(|s| date(lang, "--start", s)).transpose()?,
+            // When a situation occurred: its day alone will do, as --known's.
+            (None, true) => args.start.as_deref().map(|s| date(lang, "--start", s).or_else(|e| crate::records::parse_minute(&format!("{} 00:00", s.trim())).ok_or(e))).transpose()?,
             (None, false) => None,
         };
         text += &near_miss_answer(lang, rules, &args, started, outage.is_some(), major)?;

@@ -504,6 +504,9 @@ fn near_miss_items_of_2026_04_01_from_the_command_line() {
         assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告） (") && on.contains("2026年5月1日 (2026-05-01)までに提出"), "{on}");
         assert!(on.contains("事故の有無: 停止・品質低下の事実が与えられていない"), "--start alone is no outage: {on}");
     }
+    // The day it occurred, without a time, will do (as --known's).
+    let on = ask("capacity_exceeded", "2026-04-01", &["--exclusion", "none"]);
+    assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告）"), "{on}");
     // Only the day it became known (2026-04-02): when it occurred decides, and is not given.
     let o = jiko(&["classify", "--situation", "capacity_exceeded", "--function", "control", "--carrier-users", "120000", "--prefectures", "3", "--known", "2026-04-02", "--exclusion", "none"]);
     assert!(stdout(&o).contains("おそれ事態: 不明") && stdout(&o).contains("--start で発生日時を指定"), "{}", stdout(&o));
