@@ -112,7 +112,7 @@ pub fn stage(out: &Path, files: BTreeMap<PathBuf, super::Content>, mode: CommitM
         bail!(crate::say!(
             lang,
             "{p}: the folder holds files jiko did not write ({some}{more}); choose an empty or new --out, or pass --force to write beside them",
-            "{p}: jiko が書いていないファイルがあるフォルダです（{some}{more}）。空か新しい --out を選ぶか、横に書くなら --force を付けてください",
+            "{p}: jiko が書いていないファイルがあるフォルダです（{some}{more}）。空のフォルダか新しい --out を選ぶか、それらのファイルを残したまま同じフォルダに書き出すなら --force を付けてください",
             p = out.display(),
             some = some,
             more = more
