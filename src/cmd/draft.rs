@@ -269,7 +269,7 @@ fn explain(lang: crate::lang::Lang, rules: Rules, d: &Draft, inc: &Incident, val
             Some(p) => say!(lang, "the page's date {f} ({l})", "ページの日付 {f}（{l}）", f = p.from, l = line_of(lang, p.line)),
             None => say!(lang, "another date of the notice", "お知らせの別の日付"),
         };
-        out.push(say!(lang, "year: not written beside the period; taken from {f}: check it", "年: 期間に書かれていないため {f} から補いました。確認してください", f = from));
+        out.push(say!(lang, "year: not written beside the period; taken from {f}: check it", "年: 期間に書かれていないため、{f}から補いました。確認してください", f = from));
     }
     match inc.main_count() {
         Some(c) => {
