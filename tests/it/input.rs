@@ -309,8 +309,8 @@ fn two_vocabularies_count_side_by_side_in_one_process() {
     let builtin = std::fs::read_to_string(root().join("data/rules/mic.toml")).unwrap();
     let bin = r#"  { code = "5h-12h", from = 300, label = "5時間以上12時間未満" },"#;
     let split = "  { code = \"5h-8h\", from = 300, label = \"5時間以上8時間未満\" },\n  { code = \"8h-12h\", from = 480, label = \"8時間以上12時間未満\" },";
-    let alias = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光アクセス"] },"#;
-    let more = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光アクセス", "光ファイバ"] },"#;
+    let alias = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光回線サービス", "光アクセス"] },"#;
+    let more = r#"  { column = "services", code = "ftth", spellings = ["光回線", "光回線サービス", "光アクセス", "光ファイバ"] },"#;
     assert!(builtin.contains(bin) && builtin.contains(alias));
     let path = dir.join("split.toml");
     std::fs::write(&path, builtin.replace(bin, split).replace(alias, more)).unwrap();
