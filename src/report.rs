@@ -112,8 +112,8 @@ pub(crate) fn footnotes(r: rules::Rules, year: i32) -> Vec<String> {
     // A kind reported whatever its size, while its item is in the law: the
     // leak item was removed during FY2023 (`[duty.info_leak_item]`), so a
     // later year's note leaves it out and FY2023's says until when.
-    let removed = duty.info_leak_item.as_ref().and_then(|l| Some((l.kind.as_str(), rules::toml_minute(l.removed_from.as_ref()?)?)));
-    let day = |y: i32| crate::records::Minute { year: y, month: 4, day: 1, hour: 0, minute: 0 }.key();
+    let removed = duty.info_leak_item.as_ref().and_then(|l| Some((l.kind.as_str(), l.removed()?)));
+    let day = |y: i32| rules::fy_start(y).key();
     let always: Vec<String> = duty
         .always_kinds
         .iter()

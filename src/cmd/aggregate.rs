@@ -536,8 +536,7 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
     }
     if !agg.read.rejected.is_empty() {
         let (n, file) = (agg.read.rejected.len(), l.out.join("rejects.csv"));
-        let superseded: u64 = agg.read.files.iter().map(|f| f.superseded).sum();
-        let of_which = match superseded {
+        let of_which = match agg.read.superseded() {
             0 => String::new(),
             s => crate::say!(lang, " ({s} of them superseded by a valid row of their id)", "（うち{s}行は同じ報告番号の正しい行で置き換え済み）", s = s),
         };

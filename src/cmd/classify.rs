@@ -669,7 +669,7 @@ fn caveats(r: Rules, i: &Incident, phases: &[Phase], total: u64, missing: rules:
         }
     }
     // A leak after its item ended: say why it is no routine report by its kind.
-    let ended = |l: &rules::InfoLeakItem| l.removed_from.as_ref().and_then(rules::toml_minute).is_some_and(|f| i.started_at >= f);
+    let ended = |l: &rules::InfoLeakItem| l.removed().is_some_and(|f| i.started_at >= f);
     if let Some(leak) = b.duty.info_leak_item.as_ref().filter(|l| r.vocab.kind(&l.kind) == Some(i.kind) && ended(l)) {
         out.push((format!("注: {}", leak.note), leak.note_en.clone()));
     }

@@ -179,7 +179,7 @@ fn field(lang: Lang, name: &str) -> String {
         // The two draft-only columns (docs/incidents.md, "Drafting").
         "users_unit" => "単位",
         "source" => "出典",
-        _ => records::header::COLUMNS.iter().find(|c| c.name == name).map_or(name, |c| c.japanese),
+        _ => records::header::named(name).map_or(name, |c| c.japanese),
     };
     format!("{ja}（{name}）")
 }

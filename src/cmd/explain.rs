@@ -363,7 +363,7 @@ fn heading(lang: crate::lang::Lang, name: &'static str) -> String {
         "major" => "重大な事故",
         "file" => "ファイル",
         "line" => "行",
-        _ => crate::records::header::COLUMNS.iter().find(|c| c.name == name).map_or(name, |c| c.japanese),
+        _ => crate::records::header::named(name).map_or(name, |c| c.japanese),
     };
     own.to_string()
 }

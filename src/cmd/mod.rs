@@ -352,9 +352,6 @@ pub(crate) fn print_errors(lang: crate::lang::Lang, report: &ReadReport) {
     }
 }
 
-/// The summary line after the errors of a failed read.
-/// `can_skip`: the command takes `--skip-invalid` (aggregate, classify
-/// --input), so the hint may name it.
 /// What `--skip-invalid` does for a command, for the hint on bad rows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Skip {
@@ -366,6 +363,8 @@ pub(crate) enum Skip {
     Listed,
 }
 
+/// The summary line after the errors of a failed read, with the hint
+/// `skip` allows.
 pub(crate) fn print_failure(lang: crate::lang::Lang, report: &ReadReport, skip: Skip) {
     print_errors(lang, report);
     let hint = if skip == Skip::Cannot {

@@ -110,7 +110,7 @@ pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
         let need = match c.need {
             Need::Required => "必須".to_string(),
             Need::Optional => "任意".to_string(),
-            Need::RequiredUnless(other) => format!("必須（{}があれば不要）", COLUMNS.iter().find(|o| o.name == other).map_or(other, |o| o.japanese)),
+            Need::RequiredUnless(other) => format!("必須（{}があれば不要）", crate::records::header::named(other).map_or(other, |o| o.japanese)),
         };
         let values = coded(v, c.name).map_or(String::new(), |(codes, _)| format!("「{LIST_SHEET}」シートの一覧（{}件）", codes.len()));
         let meaning = described(c, v);

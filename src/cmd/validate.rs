@@ -49,9 +49,8 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     }
     print_notes(lang, &report);
     if report.is_clean() {
-        let s: u64 = report.files.iter().map(|f| f.superseded).sum();
-        let valid = report.rows() - report.files.iter().map(|f| f.rejected).sum::<u64>();
-        match s {
+        let valid = report.rows() - report.rejected_rows();
+        match report.superseded() {
             0 => eprintln!("{}", crate::say!(lang, "all {n} rows valid", "{n}行すべて正しい", n = valid)),
             s => eprintln!(
                 "{}",

@@ -121,6 +121,12 @@ pub(crate) const NCOLS: usize = 24;
 pub(crate) const NEAR_MISS_COLUMNS: [usize; 6] = [col::SITUATION, col::FUNCTION, col::CARRIER_USERS, col::PREFECTURES, col::KNOWN_AT, col::EXCLUSIONS];
 const _: () = assert!(COLUMNS.len() == NCOLS);
 
+/// A contract column by its name or by its Japanese header, exactly as
+/// written (messages and the template name columns by these).
+pub fn named(name: &str) -> Option<&'static Column> {
+    COLUMNS.iter().find(|c| c.name == name || c.japanese == name)
+}
+
 /// The contract column a header cell names, if any.
 pub fn canonical_column(header: &str) -> Option<usize> {
     let key = match_key(header);

@@ -144,7 +144,7 @@ impl RowError {
         if lang.ja() {
             // The Japanese header beside the contract's name: the file may
             // use either.
-            let name = match header::COLUMNS.iter().find(|c| c.name == self.column || c.japanese == self.column) {
+            let name = match header::named(&self.column) {
                 Some(c) => format!("{}（{}）", c.japanese, c.name),
                 None => self.column.clone(),
             };
@@ -232,6 +232,11 @@ impl ReadReport {
     /// Records rejected in all the files.
     pub fn rejected_rows(&self) -> u64 {
         self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// Rejected rows superseded by a valid row of their id, in all files.
+    pub fn superseded(&self) -> u64 {
+        self.files.iter().map(|f| f.superseded).sum()
     }
 
     /// Problems found in all the files, listed or not.

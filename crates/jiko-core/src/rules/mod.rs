@@ -383,8 +383,16 @@ pub use crate::calendar::fiscal_year;
 /// The largest count of users a record may give (above it, a typo).
 pub const MAX_USERS: u64 = 500_000_000;
 
-pub(crate) fn fy_start(fy: i32) -> Minute {
+/// The first minute of fiscal year `fy` (1 April, 00:00).
+pub fn fy_start(fy: i32) -> Minute {
     Minute { year: fy, month: 4, day: 1, hour: 0, minute: 0 }
+}
+
+impl InfoLeakItem {
+    /// The first day the item no longer applies, where the book says it.
+    pub fn removed(&self) -> Option<Minute> {
+        self.removed_from.as_ref().and_then(toml_minute)
+    }
 }
 
 /// What the major-accident rules say of one report.

@@ -48,8 +48,7 @@ impl PerRow {
                 .duty
                 .info_leak_item
                 .as_ref()
-                .and_then(|l| l.removed_from.as_ref())
-                .and_then(super::toml_minute)
+                .and_then(super::InfoLeakItem::removed)
                 .map_or(u64::MAX, |m| m.key()),
             as_of: b.as_of.map(|d| d.key()),
             info_leak: kinds.iter().position(|k| k.code == "info_leak"),
