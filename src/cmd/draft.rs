@@ -156,6 +156,7 @@ fn how(lang: crate::lang::Lang, h: &str) -> String {
         "opening" => say!(lang, "a company opening a sentence", "文頭の会社名"),
         "subject" => say!(lang, "the subject of a sentence", "文の主語"),
         "operator" => say!(lang, "a known operator the notice names (data/notices.toml)", "お知らせが挙げる既知の事業者名（data/notices.toml）"),
+        "failed" => say!(lang, "the name the notice most says failed: check it", "お知らせが最も多く障害を伝える名前（確認してください）"),
         _ => say!(lang, "a service's name", "サービス名"),
     }
 }

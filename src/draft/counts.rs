@@ -64,8 +64,12 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
             Some(u) => u,
             None => {
                 // No unit: a count only when it is said to affect (`約67万に影響`)
-                // or a label names it (`影響数は最大約56万`).
-                if c.name("man").is_none() && !a.contains(',') {
+                // or a label names it (`影響数は最大約56万`); a small figure
+                // (`約2000の企業ユーザー`) only then, and only before a
+                // particle (not `3回`).
+                let said = || rules.affects(super::text::head(&line[whole.end() - tail.len()..], 120)) || rules.user_label(super::text::tail(&line[..start], 120)).is_some();
+                let particle = tail.is_empty() || tail.starts_with(['の', 'に', 'と', 'が', 'を', 'で']);
+                if c.name("man").is_none() && !a.contains(',') && !(particle && said()) {
                     continue;
                 }
                 ("".to_string(), None)

@@ -120,7 +120,9 @@ pub fn read(lang: crate::lang::Lang, raw: &str) -> Draft {
     let text = Text::new(raw);
     let ms = when::mentions(&text);
     let page = when::page(&text, &ms);
-    let fallback_year = ms.iter().find_map(|m| m.year());
+    // A year written beside a date of the text, before a stamp's; never
+    // one of another notice listed on the page.
+    let fallback_year = ms.iter().filter(|m| m.role != when::Role::Stamp).find_map(|m| m.own_year()).or_else(|| ms.iter().find_map(|m| m.own_year()));
     let rs = when::resolve_all(&ms, page.as_ref(), fallback_year);
     let mut incidents = assemble(&text, &ms, &rs, page.as_ref());
     // No year anywhere (neither the text nor the page's date): the days

@@ -49,6 +49,7 @@ struct Counts {
     thresholds: Vec<String>,
     corrections: Vec<String>,
     affects: Vec<String>,
+    people: Vec<String>,
     foreign: Vec<String>,
     staff: Vec<String>,
 }
@@ -63,6 +64,9 @@ pub(crate) struct Carriers {
     pub products: Vec<String>,
     pub offices: Vec<String>,
     pub sections: Vec<String>,
+    pub failure_words: Vec<String>,
+    pub partners: Vec<String>,
+    pub generic_latin: Vec<String>,
 }
 
 /// The words of periods: labels of a start or an end, recovery words,
@@ -83,6 +87,7 @@ pub(crate) struct Periods {
     pub cause_words: Vec<String>,
     pub timeline_headings: Vec<String>,
     pub recurrence: Vec<String>,
+    pub not_an_end: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +121,7 @@ pub(crate) struct NoticeRules {
     pub thresholds: Vec<String>,
     corrections: Vec<String>,
     affects: Vec<String>,
+    people: Vec<String>,
     staff: Vec<String>,
     pub foreign: Vec<String>,
     pub negations: Vec<String>,
@@ -160,6 +166,7 @@ impl NoticeRules {
             thresholds: f.counts.thresholds,
             corrections: f.counts.corrections,
             affects: f.counts.affects,
+            people: f.counts.people,
             foreign: f.counts.foreign,
             staff: f.counts.staff,
             negations: f.negation.words,
@@ -232,9 +239,15 @@ impl NoticeRules {
         self.staff.iter().any(|w| tail.ends_with(w.as_str()))
     }
 
-    /// The text after a unit-less count says it affected.
+    /// The text after a unit-less count says it affected: one of the
+    /// words, or の and a people's noun a few characters on
+    /// (`約2000の企業ユーザー`).
     pub(crate) fn affects(&self, after: &str) -> bool {
         let a = after.trim_start();
-        self.affects.iter().any(|w| a.starts_with(w.as_str()))
+        let of_people = a.strip_prefix('の').is_some_and(|rest| {
+            let near: String = rest.chars().take(8).take_while(|c| !"、。 ".contains(*c)).collect();
+            self.people.iter().any(|p| near.contains(p.as_str()))
+        });
+        of_people || self.affects.iter().any(|w| a.starts_with(w.as_str()))
     }
 }

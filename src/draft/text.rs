@@ -36,8 +36,9 @@ impl Text {
         let plain = strip_markup(raw);
         let mut lines: Vec<String> = plain
             .lines()
-            .map(|l| nfkc(l).replace(['〜', '∼', '～'], "~").replace(['－', '‐'], "-").replace('\u{3000}', " "))
+            .map(|l| close_up(&nfkc(l).replace(['〜', '∼', '～'], "~").replace(['－', '‐'], "-").replace('\u{3000}', " ")).into_owned())
             .collect();
+        unwrap(&mut lines);
         // A date or time broken by a wrap (`~7` / `月6日21時`): joined on
         // the first line, the second left empty so that lines keep their
         // numbers.
@@ -70,6 +71,69 @@ impl Text {
         let rest = u.split("://").nth(1)?;
         rest.split(['/', '?', '#']).next().filter(|h| h.contains('.'))
     }
+}
+
+/// Lines wrapped at a fixed width (a PDF's or a mail's, a page stored
+/// with hard breaks) joined into one: the reader reads a sentence whole,
+/// and a wrap would cut a date from its time or a label from its value.
+/// A text is wrapped when at least three of its lines that end no
+/// sentence are of one width (within a few columns); a line of that width
+/// then continues into the next unless it ends a sentence or the next
+/// opens an item (a label, a bullet, a heading) or a paragraph. Joined
+/// lines are left empty, so every line keeps its number.
+fn unwrap(lines: &mut [String]) {
+    // Columns as a page lays them out: a full-width character takes two.
+    let width = |l: &str| l.trim_end().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+    let open: Vec<usize> = lines.iter().filter(|l| !ends_sentence(l)).map(|l| width(l)).filter(|&w| w >= 40).collect();
+    let near = |w: usize| open.iter().filter(|&&o| o <= w && o + 4 >= w).count();
+    let Some(wrap) = open.iter().copied().filter(|&w| near(w) >= 3).max_by_key(|&w| (near(w), w)) else { return };
+    // Judged on the lines as written, before any is joined.
+    let full: Vec<bool> = lines.iter().map(|l| width(l) + 4 >= wrap && !ends_sentence(l)).collect();
+    let mut at = 0;
+    for k in 1..lines.len() {
+        let join = full[k - 1] && !lines[at].is_empty() && !lines[k].trim().is_empty() && !opens_item(&lines[k]);
+        if !join {
+            at = k;
+            continue;
+        }
+        let next = std::mem::take(&mut lines[k]);
+        let next = next.trim_start();
+        if lines[at].ends_with(|c: char| c.is_ascii_alphanumeric()) && next.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            lines[at].push(' ');
+        }
+        lines[at].push_str(next);
+    }
+}
+
+/// Spaces a PDF's text puts between a figure and its unit (`2024 年 1 月
+/// 2 日`, `13 時 4 分`) or before a comma (`日 、`) taken out: the date
+/// reads as written.
+fn close_up(line: &str) -> std::borrow::Cow<'_, str> {
+    // A unit and the figure before it; a unit and the next part of the
+    // date after it (`日 13 時`, not `分 3G`); a comma; a unit and the
+    // particle after it (`19 日 の`).
+    static SPACED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\d) +([年月日時分])|([年月日時]) +(\d{1,4}) *([年月日時分半:])| +([、。,])|([年月日時分]) +([\x{3041}-\x{3096}頃])").expect("valid"));
+    if !line.contains(' ') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    // Twice: a match's last character can start the next (`1 月 2 日`).
+    let once = SPACED.replace_all(line, "$1$2$3$4$5$6$7$8").into_owned();
+    std::borrow::Cow::Owned(SPACED.replace_all(&once, "$1$2$3$4$5$6$7$8").into_owned())
+}
+
+/// A line that ends a sentence or a bracket: the next one is new.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end().ends_with(['。', '.', '!', '?', ')', ']', '」', '』', '】', ':'])
+}
+
+/// A line that opens an item of its own: a label (`発生日時: …`), a
+/// bullet, a numbered item, a bracketed heading.
+fn opens_item(line: &str) -> bool {
+    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[■□●○◆◇◎・※\-*>#【\[(<]|\d{1,2}\s*[.)、]|[①-⑳]|[^\s:。、]{1,14}\s*:|第\d|以上\s*$|(?:URL|http))").expect("valid")
+    });
+    ITEM.is_match(line)
 }
 
 /// At most the last `n` bytes of `s` (cut at a character's start): the

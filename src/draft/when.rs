@@ -56,14 +56,18 @@ pub(crate) struct Mention {
     pm: Option<bool>,
     pub approximate: bool,
     pub role: Role,
+    /// A date of a list of other notices (`2024.04.20 障害発生のお知らせ`).
+    listed: bool,
 }
 
 impl Mention {
-    pub fn year(&self) -> Option<i32> {
-        self.year
-    }
     pub(crate) fn is_foreign(&self) -> bool {
         self.relative == Relative::Foreign
+    }
+    /// A year the notice writes that may stand for its outage's: not one
+    /// of another notice in a list of them.
+    pub(crate) fn own_year(&self) -> Option<i32> {
+        self.year.filter(|_| !self.listed)
     }
 }
 
@@ -295,7 +299,8 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         let after = head(&line[end..], WINDOW);
         let before = tail(&line[..start], WINDOW);
         let role = role(before, after, line, start, end, time.is_some());
-        out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role });
+        let listed = time.is_none() && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
+        out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role, listed });
     }
     out
 }
@@ -306,7 +311,9 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     // `2024.04.20 障害発生のお知らせ`: a list of notices (a page's side
     // column, an index), each a date and a title.
     let listed = !has_time && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
-    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date || listed {
+    // `2月9日にも3件の事故が発生`: also on another day, another event.
+    let also = !has_time && after.trim_start().starts_with("にも");
+    if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date || listed || also {
         return Role::Stamp;
     }
     // `発生日時: …`, `■復旧 …`: what the label names.
@@ -327,9 +334,11 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
     if let Some(m) = END_AFTER.captures(after) {
         let gap = &after[..m.get(0).map_or(0, |g| g.end())];
         let tail = m.get(1).map_or("", |t| t.as_str());
-        let planned = ["見込", "見通", "予定", "目処", "目途", "めど", "作業", "に向け", "報", "を目指", "目指"].iter().any(|w| tail.starts_with(w));
+        // A plan (`復旧の見込み`) or the news of a recovery (`復旧を発表`,
+        // `復旧した旨の告知`): its time is not the end's.
+        let planned = builtin().periods.not_an_end.iter().any(|w| tail.starts_with(w.as_str()));
         // 概ね回復, 一部復旧: not yet the end.
-        let partial = ["概ね", "ほぼ", "一部", "順次"].iter().any(|w| gap.contains(w));
+        let partial = ["一部", "順次"].iter().any(|w| gap.contains(w));
         // `10時頃から障害が発生し、約9時間後に復旧`: a start, the end is later.
         // `…頃に発生し、約1時間40分後に復旧`: a start, and a length to it.
         let started = ["から", "より", "発生", "後に", "後、", "後の"].iter().any(|w| gap.contains(w));
@@ -371,7 +380,32 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
             }
         }
     }
+    // A day or time that opens its sentence (`4月22日9時50分、…が利用
+    // できない状態となった。`) dates the sentence's event: the outage's
+    // start when the sentence says a service stopped, unless it says
+    // first that it came back.
+    // So does a day or time followed by に (`4月19日に…が利用できなくなった
+    // 事故`) wherever it stands; `2月9日にも…` is another day's event.
+    let at = after.trim_start();
+    let dated = (opens_sentence(before) && at.starts_with(['、', ','])) || (at.starts_with('に') && !at.starts_with("にも"));
+    if dated {
+        let sentence: String = after.chars().take_while(|&c| c != '。' && c != '\n').take(200).collect();
+        let p = &builtin().periods;
+        let first = |words: &[String]| words.iter().filter_map(|w| sentence.find(w.as_str())).min();
+        let cause = p.cause_words.iter().filter_map(|w| sentence.find(w.as_str())).min();
+        match (first(&p.started), first(&p.recovered)) {
+            (Some(s), back) if back.is_none_or(|b| s < b) && cause.is_none_or(|c| c > s) && upto_next(&sentence) => return Role::Start,
+            _ => {}
+        }
+    }
     Role::Plain
+}
+
+/// Nothing but a sentence's end, a bracket or a list mark before: the
+/// mention opens its sentence.
+fn opens_sentence(before: &str) -> bool {
+    let b = before.trim_end();
+    b.is_empty() || b.ends_with(['。', ')', '」', '】']) || bare(b.rsplit('。').next().unwrap_or(b))
 }
 
 /// Between two ranges that are phases of one outage: separators, list
@@ -851,6 +885,12 @@ fn url_day(url: &str) -> Option<Day> {
         LazyLock::new(|| Regex::new(r"(?:^|[/_\-])((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])(?:[/_\-]|$)").expect("valid"));
     let path = url.split("://").nth(1).map_or(url, |r| r.split_once('/').map_or("", |(_, p)| p));
     if let Some(c) = FULL.captures(path) {
+        return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    // `/news/201812060000729.html`: a news site's article number, its day
+    // and a serial (twelve digits or more; a shorter run is a serial alone).
+    static SERIAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{4,}(?:[^0-9]|$)").expect("valid"));
+    if let Some(c) = SERIAL.captures(path) {
         return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
     }
     // `/news/180223/`: a folder of six digits, a news site's day (YYMMDD).

@@ -32,7 +32,7 @@ static PATRONAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:平素|いつも|日頃|日ごろ|常日頃|毎々)(?:は|より)?、?\s*([^、。\s][^、。]{0,30}?)\s*(?:のサービス)?\s*を\s*(?:ご利用|ご愛顧)").expect("valid"));
 static OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:^|。)\s*[【\[]?\s*({COMPANY})")).expect("valid"));
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|。|日、)\s*([\x{3041}-\x{309F}]{0,4}[A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー・&]{1,20}?(?:\s[\x{3400}-\x{9FFF}々]{1,6})?)\s?(?:は|では|によると|によりますと|が(?:手掛ける|提供する|運営する))、?")
+    Regex::new(r"(?:^|。|日、|\))\s*([\x{3041}-\x{309F}]{0,4}[A-Za-z\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー][A-Za-z0-9\x{30A0}-\x{30FF}\x{3400}-\x{9FFF}々ー・&]{1,20}?(?:\s[\x{3400}-\x{9FFF}々]{1,6})?)\s?(?:は|では|によると|によりますと|が(?:手掛ける|提供する|運営する))、?")
         .expect("valid")
 });
 static SUBJECT_OF: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,16 +45,19 @@ static BRAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"「([^「」]{2,20
 
 /// The notice's carrier, when a name is given.
 pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
-    let n = text.lines.len();
+    // A list's bullet (`・株式会社例示`, `■KDDIは…`) is not part of the
+    // line's words.
+    let lines: Vec<&str> = text.lines.iter().map(|l| unbullet(l)).collect();
+    let n = lines.len();
     // The letterhead (the first lines) and the signature (the last).
     let head: Vec<usize> = (0..n.min(14)).chain(n.saturating_sub(8)..n).collect();
     for &i in &head {
-        if let Some(c) = LETTERHEAD.captures(&text.lines[i]) {
+        if let Some(c) = LETTERHEAD.captures(lines[i]) {
             return Some(Carrier { name: c[1].trim().to_string(), line: i + 1, how: "letterhead" });
         }
     }
     for &i in head.iter().take(14) {
-        if let Some(c) = LETTERHEAD_IN.captures(&text.lines[i]) {
+        if let Some(c) = LETTERHEAD_IN.captures(lines[i]) {
             let name = c[1].trim();
             if !name.contains("平素") {
                 return Some(Carrier { name: name.to_string(), line: i + 1, how: "letterhead" });
@@ -64,7 +67,7 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
     // A public body's or a school's signature: `例示町役場 総務課`,
     // `例示大学 情報基盤センター` (a line of the name and its section).
     for &i in &head {
-        if let Some((name, how)) = signature_org(&rules.carriers, &text.lines[i]) {
+        if let Some((name, how)) = signature_org(&rules.carriers, lines[i]) {
             return Some(Carrier { name, line: i + 1, how });
         }
     }
@@ -100,7 +103,7 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
     };
     // Line by line, the earliest name a pattern gives on the line.
     let patterns: [(&Regex, &'static str); 6] = [(&PATRONAGE, "patronage"), (&OPENING, "opening"), (&ADDRESSED, "opening"), (&SUBJECT_OF, "subject"), (&SUBJECT, "subject"), (&BRAND, "service")];
-    for (i, l) in text.lines.iter().enumerate() {
+    for (i, l) in lines.iter().enumerate() {
         let mut best: Option<(usize, usize, Carrier)> = None;
         for (rank, (re, how)) in patterns.iter().enumerate() {
             for cap in re.captures_iter(l) {
@@ -117,7 +120,87 @@ pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
             return Some(c);
         }
     }
-    operator_named(c, text)
+    operator_named(c, text).or_else(|| failed_name(c, text)).or_else(|| operator_once(c, text))
+}
+
+/// A Latin name (`Gmail`, `Zoom Video Communications`, `CNS`) or a known
+/// operator.
+static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z][A-Za-z0-9&!@+\-]*(?:[ .][A-Z][A-Za-z0-9&!@+\-]*)*").expect("valid"));
+
+/// Failing every pattern, the name the notice most says failed: a Latin
+/// name or a known operator followed in its sentence by a word of failure
+/// (`Gmailが利用できない`, `「gooメール」に障害`, `Zoom障害`), counted with
+/// its other mentions (the title's twice). A news item or a blog about a
+/// service names the service more than anything else, and names it with
+/// what went wrong.
+fn failed_name(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
+    let failure = |after: &str| {
+        let near: String = after.chars().take(14).take_while(|&ch| ch != '。').collect();
+        c.failure_words.iter().any(|w| near.contains(w.as_str()))
+    };
+    // name → (score, failed, first line)
+    let mut seen: Vec<(String, usize, bool, usize)> = Vec::new();
+    let mut note = |name: &str, weight: usize, failed: bool, line: usize| match seen.iter_mut().find(|s| s.0 == name) {
+        Some(s) => {
+            s.1 += weight + if failed { 2 } else { 0 };
+            s.2 |= failed;
+        }
+        None => seen.push((name.to_string(), weight + if failed { 2 } else { 0 }, failed, line)),
+    };
+    let mut title = 0;
+    for (i, l) in text.lines.iter().enumerate() {
+        let l = super::text::blank_urls(l);
+        if l.trim().is_empty() {
+            continue;
+        }
+        title += 1;
+        let weight = if title <= 2 { 2 } else { 1 };
+        for m in NAME.find_iter(&l) {
+            let name = m.as_str().trim_end_matches(['.', '-']);
+            let generic = c.generic_latin.iter().any(|g| g.eq_ignore_ascii_case(name)) || name.chars().count() < 2;
+            // `奉行クラウドEdge`: the end of a longer name; `east-2`,
+            // `COVID-19`: an identifier.
+            let glued = l[..m.start()].chars().next_back().is_some_and(|ch| ch.is_alphanumeric() && !('\u{3041}'..='\u{309F}').contains(&ch));
+            let numbered = name.rsplit_once('-').is_some_and(|(_, n)| n.chars().all(|ch| ch.is_ascii_digit()));
+            if !generic && !glued && !numbered {
+                note(name, weight, failure(&l[m.end()..]), i);
+            }
+        }
+        let mut from = 0;
+        while let Some((at, op)) = operator_in(c, &l[from..]) {
+            from += at + op.len();
+            // Latin operators are counted above.
+            if !op.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
+                note(op, weight, failure(&l[from..]), i);
+            }
+        }
+    }
+    let (name, _, _, line) = seen.into_iter().filter(|s| s.2).max_by_key(|s| (s.1, std::cmp::Reverse(s.3)))?;
+    Some(Carrier { name, line: line + 1, how: "failed" })
+}
+
+/// Last of all, the first known operator the notice names, unless named
+/// as a partner (`…を提供・管理しているヤフー株式会社とともに`): an
+/// operator named once is the carrier of a news item on it far more often
+/// than a supplier.
+fn operator_once(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
+    text.lines.iter().enumerate().find_map(|(i, l)| {
+        let l = super::text::blank_urls(l);
+        let mut from = 0;
+        while let Some((at, op)) = operator_in(c, &l[from..]) {
+            from += at + op.len();
+            let after = l[from..].trim_start_matches(|ch: char| "株式会社(株)㈱ ".contains(ch));
+            if !c.partners.iter().any(|p| after.starts_with(p.as_str())) {
+                return Some(Carrier { name: op.to_string(), line: i + 1, how: "operator" });
+            }
+        }
+        None
+    })
+}
+
+/// The line without the bullet or list mark that opens it.
+fn unbullet(line: &str) -> &str {
+    line.trim_start().trim_start_matches(['・', '●', '○', '■', '□', '◆', '◇', '◎', '※', '-', '*', '•', '>']).trim_start()
 }
 
 /// Failing every pattern, a known operator the notice names: in its first

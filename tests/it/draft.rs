@@ -567,4 +567,86 @@ mod layouts {
         assert_eq!(c("町内の光回線の障害について\n\n5月1日午前9時頃から障害。\n\n問い合わせ先\n例示町役場 総務課 情報係\n電話 0123-45-6789"), Some("例示町".into()));
         assert_eq!(c("総務省は、本日、エグザンプル株式会社に対し、令和5年4月3日に発生した重大な事故について、行政指導を行いました。"), Some("エグザンプル株式会社".into()));
     }
+
+    // Round 4 (issue 31): the text as a PDF or a mail gives it, and the
+    // general rules written for round 4's tuning misses.
+
+    #[test]
+    fn a_wrapped_paragraph_reads_as_one_line() {
+        // As a mail wraps it at 48 columns: まで cut in two, and the count
+        // cut from its unit.
+        let wrapped = "URL: https://example.jp/2024/03/02/x\n\n2024年3月1日午前10時15分頃から同日午後2時40分頃ま\nで、当社の光回線サービスにおいて、一部のお客さま\nがインターネットに接続できない状態となり、約1万2\n000回線に影響しました。\n";
+        let one_line = "URL: https://example.jp/2024/03/02/x\n\n2024年3月1日午前10時15分頃から同日午後2時40分頃まで、当社の光回線サービスにおいて、一部のお客さまがインターネットに接続できない状態となり、約1万2000回線に影響しました。\n";
+        assert_eq!(outages(wrapped), outages(one_line));
+        assert_eq!(outages(wrapped), one("2024-03-01 10:15", 265, Some(12000)));
+        // Every line keeps its number: the count is said to be on line 3.
+        assert_eq!(read(wrapped).incidents[0].main_count().map(|c| c.line), Some(3));
+    }
+
+    #[test]
+    fn a_pdfs_spaced_date_reads_as_written() {
+        let text = "URL: https://example.jp/x\n\n2024 年 3 月 1 日 10 時 15 分 から 同日 14 時 40 分 まで 、電話がつながりにくい状態となりました。\n";
+        assert_eq!(outages(text), one("2024-03-01 10:15", 265, None));
+        // A day before its particle (`19 日 の`, `19 日 に`) is the day it
+        // is without the space.
+        let text = "URL: https://news.example.jp/business/news/180223/a.htm\n\n会社は22 日 、19 日 に発生した通信障害について発表した。19 日 の通信障害は、交換機に不具合が発生。同日午前9 時 半から午後6 時 44 分 までの9時間余りにわたって電話がつながりにくくなった。\n";
+        assert_eq!(outages(text), one("2018-02-19 09:30", 554, None));
+    }
+
+    #[test]
+    fn labelled_lines_are_not_joined_as_a_wrap() {
+        // Lines of one width, but each opens a label: never joined.
+        let text = "URL: https://example.jp/x\n\n発生日時：2024年3月1日(金)10時15分頃から影響が出ました\n復旧日時：2024年3月1日(金)14時40分頃に全て回復しました\n影響範囲：東京都の一部地域のお客さまの光回線サービス\n";
+        assert_eq!(outages(text), one("2024-03-01 10:15", 265, None));
+    }
+
+    #[test]
+    fn a_dated_sentence_that_says_a_service_stopped_gives_its_start() {
+        let text = "URL: https://example.jp/2011/04/22/x\n\n4月22日9時50分、沿岸地域にある中継回線が損傷し、同地域の固定電話や携帯電話が利用できない状態となった。\n";
+        let d = read(text);
+        assert_eq!(d.incidents.len(), 1);
+        assert_eq!(d.incidents[0].start_only.map(|s| stamp(&s.0)), Some("2011-04-22 09:50".to_string()));
+    }
+
+    #[test]
+    fn another_days_event_and_the_news_of_a_recovery_are_not_the_outage() {
+        // `2月9日にも…` is another event; 午後1時55分 is when the recovery
+        // was announced.
+        let text = "URL: https://example.jp/2022/09/05/x\n\n同社では2月9日にも事故が発生している。今回の障害は2022年9月4日午前10時58分頃に発生し、同日午後1時26分頃に復旧し、午後1時55分には復旧した旨の告知を出した。\n";
+        assert_eq!(outages(text), one("2022-09-04 10:58", 148, None));
+    }
+
+    #[test]
+    fn mostly_resolved_ends_the_outage() {
+        let text = "URL: https://example.jp/2018/12/06/x\n\n同社は6日、同日午後1時39分から通信障害が発生したと明らかにした。障害は4時間余りたった午後6時4分にほぼ解消した。\n";
+        assert_eq!(outages(text), one("2018-12-06 13:39", 265, None));
+    }
+
+    #[test]
+    fn a_news_sites_article_number_dates_the_page() {
+        let text = "URL: https://news.example.jp/general/201812060000729.html\n\n同社は6日、同日午後1時39分から午後6時4分まで通信障害が発生したと明らかにした。\n";
+        assert_eq!(outages(text), one("2018-12-06 13:39", 265, None));
+    }
+
+    #[test]
+    fn the_name_a_notice_says_failed_is_its_carrier_failing_all_else() {
+        let carrier = |t: &str| read(t).carrier.map(|c| c.name);
+        let blog = "URL: https://blog.example.jp/archives/1\n\nExampleMailの障害が発生中\n2020年12月14日20時47分頃より、ExampleMailが利用できない問題が発生しています。POP3やIMAPでも接続できないという声があります。\n";
+        assert_eq!(carrier(blog).as_deref(), Some("ExampleMail"));
+        // Protocols are not names; a partner is not the carrier.
+        let partner = "URL: https://hosting.example.jp/x\n\n緊急メンテナンスが終了しました\n2018年7月6日20:00~7月9日22:20頃まで、メールの送受信ができない状態でした。\nご迷惑をお掛けいたしました。\n以下、レンタルサーバー業者による説明です。\nクラウド基盤を提供しているヤフー株式会社とともに対策を進めています。\n";
+        assert_eq!(carrier(partner), None);
+        // Named once, and not as a partner: the carrier.
+        let news = "URL: https://news.example.jp/x\n\n坂手島で、ZTVが提供するテレビやインターネットなどが5月14日から使えなくなっている。\n";
+        assert_eq!(carrier(news).as_deref(), Some("ZTV"));
+    }
+
+    #[test]
+    fn a_small_figure_of_people_and_a_figure_after_users_are_counts() {
+        let count = |t: &str| read(t).incidents.first().and_then(|i| i.main_count().map(|c| c.value));
+        assert_eq!(count("URL: https://example.jp/2007/03/03/x\n\n3月2日午前9時から午前11時45分まで、約2000の企業ユーザーの主装置で電話をかけられなくなった。\n"), Some(2000));
+        assert_eq!(count("URL: https://example.jp/2009/04/24/x\n\n4月19日午前9時から午後1時まで障害が発生した。影響を受けたユーザーが最大1575万と大規模だった。\n"), Some(15_750_000));
+        // A figure before 回 is not a count, whatever precedes it.
+        assert_eq!(count("URL: https://example.jp/2009/04/24/x\n\n4月19日午前9時から午後1時まで障害が発生した。ユーザーが3回再起動しても直らなかった。\n"), None);
+    }
 }

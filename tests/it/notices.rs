@@ -264,24 +264,24 @@ fn the_draft_reader_on_real_notices_measured_field_by_field() {
     let (scores, phases) = score(&all);
     let report = table(&scores, &phases, true);
     println!("tuning corpus (tests/fixtures/notices)\n{report}");
-    // The floors this reader reaches on the whole tuning corpus of 112
-    // notices, the 25 of round 3 among them (README,
+    // The floors this reader reaches on the whole tuning corpus of 137
+    // notices, round 3's 25 and round 4's 24 among them (README,
     // "Drafting from notices"); a change that reads fewer notices right
     // fails here.
     let floors = [
         ("period", 0.84),
-        ("duration", 0.94),
+        ("duration", 0.92),
         ("carrier", 0.90),
-        ("count", 0.92),
-        ("unit and marks (約, 最大)", 0.78),
-        ("incidents", 0.90),
-        ("no period said so", 1.0),
-        ("not users left out", 0.82),
-        ("year from the page said so", 0.94),
+        ("count", 0.91),
+        ("unit and marks (約, 最大)", 0.75),
+        ("incidents", 0.93),
+        ("no period said so", 0.93),
+        ("not users left out", 0.86),
+        ("year from the page said so", 0.92),
         ("marks (頃)", 0.83),
-        ("services hinted", 0.85),
+        ("services hinted", 0.81),
     ];
-    check_floors(&scores, &phases, &floors, 0.93, &report);
+    check_floors(&scores, &phases, &floors, 0.94, &report);
     // And issue 21's floors on its 50 notices, kept.
     let old: Vec<(String, String, Expected)> = all.into_iter().filter(|(n, _, _)| ISSUE21.contains(&n.as_str())).collect();
     assert_eq!(old.len(), 50);
@@ -324,7 +324,216 @@ fn the_draft_reader_on_held_out_notices() {
     // issue's goal of 90%; the floors hold what was reached. With round 3's
     // 14 held-out notices (60 in all), measured once after the rules for
     // round 3's tuning misses: 47/60 carriers, 49/60 counts, 20/41
-    // durations, 26/55 periods, 20/37 phases.
-    let floors = [("period", 0.47), ("duration", 0.48), ("carrier", 0.78), ("count", 0.81)];
-    check_floors(&scores, &phases, &floors, 0.54, &report);
+    // durations, 26/55 periods, 20/37 phases. With round 4's 12 held-out
+    // notices (72 in all), before any rule for round 4 (after the text
+    // layer joined wrapped lines): 58/72, 58/72, 25/47, 35/67, 25/42; and
+    // once after the rules for round 4's tuning misses: 60/72, 58/72,
+    // 26/47, 36/67, 26/42. Then a held-out notice was found to be the
+    // twin of a round-4 tuning notice tuned on and moved to tuning (71):
+    // 59/71, 57/71, 25/46, 35/66, 25/41.
+    let floors = [("period", 0.53), ("duration", 0.54), ("carrier", 0.83), ("count", 0.80)];
+    check_floors(&scores, &phases, &floors, 0.60, &report);
+}
+
+/// A rewording that keeps a notice's meaning: the reader should read the
+/// same fields from it.
+struct Rewording {
+    name: &'static str,
+    apply: fn(&str) -> String,
+}
+
+/// Replace every match of `re` in the lines of a notice (its address line
+/// and lines holding a web address are left alone) by `f(captures, what
+/// follows the match)`.
+fn reword(text: &str, re: &str, f: &dyn Fn(&regex::Captures, &str) -> String) -> String {
+    let re = regex::Regex::new(re).unwrap();
+    let mut out = Vec::new();
+    for original in text.lines() {
+        if original.contains("http") || original.contains("<") {
+            out.push(original.to_string());
+            continue;
+        }
+        // Full-width digits as ASCII first (the reader reads them alike).
+        let line: String = original.chars().map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else if c == '：' { ':' } else { c }).collect();
+        let line = line.as_str();
+        if !re.is_match(line) {
+            out.push(original.to_string());
+            continue;
+        }
+        let mut s = String::new();
+        let mut last = 0;
+        for c in re.captures_iter(line) {
+            let m = c.get(0).unwrap();
+            s.push_str(&line[last..m.start()]);
+            s.push_str(&f(&c, &line[m.end()..]));
+            last = m.end();
+        }
+        s.push_str(&line[last..]);
+        out.push(s);
+    }
+    out.join("\n") + if text.ends_with('\n') { "\n" } else { "" }
+}
+
+fn era(y: i32) -> Option<String> {
+    match y {
+        2020.. => Some(format!("令和{}年", y - 2018)),
+        1990..=2018 => Some(format!("平成{}年", y - 1988)),
+        _ => None,
+    }
+}
+
+fn weekday(y: i32, m: u32, d: u32) -> &'static str {
+    let days = jiko::records::days_from_civil(y, m, d);
+    ["木", "金", "土", "日", "月", "火", "水"][days.rem_euclid(7) as usize]
+}
+
+const REWORDINGS: &[Rewording] = &[
+    Rewording { name: "10:05 as 10時05分", apply: |t| reword(t, r"(^|[^[0-9]/.:])([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?", &|c, _| format!("{}{}時{}分", &c[1], &c[2], &c[3])) },
+    Rewording { name: "10時5分 as 10:05", apply: |t| reword(t, r"([0-9]{1,2})時([0-9]{1,2})分", &|c, _| format!("{}:{:02}", &c[1], c[2].parse::<u32>().unwrap())) },
+    Rewording { name: "15時 as 午後3時", apply: |t| reword(t, r"(^|[^[0-9]:午後前])(1[3-9]|2[0-3])時", &|c, rest| if rest.starts_with('間') { c[0].to_string() } else { format!("{}午後{}時", &c[1], c[2].parse::<u32>().unwrap() - 12) }) },
+    Rewording { name: "西暦 as 和暦", apply: |t| reword(t, r"((?:19|20)[0-9][0-9])年", &|c, _| era(c[1].parse().unwrap()).unwrap_or_else(|| c[0].to_string())) },
+    Rewording {
+        name: "weekday after a date",
+        apply: |t| {
+            reword(t, r"(?:((?:19|20)[0-9][0-9])年)?([0-9]{1,2})月([0-9]{1,2})日", &|c, rest| {
+                let dated = rest.starts_with(['(', '（']);
+                match (c.get(1), dated) {
+                    (Some(y), false) => format!("{}({})", &c[0], weekday(y.as_str().parse().unwrap(), c[2].parse().unwrap(), c[3].parse().unwrap())),
+                    _ => c[0].to_string(),
+                }
+            })
+        },
+    },
+    Rewording { name: "~ as から", apply: |t| reword(t, r"([[0-9]分頃)])\s*[~〜～]\s*", &|c, _| format!("{}から", &c[1])) },
+    Rewording { name: "頃 as ごろ", apply: |t| t.replace('頃', "ごろ") },
+    Rewording { name: "2024年1月2日 as 2024/1/2", apply: |t| reword(t, r"((?:19|20)[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日", &|c, _| format!("{}/{}/{}", &c[1], &c[2], &c[3])) },
+    Rewording { name: "2024/1/2 as 2024年1月2日", apply: |t| reword(t, r"((?:19|20)[0-9]{2})/([0-9]{1,2})/([0-9]{1,2})", &|c, _| format!("{}年{}月{}日", &c[1], &c[2], &c[3])) },
+    Rewording { name: "a space after 日", apply: |t| reword(t, r"日([0-9午])", &|c, _| format!("日 {}", &c[1])) },
+    Rewording {
+        // `発生日時: …` as a heading line and its value under it.
+        name: "a label above its value",
+        apply: |t| reword(t, r"^\s*([^\s:：。、]{2,10}(?:日時|時刻|時間|期間))\s*[:：]\s*(.+)$", &|c, _| format!("■{}\n{}", &c[1], &c[2])),
+    },
+    Rewording { name: "a label in 【】", apply: |t| reword(t, r"^\s*([^\s:：。、【】]{2,10}(?:日時|時刻|時間|期間))\s*[:：]\s*(.+)$", &|c, _| format!("【{}】{}", &c[1], &c[2])) },
+    Rewording {
+        // The notice as a web page: a paragraph per line, labelled lines
+        // as a table's rows.
+        name: "as HTML",
+        apply: |t| {
+            let label = regex::Regex::new(r"^\s*([^\s:：。、0-9]{2,12})\s*[:：]\s*(.+)$").unwrap();
+            let mut html = String::from("<html><body>\n");
+            for (i, line) in t.lines().enumerate() {
+                let esc = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                if i == 0 {
+                    html += &format!("{line}\n");
+                } else if let Some(c) = label.captures(&esc) {
+                    html += &format!("<table><tr><th>{}</th><td>{}</td></tr></table>\n", &c[1], &c[2]);
+                } else if !esc.trim().is_empty() {
+                    html += &format!("<p>{esc}</p>\n");
+                }
+            }
+            html + "</body></html>\n"
+        },
+    },
+    Rewording { name: "a bullet before each line", apply: |t| t.lines().enumerate().map(|(i, l)| if i == 0 || l.trim().is_empty() || l.contains('<') { l.to_string() } else { format!("・{l}") }).collect::<Vec<_>>().join("\n") },
+    Rewording {
+        // As a PDF's text often comes out: spaces between a date's parts.
+        name: "2024 年 1 月 2 日",
+        apply: |t| reword(t, r"([0-9]{1,4})(年|月|日|時|分)", &|c, rest| if rest.starts_with('間') { c[0].to_string() } else { format!("{} {} ", &c[1], &c[2]) }),
+    },
+    Rewording { name: "約 as およそ", apply: |t| reword(t, r"約([0-9])", &|c, _| format!("およそ{}", &c[1])) },
+    Rewording {
+        name: "130万 as 1,300,000",
+        apply: |t| {
+            reword(t, r"(^|[^0-9,.])([0-9]+(?:\.[0-9])?)万", &|c, rest| {
+                let whole = c[2].contains('.') || rest.starts_with(|ch: char| ch.is_ascii_digit() || "千".contains(ch));
+                if whole {
+                    return c[0].to_string();
+                }
+                let n: u64 = c[2].parse::<u64>().unwrap() * 10_000;
+                let digits = n.to_string();
+                let mut out = String::new();
+                for (i, ch) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(',');
+                    }
+                    out.push(ch);
+                }
+                format!("{}{out}", &c[1])
+            })
+        },
+    },
+    Rewording { name: "1,000 as 1000", apply: |t| reword(t, r"([0-9]),([0-9]{3})", &|c, _| format!("{}{}", &c[1], &c[2])) },
+    Rewording {
+        // A page's list of its other notices (a sidebar, 関連記事).
+        name: "other notices listed after",
+        apply: |t| format!("{t}\n\n関連するお知らせ\n2004年4月1日 定期メンテナンスのお知らせ\n2004年5月10日 料金改定に関するお知らせ\n"),
+    },
+    Rewording { name: "お客様 as お客さま", apply: |t| t.replace("お客様", "お客さま") },
+    Rewording { name: "復旧 as 回復", apply: |t| t.replace("復旧", "回復") },
+    Rewording { name: "a title before", apply: |t| match t.split_once('\n') { Some((url, rest)) => format!("{url}\n\n【障害】サービスがご利用いただけない事象について（回復済み）\n{rest}"), None => t.to_string() } },
+    Rewording {
+        name: "a signature after",
+        apply: |t| format!("{t}\n\n本件に関するお問い合わせ先\nカスタマーサポートセンター\n電話: 0120-123-456（受付時間 平日9:00～18:00、土日祝日を除く）\n以上\n"),
+    },
+    Rewording {
+        // As a PDF or a mail wraps: at 76 columns (a full-width character
+        // takes two), anywhere, even inside a number.
+        name: "lines wrapped at 76",
+        apply: |t| {
+            let mut out = Vec::new();
+            for line in t.lines() {
+                if line.contains("http") || line.contains('<') {
+                    out.push(line.to_string());
+                    continue;
+                }
+                let mut cur = String::new();
+                let mut cols = 0;
+                for c in line.chars() {
+                    let w = if c.is_ascii() { 1 } else { 2 };
+                    if cols + w > 76 {
+                        out.push(std::mem::take(&mut cur));
+                        cols = 0;
+                    }
+                    cur.push(c);
+                    cols += w;
+                }
+                out.push(cur);
+            }
+            out.join("\n")
+        },
+    },
+];
+
+/// Issue 31: generalization measured on the tuning notices reworded. A
+/// rule that reads `10:05` but not `10時05分`, or loses a period when a
+/// signature follows, was written for a notice, not for notices. For each
+/// rewording, the fields read right before it and still right after.
+#[test]
+fn the_draft_reader_keeps_its_reading_when_a_notice_is_reworded() {
+    let all = corpus();
+    let (before, _) = score(&all);
+    let mut report = String::new();
+    let mut below = Vec::new();
+    for r in REWORDINGS {
+        let reworded: Vec<(String, String, Expected)> = corpus().into_iter().map(|(n, t, e)| (n, (r.apply)(&t), e)).collect();
+        let changed = all.iter().zip(&reworded).filter(|(a, b)| a.1 != b.1).count();
+        // A rewording that changes no notice tests nothing.
+        assert!(changed >= 5, "{}: changes {changed} notices", r.name);
+        report += &format!("{} ({changed} notices changed)\n", r.name);
+        let (after, _) = score(&reworded);
+        for field in ["carrier", "period", "duration", "count"] {
+            let lost: Vec<&String> = after[field].wrong.iter().filter(|w| before[field].wrong.iter().all(|b| b != *w)).collect();
+            let kept = before[field].right - lost.len();
+            let share = kept as f64 / before[field].right.max(1) as f64;
+            report += &format!("  {field:9} {kept:>3}/{:<3} {:5.1}%  {}\n", before[field].right, 100.0 * share, lost.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "));
+            if share < 0.97 {
+                below.push(format!("{} {field}", r.name));
+            }
+        }
+    }
+    println!("tuning notices reworded: fields still read right\n{report}");
+    // Every rewording keeps at least 97% of each field it read right (all
+    // of them when this was written).
+    assert!(below.is_empty(), "{below:?}\n{report}");
 }
