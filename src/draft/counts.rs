@@ -60,6 +60,10 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
             continue;
         }
         let tail = c.name("unit").map_or("", |m| m.as_str());
+        // The words before a count, not the whole line (a long line stays
+        // linear), and the user label they end with.
+        let label = super::text::tail(&line[..start], 120);
+        let user_label = rules.user_label(label);
         let (unit, kind) = match rules.unit_of(tail) {
             Some(u) => u,
             None => {
@@ -67,7 +71,7 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
                 // or a label names it (`影響数は最大約56万`); a small figure
                 // (`約2000の企業ユーザー`) only then, and only before a
                 // particle (not `3回`).
-                let said = || rules.affects(super::text::head(&line[whole.end() - tail.len()..], 120)) || rules.user_label(super::text::tail(&line[..start], 120)).is_some();
+                let said = || rules.affects(super::text::head(&line[whole.end() - tail.len()..], 120)) || user_label.is_some();
                 let particle = tail.is_empty() || tail.starts_with(['の', 'に', 'と', 'が', 'を', 'で']);
                 if c.name("man").is_none() && !a.contains(',') && !(particle && said()) {
                     continue;
@@ -87,10 +91,7 @@ pub(crate) fn counts_of_line(lang: crate::lang::Lang, rules: &NoticeRules, no: u
         };
         let pre = c.name("pre").map_or("", |m| m.as_str());
         let unit_end = c.name("unit").map_or(whole.end(), |m| m.start() + unit_len(tail, &unit));
-        // The words around a count, not the whole line (a long line stays linear).
         let post = super::text::head(&line[unit_end..], 120);
-        let label = super::text::tail(&line[..start], 120);
-        let user_label = rules.user_label(label);
         let (unit, users, not_users) = match (kind, user_label) {
             // `ID数 … 件`: the label's unit.
             (_, Some(l)) if !l.is_empty() && (unit.is_empty() || unit == "件") => (l, true, None),

@@ -127,11 +127,20 @@ fn ends_sentence(line: &str) -> bool {
     line.trim_end().ends_with(['。', '.', '!', '?', ')', ']', '」', '』', '】', ':'])
 }
 
+/// The marks that open a list's item.
+const BULLETS: [char; 13] = ['・', '●', '○', '■', '□', '◆', '◇', '◎', '※', '-', '*', '•', '>'];
+
+/// The line without the bullet that opens it.
+pub(crate) fn unbullet(line: &str) -> &str {
+    line.trim_start().trim_start_matches(BULLETS).trim_start()
+}
+
 /// A line that opens an item of its own: a label (`発生日時: …`), a
 /// bullet, a numbered item, a bracketed heading.
 fn opens_item(line: &str) -> bool {
     static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:[■□●○◆◇◎・※\-*>#【\[(<]|\d{1,2}\s*[.)、]|[①-⑳]|[^\s:。、]{1,14}\s*:|第\d|以上\s*$|(?:URL|http))").expect("valid")
+        let bullets: String = BULLETS.iter().map(|b| regex::escape(&b.to_string())).collect();
+        Regex::new(&format!(r"^\s*(?:[{bullets}#【\[(<]|\d{{1,2}}\s*[.)、]|[①-⑳]|[^\s:。、]{{1,14}}\s*:|第\d|以上\s*$|(?:URL|http))")).expect("valid")
     });
     ITEM.is_match(line)
 }

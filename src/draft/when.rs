@@ -298,19 +298,18 @@ fn line_mentions(no: usize, line: &str) -> Vec<Mention> {
         // mention: the windows keep a long line linear.
         let after = head(&line[end..], WINDOW);
         let before = tail(&line[..start], WINDOW);
-        let role = role(before, after, line, start, end, time.is_some());
+        // `2024.04.20 障害発生のお知らせ`: a list of notices (a page's side
+        // column, an index), each a date and a title.
         let listed = time.is_none() && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
+        let role = role(before, after, line, start, end, time.is_some(), listed);
         out.push(Mention { line: no, start, end, year, month, day, relative, time, pm, approximate: c.name("approx").is_some(), role, listed });
     }
     out
 }
 
-fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_time: bool) -> Role {
+fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_time: bool, listed: bool) -> Role {
     let bare = |s: &str| s.trim().trim_matches(['-', '・', '*', '(', ')', '[', ']']).trim().is_empty();
     let only_date = !has_time && bare(&line[..start]) && bare(&line[end..]);
-    // `2024.04.20 障害発生のお知らせ`: a list of notices (a page's side
-    // column, an index), each a date and a title.
-    let listed = !has_time && bare(&line[..start]) && LISTED_TITLE.is_match(&line[end..]);
     // `2月9日にも3件の事故が発生`: also on another day, another event.
     let also = !has_time && after.trim_start().starts_with("にも");
     if STAMP_AFTER.is_match(after) || STAMP_BEFORE.is_match(before) || only_date || listed || also {
@@ -392,7 +391,7 @@ fn role(before: &str, after: &str, line: &str, start: usize, end: usize, has_tim
         let sentence: String = after.chars().take_while(|&c| c != '。' && c != '\n').take(200).collect();
         let p = &builtin().periods;
         let first = |words: &[String]| words.iter().filter_map(|w| sentence.find(w.as_str())).min();
-        let cause = p.cause_words.iter().filter_map(|w| sentence.find(w.as_str())).min();
+        let cause = first(&p.cause_words);
         match (first(&p.started), first(&p.recovered)) {
             (Some(s), back) if back.is_none_or(|b| s < b) && cause.is_none_or(|c| c > s) && upto_next(&sentence) => return Role::Start,
             _ => {}

@@ -47,7 +47,7 @@ static BRAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"「([^「」]{2,20
 pub(crate) fn carrier(rules: &NoticeRules, text: &Text) -> Option<Carrier> {
     // A list's bullet (`・株式会社例示`, `■KDDIは…`) is not part of the
     // line's words.
-    let lines: Vec<&str> = text.lines.iter().map(|l| unbullet(l)).collect();
+    let lines: Vec<&str> = text.lines.iter().map(|l| super::text::unbullet(l)).collect();
     let n = lines.len();
     // The letterhead (the first lines) and the signature (the last).
     let head: Vec<usize> = (0..n.min(14)).chain(n.saturating_sub(8)..n).collect();
@@ -140,12 +140,15 @@ fn failed_name(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
     };
     // name → (score, failed, first line)
     let mut seen: Vec<(String, usize, bool, usize)> = Vec::new();
-    let mut note = |name: &str, weight: usize, failed: bool, line: usize| match seen.iter_mut().find(|s| s.0 == name) {
-        Some(s) => {
-            s.1 += weight + if failed { 2 } else { 0 };
-            s.2 |= failed;
+    let mut note = |name: &str, weight: usize, failed: bool, line: usize| {
+        let score = weight + if failed { 2 } else { 0 };
+        match seen.iter_mut().find(|s| s.0 == name) {
+            Some(s) => {
+                s.1 += score;
+                s.2 |= failed;
+            }
+            None => seen.push((name.to_string(), score, failed, line)),
         }
-        None => seen.push((name.to_string(), weight + if failed { 2 } else { 0 }, failed, line)),
     };
     let mut title = 0;
     for (i, l) in text.lines.iter().enumerate() {
@@ -166,13 +169,9 @@ fn failed_name(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
                 note(name, weight, failure(&l[m.end()..]), i);
             }
         }
-        let mut from = 0;
-        while let Some((at, op)) = operator_in(c, &l[from..]) {
-            from += at + op.len();
-            // Latin operators are counted above.
-            if !op.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
-                note(op, weight, failure(&l[from..]), i);
-            }
+        // Latin operators are counted above.
+        for (end, op) in operators(c, &l).filter(|(_, op)| !op.starts_with(|ch: char| ch.is_ascii_alphanumeric())) {
+            note(op, weight, failure(&l[end..]), i);
         }
     }
     let (name, _, _, line) = seen.into_iter().filter(|s| s.2).max_by_key(|s| (s.1, std::cmp::Reverse(s.3)))?;
@@ -186,21 +185,13 @@ fn failed_name(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
 fn operator_once(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
     text.lines.iter().enumerate().find_map(|(i, l)| {
         let l = super::text::blank_urls(l);
-        let mut from = 0;
-        while let Some((at, op)) = operator_in(c, &l[from..]) {
-            from += at + op.len();
-            let after = l[from..].trim_start_matches(|ch: char| "株式会社(株)㈱ ".contains(ch));
-            if !c.partners.iter().any(|p| after.starts_with(p.as_str())) {
-                return Some(Carrier { name: op.to_string(), line: i + 1, how: "operator" });
-            }
-        }
-        None
+        let partner = |end: usize| {
+            let after = l[end..].trim_start_matches(|ch: char| "株式会社(株)㈱ ".contains(ch));
+            c.partners.iter().any(|p| after.starts_with(p.as_str()))
+        };
+        let found = operators(c, &l).find(|&(end, _)| !partner(end));
+        found.map(|(_, op)| Carrier { name: op.to_string(), line: i + 1, how: "operator" })
     })
-}
-
-/// The line without the bullet or list mark that opens it.
-fn unbullet(line: &str) -> &str {
-    line.trim_start().trim_start_matches(['・', '●', '○', '■', '□', '◆', '◇', '◎', '※', '-', '*', '•', '>']).trim_start()
 }
 
 /// Failing every pattern, a known operator the notice names: in its first
@@ -214,11 +205,8 @@ fn operator_named(c: &super::rules::Carriers, text: &Text) -> Option<Carrier> {
         if !l.trim().is_empty() {
             title += 1;
         }
-        let mut from = 0;
-        while let Some((at, op)) = operator_in(c, &l[from..]) {
-            let at = from + at;
-            from = at + op.len();
-            if c.parents.iter().any(|p| l[from..].starts_with(p.as_str())) {
+        for (end, op) in operators(c, &l) {
+            if c.parents.iter().any(|p| l[end..].starts_with(p.as_str())) {
                 continue;
             }
             match seen.iter_mut().find(|(n, _, _)| *n == op) {
@@ -280,6 +268,17 @@ fn operator_in<'a>(c: &'a super::rules::Carriers, s: &str) -> Option<(usize, &'a
         }
     }
     best
+}
+
+/// Every known operator of a line, in order, each with the byte place
+/// where it ends.
+fn operators<'c, 'l>(c: &'c super::rules::Carriers, line: &'l str) -> impl Iterator<Item = (usize, &'c str)> + use<'c, 'l> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let (at, op) = operator_in(c, &line[from..])?;
+        from += at + op.len();
+        Some((from, op))
+    })
 }
 
 /// A carrier's name for comparing: NFKC, without company forms and spaces.
