@@ -145,11 +145,12 @@ fn diagram_bytes(lang: crate::lang::Lang, path: &Path, ext: &str) -> Result<Vec<
     let mut f = std::fs::File::open(path)?;
     let meta = f.metadata()?;
     anyhow::ensure!(meta.is_file(), say!(lang, "not a regular file", "通常のファイルではありません"));
-    let too_big = |n: String| say!(lang, "{n} bytes, more than the {m} MB a diagram may have", "{n}バイトで、図の上限 {m} MB を超えています", n = n, m = MAX_DIAGRAM_BYTES >> 20);
-    anyhow::ensure!(meta.len() <= MAX_DIAGRAM_BYTES, too_big(meta.len().to_string()));
+    let m = MAX_DIAGRAM_BYTES >> 20;
+    anyhow::ensure!(meta.len() <= MAX_DIAGRAM_BYTES, say!(lang, "{n} bytes, more than the {m} MB a diagram may have", "{n}バイトで、図の上限 {m} MB を超えています", n = meta.len(), m = m));
     let mut bytes = Vec::new();
     f.by_ref().take(MAX_DIAGRAM_BYTES + 1).read_to_end(&mut bytes)?;
-    anyhow::ensure!(bytes.len() as u64 <= MAX_DIAGRAM_BYTES, too_big(format!("{}+", MAX_DIAGRAM_BYTES)));
+    // The file grew after its size was looked at (it is being written).
+    anyhow::ensure!(bytes.len() as u64 <= MAX_DIAGRAM_BYTES, say!(lang, "grew past the {m} MB a diagram may have while it was read", "読んでいる間に図の上限 {m} MB を超えました", m = m));
     let kind = if ext == "png" { "PNG" } else { "JPEG" };
     anyhow::ensure!(bytes.starts_with(signature), say!(lang, "named .{ext} but its bytes are not a {k} image", "名前は .{ext} ですが中身が {k} 画像ではありません", ext = ext, k = kind));
     Ok(bytes)

@@ -147,10 +147,15 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
             None => format!("{n}件"),
         }
     };
-    let share = |row: &str| c.share("headline", row).unwrap_or_default();
+    // 約 only where the share was rounded: none and all are exact.
+    let share = |row: &str| {
+        let n = c.n("headline", row, "count").unwrap_or(0);
+        let s = c.share("headline", row).unwrap_or_default();
+        if n == 0 || n == total { format!("{s}%") } else { format!("約{s}%") }
+    };
     let duty = &c.rules.book.duty;
     let second = Some(format!(
-        "・影響利用者数で見た場合、影響利用者数が{}の小規模な事故件数は、{}であり、総件数の約{}%{}を占めた。影響利用者数が{}人以上の事故件数は、{}であり、総件数の約{}%{}であった。",
+        "・影響利用者数で見た場合、影響利用者数が{}の小規模な事故件数は、{}であり、総件数の{}{}を占めた。影響利用者数が{}人以上の事故件数は、{}であり、総件数の{}{}であった。",
         c.rules.vocab.user_bins[0].label,
         count("users_lt500", true),
         share("users_lt500"),
@@ -161,7 +166,7 @@ fn scale(c: &Ctx) -> Vec<Option<String>> {
         c.points("headline", "users_ge30k", Signs::Ascii, Zero::PlusMinus),
     ));
     let third = Some(format!(
-        "・継続時間で見た場合、継続時間が{}以上の事故件数は、{}であり、総件数の約{}%{}を占めた。",
+        "・継続時間で見た場合、継続時間が{}以上の事故件数は、{}であり、総件数の{}{}を占めた。",
         crate::rules::hours_text(duty.min_duration),
         count("duration_ge2h", false),
         share("duration_ge2h"),

@@ -6,13 +6,29 @@ use std::path::Path;
 
 use crate::common::{figures_csv, jiko, stderr, stdout, tmp};
 
-/// Rows of a CSV (BOM allowed) as header → value maps.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text.trim_start_matches('\u{feff}');
-    let mut r = csv::Reader::from_reader(text.as_bytes());
+type Row = BTreeMap<String, String>;
+
+/// Rows of a CSV text (BOM allowed) as header → value maps.
+fn rows_of(text: &str) -> Vec<Row> {
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     r.records().map(|x| header.iter().cloned().zip(x.unwrap().iter().map(String::from)).collect()).collect()
+}
+
+fn rows(path: &Path) -> Vec<Row> {
+    rows_of(&std::fs::read_to_string(path).unwrap())
+}
+
+/// The rows `classify --input FILE` prints.
+fn classified(file: &str) -> Vec<Row> {
+    let o = jiko(&["classify", "--input", file]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    rows_of(&stdout(&o))
+}
+
+/// The row of an incident.
+fn by_id<'a>(rows: &'a [Row], id: &str) -> &'a Row {
+    rows.iter().find(|x| x["incident_id"] == id).unwrap_or_else(|| panic!("no row {id}"))
 }
 
 #[test]
@@ -429,11 +445,8 @@ fn records_with_unknown_counts_wholesale_receivers_and_near_misses() {
          N2,Small,detailed,2024-05-01 10:00,0,0,mobile_voice,natural_failure,,,failover_failed,switching,29999,47,2024-05-02\n",
     )
     .unwrap();
-    let out = dir.join("c.csv");
-    let o = jiko(&["classify", "--input", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let r = rows(&out);
-    let by = |id: &str| r.iter().find(|x| x["incident_id"] == id).unwrap().clone();
+    let r = classified(file.to_str().unwrap());
+    let by = |id: &str| by_id(&r, id);
     let u1 = by("U1");
     assert_eq!(u1["carrier"], "Foo\nBar", "a quoted line break stays in its value");
     assert_eq!((u1["within_duty"].as_str(), u1["major"].as_str(), u1["affected_users"].as_str()), ("yes", "unknown", ""));
@@ -571,11 +584,8 @@ fn near_miss_rows_in_files() {
          S4,Big,detailed,2024-05-01 10:00,,,mobile_voice,natural_failure,通信機械室等における発火、発煙又は焼損が生じた事態,伝送機能,5000000,47,2024-05-02,自然災害に起因する事態(ホ(3)に該当する事態を除く。)\n",
     )
     .unwrap();
-    let out = dir.join("c.csv");
-    let o = jiko(&["classify", "--input", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let r = rows(&out);
-    let by = |id: &str| r.iter().find(|x| x["incident_id"] == id).unwrap().clone();
+    let r = classified(file.to_str().unwrap());
+    let by = |id: &str| by_id(&r, id);
     let s1 = by("S1");
     // No outage: not within the duty, not major; ホ(6) from its first day.
     assert_eq!((s1["within_duty"].as_str(), s1["major"].as_str(), s1["near_miss"].as_str(), s1["near_miss_due"].as_str()), ("no", "no", "yes", "2026-05-01"));
@@ -648,12 +658,7 @@ fn majors_are_counted_by_accident_with_the_reports_beside_them() {
     let published = std::fs::read_to_string(crate::common::root().join("data/published/fy2019.csv")).unwrap();
     let printed = published.lines().find(|l| l.starts_with("summary,major,reports,")).unwrap().rsplit(',').next().unwrap().to_string();
     assert_eq!(figs["summary,major,accidents"], printed);
-    let o = jiko(&["classify", "--input", "data/incidents/fy2019.csv"]);
-    let text = stdout(&o);
-    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let h = r.headers().unwrap().clone();
-    let (fy, major) = (h.iter().position(|c| c == "fiscal_year").unwrap(), h.iter().position(|c| c == "major").unwrap());
-    let reports = r.records().map(|x| x.unwrap()).filter(|x| &x[fy] == "2019" && &x[major] == "yes").count();
+    let reports = classified("data/incidents/fy2019.csv").iter().filter(|x| x["fiscal_year"] == "2019" && x["major"] == "yes").count();
     assert_eq!(figs["summary,major,major_reports"], reports.to_string());
     assert!(reports > printed.parse().unwrap(), "the shipped FY2019 has a wholesale pair");
     let md = std::fs::read_to_string(crate::common::root().join("output/fy2019/report.md")).unwrap();
@@ -818,13 +823,8 @@ fn deadlines_that_fall_on_closed_days_move_to_the_next_open_day() {
             "Q,テスト通信株式会社,detailed,2024-12-10 09:00,150,5000,ftth,natural_failure",
         ],
     );
-    let o = jiko(&["classify", "--input", input.to_str().unwrap()]);
-    let text = stdout(&o);
-    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let h = r.headers().unwrap().clone();
-    let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name}"));
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    let get = |i: usize, c: &str| rows[i][col(c)].to_string();
+    let r = classified(input.to_str().unwrap());
+    let get = |i: usize, c: &str| r[i].get(c).unwrap_or_else(|| panic!("no column {c}")).clone();
     assert_eq!((get(0, "major_report_due"), get(0, "major_report_due_legal")), ("2026-08-30".into(), "2026-08-31".into()));
     assert_eq!((get(1, "report_due"), get(1, "report_due_legal")), ("2026-05-31".into(), "2026-06-01".into()));
     // Q3 of FY2024 is due 2025-02-28, a Friday: the same day.

@@ -304,3 +304,23 @@ fn the_duty_note_names_the_leak_item_only_while_it_was_law() {
     );
     assert_eq!(note("2025"), "注2 年次報告の対象は、継続時間2時間以上又は影響利用者数3万以上の事故。それ以外は年次報告対象外。");
 }
+
+/// A share of none or of all is exact: the report says 0% and 100%, not
+/// 約0% (two reports within the duty, both of few users and over two hours).
+#[test]
+fn a_share_of_none_or_all_is_not_approximate() {
+    let dir = tmp("exact_share");
+    let input = crate::common::records_csv(
+        &dir,
+        "fy2021.csv",
+        &["a,A,detailed,2021-05-01 10:00,130,100,ftth,unknown", "b,B,detailed,2021-06-01 10:00,150,200,ftth,unknown"],
+    );
+    let out = dir.join("o");
+    let o = jiko(&["aggregate", "--year", "2021", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("の小規模な事故件数は、2件であり、総件数の100%を占めた。"), "{md}");
+    assert!(md.contains("人以上の事故件数は、0件であり、総件数の0%であった。"), "{md}");
+    assert!(md.contains("2時間以上の事故件数は、2件であり、総件数の100%を占めた。"), "{md}");
+    assert!(!md.contains("約0%") && !md.contains("約100%"), "{md}");
+}
