@@ -314,8 +314,10 @@ fn window(lang: crate::lang::Lang, w: &str) -> Result<Phase> {
     ))
 }
 
+/// 「2026年10月31日（2026-10-31）」: the day as the law's text writes it,
+/// and as a calendar takes it.
 fn day((y, m, d): (i32, u32, u32)) -> String {
-    format!("{y}年{m}月{d}日 ({y:04}-{m:02}-{d:02})")
+    format!("{y}年{m}月{d}日（{y:04}-{m:02}-{d:02}）")
 }
 
 /// One line of an answer: Japanese, and the English beside it unless the

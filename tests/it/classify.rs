@@ -514,7 +514,7 @@ fn near_miss_items_of_2026_04_01_from_the_command_line() {
         assert!(before.contains("おそれ事態: 該当しない"), "{before}");
         assert!(before.contains(&format!("× {item}は2026年4月1日から（令和8年総務省令第21号")), "{before}");
         let on = ask(code, "2026-04-01 00:00", &["--exclusion", "none"]);
-        assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告） (") && on.contains("2026年5月1日 (2026-05-01)までに提出"), "{on}");
+        assert!(on.contains("おそれ事態: 該当する（様式第五十の四による報告） (") && on.contains("2026年5月1日（2026-05-01）までに提出"), "{on}");
         assert!(on.contains("事故の有無: 停止・品質低下の事実が与えられていない"), "--start alone is no outage: {on}");
     }
     // The day it occurred, without a time, will do (as --known's).
@@ -803,12 +803,12 @@ fn deadlines_that_fall_on_closed_days_move_to_the_next_open_day() {
     ];
     for (start, due, legal, why) in cases {
         let s = major(start);
-        assert!(s.contains(&format!("({due})までに提出")), "{why}: {s}");
+        assert!(s.contains(&format!("（{due}）までに提出")), "{why}: {s}");
         assert!(s.contains(&format!("法定の期限: {legal}（行政機関の休日に関する法律第2条）")), "{why}: {s}");
     }
     // An open day: no line.
     let s = major("2026-07-29 10:00");
-    assert!(s.contains("(2026-08-28)までに提出") && !s.contains("法定の期限"), "2026-08-28 is a Friday: {s}");
+    assert!(s.contains("（2026-08-28）までに提出") && !s.contains("法定の期限"), "2026-08-28 is a Friday: {s}");
     // FY2025's yearly report: due 2026-05-31, a Sunday.
     let s = stdout(&jiko(&["classify", "--services", "ftth", "--start", "2025-06-10 09:00", "--duration", "150", "--users", "5000"]));
     assert!(s.contains("法定の期限: 2026年5月31日（日）は行政機関の休日のため、期限は2026年6月1日（月）"), "{s}");
