@@ -294,14 +294,15 @@ impl IncidentLine {
         out.with(|o| major.and_then(|m| m.class).into_iter().for_each(|c| push_uint(o, u64::from(c))));
         out.text(&major.map_or(String::new(), |m| reason(m, j.set)));
         out.plain(self.duration_bin());
-        out.plain(if self.open.is_some() { "" } else { self.users_bin() });
+        let count_open = self.open.as_ref().is_some_and(|o| o.missing.users);
+        out.plain(if count_open { "" } else { self.users_bin() });
         out.with(|o| routine_due.into_iter().for_each(|d| push_day(o, d)));
         out.with(|o| major_due.into_iter().for_each(|d| push_day(o, d)));
         out.text(&self.accident_id);
         out.text(&self.carrier);
         out.with(|o| push_minute(o, &self.started_at));
         out.with(|o| push_uint(o, self.duration_min));
-        out.with(|o| if self.open.is_none() { push_uint(o, self.affected_users) });
+        out.with(|o| if !count_open { push_uint(o, self.affected_users) });
         out.with(|o| push_codes(o, v.services_in(self.services).map(|(_, s)| s.code)));
         out.plain(v.causes[self.cause].code);
         out.plain(self.equipment.map_or("", |e| v.equipment[e].code));
@@ -318,7 +319,7 @@ impl IncidentLine {
         let mut notes = Vec::new();
         let ja = self.lang.ja();
         if let Some(o) = &self.open {
-            notes.push(open_note(o, j, ja));
+            notes.push(open_note(o, j, self.services, ja));
         }
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Unknown) {
             let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| if ja { c.ja.as_str() } else { c.en.as_str() }).collect();
@@ -433,26 +434,36 @@ impl Measure {
     }
 }
 
-/// What a count left open does to the answers, for the notes column.
-fn open_note(o: &rules::Open, j: &Judgement, ja: bool) -> String {
-    if ja {
-        let mut parts = vec!["影響利用者数（affected_users）が不明".to_string()];
+/// What a count left open does to the answers, for the notes column: the
+/// affected users, or the service's monthly users that a class hangs on.
+fn open_note(o: &rules::Open, j: &Judgement, services: u32, ja: bool) -> String {
+    let mut parts = Vec::new();
+    if o.missing.users {
+        parts.push(if ja { "影響利用者数（affected_users）が不明" } else { "affected_users not known" }.to_string());
         if let Some(u) = o.users_for_duty {
-            parts.push(format!("{u}人以上で{}の対象", j.duty_name()));
+            parts.push(if ja { format!("{u}人以上で{}の対象", j.duty_name()) } else { format!("within the {} duty from {u} users", j.duty_name()) });
         }
         if let Some(u) = o.users_for_major {
-            parts.push(format!("{u}人以上で重大な事故"));
+            parts.push(if ja { format!("{u}人以上で重大な事故") } else { format!("major from {u} users") });
         }
-        return parts.join("、");
     }
-    let mut parts = vec!["affected_users not known".to_string()];
-    if let Some(u) = o.users_for_duty {
-        parts.push(format!("within the {} duty from {u} users", j.duty_name()));
+    if o.missing.mau {
+        let c = j.set.and_then(|s| s.conditional.iter().find(|c| c.services & services != 0));
+        let (class, min) = c.map_or((0, 0), |c| (c.class, c.min_monthly_active_users));
+        let k = rules::kanji_number(usize::from(class));
+        // With the count known, say what the monthly users decide.
+        let decides = match (o.missing.users, o.major) {
+            (true, _) | (false, rules::Tri::No) => "",
+            (false, rules::Tri::Unknown) => if ja { "、それ以上なら重大な事故" } else { "; major if they reach it" },
+            (false, rules::Tri::Yes) => if ja { "、区分はそれ未満として判定" } else { "; the class given is the one below it" },
+        };
+        parts.push(if ja {
+            format!("月間アクティブ利用者数（monthly_active_users）が不明: {k}の区分は前年度の月平均{}以上{decides}", rules::man(min))
+        } else {
+            format!("monthly_active_users not known: class {class} from {min} (the previous fiscal year's monthly average){decides}")
+        });
     }
-    if let Some(u) = o.users_for_major {
-        parts.push(format!("major from {u} users"));
-    }
-    parts.join("; ")
+    parts.join(if ja { "、" } else { "; " })
 }
 
 /// How the threshold was met, as the edition words thresholds.

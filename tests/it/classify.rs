@@ -648,6 +648,31 @@ fn the_trial_says_when_monthly_users_would_change_the_answer() {
     assert!(!s.contains("重大な事故: 該当しない"), "{s}");
 }
 
+/// A free e-mail service from 2026-04-01: class 四 holds it only from
+/// 一千万 monthly users (施行規則第58条第2項第1号 四), else class 五
+/// (12時間以上かつ100万以上). Without the monthly users in the row, the
+/// list keeps the affected users it was given and says which fact is open.
+#[test]
+fn a_row_without_monthly_users_keeps_its_affected_users() {
+    let dir = tmp("mau-open");
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "B1,無料メール株式会社,detailed,2026-06-10 10:00,240,100000,email_free,congestion",
+            "C1,無料メール株式会社,detailed,2026-06-10 10:00,720,1000000,email_free,congestion",
+        ],
+    );
+    let r = classified(input.to_str().unwrap());
+    let b1 = by_id(&r, "B1");
+    assert_eq!((b1["affected_users"].as_str(), b1["users_bin"].as_str(), b1["major"].as_str()), ("100000", "100k-1m", "unknown"));
+    assert!(b1["notes"].contains("monthly_active_users not known") && b1["notes"].contains("major if they reach it"), "{}", b1["notes"]);
+    assert!(!b1["notes"].contains("affected_users not known"), "{}", b1["notes"]);
+    let c1 = by_id(&r, "C1");
+    assert_eq!((c1["affected_users"].as_str(), c1["major"].as_str(), c1["major_class"].as_str()), ("1000000", "yes", "5"));
+    assert!(c1["notes"].contains("the class given is the one below it"), "{}", c1["notes"]);
+}
+
 /// Issue 20: beside the edition's major count (one per accident, as the
 /// FY2019 edition printed 3), the accidents and every major report; the
 /// footer says how many reports share an accident. The expected report

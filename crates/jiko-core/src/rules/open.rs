@@ -75,6 +75,8 @@ pub struct Open {
     /// least count that makes it yes (services known).
     pub users_for_duty: Option<u64>,
     pub users_for_major: Option<u64>,
+    /// The facts that were left open.
+    pub missing: Missing,
 }
 
 /// `Rules::judge_open`: judge `i` with the facts `missing` left open.
@@ -111,7 +113,7 @@ pub(super) fn judge_open(r: super::Rules, i: &Incident, missing: Missing) -> Ope
     let tip = |test: fn(&Judgement) -> bool| least_count(|u| test(&r.judge(&with(u, i.services, i.duration_min))));
     let users_for_duty = (missing.users && !missing.duration && within_duty == Tri::Unknown).then(|| tip(|j| j.within_duty)).flatten();
     let users_for_major = (missing.users && !missing.services && !missing.duration && major == Tri::Unknown).then(|| tip(|j| j.major.is_some())).flatten();
-    Open { least, most, within_duty, major, users_for_duty, users_for_major }
+    Open { least, most, within_duty, major, users_for_duty, users_for_major, missing }
 }
 
 /// The least count in `0..=MAX_USERS` for which `yes` holds, given that it
