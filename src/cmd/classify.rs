@@ -702,6 +702,7 @@ fn near_miss_answer(lang: crate::lang::Lang, rules: Rules, a: &Args, started: Op
             records::set_fact(lang, &mut f, &voc, field, v).map_err(|m| anyhow::anyhow!("{flag} {v:?}: {m}"))?;
         }
     }
+    records::check_known(lang, &f).map_err(|m| anyhow::anyhow!("--known {:?}: {m}", a.known.as_deref().unwrap_or_default()))?;
     if f.occurred.is_none() && f.known.is_none() {
         bail!(crate::say!(lang, "give --known DATE (the day the situation became known) or --start", "--known（事態を知った日）又は --start を指定してください"));
     }

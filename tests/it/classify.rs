@@ -602,9 +602,10 @@ fn near_miss_rows_in_files() {
     let bad = dir.join("bad.csv");
     std::fs::write(
         &bad,
-        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,function,exclusions\n\
-         B1,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,capacity_exceded,control,\n\
-         B2,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,fire_smoke,contrl,nne\n",
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,function,exclusions,known_at\n\
+         B1,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,capacity_exceded,control,,\n\
+         B2,Big,detailed,2026-04-01 00:10,,,mobile_voice,natural_failure,fire_smoke,contrl,nne,\n\
+         B3,Big,detailed,2026-08-01 10:00,,,mobile_voice,natural_failure,fire_smoke,switching,none,2026-07-24\n",
     )
     .unwrap();
     let o = jiko(&["classify", "--input", bad.to_str().unwrap()]);
@@ -613,6 +614,12 @@ fn near_miss_rows_in_files() {
     assert!(err.contains("bad.csv:2: column situation: \"capacity_exceded\": unknown code; did you mean `capacity_exceeded`?"), "{err}");
     assert!(err.contains("bad.csv:3: column function: \"contrl\": unknown code; did you mean `control`?"), "{err}");
     assert!(err.contains("bad.csv:3: column exclusions: \"nne\"") && err.contains("did you mean `none`"), "{err}");
+    // Known a week before it occurred: the due day would count from a
+    // day that cannot be.
+    assert!(err.contains("bad.csv:4: column known_at: \"2026-07-24\": the day it became known (2026-07-24) is before the day it occurred (2026-08-01)"), "{err}");
+    let o = jiko(&["classify", "--situation", "fire_smoke", "--function", "switching", "--carrier-users", "120000", "--prefectures", "2", "--start", "2026-08-01 10:00", "--known", "2026-07-24", "--exclusion", "none"]);
+    assert!(!o.status.success() && stderr(&o).contains("is before the day it occurred"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "no answer from an impossible date: {}", stdout(&o));
 }
 
 /// The RemoTEL notice gives no count: the draft's answer never says 0.

@@ -370,6 +370,9 @@ fn near_miss_facts<'r>(
             }
         }
     }
+    if let Err(m) = super::check_known(lang, &f) {
+        fail(col::KNOWN_AT, get(col::KNOWN_AT), m);
+    }
     Some(Box::new(f))
 }
 

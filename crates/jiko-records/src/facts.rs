@@ -7,6 +7,22 @@ use jiko_core::rules::near_miss::{Facts, Field};
 use super::normalize::match_key;
 use super::values::Vocabularies;
 
+/// A situation cannot become known on a day before it occurred: the
+/// report's due day counts from the day it became known, so a slip in
+/// either date would move a legal deadline in silence.
+pub fn check_known(lang: jiko_core::lang::Lang, f: &Facts) -> Result<(), String> {
+    match (f.occurred, f.known) {
+        (Some(o), Some(k)) if (k.year, k.month, k.day) < (o.year, o.month, o.day) => Err(jiko_core::say!(
+            lang,
+            "the day it became known ({k}) is before the day it occurred ({o})",
+            "知った日（{k}）が発生日（{o}）より前です",
+            k = format!("{:04}-{:02}-{:02}", k.year, k.month, k.day),
+            o = format!("{:04}-{:02}-{:02}", o.year, o.month, o.day)
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Read one fact from its text (a flag's or a cell's), or say what is
 /// wrong with it; the command line and the records read the same way.
 /// Situations, functions and exclusions are codes or labels of the book's

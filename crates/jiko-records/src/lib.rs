@@ -16,7 +16,7 @@
 pub mod builtin;
 mod check;
 mod facts;
-pub use facts::set_fact;
+pub use facts::{check_known, set_fact};
 pub mod dates;
 mod decode;
 mod fast;
