@@ -112,6 +112,9 @@ pub struct IncidentLine {
     /// Set when the count is not known (`classify --input`): the answers
     /// with the count left open.
     pub open: Option<rules::Open>,
+    /// Services whose class the text leaves open and under which the
+    /// verdict differs (mvno, local_5g from 2026): major is then unknown.
+    pub open_classes: Vec<(&'static rules::OpenService, Vec<(u8, bool)>)>,
     pub near_miss: Option<rules::near_miss::Answer>,
     /// The carrier's key as counted (`records::normalize::carrier_key` of
     /// the spelling, or of the name `--carriers` gives it).
@@ -177,6 +180,7 @@ impl IncidentLine {
             judgement: rules.judge(&row.incident()),
             wholesale: row.wholesale,
             open: None,
+            open_classes: Vec::new(),
             near_miss: None,
             // Filled by the caller: aggregate knows the spelling's key already.
             carrier_key: reuse(carrier_key, ""),
@@ -206,6 +210,11 @@ impl IncidentLine {
         if !row.users_known || mau {
             self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: !row.users_known, mau, ..Default::default() }));
         }
+        // A service the text leaves in one of several classes, as
+        // `classify` answers it (with the count known).
+        if let Some(s) = self.judgement.set.filter(|s| !s.raw.open.is_empty() && row.users_known) {
+            self.open_classes = self.rules.open_classes(s, &row.incident());
+        }
         if let Some(facts) = &row.near_miss {
             let mut f = (**facts).clone();
             f.major = self.major_tri();
@@ -219,6 +228,9 @@ impl IncidentLine {
     }
 
     pub(crate) fn major_tri(&self) -> rules::Tri {
+        if !self.open_classes.is_empty() {
+            return rules::Tri::Unknown;
+        }
         self.open.as_ref().map_or(rules::Tri::from_bool(self.judgement.major.is_some()), |o| o.major)
     }
 
@@ -277,6 +289,7 @@ impl IncidentLine {
         let (within, major_tri) = (self.within_duty_tri(), self.major_tri());
         // With the count open, the deadlines that would apply either way.
         let (routine_due, major_due) = match &self.open {
+            None if !self.open_classes.is_empty() => (j.report_due, Some(self.rules.major_written_due(&self.started_at))),
             None => (j.report_due, j.major_report_due),
             Some(o) => (if o.least.major.is_none() && o.most.within_duty { j.period_due } else { None }, o.most.major_report_due),
         };
@@ -320,6 +333,14 @@ impl IncidentLine {
         let ja = self.lang.ja();
         if let Some(o) = &self.open {
             notes.push(open_note(o, j, self.services, ja));
+        }
+        for (o, v) in &self.open_classes {
+            let label = v_label(self.rules.vocab, &o.service);
+            notes.push(if ja {
+                format!("{label}: 役務の区分による（{}。{}）", rules::class_verdicts_ja(v), o.note)
+            } else {
+                format!("{}: depends on its class ({}); {}", o.service, rules::class_verdicts_en(v), o.note_en)
+            });
         }
         if let Some(x) = near.filter(|x| x.verdict == rules::Tri::Unknown) {
             let open: Vec<&str> = x.checks.iter().filter(|c| c.met == rules::Tri::Unknown).map(|c| if ja { c.ja.as_str() } else { c.en.as_str() }).collect();
@@ -432,6 +453,11 @@ impl Measure {
             _ => Measure::Reports,
         }
     }
+}
+
+/// A service's label, by its code.
+fn v_label<'a>(v: &'a rules::Vocabulary, code: &'a str) -> &'a str {
+    v.service(code).map_or(code, |(_, s)| s.label)
 }
 
 /// What a count left open does to the answers, for the notes column: the

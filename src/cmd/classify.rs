@@ -607,25 +607,9 @@ fn class_reason(r: Rules, s: &rules::Set, i: &Incident, class: Option<u8>) -> Op
 
 /// The incident's services whose class the text leaves open, each with
 /// what the answer would be in every class it could be in, where they
-/// differ.
+/// differ, in words.
 fn open_classes(r: Rules, s: &'static rules::Set, i: &Incident) -> Vec<(&'static rules::OpenService, String)> {
-    let mut out = Vec::new();
-    for o in &s.raw.open {
-        let Some((k, _)) = r.vocab.service(&o.service) else { continue };
-        if i.services & (1 << k) == 0 {
-            continue;
-        }
-        let verdicts: Vec<(u8, bool)> = o
-            .classes
-            .iter()
-            .map(|&c| (c, s.raw.classes[usize::from(c) - 1].thresholds.iter().any(|t| rules::meets(t, i.duration_min, i.users, i.monthly_active_users))))
-            .collect();
-        if verdicts.iter().any(|v| v.1) && verdicts.iter().any(|v| !v.1) {
-            let each: Vec<String> = verdicts.iter().map(|(c, m)| format!("{}なら{}", rules::kanji_number(usize::from(*c)), if *m { "重大な事故" } else { "重大な事故でない" })).collect();
-            out.push((o, format!("この事故は区分{}", each.join("、"))));
-        }
-    }
-    out
+    r.open_classes(s, i).into_iter().map(|(o, v)| (o, format!("この事故は区分{}", rules::class_verdicts_ja(&v)))).collect()
 }
 
 fn iso((y, m, d): (i32, u32, u32)) -> String {

@@ -680,6 +680,34 @@ fn a_row_without_monthly_users_keeps_its_affected_users() {
     assert!(c1["notes"].contains("the class given is the one below it"), "{}", c1["notes"]);
 }
 
+/// From 2026-04-01 the text leaves an MVNO service's class open (一, 六 or
+/// 七: 報告規則第1条第2項第19号). A 90-minute outage of 150,000 users is
+/// major in 一 (1時間以上かつ3万以上) and 六 (1時間以上かつ10万以上), not
+/// in 七 (2時間以上かつ3万以上、又は1時間以上かつ100万以上): the list says
+/// unknown, as `classify` does, with the written report's day should it be
+/// major; with FTTH (六) beside it, it is major whatever MVNO's class.
+#[test]
+fn an_mvno_row_is_unknown_where_its_class_decides() {
+    let dir = tmp("mvno-open");
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &[
+            "M1,X,detailed,2026-05-01 10:00,90,150000,mvno,congestion",
+            "M2,X,detailed,2026-05-01 10:00,90,150000,mvno;ftth,congestion",
+            "M3,X,detailed,2026-05-01 10:00,30,150000,mvno,congestion",
+        ],
+    );
+    let r = classified(input.to_str().unwrap());
+    let m1 = by_id(&r, "M1");
+    assert_eq!((m1["major"].as_str(), m1["major_class"].as_str(), m1["major_report_due"].as_str()), ("unknown", "", "2026-05-31"));
+    assert!(m1["notes"].contains("mvno: depends on its class (major in class 1 or 6, not in 7)"), "{}", m1["notes"]);
+    assert_eq!((by_id(&r, "M2")["major"].as_str(), by_id(&r, "M2")["major_class"].as_str()), ("yes", "6"));
+    assert_eq!(by_id(&r, "M3")["major"], "no", "30 minutes meets no class");
+    let single = stdout(&jiko(&["classify", "--services", "mvno", "--start", "2026-05-01 10:00", "--duration", "90", "--users", "150000"]));
+    assert!(single.contains("重大な事故: 役務の区分による（この事故は区分一なら重大な事故、六なら重大な事故、七なら重大な事故でない）"), "{single}");
+}
+
 /// Issue 20: beside the edition's major count (one per accident, as the
 /// FY2019 edition printed 3), the accidents and every major report; the
 /// footer says how many reports share an accident. The expected report

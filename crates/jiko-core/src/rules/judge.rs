@@ -2,7 +2,7 @@
 //! and quarter, the reporting duty and form, major or not (class and the
 //! threshold met), how far from the nearest threshold, and the deadlines.
 
-use super::{raw::Every, Rules, Set, Threshold};
+use super::{raw::Every, OpenService, Rules, Set, Threshold};
 use crate::calendar::{days_in_month, Minute};
 
 /// What is known of one incident.
@@ -113,6 +113,30 @@ fn hit(r: Rules, s: &'static Set, i: &Incident) -> Option<MajorHit> {
         None if s.facility_met(i.duration_min, facility) => Some(MajorHit { class: None, class_name: String::new(), threshold: None, by_facility: true }),
         None => None,
     }
+}
+
+/// The incident's services whose class the text leaves open (the set's
+/// `open`), each with whether the incident would be major in every class
+/// the service could be in; only those where the answers differ.
+pub(super) fn open_classes(r: Rules, s: &'static Set, i: &Incident) -> Vec<(&'static OpenService, Vec<(u8, bool)>)> {
+    let mut out = Vec::new();
+    for o in &s.raw.open {
+        let Some((k, _)) = r.vocab.service(&o.service) else { continue };
+        if i.services & (1 << k) == 0 {
+            continue;
+        }
+        // Major by its other services or the facility rule, whatever this one's class.
+        let anyway = hit(r, s, &Incident { services: i.services & !(1 << k), ..i.clone() }).is_some();
+        let verdicts: Vec<(u8, bool)> = o
+            .classes
+            .iter()
+            .map(|&c| (c, anyway || s.raw.classes[usize::from(c) - 1].thresholds.iter().any(|t| super::meets(t, i.duration_min, i.users, i.monthly_active_users))))
+            .collect();
+        if verdicts.iter().any(|v| v.1) && verdicts.iter().any(|v| !v.1) {
+            out.push((o, verdicts));
+        }
+    }
+    out
 }
 
 /// For each class of the incident's services, the thresholds it misses in

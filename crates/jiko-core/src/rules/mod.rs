@@ -247,6 +247,13 @@ impl Rules {
         judge::judge_in(*self, i)
     }
 
+    /// The incident's services whose class the text leaves open under set
+    /// `s`, with the verdict in each class they could be in, where those
+    /// differ (the answer then "depends on the class").
+    pub fn open_classes(&self, s: &'static Set, i: &Incident) -> Vec<(&'static OpenService, Vec<(u8, bool)>)> {
+        judge::open_classes(*self, s, i)
+    }
+
     /// `judge` with the facts `missing` left open.
     pub fn judge_open(&self, i: &Incident, missing: Missing) -> Open {
         open::judge_open(*self, i, missing)
@@ -534,6 +541,19 @@ pub fn man(n: u64) -> String {
 /// Kanji numerals for class numbers (一 … 十).
 pub fn kanji_number(n: usize) -> &'static str {
     ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"].get(n).copied().unwrap_or("")
+}
+
+/// `六なら重大な事故、七なら重大な事故でない`: an incident's verdict in each
+/// class its service could be in (`Rules::open_classes`).
+pub fn class_verdicts_ja(v: &[(u8, bool)]) -> String {
+    let each: Vec<String> = v.iter().map(|(c, m)| format!("{}なら{}", kanji_number(usize::from(*c)), if *m { "重大な事故" } else { "重大な事故でない" })).collect();
+    each.join("、")
+}
+
+/// `major in class 6, not in 1 or 7`.
+pub fn class_verdicts_en(v: &[(u8, bool)]) -> String {
+    let list = |yes: bool| v.iter().filter(|x| x.1 == yes).map(|x| x.0.to_string()).collect::<Vec<_>>().join(" or ");
+    format!("major in class {}, not in {}", list(true), list(false))
 }
 
 #[cfg(test)]
