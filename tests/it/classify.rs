@@ -918,3 +918,17 @@ fn as_of_compare_shows_a_year_under_todays_law() {
     let o = jiko(&["aggregate", "--year", "2020", "--no-charts", "--compare", "as-of:2026-02-30", "--out", dir.join("bad").to_str().unwrap()]);
     assert!(!o.status.success() && stderr(&o).contains("as-of:YYYY-MM-DD"), "{}", stderr(&o));
 }
+
+/// A critical facility (海底ケーブル) wholly down is major from two hours
+/// (施行規則第58条第2項第2号): one minute short, that is the nearest
+/// threshold, not a class's count of 100,000 users.
+#[test]
+fn the_nearest_threshold_counts_the_critical_facility_rule() {
+    let ask = |minutes: &str| stdout(&jiko(&["--lang", "ja", "classify", "--services", "isp", "--facility", "submarine_cable", "--start", "2026-06-01 10:00", "--duration", minutes, "--users", "10"]));
+    let s = ask("119");
+    assert!(s.contains("重大な事故: 該当しない") && s.contains("最も近い基準: 継続時間2時間以上で重大な事故（重要設備の全断）"), "{s}");
+    assert!(ask("120").contains("重大な事故: 該当する"), "two hours meet it");
+    // Without the facility, the class's threshold stays the nearest.
+    let s = stdout(&jiko(&["--lang", "ja", "classify", "--services", "isp", "--start", "2026-06-01 10:00", "--duration", "119", "--users", "10"]));
+    assert!(s.contains("最も近い基準: 影響利用者数100,000以上で重大な事故"), "{s}");
+}
