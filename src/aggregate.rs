@@ -204,10 +204,13 @@ pub struct OutsideDuty {
     /// Its services, as a bit mask of the rules' codes.
     pub services: u32,
     pub kind: usize,
+    /// A row with おそれ事態 facts: that answer (法第28条第2項), which is
+    /// reported apart from the accident duty.
+    pub near_miss: Option<rules::near_miss::Answer>,
 }
 
 impl OutsideDuty {
-    fn of(row: &Row, file: &str, _rules: rules::Rules) -> OutsideDuty {
+    fn of(row: &Row, file: &str, rules: rules::Rules) -> OutsideDuty {
         OutsideDuty {
             file_index: row.file,
             file: file.to_string(),
@@ -219,6 +222,8 @@ impl OutsideDuty {
             affected_users: row.affected_users,
             services: row.services,
             kind: row.kind,
+            // Outside the duty is never a major accident.
+            near_miss: row.near_miss.as_ref().and_then(|f| rules::near_miss::judge(rules, &rules::near_miss::Facts { major: rules::Tri::No, ..(**f).clone() })),
         }
     }
 }

@@ -425,6 +425,10 @@ fn make_outputs(
     let rule = agg.rules.outside_duty_text();
     for d in &agg.outside_duty {
         let services: Vec<&str> = agg.rules.vocab.services_in(d.services).map(|(_, s)| s.code).collect();
+        let rule = match &d.near_miss {
+            Some(n) => format!("{rule}。{}", near_miss_text(n)),
+            None => rule.clone(),
+        };
         w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id, &d.carrier, &d.started_at.to_string(), &d.duration_min.to_string(), &d.affected_users.to_string(), &services.join(";"), &rule]);
     }
     o.add("outside_duty.csv", w.finish());
@@ -455,6 +459,22 @@ pub(crate) const REJECT_COLUMNS: &[&str] = &["reason", "source_file", "source_li
 /// Rejected rows with the input's own header, so a person fixes them in a
 /// spreadsheet and feeds the file back (the added columns are ignored on
 /// reading). Inputs with different headers get a file each.
+/// A row outside the duty that gave おそれ事態 facts: its own answer, so
+/// that no one reads "outside the duty" as "nothing to report".
+fn near_miss_text(n: &crate::rules::near_miss::Answer) -> String {
+    use crate::rules::Tri;
+    let due = n.due.map_or("知った日から30日以内".to_string(), |(y, m, d)| {
+        let l = crate::closed_days::legal_last_day(y, m, d);
+        if l.moved() { format!("{}まで（{}は行政機関の休日）", l.last, l.due) } else { format!("{}まで", l.due) }
+    });
+    match n.verdict {
+        Tri::Yes if n.unless.is_empty() => format!("おそれ事態には該当（法第28条第2項による報告、報告書は{due}）"),
+        Tri::Yes => format!("おそれ事態には該当（{}のいずれかに該当しない限り。報告書は{due}）", n.unless.join("、")),
+        Tri::Unknown => "おそれ事態に該当するかは不明（jiko classify --input で確認）".to_string(),
+        Tri::No => "おそれ事態にも該当しない".to_string(),
+    }
+}
+
 fn rejects(agg: &Aggregate) -> Vec<(String, Vec<u8>)> {
     let mut by_header: Vec<(&Vec<String>, CsvOut)> = Vec::new();
     for r in &agg.read.rejected {
@@ -521,6 +541,14 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
                 file = file.display()
             )
         );
+    }
+    let near: Vec<String> = agg
+        .outside_duty
+        .iter()
+        .filter_map(|o| o.near_miss.as_ref().filter(|n| n.verdict != crate::rules::Tri::No).map(|n| format!("{} {}", o.incident_id, near_miss_text(n))))
+        .collect();
+    if !near.is_empty() {
+        eprintln!("{}", crate::say!(lang, "  おそれ事態 outside the accident duty, reported apart (法第28条第2項): {}", "  事故の報告義務の外のおそれ事態（法第28条第2項により別に報告）: {}", near.join("; ")));
     }
     for (name, spellings) in agg.carriers.merged() {
         eprintln!(

@@ -932,3 +932,28 @@ fn the_nearest_threshold_counts_the_critical_facility_rule() {
     let s = stdout(&jiko(&["--lang", "ja", "classify", "--services", "isp", "--start", "2026-06-01 10:00", "--duration", "119", "--users", "10"]));
     assert!(s.contains("最も近い基準: 影響利用者数100,000以上で重大な事故"), "{s}");
 }
+
+/// A おそれ事態 without an outage is outside the accident duty, but is
+/// reported under 法第28条第2項: aggregate says so beside "outside the
+/// duty", with the written report's last day (known 2026-10-02: thirty
+/// days on is Sunday 2026-11-01, so 2026-11-02 under 行政機関の休日に関する
+/// 法律第2条).
+#[test]
+fn a_near_miss_outside_the_duty_is_said_to_be_reported_apart() {
+    let dir = tmp("near-miss-outside");
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "incident_id,carrier,report_form,started_at,duration_min,affected_users,services,cause,situation,function,carrier_users,prefectures,known_at,exclusions\n\
+         A1,X,detailed,2026-05-01 10:00,130,100,ftth,congestion,,,,,,\n\
+         N1,X,detailed,2026-10-02 10:00,,,mobile_voice,natural_failure,capacity_exceeded,control,5000000,47,2026-10-02,なし\n",
+    )
+    .unwrap();
+    let out = dir.join("o");
+    let o = jiko(&["--lang", "ja", "aggregate", "--year", "2026", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = "N1 おそれ事態には該当（法第28条第2項による報告、報告書は2026-11-02まで（2026-11-01は行政機関の休日））";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    let listed = rows(&out.join("outside_duty.csv"));
+    assert!(listed[0]["rule"].ends_with(&format!("。{}", &said[3..])), "{}", listed[0]["rule"]);
+}
