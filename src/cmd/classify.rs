@@ -222,7 +222,7 @@ fn incident_of(r: Rules, lang: crate::lang::Lang, a: &Args) -> Result<(Incident,
         Some(t) => values::count(lang, t).map_err(|m| anyhow::anyhow!("--users {t:?}: {m}"))?,
         None => 0,
     };
-    let missing = rules::Missing { users: a.users.is_none(), services: services == 0, mau: a.monthly_active_users.is_none(), duration: false };
+    let mut missing = rules::Missing { users: a.users.is_none(), services: services == 0, mau: a.monthly_active_users.is_none(), duration: false };
     let (started_at, duration_min, phases) = if a.windows.is_empty() {
         let start = date(lang, "--start", a.start.as_deref().context(need(lang, "--start"))?)?;
         let minutes = match (&a.end, &a.duration) {
@@ -231,7 +231,12 @@ fn incident_of(r: Rules, lang: crate::lang::Lang, a: &Args) -> Result<(Incident,
                 (end.ordinal() - start.ordinal()) as u64
             }
             (None, Some(d)) => values::minutes(lang, d).map_err(|m| anyhow::anyhow!("--duration {d:?}: {m}"))?,
-            (None, None) => bail!(need(lang, "--end or --duration")),
+            // Still going on, or its end not known yet: answered from 0
+            // minutes to any length, as a notice without an end is.
+            (None, None) => {
+                missing.duration = true;
+                0
+            }
         };
         (start, minutes, Vec::new())
     } else {
@@ -360,7 +365,7 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
         line(format!("役務: {}", services.join("、")), "services".into());
     }
     let mut duration = if missing.duration {
-        "継続時間: 不明（終了も長さも書かれていない）".to_string()
+        "継続時間: 不明（終了も長さも与えられていない）".to_string()
     } else {
         format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min)
     };
@@ -430,7 +435,7 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
         }
         (Tri::Unknown, _) => line(
             format!("報告義務: {}", depends(open.users_for_duty, &format!("{name}の対象"))),
-            "within the routine duty: depends on the missing user count".to_string(),
+            format!("within the routine duty: depends on the missing {}", missing_en(missing)),
         ),
     }
     // The major report's form follows the verdict: certain when major,

@@ -957,3 +957,22 @@ fn a_near_miss_outside_the_duty_is_said_to_be_reported_apart() {
     let listed = rows(&out.join("outside_duty.csv"));
     assert!(listed[0]["rule"].ends_with(&format!("。{}", &said[3..])), "{}", listed[0]["rule"]);
 }
+
+/// An outage still going on: no end, no length. 50,000 users may make it
+/// major with time (六: 2時間以上かつ3万以上); 100 users never can (every
+/// class needs 3万 or more), and the routine duty then hangs on the two
+/// hours (報告規則第7条の3). Never "0 minutes, not major".
+#[test]
+fn an_outage_still_going_on_is_answered_for_any_length() {
+    let ask = |users: &str| {
+        let o = jiko(&["--lang", "ja", "classify", "--services", "ftth", "--start", "2026-07-04 10:00", "--users", users]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let s = ask("50000");
+    assert!(s.contains("継続時間: 不明") && s.contains("重大な事故: 該当しうる（継続時間が不明なため判断できない）"), "{s}");
+    assert!(s.contains("期限（重大な事故なら）: 速やかに報告し、報告書を2026年8月3日（2026-08-03）までに提出"), "{s}");
+    assert!(!s.contains("0分"), "{s}");
+    let s = ask("100");
+    assert!(s.contains("報告義務: 継続時間による") && s.contains("重大な事故: 該当しない"), "{s}");
+}
