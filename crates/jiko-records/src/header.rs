@@ -217,12 +217,20 @@ pub(crate) fn map_header(lang: jiko_core::lang::Lang, place: &str, header: &[Str
         .collect();
     if !missing.is_empty() {
         // A Japanese header or run: the Japanese name, the contract's beside.
+        let name = |c: &Column| match (japanese, lang.ja()) {
+            (true, false) => c.japanese.to_string(),
+            (_, true) => format!("{}（{}）", c.japanese, c.name),
+            (false, false) => c.name.to_string(),
+        };
         let names: Vec<String> = missing
             .iter()
-            .map(|c| match (japanese, lang.ja()) {
-                (true, false) => c.japanese.to_string(),
-                (_, true) => format!("{}（{}）", c.japanese, c.name),
-                (false, false) => c.name.to_string(),
+            .map(|c| match c.need {
+                // The column that may stand in for it, said with it.
+                RequiredUnless(other) => match COLUMNS.iter().find(|o| o.name == other) {
+                    Some(o) => jiko_core::say!(lang, "{a} (or {b})", "{a}（又は {b}）", a = name(c), b = name(o)),
+                    None => name(c),
+                },
+                _ => name(c),
             })
             .collect();
         let hints: Vec<String> = missing
@@ -252,23 +260,33 @@ pub(crate) fn map_header(lang: jiko_core::lang::Lang, place: &str, header: &[Str
 
 /// The header cell most like a missing column's English or Japanese name.
 fn nearest_header<'a>(c: &Column, candidates: &'a [String]) -> Option<&'a str> {
-    let names = [c.name, c.japanese];
+    let names: Vec<String> = [c.name, c.japanese].iter().chain(c.aliases).map(|n| match_key(n)).collect();
     candidates
         .iter()
         .filter(|h| h.chars().count() <= 64)
         .filter_map(|h| {
             let k = match_key(h);
+            let kn = k.chars().count();
             names
                 .iter()
-                .map(|n| {
-                    let n = match_key(n);
+                .filter_map(|n| {
+                    let nn = n.chars().count();
+                    let d = jiko_core::rules::taxonomy::edit_distance(&k, n);
                     // Every character replaced is no likeness (`id` and 役務).
-                    let d = jiko_core::rules::taxonomy::edit_distance(&k, &n);
-                    if d >= k.chars().count().min(n.chars().count()) { usize::MAX } else { d }
+                    if d < kn.min(nn) && d <= (kn / 3).max(2) {
+                        return Some((0, d));
+                    }
+                    // One inside the other (`started` in `started_at`).
+                    if kn.min(nn) >= 3 && (n.contains(k.as_str()) || k.contains(n.as_str())) {
+                        return Some((1, d));
+                    }
+                    // The same first or last two characters (影響ユーザー数 and
+                    // 影響利用者数, 所要時間 and 継続時間): a weaker likeness.
+                    let ends = |a: &str, b: &str| a.chars().take(2).eq(b.chars().take(2)) || a.chars().rev().take(2).eq(b.chars().rev().take(2));
+                    (kn.min(nn) >= 3 && !k.is_ascii() && ends(&k, n)).then_some((2, d))
                 })
                 .min()
-                .filter(|d| *d <= (k.chars().count() / 3).max(2))
-                .map(|d| (d, h.as_str()))
+                .map(|score| (score, h.as_str()))
         })
         .min()
         .map(|(_, h)| h)
@@ -310,6 +328,15 @@ mod tests {
             .collect();
         let e = map_header(jiko_core::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
         assert!(e.contains("lacks required column(s) cause; did you mean \"caus\" for cause (発生要因)?"), "{e}");
+        // Headers people write for these columns, none of them an alias:
+        // a cell inside a name, and the same first or last two characters.
+        let h: Vec<String> = ["報告番号", "事業者名", "報告様式", "開始日", "所要時間", "影響ユーザー数", "役務", "発生要因"].iter().map(|s| s.to_string()).collect();
+        let e = map_header(jiko_core::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
+        assert!(e.contains("lacks required column(s) 発生日時, 継続時間（分） (or 復旧日時), 影響利用者数;"), "{e}");
+        assert!(e.contains("\"所要時間\" for duration_min") && e.contains("\"影響ユーザー数\" for affected_users") && e.contains("\"開始日\" for started_at"), "{e}");
+        let h: Vec<String> = ["incident_id", "carrier", "report_form", "started", "duration_min", "affected_users", "services", "cause"].iter().map(|s| s.to_string()).collect();
+        let e = map_header(jiko_core::lang::Lang::En, "f.csv:1", &h).unwrap_err().to_string();
+        assert!(e.contains("did you mean \"started\" for started_at (発生日時)?"), "{e}");
         // 復旧日時 stands in for the duration.
         let h: Vec<String> = ["報告番号", "事業者名", "報告様式", "発生日時", "復旧日時", "影響利用者数", "役務", "発生要因"]
             .iter()
