@@ -374,8 +374,15 @@ fn major_trend(f: &Figures) -> Table {
         })
         .collect();
     years.sort();
+    // A year between two known ones is a row of its own, 不明, as the
+    // chart draws it (never left out, never a zero).
+    let mut next = None;
     for (fy, n, source) in years {
+        for gap in next.unwrap_or(fy)..fy {
+            t.rows.push(vec![Cell::label(wareki::fiscal_year_label(gap)), Cell::label(label::NOT_KNOWN), Cell::label(label::NOT_PUBLISHED)]);
+        }
         t.rows.push(vec![Cell::label(wareki::fiscal_year_label(fy)), Cell::count(n, "件"), Cell::label(source)]);
+        next = Some(fy + 1);
     }
     t
 }

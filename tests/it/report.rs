@@ -324,3 +324,19 @@ fn a_share_of_none_or_all_is_not_approximate() {
     assert!(md.contains("2時間以上の事故件数は、2件であり、総件数の100%を占めた。"), "{md}");
     assert!(!md.contains("約0%") && !md.contains("約100%"), "{md}");
 }
+
+/// The majors' yearly table has a row for every year of its span: FY2016–
+/// FY2018 are in neither the records nor data/published/major_trend.csv,
+/// so they are 不明, as the chart draws them, not left out.
+#[test]
+fn the_majors_table_says_unknown_years_are_unknown() {
+    let published = std::fs::read_to_string(root().join("data/published/major_trend.csv")).unwrap();
+    assert!(published.contains("major_trend,2015,") && !published.contains("major_trend,2017,"), "FY2017 is not published");
+    let out = tmp("trend-table");
+    aggregate_into(&out);
+    let text = std::fs::read_to_string(out.join("tables/major_trend.csv")).unwrap();
+    let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().skip(1).collect();
+    assert!(rows.contains(&"平成29年度,不明,公表資料から確認できない"), "{text}");
+    let i = rows.iter().position(|r| r.starts_with("平成27年度,")).unwrap();
+    assert_eq!(rows[i + 1..i + 5].iter().map(|r| r.split(',').next().unwrap()).collect::<Vec<_>>(), ["平成28年度", "平成29年度", "平成30年度", "令和元年度"]);
+}

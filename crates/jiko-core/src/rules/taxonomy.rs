@@ -230,6 +230,9 @@ pub mod label {
     pub const SOURCE: &str = "出典";
     pub const FROM_RECORDS: &str = "記録から集計";
     pub const PUBLISHED: &str = "公表値";
+    /// A year of the series with neither records nor a published count.
+    pub const NOT_KNOWN: &str = "不明";
+    pub const NOT_PUBLISHED: &str = "公表資料から確認できない";
     pub const RECONSTRUCTION: &str = "注意: 同梱の事故データは総務省の公表値から再構成したものです（個票は公表されていません）。FY2020の重大な事故4件は公表どおりの実データ、それ以外の記録は合成データです。";
 }
 
