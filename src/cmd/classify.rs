@@ -367,7 +367,11 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
     let mut duration = if missing.duration {
         "継続時間: 不明（終了も長さも与えられていない）".to_string()
     } else {
-        format!("継続時間: {}（{}分）", rules::hours_text(i.duration_min), i.duration_min)
+        // 1時間10分（70分）; under an hour, 59分 once.
+        match i.duration_min {
+            m if m < 60 => format!("継続時間: {m}分"),
+            m => format!("継続時間: {}（{m}分）", rules::hours_text(m)),
+        }
     };
     let total: u64 = phases.iter().map(|(s, e)| (e.ordinal() - s.ordinal()) as u64).sum();
     if phases.len() > 1 {

@@ -51,6 +51,8 @@ pub fn run(args: Args, rules: Rules, lang: Lang) -> Result<bool> {
     if report.is_clean() {
         let valid = report.rows() - report.rejected_rows();
         match report.superseded() {
+            // A header alone is valid, but likely the wrong file or sheet.
+            0 if report.rows() == 0 => eprintln!("{}", crate::say!(lang, "no rows to check: a header only", "確認する行がありません（見出しだけ）")),
             0 => eprintln!("{}", crate::say!(lang, "all {n} rows valid", "{n}行すべて正しい", n = valid)),
             s => eprintln!(
                 "{}",

@@ -976,3 +976,22 @@ fn an_outage_still_going_on_is_answered_for_any_length() {
     let s = ask("100");
     assert!(s.contains("報告義務: 継続時間による") && s.contains("重大な事故: 該当しない"), "{s}");
 }
+
+/// A misspelt exclusion is named once, with both words for "none"; a
+/// duration under an hour is said once (59分, not 59分（59分）); a file with
+/// a header and no rows says so rather than "all 0 rows valid".
+#[test]
+fn small_things_said_once_and_plainly() {
+    let o = jiko(&[
+        "classify", "--situation", "fire_smoke", "--function", "switching", "--carrier-users", "120000", "--prefectures", "2", "--start", "2026-08-01 10:00", "--known", "2026-08-01", "--exclusion", "natural_disater",
+    ]);
+    let err = stderr(&o);
+    assert!(err.contains("--exclusion \"natural_disater\": unknown code; did you mean `natural_disaster`? (write \"なし\" or \"none\" when none applies)"), "{err}");
+    assert_eq!(err.matches("natural_disater").count(), 1, "{err}");
+    let s = stdout(&jiko(&["--lang", "ja", "classify", "--services", "ftth", "--start", "2026-07-04 10:00", "--duration", "59", "--users", "100"]));
+    assert!(s.lines().any(|l| l == "継続時間: 59分"), "{s}");
+    let dir = tmp("header-only");
+    let file = crate::common::records_csv(&dir, "empty.csv", &[]);
+    let o = jiko(&["validate", file.to_str().unwrap()]);
+    assert!(o.status.success() && stderr(&o).contains("no rows to check: a header only"), "{}", stderr(&o));
+}

@@ -54,12 +54,17 @@ pub fn set_fact(lang: jiko_core::lang::Lang, f: &mut Facts, v: &Vocabularies, fi
                     continue;
                 }
                 let e = v.exclusions.find(piece).ok_or_else(|| {
+                    // The piece is named only where the value has several
+                    // (the value itself is named by the caller).
+                    let p = if pieces.len() > 1 { format!("{piece:?}: ") } else { String::new() };
                     // A misspelt "none" is told so before any exclusion.
                     if let Some(n) = jiko_core::rules::taxonomy::nearest(piece, no_exclusion.iter().copied()) {
-                        return jiko_core::say!(lang, "{p:?}: unknown code; did you mean `{n}` (no exclusion applies)?", "{p:?}: 不明なコードです。`{n}`（除外事由なし）ではありませんか？", p = piece, n = n);
+                        return jiko_core::say!(lang, "{p}unknown code; did you mean `{n}` (no exclusion applies)?", "{p}不明なコードです。`{n}`（除外事由なし）ではありませんか？", p = p, n = n);
                     }
-                    let said = no_exclusion.first().map_or(String::new(), |n| jiko_core::say!(lang, " (write {n:?} when none applies)", "（該当しなければ {n:?}）", n = n));
-                    format!("{piece:?}: {}{said}", v.exclusions.unknown(lang, piece))
+                    // Its Japanese word and, where the book has one, the ASCII one.
+                    let words: Vec<String> = no_exclusion.first().into_iter().chain(no_exclusion.iter().rev().find(|n| n.is_ascii())).map(|n| format!("{n:?}")).collect();
+                    let said = if words.is_empty() { String::new() } else { jiko_core::say!(lang, " (write {w} when none applies)", "（該当しなければ {w}）", w = words.join(if lang.ja() { "又は" } else { " or " })) };
+                    format!("{p}{}{said}", v.exclusions.unknown(lang, piece))
                 })?;
                 if !f.exclusions.contains(&e) {
                     f.exclusions.push(e);
