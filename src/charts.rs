@@ -81,7 +81,8 @@ pub struct TrendBar {
     pub label: String,
     pub count: Option<u64>,
     pub source: Source,
-    pub note: Option<&'static str>,
+    /// The marks of the year's rule changes (`注8・注9`: two in FY2023).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,7 +262,10 @@ fn trend_model(r: rules::Rules, year: i32, this: &Figures, published: &[(i32, u6
                 label: wareki::fiscal_year_label(fy),
                 count,
                 source,
-                note: trend_notes(r).into_iter().find(|(y, _, _)| *y == fy).map(|(_, mark, _)| mark),
+                note: {
+                    let marks: Vec<&str> = trend_notes(r).into_iter().filter(|(y, _, _)| *y == fy).map(|(_, mark, _)| mark).collect();
+                    (!marks.is_empty()).then(|| marks.join("・"))
+                },
             }
         })
         .collect();
@@ -379,7 +383,7 @@ impl Chart {
                 for b in bars {
                     out.push(b.label.clone());
                     out.extend(b.count.map(|n| format!("{n}件")));
-                    out.extend(b.note.map(String::from));
+                    out.extend(b.note.clone());
                 }
                 out.extend((0..=100).map(|n| n.to_string()));
             }
@@ -572,7 +576,7 @@ fn draw_trend(c: &mut Canvas, bars: &[TrendBar], axis: &str) -> Result<f32> {
             None => unknown_bar(c, cx, half, base, LABEL_PX)?,
         }
         year_label(c, &b.label, cx, base)?;
-        if let Some(mark) = b.note {
+        if let Some(mark) = &b.note {
             c.text(mark, (cx, base as f32 + 72.0), SMALL_PX, Weight::Bold, Anchor::Center, PALETTE[5])?;
         }
     }

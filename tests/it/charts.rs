@@ -60,7 +60,19 @@ fn trend_takes_records_then_published_years_and_shows_unknown_years_as_missing()
     }
     assert_eq!(bar(2008).label, "平成20年度");
     assert_eq!(bar(2019).label, "令和元年度");
-    assert_eq!([bar(2008).note, bar(2015).note, bar(2019).note], [Some("注5"), Some("注6"), Some("注7")]);
+    assert_eq!([bar(2008).note.as_deref(), bar(2015).note.as_deref(), bar(2019).note.as_deref()], [Some("注5"), Some("注6"), Some("注7")]);
+}
+
+/// FY2023 saw two changes (2023-06-16 and 2023-12-07, the rules file's
+/// 注8 and 注9): its bar carries both marks, not the first alone.
+#[test]
+fn a_year_with_two_rule_changes_carries_both_marks() {
+    let (agg, this, _, _) = fy2020();
+    let models = charts::models(&agg, 2024, &this, None, &[]);
+    let Body::Trend(bars) = &chart(&models, "major_trend").body else { panic!("not a trend") };
+    let bar = |fy: i32| bars.iter().find(|b| b.fy == fy).unwrap();
+    assert_eq!(bar(2023).note.as_deref(), Some("注8・注9"));
+    assert_eq!(bar(2022).note, None);
 }
 
 #[test]
