@@ -207,12 +207,13 @@ impl IncidentLine {
         // A class that hangs on the service's monthly users (四, 2026) when
         // the row does not give them: the answer depends on them.
         let mau = row.monthly_active_users.is_none() && self.judgement.set.is_some_and(|s| s.conditional.iter().any(|c| c.services & row.services != 0));
-        if !row.users_known || mau {
-            self.open = Some(self.rules.judge_open(&row.incident(), rules::Missing { users: !row.users_known, mau, ..Default::default() }));
+        if !row.users_known || mau || !row.duration_known {
+            let missing = rules::Missing { users: !row.users_known, mau, duration: !row.duration_known, ..Default::default() };
+            self.open = Some(self.rules.judge_open(&row.incident(), missing));
         }
         // A service the text leaves in one of several classes, as
         // `classify` answers it (with the count known).
-        if let Some(s) = self.judgement.set.filter(|s| !s.raw.open.is_empty() && row.users_known) {
+        if let Some(s) = self.judgement.set.filter(|s| !s.raw.open.is_empty() && row.users_known && row.duration_known) {
             self.open_classes = self.rules.open_classes(s, &row.incident());
         }
         if let Some(facts) = &row.near_miss {
@@ -306,7 +307,8 @@ impl IncidentLine {
         out.plain(major_tri.code());
         out.with(|o| major.and_then(|m| m.class).into_iter().for_each(|c| push_uint(o, u64::from(c))));
         out.text(&major.map_or(String::new(), |m| reason(m, j.set)));
-        out.plain(self.duration_bin());
+        let length_open = self.open.as_ref().is_some_and(|o| o.missing.duration);
+        out.plain(if length_open { "" } else { self.duration_bin() });
         let count_open = self.open.as_ref().is_some_and(|o| o.missing.users);
         out.plain(if count_open { "" } else { self.users_bin() });
         out.with(|o| routine_due.into_iter().for_each(|d| push_day(o, d)));
@@ -314,7 +316,7 @@ impl IncidentLine {
         out.text(&self.accident_id);
         out.text(&self.carrier);
         out.with(|o| push_minute(o, &self.started_at));
-        out.with(|o| push_uint(o, self.duration_min));
+        out.with(|o| if !length_open { push_uint(o, self.duration_min) });
         out.with(|o| if !count_open { push_uint(o, self.affected_users) });
         out.with(|o| push_codes(o, v.services_in(self.services).map(|(_, s)| s.code)));
         out.plain(v.causes[self.cause].code);
@@ -464,6 +466,9 @@ fn v_label<'a>(v: &'a rules::Vocabulary, code: &'a str) -> &'a str {
 /// affected users, or the service's monthly users that a class hangs on.
 fn open_note(o: &rules::Open, j: &Judgement, services: u32, ja: bool) -> String {
     let mut parts = Vec::new();
+    if o.missing.duration {
+        parts.push(if ja { "継続時間（duration_min）が不明（継続中又は復旧日時が未記載）" } else { "duration_min not known (still going on, or no 復旧日時)" }.to_string());
+    }
     if o.missing.users {
         parts.push(if ja { "影響利用者数（affected_users）が不明" } else { "affected_users not known" }.to_string());
         if let Some(u) = o.users_for_duty {

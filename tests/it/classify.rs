@@ -975,6 +975,26 @@ fn an_outage_still_going_on_is_answered_for_any_length() {
     assert!(!s.contains("0分"), "{s}");
     let s = ask("100");
     assert!(s.contains("報告義務: 継続時間による") && s.contains("重大な事故: 該当しない"), "{s}");
+    // The same rows in a file, with neither 継続時間 nor 復旧日時.
+    let dir = tmp("going-on");
+    let input = crate::common::records_csv(
+        &dir,
+        "in.csv",
+        &["D1,X,detailed,2026-07-04 10:00,,50000,ftth,congestion", "D2,X,detailed,2026-07-04 10:00,,100,ftth,congestion"],
+    );
+    let r = classified(input.to_str().unwrap());
+    let d1 = by_id(&r, "D1");
+    assert_eq!(
+        (d1["within_duty"].as_str(), d1["major"].as_str(), d1["duration_min"].as_str(), d1["duration_bin"].as_str(), d1["major_report_due"].as_str()),
+        ("yes", "unknown", "", "", "2026-08-03"),
+        "3万 users are within the duty at any length"
+    );
+    assert!(d1["notes"].contains("duration_min not known"), "{}", d1["notes"]);
+    let d2 = by_id(&r, "D2");
+    assert_eq!((d2["within_duty"].as_str(), d2["major"].as_str()), ("unknown", "no"));
+    // Counting needs every length: aggregate refuses, saying where.
+    let o = jiko(&["aggregate", "--year", "2026", "--input", input.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap(), "--no-charts"]);
+    assert!(!o.status.success() && stderr(&o).contains("in.csv:2: column duration_min: \"\": required value is empty (and no 復旧日時)"), "{}", stderr(&o));
 }
 
 /// A misspelt exclusion is named once, with both words for "none"; a

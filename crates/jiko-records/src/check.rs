@@ -192,8 +192,11 @@ impl<'a> Checker<'a> {
         // A おそれ事態 row that gives no outage (duration, 復旧日時 and users
         // all empty) is a situation without one: 0 minutes, 0 users.
         let no_outage = !get(col::SITUATION).is_empty() && [col::DURATION, col::ENDED, col::USERS].iter().all(|&c| get(c).is_empty());
+        // Neither a length nor an end (classify --input): still going on.
+        let duration_known = no_outage || !(self.unknown_users && get(col::DURATION).is_empty() && get(col::ENDED).is_empty());
         let duration_min = match (get(col::DURATION), l.has(col::DURATION)) {
             _ if no_outage => Some(0),
+            _ if !duration_known => Some(0),
             // 復旧日時 stands in for an absent or empty duration.
             ("", _) if l.has(col::ENDED) && !get(col::ENDED).is_empty() => match (started_at, ended_at) {
                 // The end is held to the cap a duration is held to.
@@ -210,6 +213,14 @@ impl<'a> Checker<'a> {
                 }
                 _ => None,
             },
+            ("", _) => {
+                fail(col::DURATION, "", jiko_core::say!(
+                    self.lang,
+                    "required value is empty (and no 復旧日時): counting needs every duration; `jiko classify --input` answers a record with neither as an outage still going on",
+                    "必須の値が空です（復旧日時もありません）。集計には全ての報告の継続時間が必要です。`jiko classify --input` は両方空欄の記録を継続中として判定します"
+                ));
+                None
+            }
             _ => required(col::DURATION, &mut fail).and_then(|x| match values::minutes(self.lang, x).and_then(|n| values::within(self.lang, n, MAX_MINUTES, &jiko_core::say!(self.lang, "minutes", "継続時間（分）"))) {
                 Ok(n) => Some(n),
                 Err(m) => {
@@ -330,6 +341,7 @@ impl<'a> Checker<'a> {
             summary: get(col::SUMMARY),
             monthly_active_users: monthly_active_users?,
             users_known,
+            duration_known,
             near_miss,
             provider_major,
         })

@@ -253,6 +253,7 @@ impl Fast {
             summary: f.text(col::SUMMARY),
             monthly_active_users,
             users_known: true,
+            duration_known: true,
             near_miss: None,
             provider_major: false,
         });

@@ -86,6 +86,10 @@ pub struct Row<'a> {
     /// `false` when `affected_users` was left empty (read as 0) where the
     /// reading allows it (`classify --input`): the count is not known yet.
     pub users_known: bool,
+    /// `false` when neither a duration nor an end was given (read as 0)
+    /// where the reading allows it (`classify --input`): an outage still
+    /// going on, answered for any length.
+    pub duration_known: bool,
     /// The おそれ事態 columns, when a row has any.
     pub near_miss: Option<Box<jiko_core::rules::near_miss::Facts>>,
     /// A wholesale receiver's report says its provider's accident was
