@@ -457,6 +457,14 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
             if let Some(why) = class_reason(r, s, i, m.class) {
                 line(format!("区分の理由: {why}"), "why the service is in that class".into());
             }
+            // The class of a service that hangs on monthly users not given
+            // is the one below their floor: say so, not as a fact.
+            if let Some(c) = s.conditional.iter().find(|c| missing.mau && c.services & i.services != 0 && m.class != Some(c.class)) {
+                line(
+                    format!("注: 前年度の月平均利用者数が不明のため、{}未満として区分を判定（{}以上なら{}の区分。--monthly-active-users）", users_text(c.min_monthly_active_users), users_text(c.min_monthly_active_users), rules::kanji_number(usize::from(c.class))),
+                    format!("the class assumes fewer than {} monthly users (class {} from there; --monthly-active-users)", c.min_monthly_active_users, c.class),
+                );
+            }
         }
         (Tri::No, Some(s)) => {
             line("重大な事故: 該当しない".into(), "not a major accident".into());

@@ -404,7 +404,11 @@ pub fn usage_error(lang: crate::lang::Lang, e: &clap::Error, commands: &[String]
     let arg = get(ContextKind::InvalidArg);
     let value = get(ContextKind::InvalidValue);
     let what = match e.kind() {
-        ErrorKind::UnknownArgument => format!("不明な引数 {} があります", arg?),
+        // clap's own suggestion (`--services` for `--servces`), kept.
+        ErrorKind::UnknownArgument => {
+            let near = get(ContextKind::SuggestedArg).map_or(String::new(), |s| format!("（{s} ではありませんか）"));
+            format!("不明な引数 {} があります{near}", arg?)
+        }
         ErrorKind::InvalidSubcommand => format!("不明なコマンド {} です（jiko --help で一覧）", get(ContextKind::InvalidSubcommand)?),
         // A flag given no value reads as an empty value.
         ErrorKind::InvalidValue if value.as_deref() == Some("") => format!("{} に値を指定してください", arg?),

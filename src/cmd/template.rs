@@ -79,8 +79,8 @@ pub fn workbook(v: &'static Vocabulary) -> Result<Vec<u8>> {
         data.write_string_with_format(0, col, c.japanese, &head)?;
         data.set_column_width(col, if matches!(c.name, "summary" | "services") { 40 } else { 18 })?;
         let format = match c.name {
-            "started_at" | "ended_at" => &date,
-            "duration_min" | "affected_users" => &number,
+            "started_at" | "ended_at" | "known_at" => &date,
+            "duration_min" | "affected_users" | "carrier_users" | "prefectures" | "monthly_active_users" => &number,
             _ => &text,
         };
         data.set_column_format(col, format)?;

@@ -26,6 +26,12 @@ fn classified(file: &str) -> Vec<Row> {
     rows_of(&stdout(&o))
 }
 
+/// `classify --input`'s rows for records of the required columns.
+fn classified_rows(name: &str, records: &[&str]) -> Vec<Row> {
+    let input = crate::common::records_csv(&tmp(name), "in.csv", records);
+    classified(input.to_str().unwrap())
+}
+
 /// The row of an incident.
 fn by_id<'a>(rows: &'a [Row], id: &str) -> &'a Row {
     rows.iter().find(|x| x["incident_id"] == id).unwrap_or_else(|| panic!("no row {id}"))
@@ -661,16 +667,13 @@ fn the_trial_says_when_monthly_users_would_change_the_answer() {
 /// list keeps the affected users it was given and says which fact is open.
 #[test]
 fn a_row_without_monthly_users_keeps_its_affected_users() {
-    let dir = tmp("mau-open");
-    let input = crate::common::records_csv(
-        &dir,
-        "in.csv",
+    let r = classified_rows(
+        "mau-open",
         &[
             "B1,無料メール株式会社,detailed,2026-06-10 10:00,240,100000,email_free,congestion",
             "C1,無料メール株式会社,detailed,2026-06-10 10:00,720,1000000,email_free,congestion",
         ],
     );
-    let r = classified(input.to_str().unwrap());
     let b1 = by_id(&r, "B1");
     assert_eq!((b1["affected_users"].as_str(), b1["users_bin"].as_str(), b1["major"].as_str()), ("100000", "100k-1m", "unknown"));
     assert!(b1["notes"].contains("monthly_active_users not known") && b1["notes"].contains("major if they reach it"), "{}", b1["notes"]);
@@ -678,6 +681,10 @@ fn a_row_without_monthly_users_keeps_its_affected_users() {
     let c1 = by_id(&r, "C1");
     assert_eq!((c1["affected_users"].as_str(), c1["major"].as_str(), c1["major_class"].as_str()), ("1000000", "yes", "5"));
     assert!(c1["notes"].contains("the class given is the one below it"), "{}", c1["notes"]);
+    // One incident says the same: the class is named as an assumption.
+    let s = stdout(&jiko(&["--lang", "ja", "classify", "--services", "email_free", "--start", "2026-06-10 10:00", "--duration", "720", "--users", "1000000"]));
+    assert!(s.contains("重大な事故: 該当する。五 "), "{s}");
+    assert!(s.contains("注: 前年度の月平均利用者数が不明のため、10,000,000未満として区分を判定（10,000,000以上なら四の区分。--monthly-active-users）"), "{s}");
 }
 
 /// From 2026-04-01 the text leaves an MVNO service's class open (一, 六 or
@@ -688,17 +695,14 @@ fn a_row_without_monthly_users_keeps_its_affected_users() {
 /// major; with FTTH (六) beside it, it is major whatever MVNO's class.
 #[test]
 fn an_mvno_row_is_unknown_where_its_class_decides() {
-    let dir = tmp("mvno-open");
-    let input = crate::common::records_csv(
-        &dir,
-        "in.csv",
+    let r = classified_rows(
+        "mvno-open",
         &[
             "M1,X,detailed,2026-05-01 10:00,90,150000,mvno,congestion",
             "M2,X,detailed,2026-05-01 10:00,90,150000,mvno;ftth,congestion",
             "M3,X,detailed,2026-05-01 10:00,30,150000,mvno,congestion",
         ],
     );
-    let r = classified(input.to_str().unwrap());
     let m1 = by_id(&r, "M1");
     assert_eq!((m1["major"].as_str(), m1["major_class"].as_str(), m1["major_report_due"].as_str()), ("unknown", "", "2026-05-31"));
     assert!(m1["notes"].contains("mvno: depends on its class (major in class 1 or 6, not in 7)"), "{}", m1["notes"]);

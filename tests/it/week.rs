@@ -654,7 +654,9 @@ fn help_is_japanese_under_lang_ja() {
     // A refused command line: what is wrong, and the command's own help.
     for (args, said) in [
         (&["aggregate", "--year"][..], "エラー: --year <YEAR> に値を指定してください\n使い方: jiko aggregate --help"),
-        (&["aggregate", "--yaer", "2020"][..], "エラー: 不明な引数 --yaer があります\n使い方: jiko aggregate --help"),
+        (&["aggregate", "--yaer", "2020"][..], "エラー: 不明な引数 --yaer があります（--year ではありませんか）\n使い方: jiko aggregate --help"),
+        (&["classify", "--servces", "ftth"][..], "エラー: 不明な引数 --servces があります（--services ではありませんか）"),
+        (&["classify", "--zzzz"][..], "エラー: 不明な引数 --zzzz があります\n"),
         (&["aggregate", "--year", "2020", "--encoding", "latin1"][..], "の値 \"latin1\" を読めません（utf-8 又は cp932 を指定してください）"),
         (&["classify", "--end", "2026-05-10 10:00", "--duration", "70"][..], "使い方: jiko classify --help"),
     ] {
