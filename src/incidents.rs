@@ -337,7 +337,7 @@ impl IncidentLine {
             notes.push(open_note(o, j, self.services, ja));
         }
         for (o, v) in &self.open_classes {
-            let label = v_label(self.rules.vocab, &o.service);
+            let label = self.rules.vocab.service(&o.service).map_or(o.service.as_str(), |(_, s)| s.label);
             notes.push(if ja {
                 format!("{label}: 役務の区分による（{}。{}）", rules::class_verdicts_ja(v), o.note)
             } else {
@@ -455,11 +455,6 @@ impl Measure {
             _ => Measure::Reports,
         }
     }
-}
-
-/// A service's label, by its code.
-fn v_label<'a>(v: &'a rules::Vocabulary, code: &'a str) -> &'a str {
-    v.service(code).map_or(code, |(_, s)| s.label)
 }
 
 /// What a count left open does to the answers, for the notes column: the

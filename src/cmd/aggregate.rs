@@ -426,7 +426,7 @@ fn make_outputs(
     for d in &agg.outside_duty {
         let services: Vec<&str> = agg.rules.vocab.services_in(d.services).map(|(_, s)| s.code).collect();
         let rule = match &d.near_miss {
-            Some(n) => format!("{rule}。{}", near_miss_text(n)),
+            Some(n) => format!("{rule}。{}", near_miss_text(agg.rules, n)),
             None => rule.clone(),
         };
         w.row([d.file.as_str(), &d.line.to_string(), &d.incident_id, &d.carrier, &d.started_at.to_string(), &d.duration_min.to_string(), &d.affected_users.to_string(), &services.join(";"), &rule]);
@@ -456,14 +456,12 @@ fn make_outputs(
 /// Columns rejects files put before the input's own.
 pub(crate) const REJECT_COLUMNS: &[&str] = &["reason", "source_file", "source_line"];
 
-/// Rejected rows with the input's own header, so a person fixes them in a
-/// spreadsheet and feeds the file back (the added columns are ignored on
-/// reading). Inputs with different headers get a file each.
 /// A row outside the duty that gave おそれ事態 facts: its own answer, so
 /// that no one reads "outside the duty" as "nothing to report".
-fn near_miss_text(n: &crate::rules::near_miss::Answer) -> String {
+fn near_miss_text(r: crate::rules::Rules, n: &crate::rules::near_miss::Answer) -> String {
     use crate::rules::Tri;
-    let due = n.due.map_or("知った日から30日以内".to_string(), |(y, m, d)| {
+    let days = r.near_miss().map_or(0, |x| x.raw.report_days);
+    let due = n.due.map_or_else(|| format!("知った日から{days}日以内"), |(y, m, d)| {
         let l = crate::closed_days::legal_last_day(y, m, d);
         if l.moved() { format!("{}まで（{}は行政機関の休日）", l.last, l.due) } else { format!("{}まで", l.due) }
     });
@@ -475,6 +473,9 @@ fn near_miss_text(n: &crate::rules::near_miss::Answer) -> String {
     }
 }
 
+/// Rejected rows with the input's own header, so a person fixes them in a
+/// spreadsheet and feeds the file back (the added columns are ignored on
+/// reading). Inputs with different headers get a file each.
 fn rejects(agg: &Aggregate) -> Vec<(String, Vec<u8>)> {
     let mut by_header: Vec<(&Vec<String>, CsvOut)> = Vec::new();
     for r in &agg.read.rejected {
@@ -545,7 +546,7 @@ fn print_summary(lang: crate::lang::Lang, l: &Loaded) {
     let near: Vec<String> = agg
         .outside_duty
         .iter()
-        .filter_map(|o| o.near_miss.as_ref().filter(|n| n.verdict != crate::rules::Tri::No).map(|n| format!("{} {}", o.incident_id, near_miss_text(n))))
+        .filter_map(|o| o.near_miss.as_ref().filter(|n| n.verdict != crate::rules::Tri::No).map(|n| format!("{} {}", o.incident_id, near_miss_text(agg.rules, n))))
         .collect();
     if !near.is_empty() {
         eprintln!("{}", crate::say!(lang, "  おそれ事態 outside the accident duty, reported apart (法第28条第2項): {}", "  事故の報告義務の外のおそれ事態（法第28条第2項により別に報告）: {}", near.join("; ")));

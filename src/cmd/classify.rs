@@ -472,13 +472,8 @@ pub(crate) fn answer(lang: Lang, r: Rules, i: &Incident, phases: &[Phase], j: &J
                 // A class's threshold or the critical-facility rule,
                 // whichever is nearer (by the factor still missing).
                 let facility = s.raw.facility_min_duration.filter(|&d| r.per_row.critical_facility(i.facility) && i.duration_min < d);
-                let factor = |g: &Gap| match (g.users_from, g.minutes_from) {
-                    (Some(u), _) => u as f64 / i.users.max(1) as f64,
-                    (_, Some(m)) => m as f64 / i.duration_min.max(1) as f64,
-                    _ => f64::INFINITY,
-                };
                 match (facility, j.gaps.first()) {
-                    (Some(d), g) if g.is_none_or(|g| d as f64 / i.duration_min.max(1) as f64 <= factor(g)) => line(
+                    (Some(d), g) if g.is_none_or(|g| d as f64 / i.duration_min.max(1) as f64 <= g.shortfall(i)) => line(
                         format!("最も近い基準: 継続時間{}以上で重大な事故（重要設備の全断）", rules::hours_text(d)),
                         format!("would be major from {d} min (a critical facility wholly down)"),
                     ),

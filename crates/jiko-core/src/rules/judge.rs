@@ -42,6 +42,18 @@ pub struct Gap {
     pub minutes_from: Option<u64>,
 }
 
+impl Gap {
+    /// How far the incident is from it: the factor its one missing
+    /// dimension would have to grow by (nearest first in `gaps`).
+    pub fn shortfall(&self, i: &Incident) -> f64 {
+        match (self.users_from, self.minutes_from) {
+            (Some(u), _) => u as f64 / i.users.max(1) as f64,
+            (_, Some(m)) => m as f64 / i.duration_min.max(1) as f64,
+            _ => f64::INFINITY,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Judgement {
     pub fiscal_year: i32,
@@ -154,11 +166,11 @@ fn gaps(s: &Set, i: &Incident) -> Vec<Gap> {
             }
             let (d_ok, u_ok) = (i.duration_min >= t.min_duration, i.users >= t.min_users);
             let gap = match (d_ok, u_ok) {
-                (true, false) => Some((t.min_users as f64 / i.users.max(1) as f64, Gap { class, threshold: *t, users_from: Some(t.min_users), minutes_from: None })),
-                (false, true) => Some((t.min_duration as f64 / i.duration_min.max(1) as f64, Gap { class, threshold: *t, users_from: None, minutes_from: Some(t.min_duration) })),
+                (true, false) => Some(Gap { class, threshold: *t, users_from: Some(t.min_users), minutes_from: None }),
+                (false, true) => Some(Gap { class, threshold: *t, users_from: None, minutes_from: Some(t.min_duration) }),
                 _ => None,
             };
-            out.extend(gap);
+            out.extend(gap.map(|g| (g.shortfall(i), g)));
         }
     }
     out.sort_by(|a, b| a.0.total_cmp(&b.0));
